@@ -1,0 +1,81 @@
+/**
+ * The local AWS the sandbox and the tests run against: dynalite for DynamoDB, and small local endpoints for
+ * EventBridge and Secrets Manager. The connector's code reaches them only through the AWS SDK's own
+ * `AWS_ENDPOINT_URL_<SERVICE>` settings (see `env()`), never through a code path of its own.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createConnectorTable, startDynalite } from './dynamodb.js';
+import { startLocalEventBridge, type FailEntriesOptions, type RecordedEntry } from './eventbridge.js';
+import { startLocalSecretsManager } from './secrets-manager.js';
+
+export type { RecordedEntry, FailEntriesOptions, EntryErrorCode } from './eventbridge.js';
+
+export interface LocalAws {
+  endpoints: { dynamodb: string; eventbridge: string; secretsManager: string };
+  /** The environment that points the AWS SDK v3 clients at these endpoints (with dummy credentials). */
+  env(): Record<string, string>;
+  eventBridge: {
+    /** Every accepted PutEvents entry, oldest first. */
+    entries(): RecordedEntry[];
+    clear(): void;
+    failEntries(options?: FailEntriesOptions): void;
+    throttle(calls?: number): void;
+    delay(ms: number): void;
+    callCount(): number;
+  };
+  secrets: {
+    put(name: string, value: string | object): void;
+    get(name: string): string | undefined;
+  };
+  /** Creates the connector's table (pk S) in dynalite; a no-op when it exists. */
+  createTable(name: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface LocalAwsOptions {
+  /** First port: EventBridge on `port`, Secrets Manager on `port + 1`, DynamoDB on `port + 2`. 0 (default) = any free ports. */
+  port?: number;
+}
+
+const region = 'us-east-1';
+
+/** Starts the three local endpoints. */
+export async function startLocalAws(options: LocalAwsOptions = {}): Promise<LocalAws> {
+  const port = options.port ?? 0;
+  const next = (offset: number) => (port === 0 ? 0 : port + offset);
+  const eventBridge = await startLocalEventBridge(port);
+  const secrets = await startLocalSecretsManager(next(1));
+  const dynamodb = await startDynalite(next(2));
+  const endpoints = { dynamodb: dynamodb.url, eventbridge: eventBridge.url, secretsManager: secrets.url };
+  const dynamoClient = new DynamoDBClient({
+    endpoint: endpoints.dynamodb,
+    region,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+
+  return {
+    endpoints,
+    env: () => ({
+      AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: endpoints.eventbridge,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoints.secretsManager,
+      AWS_REGION: region,
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+    }),
+    eventBridge: {
+      entries: eventBridge.entries,
+      clear: eventBridge.clear,
+      failEntries: eventBridge.failEntries,
+      throttle: eventBridge.throttle,
+      delay: eventBridge.delay,
+      callCount: eventBridge.callCount,
+    },
+    secrets: { put: secrets.put, get: secrets.get },
+    createTable: (name) => createConnectorTable(dynamoClient, name),
+    close: async () => {
+      dynamoClient.destroy();
+      await Promise.all([eventBridge.close(), secrets.close(), dynamodb.close()]);
+    },
+  };
+}
