@@ -1,0 +1,479 @@
+/**
+ * THE action catalog (CONTRACT section 2): every action's name, input and output schemas, Okta scopes, error
+ * types, handler file and an example. The handler's validation, the OpenAPI document, the docs, the local gateway
+ * and the CDK stack are all derived from it. Data only: it never imports a handler.
+ */
+import type { ErrorType } from './lib/errors.js';
+import type { JsonSchema } from './lib/json-schema.js';
+import {
+  connectionSchema, errorsWith, exampleGroup, exampleUser, flag, groupIdSchema, lifecycleOutputSchema, listOf,
+  oktaGroupSchema, oktaUserSchema, openProfileSchema, passwordSchema, userIdSchema,
+} from './catalog-schemas.js';
+
+export type { JsonSchema } from './lib/json-schema.js';
+
+export interface ActionSpec {
+  /** The action's name: its route `POST /actions/<name>` and its handler file. */
+  name: string;
+  summary: string;
+  description: string;
+  /** The handler file, relative to the repository root. */
+  entry: `functions/actions/${string}.ts`;
+  /** The input's schema, including the optional `connection` every action takes. */
+  input: JsonSchema;
+  output: JsonSchema;
+  /** Okta OAuth scopes the action needs (from the Okta spec's `security`); an API token needs none. */
+  scopes: string[];
+  /** The CONTRACT error types the action can return. */
+  errors: ErrorType[];
+  example: { input: Record<string, unknown>; output: unknown };
+}
+
+type ActionDefinition = Omit<ActionSpec, 'entry' | 'input'> & {
+  input: { properties: Record<string, JsonSchema>; required?: string[]; oneOf?: JsonSchema[]; anyOf?: JsonSchema[] };
+};
+
+/** Adds what every action shares: the `connection` input, `additionalProperties: false`, the entry path. */
+function action(definition: ActionDefinition): ActionSpec {
+  const { input, ...rest } = definition;
+  return {
+    ...rest,
+    entry: `functions/actions/${definition.name}.ts`,
+    input: {
+      type: 'object',
+      ...(input.required ? { required: input.required } : {}),
+      properties: { ...input.properties, connection: connectionSchema },
+      ...(input.oneOf ? { oneOf: input.oneOf } : {}),
+      ...(input.anyOf ? { anyOf: input.anyOf } : {}),
+      additionalProperties: false,
+    },
+  };
+}
+
+const usersRead = ['okta.users.read'];
+const usersManage = ['okta.users.manage'];
+const groupsRead = ['okta.groups.read'];
+const groupsManage = ['okta.groups.manage'];
+const lifecycleErrors = errorsWith('OktaNotFound', 'InvalidUserState');
+const resetUrlOutput: JsonSchema = {
+  type: 'object',
+  required: ['userId'],
+  properties: {
+    userId: { type: 'string' },
+    resetPasswordUrl: { type: 'string', description: 'Present when `sendEmail` is false: the one-time reset link.' },
+  },
+  additionalProperties: false,
+};
+
+export const actions: readonly ActionSpec[] = [
+  action({
+    name: 'activate-user',
+    summary: 'Activate a STAGED or DEPROVISIONED user.',
+    description:
+      'Starts activation. With `sendEmail` false the activation URL and token come back instead of an email. ' +
+      'A user already ACTIVE, or PROVISIONED (activation pending), is a success with `changed: false` (no new token).',
+    input: {
+      required: ['userId'],
+      properties: { userId: userIdSchema(), sendEmail: flag('Let Okta email the activation link to the user.') },
+    },
+    output: {
+      ...lifecycleOutputSchema,
+      properties: {
+        ...lifecycleOutputSchema.properties,
+        activationUrl: { type: 'string' },
+        activationToken: { type: 'string' },
+      },
+    },
+    scopes: usersManage,
+    errors: lifecycleErrors,
+    example: {
+      input: { userId: '00ub0oNGTSWTBKOLGLNR' },
+      output: {
+        userId: '00ub0oNGTSWTBKOLGLNR',
+        status: 'PROVISIONED',
+        changed: true,
+        activationUrl: 'https://acme.okta.com/welcome/XE6wE17zmphl3KqAPFxO',
+        activationToken: 'XE6wE17zmphl3KqAPFxO',
+      },
+    },
+  }),
+  action({
+    name: 'add-user-to-group',
+    summary: 'Add a user to an Okta group.',
+    description: 'Only OKTA_GROUP groups can be changed; an APP_GROUP or BUILT_IN group gives OktaForbidden.',
+    input: { required: ['userId', 'groupId'], properties: { userId: userIdSchema('The Okta user id (`00u…`).'), groupId: groupIdSchema() } },
+    output: membershipOutput(),
+    scopes: groupsManage,
+    errors: errorsWith('OktaNotFound'),
+    example: {
+      input: { userId: '00ub0oNGTSWTBKOLGLNR', groupId: '00g1emaKYZTWRYYRRTSK' },
+      output: { userId: '00ub0oNGTSWTBKOLGLNR', groupId: '00g1emaKYZTWRYYRRTSK' },
+    },
+  }),
+  action({
+    name: 'create-user',
+    summary: 'Create an Okta user, optionally with a password, recovery question and groups.',
+    description:
+      'Creates the user (ACTIVE with a password, else PROVISIONED or STAGED) and returns it. `nextLogin: ' +
+      '"changePassword"` creates the password expired (needs `password` and `activate: true`). A duplicate login ' +
+      'is OktaValidationFailed with Okta\'s cause.',
+    input: {
+      required: ['profile'],
+      properties: {
+        profile: {
+          type: 'object',
+          description: 'The user\'s profile; any other attribute of the user type may be added.',
+          required: ['login', 'email', 'firstName', 'lastName'],
+          properties: {
+            login: { type: 'string', minLength: 1, maxLength: 100 },
+            email: { type: 'string', format: 'email', maxLength: 100 },
+            firstName: { type: 'string', minLength: 1, maxLength: 50 },
+            lastName: { type: 'string', minLength: 1, maxLength: 50 },
+          },
+          additionalProperties: true,
+        },
+        password: passwordSchema,
+        recoveryQuestion: {
+          type: 'object',
+          required: ['question', 'answer'],
+          properties: {
+            question: { type: 'string', minLength: 1, maxLength: 100 },
+            answer: { type: 'string', minLength: 1, maxLength: 100, description: 'Never logged.' },
+          },
+          additionalProperties: false,
+        },
+        activate: flag('Activate the user on creation.', true),
+        groupIds: { type: 'array', description: 'Groups to add the user to (Okta takes up to 20).', maxItems: 20, uniqueItems: true, items: groupIdSchema() },
+        nextLogin: { type: 'string', enum: ['changePassword'], description: 'Make the user change the password at first sign-in.' },
+      },
+    },
+    output: oktaUserSchema,
+    scopes: usersManage,
+    errors: errorsWith('OktaValidationFailed', 'OktaNotFound'),
+    example: {
+      input: {
+        profile: { login: 'isaac.brock@example.com', email: 'isaac.brock@example.com', firstName: 'Isaac', lastName: 'Brock', department: 'Engineering' },
+        password: 'a-long-Passphrase-42',
+        groupIds: ['00g1emaKYZTWRYYRRTSK'],
+      },
+      output: exampleUser,
+    },
+  }),
+  action({
+    name: 'update-user',
+    summary: 'Change a user\'s profile attributes or password.',
+    description:
+      'By default a partial update (Okta POST): only the attributes sent change. With `replace: true` it is Okta\'s ' +
+      'PUT: the profile sent replaces the whole profile and every attribute not sent is deleted, so `profile` must ' +
+      'then carry every required attribute (login, email, firstName, lastName).',
+    input: {
+      required: ['userId'],
+      properties: {
+        userId: userIdSchema(),
+        profile: openProfileSchema,
+        password: passwordSchema,
+        replace: flag('Replace the whole profile (Okta PUT) instead of changing only the attributes sent.'),
+      },
+      anyOf: [{ required: ['profile'] }, { required: ['password'] }],
+    },
+    output: oktaUserSchema,
+    scopes: usersManage,
+    errors: errorsWith('OktaValidationFailed', 'OktaNotFound', 'InvalidUserState'),
+    example: {
+      input: { userId: '00ub0oNGTSWTBKOLGLNR', profile: { department: 'Engineering' } },
+      output: exampleUser,
+    },
+  }),
+  action({
+    name: 'deactivate-user',
+    summary: 'Deactivate (deprovision) a user.',
+    description:
+      'The user is deprovisioned from every app. A user already DEPROVISIONED is a success with `changed: false`.',
+    input: {
+      required: ['userId'],
+      properties: { userId: userIdSchema(), sendEmail: flag('Let Okta email the org admins about the deactivation.') },
+    },
+    output: lifecycleOutputSchema,
+    scopes: usersManage,
+    errors: lifecycleErrors,
+    example: {
+      input: { userId: '00ub0oNGTSWTBKOLGLNR' },
+      output: { userId: '00ub0oNGTSWTBKOLGLNR', status: 'DEPROVISIONED', changed: true },
+    },
+  }),
+  action({
+    name: 'delete-user',
+    summary: 'Delete a user permanently.',
+    description:
+      'Okta deletes in two steps: a user not yet DEPROVISIONED is deactivated by the first DELETE. This action ' +
+      'does both steps when needed. A user that no longer exists is OktaNotFound.',
+    input: {
+      required: ['userId'],
+      properties: { userId: userIdSchema(), sendEmail: flag('Let Okta email the org admins about the deactivation.') },
+    },
+    output: {
+      type: 'object',
+      required: ['userId', 'deleted'],
+      properties: { userId: { type: 'string' }, deleted: { type: 'boolean', enum: [true] } },
+      additionalProperties: false,
+    },
+    scopes: usersManage,
+    errors: errorsWith('OktaNotFound', 'InvalidUserState'),
+    example: { input: { userId: '00ub0oNGTSWTBKOLGLNR' }, output: { userId: '00ub0oNGTSWTBKOLGLNR', deleted: true } },
+  }),
+  action({
+    name: 'expire-password',
+    summary: 'Expire a user\'s password, optionally setting a temporary one.',
+    description:
+      'The user must change the password at the next sign-in. With `tempPassword: true` Okta sets a temporary ' +
+      'password and returns it (`revokeSessions` applies only then); otherwise the updated user comes back.',
+    input: {
+      required: ['userId'],
+      properties: {
+        userId: userIdSchema(),
+        tempPassword: flag('Set and return a temporary password.'),
+        revokeSessions: flag('Also end the user\'s sessions (only with `tempPassword: true`).'),
+      },
+    },
+    output: {
+      description: 'The Okta user; or `{userId, tempPassword}` with `tempPassword: true`.',
+      type: 'object',
+      additionalProperties: true,
+    },
+    scopes: usersManage,
+    errors: lifecycleErrors,
+    example: {
+      input: { userId: '00ub0oNGTSWTBKOLGLNR', tempPassword: true },
+      output: { userId: '00ub0oNGTSWTBKOLGLNR', tempPassword: 'F46gy7X4' },
+    },
+  }),
+  action({
+    name: 'get-group-members',
+    summary: 'List the users in a group.',
+    description:
+      'Pages through Okta for up to `limit` users (200 by default, 1000 at most); `after` comes back when more remain.',
+    input: {
+      required: ['groupId'],
+      properties: {
+        groupId: groupIdSchema(),
+        limit: { type: 'integer', minimum: 1, maximum: 1000, description: 'Users to return at most (default 200).' },
+        after: { type: 'string', minLength: 1, maxLength: 512, description: 'The cursor a previous call returned.' },
+      },
+    },
+    output: listOf('users', oktaUserSchema, true),
+    scopes: groupsRead,
+    errors: errorsWith('OktaValidationFailed', 'OktaNotFound'),
+    example: { input: { groupId: '00g1emaKYZTWRYYRRTSK', limit: 1 }, output: { users: [exampleUser], after: '00ub0oNGTSWTBKOLGLNR' } },
+  }),
+  action({
+    name: 'get-groups-by-name',
+    summary: 'Find groups by name, exactly or by prefix.',
+    description:
+      'exact: Okta search `profile.name eq "<name>"` (Okta compares case-insensitively), every match. startsWith: ' +
+      'Okta\'s `q` (name prefix), at most 200 groups since Okta does not page `q`.',
+    input: {
+      required: ['name'],
+      properties: {
+        name: { type: 'string', minLength: 1, maxLength: 255 },
+        match: { type: 'string', enum: ['exact', 'startsWith'], default: 'exact' },
+      },
+    },
+    output: listOf('groups', oktaGroupSchema, false),
+    scopes: groupsRead,
+    errors: errorsWith('OktaValidationFailed'),
+    example: { input: { name: 'Sales' }, output: { groups: [exampleGroup] } },
+  }),
+  action({
+    name: 'get-logon-events-by-ip',
+    summary: 'Recent sign-ins (user.session.start) from an IP address, newest first.',
+    description:
+      'A bounded System Log query from `since` (default 24 hours ago) to `until` (default now), optionally only ' +
+      'successes or failures, for up to `limit` events (100 by default, 1000 at most).',
+    input: {
+      required: ['ipAddress'],
+      properties: {
+        ipAddress: { type: 'string', format: 'ip', description: 'An IPv4 or IPv6 address.' },
+        since: { type: 'string', format: 'date-time', description: 'Start of the window (default 24 hours ago).' },
+        until: { type: 'string', format: 'date-time', description: 'End of the window (default now).' },
+        outcome: { type: 'string', enum: ['SUCCESS', 'FAILURE'] },
+        limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+      },
+    },
+    output: listOf('events', { type: 'object', description: 'An Okta LogEvent.', additionalProperties: true }, false),
+    scopes: ['okta.logs.read'],
+    errors: errorsWith('OktaValidationFailed'),
+    example: {
+      input: { ipAddress: '184.73.186.14', outcome: 'FAILURE', limit: 20 },
+      output: {
+        events: [{
+          uuid: 'dc9fd3c0-598c-11ef-8478-2b7584bf8d5a',
+          published: '2026-11-29T07:55:06.216Z',
+          eventType: 'user.session.start',
+          displayMessage: 'User login to Okta',
+          severity: 'WARN',
+          actor: { id: '00ub0oNGTSWTBKOLGLNR', type: 'User', alternateId: 'isaac.brock@example.com', displayName: 'Isaac Brock' },
+          client: { ipAddress: '184.73.186.14' },
+          outcome: { result: 'FAILURE', reason: 'INVALID_CREDENTIALS' },
+        }],
+      },
+    },
+  }),
+  action({
+    name: 'get-user-groups',
+    summary: 'List the groups a user belongs to.',
+    description: 'Every group of the user, all pages.',
+    input: { required: ['userId'], properties: { userId: userIdSchema() } },
+    output: listOf('groups', oktaGroupSchema, false),
+    scopes: usersRead,
+    errors: errorsWith('OktaNotFound'),
+    example: { input: { userId: '00ub0oNGTSWTBKOLGLNR' }, output: { groups: [exampleGroup] } },
+  }),
+  action({
+    name: 'remove-user-from-group',
+    summary: 'Remove a user from an Okta group.',
+    description: 'Only OKTA_GROUP groups can be changed; an APP_GROUP or BUILT_IN group gives OktaForbidden.',
+    input: { required: ['userId', 'groupId'], properties: { userId: userIdSchema('The Okta user id (`00u…`).'), groupId: groupIdSchema() } },
+    output: membershipOutput(),
+    scopes: groupsManage,
+    errors: errorsWith('OktaNotFound'),
+    example: {
+      input: { userId: '00ub0oNGTSWTBKOLGLNR', groupId: '00g1emaKYZTWRYYRRTSK' },
+      output: { userId: '00ub0oNGTSWTBKOLGLNR', groupId: '00g1emaKYZTWRYYRRTSK' },
+    },
+  }),
+  action({
+    name: 'reset-password',
+    summary: 'Start an admin password reset (the user goes to RECOVERY).',
+    description:
+      'With `sendEmail` false the one-time reset URL comes back instead of an email. Until the reset is finished ' +
+      'the user cannot sign in.',
+    input: {
+      required: ['userId'],
+      properties: {
+        userId: userIdSchema(),
+        sendEmail: flag('Let Okta email the reset link to the user.'),
+        revokeSessions: flag('Also end the user\'s sessions.'),
+      },
+    },
+    output: resetUrlOutput,
+    scopes: usersManage,
+    errors: lifecycleErrors,
+    example: {
+      input: { userId: '00ub0oNGTSWTBKOLGLNR' },
+      output: { userId: '00ub0oNGTSWTBKOLGLNR', resetPasswordUrl: 'https://acme.okta.com/reset_password/XE6wE17zmphl3KqAPFxO' },
+    },
+  }),
+  action({
+    name: 'search-users',
+    summary: 'Find users with an Okta search expression, a filter or a quick query.',
+    description:
+      'Exactly one of `search` (Okta search expression, pageable, sortable), `filter` (Okta filter, pageable) or ' +
+      '`query` (prefix of first name, last name or email; Okta does not page it, so at most 200 and no `after`). ' +
+      'Returns up to `limit` users (default 200, at most 1000) and `after` when more remain.',
+    input: {
+      properties: {
+        search: { type: 'string', minLength: 1, maxLength: 2048, description: 'e.g. `profile.department eq "Sales"`.' },
+        filter: { type: 'string', minLength: 1, maxLength: 2048, description: 'e.g. `status eq "ACTIVE"`.' },
+        query: { type: 'string', minLength: 1, maxLength: 100 },
+        limit: { type: 'integer', minimum: 1, maximum: 1000, description: 'Users to return at most (default 200; at most 200 with `query`).' },
+        after: { type: 'string', minLength: 1, maxLength: 512, description: 'The cursor a previous call returned (not with `query`).' },
+        sortBy: { type: 'string', minLength: 1, maxLength: 100, description: 'A user property, e.g. `profile.lastName` (only with `search`).' },
+        sortOrder: { type: 'string', enum: ['asc', 'desc'], description: 'Only with `sortBy`.' },
+      },
+      oneOf: [{ required: ['search'] }, { required: ['filter'] }, { required: ['query'] }],
+    },
+    output: listOf('users', oktaUserSchema, true),
+    scopes: usersRead,
+    errors: errorsWith('OktaValidationFailed'),
+    example: { input: { search: 'profile.department eq "Engineering"', limit: 50 }, output: { users: [exampleUser] } },
+  }),
+  action({
+    name: 'suspend-user',
+    summary: 'Suspend an ACTIVE user.',
+    description: 'A user already SUSPENDED is a success with `changed: false`; any status but ACTIVE is InvalidUserState.',
+    input: { required: ['userId'], properties: { userId: userIdSchema() } },
+    output: lifecycleOutputSchema,
+    scopes: usersManage,
+    errors: lifecycleErrors,
+    example: { input: { userId: '00ub0oNGTSWTBKOLGLNR' }, output: { userId: '00ub0oNGTSWTBKOLGLNR', status: 'SUSPENDED', changed: true } },
+  }),
+  action({
+    name: 'unsuspend-user',
+    summary: 'Return a SUSPENDED user to ACTIVE.',
+    description: 'A user already ACTIVE is a success with `changed: false`; any status but SUSPENDED is InvalidUserState.',
+    input: { required: ['userId'], properties: { userId: userIdSchema() } },
+    output: lifecycleOutputSchema,
+    scopes: usersManage,
+    errors: lifecycleErrors,
+    example: { input: { userId: '00ub0oNGTSWTBKOLGLNR' }, output: { userId: '00ub0oNGTSWTBKOLGLNR', status: 'ACTIVE', changed: true } },
+  }),
+  action({
+    name: 'get-user',
+    summary: 'Get a user by id or login.',
+    description: 'The Okta user. A login that contains `/` cannot be looked up (Okta takes only the id then).',
+    input: { required: ['userId'], properties: { userId: userIdSchema() } },
+    output: oktaUserSchema,
+    scopes: usersRead,
+    errors: errorsWith('OktaNotFound'),
+    example: { input: { userId: 'isaac.brock@example.com' }, output: exampleUser },
+  }),
+  action({
+    name: 'list-user-apps',
+    summary: 'List the apps a user can use, direct and through groups.',
+    description:
+      'Okta\'s app links of the user (`/users/{id}/appLinks`), which cover apps assigned directly and through groups.',
+    input: { required: ['userId'], properties: { userId: userIdSchema() } },
+    output: listOf('apps', { type: 'object', description: 'An Okta AppLink.', additionalProperties: true }, false),
+    scopes: usersRead,
+    errors: errorsWith('OktaNotFound'),
+    example: {
+      input: { userId: '00ub0oNGTSWTBKOLGLNR' },
+      output: {
+        apps: [{
+          id: '00ub0oNGTSWTBKOLGLNR',
+          label: 'Box',
+          linkUrl: 'https://acme.okta.com/home/boxnet/0oa3ompioiQCSTOYXVBK/72',
+          logoUrl: 'https://acme.okta.com/img/logos/box.png',
+          appName: 'boxnet',
+          appInstanceId: '0oa3ompioiQCSTOYXVBK',
+          appAssignmentId: '0ua3omz7weMMMQJERBKY',
+          credentialsSetup: false,
+          hidden: false,
+          sortOrder: 0,
+        }],
+      },
+    },
+  }),
+  action({
+    name: 'reset-forgotten-password',
+    summary: 'Start a forgot-password flow for an ACTIVE user (status unchanged).',
+    description:
+      'With `sendEmail` false the reset URL comes back instead of an email. The user must be ACTIVE with a ' +
+      'recovery question, otherwise InvalidUserState.',
+    input: {
+      required: ['userId'],
+      properties: { userId: userIdSchema(), sendEmail: flag('Let Okta email the reset link to the user.') },
+    },
+    output: resetUrlOutput,
+    scopes: usersManage,
+    errors: lifecycleErrors,
+    example: {
+      input: { userId: '00ub0oNGTSWTBKOLGLNR' },
+      output: { userId: '00ub0oNGTSWTBKOLGLNR', resetPasswordUrl: 'https://acme.okta.com/signin/reset-password/XE6wE17zmphl3KqAPFxO' },
+    },
+  }),
+];
+
+function membershipOutput(): JsonSchema {
+  return {
+    type: 'object',
+    required: ['userId', 'groupId'],
+    properties: { userId: { type: 'string' }, groupId: { type: 'string' } },
+    additionalProperties: false,
+  };
+}
+
+/** The action of that name, or undefined. */
+export function findAction(name: string): ActionSpec | undefined {
+  return actions.find((spec) => spec.name === name);
+}
