@@ -1,0 +1,12 @@
+/** Sign-in with an Okta API token: `Authorization: SSWS <token>` on every call (CORE; SPEC `apiToken`). */
+import type { ApiTokenAuth } from '../connections.js';
+import type { Authorizer } from './authorizer.js';
+
+export function apiTokenAuthorizer(auth: ApiTokenAuth): Authorizer {
+  const headers = { authorization: `SSWS ${auth.token}` };
+  return {
+    authorize: async () => headers,
+    // A refused API token stays refused: there is nothing to refresh.
+    rejected: () => false,
+  };
+}

@@ -1,0 +1,37 @@
+/**
+ * The AWS SDK clients, created once per container on first use so their connections are reused across
+ * invocations. They take only the SDK's standard settings: the region and the `AWS_ENDPOINT_URL_*` variables that
+ * the local sandbox and the tests set (docs/ARCHITECTURE.md). There is no code path of our own for local endpoints.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+
+let dynamoDbClient: DynamoDBClient | undefined;
+let eventBridgeClient: EventBridgeClient | undefined;
+let secretsManagerClient: SecretsManagerClient | undefined;
+
+export function dynamoDb(): DynamoDBClient {
+  dynamoDbClient ??= new DynamoDBClient({});
+  return dynamoDbClient;
+}
+
+export function eventBridge(): EventBridgeClient {
+  eventBridgeClient ??= new EventBridgeClient({});
+  return eventBridgeClient;
+}
+
+export function secretsManager(): SecretsManagerClient {
+  secretsManagerClient ??= new SecretsManagerClient({});
+  return secretsManagerClient;
+}
+
+/** Drops the clients so the next call builds them from the current environment (tests that move endpoints). */
+export function resetAwsClients(): void {
+  dynamoDbClient?.destroy();
+  eventBridgeClient?.destroy();
+  secretsManagerClient?.destroy();
+  dynamoDbClient = undefined;
+  eventBridgeClient = undefined;
+  secretsManagerClient = undefined;
+}

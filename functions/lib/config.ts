@@ -1,0 +1,91 @@
+/**
+ * The connector's settings (docs/ARCHITECTURE.md "Settings"), read once per container from the environment.
+ * A bad value fails at cold start with a message that names the variable, instead of surfacing later as an odd
+ * behaviour of one call.
+ */
+
+export interface Config {
+  /** A connection `acme` is the secret `<connectionSecretPrefix>acme`. */
+  connectionSecretPrefix: string;
+  /** The connection used when an input has no `connection`. */
+  defaultConnection: string;
+  /** How long a warm container keeps a loaded connection, so a rotated secret is picked up. */
+  connectionCacheSeconds: number;
+  /** The one DynamoDB table (cursors, dedupe, OAuth state); only triggers and OAuth need it. */
+  tableName?: string;
+  eventBusName: string;
+  eventSource: string;
+  dedupeTtlDays: number;
+  /** Share (0 to <1) of each Okta rate-limit window left to the org's other apps. */
+  rateLimitReserve: number;
+  /** Lets a connection's domain be plain HTTP on 127.0.0.1/localhost (the simulated org). Never set in AWS. */
+  allowInsecureLocalOkta: boolean;
+}
+
+type Env = Record<string, string | undefined>;
+
+let memo: { env: Env; value: Config } | undefined;
+
+/** The settings, read and checked once per container (again only when called with another `env` object). */
+export function config(env: Env = process.env): Config {
+  if (memo?.env !== env) memo = { env, value: readConfig(env) };
+  return memo.value;
+}
+
+/** Forgets the memoized settings (tests that change the environment). */
+export function resetConfig(): void {
+  memo = undefined;
+}
+
+/** The table name, for the functions that cannot work without it; throws a clear message when it is missing. */
+export function requireTableName(cfg: Config = config()): string {
+  if (!cfg.tableName) {
+    throw new Error('Configuration: TABLE_NAME is required by this function (the connector\'s DynamoDB table) but is not set');
+  }
+  return cfg.tableName;
+}
+
+/** Reads and checks every setting; throws an Error naming the first bad variable. */
+export function readConfig(env: Env): Config {
+  return {
+    connectionSecretPrefix: text(env, 'CONNECTION_SECRET_PREFIX', 'okta-connector/'),
+    defaultConnection: text(env, 'DEFAULT_CONNECTION', 'default'),
+    connectionCacheSeconds: numberIn(env, 'CONNECTION_CACHE_SECONDS', 300, { min: 0, integer: true }),
+    tableName: optionalText(env, 'TABLE_NAME'),
+    eventBusName: text(env, 'EVENT_BUS_NAME', 'default'),
+    eventSource: text(env, 'EVENT_SOURCE', 'okta-connector'),
+    dedupeTtlDays: numberIn(env, 'DEDUPE_TTL_DAYS', 7, { min: 1, integer: true }),
+    rateLimitReserve: numberIn(env, 'RATE_LIMIT_RESERVE', 0.1, { min: 0, below: 1 }),
+    allowInsecureLocalOkta: flag(env, 'ALLOW_INSECURE_LOCAL_OKTA'),
+  };
+}
+
+function optionalText(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value ? value : undefined;
+}
+
+function text(env: Env, name: string, fallback: string): string {
+  return optionalText(env, name) ?? fallback;
+}
+
+function numberIn(env: Env, name: string, fallback: number, range: { min: number; below?: number; integer?: boolean }): number {
+  const raw = optionalText(env, name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  const ok = Number.isFinite(value) && value >= range.min && (range.below === undefined || value < range.below)
+    && (!range.integer || Number.isInteger(value));
+  if (!ok) {
+    const kind = range.integer ? 'an integer' : 'a number';
+    const bound = range.below === undefined ? `at least ${range.min}` : `from ${range.min} to below ${range.below}`;
+    throw new Error(`Configuration: ${name} must be ${kind} ${bound} (got "${raw}")`);
+  }
+  return value;
+}
+
+function flag(env: Env, name: string): boolean {
+  const raw = optionalText(env, name)?.toLowerCase();
+  if (raw === undefined || raw === 'false' || raw === '0') return false;
+  if (raw === 'true' || raw === '1') return true;
+  throw new Error(`Configuration: ${name} must be "true" or "false" (got "${raw}")`);
+}

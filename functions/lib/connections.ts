@@ -1,0 +1,247 @@
+/**
+ * Connections: one Secrets Manager secret per Okta org (CONTRACT section 4), named `<prefix><name>`, checked
+ * field by field and cached in the warm container for `connectionCacheSeconds` so a rotated secret is picked up.
+ *
+ * Error types: a secret that does not exist is `UnknownConnection` (the caller named a connection that is not
+ * there). A secret that exists but is malformed is a deployment problem, not the caller's, so it is an
+ * `InternalError` whose message names the connection and the bad field, and never contains the secret's content.
+ */
+import { createPrivateKey } from 'node:crypto';
+import {
+  GetSecretValueCommand, PutSecretValueCommand, ResourceNotFoundException, type SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
+import { secretsManager } from './aws-clients.js';
+import { config, type Config } from './config.js';
+import { InvalidOktaDomain, oktaBaseUrl } from './domain.js';
+import { InternalError, UnknownConnection } from './errors.js';
+
+export interface ApiTokenAuth {
+  type: 'api-token';
+  token: string;
+}
+
+/** A private key as stored: a PEM string (PKCS#8, or PKCS#1 RSA / SEC1 EC) or a private JWK. */
+export type StoredPrivateKey = string | PrivateJwk;
+export interface PrivateJwk {
+  kty: string;
+  d: string;
+  kid?: string;
+  [member: string]: unknown;
+}
+
+export interface ClientCredentialsAuth {
+  type: 'client-credentials';
+  clientId: string;
+  privateKey: StoredPrivateKey;
+  /** The `kid` of the public key registered with the Okta app (from `keyId`, or the JWK's own `kid`). */
+  keyId: string;
+  scopes: string[];
+}
+
+export interface AuthorizationCodeAuth {
+  type: 'authorization-code';
+  clientId: string;
+  clientSecret: string;
+  scopes: string[];
+  /** Absent until the first consent (`/oauth/authorize`) has run. */
+  refreshToken?: string;
+}
+
+export interface Connection {
+  name: string;
+  /** Normalised origin, e.g. `https://acme.okta.com`. */
+  baseUrl: string;
+  auth: ApiTokenAuth | ClientCredentialsAuth | AuthorizationCodeAuth;
+  /** The `Authorization` value Okta sends to the event hook. */
+  eventHookSecret?: string;
+  /** Accepted as well during a rotation of `eventHookSecret`. */
+  previousEventHookSecret?: string;
+}
+
+export interface ConnectionDeps {
+  secrets?: SecretsManagerClient;
+  now?: () => number;
+  cfg?: Config;
+}
+
+/** Connection names become secret names; keep them to the characters Secrets Manager allows, without slashes. */
+const NAME = /^[A-Za-z0-9_+=.@-]{1,128}$/;
+
+const cache = new Map<string, { connection: Promise<Connection>; expiresAt: number }>();
+
+/** Loads a connection by name (the default connection without one), from the container cache when fresh. */
+export function loadConnection(name?: string, deps: ConnectionDeps = {}): Promise<Connection> {
+  const cfg = deps.cfg ?? config();
+  const now = deps.now ?? Date.now;
+  const connectionName = name ?? cfg.defaultConnection;
+  if (!NAME.test(connectionName)) {
+    return Promise.reject(new UnknownConnection('A connection name has only letters, digits and _+=.@- (at most 128)'));
+  }
+  const key = cfg.connectionSecretPrefix + connectionName;
+  const cached = cache.get(key);
+  if (cached && cached.expiresAt > now()) return cached.connection;
+
+  const connection = readConnection(connectionName, key, deps.secrets ?? secretsManager(), cfg);
+  cache.set(key, { connection, expiresAt: now() + cfg.connectionCacheSeconds * 1000 });
+  // A failed load is not cached: the next call tries again (the secret may be created or fixed meanwhile).
+  connection.catch(() => {
+    if (cache.get(key)?.connection === connection) cache.delete(key);
+  });
+  return connection;
+}
+
+/** Empties the container cache (tests, and after writing a secret). */
+export function clearConnectionCache(): void {
+  cache.clear();
+}
+
+/**
+ * Writes a new refresh token into the connection's secret, keeping every other field as it is in the secret now
+ * (read again, so a field changed by an operator since the load is not overwritten).
+ */
+export async function saveRefreshToken(connection: Connection, refreshToken: string, deps: ConnectionDeps = {}): Promise<void> {
+  const cfg = deps.cfg ?? config();
+  const secrets = deps.secrets ?? secretsManager();
+  const secretId = cfg.connectionSecretPrefix + connection.name;
+  const stored = parseJson(connection.name, await getSecretString(connection.name, secretId, secrets));
+  const auth = isObject(stored.auth) ? stored.auth : {};
+  const updated = { ...stored, auth: { ...auth, refreshToken } };
+  try {
+    await secrets.send(new PutSecretValueCommand({ SecretId: secretId, SecretString: JSON.stringify(updated) }));
+  } catch (error) {
+    throw new InternalError(`Connection "${connection.name}": could not write the new refresh token to its secret`, { cause: error });
+  }
+  if (connection.auth.type === 'authorization-code') connection.auth.refreshToken = refreshToken;
+  // The next load reads the secret again rather than serving a copy that predates the write.
+  cache.delete(secretId);
+}
+
+async function readConnection(name: string, secretId: string, secrets: SecretsManagerClient, cfg: Config): Promise<Connection> {
+  const text = await getSecretString(name, secretId, secrets);
+  return parseConnection(name, parseJson(name, text), cfg);
+}
+
+async function getSecretString(name: string, secretId: string, secrets: SecretsManagerClient): Promise<string> {
+  try {
+    const result = await secrets.send(new GetSecretValueCommand({ SecretId: secretId }));
+    if (result.SecretString === undefined) throw malformed(name, 'the secret has no string value (a binary secret is not a connection)');
+    return result.SecretString;
+  } catch (error) {
+    if (error instanceof ResourceNotFoundException) {
+      throw new UnknownConnection(`No connection "${name}" (no secret ${secretId})`);
+    }
+    if (error instanceof InternalError) throw error;
+    throw new InternalError(`Connection "${name}": could not read its secret`, { cause: error });
+  }
+}
+
+function parseJson(name: string, text: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    // The parser's message quotes the text; it must not reach a caller.
+    throw malformed(name, 'the secret is not JSON');
+  }
+  if (!isObject(value)) throw malformed(name, 'the secret is not a JSON object');
+  return value;
+}
+
+/** Checks a parsed secret against CONTRACT section 4; the error names the first bad field. */
+export function parseConnection(name: string, secret: Record<string, unknown>, cfg: Config = config()): Connection {
+  if (typeof secret.domain !== 'string') throw malformed(name, 'domain is required (e.g. "acme.okta.com")');
+  let baseUrl: string;
+  try {
+    baseUrl = oktaBaseUrl(secret.domain, { allowInsecureLocalOkta: cfg.allowInsecureLocalOkta });
+  } catch (error) {
+    if (error instanceof InvalidOktaDomain) throw malformed(name, `domain ${error.message}`);
+    throw error;
+  }
+  const connection: Connection = { name, baseUrl, auth: parseAuth(name, secret.auth) };
+  const hookSecret = optionalString(name, secret, 'eventHookSecret');
+  if (hookSecret !== undefined) connection.eventHookSecret = hookSecret;
+  const previous = optionalString(name, secret, 'previousEventHookSecret');
+  if (previous !== undefined) connection.previousEventHookSecret = previous;
+  return connection;
+}
+
+function parseAuth(name: string, auth: unknown): Connection['auth'] {
+  if (!isObject(auth)) throw malformed(name, 'auth is required (an object with a "type")');
+  switch (auth.type) {
+    case 'api-token':
+      return { type: 'api-token', token: requiredString(name, auth, 'token') };
+    case 'client-credentials': {
+      const privateKey = parsePrivateKey(name, auth.privateKey);
+      const keyId = optionalString(name, auth, 'keyId', 'auth.keyId') ?? (typeof privateKey === 'string' ? undefined : privateKey.kid);
+      if (keyId === undefined) throw malformed(name, 'auth.keyId is required (the kid of the key registered with the Okta app)');
+      return { type: 'client-credentials', clientId: requiredString(name, auth, 'clientId'), privateKey, keyId, scopes: scopes(name, auth) };
+    }
+    case 'authorization-code': {
+      const parsed: AuthorizationCodeAuth = {
+        type: 'authorization-code',
+        clientId: requiredString(name, auth, 'clientId'),
+        clientSecret: requiredString(name, auth, 'clientSecret'),
+        scopes: scopes(name, auth),
+      };
+      const refreshToken = optionalString(name, auth, 'refreshToken', 'auth.refreshToken');
+      if (refreshToken !== undefined) parsed.refreshToken = refreshToken;
+      return parsed;
+    }
+    default:
+      throw malformed(name, 'auth.type must be "api-token", "client-credentials" or "authorization-code"');
+  }
+}
+
+function parsePrivateKey(name: string, value: unknown): StoredPrivateKey {
+  const problem = 'auth.privateKey is not a PEM or JWK private key';
+  let key: unknown = value;
+  if (typeof value === 'string' && value.trim().startsWith('{')) {
+    try {
+      key = JSON.parse(value);
+    } catch {
+      throw malformed(name, problem);
+    }
+  }
+  try {
+    if (typeof key === 'string') {
+      if (createPrivateKey(key).type !== 'private') throw new Error('not private');
+      return key;
+    }
+    if (isObject(key) && typeof key.kty === 'string' && typeof key.d === 'string') {
+      createPrivateKey({ key: key as never, format: 'jwk' });
+      return key as PrivateJwk;
+    }
+  } catch {
+    // node:crypto's message may describe the key material; the caller only learns which field is wrong.
+  }
+  throw malformed(name, problem);
+}
+
+function scopes(name: string, auth: Record<string, unknown>): string[] {
+  const value = auth.scopes;
+  if (!Array.isArray(value) || value.length === 0 || !value.every((s) => typeof s === 'string' && /^\S+$/.test(s))) {
+    throw malformed(name, 'auth.scopes must be a non-empty array of scope names, e.g. ["okta.users.read"]');
+  }
+  return value as string[];
+}
+
+function requiredString(name: string, auth: Record<string, unknown>, field: string): string {
+  const value = auth[field];
+  if (typeof value !== 'string' || value.trim() === '') throw malformed(name, `auth.${field} is required (a non-empty string)`);
+  return value;
+}
+
+function optionalString(name: string, object: Record<string, unknown>, field: string, path = field): string | undefined {
+  const value = object[field];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string' || value === '') throw malformed(name, `${path} must be a non-empty string`);
+  return value;
+}
+
+function malformed(name: string, problem: string): InternalError {
+  return new InternalError(`Connection "${name}": ${problem}`);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,294 @@
+/**
+ * The Okta API client: one per connection per container. It signs each request (auth/), sends the headers Okta
+ * asks for (CORE), follows `Link` pagination, keeps the rate-limit state of each endpoint bucket, waits out 429s
+ * within the caller's deadline, retries what is safe to retry, and turns Okta's errors into CONTRACT errors.
+ */
+import { authorizerFor, type AuthDeps, type Authorizer } from './auth/authorizer.js';
+import { config } from './config.js';
+import { loadConnection, type Connection } from './connections.js';
+import { InternalError, OktaRateLimited, OktaUnavailable } from './errors.js';
+import { nextLink } from './link-header.js';
+import { oktaError } from './okta-errors.js';
+import { backoffDelay, isIdempotent, isNetworkFailure, isTimeout, neverReachedOkta, resetJitter } from './okta-retry.js';
+import { isConcurrencyLimit, pacingDelay, rateLimitBucket, RateLimits, type RateLimitState } from './rate-limits.js';
+
+export type { RateLimitState } from './rate-limits.js';
+
+/** The connector's version, sent in `User-Agent`; a test keeps it equal to package.json's. */
+export const CONNECTOR_VERSION = '0.1.0';
+export const USER_AGENT = `okta-connector/${CONNECTOR_VERSION}`;
+
+export interface OktaRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** `/api/v1/users/00u1` with segments already encodeURIComponent-ed, or an absolute next-link URL of the same org. */
+  path: string;
+  query?: Record<string, string | number | boolean | undefined>;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface CallOptions {
+  /** Epoch ms; no wait or retry may end after it (a Lambda's remaining time). Default: 30 s from the call. */
+  deadline?: number;
+  /** Default true: spread calls when under the reserve; the poller passes false and checks headroom itself. */
+  paceNearLimit?: boolean;
+  /** Per-attempt timeout in ms (default 20 s, never past the deadline). */
+  timeoutMs?: number;
+}
+
+export interface OktaResponse<T = unknown> {
+  status: number;
+  body: T;
+  headers: Headers;
+  requestId?: string;
+  retries: number;
+}
+
+export interface OktaPage<T> {
+  items: T[];
+  /** Absolute URL of rel="next". */
+  next?: string;
+  response: OktaResponse<T[]>;
+}
+
+export interface OktaClient {
+  readonly connection: Connection;
+  request<T = unknown>(req: OktaRequest, options?: CallOptions): Promise<OktaResponse<T>>;
+  pages<T = unknown>(req: OktaRequest, options?: CallOptions): AsyncGenerator<OktaPage<T>>;
+  list<T = unknown>(req: OktaRequest, options?: CallOptions & { limit?: number; pageSize?: number }): Promise<{ items: T[]; after?: string }>;
+  rateLimit(path: string, method?: string): RateLimitState | undefined;
+  stats(): { requests: number; retries: number; requestIds: string[] };
+  /** Starts the counters of `stats()` again (at the start of an invocation, the client living longer). */
+  resetStats(): void;
+}
+
+export interface OktaClientDeps extends AuthDeps {
+  fetch?: typeof fetch;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  /** Share of each rate-limit window left to other apps (default: config's RATE_LIMIT_RESERVE). */
+  rateLimitReserve?: number;
+  /** Sign-in to use instead of the connection's own (tests). */
+  authorizer?: Authorizer;
+}
+
+const DEFAULT_BUDGET_MS = 30_000;
+const DEFAULT_TIMEOUT_MS = 20_000;
+/** Retries of 5xx and network failures; 429s are bounded by the deadline alone. */
+const MAX_FAILURE_RETRIES = 3;
+const MAX_RATE_LIMIT_RETRIES = 10;
+const KEPT_REQUEST_IDS = 50;
+
+/** Builds a client for a connection. */
+export function oktaClientFor(connection: Connection, deps: OktaClientDeps = {}): OktaClient {
+  const fetchFn = deps.fetch ?? globalThis.fetch;
+  const now = deps.now ?? Date.now;
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const random = deps.random ?? Math.random;
+  const reserve = deps.rateLimitReserve ?? config().rateLimitReserve;
+  const authorizer = deps.authorizer ?? authorizerFor(connection, { ...deps, fetch: fetchFn, now });
+  const limits = new RateLimits();
+  const origin = new URL(connection.baseUrl).origin;
+  let counters = { requests: 0, retries: 0, requestIds: [] as string[] };
+
+  function urlOf(req: OktaRequest): URL {
+    const absolute = /^https?:\/\//i.test(req.path);
+    const url = new URL(absolute ? req.path : `${origin}${req.path.startsWith('/') ? '' : '/'}${req.path}`);
+    // A next link is followed with this connection's credentials: never to another host.
+    if (url.origin !== origin) throw new InternalError('Okta returned a link to another host; the connector does not follow it');
+    for (const [name, value] of Object.entries(req.query ?? {})) {
+      if (value !== undefined) url.searchParams.set(name, String(value));
+    }
+    return url;
+  }
+
+  async function waitWithin(ms: number, deadline: number): Promise<boolean> {
+    if (now() + ms > deadline) return false;
+    if (ms > 0) await sleep(ms);
+    return true;
+  }
+
+  async function send(req: OktaRequest, url: URL, deadline: number, timeoutMs: number): Promise<Response> {
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      'content-type': 'application/json',
+      'user-agent': USER_AGENT,
+      ...req.headers,
+      ...(await authorizer.authorize(req.method, url, deadline)),
+    };
+    const hasBody = req.body !== undefined;
+    // Okta answers 411 to a POST or PUT without Content-Length (CORE "HTTP verbs").
+    if (!hasBody && (req.method === 'POST' || req.method === 'PUT')) headers['content-length'] = '0';
+    counters.requests += 1;
+    return fetchFn(url, {
+      method: req.method,
+      headers,
+      body: hasBody ? JSON.stringify(req.body) : undefined,
+      signal: AbortSignal.timeout(Math.max(1, Math.min(timeoutMs, deadline - now()))),
+    });
+  }
+
+  async function request<T>(req: OktaRequest, options: CallOptions = {}): Promise<OktaResponse<T>> {
+    const url = urlOf(req);
+    const bucket = rateLimitBucket(req.method, url.pathname);
+    const deadline = options.deadline ?? now() + DEFAULT_BUDGET_MS;
+    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    let retries = 0;
+    let failures = 0;
+    let rateLimited = 0;
+    let signedAgain = false;
+    const retry = () => { retries += 1; counters.retries += 1; };
+
+    for (;;) {
+      if (options.paceNearLimit !== false) await pace(bucket, deadline);
+      let response: Response;
+      let text: string;
+      try {
+        response = await send(req, url, deadline, timeoutMs);
+        text = await response.text();
+      } catch (error) {
+        if (!isNetworkFailure(error)) throw error;
+        const safe = isIdempotent(req.method) || neverReachedOkta(error);
+        if (safe && failures < MAX_FAILURE_RETRIES && await waitWithin(backoffDelay(failures, random), deadline)) {
+          failures += 1;
+          retry();
+          continue;
+        }
+        const what = isTimeout(error) ? 'did not answer in time' : 'could not be reached';
+        throw new OktaUnavailable(`Okta ${what} (${req.method} ${url.pathname})`, { cause: error });
+      }
+
+      const requestId = response.headers.get('x-okta-request-id') ?? undefined;
+      if (requestId) counters.requestIds = [...counters.requestIds, requestId].slice(-KEPT_REQUEST_IDS);
+      const state = limits.record(bucket, response.headers);
+      const body = parseBody(text);
+      if (response.ok) return { status: response.status, body: body as T, headers: response.headers, requestId, retries };
+
+      if (response.status === 401 && !signedAgain && authorizer.rejected(response)) {
+        signedAgain = true;
+        retry();
+        continue;
+      }
+      if (response.status === 429) {
+        const wait = isConcurrencyLimit(state) ? backoffDelay(rateLimited, random) : untilReset(response.headers, state);
+        if (rateLimited < MAX_RATE_LIMIT_RETRIES && await waitWithin(wait, deadline)) {
+          rateLimited += 1;
+          retry();
+          continue;
+        }
+        throw oktaError(429, body, response.headers, { retryAfterSeconds: Math.max(1, Math.ceil(wait / 1000)) });
+      }
+      if (response.status >= 500 && isIdempotent(req.method) && failures < MAX_FAILURE_RETRIES
+        && await waitWithin(backoffDelay(failures, random), deadline)) {
+        failures += 1;
+        retry();
+        continue;
+      }
+      throw oktaError(response.status, body, response.headers);
+    }
+  }
+
+  /** Under the reserve, wait so the calls left are spread over the window; never past the deadline. */
+  async function pace(bucket: string, deadline: number): Promise<void> {
+    const state = limits.get(bucket);
+    const delay = pacingDelay(state, now(), reserve);
+    if (delay <= 0) return;
+    if (state && state.remaining <= 0 && now() + delay > deadline) {
+      throw new OktaRateLimited(`Okta's rate limit for ${bucket} is spent until the window resets`, {
+        retryAfterSeconds: Math.max(1, Math.ceil((state.resetAt - now()) / 1000)),
+      });
+    }
+    await sleep(Math.min(delay, Math.max(0, deadline - now())));
+  }
+
+  /** Wait until the window resets, plus jitter. Okta's `Date` header is the base, so a skewed local clock does not matter. */
+  function untilReset(headers: Headers, state: RateLimitState | undefined): number {
+    const reset = state?.resetAt ?? Number(headers.get('x-rate-limit-reset')) * 1000;
+    const date = Date.parse(headers.get('date') ?? '');
+    const base = Number.isFinite(date) ? date : now();
+    const wait = Number.isFinite(reset) && reset > 0 ? Math.max(0, reset - base) : 60_000;
+    return wait + resetJitter(random);
+  }
+
+  async function* pages<T>(req: OktaRequest, options: CallOptions = {}): AsyncGenerator<OktaPage<T>> {
+    let current: OktaRequest = req;
+    for (;;) {
+      const response = await request<T[]>(current, options);
+      const items = Array.isArray(response.body) ? response.body : [];
+      const next = nextLink(response.headers);
+      yield { items, next, response };
+      // An empty page ends the walk even with a next link: that is a System Log polling query caught up (CORE).
+      if (!next || items.length === 0) return;
+      current = { method: 'GET', path: next, headers: req.headers };
+    }
+  }
+
+  async function list<T>(req: OktaRequest, options: CallOptions & { limit?: number; pageSize?: number } = {}) {
+    const { limit, pageSize: wanted, ...callOptions } = options;
+    const pageSize = wanted ?? numberOr(req.query?.limit) ?? (limit === undefined ? undefined : 200);
+    const items: T[] = [];
+    let current: OktaRequest = limitedTo(req, limit, pageSize, 0);
+    for (;;) {
+      const response = await request<T[]>(current, callOptions);
+      const got = Array.isArray(response.body) ? response.body : [];
+      const next = nextLink(response.headers);
+      const room = limit === undefined ? got.length : limit - items.length;
+      items.push(...got.slice(0, room));
+      const full = limit !== undefined && items.length >= limit;
+      if (!next || got.length === 0 || full) return { items, after: next ? afterOf(next) : undefined };
+      current = limitedTo({ method: 'GET', path: next, headers: req.headers }, limit, pageSize, items.length);
+    }
+  }
+
+  return {
+    connection,
+    request,
+    pages,
+    list,
+    rateLimit: (path, method = 'GET') => limits.get(rateLimitBucket(method, path)),
+    stats: () => ({ ...counters, requestIds: [...counters.requestIds] }),
+    resetStats: () => { counters = { requests: 0, retries: 0, requestIds: [] }; },
+  };
+}
+
+const clients = new Map<string, { fingerprint: string; client: OktaClient }>();
+
+/** The container's client of a connection (the default one without a name), loaded and cached. */
+export async function oktaClient(connectionName?: string, deps: OktaClientDeps = {}): Promise<OktaClient> {
+  const connection = await loadConnection(connectionName);
+  const fingerprint = JSON.stringify(connection);
+  const known = clients.get(connection.name);
+  // A reloaded but unchanged connection keeps its client, and so its token and rate-limit state.
+  if (known && known.fingerprint === fingerprint) return known.client;
+  const client = oktaClientFor(connection, deps);
+  clients.set(connection.name, { fingerprint, client });
+  return client;
+}
+
+/** The request for one page: `limit` set to what is still wanted, so a caller's limit falls on a page boundary. */
+function limitedTo(req: OktaRequest, limit: number | undefined, pageSize: number | undefined, have: number): OktaRequest {
+  if (pageSize === undefined) return req;
+  const size = limit === undefined ? pageSize : Math.min(pageSize, limit - have);
+  return { ...req, query: { ...req.query, limit: size } };
+}
+
+/** The opaque `after` cursor of a next link, to hand back to the caller as is. */
+function afterOf(next: string): string | undefined {
+  return new URL(next).searchParams.get('after') ?? undefined;
+}
+
+function numberOr(value: unknown): number | undefined {
+  const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : NaN;
+  return Number.isFinite(n) && n > 0 ? n : undefined;
+}
+
+/** The body as JSON when it is JSON, as text otherwise (an HTML error page from a proxy must not crash the client). */
+function parseBody(text: string): unknown {
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
