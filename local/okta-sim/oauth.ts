@@ -1,11 +1,25 @@
 /**
  * The org authorization server of the simulated Okta org (`/oauth2/v1/*`): the token endpoint, the sign-in and
- * consent page, and the check of access tokens on `/api/v1` calls.
+ * consent page, the check of access tokens on `/api/v1` calls, and the control routes that register clients.
  */
+import { randomBytes } from 'node:crypto';
+import { createAuthorizeEndpoint } from './oauth-authorize.js';
+import { createClientAuthenticator } from './oauth-client-auth.js';
+import { createOAuthControlRoutes } from './oauth-control.js';
+import { createDpopVerifier } from './oauth-dpop.js';
+import { oauthProblem } from './oauth-errors.js';
+import { ASYMMETRIC_ALGS } from './oauth-jws.js';
+import { createTokenEndpoint } from './oauth-token-endpoint.js';
+import { createTokenStore } from './oauth-tokens.js';
 import type { OAuthClient, Principal, Route, SimOrgServices, SimRequest, SimResponse } from './types.js';
 
 export interface OAuthServer {
+  /** `/oauth2/v1/token`, `/oauth2/v1/authorize`, the metadata document and the `/__sim/oauth-clients` routes. */
   routes: Route[];
+  /**
+   * Checks the `Authorization: Bearer|DPoP <token>` of an `/api/v1` request (and its `DPoP` proof): the caller,
+   * or the 401 Okta answers (E0000011 with a `WWW-Authenticate` challenge naming the OAuth error).
+   */
   authenticateAccessToken(req: SimRequest): Principal | SimResponse;
   registerClient(input: Partial<OAuthClient> & { label: string }): OAuthClient;
   clients(): OAuthClient[];
@@ -13,26 +27,124 @@ export interface OAuthServer {
 
 /** Creates the org authorization server; its routes are composed into the simulator's router. */
 export function createOAuth(services: SimOrgServices): OAuthServer {
-  const registered: OAuthClient[] = [];
+  const registered = new Map<string, OAuthClient>();
+  const findClient = (clientId: string): OAuthClient | undefined => registered.get(clientId);
+  const tokens = createTokenStore(services.clock);
+  const dpop = createDpopVerifier(services.clock);
+  // Okta names its own URL in `aud` and `htu`; a client that reached the simulator by another host name is
+  // accepted too (127.0.0.1 vs localhost).
+  const urlsFor = (req: SimRequest, path: string): string[] => [
+    `${services.baseUrl()}${path}`,
+    `${req.url.origin}${path}`,
+  ];
+  const tokenEndpoint = createTokenEndpoint({
+    clientAuth: createClientAuthenticator(services.clock, findClient),
+    dpop,
+    tokens,
+    tokenUrls: (req) => urlsFor(req, '/oauth2/v1/token'),
+  });
+  const authorize = createAuthorizeEndpoint({ services, tokens, findClient });
+
+  const registerClient = (input: Partial<OAuthClient> & { label: string }): OAuthClient => {
+    const jwks = input.jwks ?? [];
+    const method = input.tokenEndpointAuthMethod ?? (jwks.length > 0 ? 'private_key_jwt' : 'client_secret_basic');
+    const clientId = input.clientId ?? services.newId('0oa');
+    const client: OAuthClient = {
+      clientId,
+      // For OIDC apps Okta's client_id is the app's id.
+      appId: input.appId ?? clientId,
+      label: input.label,
+      tokenEndpointAuthMethod: method,
+      jwks,
+      clientSecret:
+        input.clientSecret ?? (method === 'private_key_jwt' ? undefined : randomBytes(30).toString('base64url')),
+      grantTypes: input.grantTypes ?? (method === 'private_key_jwt' ? ['client_credentials'] : ['authorization_code']),
+      redirectUris: input.redirectUris ?? [],
+      grantedScopes: input.grantedScopes ?? [],
+      dpopBoundAccessTokens: input.dpopBoundAccessTokens ?? false,
+      refreshTokenRotation: input.refreshTokenRotation ?? 'ROTATE',
+      tokenLifetimeSeconds: input.tokenLifetimeSeconds,
+      refreshTokenLeewaySeconds: input.refreshTokenLeewaySeconds,
+    };
+    registered.set(clientId, client);
+    return client;
+  };
+
+  const challenge = (req: SimRequest, scheme: 'Bearer' | 'DPoP', internalCode: string): SimResponse => {
+    const problem = oauthProblem(internalCode);
+    const base = services.baseUrl();
+    const algs = scheme === 'DPoP' ? `algs="${ASYMMETRIC_ALGS.join(' ')}", ` : '';
+    const error = services.oktaError('E0000011');
+    return {
+      ...error,
+      status: 401,
+      headers: {
+        ...error.headers,
+        'www-authenticate':
+          `${scheme} ${algs}authorization_uri="${base}/oauth2/v1/authorize", realm="${base}", ` +
+          `error="${problem.error}", error_description="${problem.description}", resource="${req.path}"`,
+      },
+    };
+  };
+
+  const authenticateAccessToken = (req: SimRequest): Principal | SimResponse => {
+    const match = /^(Bearer|DPoP)\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
+    const scheme = match?.[1]?.toLowerCase() === 'dpop' ? 'DPoP' : 'Bearer';
+    const token = match?.[2] ?? '';
+    const record = tokens.findAccessToken(token);
+    if (!record) return challenge(req, scheme, token === '' ? 'invalid_token' : 'access_token_invalid');
+    if (scheme === 'Bearer' && record.jkt !== undefined) {
+      return challenge(req, 'DPoP', 'dpop_authentication_scheme_required');
+    }
+    if (scheme === 'DPoP') {
+      if (record.jkt === undefined) return challenge(req, 'DPoP', 'access_token_not_dpop_bound');
+      // DPOP: `htu` is the resource URL without its query, with the path decoded.
+      const proof = dpop.verify(req.headers.dpop, {
+        htm: req.method.toUpperCase(),
+        htu: urlsFor(req, req.path),
+        requireNonce: false,
+        accessToken: token,
+        boundJkt: record.jkt,
+      });
+      if (!proof.ok) return challenge(req, 'DPoP', proof.code);
+    }
+    return {
+      kind: 'oauth',
+      clientId: record.clientId,
+      ...(record.userId === undefined ? {} : { userId: record.userId }),
+      scopes: record.scopes,
+      tokenType: record.jkt === undefined ? 'Bearer' : 'DPoP',
+    };
+  };
+
+  const metadata = (): SimResponse => {
+    const base = services.baseUrl();
+    return {
+      status: 200,
+      body: {
+        issuer: base,
+        authorization_endpoint: `${base}/oauth2/v1/authorize`,
+        token_endpoint: `${base}/oauth2/v1/token`,
+        response_types_supported: ['code'],
+        grant_types_supported: ['authorization_code', 'client_credentials', 'refresh_token'],
+        token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
+        token_endpoint_auth_signing_alg_values_supported: ASYMMETRIC_ALGS,
+        code_challenge_methods_supported: ['S256'],
+        dpop_signing_alg_values_supported: ASYMMETRIC_ALGS,
+      },
+    };
+  };
+
   return {
-    routes: [],
-    authenticateAccessToken: () => ({ status: 401, body: { errorCode: 'E0000011' } }),
-    registerClient(input) {
-      const client: OAuthClient = {
-        clientId: services.newId('0oa'),
-        appId: services.newId('0oa'),
-        tokenEndpointAuthMethod: 'private_key_jwt',
-        jwks: [],
-        grantTypes: ['client_credentials'],
-        redirectUris: [],
-        grantedScopes: [],
-        dpopBoundAccessTokens: false,
-        refreshTokenRotation: 'ROTATE',
-        ...input,
-      };
-      registered.push(client);
-      return client;
-    },
-    clients: () => [...registered],
+    routes: [
+      { method: 'POST', pattern: '/oauth2/v1/token', handler: (req) => tokenEndpoint(req) },
+      { method: 'GET', pattern: '/oauth2/v1/authorize', handler: (req) => authorize.show(req) },
+      { method: 'POST', pattern: '/oauth2/v1/authorize', handler: (req) => authorize.submit(req) },
+      { method: 'GET', pattern: '/.well-known/oauth-authorization-server', handler: metadata },
+      ...createOAuthControlRoutes({ registerClient, findClient, clients: () => [...registered.values()] }),
+    ],
+    authenticateAccessToken,
+    registerClient,
+    clients: () => [...registered.values()],
   };
 }

@@ -20,6 +20,10 @@ export interface SimRequest {
   body: unknown;
   /** Who is calling, set by `authenticate` before an `/api/v1` handler runs. */
   principal?: Principal;
+  /** The `X-Okta-Request-Id` the response will carry (set by the server). */
+  requestId?: string;
+  /** The caller's IP address (the socket's, or the first `X-Forwarded-For` entry). */
+  remoteAddress?: string;
 }
 
 /** A response: JSON when `body` is set, HTML when `html` is set, empty otherwise. */
@@ -75,6 +79,10 @@ export interface OAuthClient {
   /** `settings.oauthClient.dpop_bound_access_tokens`. */
   dpopBoundAccessTokens: boolean;
   refreshTokenRotation: 'ROTATE' | 'STATIC';
+  /** Access token lifetime; Okta's is fixed at 3600, tests set it shorter. */
+  tokenLifetimeSeconds?: number;
+  /** The grace period during which a rotated refresh token still works (Okta's `leeway`, default 30). */
+  refreshTokenLeewaySeconds?: number;
 }
 
 /** A user as far as OAuth sign-in needs one. */
