@@ -1,0 +1,297 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createOAuth, type OAuthServer } from '../../local/okta-sim/oauth.js';
+import type { OAuthClient } from '../../local/okta-sim/types.js';
+import { createFakeOrg, serveRoutes, type FakeOrg, type RouteServer } from '../support/fake-org.js';
+
+const REDIRECT_URI = 'http://127.0.0.1:9/callback';
+
+let org: FakeOrg;
+let oauth: OAuthServer;
+let server: RouteServer;
+let web: OAuthClient;
+
+interface Flow {
+  verifier: string;
+  state: string;
+  params: URLSearchParams;
+}
+
+function startFlow(scope = 'okta.users.read offline_access', client: OAuthClient = web): Flow {
+  const verifier = randomBytes(32).toString('base64url');
+  const state = randomBytes(8).toString('hex');
+  const params = new URLSearchParams({
+    response_type: 'code',
+    client_id: client.clientId,
+    redirect_uri: REDIRECT_URI,
+    scope,
+    state,
+    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+    code_challenge_method: 'S256',
+  });
+  return { verifier, state, params };
+}
+
+/** Posts the consent form as a browser would after the user filled it in. */
+function submitForm(flow: Flow, fields: Record<string, string>): Promise<Response> {
+  const form = new URLSearchParams(flow.params);
+  for (const [name, value] of Object.entries(fields)) form.set(name, value);
+  return fetch(`${server.url}/oauth2/v1/authorize`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: form.toString(),
+    redirect: 'manual',
+  });
+}
+
+async function signInForCode(flow: Flow): Promise<string> {
+  const response = await submitForm(flow, { username: 'ada@example.com', password: 'Correct-horse-1', decision: 'allow' });
+  return new URL(response.headers.get('location') ?? '').searchParams.get('code') ?? '';
+}
+
+function tokenRequest(form: Record<string, string>, client: OAuthClient = web): Promise<Response> {
+  return fetch(`${server.url}/oauth2/v1/token`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      authorization: `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret ?? ''}`).toString('base64')}`,
+    },
+    body: new URLSearchParams(form).toString(),
+  });
+}
+
+async function exchange(flow: Flow, code: string): Promise<Record<string, string>> {
+  const response = await tokenRequest({
+    grant_type: 'authorization_code',
+    code,
+    redirect_uri: REDIRECT_URI,
+    code_verifier: flow.verifier,
+  });
+  return (await response.json()) as Record<string, string>;
+}
+
+beforeAll(async () => {
+  org = createFakeOrg();
+  org.users.set('ada@example.com', {
+    password: 'Correct-horse-1',
+    user: { id: '00uada', login: 'ada@example.com', status: 'ACTIVE' },
+  });
+  oauth = createOAuth(org.services);
+  server = await serveRoutes(
+    [
+      ...oauth.routes,
+      {
+        method: 'GET',
+        pattern: '/api/v1/users/me',
+        scopes: ['okta.users.read'],
+        handler: (req) => ({ status: 200, body: req.principal }),
+      },
+    ],
+    oauth.authenticateAccessToken,
+  );
+  org.setBaseUrl(server.url);
+  web = oauth.registerClient({
+    label: 'Okta connector',
+    grantTypes: ['authorization_code', 'refresh_token'],
+    redirectUris: [REDIRECT_URI],
+    grantedScopes: ['okta.users.read'],
+    clientSecret: 'web-secret-value',
+  });
+});
+
+afterAll(async () => {
+  await server.close();
+});
+
+describe('the sign-in and consent page', () => {
+  it('shows a form with username, password and an Allow access button', async () => {
+    const response = await fetch(`${server.url}/oauth2/v1/authorize?${startFlow().params}`);
+    const html = await response.text();
+
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(html).toMatch(/<input id="username" name="username"/);
+    expect(html).toMatch(/<input id="password" name="password" type="password"/);
+    expect(html).toMatch(/<button id="allow" name="decision" value="allow" type="submit">Allow access<\/button>/);
+  });
+
+  it('shows an error page, and does not redirect, for an unknown client', async () => {
+    const flow = startFlow();
+    flow.params.set('client_id', '0oanobody');
+
+    const response = await fetch(`${server.url}/oauth2/v1/authorize?${flow.params}`, { redirect: 'manual' });
+
+    expect(response.status).toBe(400);
+    expect(await response.text()).toContain('<p id="error-description">Invalid value for &#39;client_id&#39; parameter.</p>');
+  });
+
+  it('shows an error page, and does not redirect, for a redirect URI the app did not register', async () => {
+    const flow = startFlow();
+    flow.params.set('redirect_uri', 'https://attacker.example/cb');
+
+    const response = await fetch(`${server.url}/oauth2/v1/authorize?${flow.params}`, { redirect: 'manual' });
+
+    expect(response.status).toBe(400);
+    expect(await response.text()).toContain('must be a Login redirect URI in the client app settings');
+  });
+
+  it('redirects with invalid_scope for a scope the app was not granted', async () => {
+    const flow = startFlow('okta.users.manage');
+
+    const response = await fetch(`${server.url}/oauth2/v1/authorize?${flow.params}`, { redirect: 'manual' });
+    const location = new URL(response.headers.get('location') ?? '');
+
+    expect(response.status).toBe(302);
+    expect(location.searchParams.get('error')).toBe('invalid_scope');
+    expect(location.searchParams.get('state')).toBe(flow.state);
+  });
+
+  it('redirects with a code and the state after sign-in and consent', async () => {
+    const flow = startFlow();
+
+    const response = await submitForm(flow, { username: 'ada@example.com', password: 'Correct-horse-1', decision: 'allow' });
+    const location = new URL(response.headers.get('location') ?? '');
+
+    expect(response.status).toBe(302);
+    expect(`${location.origin}${location.pathname}`).toBe(REDIRECT_URI);
+    expect(location.searchParams.get('code')).toEqual(expect.any(String));
+    expect(location.searchParams.get('state')).toBe(flow.state);
+  });
+
+  it('redirects with access_denied when the user does not allow access', async () => {
+    const flow = startFlow();
+
+    const response = await submitForm(flow, { username: 'ada@example.com', password: 'Correct-horse-1', decision: 'deny' });
+    const location = new URL(response.headers.get('location') ?? '');
+
+    expect(location.searchParams.get('error')).toBe('access_denied');
+    expect(location.searchParams.get('state')).toBe(flow.state);
+  });
+
+  it('shows the page again with an error when the password is wrong', async () => {
+    const response = await submitForm(startFlow(), { username: 'ada@example.com', password: 'wrong', decision: 'allow' });
+
+    expect(response.status).toBe(401);
+    expect(await response.text()).toContain('<p id="error" role="alert">Unable to sign in</p>');
+  });
+});
+
+describe('the authorization code grant', () => {
+  it('exchanges the code for tokens that act as the signed-in user', async () => {
+    const flow = startFlow();
+    const tokens = await exchange(flow, await signInForCode(flow));
+
+    const me = await fetch(`${server.url}/api/v1/users/me`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+
+    expect(tokens).toMatchObject({ token_type: 'Bearer', expires_in: 3600, scope: 'okta.users.read offline_access' });
+    expect(await me.json()).toMatchObject({ kind: 'oauth', clientId: web.clientId, userId: '00uada' });
+  });
+
+  it('issues no refresh token without offline_access', async () => {
+    const flow = startFlow('okta.users.read');
+
+    const tokens = await exchange(flow, await signInForCode(flow));
+
+    expect(tokens.access_token).toEqual(expect.any(String));
+    expect(tokens.refresh_token).toBeUndefined();
+  });
+
+  it('refuses a code_verifier that does not match the challenge', async () => {
+    const flow = startFlow();
+    const code = await signInForCode(flow);
+
+    const response = await tokenRequest({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: REDIRECT_URI,
+      code_verifier: randomBytes(32).toString('base64url'),
+    });
+
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ error: 'invalid_grant', error_description: 'PKCE verification failed.' });
+  });
+
+  it('refuses a code used twice', async () => {
+    const flow = startFlow();
+    const code = await signInForCode(flow);
+    await exchange(flow, code);
+
+    const again = await exchange(flow, code);
+
+    expect(again).toEqual({ error: 'invalid_grant', error_description: 'The authorization code is invalid or has expired.' });
+  });
+
+  it('refuses a redirect_uri other than the one of the authorize request', async () => {
+    const flow = startFlow();
+
+    const response = await tokenRequest({
+      grant_type: 'authorization_code',
+      code: await signInForCode(flow),
+      redirect_uri: 'http://127.0.0.1:9/other',
+      code_verifier: flow.verifier,
+    });
+
+    expect(((await response.json()) as { error_description: string }).error_description).toBe(
+      "The 'redirect_uri' does not match the redirection URI used in the authorization request.",
+    );
+  });
+
+  it('refuses a wrong client secret', async () => {
+    const response = await tokenRequest({ grant_type: 'refresh_token', refresh_token: 'x' }, { ...web, clientSecret: 'nope' });
+
+    expect(response.status).toBe(401);
+    expect(((await response.json()) as { error: string }).error).toBe('invalid_client');
+  });
+});
+
+describe('refresh token rotation', () => {
+  async function refresh(refreshToken: string, client: OAuthClient = web): Promise<Record<string, string>> {
+    const response = await tokenRequest({ grant_type: 'refresh_token', refresh_token: refreshToken }, client);
+    return (await response.json()) as Record<string, string>;
+  }
+
+  it('hands out a new refresh token on every refresh', async () => {
+    const flow = startFlow();
+    const first = await exchange(flow, await signInForCode(flow));
+
+    const second = await refresh(first.refresh_token as string);
+
+    expect(second.access_token).toEqual(expect.any(String));
+    expect(second.refresh_token).toEqual(expect.any(String));
+    expect(second.refresh_token).not.toBe(first.refresh_token);
+  });
+
+  it('keeps the old refresh token working during the grace period only', async () => {
+    const flow = startFlow();
+    const first = await exchange(flow, await signInForCode(flow));
+    await refresh(first.refresh_token as string);
+    expect((await refresh(first.refresh_token as string)).access_token).toEqual(expect.any(String));
+
+    org.clock.advance(31 * 1000);
+
+    expect(await refresh(first.refresh_token as string)).toEqual({
+      error: 'invalid_grant',
+      error_description: 'The refresh token is invalid or expired.',
+    });
+  });
+
+  it('keeps the same refresh token when the client rotation is STATIC', async () => {
+    const staticClient = oauth.registerClient({
+      label: 'Static',
+      grantTypes: ['authorization_code', 'refresh_token'],
+      redirectUris: [REDIRECT_URI],
+      grantedScopes: ['okta.users.read'],
+      refreshTokenRotation: 'STATIC',
+    });
+    const flow = startFlow('okta.users.read offline_access', staticClient);
+    const code = await signInForCode(flow);
+    const first = (await (await tokenRequest(
+      { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, code_verifier: flow.verifier },
+      staticClient,
+    )).json()) as Record<string, string>;
+
+    const second = await refresh(first.refresh_token as string, staticClient);
+
+    expect(second.refresh_token).toBe(first.refresh_token);
+  });
+});
