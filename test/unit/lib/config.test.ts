@@ -1,0 +1,47 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { config, readConfig, requireTableName, resetConfig } from '../../../functions/lib/config.js';
+
+afterEach(() => resetConfig());
+
+describe('config', () => {
+  it('uses the documented defaults when nothing is set', () => {
+    expect(readConfig({})).toEqual({
+      connectionSecretPrefix: 'okta-connector/', defaultConnection: 'default', connectionCacheSeconds: 300, tableName: undefined,
+      eventBusName: 'default', eventSource: 'okta-connector', dedupeTtlDays: 7, rateLimitReserve: 0.1, allowInsecureLocalOkta: false,
+    });
+  });
+
+  it('reads every setting from the environment', () => {
+    expect(readConfig({
+      CONNECTION_SECRET_PREFIX: 'p/', DEFAULT_CONNECTION: 'acme', CONNECTION_CACHE_SECONDS: '0', TABLE_NAME: 't', EVENT_BUS_NAME: 'bus',
+      EVENT_SOURCE: 'src', DEDUPE_TTL_DAYS: '3', RATE_LIMIT_RESERVE: '0.25', ALLOW_INSECURE_LOCAL_OKTA: 'true',
+    })).toEqual({
+      connectionSecretPrefix: 'p/', defaultConnection: 'acme', connectionCacheSeconds: 0, tableName: 't', eventBusName: 'bus',
+      eventSource: 'src', dedupeTtlDays: 3, rateLimitReserve: 0.25, allowInsecureLocalOkta: true,
+    });
+  });
+
+  it.each([
+    ['RATE_LIMIT_RESERVE', '1', /RATE_LIMIT_RESERVE must be a number from 0 to below 1/],
+    ['RATE_LIMIT_RESERVE', 'lots', /RATE_LIMIT_RESERVE/],
+    ['CONNECTION_CACHE_SECONDS', '-5', /CONNECTION_CACHE_SECONDS must be an integer at least 0/],
+    ['DEDUPE_TTL_DAYS', '1.5', /DEDUPE_TTL_DAYS must be an integer/],
+    ['ALLOW_INSECURE_LOCAL_OKTA', 'yes', /ALLOW_INSECURE_LOCAL_OKTA must be "true" or "false"/],
+  ])('refuses %s=%s with a message naming the variable', (name, value, message) => {
+    expect(() => readConfig({ [name]: value })).toThrow(message);
+  });
+
+  it('reads the environment once and memoizes it', () => {
+    const env = { DEFAULT_CONNECTION: 'first' };
+    const first = config(env);
+    env.DEFAULT_CONNECTION = 'second';
+    expect(config(env)).toBe(first);
+    resetConfig();
+    expect(config(env).defaultConnection).toBe('second');
+  });
+
+  it('requires TABLE_NAME only where asked, with a clear message', () => {
+    expect(() => requireTableName(readConfig({}))).toThrow(/TABLE_NAME is required/);
+    expect(requireTableName(readConfig({ TABLE_NAME: 'okta' }))).toBe('okta');
+  });
+});
