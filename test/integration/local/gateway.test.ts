@@ -1,0 +1,134 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGateway, type Gateway } from '../../../local/gateway.js';
+import { createLocalRuntime } from '../../../local/runtime.js';
+
+const fixtures = 'test/integration/local/fixtures';
+let gateway: Gateway;
+
+beforeAll(async () => {
+  gateway = await startGateway({
+    runtime: createLocalRuntime({ timeoutSeconds: 5 }),
+    routes: {
+      actions: [
+        { name: 'echo', entry: `${fixtures}/echo-handler.ts` },
+        { name: 'failing', entry: `${fixtures}/failing-handler.ts` },
+        { name: 'plain', entry: `${fixtures}/value-handler.ts` },
+        { name: 'binary', entry: `${fixtures}/binary-handler.ts` },
+      ],
+      oauth: { authorize: `${fixtures}/echo-handler.ts`, callback: `${fixtures}/echo-handler.ts` },
+      eventHook: `${fixtures}/echo-handler.ts`,
+    },
+  });
+});
+afterAll(() => gateway.close());
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the echoed event is checked field by field
+const echoed = async (response: Response) => (await response.json()) as { event: Record<string, any> };
+
+describe('local gateway: actions as API Gateway REST', () => {
+  it('turns POST /actions/<name> into a v1 proxy event', async () => {
+    const response = await fetch(`${gateway.url}/actions/echo?x=1&x=2`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Custom-Header': 'kept' },
+      body: '{"userId":"00u1"}',
+    });
+    const { event } = await echoed(response);
+
+    expect(event).toMatchObject({
+      resource: '/actions/echo',
+      path: '/actions/echo',
+      httpMethod: 'POST',
+      body: '{"userId":"00u1"}',
+      isBase64Encoded: false,
+      queryStringParameters: { x: '2' },
+      multiValueQueryStringParameters: { x: ['1', '2'] },
+      pathParameters: null,
+      requestContext: { stage: 'local', httpMethod: 'POST', resourcePath: '/actions/echo', identity: { sourceIp: expect.any(String) } },
+    });
+    expect(event.headers['X-Custom-Header']).toBe('kept');
+    expect(event.multiValueHeaders['X-Custom-Header']).toEqual(['kept']);
+  });
+
+  it("answers with the handler's statusCode, headers and body", async () => {
+    const response = await fetch(`${gateway.url}/actions/echo`, { method: 'POST', body: '{}' });
+
+    expect(response.status).toBe(201);
+    expect(response.headers.get('x-echo')).toBe('yes');
+    expect(response.headers.get('content-type')).toBe('application/json');
+  });
+
+  it('decodes a base64 body', async () => {
+    const response = await fetch(`${gateway.url}/actions/binary`, { method: 'POST' });
+
+    expect([...new Uint8Array(await response.arrayBuffer())]).toEqual([0, 1, 2, 255]);
+  });
+
+  it('answers 502 Internal server error when the handler throws, as API Gateway does', async () => {
+    const response = await fetch(`${gateway.url}/actions/failing`, { method: 'POST', body: '{}' });
+
+    expect(response.status).toBe(502);
+    expect(await response.json()).toEqual({ message: 'Internal server error' });
+  });
+
+  it('answers 502 when the handler returns something that is not a proxy result', async () => {
+    const response = await fetch(`${gateway.url}/actions/plain`, { method: 'POST', body: '{}' });
+
+    expect(response.status).toBe(502);
+  });
+
+  it('names the actions when the action does not exist', async () => {
+    const response = await fetch(`${gateway.url}/actions/nope`, { method: 'POST', body: '{}' });
+
+    expect(response.status).toBe(404);
+    expect((await response.json()) as { message: string }).toEqual({ message: expect.stringContaining('echo, failing') });
+  });
+
+  it('routes GET /oauth/authorize with its query string', async () => {
+    const { event } = await echoed(await fetch(`${gateway.url}/oauth/authorize?connection=web`));
+
+    expect(event).toMatchObject({ resource: '/oauth/authorize', httpMethod: 'GET', body: null, queryStringParameters: { connection: 'web' } });
+    expect(event.headers.host).toBe(new URL(gateway.url).host);
+    expect(event.headers).toMatchObject({ 'X-Forwarded-Proto': 'http', 'X-Forwarded-Port': new URL(gateway.url).port });
+  });
+
+  it('routes GET /oauth/callback', async () => {
+    const { event } = await echoed(await fetch(`${gateway.url}/oauth/callback?code=c&state=s`));
+
+    expect(event).toMatchObject({ resource: '/oauth/callback', queryStringParameters: { code: 'c', state: 's' } });
+  });
+});
+
+describe('local gateway: the event hook as a Function URL', () => {
+  it('turns POST /event-hook into a payload 2.0 event with lower-case headers', async () => {
+    const response = await fetch(gateway.eventHookUrl, {
+      method: 'POST',
+      headers: { Authorization: 'hook-secret', 'Content-Type': 'application/json' },
+      body: '{"data":{"events":[]}}',
+    });
+    const { event } = await echoed(response);
+
+    expect(event).toMatchObject({
+      version: '2.0',
+      routeKey: '$default',
+      rawPath: '/event-hook',
+      headers: { authorization: 'hook-secret', 'content-type': 'application/json' },
+      body: '{"data":{"events":[]}}',
+      isBase64Encoded: false,
+      requestContext: { http: { method: 'POST', path: '/event-hook' }, stage: '$default' },
+    });
+  });
+
+  it('passes the verification GET with its challenge header', async () => {
+    const { event } = await echoed(await fetch(gateway.eventHookUrl, { headers: { 'x-okta-verification-challenge': 'abc' } }));
+
+    expect(event.requestContext.http.method).toBe('GET');
+    expect(event.headers['x-okta-verification-challenge']).toBe('abc');
+    expect(event.body).toBeUndefined();
+  });
+
+  it('answers 404 for a path it does not serve', async () => {
+    const response = await fetch(`${gateway.url}/nowhere`);
+
+    expect(response.status).toBe(404);
+  });
+});
