@@ -42,6 +42,8 @@ export interface LocalEventBridge {
   delay(ms: number): void;
   /** How many PutEvents calls arrived, throttled ones included. */
   callCount(): number;
+  /** Calls `listener` with every entry accepted from now on; returns the unsubscribe function. */
+  onEntry(listener: (entry: RecordedEntry) => void): () => void;
   close(): Promise<void>;
 }
 
@@ -60,6 +62,7 @@ export async function startLocalEventBridge(port = 0): Promise<LocalEventBridge>
   let throttledCalls = 0;
   let delayMs = 0;
   let calls = 0;
+  const listeners = new Set<(entry: RecordedEntry) => void>();
 
   const putEvents = (input: Record<string, unknown>) => {
     const rawEntries = input.Entries;
@@ -84,6 +87,7 @@ export async function startLocalEventBridge(port = 0): Promise<LocalEventBridge>
       const injected = takeInjectedFailure(checked);
       if (injected) return { ErrorCode: injected, ErrorMessage: entryErrorMessages[injected] };
       recorded.push(checked);
+      for (const listener of listeners) listener({ ...checked });
       return { EventId: crypto.randomUUID() };
     });
     return { FailedEntryCount: results.filter((r) => 'ErrorCode' in r).length, Entries: results };
@@ -140,6 +144,10 @@ export async function startLocalEventBridge(port = 0): Promise<LocalEventBridge>
       delayMs = ms;
     },
     callCount: () => calls,
+    onEntry: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     close: running.close,
   };
 }

@@ -22,6 +22,8 @@ export interface LocalAws {
     throttle(calls?: number): void;
     delay(ms: number): void;
     callCount(): number;
+    /** Calls `listener` with every entry accepted from now on; returns the unsubscribe function. */
+    onEntry(listener: (entry: RecordedEntry) => void): () => void;
   };
   secrets: {
     put(name: string, value: string | object): void;
@@ -70,6 +72,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       throttle: eventBridge.throttle,
       delay: eventBridge.delay,
       callCount: eventBridge.callCount,
+      onEntry: eventBridge.onEntry,
     },
     secrets: { put: secrets.put, get: secrets.get },
     createTable: (name) => createConnectorTable(dynamoClient, name),

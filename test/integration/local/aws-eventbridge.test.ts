@@ -54,6 +54,16 @@ describe('local EventBridge: PutEvents', () => {
     expect(served.map((e) => e.DetailType)).toEqual(['a', 'b', 'c']);
   });
 
+  it('tells listeners of each accepted entry', async () => {
+    const seen: string[] = [];
+    const stop = aws.eventBridge.onEntry((e) => seen.push(e.DetailType));
+    await client.send(new PutEventsCommand({ Entries: [entry({ DetailType: 'a' }), entry({ Detail: 'bad' })] }));
+    stop();
+    await client.send(new PutEventsCommand({ Entries: [entry({ DetailType: 'b' })] }));
+
+    expect(seen).toEqual(['a']);
+  });
+
   it('uses the default bus and the time of the call when the entry names neither', async () => {
     const before = Date.now();
     await client.send(new PutEventsCommand({ Entries: [entry({ EventBusName: undefined })] }));
