@@ -149,7 +149,7 @@ export const actions: readonly ActionSpec[] = [
     },
     output: oktaUserSchema,
     scopes: usersManage,
-    errors: errorsWith('OktaValidationFailed', 'OktaNotFound'),
+    errors: errorsWith('OktaValidationFailed'),
     example: {
       input: {
         profile: { login: 'isaac.brock@example.com', email: 'isaac.brock@example.com', firstName: 'Isaac', lastName: 'Brock', department: 'Engineering' },

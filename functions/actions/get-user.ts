@@ -1,0 +1,11 @@
+/** `get-user`: the Okta user, by id or login. */
+import { actionHandler } from '../lib/action-handler.js';
+import { withoutLinks } from '../lib/okta-objects.js';
+import { getUser } from '../lib/user-lifecycle.js';
+
+interface Input {
+  userId: string;
+}
+
+export const handler = actionHandler<Input, unknown>('get-user', async (input, okta, { deadline }) =>
+  withoutLinks(await getUser(okta, input.userId, deadline)));

@@ -1,0 +1,20 @@
+/** `unsuspend-user`: SUSPENDED to ACTIVE; already ACTIVE is `changed: false`. */
+import { actionHandler } from '../lib/action-handler.js';
+import { userPath } from '../lib/okta-paths.js';
+import { changeStatus } from '../lib/user-lifecycle.js';
+
+interface Input {
+  userId: string;
+}
+
+export const handler = actionHandler<Input, unknown>('unsuspend-user', async (input, okta, { deadline }) => {
+  const outcome = await changeStatus({
+    okta,
+    userId: input.userId,
+    deadline,
+    verb: 'unsuspend',
+    targets: ['ACTIVE'],
+    change: (id) => okta.request({ method: 'POST', path: `${userPath(id)}/lifecycle/unsuspend` }, { deadline }),
+  });
+  return { userId: outcome.user.id, status: outcome.changed ? 'ACTIVE' : outcome.user.status, changed: outcome.changed };
+});
