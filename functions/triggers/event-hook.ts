@@ -1,0 +1,161 @@
+/**
+ * The real-time events trigger (CONTRACT section 5): a Lambda Function URL (auth NONE: Okta cannot sign requests)
+ * that Okta's event hook calls. The hook URL names the connection with a query parameter,
+ * `https://<function-url>/?connection=<name>`; without it the default connection is used.
+ *
+ * Okta sends one verification GET (`x-okta-verification-challenge`, answered `{"verification": <value>}`), then
+ * POSTs batches of System Log events with `Authorization: <the hook's secret>` (EH). A POST is checked in a fixed
+ * order, cheapest and least revealing first, and nothing is published unless every check passed:
+ *   405 method, 415 content type, 401 Authorization (constant time, the previous secret also accepted during a
+ *   rotation), 413 body size, 400 body shape.
+ * Then the events are published once (dedupe) and the answer is 200 well within Okta's 3 s timeout. If publishing
+ * fails the answer is 500, which Okta retries once (4xx are never retried), and the poller reads the events anyway.
+ *
+ * Body limit: 6 MB, Lambda's own request limit for a Function URL; Okta documents no maximum for a delivery (its
+ * batches of "events that occur within a short time of each other" are a few KB each).
+ */
+import { timingSafeEqual } from 'node:crypto';
+import { config } from '../lib/config.js';
+import { loadConnection, type Connection } from '../lib/connections.js';
+import { UnknownConnection } from '../lib/errors.js';
+import type { LogEvent } from '../lib/event-format.js';
+import { countMetric, logger } from '../lib/observability.js';
+import { publishOnce, type PublishOnceDeps } from '../lib/publish-once.js';
+
+/** The parts of a Function URL (payload 2.0) or API Gateway REST (v1) event the hook reads. */
+export interface HookHttpEvent {
+  version?: string;
+  requestContext?: { http?: { method?: string } };
+  httpMethod?: string;
+  headers?: Record<string, string | undefined> | null;
+  queryStringParameters?: Record<string, string | undefined> | null;
+  body?: string | null;
+  isBase64Encoded?: boolean;
+}
+
+export interface HookResponse {
+  statusCode: number;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+export interface EventHookDeps {
+  loadConnection?: (name?: string) => Promise<Connection>;
+  publish?: PublishOnceDeps;
+  now?: () => number;
+}
+
+export const maxBodyBytes = 6 * 1024 * 1024;
+/** Okta waits 3 s; publishing must be done (or given up) well before. */
+export const answerWithinMs = 2_500;
+
+/** Handles one call from Okta's event hook. */
+export async function handler(event: HookHttpEvent, _context?: unknown, deps: EventHookDeps = {}): Promise<HookResponse> {
+  const now = deps.now ?? Date.now;
+  const startedAt = now();
+  const headers = lowerCaseKeys(event.headers);
+  const method = (event.requestContext?.http?.method ?? event.httpMethod ?? '').toUpperCase();
+  const connectionName = event.queryStringParameters?.connection || config().defaultConnection;
+
+  const refuse = (statusCode: number, message: string, extra: Record<string, string> = {}): HookResponse => {
+    countMetric('HookDeliveriesRefused', { connection: connectionName, status: String(statusCode) });
+    logger.warn('Event hook call refused', { connection: connectionName, statusCode, reason: message });
+    return json(statusCode, { error: message }, extra);
+  };
+
+  if (method === 'GET') {
+    const challenge = headers['x-okta-verification-challenge'];
+    if (!challenge) return refuse(400, 'A GET must carry the x-okta-verification-challenge header');
+    logger.info('Event hook verification answered', { connection: connectionName });
+    return json(200, { verification: challenge });
+  }
+  if (method !== 'POST') return refuse(405, 'Only GET (verification) and POST (events) are accepted', { allow: 'GET, POST' });
+  if (!isJson(headers['content-type'])) return refuse(415, 'Content-Type must be application/json');
+
+  let connection: Connection;
+  try {
+    connection = await (deps.loadConnection ?? loadConnection)(connectionName);
+  } catch (error) {
+    // An unknown connection is refused like a wrong secret, so the hook does not reveal which connections exist.
+    if (error instanceof UnknownConnection) return refuse(401, 'Not authorized');
+    throw error;
+  }
+  if (!isAuthorized(headers.authorization, connection)) return refuse(401, 'Not authorized');
+
+  const raw = event.body ?? '';
+  const body = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
+  if (body.length > maxBodyBytes) return refuse(413, `The body is over ${maxBodyBytes} bytes`);
+  const events = parseDelivery(body.toString('utf8'));
+  if (!events) return refuse(400, 'The body is not an Okta event hook delivery ({"data": {"events": [LogEvent…]}})');
+
+  let outcome;
+  try {
+    outcome = await publishOnce(
+      events,
+      { connection: connection.name, trigger: 'event-hook', receivedAt: new Date(startedAt).toISOString(), deadline: startedAt + answerWithinMs },
+      deps.publish,
+    );
+  } catch (error) {
+    logger.error('Event hook delivery not published (dedupe table unavailable)', { connection: connection.name, error });
+  }
+  if (outcome) countMetric('EventsPublished', { trigger: 'event-hook', connection: connection.name }, outcome.published);
+  if (!outcome || outcome.failed > 0) {
+    countMetric('HookDeliveriesRefused', { connection: connection.name, status: '500' });
+    logger.error('Event hook delivery not fully published; Okta retries it once and the poller reads it too', { ...outcome });
+    return json(500, { error: 'Publishing failed; retry' });
+  }
+  countMetric('HookDeliveriesAccepted', { connection: connection.name });
+  logger.info('Event hook delivery published', { connection: connection.name, ...outcome, ms: now() - startedAt });
+  // Okta expects 200 or 204 with an empty body (EH).
+  return { statusCode: 200 };
+}
+
+/**
+ * Whether `Authorization` equals the connection's secret or, during a rotation, its previous one. Each comparison
+ * is constant-time after a length check (timingSafeEqual needs equal lengths; the length itself is not secret).
+ */
+export function isAuthorized(header: string | undefined, connection: Pick<Connection, 'eventHookSecret' | 'previousEventHookSecret'>): boolean {
+  if (!header) return false;
+  const given = Buffer.from(header, 'utf8');
+  let match = false;
+  for (const secret of [connection.eventHookSecret, connection.previousEventHookSecret]) {
+    if (!secret) continue;
+    const expected = Buffer.from(secret, 'utf8');
+    if (expected.length === given.length && timingSafeEqual(expected, given)) match = true;
+  }
+  return match;
+}
+
+/** The events of a delivery, or undefined when the body is not one. */
+export function parseDelivery(text: string): LogEvent[] | undefined {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const events = (body as { data?: { events?: unknown } } | null)?.data?.events;
+  if (!Array.isArray(events) || !events.every(isLogEvent)) return undefined;
+  return events;
+}
+
+function isLogEvent(value: unknown): value is LogEvent {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const event = value as Record<string, unknown>;
+  return typeof event.uuid === 'string' && event.uuid !== ''
+    && typeof event.published === 'string' && typeof event.eventType === 'string' && event.eventType !== '';
+}
+
+function isJson(contentType: string | undefined): boolean {
+  return (contentType ?? '').split(';')[0]?.trim().toLowerCase() === 'application/json';
+}
+
+function lowerCaseKeys(headers: HookHttpEvent['headers']): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) out[name.toLowerCase()] = value;
+  return out;
+}
+
+function json(statusCode: number, body: unknown, extra: Record<string, string> = {}): HookResponse {
+  return { statusCode, headers: { 'content-type': 'application/json', ...extra }, body: JSON.stringify(body) };
+}

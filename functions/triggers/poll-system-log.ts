@@ -1,0 +1,59 @@
+/**
+ * The polled-events trigger (CONTRACT section 5): an EventBridge schedule per connection (every minute by default)
+ * invokes it with `{"connection": "<name>"}`. Reserved concurrency 1 in AWS; the cursor's conditional writes keep it
+ * safe even if two runs overlap. Returns the run's summary and writes one log line and its metrics.
+ *
+ * `POLL_LOOKBACK_MINUTES` (default 15) sets where a connection's very first run starts.
+ */
+import { config } from '../lib/config.js';
+import { InvalidInput } from '../lib/errors.js';
+import { countMetric, logger, MetricUnit } from '../lib/observability.js';
+import { oktaClient, type OktaClient } from '../lib/okta-client.js';
+import { defaultLookbackMs, pollSystemLog, rateLimitHeadroom, type PollDeps, type PollSummary } from '../lib/system-log.js';
+
+export interface PollInput {
+  connection?: string;
+}
+
+export interface LambdaContextLike {
+  getRemainingTimeInMillis(): number;
+}
+
+export interface PollHandlerDeps extends Partial<Omit<PollDeps, 'okta' | 'remainingMs'>> {
+  okta?: OktaClient;
+}
+
+/** Polls the connection's System Log once (the schedule's target). */
+export async function handler(input: PollInput = {}, context?: LambdaContextLike, deps: PollHandlerDeps = {}): Promise<PollSummary> {
+  if (input.connection !== undefined && typeof input.connection !== 'string') {
+    throw new InvalidInput([{ field: 'connection', problem: 'must be a string' }]);
+  }
+  const cfg = config();
+  const okta = deps.okta ?? await oktaClient(input.connection);
+  const connection = okta.connection.name;
+  const summary = await pollSystemLog(connection, {
+    ...deps,
+    okta,
+    reserve: deps.reserve ?? cfg.rateLimitReserve,
+    lookbackMs: deps.lookbackMs ?? lookbackFromEnv(),
+    // Without a Lambda context (a script, a test), allow 60 s.
+    remainingMs: context ? () => context.getRemainingTimeInMillis() : deadlineIn(60_000),
+  });
+
+  countMetric('EventsPublished', { trigger: 'poll', connection }, summary.published);
+  if (summary.lagSeconds !== undefined) countMetric('PollerLagSeconds', { connection }, summary.lagSeconds, MetricUnit.Seconds);
+  const headroom = rateLimitHeadroom(okta, cfg.rateLimitReserve);
+  if (headroom !== undefined) countMetric('RateLimitHeadroom', { connection }, headroom * 100, MetricUnit.Percent);
+  logger.info('System Log polled', { ...summary });
+  return summary;
+}
+
+function lookbackFromEnv(): number {
+  const minutes = Number(process.env.POLL_LOOKBACK_MINUTES);
+  return Number.isFinite(minutes) && minutes > 0 ? minutes * 60_000 : defaultLookbackMs;
+}
+
+function deadlineIn(ms: number): () => number {
+  const end = Date.now() + ms;
+  return () => end - Date.now();
+}
