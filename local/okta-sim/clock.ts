@@ -1,0 +1,23 @@
+import type { SimClock } from './types.js';
+
+/**
+ * The simulator's clock. It runs at real speed from its start point; `set` and `advance` move it, so tests can
+ * reset rate-limit windows or age the System Log without waiting.
+ */
+export function createClock(start: 'real' | number = 'real'): SimClock {
+  let offset = start === 'real' ? 0 : start - Date.now();
+  return {
+    now: () => Date.now() + offset,
+    set(epochMs) {
+      offset = epochMs - Date.now();
+    },
+    advance(ms) {
+      offset += ms;
+    },
+  };
+}
+
+/** Okta's date format: ISO 8601 with milliseconds, UTC. */
+export function isoDate(epochMs: number): string {
+  return new Date(epochMs).toISOString();
+}

@@ -1,0 +1,198 @@
+/**
+ * `/api/v1/groups`: create, get, list (`q` starts-with on name and not pageable; `search`, eventually
+ * consistent; `filter` on id, type, lastUpdated, lastMembershipUpdated only), members with paging, and
+ * membership changes, which Okta allows only on OKTA_GROUP groups.
+ */
+import type { GroupRecord, UserRecord } from './directory.js';
+import { groupJson, groupSearchView, indexedGroupView, recordGroupWrite } from './group-json.js';
+import type { LogTarget } from './log-events.js';
+import { appendRequestEvent, userActor, type Org } from './org.js';
+import { linkHeaders, readLimit } from './paging.js';
+import { isResponse } from './responses.js';
+import { FilterSyntaxError, matchesFilter, parseFilter, walkComparisons, type FilterExpression } from './scim-filter.js';
+import { findUserOr404 } from './users.js';
+import { userJson } from './user-json.js';
+import type { Route, SimRequest, SimResponse } from './types.js';
+
+const READ = ['okta.groups.read', 'okta.groups.manage'];
+const MANAGE = ['okta.groups.manage'];
+const SEARCH_ATTRIBUTE = /^(id|type|created|lastUpdated|lastMembershipUpdated|source\.id|profile\.[A-Za-z0-9_]+)$/;
+const FILTER_ATTRIBUTES = new Set(['id', 'type', 'lastUpdated', 'lastMembershipUpdated']);
+
+export function groupTarget(group: GroupRecord): LogTarget {
+  const name = String(group.profile.name);
+  return { id: group.id, type: 'UserGroup', alternateId: name, displayName: name, detailEntry: null };
+}
+
+function findGroupOr404(org: Org, groupId: string): GroupRecord | SimResponse {
+  return org.directory.groups.get(groupId) ?? org.oktaError('E0000007', [], `Resource not found: ${groupId} (UserGroup)`);
+}
+
+/** Parses `search` or `filter` against the rule of each; E0000031 on anything Okta does not support. */
+function parseGroupExpression(org: Org, text: string, mode: 'search' | 'filter'): FilterExpression | SimResponse {
+  let expression: FilterExpression;
+  try {
+    expression = parseFilter(text);
+  } catch (error) {
+    if (error instanceof FilterSyntaxError) return org.oktaError('E0000031', [`Invalid search criteria: ${error.message}`]);
+    throw error;
+  }
+  const problems: string[] = [];
+  walkComparisons(
+    expression,
+    ({ attribute, operator }) => {
+      const dated = attribute === 'lastUpdated' || attribute === 'lastMembershipUpdated' || attribute === 'created';
+      if (mode === 'filter') {
+        if (!FILTER_ATTRIBUTES.has(attribute)) problems.push(`Unsupported filter attribute: ${attribute}`);
+        else if (operator !== 'eq' && !(dated && ['gt', 'ge', 'lt', 'le'].includes(operator))) problems.push(`Unsupported operator: ${operator}`);
+        return;
+      }
+      if (!SEARCH_ATTRIBUTE.test(attribute)) problems.push(`Unsupported attribute: ${attribute}`);
+      else if (operator === 'co' && attribute !== 'profile.name' && attribute !== 'profile.description') problems.push(`The "co" operator is not supported on ${attribute}`);
+      else if (!['eq', 'sw', 'co', 'pr'].includes(operator) && !(dated && ['gt', 'ge', 'lt', 'le'].includes(operator))) problems.push(`Unsupported operator: ${operator}`);
+    },
+    () => problems.push('The "not" operator is not supported'),
+  );
+  return problems.length > 0 ? org.oktaError('E0000031', problems) : expression;
+}
+
+function listGroups(org: Org, req: SimRequest): SimResponse {
+  const q = req.query.get('q');
+  const search = req.query.get('search');
+  const filter = req.query.get('filter');
+  const limit = readLimit(org, req, { defaultLimit: q !== null ? 300 : 200, max: 10000 });
+  if (typeof limit !== 'number') return limit;
+  let expression: FilterExpression | undefined;
+  if (search !== null || filter !== null) {
+    const parsed = parseGroupExpression(org, (search ?? filter) as string, search !== null ? 'search' : 'filter');
+    if (isResponse(parsed)) return parsed;
+    expression = parsed;
+  }
+  const prefix = q?.toLowerCase();
+  const pageable = q === null;
+  const after = req.query.get('after');
+  let position = after && pageable ? (org.directory.groupPositions.get(after) ?? -1) + 1 : 0;
+  const all = org.directory.groupsInOrder;
+  const page: GroupRecord[] = [];
+  let hasMore = false;
+  for (; position < all.length; position++) {
+    const group = all[position] as GroupRecord;
+    if (!org.directory.groups.has(group.id)) continue;
+    if (prefix !== undefined && !String(group.profile.name).toLowerCase().startsWith(prefix)) continue;
+    if (expression) {
+      // Only `search` reads the lagging index; `filter` and `q` see the group as it is.
+      const view = search !== null ? indexedGroupView(org, group) : groupSearchView(group);
+      if (!view || !matchesFilter(expression, view)) continue;
+    }
+    if (page.length === limit) {
+      hasMore = true;
+      break;
+    }
+    page.push(group);
+  }
+  const last = page[page.length - 1];
+  return {
+    status: 200,
+    headers: { link: linkHeaders(org, req, pageable && hasMore && last ? { after: last.id } : undefined) },
+    body: page.map((group) => groupJson(org, group)),
+  };
+}
+
+function createGroup(org: Org, req: SimRequest): SimResponse {
+  const body = (req.body ?? {}) as { profile?: { name?: unknown; description?: unknown } };
+  const name = body.profile?.name;
+  if (typeof name !== 'string' || name.trim() === '') return org.oktaError('E0000001', ['name: The field cannot be left blank'], 'name');
+  const taken = org.directory.groupsInOrder.some((group) => org.directory.groups.has(group.id) && group.profile.name === name && group.type === 'OKTA_GROUP');
+  if (taken) return org.oktaError('E0000001', ['name: An object with this field already exists in the current organization'], 'name');
+  const now = org.clock.now();
+  const group = org.directory.addGroup({
+    id: org.newId('00g'),
+    type: 'OKTA_GROUP',
+    created: now,
+    lastUpdated: now,
+    lastMembershipUpdated: now,
+    profile: { ...(body.profile as object), name, description: typeof body.profile?.description === 'string' ? body.profile.description : null },
+    searchPrevious: null,
+    writtenAt: now,
+  });
+  appendRequestEvent(org, req, { eventType: 'group.lifecycle.create', target: [groupTarget(group)] });
+  return { status: 200, body: groupJson(org, group) };
+}
+
+function listMembers(org: Org, req: SimRequest, groupId: string): SimResponse {
+  const group = findGroupOr404(org, groupId);
+  if (isResponse(group)) return group;
+  const limit = readLimit(org, req, { defaultLimit: 1000, max: 10000 });
+  if (typeof limit !== 'number') return limit;
+  const after = req.query.get('after');
+  const page: UserRecord[] = [];
+  let hasMore = false;
+  let skipping = after !== null;
+  // Members are kept in the order they were added; the cursor is the last member's id.
+  for (const userId of group.members.keys()) {
+    if (skipping) {
+      if (userId === after) skipping = false;
+      continue;
+    }
+    const user = org.directory.users.get(userId);
+    if (!user) continue;
+    if (page.length === limit) {
+      hasMore = true;
+      break;
+    }
+    page.push(user);
+  }
+  const last = page[page.length - 1];
+  return {
+    status: 200,
+    headers: { link: linkHeaders(org, req, hasMore && last ? { after: last.id } : undefined) },
+    body: page.map((user) => userJson(org, user)),
+  };
+}
+
+function changeMembership(org: Org, req: SimRequest, groupId: string, userId: string, add: boolean): SimResponse {
+  const group = findGroupOr404(org, groupId);
+  if (isResponse(group)) return group;
+  const user = findUserOr404(org, req, userId);
+  if (isResponse(user)) return user;
+  // Only OKTA_GROUP memberships can be changed; APP_GROUP comes from imports and Everyone is built in.
+  if (group.type !== 'OKTA_GROUP') return org.oktaError('E0000006');
+  const now = org.clock.now();
+  recordGroupWrite(org, group);
+  const appsBefore = new Set(org.directory.userApps(user.id).map((app) => app.id));
+  const changed = add ? org.directory.addMember(group.id, user.id, now) : org.directory.removeMember(group.id, user.id, now);
+  if (changed) {
+    appendRequestEvent(org, req, { eventType: add ? 'group.user_membership.add' : 'group.user_membership.remove', target: [userActor(user), groupTarget(group)] });
+    const appsAfter = new Set(org.directory.userApps(user.id).map((app) => app.id));
+    const gained = add ? [...appsAfter].filter((id) => !appsBefore.has(id)) : [...appsBefore].filter((id) => !appsAfter.has(id));
+    for (const appId of gained) {
+      const app = org.directory.apps.get(appId);
+      if (!app) continue;
+      appendRequestEvent(org, req, {
+        eventType: add ? 'application.user_membership.add' : 'application.user_membership.remove',
+        target: [userActor(user), { id: app.id, type: 'AppInstance', alternateId: app.label, displayName: app.label, detailEntry: null }],
+      });
+    }
+  }
+  return { status: 204 };
+}
+
+export function groupRoutes(org: Org): Route[] {
+  return [
+    { method: 'GET', pattern: '/api/v1/groups', bucket: 'groups', scopes: READ, handler: (req) => listGroups(org, req) },
+    { method: 'POST', pattern: '/api/v1/groups', bucket: 'groups', scopes: MANAGE, handler: (req) => createGroup(org, req) },
+    {
+      method: 'GET',
+      pattern: '/api/v1/groups/:groupId',
+      bucket: 'group',
+      scopes: READ,
+      handler: (_req, p) => {
+        const group = findGroupOr404(org, p.groupId as string);
+        return isResponse(group) ? group : { status: 200, body: groupJson(org, group) };
+      },
+    },
+    { method: 'GET', pattern: '/api/v1/groups/:groupId/users', bucket: 'group', scopes: READ, handler: (req, p) => listMembers(org, req, p.groupId as string) },
+    { method: 'PUT', pattern: '/api/v1/groups/:groupId/users/:userId', bucket: 'group', scopes: MANAGE, handler: (req, p) => changeMembership(org, req, p.groupId as string, p.userId as string, true) },
+    { method: 'DELETE', pattern: '/api/v1/groups/:groupId/users/:userId', bucket: 'group', scopes: MANAGE, handler: (req, p) => changeMembership(org, req, p.groupId as string, p.userId as string, false) },
+  ];
+}

@@ -1,0 +1,187 @@
+/**
+ * User lifecycle operations and their state machine (facts §1b). Each wrong-status call is answered with the
+ * code Okta documents; where Okta documents none (UNVERIFIED in the facts) the choice is said next to it.
+ */
+import type { UserRecord, UserStatus } from './directory.js';
+import { appendRequestEvent, userActor, type Org } from './org.js';
+import { isResponse } from './responses.js';
+import { findUserOr404 } from './users.js';
+import { recordUserWrite, userJson } from './user-json.js';
+import type { Route, SimRequest, SimResponse } from './types.js';
+
+const MANAGE = ['okta.users.manage'];
+
+/** 200 with no body: what Okta answers to suspend, unsuspend, deactivate and unlock. */
+const emptyOk = (): SimResponse => ({ status: 200 });
+
+function setStatus(org: Org, user: UserRecord, status: UserStatus): void {
+  recordUserWrite(org, user);
+  const now = org.clock.now();
+  user.status = status;
+  user.statusChanged = now;
+  user.lastUpdated = now;
+}
+
+function event(org: Org, req: SimRequest, user: UserRecord, eventType: string): void {
+  appendRequestEvent(org, req, { eventType, target: [userActor(user)] });
+}
+
+const sendEmail = (req: SimRequest, byDefault: boolean): boolean => {
+  const value = req.query.get('sendEmail');
+  return value === null ? byDefault : value !== 'false';
+};
+
+function activationToken(org: Org): { activationUrl: string; activationToken: string } {
+  const token = org.random.base62(20);
+  return { activationUrl: `${org.baseUrl()}/welcome/${token}`, activationToken: token };
+}
+
+type Operation = (org: Org, req: SimRequest, user: UserRecord) => SimResponse;
+
+const activate: Operation = (org, req, user) => {
+  if (user.status === 'ACTIVE') return org.oktaError('E0000016');
+  // Okta documents activate for STAGED and DEPROVISIONED only; for the other statuses (PROVISIONED waits
+  // for its user, and can be re-sent with reactivate) E0000038 is the plausible answer (UNVERIFIED).
+  if (user.status !== 'STAGED' && user.status !== 'DEPROVISIONED') return org.oktaError('E0000038');
+  setStatus(org, user, user.password !== undefined || user.provider.type !== 'OKTA' ? 'ACTIVE' : 'PROVISIONED');
+  user.activated = org.clock.now();
+  event(org, req, user, 'user.lifecycle.activate');
+  return { status: 200, body: sendEmail(req, true) ? {} : activationToken(org) };
+};
+
+const reactivate: Operation = (org, req, user) => {
+  if (user.status !== 'PROVISIONED' && user.status !== 'RECOVERY') return org.oktaError('E0000038');
+  setStatus(org, user, 'PROVISIONED');
+  event(org, req, user, 'user.lifecycle.reactivate');
+  return { status: 200, body: sendEmail(req, false) ? {} : activationToken(org) };
+};
+
+const deactivate: Operation = (org, req, user) => {
+  // Deactivating an already deactivated user: Okta's answer is UNVERIFIED; E0000038 ("not allowed in the
+  // user's current status") is the catalogue's code for exactly that.
+  if (user.status === 'DEPROVISIONED') return org.oktaError('E0000038');
+  setStatus(org, user, 'DEPROVISIONED');
+  event(org, req, user, 'user.lifecycle.deactivate');
+  // Deactivation deprovisions the user from every app assigned directly.
+  for (const app of org.directory.apps.values()) {
+    if (app.users.delete(user.id)) {
+      appendRequestEvent(org, req, {
+        eventType: 'application.user_membership.remove',
+        target: [userActor(user), { id: app.id, type: 'AppInstance', alternateId: app.label, displayName: app.label, detailEntry: null }],
+      });
+    }
+  }
+  return emptyOk();
+};
+
+const suspend: Operation = (org, req, user) => {
+  if (user.status !== 'ACTIVE') return org.oktaError('E0000001', ['Cannot suspend a user that is not active'], 'suspendUser');
+  setStatus(org, user, 'SUSPENDED');
+  event(org, req, user, 'user.lifecycle.suspend');
+  return emptyOk();
+};
+
+const unsuspend: Operation = (org, req, user) => {
+  if (user.status !== 'SUSPENDED') return org.oktaError('E0000001', ['Cannot unsuspend a user that is not suspended'], 'unsuspendUser');
+  setStatus(org, user, 'ACTIVE');
+  event(org, req, user, 'user.lifecycle.unsuspend');
+  return emptyOk();
+};
+
+const unlock: Operation = (org, req, user) => {
+  // ACTIVE users may be "blocked from unknown devices", which unlock clears too: a no-op here.
+  if (user.status === 'ACTIVE') return emptyOk();
+  // Other statuses: UNVERIFIED; E0000038 chosen.
+  if (user.status !== 'LOCKED_OUT') return org.oktaError('E0000038');
+  setStatus(org, user, 'ACTIVE');
+  event(org, req, user, 'user.account.unlock');
+  return emptyOk();
+};
+
+// Which statuses allow a password expiry or reset is UNVERIFIED (not listed in the spec): users who can sign in
+// (or are already in a password flow) are allowed; STAGED, PROVISIONED, SUSPENDED and DEPROVISIONED get E0000038.
+const PASSWORD_STATUSES = new Set<UserStatus>(['ACTIVE', 'PASSWORD_EXPIRED', 'LOCKED_OUT', 'RECOVERY']);
+
+function tempPassword(org: Org): string {
+  return org.random.base62(8);
+}
+
+const expirePassword: Operation = (org, req, user) => {
+  if (!PASSWORD_STATUSES.has(user.status)) return org.oktaError('E0000038');
+  setStatus(org, user, 'PASSWORD_EXPIRED');
+  event(org, req, user, 'user.account.expire_password');
+  // The legacy `?tempPassword=true` form answers with the temporary password instead of the user.
+  if (req.query.get('tempPassword') === 'true') {
+    user.password = tempPassword(org);
+    return { status: 200, body: { tempPassword: user.password } };
+  }
+  return { status: 200, body: userJson(org, user) };
+};
+
+const expirePasswordWithTemp: Operation = (org, req, user) => {
+  if (!PASSWORD_STATUSES.has(user.status)) return org.oktaError('E0000038');
+  setStatus(org, user, 'PASSWORD_EXPIRED');
+  user.password = tempPassword(org);
+  user.passwordChanged = org.clock.now();
+  event(org, req, user, 'user.account.expire_password');
+  return { status: 200, body: { tempPassword: user.password } };
+};
+
+const resetPassword: Operation = (org, req, user) => {
+  if (!PASSWORD_STATUSES.has(user.status)) return org.oktaError('E0000038');
+  setStatus(org, user, 'RECOVERY');
+  event(org, req, user, 'user.account.reset_password');
+  const url = `${org.baseUrl()}/reset_password/${org.random.base62(20)}`;
+  return { status: 200, body: sendEmail(req, true) ? {} : { resetPasswordUrl: url } };
+};
+
+const forgotPassword: Operation = (org, req, user) => {
+  // Forgot password is for ACTIVE users who can answer a recovery question (facts #19). The wrong status is
+  // E0000038; no recovery question is E0000017 "Password reset failed" (both UNVERIFIED).
+  if (user.status !== 'ACTIVE') return org.oktaError('E0000038');
+  if (!user.recoveryQuestion) return org.oktaError('E0000017');
+  const url = `${org.baseUrl()}/signin/reset-password/${org.random.base62(20)}`;
+  event(org, req, user, 'user.account.reset_password');
+  return { status: 200, body: sendEmail(req, true) ? {} : { resetPasswordUrl: url } };
+};
+
+/** DELETE: the first call on a user who is not DEPROVISIONED deactivates; the next one deletes. */
+const deleteUser: Operation = (org, req, user) => {
+  if (user.status !== 'DEPROVISIONED') {
+    deactivate(org, req, user);
+    return { status: 204 };
+  }
+  event(org, req, user, 'user.lifecycle.delete.initiated');
+  org.directory.deleteUser(user);
+  return { status: 204 };
+};
+
+function route(org: Org, method: 'POST' | 'DELETE', pattern: string, operation: Operation): Route {
+  return {
+    method,
+    pattern,
+    bucket: 'user-write',
+    scopes: MANAGE,
+    handler: (req, params) => {
+      const user = findUserOr404(org, req, params.id as string);
+      return isResponse(user) ? user : operation(org, req, user);
+    },
+  };
+}
+
+export function lifecycleRoutes(org: Org): Route[] {
+  const lifecycle = (name: string, operation: Operation) => route(org, 'POST', `/api/v1/users/:id/lifecycle/${name}`, operation);
+  return [
+    lifecycle('activate', activate),
+    lifecycle('reactivate', reactivate),
+    lifecycle('deactivate', deactivate),
+    lifecycle('suspend', suspend),
+    lifecycle('unsuspend', unsuspend),
+    lifecycle('unlock', unlock),
+    lifecycle('expire_password', expirePassword),
+    lifecycle('expire_password_with_temp_password', expirePasswordWithTemp),
+    lifecycle('reset_password', resetPassword),
+    route(org, 'POST', '/api/v1/users/:id/credentials/forgot_password', forgotPassword),
+    route(org, 'DELETE', '/api/v1/users/:id', deleteUser),
+  ];
+}

@@ -1,0 +1,208 @@
+/**
+ * The HTTP front of the simulated org (plain `node:http`). Every `/api/v1` and `/oauth2` request goes through
+ * the same steps, in Okta's order as far as a client can tell: injected faults, the concurrency limit, the
+ * `Content-Length` rule, routing, the rate limit, authentication and scopes, then the handler. Control routes
+ * (`/__sim/...`) skip all of that.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Faults } from './faults.js';
+import type { Org } from './org.js';
+import { bucketOf, type RateLimiter } from './rate-limits.js';
+import type { Router } from './router.js';
+import type { Principal, Route, SimRequest, SimResponse } from './types.js';
+
+export type ExchangeListener = (req: SimRequest, res: SimResponse) => void;
+
+export interface ServerParts {
+  org: Org;
+  router: Router;
+  rateLimiter: RateLimiter;
+  faults: Faults;
+  concurrencyLimit: number;
+  apiToken: string;
+  /** The OAuth module's check of `Bearer` and `DPoP` access tokens. */
+  authenticateAccessToken(req: SimRequest): Principal | SimResponse;
+  listeners: Set<ExchangeListener>;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function readBody(incoming: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+    incoming.on('end', () => resolve(chunks.length === 0 ? '' : Buffer.concat(chunks).toString('utf8')));
+    incoming.on('error', reject);
+  });
+}
+
+function toSimRequest(incoming: IncomingMessage, rawBody: string, base: string, requestId: string): SimRequest {
+  const url = new URL(incoming.url ?? '/', base);
+  const headers: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(incoming.headers)) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  let path = url.pathname;
+  try {
+    path = decodeURIComponent(url.pathname);
+  } catch {
+    // keep the raw path; the router answers 404 for it
+  }
+  const forwarded = headers['x-forwarded-for']?.split(',')[0]?.trim();
+  const socketAddress = incoming.socket.remoteAddress?.replace(/^::ffff:/, '');
+  return {
+    method: (incoming.method ?? 'GET').toUpperCase(),
+    url,
+    path,
+    query: url.searchParams,
+    headers,
+    rawBody,
+    body: undefined,
+    requestId,
+    remoteAddress: forwarded || socketAddress || '127.0.0.1',
+  };
+}
+
+/** Parses a JSON or form body; undefined when it is well-formed (or absent), the 400 E0000003 otherwise. */
+function parseBody(org: Org, req: SimRequest): SimResponse | undefined {
+  if (req.rawBody === '') return undefined;
+  const contentType = req.headers['content-type'] ?? '';
+  if (contentType.includes('application/x-www-form-urlencoded')) {
+    req.body = Object.fromEntries(new URLSearchParams(req.rawBody));
+    return undefined;
+  }
+  try {
+    req.body = JSON.parse(req.rawBody);
+    return undefined;
+  } catch {
+    return org.oktaError('E0000003');
+  }
+}
+
+function authenticate(parts: ServerParts, req: SimRequest, route: Route): SimResponse | undefined {
+  const authorization = req.headers.authorization ?? '';
+  const [scheme = '', credential = ''] = authorization.split(/\s+/, 2);
+  let principal: Principal | SimResponse;
+  if (scheme.toUpperCase() === 'SSWS') {
+    principal = credential === parts.apiToken ? { kind: 'api-token', userId: parts.org.adminUserId } : parts.org.oktaError('E0000011');
+  } else if (/^(bearer|dpop)$/i.test(scheme)) {
+    principal = parts.authenticateAccessToken(req);
+  } else {
+    principal = parts.org.oktaError('E0000011');
+  }
+  if ('status' in principal) return principal;
+  req.principal = principal;
+  if (principal.kind === 'oauth' && route.scopes && !route.scopes.some((scope) => principal.scopes.includes(scope))) {
+    const base = parts.org.baseUrl();
+    const denied = parts.org.oktaError('E0000006');
+    denied.headers = {
+      'www-authenticate': `${principal.tokenType} authorization_uri="${base}/oauth2/v1/authorize", realm="${base}", scope="${route.scopes.join(' ')}", error="insufficient_scope", error_description="The access token provided does not contain the required scopes.", resource="${req.path}"`,
+    };
+    return denied;
+  }
+  return undefined;
+}
+
+/** Runs one request through the pipeline and returns the response to send, or 'drop'. */
+async function handle(parts: ServerParts, req: SimRequest): Promise<SimResponse | 'drop'> {
+  const { org, router, rateLimiter } = parts;
+  const isApi = req.path.startsWith('/api/v1/') || req.path === '/api/v1';
+  const isOkta = isApi || req.path.startsWith('/oauth2/');
+
+  if (isOkta) {
+    for (const fault of parts.faults.take(req.method, req.path)) {
+      if (fault.type === 'delay') await sleep(fault.delayMs ?? 0);
+      else if (fault.type === 'drop') return 'drop';
+      else if (fault.type === 'concurrency-limit') return { ...org.oktaError('E0000047'), headers: rateLimiter.concurrencyHeaders() };
+      else if (fault.type === 'rate-limit') {
+        // A short reset, so clients that wait for it (as okta-sdk-nodejs does) retry within a second or two.
+        const reset = String(Math.ceil(org.clock.now() / 1000) + 1);
+        const limit = rateLimiter.take(bucketOf(req.method, req.path)).headers['x-rate-limit-limit'] ?? '0';
+        return { ...org.oktaError('E0000047'), headers: { 'x-rate-limit-limit': limit, 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': reset } };
+      } else if (fault.type === 'server-error') {
+        const error = org.oktaError(fault.errorCode ?? 'E0000009');
+        return { ...error, status: fault.status ?? error.status };
+      }
+    }
+  }
+
+  const lookup = router.lookup(req.method, req.url.pathname);
+  const route = lookup.found ? lookup.match.route : undefined;
+  let rateHeaders: Record<string, string> | undefined;
+  if (isApi || route?.bucket) {
+    const decision = rateLimiter.take(route?.bucket ?? bucketOf(req.method, req.path));
+    rateHeaders = decision.headers;
+    if (!decision.allowed) return { ...org.oktaError('E0000047'), headers: rateHeaders };
+  }
+  // Okta refuses a POST or PUT that carries neither a body nor `Content-Length: 0` (CORE "HTTP verbs"); the
+  // answer is a bare 411 from its front end, without an Okta error body.
+  if (isOkta && (req.method === 'POST' || req.method === 'PUT') && req.headers['content-length'] === undefined && req.rawBody === '') {
+    return withHeaders({ status: 411 }, rateHeaders);
+  }
+  if (!lookup.found) {
+    if (lookup.methodNotAllowed) return withHeaders(org.oktaError('E0000022'), rateHeaders);
+    return withHeaders(org.oktaError('E0000007', [], `Resource not found: ${req.path}`), rateHeaders);
+  }
+  const { params } = lookup.match;
+  const matched = lookup.match.route;
+  const badBody = parseBody(org, req);
+  if (badBody) return withHeaders(badBody, rateHeaders);
+  if (isApi && matched.scopes) {
+    const refused = authenticate(parts, req, matched);
+    if (refused) return withHeaders(refused, rateHeaders);
+  }
+  return withHeaders(await matched.handler(req, params), rateHeaders);
+}
+
+function withHeaders(res: SimResponse, extra: Record<string, string> | undefined): SimResponse {
+  return extra ? { ...res, headers: { ...extra, ...res.headers } } : res;
+}
+
+/** Creates the HTTP server; `baseUrl` is read per request because the port is known only after listen. */
+export function createSimServer(parts: ServerParts): Server {
+  let inFlight = 0;
+  const server = createServer((incoming: IncomingMessage, outgoing: ServerResponse) => {
+    const requestId = parts.org.random.base62(27);
+    readBody(incoming)
+      .then(async (rawBody) => {
+        const req = toSimRequest(incoming, rawBody, parts.org.baseUrl(), requestId);
+        const counted = !req.path.startsWith('/__sim/');
+        if (counted) inFlight++;
+        try {
+          const res =
+            counted && inFlight > parts.concurrencyLimit
+              ? { ...parts.org.oktaError('E0000047'), headers: parts.rateLimiter.concurrencyHeaders() }
+              : await handle(parts, req);
+          if (res === 'drop') {
+            incoming.socket.destroy();
+            return;
+          }
+          send(parts, req, res, outgoing);
+        } finally {
+          if (counted) inFlight--;
+        }
+      })
+      .catch((error: unknown) => {
+        if (outgoing.headersSent) return;
+        const res = parts.org.oktaError('E0000009', [error instanceof Error ? error.message : 'internal error']);
+        outgoing.writeHead(res.status, { 'content-type': 'application/json', 'x-okta-request-id': requestId });
+        outgoing.end(JSON.stringify(res.body));
+      });
+  });
+  return server;
+}
+
+function send(parts: ServerParts, req: SimRequest, res: SimResponse, outgoing: ServerResponse): void {
+  const headers: Record<string, string | string[]> = {
+    'content-type': res.html !== undefined ? 'text/html; charset=utf-8' : 'application/json',
+    'x-okta-request-id': req.requestId ?? '',
+    date: new Date(parts.org.clock.now()).toUTCString(),
+    ...res.headers,
+  };
+  const payload = res.html ?? (res.body === undefined || res.status === 204 ? '' : JSON.stringify(res.body));
+  headers['content-length'] = String(Buffer.byteLength(payload));
+  outgoing.writeHead(res.status, headers);
+  outgoing.end(payload);
+  if (parts.listeners.size > 0 && (req.path.startsWith('/api/v1') || req.path.startsWith('/oauth2/'))) {
+    const observed: SimResponse = { ...res, headers };
+    for (const listener of parts.listeners) listener(req, observed);
+  }
+}

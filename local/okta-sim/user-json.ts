@@ -1,0 +1,112 @@
+/**
+ * How a user looks on the wire (the spec's `User`, shaped like the samples) and to a search (the same fields,
+ * read by SCIM attribute paths). Search sees what was indexed: within `searchLagMs` of a write, the user as
+ * it was before it (Okta's user search is eventually consistent).
+ */
+import { isoDate } from './clock.js';
+import type { UserRecord } from './directory.js';
+import type { Org } from './org.js';
+
+const iso = (epochMs: number | null): string | null => (epochMs === null ? null : isoDate(epochMs));
+
+/** The lifecycle links Okta puts on a user, by status. */
+function lifecycleLinks(user: UserRecord, userUrl: string): Record<string, { href: string; method?: string }> {
+  const lifecycle = (operation: string) => ({ href: `${userUrl}/lifecycle/${operation}`, method: 'POST' });
+  switch (user.status) {
+    case 'STAGED':
+      return { activate: lifecycle('activate'), deactivate: lifecycle('deactivate') };
+    case 'PROVISIONED':
+      return { reactivate: lifecycle('reactivate'), deactivate: lifecycle('deactivate') };
+    case 'DEPROVISIONED':
+      return { activate: lifecycle('activate') };
+    case 'SUSPENDED':
+      return { unsuspend: lifecycle('unsuspend'), deactivate: lifecycle('deactivate') };
+    case 'LOCKED_OUT':
+      return { unlock: lifecycle('unlock'), deactivate: lifecycle('deactivate') };
+    case 'RECOVERY':
+      return { reactivate: lifecycle('reactivate'), deactivate: lifecycle('deactivate') };
+    default:
+      return {
+        suspend: lifecycle('suspend'),
+        resetPassword: lifecycle('reset_password'),
+        expirePassword: lifecycle('expire_password'),
+        forgotPassword: { href: `${userUrl}/credentials/forgot_password`, method: 'POST' },
+        changeRecoveryQuestion: { href: `${userUrl}/credentials/change_recovery_question`, method: 'POST' },
+        changePassword: { href: `${userUrl}/credentials/change_password`, method: 'POST' },
+        deactivate: lifecycle('deactivate'),
+      };
+  }
+}
+
+export interface UserJsonOptions {
+  /** `okta-response="omitCredentials,omitCredentialsLinks,..."`: leave out credentials and their links. */
+  omitCredentials?: boolean;
+  omitCredentialsLinks?: boolean;
+}
+
+/** The user as Okta returns it from get, create, update and list. */
+export function userJson(org: Org, user: UserRecord, options: UserJsonOptions = {}): Record<string, unknown> {
+  const userUrl = `${org.baseUrl()}/api/v1/users/${user.id}`;
+  const credentials: Record<string, unknown> = {};
+  if (user.password !== undefined) credentials.password = {};
+  if (user.recoveryQuestion) credentials.recovery_question = { question: user.recoveryQuestion.question };
+  credentials.provider = user.provider;
+  const links: Record<string, unknown> = {
+    ...(options.omitCredentialsLinks ? {} : lifecycleLinks(user, userUrl)),
+    schema: { href: `${org.baseUrl()}/api/v1/meta/schemas/user/${user.typeId.replace(/^oty/, 'osc')}` },
+    type: { href: `${org.baseUrl()}/api/v1/meta/types/user/${user.typeId}` },
+    self: { href: userUrl },
+  };
+  return {
+    id: user.id,
+    status: user.status,
+    created: isoDate(user.created),
+    activated: iso(user.activated),
+    statusChanged: iso(user.statusChanged),
+    lastLogin: iso(user.lastLogin),
+    lastUpdated: isoDate(user.lastUpdated),
+    passwordChanged: iso(user.passwordChanged),
+    type: { id: user.typeId },
+    profile: user.profile,
+    ...(options.omitCredentials ? {} : { credentials }),
+    _links: links,
+  };
+}
+
+/** Reads the `okta-response` option of `Content-Type` (or of its own header) on user GETs. */
+export function userJsonOptions(contentType: string | undefined, oktaResponse: string | undefined): UserJsonOptions {
+  const match = /okta-response="?([^";]*)"?/.exec(contentType ?? '');
+  const value = oktaResponse ?? match?.[1] ?? '';
+  return { omitCredentials: value.includes('omitCredentials'), omitCredentialsLinks: value.includes('omitCredentialsLinks') };
+}
+
+/** The attributes a search or filter reads (dates as ISO strings, so `gt "2024-01-01T00:00:00.000Z"` works). */
+export function userSearchView(user: UserRecord): Record<string, unknown> {
+  return {
+    id: user.id,
+    status: user.status,
+    created: isoDate(user.created),
+    activated: iso(user.activated),
+    statusChanged: iso(user.statusChanged),
+    lastLogin: iso(user.lastLogin),
+    lastUpdated: isoDate(user.lastUpdated),
+    passwordChanged: iso(user.passwordChanged),
+    type: { id: user.typeId },
+    profile: { ...user.profile },
+  };
+}
+
+/** Call before changing a user: keeps what the search index still shows while the change is "indexing". */
+export function recordUserWrite(org: Org, user: UserRecord): void {
+  const now = org.clock.now();
+  if (org.searchLagMs > 0 && now - user.writtenAt >= org.searchLagMs) user.searchPrevious = userSearchView(user);
+  user.writtenAt = now;
+}
+
+/** The view a search sees now: the current user, the one before the last write, or nothing yet. */
+export function indexedUserView(org: Org, user: UserRecord): Record<string, unknown> | undefined {
+  if (org.searchLagMs > 0 && org.clock.now() - user.writtenAt < org.searchLagMs) {
+    return user.searchPrevious ?? undefined;
+  }
+  return userSearchView(user);
+}

@@ -1,0 +1,287 @@
+/**
+ * `/api/v1/users`: create, get (by id, login or unambiguous short name), partial update (POST), replace (PUT),
+ * list with `search`, `filter` or `q`, and a user's groups and app links.
+ */
+import type { UserRecord, UserStatus } from './directory.js';
+import { groupJson } from './group-json.js';
+import { appendRequestEvent, userActor, type Org } from './org.js';
+import { linkHeaders, readLimit } from './paging.js';
+import { isResponse } from './responses.js';
+import { parseUserFilter, parseUserSearch, userQueryPredicate, type UserPredicate } from './user-queries.js';
+import { indexedUserView, recordUserWrite, userJson, userJsonOptions, userSearchView } from './user-json.js';
+import type { Route, SimRequest, SimResponse } from './types.js';
+
+const READ = ['okta.users.read', 'okta.users.manage'];
+const MANAGE = ['okta.users.manage'];
+const REQUIRED_PROFILE = ['login', 'email', 'firstName', 'lastName'] as const;
+const MAX_GROUP_IDS = 20;
+export const DEFAULT_USER_TYPE_ID = 'oty00000000000000000';
+
+type Body = Record<string, unknown>;
+
+const asObject = (value: unknown): Body | undefined =>
+  value && typeof value === 'object' && !Array.isArray(value) ? (value as Body) : undefined;
+
+/** Finds the user of an `{id}` path parameter (`me` is the caller), or the 404 Okta gives. */
+export function findUserOr404(org: Org, req: SimRequest, idOrLogin: string): UserRecord | SimResponse {
+  const key = idOrLogin === 'me' ? (req.principal?.userId ?? org.adminUserId) : idOrLogin;
+  const user = org.directory.findUser(key);
+  return user ?? org.oktaError('E0000007', [], `Resource not found: ${idOrLogin} (User)`);
+}
+
+/** Checks a profile for Okta's required attributes and login format; the causes Okta lists, if any. */
+function profileProblems(org: Org, profile: Body, ownId?: string): string[] {
+  const problems: string[] = [];
+  for (const name of REQUIRED_PROFILE) {
+    if (typeof profile[name] !== 'string' || (profile[name] as string).trim() === '') {
+      problems.push(`${name}: The field cannot be left blank`);
+    }
+  }
+  if (typeof profile.login === 'string' && profile.login !== '') {
+    if (!/^[^@\s]+@[^@\s]+$/.test(profile.login)) problems.push('login: Username must be in the form of an email address');
+    const owner = org.directory.loginOwner(profile.login);
+    if (owner && owner !== ownId) problems.push('login: An object with this field already exists in the current organization');
+  }
+  if (typeof profile.email === 'string' && profile.email !== '' && !/^[^@\s]+@[^@\s]+$/.test(profile.email)) {
+    problems.push('email: Does not match required pattern');
+  }
+  return problems;
+}
+
+function createUser(org: Org, req: SimRequest): SimResponse {
+  const body = asObject(req.body) ?? {};
+  const profile = asObject(body.profile);
+  if (!profile) return org.oktaError('E0000001', ['profile: The field cannot be left blank'], 'profile');
+  const credentials = asObject(body.credentials) ?? {};
+  const password = asObject(credentials.password)?.value;
+  const recovery = asObject(credentials.recovery_question);
+  const groupIds = Array.isArray(body.groupIds) ? body.groupIds.map(String) : [];
+  const activate = req.query.get('activate') !== 'false';
+  const provider = req.query.get('provider') === 'true';
+  const expirePassword = req.query.get('nextLogin') === 'changePassword';
+
+  if (groupIds.length > MAX_GROUP_IDS) {
+    return org.oktaError('E0000093', [`groupIds: A maximum of ${MAX_GROUP_IDS} groups can be assigned`]);
+  }
+  if (expirePassword && !activate) return org.oktaError('E0000125');
+  if (expirePassword && typeof password !== 'string') return org.oktaError('E0000124');
+  const problems = profileProblems(org, profile);
+  if (problems.length > 0) return org.oktaError('E0000001', problems, problems[0]?.split(':')[0]);
+  const unknownGroup = groupIds.find((id) => !org.directory.groups.has(id));
+  if (unknownGroup) return org.oktaError('E0000001', [`groupIds: Group ${unknownGroup} not found`], 'groupIds');
+  const notOktaGroup = groupIds.find((id) => org.directory.groups.get(id)?.type !== 'OKTA_GROUP');
+  if (notOktaGroup) return org.oktaError('E0000006');
+
+  const now = org.clock.now();
+  // Okta's user creation scenarios: with a password (or a federated provider) activation ends ACTIVE;
+  // without one the user waits for the activation email as PROVISIONED; activate=false stages the user.
+  let status: UserStatus = 'STAGED';
+  if (activate) status = expirePassword ? 'PASSWORD_EXPIRED' : typeof password === 'string' || provider ? 'ACTIVE' : 'PROVISIONED';
+  const user = org.directory.addUser({
+    id: org.newId('00u'),
+    status,
+    created: now,
+    activated: activate ? now : null,
+    statusChanged: activate ? now : null,
+    lastLogin: null,
+    lastUpdated: now,
+    passwordChanged: typeof password === 'string' ? now : null,
+    typeId: String(asObject(body.type)?.id ?? DEFAULT_USER_TYPE_ID),
+    profile: { ...profile },
+    ...(typeof password === 'string' ? { password } : {}),
+    ...(recovery && typeof recovery.question === 'string'
+      ? { recoveryQuestion: { question: recovery.question, answer: String(recovery.answer ?? '') } }
+      : {}),
+    provider: provider ? { type: 'FEDERATION', name: 'FEDERATION' } : { type: 'OKTA', name: 'OKTA' },
+    searchPrevious: null,
+    writtenAt: now,
+  });
+  const target = [userActor(user)];
+  appendRequestEvent(org, req, { eventType: 'user.lifecycle.create', target });
+  if (activate) appendRequestEvent(org, req, { eventType: 'user.lifecycle.activate', target });
+  for (const groupId of groupIds) {
+    if (org.directory.addMember(groupId, user.id, now)) {
+      const group = org.directory.groups.get(groupId);
+      appendRequestEvent(org, req, {
+        eventType: 'group.user_membership.add',
+        target: [userActor(user), { id: groupId, type: 'UserGroup', alternateId: String(group?.profile.name), displayName: String(group?.profile.name), detailEntry: null }],
+      });
+    }
+  }
+  return { status: 200, body: userJson(org, user) };
+}
+
+function getUser(org: Org, req: SimRequest, id: string): SimResponse {
+  const user = findUserOr404(org, req, id);
+  if (isResponse(user)) return user;
+  const options = userJsonOptions(req.headers['content-type'], req.headers['okta-response']);
+  return { status: 200, headers: { etag: `"${user.lastUpdated}"` }, body: userJson(org, user, options) };
+}
+
+/** POST is a partial update (only the fields sent change); PUT replaces the profile and credentials. */
+function updateUser(org: Org, req: SimRequest, id: string, replace: boolean): SimResponse {
+  const user = findUserOr404(org, req, id);
+  if (isResponse(user)) return user;
+  const body = asObject(req.body) ?? {};
+  const profileChange = asObject(body.profile);
+  if (replace && !profileChange) return org.oktaError('E0000001', ['profile: The field cannot be left blank'], 'profile');
+  if (user.status === 'DEPROVISIONED' && profileChange) {
+    // Okta refuses profile changes of a deactivated user unless an admin setting allows them.
+    return org.oktaError('E0000001', ['Deactivated users cannot be updated'], 'profile');
+  }
+  const nextProfile = replace ? { ...profileChange } : { ...user.profile, ...profileChange };
+  for (const [name, value] of Object.entries(nextProfile)) if (value === null && !replace) delete nextProfile[name];
+  const problems = profileProblems(org, nextProfile, user.id);
+  if (problems.length > 0) return org.oktaError('E0000001', problems, problems[0]?.split(':')[0]);
+
+  const now = org.clock.now();
+  recordUserWrite(org, user);
+  const credentials = asObject(body.credentials);
+  const password = asObject(credentials?.password)?.value;
+  const recovery = asObject(credentials?.recovery_question);
+  if (typeof nextProfile.login === 'string' && nextProfile.login !== user.profile.login) {
+    org.directory.changeLogin(user, nextProfile.login);
+  }
+  user.profile = nextProfile;
+  user.lastUpdated = now;
+  if (typeof password === 'string') {
+    user.password = password;
+    user.passwordChanged = now;
+  }
+  if (recovery && typeof recovery.question === 'string') {
+    user.recoveryQuestion = { question: recovery.question, answer: String(recovery.answer ?? '') };
+  }
+  if (profileChange) appendRequestEvent(org, req, { eventType: 'user.account.update_profile', target: [userActor(user)] });
+  if (typeof password === 'string') appendRequestEvent(org, req, { eventType: 'user.account.update_password', target: [userActor(user)] });
+  return { status: 200, body: userJson(org, user) };
+}
+
+function listUsers(org: Org, req: SimRequest): SimResponse {
+  const q = req.query.get('q');
+  const search = req.query.get('search');
+  const filter = req.query.get('filter');
+  const limit = readLimit(org, req, { defaultLimit: q !== null && search === null && filter === null ? 10 : 200, max: 200 });
+  if (typeof limit !== 'number') return limit;
+  const options = userJsonOptions(req.headers['content-type'], req.headers['okta-response']);
+  const directory = org.directory;
+
+  if (search !== null) {
+    const predicate = parseUserSearch(org, search);
+    if (isResponse(predicate)) return predicate;
+    return searchPage(org, req, predicate, limit, options);
+  }
+  let predicate: UserPredicate | undefined;
+  let includeDeprovisioned = false;
+  let pageable = true;
+  if (filter !== null) {
+    const parsed = parseUserFilter(org, filter);
+    if (isResponse(parsed)) return parsed;
+    predicate = parsed;
+    includeDeprovisioned = true;
+  } else if (q !== null) {
+    predicate = userQueryPredicate(q);
+    pageable = false;
+  }
+
+  // Walk creation order from the cursor: no copy of the user list, work proportional to the page.
+  const after = req.query.get('after');
+  let position = after && pageable ? (directory.userPositions.get(after) ?? -1) + 1 : 0;
+  const page: UserRecord[] = [];
+  let hasMore = false;
+  for (; position < directory.usersInOrder.length; position++) {
+    const user = directory.usersInOrder[position] as UserRecord;
+    if (user.deleted || (!includeDeprovisioned && user.status === 'DEPROVISIONED')) continue;
+    if (predicate && !predicate(userSearchView(user))) continue;
+    if (page.length === limit) {
+      hasMore = true;
+      break;
+    }
+    page.push(user);
+  }
+  const last = page[page.length - 1];
+  const next = pageable && hasMore && last ? { after: last.id } : undefined;
+  return {
+    status: 200,
+    headers: { link: linkHeaders(org, req, next) },
+    body: page.map((user) => userJson(org, user, options)),
+  };
+}
+
+/** A `search` page: eventually consistent, optionally sorted (`sortBy`, `sortOrder`), DEPROVISIONED included. */
+function searchPage(
+  org: Org,
+  req: SimRequest,
+  predicate: UserPredicate,
+  limit: number,
+  options: ReturnType<typeof userJsonOptions>,
+): SimResponse {
+  const sortBy = req.query.get('sortBy');
+  const descending = req.query.get('sortOrder')?.toLowerCase() === 'desc' || req.query.get('sortOrder')?.toLowerCase() === 'descending';
+  const matches: Array<{ user: UserRecord; view: Record<string, unknown> }> = [];
+  for (const user of org.directory.usersInOrder) {
+    if (user.deleted) continue;
+    const view = indexedUserView(org, user);
+    if (view && predicate(view)) matches.push({ user, view });
+  }
+  if (sortBy) {
+    const key = (view: Record<string, unknown>): string => {
+      let value: unknown = view;
+      for (const part of sortBy.split('.')) value = (value as Record<string, unknown> | undefined)?.[part];
+      return String(value ?? '').toLowerCase();
+    };
+    matches.sort((a, b) => (key(a.view) < key(b.view) ? -1 : key(a.view) > key(b.view) ? 1 : a.user.seq - b.user.seq));
+    if (descending) matches.reverse();
+  }
+  const after = req.query.get('after');
+  const start = after ? matches.findIndex((match) => match.user.id === after) + 1 : 0;
+  const page = matches.slice(start, start + limit);
+  const last = page[page.length - 1];
+  const next = start + limit < matches.length && last ? { after: last.user.id } : undefined;
+  return {
+    status: 200,
+    headers: { link: linkHeaders(org, req, next) },
+    body: page.map((match) => userJson(org, match.user, options)),
+  };
+}
+
+function listUserGroups(org: Org, req: SimRequest, id: string): SimResponse {
+  const user = findUserOr404(org, req, id);
+  if (isResponse(user)) return user;
+  return {
+    status: 200,
+    headers: { link: linkHeaders(org, req) },
+    body: org.directory.userGroups(user.id).map((group) => groupJson(org, group)),
+  };
+}
+
+function listAppLinks(org: Org, req: SimRequest, id: string): SimResponse {
+  const user = findUserOr404(org, req, id);
+  if (isResponse(user)) return user;
+  const base = org.baseUrl();
+  const links = org.directory.userApps(user.id).map((app, index) => ({
+    id: user.id,
+    label: app.label,
+    linkUrl: `${base}/home/${app.name}/${app.id}/${app.seq + 40}`,
+    logoUrl: `${base}/img/logos/${app.logo}`,
+    appName: app.name,
+    appInstanceId: app.id,
+    appAssignmentId: app.users.get(user.id)?.id ?? `0ua${app.id.slice(3)}`,
+    credentialsSetup: false,
+    hidden: false,
+    sortOrder: index,
+  }));
+  return { status: 200, body: links };
+}
+
+/** The users routes (lifecycle routes live in lifecycle.ts). */
+export function userRoutes(org: Org): Route[] {
+  return [
+    { method: 'POST', pattern: '/api/v1/users', bucket: 'users', scopes: MANAGE, handler: (req) => createUser(org, req) },
+    { method: 'GET', pattern: '/api/v1/users', bucket: 'users', scopes: READ, handler: (req) => listUsers(org, req) },
+    { method: 'GET', pattern: '/api/v1/users/:id', bucket: 'user-get', scopes: READ, handler: (req, p) => getUser(org, req, p.id as string) },
+    { method: 'POST', pattern: '/api/v1/users/:id', bucket: 'user-write', scopes: MANAGE, handler: (req, p) => updateUser(org, req, p.id as string, false) },
+    { method: 'PUT', pattern: '/api/v1/users/:id', bucket: 'user-write', scopes: MANAGE, handler: (req, p) => updateUser(org, req, p.id as string, true) },
+    { method: 'GET', pattern: '/api/v1/users/:id/groups', bucket: 'user-get', scopes: READ, handler: (req, p) => listUserGroups(org, req, p.id as string) },
+    { method: 'GET', pattern: '/api/v1/users/:id/appLinks', bucket: 'user-get', scopes: READ, handler: (req, p) => listAppLinks(org, req, p.id as string) },
+  ];
+}
