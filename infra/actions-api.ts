@@ -1,0 +1,146 @@
+/**
+ * The REST API in front of the actions (CONTRACT section 2): `POST /actions/<name>` per catalog action, each checked
+ * against a model of the action's input before the function runs, plus the two OAuth routes of the
+ * authorization-code consent. Calls are authorized by IAM (SigV4) unless the deployer chose an API key or Cognito.
+ */
+import { Validations } from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { ActionSpec } from '../functions/catalog.js';
+import type { ApiAuthSetting } from './okta-connector-props.js';
+import { modelName, requestModelSchema } from './request-model.js';
+
+export interface ActionsApiProps {
+  actions: readonly { spec: ActionSpec; fn: lambda.IFunction }[];
+  oauth?: { authorize: lambda.IFunction; callback: lambda.IFunction };
+  auth: ApiAuthSetting;
+  tracing: boolean;
+  logRetention: logs.RetentionDays;
+}
+
+// Steady-state and burst requests per second for the whole stage; Okta's own limits are far lower, so this only
+// keeps a runaway client from paying for invocations that Okta would refuse anyway.
+const THROTTLE_RATE = 50;
+const THROTTLE_BURST = 100;
+
+export class ActionsApi extends Construct {
+  readonly api: apigateway.RestApi;
+  /** The route of each action, by action name. */
+  readonly routes = new Map<string, apigateway.Method>();
+
+  constructor(scope: Construct, id: string, props: ActionsApiProps) {
+    super(scope, id);
+    const accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: props.logRetention });
+    this.api = new apigateway.RestApi(this, 'Api', {
+      description: 'okta-connector actions (CONTRACT section 2) and the OAuth consent routes',
+      endpointTypes: [apigateway.EndpointType.REGIONAL],
+      // The account-wide CloudWatch role is a singleton per account and region: not this construct's to take over.
+      cloudWatchRole: false,
+      deployOptions: {
+        stageName: 'v1',
+        tracingEnabled: props.tracing,
+        throttlingRateLimit: THROTTLE_RATE,
+        throttlingBurstLimit: THROTTLE_BURST,
+        metricsEnabled: true,
+        accessLogDestination: new apigateway.LogGroupLogDestination(accessLogs),
+        accessLogFormat: apigateway.AccessLogFormat.jsonWithStandardFields(),
+      },
+      apiKeySourceType: props.auth === 'apiKey' ? apigateway.ApiKeySourceType.HEADER : undefined,
+    });
+    const validator = this.api.addRequestValidator('Validator', { validateRequestBody: true, validateRequestParameters: true });
+    // The gateway's own refusals in the contract's error shape. The detailed field list comes from the function's
+    // validation; a gateway response template is not VTL and cannot escape the validator's message into JSON.
+    this.api.addGatewayResponse('BadBody', {
+      type: apigateway.ResponseType.BAD_REQUEST_BODY,
+      statusCode: '400',
+      templates: { 'application/json': '{"error":{"type":"InvalidInput","message":$context.error.messageString}}' },
+    });
+
+    const methodAuth = this.methodAuthorization(props.auth);
+    const actionsResource = this.api.root.addResource('actions');
+    for (const { spec, fn } of props.actions) {
+      const model = this.api.addModel(modelName(spec.name), {
+        contentType: 'application/json',
+        modelName: modelName(spec.name),
+        schema: requestModelSchema(spec.name, spec.input),
+      });
+      const method = actionsResource.addResource(spec.name).addMethod('POST', new apigateway.LambdaIntegration(fn), {
+        ...methodAuth,
+        requestValidator: validator,
+        requestModels: { 'application/json': model },
+        operationName: spec.name,
+      });
+      this.routes.set(spec.name, method);
+    }
+    if (props.oauth) this.addOAuthRoutes(props.oauth);
+    if (props.auth === 'apiKey') this.addUsagePlan();
+
+    Validations.of(this.api).acknowledge({
+      id: 'AwsSolutions-APIG3',
+      reason: 'A WAF web ACL is the deployer\'s choice (cost, shared ACLs); calls are authorized per method and throttled per stage.',
+    });
+    Validations.of(this.api).acknowledge({
+      id: 'AwsSolutions-APIG6',
+      reason: 'Execution logging needs the account-wide API Gateway CloudWatch role, a singleton per account and region this construct must not take over; every request is in the access log.',
+    });
+  }
+
+  private methodAuthorization(auth: ApiAuthSetting): apigateway.MethodOptions {
+    if (auth === 'iam') {
+      Validations.of(this).acknowledge({
+        id: 'AwsSolutions-COG4',
+        reason: 'apiAuth is "iam": every action method requires a SigV4-signed call by an IAM principal allowed execute-api:Invoke.',
+      });
+      return { authorizationType: apigateway.AuthorizationType.IAM };
+    }
+    if (auth === 'apiKey') {
+      Validations.of(this).acknowledge({
+        id: 'AwsSolutions-COG4',
+        reason: 'apiAuth is "apiKey": the deployer chose API keys with a usage plan instead of a Cognito authorizer.',
+      });
+      Validations.of(this).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason: 'apiAuth is "apiKey": every action method requires an API key of the usage plan.',
+      });
+      return { authorizationType: apigateway.AuthorizationType.NONE, apiKeyRequired: true };
+    }
+    const authorizer = new apigateway.CognitoUserPoolsAuthorizer(this, 'Authorizer', { cognitoUserPools: auth.userPools });
+    return {
+      authorizationType: apigateway.AuthorizationType.COGNITO,
+      authorizer,
+      authorizationScopes: auth.scopes,
+    };
+  }
+
+  private addOAuthRoutes(oauth: { authorize: lambda.IFunction; callback: lambda.IFunction }): void {
+    const resource = this.api.root.addResource('oauth');
+    // Both routes are opened by a browser, not signed by a client: an admin follows /authorize to Okta's consent
+    // page and Okta redirects the browser to /callback. They are protected by the PKCE verifier and the one-time
+    // `state` kept in DynamoDB, and authorize only starts a consent for a connection that exists.
+    for (const [path, fn] of [['authorize', oauth.authorize], ['callback', oauth.callback]] as const) {
+      const method = resource.addResource(path).addMethod('GET', new apigateway.LambdaIntegration(fn), {
+        authorizationType: apigateway.AuthorizationType.NONE,
+        operationName: `oauth-${path}`,
+      });
+      Validations.of(method).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason: `GET /oauth/${path} is a browser redirect of the OAuth authorization-code flow; it cannot carry SigV4 or an API key. PKCE and a one-time state protect it.`,
+      });
+      Validations.of(method).acknowledge({
+        id: 'AwsSolutions-COG4',
+        reason: `GET /oauth/${path} is a browser redirect of the OAuth authorization-code flow, not a Cognito-authenticated call.`,
+      });
+    }
+  }
+
+  private addUsagePlan(): void {
+    const plan = this.api.addUsagePlan('UsagePlan', {
+      description: 'okta-connector action callers',
+      throttle: { rateLimit: THROTTLE_RATE, burstLimit: THROTTLE_BURST },
+    });
+    plan.addApiStage({ stage: this.api.deploymentStage });
+    plan.addApiKey(this.api.addApiKey('ApiKey', { description: 'okta-connector actions' }));
+  }
+}

@@ -1,0 +1,162 @@
+/**
+ * One Lambda function of the connector, built the same way for every handler: esbuild bundles the TypeScript entry
+ * into one ESM file with the AWS SDK inside (the version the tests ran against, not whatever the runtime ships),
+ * nodejs22.x on ARM64, its own log group, and a role that starts empty. Permissions come only through the `use*`
+ * methods, which set the environment variable and the matching grant together, so a function never holds a right its
+ * settings do not explain.
+ */
+import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The package root: entries in the action catalog and the lock file are relative to it. */
+export const packageRoot = fileURLToPath(new URL('..', import.meta.url));
+
+/** The service name every function reports its metrics under (Powertools adds it as the `service` dimension). */
+export const metricsServiceName = 'okta-connector';
+/** The CloudWatch namespace of the connector's own metrics. */
+export const metricsNamespace = 'OktaConnector';
+
+export interface ConnectorFunctionProps {
+  /** The handler's TypeScript file, relative to the package root (e.g. `functions/actions/get-user.ts`). */
+  entry: string;
+  description: string;
+  memorySize: number;
+  timeout: Duration;
+  logRetention: logs.RetentionDays;
+  tracing: boolean;
+  /** Settings every function reads (docs/ARCHITECTURE.md "Settings"). */
+  environment?: Record<string, string>;
+  reservedConcurrentExecutions?: number;
+  /** Where an asynchronous invocation goes after Lambda's retries fail. */
+  deadLetterQueue: sqs.IQueue;
+}
+
+/** DynamoDB calls a function may make on the connector's table. */
+export type TableAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'BatchGetItem' | 'BatchWriteItem';
+
+/** Which secrets a function may read, and which of them it may write. */
+export interface SecretAccess {
+  prefix: string;
+  read: readonly string[];
+  write?: readonly string[];
+}
+
+export class ConnectorFunction extends NodejsFunction {
+  constructor(scope: Construct, id: string, props: ConnectorFunctionProps) {
+    const logGroup = new logs.LogGroup(scope, `${id}Logs`, { retention: props.logRetention });
+    const role = new iam.Role(scope, `${id}Role`, {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Runs ${props.entry}`,
+    });
+    super(scope, id, {
+      entry: path.join(packageRoot, props.entry),
+      handler: 'handler',
+      projectRoot: packageRoot,
+      depsLockFilePath: path.join(packageRoot, 'package-lock.json'),
+      description: props.description,
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize,
+      timeout: props.timeout,
+      role,
+      logGroup,
+      tracing: props.tracing ? lambda.Tracing.ACTIVE : lambda.Tracing.DISABLED,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      deadLetterQueue: props.deadLetterQueue,
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: metricsServiceName,
+        POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,
+        ...props.environment,
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node22',
+        minify: true,
+        sourceMap: true,
+        mainFields: ['module', 'main'],
+        // The AWS SDK is bundled at the version in package-lock.json, the one the tests exercised.
+        externalModules: [],
+        // Bundled CommonJS dependencies still call require() for Node built-ins; ESM has no require of its own.
+        banner: "import { createRequire as __okcCreateRequire } from 'node:module'; const require = __okcCreateRequire(import.meta.url);",
+        forceDockerBundling: false,
+      },
+    });
+    // Logs go only to the function's own log group (no AWSLambdaBasicExecutionRole and its log-group wildcard).
+    logGroup.grantWrite(role);
+    for (const rule of ['AwsSolutions-L1', 'Serverless-LambdaLatestVersion']) {
+      Validations.of(this).acknowledge({
+        id: rule,
+        reason: 'nodejs22.x is the runtime the connector is built and tested for (esbuild target node22); a newer runtime comes with a tested release.',
+      });
+    }
+    if (!props.tracing) {
+      Validations.of(this).acknowledge({
+        id: 'Serverless-LambdaTracing',
+        reason: 'The deployer turned X-Ray tracing off (tracing: false).',
+      });
+    }
+    if (props.tracing) {
+      Validations.of(role).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions, so AWS requires "*".',
+      });
+    }
+  }
+
+  /** Sets CONNECTION_SECRET_PREFIX and grants reading (and writing, where asked) the named connections' secrets only. */
+  useSecrets(access: SecretAccess): this {
+    this.addEnvironment('CONNECTION_SECRET_PREFIX', access.prefix);
+    this.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['secretsmanager:GetSecretValue'],
+      resources: access.read.map((name) => secretArn(this, access.prefix, name)),
+    }));
+    if (access.write && access.write.length > 0) {
+      this.addToRolePolicy(new iam.PolicyStatement({
+        actions: ['secretsmanager:PutSecretValue'],
+        resources: access.write.map((name) => secretArn(this, access.prefix, name)),
+      }));
+    }
+    return this;
+  }
+
+  /** Sets TABLE_NAME and grants exactly the listed DynamoDB calls on the table. */
+  useTable(table: dynamodb.ITable, actions: readonly TableAction[]): this {
+    this.addEnvironment('TABLE_NAME', table.tableName);
+    this.addToRolePolicy(new iam.PolicyStatement({
+      actions: actions.map((action) => `dynamodb:${action}`),
+      resources: [table.tableArn],
+    }));
+    return this;
+  }
+
+  /** Sets EVENT_BUS_NAME and EVENT_SOURCE and grants PutEvents on that bus only. */
+  useBus(bus: events.IEventBus, eventSource: string): this {
+    this.addEnvironment('EVENT_BUS_NAME', bus.eventBusName);
+    this.addEnvironment('EVENT_SOURCE', eventSource);
+    bus.grantPutEventsTo(this);
+    return this;
+  }
+}
+
+/**
+ * The ARN of one connection's secret. Secrets Manager appends `-` and six random characters to every secret's ARN;
+ * `-??????` matches exactly that suffix, so `okta-connector/acme` never also matches `okta-connector/acme-prod`.
+ */
+export function secretArn(scope: Construct, prefix: string, connection: string): string {
+  return Stack.of(scope).formatArn({
+    service: 'secretsmanager',
+    resource: 'secret',
+    resourceName: `${prefix}${connection}-??????`,
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
+}

@@ -1,0 +1,194 @@
+/**
+ * The settings of an `OktaConnector` and their checks. A mistake here (a search on a connection that does not exist,
+ * a schedule EventBridge would refuse) fails at synth with a message that names the setting, not at deploy time
+ * halfway through a CloudFormation update.
+ */
+import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+
+/** A scheduled System Log search (CONTRACT section 5), passed unchanged to the search function as `SEARCHES`. */
+export interface SearchSetting {
+  connection: string;
+  /** Unique per connection; the search cursor and the published `search` field carry it. */
+  name: string;
+  /** A System Log `filter` expression. */
+  filter?: string;
+  /** System Log keyword search. */
+  q?: string;
+  /** An EventBridge Scheduler expression: `rate(15 minutes)` or `cron(0 8 * * ? *)`. */
+  schedule: string;
+  /** The length of each searched window: an ISO duration (`PT15M`), `15 minutes`, or a number of minutes. */
+  window: string | number;
+}
+
+/** The bus events are published to: a new one (the default) or an existing one by name (e.g. `default`). */
+export type BusSetting = { type: 'new'; name?: string } | { type: 'existing'; name: string };
+
+/**
+ * Who may call the actions over API Gateway: AWS IAM (SigV4; the default), an API key with a usage plan, or a
+ * Cognito user pool authorizer (JWT access or id tokens of the given pools, optionally requiring OAuth scopes).
+ */
+export type ApiAuthSetting =
+  | 'iam'
+  | 'apiKey'
+  | { type: 'cognito'; userPools: IUserPool[]; scopes?: string[] };
+
+export interface OktaConnectorProps {
+  /** The connections (Okta orgs) this deployment may use; each is the secret `<secretPrefix><name>`. Default: `[defaultConnection]`. */
+  connections?: string[];
+  /** The connection used when an input names none. Default: `default`. */
+  defaultConnection?: string;
+  /**
+   * The connections that sign in with the authorization-code flow. Their secrets are the only ones any function
+   * may write: the OAuth callback stores the first refresh token, and the functions that call Okta store a
+   * rotated one. The OAuth routes are deployed only when this list is not empty. Default: none.
+   */
+  authorizationCodeConnections?: string[];
+  /** The secrets' name prefix. Default: `okta-connector/`. */
+  secretPrefix?: string;
+  /** Scheduled System Log searches. Default: none. */
+  searches?: SearchSetting[];
+  /** How often each connection's System Log is polled. Default: `rate(1 minute)`. */
+  pollSchedule?: string;
+  bus?: BusSetting;
+  /** Default: `iam`. */
+  apiAuth?: ApiAuthSetting;
+  /** X-Ray tracing of the functions, the API and the example state machine. Default: true. */
+  tracing?: boolean;
+  /** Retention of every log group. Default: three months. */
+  logRetention?: logs.RetentionDays;
+  /** The `Source` of published events. Default: `okta-connector`. */
+  eventSource?: string;
+  /** How long a published event `uuid` is remembered. Default: 7. */
+  dedupeTtlDays?: number;
+  /** The share of each Okta rate-limit window left to the org's other apps (0 to below 1). Default: the functions' own (0.1). */
+  rateLimitReserve?: number;
+  /** Deploys the onboarding state machine of `onboarding-example.ts`. Default: false. */
+  stepFunctionsExample?: boolean;
+  /** Most concurrent event-hook deliveries processed at once. Default: 10. */
+  eventHookConcurrency?: number;
+  /** The poller lag (seconds) above which a connection's lag alarm fires. Default: 300. */
+  pollerLagAlarmSeconds?: number;
+}
+
+/** The settings with every default applied. */
+export interface ResolvedSettings {
+  connections: string[];
+  defaultConnection: string;
+  authorizationCodeConnections: string[];
+  secretPrefix: string;
+  searches: SearchSetting[];
+  pollSchedule: string;
+  bus: BusSetting;
+  apiAuth: ApiAuthSetting;
+  tracing: boolean;
+  eventSource: string;
+  dedupeTtlDays: number;
+  rateLimitReserve?: number;
+  stepFunctionsExample: boolean;
+  eventHookConcurrency: number;
+  pollerLagAlarmSeconds: number;
+}
+
+// Secrets Manager secret names allow these characters; a connection also becomes part of a construct id.
+const CONNECTION_NAME = /^[A-Za-z0-9_.@+=-]{1,64}$/;
+const SEARCH_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
+const SECRET_PREFIX = /^[A-Za-z0-9/_+=.@-]{0,256}$/;
+const EVENT_SOURCE = /^[A-Za-z0-9._-]{1,256}$/;
+const RATE = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/;
+// EventBridge Scheduler cron: six fields, minutes hours day-of-month month day-of-week year.
+const CRON = /^cron\(\S+ \S+ \S+ \S+ \S+ \S+\)$/;
+
+/** Checks the props and applies the defaults; throws an Error naming the first bad setting. */
+export function resolveSettings(props: OktaConnectorProps = {}): ResolvedSettings {
+  const defaultConnection = props.defaultConnection ?? 'default';
+  const connections = props.connections ?? [defaultConnection];
+  if (connections.length === 0) fail('connections must name at least one connection');
+  for (const name of connections) {
+    if (!CONNECTION_NAME.test(name)) {
+      fail(`connection "${name}" is not a valid name (1 to 64 of A-Z a-z 0-9 _ . @ + = -)`);
+    }
+  }
+  if (new Set(connections).size !== connections.length) fail('connections lists a connection twice');
+  if (!connections.includes(defaultConnection)) {
+    fail(`defaultConnection "${defaultConnection}" is not one of the connections (${connections.join(', ')})`);
+  }
+  const authorizationCodeConnections = props.authorizationCodeConnections ?? [];
+  for (const name of authorizationCodeConnections) {
+    if (!connections.includes(name)) fail(`authorizationCodeConnections names an unknown connection "${name}"`);
+  }
+  const secretPrefix = props.secretPrefix ?? 'okta-connector/';
+  if (!SECRET_PREFIX.test(secretPrefix)) fail(`secretPrefix "${secretPrefix}" has characters a secret name cannot hold`);
+  const pollSchedule = props.pollSchedule ?? 'rate(1 minute)';
+  checkSchedule('pollSchedule', pollSchedule);
+  const searches = props.searches ?? [];
+  checkSearches(searches, connections);
+  const bus = props.bus ?? { type: 'new' };
+  if (bus.type === 'existing' && !bus.name) fail('bus: an existing bus needs its name');
+  const eventSource = props.eventSource ?? 'okta-connector';
+  if (!EVENT_SOURCE.test(eventSource) || eventSource.startsWith('aws.')) {
+    fail(`eventSource "${eventSource}" is not a valid EventBridge source (letters, digits, . _ -; not aws.*)`);
+  }
+  const dedupeTtlDays = props.dedupeTtlDays ?? 7;
+  checkInteger('dedupeTtlDays', dedupeTtlDays, 1, 365);
+  if (props.rateLimitReserve !== undefined && !(props.rateLimitReserve >= 0 && props.rateLimitReserve < 1)) {
+    fail(`rateLimitReserve must be from 0 to below 1 (got ${props.rateLimitReserve})`);
+  }
+  const eventHookConcurrency = props.eventHookConcurrency ?? 10;
+  checkInteger('eventHookConcurrency', eventHookConcurrency, 1, 1000);
+  const pollerLagAlarmSeconds = props.pollerLagAlarmSeconds ?? 300;
+  checkInteger('pollerLagAlarmSeconds', pollerLagAlarmSeconds, 60, 86_400);
+  return {
+    connections, defaultConnection, authorizationCodeConnections, secretPrefix, searches, pollSchedule, bus,
+    apiAuth: props.apiAuth ?? 'iam',
+    tracing: props.tracing ?? true,
+    eventSource, dedupeTtlDays,
+    rateLimitReserve: props.rateLimitReserve,
+    stepFunctionsExample: props.stepFunctionsExample ?? false,
+    eventHookConcurrency, pollerLagAlarmSeconds,
+  };
+}
+
+function checkSearches(searches: SearchSetting[], connections: string[]): void {
+  const seen = new Set<string>();
+  for (const search of searches) {
+    const label = `search "${search.name}"`;
+    if (!SEARCH_NAME.test(search.name ?? '')) fail(`${label}: name must be 1 to 64 of A-Z a-z 0-9 _ . -`);
+    if (!connections.includes(search.connection)) {
+      fail(`${label}: unknown connection "${search.connection}" (known: ${connections.join(', ')})`);
+    }
+    const key = `${search.connection}#${search.name}`;
+    if (seen.has(key)) fail(`${label}: the name is used twice for connection "${search.connection}"`);
+    seen.add(key);
+    if (!search.filter && !search.q) fail(`${label}: needs a filter or q`);
+    if (search.window === undefined || search.window === '' || search.window === 0) fail(`${label}: needs a window`);
+    checkSchedule(`${label}: schedule`, search.schedule);
+  }
+}
+
+function checkSchedule(label: string, expression: string): void {
+  const rate = RATE.exec(expression ?? '');
+  if (rate) {
+    const amount = Number(rate[1]);
+    const plural = rate[2]!.endsWith('s');
+    if (amount < 1) fail(`${label} "${expression}": the rate must be at least 1`);
+    if (amount === 1 && plural) fail(`${label} "${expression}": write rate(1 ${rate[2]!.slice(0, -1)}) (singular unit for 1)`);
+    if (amount > 1 && !plural) fail(`${label} "${expression}": write rate(${amount} ${rate[2]}s) (plural unit)`);
+    return;
+  }
+  if (CRON.test(expression ?? '')) {
+    const fields = expression.slice('cron('.length, -1).split(' ');
+    // EventBridge refuses a cron that sets both the day of the month and the day of the week.
+    if (fields[2] !== '?' && fields[4] !== '?') fail(`${label} "${expression}": one of day-of-month and day-of-week must be ?`);
+    return;
+  }
+  fail(`${label} "${expression}" is not an EventBridge schedule: use rate(<n> minute[s]|hour[s]|day[s]) or cron(<6 fields>)`);
+}
+
+function checkInteger(label: string, value: number, min: number, max: number): void {
+  if (!Number.isInteger(value) || value < min || value > max) fail(`${label} must be an integer from ${min} to ${max} (got ${value})`);
+}
+
+function fail(message: string): never {
+  throw new Error(`OktaConnector: ${message}`);
+}

@@ -1,0 +1,109 @@
+/**
+ * An example of the actions as Step Functions tasks: onboard a user by creating them staged, adding them to each
+ * group, then activating them. It shows the connector's error types at work: a thrown error's `name` is its CONTRACT
+ * type, so `Retry` waits out `OktaRateLimited` and `OktaUnavailable`, and `Catch` turns `OktaNotFound` and
+ * `InvalidInput` into a failed execution that says which.
+ *
+ * Input: `{"profile": {"login", "email", "firstName", "lastName", ...}, "groupIds": ["00g..."]}`.
+ */
+import { CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+
+export interface OnboardingExampleProps {
+  createUser: lambda.IFunction;
+  addUserToGroup: lambda.IFunction;
+  activateUser: lambda.IFunction;
+  tracing: boolean;
+  logRetention: logs.RetentionDays;
+}
+
+/** The CONTRACT error types worth retrying: Okta will likely answer later. */
+export const RETRIED_ERRORS = ['OktaRateLimited', 'OktaUnavailable'];
+/** The CONTRACT error types that end the onboarding: retrying cannot fix them. */
+export const CAUGHT_ERRORS = ['OktaNotFound', 'InvalidInput'];
+
+export class OnboardingExample extends Construct {
+  readonly stateMachine: sfn.StateMachine;
+
+  constructor(scope: Construct, id: string, props: OnboardingExampleProps) {
+    super(scope, id);
+    const failed = new sfn.Fail(this, 'OnboardingFailed', {
+      errorPath: '$.failure.Error',
+      causePath: '$.failure.Cause',
+    });
+
+    const createUser = this.action('CreateUser', props.createUser, {
+      'profile.$': '$.profile',
+      // Staged first, so the user is in their groups before activation sends the welcome email.
+      activate: false,
+    }, '$.user', failed);
+
+    const addUserToGroup = this.action('AddUserToGroup', props.addUserToGroup, {
+      'userId.$': '$.userId',
+      'groupId.$': '$.groupId',
+    }, sfn.JsonPath.DISCARD, failed);
+    const eachGroup = new sfn.Map(this, 'AddToEachGroup', {
+      itemsPath: '$.groupIds',
+      itemSelector: { 'userId.$': '$.user.id', 'groupId.$': '$$.Map.Item.Value' },
+      // Okta's group endpoints share one rate-limit bucket; a few at a time keeps the retries rare.
+      maxConcurrency: 5,
+      resultPath: sfn.JsonPath.DISCARD,
+    });
+    eachGroup.itemProcessor(addUserToGroup);
+    eachGroup.addCatch(failed, { errors: CAUGHT_ERRORS, resultPath: '$.failure' });
+
+    const activateUser = this.action('ActivateUser', props.activateUser, {
+      'userId.$': '$.user.id',
+      sendEmail: true,
+    }, '$.activation', failed);
+
+    const definition = createUser.next(eachGroup).next(activateUser).next(new sfn.Succeed(this, 'Onboarded'));
+    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      comment: 'okta-connector example: create a user, add them to groups, activate them',
+      definitionBody: sfn.DefinitionBody.fromChainable(definition),
+      timeout: Duration.minutes(15),
+      tracingEnabled: props.tracing,
+      logs: {
+        destination: new logs.LogGroup(this, 'Logs', { retention: props.logRetention }),
+        level: sfn.LogLevel.ALL,
+        // Outputs carry activation tokens and profiles; the log keeps the states, not the data.
+        includeExecutionData: false,
+      },
+    });
+    if (!props.tracing) {
+      Validations.of(this.stateMachine).acknowledge({ id: 'Serverless-StepFunctionStateMachineXray', reason: 'The deployer turned X-Ray tracing off (tracing: false).' });
+      Validations.of(this.stateMachine).acknowledge({ id: 'AwsSolutions-SF2', reason: 'The deployer turned X-Ray tracing off (tracing: false).' });
+    }
+    const role = this.stateMachine.role;
+    for (const fn of [props.createUser, props.addUserToGroup, props.activateUser]) {
+      Validations.of(role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(fn.node.defaultChild as CfnElement)}.Arn>:*]`,
+        reason: 'The LambdaInvoke task grants the versions and aliases of this one named function (function:name:*), so a qualified ARN can be invoked.',
+      });
+    }
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'CloudWatch Logs log-delivery actions (logs:CreateLogDelivery and the like) and X-Ray (xray:PutTraceSegments, GetSamplingRules...) support no resource-level permissions.',
+    });
+  }
+
+  /** One action as a task: the payload is the action's input, the result its output. */
+  private action(id: string, fn: lambda.IFunction, payload: Record<string, unknown>, resultPath: string,
+    failed: sfn.Fail): tasks.LambdaInvoke {
+    const task = new tasks.LambdaInvoke(this, id, {
+      lambdaFunction: fn,
+      payload: sfn.TaskInput.fromObject(payload),
+      payloadResponseOnly: true,
+      resultPath,
+      retryOnServiceExceptions: true,
+    });
+    task.addRetry({ errors: RETRIED_ERRORS, interval: Duration.seconds(5), backoffRate: 2, maxAttempts: 5, jitterStrategy: sfn.JitterType.FULL });
+    // In the Map, the Map's own Catch handles these; a task inside an item processor cannot jump out of it.
+    if (id !== 'AddUserToGroup') task.addCatch(failed, { errors: CAUGHT_ERRORS, resultPath: '$.failure' });
+    return task;
+  }
+}
