@@ -10,10 +10,10 @@ import type { Context } from 'aws-lambda';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { findAction, type ActionSpec } from '../catalog.js';
-import { readInvocation, httpErrorResponse, httpResponse, type InvocationShape } from './api-events.js';
+import { httpErrorResponse, httpResponse, invocationShape, readInput } from './api-events.js';
 import { config } from './config.js';
 import { OktaUnavailable, toConnectorError, type ConnectorError } from './errors.js';
-import { logger as sharedLogger, metrics as sharedMetrics } from './observability.js';
+import { logger as sharedLogger, metrics as sharedMetrics, secretValuesOf } from './observability.js';
 import { oktaClient, type OktaClient } from './okta-client.js';
 import { recordCall } from './action-record.js';
 import { validateInput } from './validate-input.js';
@@ -55,13 +55,13 @@ export function actionHandler<I, O>(name: string, run: ActionRun<I, O>, deps: Ac
 
   async function handle(event: unknown, context: Context): Promise<unknown> {
     const started = now();
-    let shape: InvocationShape = 'direct';
+    const shape = invocationShape(event);
     let connection: string | undefined;
     let okta: OktaClient | undefined;
+    let secrets: string[] = [];
     try {
-      const invocation = readInvocation(event);
-      shape = invocation.shape;
-      const input = validateInput<I & { connection?: string }>(spec!.input, invocation.input);
+      const input = validateInput<I & { connection?: string }>(spec!.input, readInput(event, shape));
+      secrets = secretValuesOf(input);
       connection = input.connection ?? config().defaultConnection;
       okta = await getClient(input.connection);
       okta.resetStats();
@@ -71,7 +71,7 @@ export function actionHandler<I, O>(name: string, run: ActionRun<I, O>, deps: Ac
       return shape === 'direct' ? output : httpResponse(200, output);
     } catch (thrown) {
       const error = asConnectorError(thrown);
-      recordCall({ logger, metrics, action: name, shape, connection, okta, latencyMs: now() - started, context, error, thrown });
+      recordCall({ logger, metrics, action: name, shape, connection, okta, latencyMs: now() - started, context, error, thrown, secrets });
       if (shape !== 'direct') return httpErrorResponse(error.httpStatus, error.toBody());
       throw callerError(error);
     }

@@ -9,7 +9,7 @@ import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import type { InvocationShape } from './api-events.js';
 import type { ConnectorError } from './errors.js';
-import { MetricUnit } from './observability.js';
+import { MetricUnit, redactValues } from './observability.js';
 import type { OktaClient } from './okta-client.js';
 
 export interface CallRecord {
@@ -24,6 +24,8 @@ export interface CallRecord {
   /** Set when the call failed: the error the caller gets, and what was thrown (kept for the log only). */
   error?: ConnectorError;
   thrown?: unknown;
+  /** The secret values of the input (passwords, answers), blanked out wherever they appear in the log line. */
+  secrets?: string[];
 }
 
 let coldStart = true;
@@ -59,7 +61,8 @@ function writeLogLine(record: CallRecord): void {
     awsRequestId: record.context?.awsRequestId,
   };
   if (!error) logger.info('action succeeded', line);
-  else if (error.name === 'InternalError') logger.error('action failed', { ...line, error: record.thrown });
+  // An unexpected error may quote the input (a password in an exception message): its known secrets are blanked.
+  else if (error.name === 'InternalError') logger.error('action failed', { ...line, error: redactValues(record.thrown, record.secrets ?? []) });
   else logger.warn('action failed', { ...line, errorMessage: error.message });
 }
 

@@ -8,21 +8,22 @@ import { InvalidInput, type ErrorBody } from './errors.js';
 
 export type InvocationShape = 'rest' | 'http' | 'direct';
 
-export interface Invocation {
-  shape: InvocationShape;
-  /** The input as sent: the parsed JSON body over HTTP, the payload on direct invoke. */
-  input: unknown;
+/**
+ * How the function was invoked. An API Gateway event is recognised by its `requestContext` and `httpMethod` (REST)
+ * or `version: "2.0"` (HTTP API); no valid action input has those fields, so a direct payload is never mistaken.
+ */
+export function invocationShape(event: unknown): InvocationShape {
+  if (!isApiGatewayEvent(event)) return 'direct';
+  return event.version === '2.0' ? 'http' : 'rest';
 }
 
 /**
- * Reads an invocation. An API Gateway event is recognised by its `requestContext` and `httpMethod` (REST) or
- * `version: "2.0"` (HTTP API); no valid action input has those fields, so a direct payload is never mistaken.
+ * The input as sent: the parsed JSON body (maybe base64) over HTTP, the payload itself on direct invoke.
  * A malformed body is `InvalidInput`.
  */
-export function readInvocation(event: unknown): Invocation {
-  if (!isApiGatewayEvent(event)) return { shape: 'direct', input: event };
-  const shape: InvocationShape = event.version === '2.0' ? 'http' : 'rest';
-  return { shape, input: parseBody(event.body, event.isBase64Encoded === true) };
+export function readInput(event: unknown, shape: InvocationShape): unknown {
+  if (shape === 'direct' || !isApiGatewayEvent(event)) return event;
+  return parseBody(event.body, event.isBase64Encoded === true);
 }
 
 /** The HTTP answer: JSON, with the status of the outcome. Same shape for REST and HTTP API. */

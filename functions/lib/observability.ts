@@ -63,6 +63,39 @@ export function redact<T>(value: T): T {
   return JSON.parse(JSON.stringify(value, redactSecrets) ?? 'null') as T;
 }
 
+/** Strings under secret-named fields of a value (an action's input), long enough to be worth looking for. */
+export function secretValuesOf(value: unknown, found: string[] = []): string[] {
+  if (Array.isArray(value)) {
+    for (const item of value) secretValuesOf(item, found);
+  } else if (typeof value === 'object' && value !== null) {
+    for (const [key, item] of Object.entries(value)) {
+      if (isSecretKey(key) && typeof item === 'string' && item.length >= 4) found.push(item);
+      else secretValuesOf(item, found);
+    }
+  }
+  return found;
+}
+
+/**
+ * A plain copy of a value for logging (an Error becomes `{name, message, stack, cause}`) in which every occurrence
+ * of the given secret values is replaced by `[REDACTED]`.
+ */
+export function redactValues(value: unknown, secrets: readonly string[]): unknown {
+  const plain = JSON.parse(JSON.stringify(value, (_key, item: unknown) => errorAsObject(item)) ?? 'null') as unknown;
+  if (secrets.length === 0) return plain;
+  return JSON.parse(JSON.stringify(plain, (_key, item: unknown) => {
+    if (typeof item !== 'string') return item;
+    let text = item;
+    for (const secret of secrets) text = text.split(secret).join(REDACTED);
+    return text;
+  })) as unknown;
+}
+
+function errorAsObject(value: unknown): unknown {
+  if (!(value instanceof Error)) return value;
+  return { name: value.name, message: value.message, stack: value.stack, cause: value.cause };
+}
+
 /** A Logger with the connector's redaction; `name` becomes the `service` when given. */
 export function createLogger(name = process.env.POWERTOOLS_SERVICE_NAME ?? SERVICE_NAME): Logger {
   return new Logger({ serviceName: name, jsonReplacerFn: redactSecrets });
