@@ -87,7 +87,7 @@ export function oktaClientFor(connection: Connection, deps: OktaClientDeps = {})
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const random = deps.random ?? Math.random;
   const reserve = deps.rateLimitReserve ?? config().rateLimitReserve;
-  const authorizer = deps.authorizer ?? authorizerFor(connection, { ...deps, fetch: fetchFn, now });
+  const authorizer = deps.authorizer ?? authorizerFor(connection, { ...deps, fetch: fetchFn, now, userAgent: USER_AGENT });
   const limits = new RateLimits();
   const origin = new URL(connection.baseUrl).origin;
   let counters = { requests: 0, retries: 0, requestIds: [] as string[] };

@@ -4,6 +4,8 @@
  */
 import type { Connection } from '../connections.js';
 import { apiTokenAuthorizer } from './api-token.js';
+import { authorizationCodeAuthorizer, type AuthorizationCodeDeps } from './authorization-code.js';
+import { clientCredentialsAuthorizer } from './client-credentials.js';
 
 export interface Authorizer {
   /** The `Authorization` (and, with DPoP, `DPoP`) headers for one request; may fetch an access token first. */
@@ -15,10 +17,7 @@ export interface Authorizer {
   rejected(response: Response): boolean;
 }
 
-export interface AuthDeps {
-  fetch?: typeof fetch;
-  now?: () => number;
-}
+export type AuthDeps = AuthorizationCodeDeps;
 
 /** The authorizer of a connection's sign-in method. */
 export function authorizerFor(connection: Connection, deps: AuthDeps = {}): Authorizer {
@@ -26,8 +25,9 @@ export function authorizerFor(connection: Connection, deps: AuthDeps = {}): Auth
   switch (auth.type) {
     case 'api-token':
       return apiTokenAuthorizer(auth);
-    default:
-      throw new Error(`Sign-in method ${auth.type} is not built yet`);
+    case 'client-credentials':
+      return clientCredentialsAuthorizer(connection, auth, deps);
+    case 'authorization-code':
+      return authorizationCodeAuthorizer(connection, auth, deps);
   }
-  void deps;
 }

@@ -1,0 +1,120 @@
+/**
+ * Calls to the org authorization server's token endpoint (`POST <org>/oauth2/v1/token`, form-encoded), shared by
+ * the client-credentials, refresh-token and authorization-code grants. It switches to DPoP when Okta asks for it
+ * (`invalid_dpop_proof`: the app requires DPoP) and answers the nonce challenge (`use_dpop_nonce` with a
+ * `dpop-nonce` header), then keeps using DPoP and the nonce for the connection.
+ */
+import type { Connection } from '../connections.js';
+import { OktaUnavailable, type ConnectorError } from '../errors.js';
+import { oktaError } from '../okta-errors.js';
+import { dpopProof } from './dpop.js';
+
+export interface TokenResponse {
+  accessToken: string;
+  tokenType: 'Bearer' | 'DPoP';
+  expiresIn: number;
+  refreshToken?: string;
+  scope?: string;
+}
+
+export interface TokenEndpoint {
+  readonly url: string;
+  /** Whether Okta has asked this connection for DPoP (so resource calls must carry proofs). */
+  readonly usesDpop: boolean;
+  /**
+   * One token request. `form` is built again for each attempt (a client assertion's `jti` is good only once).
+   */
+  request(form: () => Promise<Record<string, string>>, options?: { headers?: Record<string, string>; deadline?: number }): Promise<TokenResponse>;
+}
+
+export interface TokenEndpointDeps {
+  fetch?: typeof fetch;
+  now?: () => number;
+  userAgent?: string;
+}
+
+const TOKEN_TIMEOUT_MS = 10_000;
+/** A first try, a try with DPoP, a try with the nonce, and one more should the nonce rotate in between. */
+const MAX_ATTEMPTS = 4;
+
+export function tokenEndpointFor(connection: Connection, deps: TokenEndpointDeps = {}): TokenEndpoint {
+  const fetchFn = deps.fetch ?? globalThis.fetch;
+  const now = deps.now ?? Date.now;
+  const url = `${connection.baseUrl}/oauth2/v1/token`;
+  let usesDpop = false;
+  let nonce: string | undefined;
+
+  async function request(form: () => Promise<Record<string, string>>, options: { headers?: Record<string, string>; deadline?: number } = {}) {
+    let lastError: ConnectorError | undefined;
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
+      const headers: Record<string, string> = {
+        accept: 'application/json',
+        'content-type': 'application/x-www-form-urlencoded',
+        ...(deps.userAgent ? { 'user-agent': deps.userAgent } : {}),
+        ...options.headers,
+      };
+      if (usesDpop) headers.dpop = await dpopProof({ htm: 'POST', htu: url, nowMs: now(), nonce });
+      const timeout = Math.max(1, Math.min(TOKEN_TIMEOUT_MS, (options.deadline ?? Infinity) - now()));
+      let response: Response;
+      let text: string;
+      try {
+        response = await fetchFn(url, { method: 'POST', headers, body: new URLSearchParams(await form()).toString(), signal: AbortSignal.timeout(timeout) });
+        text = await response.text();
+      } catch (error) {
+        throw new OktaUnavailable(`Okta's token endpoint could not be reached for connection "${connection.name}"`, { cause: error });
+      }
+      const body = parse(text);
+      if (response.ok) return tokenResponse(connection.name, body);
+
+      const error = typeof body === 'object' && body !== null ? (body as Record<string, unknown>).error : undefined;
+      const offeredNonce = response.headers.get('dpop-nonce');
+      if (error === 'use_dpop_nonce' && offeredNonce) {
+        usesDpop = true;
+        nonce = offeredNonce;
+      } else if (error === 'invalid_dpop_proof' && !usesDpop) {
+        usesDpop = true;
+      } else {
+        throw signInError(connection.name, response, body);
+      }
+      lastError = signInError(connection.name, response, body);
+    }
+    throw lastError ?? new OktaUnavailable('Okta\'s token endpoint did not answer');
+  }
+
+  return {
+    url,
+    get usesDpop() {
+      return usesDpop;
+    },
+    request,
+  };
+}
+
+function signInError(name: string, response: Response, body: unknown): ConnectorError {
+  const error = oktaError(response.status, body, response.headers);
+  error.message = `Sign-in of connection "${name}" failed: ${error.message}`;
+  return error;
+}
+
+function tokenResponse(name: string, body: unknown): TokenResponse {
+  const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  if (typeof b.access_token !== 'string' || b.access_token === '') {
+    throw new OktaUnavailable(`Okta's token endpoint answered without an access token for connection "${name}"`);
+  }
+  const tokenType = typeof b.token_type === 'string' && b.token_type.toLowerCase() === 'dpop' ? 'DPoP' : 'Bearer';
+  return {
+    accessToken: b.access_token,
+    tokenType,
+    expiresIn: typeof b.expires_in === 'number' && b.expires_in > 0 ? b.expires_in : 3600,
+    ...(typeof b.refresh_token === 'string' ? { refreshToken: b.refresh_token } : {}),
+    ...(typeof b.scope === 'string' ? { scope: b.scope } : {}),
+  };
+}
+
+function parse(text: string): unknown {
+  try {
+    return text === '' ? undefined : JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
