@@ -2,6 +2,7 @@
  * The control surface for tests and benchmarks, in-process (`sim.control.*`) and over HTTP under `/__sim/`
  * (JSON in, JSON out, no authentication: never part of Okta's API). See README.md.
  */
+import type { UserStatus } from './directory.js';
 import type { EventHooks } from './event-hooks.js';
 import type { Fault, FaultSpec, Faults } from './faults.js';
 import { buildLogEvent } from './log-events.js';
@@ -10,6 +11,7 @@ import type { Org } from './org.js';
 import type { RateLimiter } from './rate-limits.js';
 import { seedOrg, seedSize, type SeedOption } from './seed.js';
 import { generateSignIns, type SignInOptions } from './sign-ins.js';
+import { recordUserWrite } from './user-json.js';
 import type { LogEventLike, OAuthClient, Route, SimResponse } from './types.js';
 
 export interface SimControl {
@@ -32,6 +34,11 @@ export interface SimControl {
   advanceClock(ms: number): number;
   /** Adds users, groups, apps and sign-ins ('realistic' or a size). Returns the ids of the users added. */
   seed(option: SeedOption): string[];
+  /**
+   * Puts a user in a status directly, for the statuses Okta reaches only through sign-in (LOCKED_OUT,
+   * PASSWORD_EXPIRED) or to set up a test. Returns false when there is no such user.
+   */
+  setUserStatus(idOrLogin: string, status: UserStatus): boolean;
   /** Sets how long search results lag writes (users and groups `search`). */
   setSearchLag(ms: number): void;
   /** Per-bucket rate-limit windows in use. */
@@ -69,6 +76,15 @@ export function createControl(org: Org, faults: Faults, rateLimiter: RateLimiter
       return org.clock.now();
     },
     seed: (option) => seedOrg(org, seedSize(option)).map((user) => user.id),
+    setUserStatus(idOrLogin, status) {
+      const user = org.directory.findUser(idOrLogin);
+      if (!user) return false;
+      recordUserWrite(org, user);
+      user.status = status;
+      user.statusChanged = org.clock.now();
+      user.lastUpdated = user.statusChanged;
+      return true;
+    },
     setSearchLag(ms) {
       org.searchLagMs = ms;
     },
@@ -80,6 +96,7 @@ export function createControl(org: Org, faults: Faults, rateLimiter: RateLimiter
   };
 }
 
+const USER_STATUSES: UserStatus[] = ['ACTIVE', 'DEPROVISIONED', 'LOCKED_OUT', 'PASSWORD_EXPIRED', 'PROVISIONED', 'RECOVERY', 'STAGED', 'SUSPENDED'];
 const ok = (body: unknown): SimResponse => ({ status: 200, body });
 const badRequest = (message: string): SimResponse => ({ status: 400, body: { error: message } });
 const asObject = (value: unknown): Record<string, unknown> => (value && typeof value === 'object' ? (value as Record<string, unknown>) : {});
@@ -128,6 +145,15 @@ export function controlRoutes(control: SimControl): Route[] {
       handler: (req) => {
         const body = req.body === 'realistic' || asObject(req.body).preset === 'realistic' ? 'realistic' : (asObject(req.body) as SeedOption);
         return ok({ userIds: control.seed(body) });
+      },
+    },
+    {
+      method: 'POST',
+      pattern: '/__sim/users/:id/status',
+      handler: (req, p) => {
+        const status = asObject(req.body).status as UserStatus;
+        if (!USER_STATUSES.includes(status)) return badRequest(`status must be one of ${USER_STATUSES.join(', ')}`);
+        return control.setUserStatus(p.id as string, status) ? { status: 204 } : { status: 404, body: { error: 'no such user' } };
       },
     },
     {

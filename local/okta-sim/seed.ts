@@ -40,6 +40,7 @@ const STATUS_MIX: UserStatus[] = [
   ...Array<UserStatus>(30).fill('ACTIVE'),
   'STAGED', 'STAGED', 'PROVISIONED', 'PROVISIONED', 'SUSPENDED', 'SUSPENDED', 'DEPROVISIONED', 'LOCKED_OUT', 'PASSWORD_EXPIRED', 'RECOVERY',
 ];
+const EVERY_STATUS: UserStatus[] = ['ACTIVE', 'STAGED', 'PROVISIONED', 'SUSPENDED', 'DEPROVISIONED', 'LOCKED_OUT', 'PASSWORD_EXPIRED', 'RECOVERY'];
 const DAY_MS = 24 * 60 * 60 * 1000;
 export const ADMIN_LOGIN = 'admin@okta-sim.example.com';
 
@@ -85,7 +86,8 @@ export function seedOrg(org: Org, size: SeedSize): UserRecord[] {
     loginCounts.set(base, seen + 1);
     let login = `${seen === 0 ? base : `${base}${seen + 1}`}@example.com`;
     while (directory.loginOwner(login)) login = `${base}.${random.base62(4).toLowerCase()}@example.com`;
-    const status = random.pick(STATUS_MIX);
+    // The first users cover every status once, so even a small org has a user to try each lifecycle call on.
+    const status = i < EVERY_STATUS.length ? (EVERY_STATUS[i] as UserStatus) : random.pick(STATUS_MIX);
     const created = now - random.int(30, 365) * DAY_MS - random.int(0, DAY_MS);
     const activated = status === 'STAGED' ? null : created + random.int(1, 3600) * 1000;
     const hasPassword = status !== 'STAGED' && status !== 'PROVISIONED';
