@@ -1,0 +1,172 @@
+/**
+ * The local sandbox, assembled: the simulated org (or a real org from the environment), the local AWS endpoints,
+ * the connections, the gateway in front of the handlers, the event hook registered through Okta's API, and the
+ * schedules. `npm start` (start.ts) prints what this returns; tests and benchmarks can start it in-process.
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { actions } from '../functions/catalog.js';
+import { startLocalAws, type LocalAws } from './aws/index.js';
+import { registerEventHook } from './event-hook-registration.js';
+import { startGateway, type Gateway } from './gateway.js';
+import { startOktaSim, type OktaSim } from './okta-sim/index.js';
+import { createLocalRuntime, repoRoot, type LocalRuntime } from './runtime.js';
+import {
+  apiTokenConnection, registerServiceConnection, registerWebConnection, type ConnectionSecret,
+} from './sandbox-connections.js';
+import { startSchedules, type Schedules } from './schedules.js';
+
+export interface SandboxOptions {
+  /** The first port (the org; then the gateway and the AWS endpoints); 0 = any free ports. */
+  port?: number;
+  /** Where OKTA_ORG_URL and credentials for a real org, PORT, LOCAL_SCHEDULE_SECONDS and SEARCHES are read. */
+  env?: Record<string, string | undefined>;
+  /** Seconds between schedule runs (LOCAL_SCHEDULE_SECONDS, 60 by default). */
+  scheduleSeconds?: number;
+  /** Prints a note for the user (stderr in `npm start`). */
+  note?: (message: string) => void;
+}
+
+export interface Sandbox {
+  orgUrl: string;
+  /** The simulator's super admin token; empty for a real org. */
+  apiToken: string;
+  actionsUrl: string;
+  eventHookUrl: string;
+  eventsUrl: string;
+  sim?: OktaSim;
+  aws: LocalAws;
+  runtime: LocalRuntime;
+  gateway: Gateway;
+  schedules: Schedules;
+  /** The connection names, `default` first. */
+  connections: string[];
+  stop(): Promise<void>;
+}
+
+export const tableName = 'okta-connector';
+export const secretPrefix = 'okta-connector/';
+
+/** A demo search, so the sandbox shows scheduled search results too (SEARCHES replaces it). */
+const demoSearches = [
+  { connection: 'default', name: 'failed-sign-ins', filter: 'eventType eq "user.session.start" and outcome.result eq "FAILURE"', schedule: 'rate(15 minutes)', window: 'PT15M' },
+];
+
+/** Starts everything; on a failure, stops what was started and rethrows. */
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const env = options.env ?? process.env;
+  const note = options.note ?? (() => undefined);
+  const port = options.port ?? 0;
+  const at = (offset: number) => (port === 0 ? 0 : port + offset);
+  const stops: Array<() => Promise<void>> = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+  };
+
+  try {
+    const realOrg = realOrgFromEnv(env);
+    const sim = realOrg ? undefined : await startOktaSim({ port: at(0), seed: 'realistic' });
+    if (sim) stops.push(() => sim.close());
+    const orgUrl = realOrg?.domain ?? (sim as OktaSim).url;
+
+    const aws = await startLocalAws({ port: at(2) });
+    stops.push(() => aws.close());
+    await aws.createTable(tableName);
+
+    const searches = env.SEARCHES ?? JSON.stringify(realOrg ? [] : demoSearches);
+    const runtime = createLocalRuntime({
+      env: {
+        ...aws.env(),
+        TABLE_NAME: tableName,
+        CONNECTION_SECRET_PREFIX: secretPrefix,
+        DEFAULT_CONNECTION: 'default',
+        EVENT_BUS_NAME: 'default',
+        ALLOW_INSECURE_LOCAL_OKTA: 'true',
+        SEARCHES: searches,
+        POWERTOOLS_SERVICE_NAME: 'okta-connector',
+        POWERTOOLS_LOG_LEVEL: env.LOG_LEVEL ?? 'WARN',
+        POWERTOOLS_DEV: 'true',
+        POWERTOOLS_METRICS_DISABLED: 'true',
+      },
+    });
+
+    const gateway = await startGateway({ runtime, routes: gatewayRoutes(), port: at(1) });
+    stops.push(() => gateway.close());
+
+    const connections: Record<string, ConnectionSecret> = {};
+    if (realOrg) {
+      connections.default = realOrg;
+    } else {
+      const simulator = sim as OktaSim;
+      connections.default = apiTokenConnection(orgUrl, simulator.apiToken);
+      connections.service = await registerServiceConnection(orgUrl);
+      connections.web = await registerWebConnection(orgUrl, `${gateway.url}/oauth/callback`);
+    }
+    for (const [name, secret] of Object.entries(connections)) aws.secrets.put(`${secretPrefix}${name}`, secret);
+
+    if (sim) {
+      await registerEventHook({ orgUrl, apiToken: sim.apiToken, uri: gateway.eventHookUrl, secret: connections.default.eventHookSecret ?? '' });
+    } else {
+      note(`Using the Okta org at ${orgUrl}. Its event hook is not registered: Okta cannot reach ${gateway.eventHookUrl}; events arrive through the poller.`);
+    }
+
+    // Both sandbox connections are the same simulated org: polling each would publish every event twice (once
+    // per connection, as the per-connection dedupe says), so only `default` is polled unless told otherwise.
+    const polled = (env.LOCAL_POLL_CONNECTIONS ?? 'default').split(',').map((s) => s.trim()).filter(Boolean);
+    const searchRefs = (JSON.parse(searches) as Array<{ connection: string; name: string }>).map(({ connection, name }) => ({ connection, name }));
+    const schedules = startSchedules({
+      runtime,
+      connections: polled,
+      searches: searchRefs,
+      intervalSeconds: options.scheduleSeconds,
+      onRun: ({ schedule, outcome }) => {
+        if (!outcome.ok) note(`${schedule} failed: ${outcome.error.errorType}: ${outcome.error.errorMessage}`);
+      },
+    });
+    stops.push(() => schedules.stop());
+
+    return {
+      orgUrl,
+      apiToken: sim?.apiToken ?? '',
+      actionsUrl: gateway.url,
+      eventHookUrl: gateway.eventHookUrl,
+      eventsUrl: `${aws.endpoints.eventbridge}/events`,
+      sim,
+      aws,
+      runtime,
+      gateway,
+      schedules,
+      connections: Object.keys(connections),
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+/** The routes of the catalog's actions, the OAuth routes and the event hook. */
+export function gatewayRoutes() {
+  const oauthFiles = { authorize: 'functions/oauth/authorize.ts', callback: 'functions/oauth/callback.ts' };
+  const hasOauth = existsSync(resolve(repoRoot, oauthFiles.authorize)) && existsSync(resolve(repoRoot, oauthFiles.callback));
+  return {
+    actions: actions.map((a) => ({ name: a.name, entry: a.entry })),
+    oauth: hasOauth ? oauthFiles : undefined,
+    eventHook: 'functions/triggers/event-hook.ts',
+  };
+}
+
+/**
+ * A real org from `OKTA_ORG_URL` with `OKTA_API_TOKEN`, or `OKTA_CLIENT_ID` + `OKTA_PRIVATE_KEY` (PEM or JWK) +
+ * `OKTA_KEY_ID` (+ `OKTA_SCOPES`, space or comma separated); undefined when `OKTA_ORG_URL` is unset.
+ */
+export function realOrgFromEnv(env: Record<string, string | undefined>): ConnectionSecret | undefined {
+  const domain = env.OKTA_ORG_URL?.trim();
+  if (!domain) return undefined;
+  if (env.OKTA_API_TOKEN) return { domain, auth: { type: 'api-token', token: env.OKTA_API_TOKEN } };
+  if (env.OKTA_CLIENT_ID && env.OKTA_PRIVATE_KEY && env.OKTA_KEY_ID) {
+    const scopes = (env.OKTA_SCOPES ?? 'okta.users.manage okta.groups.manage okta.apps.read okta.logs.read').split(/[\s,]+/).filter(Boolean);
+    return { domain, auth: { type: 'client-credentials', clientId: env.OKTA_CLIENT_ID, privateKey: env.OKTA_PRIVATE_KEY, keyId: env.OKTA_KEY_ID, scopes } };
+  }
+  throw new Error('OKTA_ORG_URL is set but not its credentials: set OKTA_API_TOKEN, or OKTA_CLIENT_ID, OKTA_PRIVATE_KEY and OKTA_KEY_ID (or unset OKTA_ORG_URL to use the simulated org).');
+}

@@ -1,0 +1,95 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// `npm start` as a user runs it (tsx local/start.ts), in a child process, with the schedules fast.
+let child: ChildProcess;
+let lines: string[] = [];
+let readyMs = 0;
+let urls: Record<string, string> = {};
+let exitCode: Promise<number | null>;
+
+beforeAll(async () => {
+  const started = Date.now();
+  child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], {
+    env: { ...process.env, PORT: '0', LOCAL_SCHEDULE_SECONDS: '1', OKTA_ORG_URL: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  exitCode = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  await new Promise<void>((resolve, reject) => {
+    let buffer = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString();
+      lines = buffer.split('\n').filter(Boolean);
+      if (lines.includes('READY')) resolve();
+    });
+    child.once('exit', () => reject(new Error(`npm start exited before READY:\n${stderr}`)));
+  });
+  readyMs = Date.now() - started;
+  urls = Object.fromEntries(lines.filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+}, 40_000);
+
+afterAll(() => {
+  if (child.exitCode === null) child.kill('SIGKILL');
+});
+
+interface BusEntry {
+  DetailType: string;
+  Detail: string;
+}
+
+const eventsFor = async (login: string, type: string) => {
+  const entries = (await (await fetch(urls.EVENTS_URL as string)).json()) as BusEntry[];
+  return entries
+    .filter((e) => e.DetailType === type)
+    .map((e) => JSON.parse(e.Detail) as { uuid: string; target?: Array<{ alternateId?: string }>; 'okta-connector': { trigger: string } })
+    .filter((d) => d.target?.some((t) => t.alternateId === login));
+};
+
+describe('npm start', () => {
+  it('prints the CONTRACT lines, then READY, within 30 seconds', () => {
+    expect(lines.slice(0, 6).map((l) => l.split('=')[0])).toEqual(['OKTA_ORG_URL', 'OKTA_API_TOKEN', 'ACTIONS_URL', 'EVENT_HOOK_URL', 'EVENTS_URL', 'READY']);
+    expect(urls.OKTA_ORG_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(urls.OKTA_API_TOKEN).toMatch(/^\S{20,}$/);
+    expect(readyMs).toBeLessThan(30_000);
+  });
+
+  it('serves the simulated org with the printed token', async () => {
+    const response = await fetch(`${urls.OKTA_ORG_URL}/api/v1/users/me`, { headers: { authorization: `SSWS ${urls.OKTA_API_TOKEN}`, accept: 'application/json' } });
+
+    expect(response.status).toBe(200);
+  });
+
+  it('runs an action that changes the org, and its System Log event reaches EVENTS_URL once, through the hook', async () => {
+    const login = `start-test-${Date.now()}@example.com`;
+    const response = await fetch(`${urls.ACTIONS_URL}/actions/create-user`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ profile: { login, email: login, firstName: 'Start', lastName: 'Test' } }),
+    });
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { profile: { login: string } }).profile.login).toBe(login);
+
+    const deadline = Date.now() + 10_000;
+    while ((await eventsFor(login, 'user.lifecycle.create')).length === 0 && Date.now() < deadline) await sleep(100);
+    // The poller runs every second: give it three runs to (wrongly) publish the same event again.
+    await sleep(3_500);
+    const published = await eventsFor(login, 'user.lifecycle.create');
+    expect(published).toHaveLength(1);
+    expect(published[0]?.['okta-connector'].trigger).toBe('event-hook');
+  }, 20_000);
+
+  it('stops on SIGINT with exit code 0 and leaves no port open', async () => {
+    child.kill('SIGINT');
+
+    expect(await exitCode).toBe(0);
+    for (const url of [urls.OKTA_ORG_URL, urls.ACTIONS_URL, urls.EVENTS_URL]) {
+      await expect(fetch(url as string)).rejects.toThrow();
+    }
+  }, 15_000);
+});
+
+function sleep(ms: number) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
