@@ -1,0 +1,78 @@
+/**
+ * `GET /oauth/authorize?connection=<name>`: starts the first consent of an authorization-code connection. It
+ * keeps a random `state` with a PKCE verifier in the table for ten minutes and redirects the admin's browser to
+ * the org's `/oauth2/v1/authorize` with the connection's scopes plus `offline_access` (so a refresh token comes
+ * back, USR-OAUTH) and the S256 code challenge.
+ */
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { dynamoDb } from '../lib/aws-clients.js';
+import { htmlPage } from '../lib/auth/consent-pages.js';
+import { codeChallenge, newOAuthState, saveOAuthState } from '../lib/auth/oauth-state.js';
+import { config, requireTableName } from '../lib/config.js';
+import { loadConnection, type Connection } from '../lib/connections.js';
+import { isConnectorError } from '../lib/errors.js';
+
+export interface AuthorizeDeps {
+  loadConnection?: (name?: string) => Promise<Connection>;
+  db?: () => DynamoDBClient;
+  tableName?: () => string;
+  now?: () => number;
+  env?: Record<string, string | undefined>;
+}
+
+export function createAuthorizeHandler(deps: AuthorizeDeps = {}) {
+  const load = deps.loadConnection ?? ((name?: string) => loadConnection(name));
+  const db = deps.db ?? dynamoDb;
+  const tableName = deps.tableName ?? (() => requireTableName(config()));
+  const now = deps.now ?? Date.now;
+  const env = deps.env ?? process.env;
+
+  return async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+    const name = event.queryStringParameters?.connection || undefined;
+    let connection: Connection;
+    try {
+      connection = await load(name);
+    } catch (error) {
+      if (isConnectorError(error)) return htmlPage(error.httpStatus, 'This connection cannot be set up', [error.message]);
+      throw error;
+    }
+    if (connection.auth.type !== 'authorization-code') {
+      return htmlPage(400, 'Nothing to consent to', [
+        `Connection "${connection.name}" signs in with ${connection.auth.type}; only authorization-code connections need a consent.`,
+      ]);
+    }
+
+    const redirectUri = callbackUrl(event, env);
+    const state = newOAuthState(connection.name, redirectUri, now());
+    await saveOAuthState(state, { db: db(), tableName: tableName() });
+
+    const location = new URL(`${connection.baseUrl}/oauth2/v1/authorize`);
+    const scopes = [...new Set([...connection.auth.scopes, 'offline_access'])];
+    location.search = new URLSearchParams({
+      client_id: connection.auth.clientId,
+      response_type: 'code',
+      scope: scopes.join(' '),
+      redirect_uri: redirectUri,
+      state: state.state,
+      code_challenge: codeChallenge(state.codeVerifier),
+      code_challenge_method: 'S256',
+    }).toString();
+    return { statusCode: 302, headers: { location: location.toString(), 'cache-control': 'no-store' }, body: '' };
+  };
+}
+
+/**
+ * The callback URL registered with the Okta app: `OAUTH_REDIRECT_URI` when set (a custom domain), otherwise this
+ * request's own URL with `/oauth/callback` in place of `/oauth/authorize` (API Gateway's path includes the stage).
+ */
+export function callbackUrl(event: APIGatewayProxyEvent, env: Record<string, string | undefined> = process.env): string {
+  if (env.OAUTH_REDIRECT_URI) return env.OAUTH_REDIRECT_URI;
+  const headers = Object.fromEntries(Object.entries(event.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+  const host = headers.host ?? event.requestContext?.domainName ?? 'localhost';
+  const proto = headers['x-forwarded-proto']?.split(',')[0]?.trim() || 'https';
+  const path = (event.requestContext?.path ?? event.path ?? '/oauth/authorize').replace(/\/oauth\/authorize\/?$/, '/oauth/callback');
+  return `${proto}://${host}${path}`;
+}
+
+export const handler = createAuthorizeHandler();
