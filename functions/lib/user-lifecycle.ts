@@ -84,7 +84,7 @@ function isStatusError(error: unknown): error is ConnectorError {
 }
 
 function invalidUserState(verb: string, user: OktaUser, error: ConnectorError): InvalidUserState {
-  return new InvalidUserState(`Cannot ${verb} a user whose status is ${user.status}`, {
+  return new InvalidUserState(`Cannot ${verb} a user whose status is ${user.status} (${error.message})`, {
     currentStatus: user.status,
     oktaErrorCode: error.oktaErrorCode,
     oktaErrorId: error.oktaErrorId,
