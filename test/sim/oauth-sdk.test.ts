@@ -27,7 +27,6 @@ function sdkClient(client: OAuthClient, scopes = ['okta.users.read']): Client {
     privateKey: JSON.stringify(privateJwk),
     keyId: 'sdk-key',
     cacheMiddleware: null,
-    testing: { disableHttpsCheck: true },
   });
 }
 
@@ -41,7 +40,7 @@ const errorOf = async (promise: Promise<unknown>): Promise<{ status: number; err
 };
 
 beforeAll(async () => {
-  sim = await startOktaSim({ seed: 'minimal' });
+  sim = await startOktaSim({ seed: 'empty' });
   const pair = await generateKeyPair('RS256', { extractable: true });
   privateJwk = { ...(await exportJWK(pair.privateKey)), kid: 'sdk-key' };
   publicJwk = { ...(await exportJWK(pair.publicKey)), kid: 'sdk-key', alg: 'RS256', use: 'sig' };
