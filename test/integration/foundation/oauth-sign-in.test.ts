@@ -1,0 +1,145 @@
+import { generateKeyPairSync } from 'node:crypto';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { oktaClient } from '../../../functions/lib/okta-client.js';
+import { handler as authorize } from '../../../functions/oauth/authorize.js';
+import { handler as callback } from '../../../functions/oauth/callback.js';
+import { countRequests, startSandbox, type Sandbox } from './sandbox.js';
+
+const ADMIN = { username: 'admin@okta-sim.example.com', password: 'Sim-Admin-Passw0rd!' };
+let sandbox: Sandbox;
+
+/** Registers a service app with a fresh key pair through the simulator's control API; returns its connection secret. */
+async function serviceApp(options: { dpop?: boolean; alg?: 'RS256' | 'ES256' } = {}) {
+  const pair = options.alg === 'ES256' ? generateKeyPairSync('ec', { namedCurve: 'P-256' }) : generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const kid = `kid-${Math.random().toString(36).slice(2, 8)}`;
+  const response = await fetch(`${sandbox.sim.url}/__sim/oauth-clients`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      label: 'okta-connector',
+      jwks: [{ ...pair.publicKey.export({ format: 'jwk' }), kid }],
+      grantedScopes: ['okta.users.read', 'okta.groups.read'],
+      dpopBoundAccessTokens: options.dpop ?? false,
+    }),
+  });
+  const client = await response.json() as { clientId: string };
+  return {
+    domain: sandbox.sim.url,
+    auth: { type: 'client-credentials', clientId: client.clientId, keyId: kid, privateKey: pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), scopes: ['okta.users.read', 'okta.groups.read'] },
+  };
+}
+
+beforeAll(async () => { sandbox = await startSandbox(); });
+afterAll(async () => { await sandbox.close(); });
+
+describe('client-credentials sign-in on the wire', () => {
+  it('signs in with private_key_jwt and makes 20 calls for one token request', async () => {
+    sandbox.aws.secrets.put('okta-connector/svc', await serviceApp());
+    const counter = countRequests(sandbox.sim);
+    const okta = await oktaClient('svc');
+    for (let i = 0; i < 20; i += 1) await okta.request({ method: 'GET', path: '/api/v1/users', query: { limit: 1 } });
+    counter.stop();
+    expect(counter.token()).toBe(1);
+    expect(counter.api()).toBe(20);
+  });
+
+  it('signs in with an ES256 key and shares one token request among concurrent first calls', async () => {
+    sandbox.aws.secrets.put('okta-connector/svc-ec', await serviceApp({ alg: 'ES256' }));
+    const counter = countRequests(sandbox.sim);
+    const okta = await oktaClient('svc-ec');
+    await Promise.all(Array.from({ length: 10 }, () => okta.request({ method: 'GET', path: '/api/v1/groups' })));
+    counter.stop();
+    expect(counter.token()).toBe(1);
+  });
+
+  it('gets a DPoP-bound token through the nonce exchange and calls with DPoP proofs', async () => {
+    sandbox.aws.secrets.put('okta-connector/svc-dpop', await serviceApp({ dpop: true }));
+    const schemes: string[] = [];
+    const counter = countRequests(sandbox.sim);
+    const stop = sandbox.sim.observe((req, res) => {
+      if (req.path.startsWith('/api/v1')) schemes.push(`${req.headers.authorization?.split(' ')[0]} ${res.status}`);
+    });
+    const okta = await oktaClient('svc-dpop');
+    const login = sandbox.sim.org.users()[1]?.profile as { login: string };
+    await okta.request({ method: 'GET', path: `/api/v1/users/${encodeURIComponent(login.login)}` });
+    await okta.request({ method: 'GET', path: '/api/v1/users', query: { limit: 2 } });
+    stop();
+    counter.stop();
+    // No proof (invalid_dpop_proof), a proof without nonce (use_dpop_nonce), then the token.
+    expect(counter.token()).toBe(3);
+    expect(schemes).toEqual(['DPoP 200', 'DPoP 200']);
+  });
+
+  it('gives OktaForbidden for a scope the app was not granted', async () => {
+    const secret = await serviceApp();
+    sandbox.aws.secrets.put('okta-connector/svc-scope', { ...secret, auth: { ...secret.auth, scopes: ['okta.users.manage'] } });
+    await expect((await oktaClient('svc-scope')).request({ method: 'GET', path: '/api/v1/users' }))
+      .rejects.toMatchObject({ name: 'OktaForbidden', oktaErrorCode: 'invalid_scope' });
+  });
+});
+
+describe('authorization-code: the first consent and the refresh-token sign-in on the wire', () => {
+  function gatewayEvent(path: string, query: Record<string, string>): APIGatewayProxyEvent {
+    return {
+      httpMethod: 'GET', path, headers: { Host: 'connector.example.test' }, queryStringParameters: query,
+      requestContext: { path: `/prod${path}`, stage: 'prod' },
+    } as unknown as APIGatewayProxyEvent;
+  }
+
+  it('runs authorize, the org\'s sign-in form and the callback, then signs in with the stored refresh token', async () => {
+    const redirectUri = 'https://connector.example.test/prod/oauth/callback';
+    const registered = await fetch(`${sandbox.sim.url}/__sim/oauth-clients`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        label: 'okta-connector (web)', tokenEndpointAuthMethod: 'client_secret_basic', grantTypes: ['authorization_code', 'refresh_token'],
+        redirectUris: [redirectUri], grantedScopes: ['okta.users.read'], refreshTokenRotation: 'ROTATE', refreshTokenLeewaySeconds: 0,
+      }),
+    });
+    const web = await registered.json() as { clientId: string; clientSecret: string };
+    sandbox.aws.secrets.put('okta-connector/web', {
+      domain: sandbox.sim.url, auth: { type: 'authorization-code', clientId: web.clientId, clientSecret: web.clientSecret, scopes: ['okta.users.read'] },
+    });
+
+    // 1. The connector redirects the admin to the org.
+    const start = await authorize(gatewayEvent('/oauth/authorize', { connection: 'web' }));
+    expect(start.statusCode).toBe(302);
+    const authorizeUrl = new URL(String(start.headers?.location));
+    expect(authorizeUrl.origin).toBe(sandbox.sim.url);
+
+    // 2. The browser follows it, and the admin signs in and allows access on the org's form.
+    const page = await fetch(authorizeUrl);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('consent-form');
+    const form = new URLSearchParams(authorizeUrl.searchParams);
+    form.set('username', ADMIN.username);
+    form.set('password', ADMIN.password);
+    form.set('decision', 'allow');
+    const signedIn = await fetch(`${sandbox.sim.url}/oauth2/v1/authorize`, {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString(), redirect: 'manual',
+    });
+    expect(signedIn.status).toBe(302);
+    const back = new URL(signedIn.headers.get('location') ?? '');
+    expect(back.origin + back.pathname).toBe(redirectUri);
+
+    // 3. The org sends the browser to the callback, which stores the refresh token.
+    const done = await callback(gatewayEvent('/oauth/callback', Object.fromEntries(back.searchParams)));
+    expect(done.statusCode).toBe(200);
+    expect(done.body).toContain('is ready');
+    const firstRefresh = (JSON.parse(sandbox.aws.secrets.get('okta-connector/web') ?? '{}') as { auth: { refreshToken?: string } }).auth.refreshToken;
+    expect(firstRefresh).toMatch(/\S{20,}/);
+
+    // The same link cannot be used twice.
+    expect((await callback(gatewayEvent('/oauth/callback', Object.fromEntries(back.searchParams)))).statusCode).toBe(400);
+
+    // 4. Calls now sign in as the admin with the refresh token, and the rotated token is written back.
+    const okta = await oktaClient('web');
+    const me = await okta.request<{ id: string }>({ method: 'GET', path: '/api/v1/users/me' });
+    expect(me.body.id).toBe(sandbox.sim.org.adminUserId);
+    const rotated = (JSON.parse(sandbox.aws.secrets.get('okta-connector/web') ?? '{}') as { auth: { refreshToken?: string; clientSecret: string } }).auth;
+    expect(rotated.refreshToken).toMatch(/\S{20,}/);
+    expect(rotated.refreshToken).not.toBe(firstRefresh);
+    expect(rotated.clientSecret).toBe(web.clientSecret);
+  });
+});
