@@ -4,9 +4,11 @@
  * therefore needs `profile`, with every attribute Okta requires (login, email, firstName, lastName).
  */
 import { actionHandler } from '../lib/action-handler.js';
-import { InvalidInput } from '../lib/errors.js';
+import { InvalidInput, InvalidUserState, isConnectorError } from '../lib/errors.js';
 import { withoutLinks } from '../lib/okta-objects.js';
+import type { OktaClient } from '../lib/okta-client.js';
 import { userPath } from '../lib/okta-paths.js';
+import { getUser } from '../lib/user-lifecycle.js';
 
 interface Input {
   userId: string;
@@ -24,6 +26,29 @@ export const handler = actionHandler<Input, unknown>('update-user', async (input
     ...(input.password !== undefined ? { credentials: { password: { value: input.password } } } : {}),
   };
   const method = input.replace ? 'PUT' : 'POST';
-  const response = await okta.request({ method, path: userPath(input.userId), body }, { deadline });
-  return withoutLinks(response.body);
+  try {
+    const response = await okta.request({ method, path: userPath(input.userId), body }, { deadline });
+    return withoutLinks(response.body);
+  } catch (error) {
+    throw await refusedForStatus(okta, input.userId, deadline, error);
+  }
 });
+
+/**
+ * Okta refuses to update a DEPROVISIONED user's profile (unless the org allows it) with the generic E0000001, the
+ * same code as a bad attribute: a fresh read of the status tells the two apart.
+ */
+async function refusedForStatus(okta: OktaClient, userId: string, deadline: number, error: unknown): Promise<unknown> {
+  if (!isConnectorError(error) || error.oktaErrorCode !== 'E0000001') return error;
+  const user = await getUser(okta, userId, deadline);
+  if (user.status !== 'DEPROVISIONED') return error;
+  return new InvalidUserState(`Cannot update a user whose status is DEPROVISIONED (${error.message})`, {
+    currentStatus: user.status,
+    oktaErrorCode: error.oktaErrorCode,
+    oktaErrorId: error.oktaErrorId,
+    causes: error.causes,
+    oktaRequestId: error.oktaRequestId,
+    oktaStatus: error.oktaStatus,
+    cause: error,
+  });
+}
