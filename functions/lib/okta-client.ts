@@ -7,8 +7,8 @@ import { authorizerFor, type AuthDeps, type Authorizer } from './auth/authorizer
 import { config } from './config.js';
 import { loadConnection, type Connection } from './connections.js';
 import { InternalError, OktaRateLimited, OktaUnavailable } from './errors.js';
-import { nextLink } from './link-header.js';
 import { oktaError } from './okta-errors.js';
+import { listItems, walkPages } from './okta-paging.js';
 import { backoffDelay, isIdempotent, isNetworkFailure, isTimeout, neverReachedOkta, resetJitter } from './okta-retry.js';
 import { isConcurrencyLimit, pacingDelay, rateLimitBucket, RateLimits, type RateLimitState } from './rate-limits.js';
 
@@ -211,41 +211,11 @@ export function oktaClientFor(connection: Connection, deps: OktaClientDeps = {})
     return wait + resetJitter(random);
   }
 
-  async function* pages<T>(req: OktaRequest, options: CallOptions = {}): AsyncGenerator<OktaPage<T>> {
-    let current: OktaRequest = req;
-    for (;;) {
-      const response = await request<T[]>(current, options);
-      const items = Array.isArray(response.body) ? response.body : [];
-      const next = nextLink(response.headers);
-      yield { items, next, response };
-      // An empty page ends the walk even with a next link: that is a System Log polling query caught up (CORE).
-      if (!next || items.length === 0) return;
-      current = { method: 'GET', path: next, headers: req.headers };
-    }
-  }
-
-  async function list<T>(req: OktaRequest, options: CallOptions & { limit?: number; pageSize?: number } = {}) {
-    const { limit, pageSize: wanted, ...callOptions } = options;
-    const pageSize = wanted ?? numberOr(req.query?.limit) ?? (limit === undefined ? undefined : 200);
-    const items: T[] = [];
-    let current: OktaRequest = limitedTo(req, limit, pageSize, 0);
-    for (;;) {
-      const response = await request<T[]>(current, callOptions);
-      const got = Array.isArray(response.body) ? response.body : [];
-      const next = nextLink(response.headers);
-      const room = limit === undefined ? got.length : limit - items.length;
-      items.push(...got.slice(0, room));
-      const full = limit !== undefined && items.length >= limit;
-      if (!next || got.length === 0 || full) return { items, after: next ? afterOf(next) : undefined };
-      current = limitedTo({ method: 'GET', path: next, headers: req.headers }, limit, pageSize, items.length);
-    }
-  }
-
   return {
     connection,
     request,
-    pages,
-    list,
+    pages: (req, options) => walkPages(request, req, options),
+    list: (req, options) => listItems(request, req, options),
     rateLimit: (path, method = 'GET') => limits.get(rateLimitBucket(method, path)),
     stats: () => ({ ...counters, requestIds: [...counters.requestIds] }),
     resetStats: () => { counters = { requests: 0, retries: 0, requestIds: [] }; },
@@ -264,23 +234,6 @@ export async function oktaClient(connectionName?: string, deps: OktaClientDeps =
   const client = oktaClientFor(connection, deps);
   clients.set(connection.name, { fingerprint, client });
   return client;
-}
-
-/** The request for one page: `limit` set to what is still wanted, so a caller's limit falls on a page boundary. */
-function limitedTo(req: OktaRequest, limit: number | undefined, pageSize: number | undefined, have: number): OktaRequest {
-  if (pageSize === undefined) return req;
-  const size = limit === undefined ? pageSize : Math.min(pageSize, limit - have);
-  return { ...req, query: { ...req.query, limit: size } };
-}
-
-/** The opaque `after` cursor of a next link, to hand back to the caller as is. */
-function afterOf(next: string): string | undefined {
-  return new URL(next).searchParams.get('after') ?? undefined;
-}
-
-function numberOr(value: unknown): number | undefined {
-  const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : NaN;
-  return Number.isFinite(n) && n > 0 ? n : undefined;
 }
 
 /** The body as JSON when it is JSON, as text otherwise (an HTML error page from a proxy must not crash the client). */
