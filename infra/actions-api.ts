@@ -77,6 +77,9 @@ export class ActionsApi extends Construct {
     if (props.oauth) this.addOAuthRoutes(props.oauth);
     if (props.auth === 'apiKey') this.addUsagePlan();
 
+    if (!props.tracing) {
+      Validations.of(this.api).acknowledge({ id: 'Serverless-APIGWXrayEnabled', reason: 'The deployer turned X-Ray tracing off (tracing: false).' });
+    }
     Validations.of(this.api).acknowledge({
       id: 'AwsSolutions-APIG3',
       reason: 'A WAF web ACL is the deployer\'s choice (cost, shared ACLs); calls are authorized per method and throttled per stage.',

@@ -1,0 +1,120 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { synthesize, type Synthesized } from './synth-template.js';
+
+interface Statement {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+}
+
+/**
+ * The only actions that may have a `*` resource: AWS defines no resource-level permission for them, so nothing
+ * narrower exists.
+ */
+const ACTIONS_WITHOUT_RESOURCE_LEVEL = new Map<string, string>([
+  ['xray:PutTraceSegments', 'X-Ray tracing of functions and the state machine'],
+  ['xray:PutTelemetryRecords', 'X-Ray tracing of functions and the state machine'],
+  ['xray:GetSamplingRules', 'X-Ray sampling of the state machine'],
+  ['xray:GetSamplingTargets', 'X-Ray sampling of the state machine'],
+  ['logs:CreateLogDelivery', 'Step Functions log delivery to CloudWatch Logs'],
+  ['logs:GetLogDelivery', 'Step Functions log delivery'],
+  ['logs:UpdateLogDelivery', 'Step Functions log delivery'],
+  ['logs:DeleteLogDelivery', 'Step Functions log delivery'],
+  ['logs:ListLogDeliveries', 'Step Functions log delivery'],
+  ['logs:PutResourcePolicy', 'Step Functions log delivery (the log group resource policy)'],
+  ['logs:DescribeResourcePolicies', 'Step Functions log delivery'],
+  ['logs:DescribeLogGroups', 'Step Functions log delivery'],
+]);
+
+/** `arn:…:function:<named function>:*`: the versions and aliases of one named function (CDK's LambdaInvoke task). */
+function isQualifiersOfNamedFunction(resource: unknown): boolean {
+  const parts = (resource as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join']?.[1];
+  return Array.isArray(parts) && parts.length === 2 && typeof parts[0] === 'object' && parts[1] === ':*';
+}
+
+function wildcardText(resource: unknown): string | undefined {
+  const text = JSON.stringify(resource);
+  return text.includes('*') ? text : undefined;
+}
+
+let synth: Synthesized;
+let statements: { policy: string; statement: Statement }[];
+
+beforeAll(() => {
+  synth = synthesize();
+  statements = Object.entries(synth.template.findResources('AWS::IAM::Policy')).flatMap(([policy, resource]) =>
+    ((resource as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument.Statement)
+      .map((statement) => ({ policy, statement })));
+});
+
+function actionsOf(statement: Statement): string[] {
+  return Array.isArray(statement.Action) ? statement.Action : [statement.Action];
+}
+
+function resourcesOf(statement: Statement): unknown[] {
+  return Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource];
+}
+
+function policyOf(construct: { role?: { node: { tryFindChild(id: string): unknown } } }): string {
+  const policy = construct.role!.node.tryFindChild('DefaultPolicy') as { node: { defaultChild: unknown } };
+  return synth.stack.getLogicalId(policy.node.defaultChild as never);
+}
+
+describe('IAM: least privilege', () => {
+  it('allows a "*" resource only for actions AWS offers no resource-level permission for', () => {
+    const offending = statements.filter(({ statement }) => resourcesOf(statement).some((r) => r === '*')
+      && actionsOf(statement).some((action) => !ACTIONS_WITHOUT_RESOURCE_LEVEL.has(action)));
+    expect(offending).toEqual([]);
+  });
+
+  it('has no wildcard in any other resource except secret suffixes and a named function\'s qualifiers', () => {
+    const offending = statements.flatMap(({ policy, statement }) => resourcesOf(statement)
+      .filter((r) => r !== '*' && wildcardText(r) !== undefined && !isQualifiersOfNamedFunction(r))
+      .map((r) => ({ policy, resource: wildcardText(r) })));
+    expect(offending).toEqual([]);
+  });
+
+  it('grants no wildcard action', () => {
+    const wildcards = statements.flatMap(({ statement }) => actionsOf(statement)).filter((action) => action.includes('*'));
+    expect(wildcards).toEqual([]);
+  });
+
+  it('lets functions read only the named connections\' secrets, with the 6-character suffix Secrets Manager adds', () => {
+    const secretResources = statements
+      .filter(({ statement }) => actionsOf(statement).some((a) => a.startsWith('secretsmanager:')))
+      .flatMap(({ statement }) => resourcesOf(statement).map((r) => JSON.stringify(r)));
+    expect(secretResources.length).toBeGreaterThan(0);
+    for (const resource of secretResources) expect(resource).toMatch(/:secret:okta-connector\/(acme|globex)-\?\?\?\?\?\?"/);
+  });
+
+  it('lets only the OAuth callback and the Okta callers write, and only the authorization-code connection\'s secret', () => {
+    const writers = statements.filter(({ statement }) => actionsOf(statement).includes('secretsmanager:PutSecretValue'));
+    for (const { statement } of writers) {
+      for (const resource of resourcesOf(statement)) expect(JSON.stringify(resource)).toContain('okta-connector/globex-??????');
+    }
+    const writerPolicies = new Set(writers.map((w) => w.policy));
+    expect(writerPolicies.has(policyOf(synth.connector.eventHook))).toBe(false);
+    expect(writerPolicies.has(policyOf(synth.connector.poller))).toBe(true);
+  });
+
+  it('gives the event hook exactly its calls: the secrets, the dedupe records, PutEvents on the bus', () => {
+    const hookActions = statements.filter(({ policy }) => policy === policyOf(synth.connector.eventHook)).flatMap(({ statement }) => actionsOf(statement));
+    expect(hookActions.sort()).toEqual([
+      'dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem',
+      'events:PutEvents', 'logs:CreateLogStream', 'logs:PutLogEvents', 'secretsmanager:GetSecretValue',
+      'sqs:SendMessage', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments',
+    ]);
+  });
+
+  it('gives an action no table and no bus', () => {
+    const actionPolicy = policyOf(synth.connector.actionFunctions.get('get-user')!);
+    const actionActions = statements.filter(({ policy }) => policy === actionPolicy).flatMap(({ statement }) => actionsOf(statement));
+    expect(actionActions.filter((a) => a.startsWith('dynamodb:') || a.startsWith('events:'))).toEqual([]);
+  });
+
+  it('attaches no AWS managed policy to any role', () => {
+    for (const role of Object.values(synth.template.findResources('AWS::IAM::Role'))) {
+      expect((role as { Properties: Record<string, unknown> }).Properties.ManagedPolicyArns).toBeUndefined();
+    }
+  });
+});

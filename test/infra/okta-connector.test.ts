@@ -1,0 +1,208 @@
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { actions } from '../../functions/catalog.js';
+import { synthesize, type Synthesized } from './synth-template.js';
+
+type Resource = { Type: string; Properties: Record<string, unknown> };
+
+let synth: Synthesized;
+let template: Template;
+
+beforeAll(() => {
+  synth = synthesize();
+  template = synth.template;
+});
+
+function resources(type: string): Record<string, Resource> {
+  return template.findResources(type) as Record<string, Resource>;
+}
+
+function logicalIdOf(construct: { node: { defaultChild?: unknown } }): string {
+  return synth.stack.getLogicalId(construct.node.defaultChild as never);
+}
+
+describe('OktaConnector: actions', () => {
+  it('deploys one function per catalog action, each with its entry file, on nodejs22.x ARM64', () => {
+    expect(synth.connector.actionFunctions.size).toBe(actions.length);
+    for (const spec of actions) {
+      const id = logicalIdOf(synth.connector.actionFunctions.get(spec.name)!);
+      const fn = resources('AWS::Lambda::Function')[id]!;
+      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'index.handler' });
+      expect(fn.Properties.Description).toContain(spec.name);
+    }
+  });
+
+  it('wires each action to POST /actions/<name> with IAM auth, the body validator and its model', () => {
+    const apiResources = resources('AWS::ApiGateway::Resource');
+    for (const spec of actions) {
+      const fnId = logicalIdOf(synth.connector.actionFunctions.get(spec.name)!);
+      const [resourceId] = Object.entries(apiResources).find(([, r]) => r.Properties.PathPart === spec.name)!;
+      template.hasResourceProperties('AWS::ApiGateway::Method', {
+        HttpMethod: 'POST',
+        ResourceId: { Ref: resourceId },
+        AuthorizationType: 'AWS_IAM',
+        RequestValidatorId: Match.anyValue(),
+        RequestModels: { 'application/json': Match.anyValue() },
+        Integration: Match.objectLike({
+          Type: 'AWS_PROXY',
+          Uri: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith([{ 'Fn::GetAtt': [fnId, 'Arn'] }])]) }),
+        }),
+      });
+    }
+  });
+
+  it('validates bodies with draft 4 models of the catalog inputs, connection included', () => {
+    const models = Object.values(resources('AWS::ApiGateway::Model'));
+    expect(models).toHaveLength(actions.length);
+    for (const model of models) {
+      const schema = model.Properties.Schema as Record<string, unknown>;
+      expect(schema.$schema).toBe('http://json-schema.org/draft-04/schema#');
+      expect(schema).toHaveProperty('properties.connection');
+    }
+  });
+
+  it('throttles the stage and writes JSON access logs', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      AccessLogSetting: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('requestId') },
+      MethodSettings: Match.arrayWith([Match.objectLike({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 })]),
+    });
+  });
+
+  it('answers a body the gateway refuses in the contract error shape', () => {
+    template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+      ResponseType: 'BAD_REQUEST_BODY',
+      StatusCode: '400',
+      ResponseTemplates: { 'application/json': Match.stringLikeRegexp('"type":"InvalidInput"') },
+    });
+  });
+
+  it('adds the OAuth routes without a signature when a connection uses the authorization-code flow', () => {
+    for (const path of ['authorize', 'callback']) {
+      const [resourceId] = Object.entries(resources('AWS::ApiGateway::Resource')).find(([, r]) => r.Properties.PathPart === path)!;
+      template.hasResourceProperties('AWS::ApiGateway::Method', { HttpMethod: 'GET', ResourceId: { Ref: resourceId }, AuthorizationType: 'NONE' });
+    }
+  });
+
+  it('leaves the OAuth routes out when no connection uses the authorization-code flow', () => {
+    const plain = synthesize({ connections: ['acme'], defaultConnection: 'acme' }).template;
+    const paths = Object.values(plain.findResources('AWS::ApiGateway::Resource')).map((r) => (r as Resource).Properties.PathPart);
+    expect(paths).not.toContain('oauth');
+  });
+});
+
+describe('OktaConnector: event hook', () => {
+  it('gives the event hook, and nothing else, a Function URL without auth', () => {
+    const urls = Object.values(resources('AWS::Lambda::Url'));
+    expect(urls).toHaveLength(1);
+    expect(urls[0]!.Properties).toMatchObject({
+      AuthType: 'NONE',
+      TargetFunctionArn: { 'Fn::GetAtt': [logicalIdOf(synth.connector.eventHook), 'Arn'] },
+    });
+  });
+
+  it('caps the hook and the poller with reserved concurrency', () => {
+    const functions = resources('AWS::Lambda::Function');
+    expect(functions[logicalIdOf(synth.connector.eventHook)]!.Properties.ReservedConcurrentExecutions).toBe(10);
+    expect(functions[logicalIdOf(synth.connector.poller)]!.Properties.ReservedConcurrentExecutions).toBe(1);
+  });
+
+  it('alarms on hook errors', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'Errors',
+      Namespace: 'AWS/Lambda',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalIdOf(synth.connector.eventHook) } }],
+    });
+  });
+});
+
+describe('OktaConnector: table, bus and schedules', () => {
+  it('has one on-demand table keyed by pk with the expiresAt TTL, point-in-time recovery and encryption', () => {
+    template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true },
+    });
+  });
+
+  it('schedules one poll per connection and one run per search, each with its payload and the dead-letter queue', () => {
+    const schedules = Object.values(resources('AWS::Scheduler::Schedule')).map((s) => s.Properties as {
+      ScheduleExpression: string; Target: { Input: string; DeadLetterConfig: { Arn: unknown }; Arn: unknown };
+    });
+    const inputs = schedules.map((s) => JSON.parse(s.Target.Input) as Record<string, string>);
+    expect(inputs).toEqual(expect.arrayContaining([
+      { connection: 'acme' },
+      { connection: 'globex' },
+      { connection: 'acme', search: 'admin-changes' },
+      { connection: 'globex', search: 'failed-sign-ins' },
+    ]));
+    expect(schedules).toHaveLength(4);
+    expect(schedules.map((s) => s.ScheduleExpression).sort()).toEqual(['cron(0 8 * * ? *)', 'rate(1 hour)', 'rate(1 minute)', 'rate(1 minute)']);
+    for (const schedule of schedules) expect(schedule.Target.DeadLetterConfig.Arn).toEqual({ 'Fn::GetAtt': [logicalIdOf(synth.connector.deadLetters), 'Arn'] });
+  });
+
+  it('encrypts the dead-letter queue and refuses plain HTTP to it', () => {
+    template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+
+  it('alarms on the lag of each connection\'s poller', () => {
+    for (const connection of ['acme', 'globex']) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'OktaConnector',
+        MetricName: 'PollerLagSeconds',
+        Dimensions: Match.arrayWith([{ Name: 'connection', Value: connection }]),
+        TreatMissingData: 'breaching',
+      });
+    }
+  });
+
+  it('passes the searches to the search function as SEARCHES', () => {
+    const fn = resources('AWS::Lambda::Function')[logicalIdOf(synth.connector.search!)]!;
+    const env = (fn.Properties.Environment as { Variables: Record<string, string> }).Variables;
+    expect(JSON.parse(env.SEARCHES!)).toHaveLength(2);
+  });
+
+  it('publishes to an existing bus by name when told so, creating none', () => {
+    const existing = synthesize({ existingEventBusName: 'default' }).template;
+    existing.resourceCountIs('AWS::Events::EventBus', 0);
+    const hook = Object.values(existing.findResources('AWS::Lambda::Function'))
+      .map((r) => (r as Resource).Properties)
+      .find((p) => String(p.Description).includes('event hooks'))!;
+    expect((hook.Environment as { Variables: Record<string, string> }).Variables.EVENT_BUS_NAME).toBe('default');
+  });
+});
+
+describe('OktaConnector: settings of every function', () => {
+  it('sets the connection settings on every function and never ALLOW_INSECURE_LOCAL_OKTA', () => {
+    for (const fn of Object.values(resources('AWS::Lambda::Function'))) {
+      const env = (fn.Properties.Environment as { Variables: Record<string, string> }).Variables;
+      expect(env).toMatchObject({ CONNECTION_SECRET_PREFIX: 'okta-connector/', DEFAULT_CONNECTION: 'acme', NODE_OPTIONS: '--enable-source-maps' });
+      expect(env).not.toHaveProperty('ALLOW_INSECURE_LOCAL_OKTA');
+    }
+  });
+
+  it('gives every function explicit memory and timeout, X-Ray and a log group with retention', () => {
+    for (const fn of Object.values(resources('AWS::Lambda::Function'))) {
+      expect(fn.Properties.MemorySize).toBeGreaterThan(0);
+      expect(fn.Properties.Timeout).toBeGreaterThan(0);
+      expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
+      expect(fn.Properties.LoggingConfig).toHaveProperty('LogGroup');
+    }
+    for (const group of Object.values(resources('AWS::Logs::LogGroup'))) expect(group.Properties.RetentionInDays).toBe(90);
+  });
+
+  it('deploys the onboarding state machine with Retry and Catch on the contract error types', () => {
+    const [machine] = Object.values(resources('AWS::StepFunctions::StateMachine'));
+    const definition = JSON.stringify(machine!.Properties.DefinitionString);
+    for (const type of ['OktaRateLimited', 'OktaUnavailable', 'OktaNotFound', 'InvalidInput']) expect(definition).toContain(type);
+  });
+
+  it('deploys no state machine unless asked', () => {
+    synthesize({}).template.resourceCountIs('AWS::StepFunctions::StateMachine', 0);
+  });
+});

@@ -1,0 +1,35 @@
+/**
+ * Synthesizes the ready app (`infra/app.ts`) for the template tests, with bundling skipped (the
+ * `aws:cdk:bundling-stacks` context set to no stack) so no function is built: the tests read the template only.
+ * The cdk-nag packs are left out of the synth; cdk-nag.test.ts runs them on the same app.
+ */
+import { App, type Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { buildApp } from '../../infra/app.js';
+import type { OktaConnector } from '../../infra/okta-connector.js';
+
+/** Settings that exercise every optional part: two connections, one with the authorization-code flow, a search, the example. */
+export const fullContext = {
+  connections: ['acme', 'globex'],
+  defaultConnection: 'acme',
+  authorizationCodeConnections: ['globex'],
+  searches: [
+    { connection: 'acme', name: 'admin-changes', filter: 'eventType sw "user.account"', schedule: 'rate(1 hour)', window: 'PT1H' },
+    { connection: 'globex', name: 'failed-sign-ins', q: 'FAILURE', schedule: 'cron(0 8 * * ? *)', window: 1440 },
+  ],
+  stepFunctionsExample: true,
+};
+
+export interface Synthesized {
+  app: App;
+  stack: Stack;
+  connector: OktaConnector;
+  template: Template;
+}
+
+/** The app built from `context`, its stack's template synthesized without bundling. */
+export function synthesize(context: Record<string, unknown> = fullContext): Synthesized {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
+  const { stack, connector } = buildApp(app, { nagChecks: false });
+  return { app, stack, connector, template: Template.fromStack(stack) };
+}
