@@ -1,0 +1,88 @@
+// The authorization-code flow end to end on the simulated org: a user created through the API signs in on the
+// consent page, the browser-like client follows the redirect to its callback, and the code becomes a token that
+// acts as that user.
+import { createHash, randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startOktaSim, type OktaSim } from '../../local/okta-sim/index.js';
+import type { OAuthClient } from '../../local/okta-sim/types.js';
+
+let sim: OktaSim;
+let callback: Server;
+let callbackUrl: string;
+const callbackHits: URL[] = [];
+
+beforeAll(async () => {
+  sim = await startOktaSim({ seed: 'empty' });
+  callback = createServer((request, response) => {
+    callbackHits.push(new URL(request.url ?? '/', callbackUrl));
+    response.writeHead(200, { 'content-type': 'text/plain' }).end('signed in');
+  });
+  await new Promise<void>((resolve) => callback.listen(0, '127.0.0.1', resolve));
+  callbackUrl = `http://127.0.0.1:${(callback.address() as AddressInfo).port}/callback`;
+});
+
+afterAll(async () => {
+  await sim.close();
+  callback.closeAllConnections();
+  await new Promise((resolve) => callback.close(resolve));
+});
+
+it('signs a user in on the consent page and issues tokens that act as that user', async () => {
+  const created = await fetch(`${sim.url}/api/v1/users?activate=true`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json', authorization: `SSWS ${sim.apiToken}` },
+    body: JSON.stringify({
+      profile: { firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com', login: 'ada@example.com' },
+      credentials: { password: { value: 'Analytical-Engine-1' } },
+    }),
+  });
+  const userId = ((await created.json()) as { id: string }).id;
+  const client = (await (await fetch(`${sim.url}/__sim/oauth-clients`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      label: 'Okta connector',
+      grantTypes: ['authorization_code', 'refresh_token'],
+      redirectUris: [callbackUrl],
+      grantedScopes: ['okta.users.read'],
+    }),
+  })).json()) as OAuthClient;
+  const verifier = randomBytes(32).toString('base64url');
+  const authorizeParams = new URLSearchParams({
+    response_type: 'code',
+    client_id: client.clientId,
+    redirect_uri: callbackUrl,
+    scope: 'okta.users.read offline_access',
+    state: 'xyz',
+    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+    code_challenge_method: 'S256',
+  });
+  const page = await fetch(`${sim.url}/oauth2/v1/authorize?${authorizeParams}`);
+  expect(await page.text()).toContain('id="allow"');
+
+  const landed = await fetch(`${sim.url}/oauth2/v1/authorize`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ ...Object.fromEntries(authorizeParams), username: 'ada@example.com', password: 'Analytical-Engine-1', decision: 'allow' }),
+  });
+  expect(await landed.text()).toBe('signed in');
+  const code = callbackHits[0]?.searchParams.get('code') ?? '';
+  expect(callbackHits[0]?.searchParams.get('state')).toBe('xyz');
+
+  const tokens = (await (await fetch(`${sim.url}/oauth2/v1/token`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      authorization: `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret ?? ''}`).toString('base64')}`,
+    },
+    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: callbackUrl, code_verifier: verifier }),
+  })).json()) as { access_token: string; refresh_token?: string };
+  const me = await fetch(`${sim.url}/api/v1/users/me`, {
+    headers: { accept: 'application/json', authorization: `Bearer ${tokens.access_token}` },
+  });
+
+  expect(tokens.refresh_token).toEqual(expect.any(String));
+  expect(((await me.json()) as { id: string }).id).toBe(userId);
+});
