@@ -17,7 +17,16 @@ export function createClock(start: 'real' | number = 'real'): SimClock {
   };
 }
 
+// Formatting dates is a large share of listing users; the same few timestamps recur, so they are cached.
+const isoCache = new Map<number, string>();
+
 /** Okta's date format: ISO 8601 with milliseconds, UTC. */
 export function isoDate(epochMs: number): string {
-  return new Date(epochMs).toISOString();
+  let text = isoCache.get(epochMs);
+  if (text === undefined) {
+    if (isoCache.size > 200_000) isoCache.clear();
+    text = new Date(epochMs).toISOString();
+    isoCache.set(epochMs, text);
+  }
+  return text;
 }

@@ -146,7 +146,7 @@ function listMembers(org: Org, req: SimRequest, groupId: string): SimResponse {
   return {
     status: 200,
     headers: { link: linkHeaders(org, req, hasMore && last ? { after: last.id } : undefined) },
-    body: page.map((user) => userJson(org, user)),
+    body: page.map((user) => userJson(org, user, { inCollection: true })),
   };
 }
 

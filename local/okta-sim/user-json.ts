@@ -39,6 +39,8 @@ function lifecycleLinks(user: UserRecord, userUrl: string): Record<string, { hre
 }
 
 export interface UserJsonOptions {
+  /** In a collection Okta sends only the `self` link (CORE "Links in collections"). */
+  inCollection?: boolean;
   /** `okta-response="omitCredentials,omitCredentialsLinks,..."`: leave out credentials and their links. */
   omitCredentials?: boolean;
   omitCredentialsLinks?: boolean;
@@ -51,12 +53,14 @@ export function userJson(org: Org, user: UserRecord, options: UserJsonOptions = 
   if (user.password !== undefined) credentials.password = {};
   if (user.recoveryQuestion) credentials.recovery_question = { question: user.recoveryQuestion.question };
   credentials.provider = user.provider;
-  const links: Record<string, unknown> = {
-    ...(options.omitCredentialsLinks ? {} : lifecycleLinks(user, userUrl)),
-    schema: { href: `${org.baseUrl()}/api/v1/meta/schemas/user/${user.typeId.replace(/^oty/, 'osc')}` },
-    type: { href: `${org.baseUrl()}/api/v1/meta/types/user/${user.typeId}` },
-    self: { href: userUrl },
-  };
+  const links: Record<string, unknown> = options.inCollection
+    ? { self: { href: userUrl } }
+    : {
+        ...(options.omitCredentialsLinks ? {} : lifecycleLinks(user, userUrl)),
+        schema: { href: `${org.baseUrl()}/api/v1/meta/schemas/user/${user.typeId.replace(/^oty/, 'osc')}` },
+        type: { href: `${org.baseUrl()}/api/v1/meta/types/user/${user.typeId}` },
+        self: { href: userUrl },
+      };
   return {
     id: user.id,
     status: user.status,

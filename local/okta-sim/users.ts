@@ -162,7 +162,7 @@ function listUsers(org: Org, req: SimRequest): SimResponse {
   const filter = req.query.get('filter');
   const limit = readLimit(org, req, { defaultLimit: q !== null && search === null && filter === null ? 10 : 200, max: 200 });
   if (typeof limit !== 'number') return limit;
-  const options = userJsonOptions(req.headers['content-type'], req.headers['okta-response']);
+  const options = { ...userJsonOptions(req.headers['content-type'], req.headers['okta-response']), inCollection: true };
   const directory = org.directory;
 
   if (search !== null) {
