@@ -91,7 +91,11 @@ export function tokenEndpointFor(connection: Connection, deps: TokenEndpointDeps
 }
 
 function signInError(name: string, response: Response, body: unknown): ConnectorError {
-  const error = oktaError(response.status, body, response.headers);
+  const reset = Number(response.headers.get('x-rate-limit-reset'));
+  const retryAfterSeconds = response.status === 429 && Number.isFinite(reset) && reset > 0
+    ? Math.max(1, Math.ceil(reset - Date.now() / 1000))
+    : undefined;
+  const error = oktaError(response.status, body, response.headers, { retryAfterSeconds });
   error.message = `Sign-in of connection "${name}" failed: ${error.message}`;
   return error;
 }
