@@ -41,6 +41,8 @@ export interface Sandbox {
   schedules: Schedules;
   /** The connection names, `default` first. */
   connections: string[];
+  /** The environment every function runs with (AWS endpoints, settings). */
+  functionEnv: Record<string, string>;
   stop(): Promise<void>;
 }
 
@@ -74,8 +76,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     await aws.createTable(tableName);
 
     const searches = env.SEARCHES ?? JSON.stringify(realOrg ? [] : demoSearches);
-    const runtime = createLocalRuntime({
-      env: {
+    const functionEnv: Record<string, string> = {
         ...aws.env(),
         TABLE_NAME: tableName,
         CONNECTION_SECRET_PREFIX: secretPrefix,
@@ -87,8 +88,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         POWERTOOLS_LOG_LEVEL: env.LOG_LEVEL ?? 'WARN',
         POWERTOOLS_DEV: 'true',
         POWERTOOLS_METRICS_DISABLED: 'true',
-      },
-    });
+    };
+    const runtime = createLocalRuntime({ env: functionEnv });
 
     const gateway = await startGateway({ runtime, routes: gatewayRoutes(), port: at(1) });
     stops.push(() => gateway.close());
@@ -137,6 +138,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       gateway,
       schedules,
       connections: Object.keys(connections),
+      functionEnv,
       stop: stopAll,
     };
   } catch (error) {

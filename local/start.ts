@@ -8,6 +8,7 @@
 import { Console } from 'node:console';
 import { eventLine } from './event-lines.js';
 import { startSandbox } from './sandbox.js';
+import { removeSandboxState, writeSandboxState } from './sandbox-state.js';
 
 globalThis.console = new Console({ stdout: process.stderr, stderr: process.stderr });
 
@@ -25,12 +26,21 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     note(`${signal}: stopping`);
+    removeSandboxState();
     await sandbox.stop();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
 
+  writeSandboxState({
+    pid: process.pid,
+    orgUrl: sandbox.orgUrl,
+    actionsUrl: sandbox.actionsUrl,
+    eventHookUrl: sandbox.eventHookUrl,
+    eventsUrl: sandbox.eventsUrl,
+    functionEnv: sandbox.functionEnv,
+  });
   print(`OKTA_ORG_URL=${sandbox.orgUrl}`);
   print(`OKTA_API_TOKEN=${sandbox.apiToken}`);
   print(`ACTIONS_URL=${sandbox.actionsUrl}`);

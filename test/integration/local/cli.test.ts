@@ -1,0 +1,234 @@
+import { execFile } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../../bin/cli.js';
+import { startSandbox, type Sandbox } from '../../../local/sandbox.js';
+
+// The CLI against a sandbox started in this process: in-process for speed, and through the bin shim twice.
+let sandbox: Sandbox;
+let cliEnv: Record<string, string | undefined>;
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ scheduleSeconds: 3600, env: { ...process.env, OKTA_ORG_URL: '' } });
+  cliEnv = {
+    ...process.env,
+    ...sandbox.functionEnv,
+    ACTIONS_URL: sandbox.actionsUrl,
+    EVENTS_URL: sandbox.eventsUrl,
+    OKTA_CONNECTOR_SANDBOX_FILE: '/nonexistent/sandbox.json',
+  };
+}, 30_000);
+afterAll(() => sandbox.stop());
+
+/** Runs the CLI in this process (fast), with its output captured and `env` applied for the call. */
+async function cli(args: string[], env: Record<string, string | undefined> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  const saved = { ...process.env };
+  Object.assign(process.env, cliEnv);
+  for (const [name, value] of Object.entries(env)) {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  try {
+    const code = await runCli(args, { out: (t) => stdout.push(t), err: (t) => stderr.push(t), errIsTty: false });
+    return { code, stdout: stdout.join('\n'), stderr: stderr.join('\n') };
+  } finally {
+    process.env = saved;
+  }
+}
+
+/** Runs the CLI as `npx okta-connector` does: the bin shim in a new process. */
+function cliProcess(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['bin/okta-connector.js', ...args], { env: cliEnv, timeout: 20_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+describe('okta-connector as a command (the bin shim)', () => {
+  it('runs an action and prints its output as JSON on stdout', async () => {
+    const { code, stdout } = await cliProcess(['invoke', 'get-user', '--input', '{"userId":"admin@okta-sim.example.com"}']);
+
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ profile: { login: 'admin@okta-sim.example.com' } });
+  });
+
+  it('exits 2 for an unknown command', async () => {
+    const { code, stderr } = await cliProcess(['deploy']);
+
+    expect(code).toBe(2);
+    expect(stderr).toContain('unknown command "deploy"');
+  });
+});
+
+describe('okta-connector (usage)', () => {
+  it('lists the commands with --help', async () => {
+    const { code, stdout } = await cli(['--help']);
+
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/invoke[\s\S]*connections[\s\S]*events tail[\s\S]*replay/);
+  });
+
+  it.each(['invoke', 'connections', 'events', 'replay'])('has --help for %s', async (command) => {
+    const { code, stdout } = await cli([command, '--help']);
+
+    expect(code).toBe(0);
+    expect(stdout).toContain(`Usage: okta-connector ${command}`);
+  });
+
+  it('exits 2 and shows the usage for an unknown command', async () => {
+    const { code, stderr } = await cli(['deploy']);
+
+    expect(code).toBe(2);
+    expect(stderr).toContain('unknown command "deploy"');
+  });
+});
+
+describe('okta-connector invoke', () => {
+  it('runs an action at ACTIONS_URL and prints its output', async () => {
+    const { code, stdout } = await cli(['invoke', 'get-user', '--input', '{"userId":"admin@okta-sim.example.com"}']);
+
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ profile: { login: 'admin@okta-sim.example.com' } });
+  });
+
+  it('runs the action with the connection given', async () => {
+    const { code, stdout } = await cli(['invoke', 'get-user', '--connection', 'service', '--input', '{"userId":"admin@okta-sim.example.com"}']);
+
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ status: 'ACTIVE' });
+  });
+
+  it("prints the CONTRACT error type of a failure and exits 1", async () => {
+    const { code, stderr } = await cli(['invoke', 'get-user', '--input', '{"userId":"nobody@example.com"}']);
+
+    expect(code).toBe(1);
+    expect(stderr).toContain('OktaNotFound:');
+  });
+
+  it('refuses an input that is not a JSON object, with exit code 2', async () => {
+    const { code, stderr } = await cli(['invoke', 'get-user', '--input', '{userId']);
+
+    expect(code).toBe(2);
+    expect(stderr).toContain('--input must be a JSON object');
+  });
+
+  it('says to start the sandbox when there is no ACTIONS_URL', async () => {
+    const { code, stderr } = await cli(['invoke', 'get-user', '--input', '{}'], { ACTIONS_URL: undefined });
+
+    expect(code).toBe(1);
+    expect(stderr).toContain('npm start');
+  });
+});
+
+describe('okta-connector connections', () => {
+  it('adds an API token connection to Secrets Manager', async () => {
+    const { code, stdout } = await cli(['connections', 'add', 'cli-token', '--domain', sandbox.orgUrl, '--api-token', sandbox.apiToken]);
+
+    expect(code).toBe(0);
+    expect(stdout).toContain('Saved connection "cli-token"');
+    expect(JSON.parse(sandbox.aws.secrets.get('okta-connector/cli-token') ?? '{}')).toEqual({ domain: sandbox.orgUrl, auth: { type: 'api-token', token: sandbox.apiToken } });
+  });
+
+  it('tests a connection by signing in and reading the token owner', async () => {
+    sandbox.aws.secrets.put('okta-connector/cli-tested', { domain: sandbox.orgUrl, auth: { type: 'api-token', token: sandbox.apiToken } });
+    const { code, stdout } = await cli(['connections', 'test', 'cli-tested']);
+
+    expect(code).toBe(0);
+    expect(stdout).toContain('as admin@okta-sim.example.com');
+  });
+
+  it('tests a client-credentials connection', async () => {
+    const { code, stdout } = await cli(['connections', 'test', 'service']);
+
+    expect(code).toBe(0);
+    expect(stdout).toContain('(client-credentials) and read 1 user');
+  });
+
+  it('reports refused credentials with what to check', async () => {
+    sandbox.aws.secrets.put('okta-connector/cli-bad', { domain: sandbox.orgUrl, auth: { type: 'api-token', token: 'not-a-token' } });
+    const { code, stderr } = await cli(['connections', 'test', 'cli-bad']);
+
+    expect(code).toBe(1);
+    expect(stderr).toContain('OktaAuthFailed');
+    expect(stderr).not.toContain('not-a-token');
+  });
+
+  it('names an unknown connection and how to list them', async () => {
+    const { code, stderr } = await cli(['connections', 'test', 'missing']);
+
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/UnknownConnection.*connections list/);
+  });
+
+  it('lists the connections without their secrets', async () => {
+    const { code, stdout } = await cli(['connections', 'list']);
+
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^default {2}http:\/\/127\.0\.0\.1:\d+ {2}api-token {2}event hook secret set$/m);
+    expect(stdout).toMatch(/^service .*client-credentials/m);
+    expect(stdout).not.toContain(sandbox.apiToken);
+  });
+
+  it('asks for credentials when none are given', async () => {
+    const { code, stderr } = await cli(['connections', 'add', 'x', '--domain', 'acme.okta.com']);
+
+    expect(code).toBe(2);
+    expect(stderr).toContain('give the credentials');
+  });
+
+  it('refuses a domain that is not an Okta domain over HTTPS, naming the field', async () => {
+    const { code, stderr } = await cli(['connections', 'add', 'x', '--domain', 'http://acme.example.com', '--api-token', 't']);
+
+    expect(code).toBe(1);
+    expect(stderr).toContain('domain');
+  });
+});
+
+describe('okta-connector events tail', () => {
+  it('prints the events on the local bus as lines', async () => {
+    await fetch(`${sandbox.actionsUrl}/actions/suspend-user`, { method: 'POST', body: JSON.stringify({ userId: await activeUserId() }) });
+    await waitFor(async () => (await fetch(sandbox.eventsUrl).then((r) => r.json()) as unknown[]).length > 0);
+    const { code, stdout } = await cli(['events', 'tail', '--once', '--lines', 'all']);
+
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^\d\d:\d\d:\d\d user\.lifecycle\.suspend {2}\S+ {2}via event-hook$/m);
+  });
+
+  it('prints the entries as JSON lines with --json', async () => {
+    const { stdout } = await cli(['events', 'tail', '--once', '--json', '--lines', '1']);
+
+    expect(JSON.parse(stdout.trim())).toMatchObject({ Source: 'okta-connector', EventBusName: 'default' });
+  });
+});
+
+describe('okta-connector replay', () => {
+  it('publishes a past range again with a progress bar, marked as replayed', async () => {
+    const { code, stdout, stderr } = await cli(['replay', '--since', '2h', '--types', 'user.lifecycle.suspend', '--slices', '2']);
+
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/replay \[#{15}\.{15}\] +50%/);
+    expect(JSON.parse(stdout)).toMatchObject({ published: expect.any(Number) });
+    const replayed = sandbox.aws.eventBridge.entries().filter((e) => JSON.parse(e.Detail)['okta-connector']?.replayed === true);
+    expect(replayed.length).toBeGreaterThan(0);
+    expect(replayed.every((e) => e.DetailType === 'user.lifecycle.suspend')).toBe(true);
+  });
+
+  it('requires --since', async () => {
+    const { code, stderr } = await cli(['replay']);
+
+    expect(code).toBe(2);
+    expect(stderr).toContain('--since is required');
+  });
+});
+
+async function activeUserId(): Promise<string> {
+  const user = sandbox.sim?.org.users().find((u) => u.status === 'ACTIVE' && u.id !== sandbox.sim?.org.adminUserId);
+  return String(user?.id);
+}
+
+async function waitFor(check: () => Promise<boolean>, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+}
