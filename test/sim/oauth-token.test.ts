@@ -22,6 +22,8 @@ let oauth: OAuthServer;
 let server: RouteServer;
 let serviceKey: KeyPair;
 let dpopKey: KeyPair;
+/** A key nobody registered. */
+let strangerKey: KeyPair;
 let service: OAuthClient;
 
 const nowS = (): number => Math.floor(org.clock.now() / 1000);
@@ -88,6 +90,7 @@ beforeAll(async () => {
   org.setBaseUrl(server.url);
   serviceKey = await newKeyPair('key-1');
   dpopKey = await newKeyPair('dpop');
+  strangerKey = await newKeyPair('key-1');
   service = oauth.registerClient({
     label: 'Connector',
     jwks: [serviceKey.publicJwk],
@@ -150,7 +153,6 @@ describe('client credentials with private_key_jwt', () => {
     ['an unknown client', { iss: '0oaunknown' }, 'The issuer claim for client_assertion is not a valid client_id.'],
     ['an unknown kid', { kid: 'nope' }, 'The client_assertion JWT kid is invalid.'],
   ])('refuses %s with 401 invalid_client', async (_case, change: Record<string, unknown>, description) => {
-    const other = await newKeyPair('key-1');
     const iss = (change.iss as string | undefined) ?? service.clientId;
     const jwt = await new SignJWT({ jti: randomUUID() })
       .setProtectedHeader({ alg: 'RS256', kid: (change.kid as string | undefined) ?? 'key-1' })
@@ -158,7 +160,7 @@ describe('client credentials with private_key_jwt', () => {
       .setSubject(iss)
       .setAudience((change.aud as string | undefined) ?? `${server.url}/oauth2/v1/token`)
       .setExpirationTime(nowS() + ((change.exp as number | undefined) ?? 300))
-      .sign(change.signWith === 'other' ? other.privateKey : serviceKey.privateKey);
+      .sign(change.signWith === 'other' ? strangerKey.privateKey : serviceKey.privateKey);
 
     const { status, body } = await requestToken({
       grant_type: 'client_credentials',
@@ -324,14 +326,13 @@ describe('DPoP-bound access tokens', () => {
 
   it('binds the token to the thumbprint of the proof key', async () => {
     const token = await dpopToken();
-    const other = await newKeyPair('other');
-    const proof = await dpopProof({ htm: 'GET', htu: `${server.url}/api/v1/ping`, ath: await ath(token) }, other);
+    const proof = await dpopProof({ htm: 'GET', htu: `${server.url}/api/v1/ping`, ath: await ath(token) }, strangerKey);
 
     const response = await ping({ authorization: `DPoP ${token}`, dpop: proof });
 
     expect(response.status).toBe(401);
     expect(response.headers.get('www-authenticate')).toContain('error="invalid_dpop_proof"');
-    expect(await calculateJwkThumbprint(dpopKey.publicJwk)).not.toBe(await calculateJwkThumbprint(other.publicJwk));
+    expect(await calculateJwkThumbprint(dpopKey.publicJwk)).not.toBe(await calculateJwkThumbprint(strangerKey.publicJwk));
   });
 
   it.each([
@@ -396,12 +397,10 @@ describe('control routes', () => {
   });
 
   it('refuses a private key in jwks', async () => {
-    const { privateKey } = await generateKeyPair('RS256', { extractable: true });
-
     const response = await fetch(`${server.url}/__sim/oauth-clients`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ label: 'Leaky', jwks: [await exportJWK(privateKey)] }),
+      body: JSON.stringify({ label: 'Leaky', jwks: [await exportJWK(strangerKey.privateKey)] }),
     });
 
     expect(response.status).toBe(400);
