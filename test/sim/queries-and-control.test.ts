@@ -89,7 +89,7 @@ describe('System Log events of changes', () => {
     const created = await call('POST', '/api/v1/users', { profile: newProfile('Evented') });
     const id = (created.body as { id: string }).id;
     await call('POST', `/api/v1/users/${id}`, { profile: { title: 'Logged' } });
-    const event = sim.org.logEvents().at(-1) as { eventType: string; target: Array<{ id: string }>; actor: { id: string } };
+    const event = sim.org.logEvents().at(-1) as unknown as { eventType: string; target: Array<{ id: string }>; actor: { id: string } };
     expect([event.eventType, event.target[0]?.id, event.actor.id]).toEqual(['user.account.update_profile', id, sim.org.adminUserId]);
   });
 });
