@@ -6,6 +6,17 @@
  */
 import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
+import {
+  deref,
+  escapePointer,
+  findOperation,
+  indexOperations,
+  matchTemplate,
+  type Operation,
+  type Parameter,
+  type RequestBody,
+  type ResponseObject,
+} from './openapi-operations.js';
 import { loadSpec, specId, type OpenApiDocument, type SpecName } from './openapi-spec.js';
 import type { SimRequest, SimResponse } from '../../local/okta-sim/types.js';
 
@@ -24,37 +35,6 @@ const MAX_ERRORS_PER_PART = 5;
 export interface OpenApiValidator {
   /** Problems with one exchange, each naming the operation and where it went wrong; empty when it conforms. */
   validateExchange(req: SimRequest, res: SimResponse): string[];
-}
-
-interface Operation {
-  spec: SpecName;
-  document: OpenApiDocument;
-  template: string;
-  method: string;
-  /** JSON pointer of the operation object inside its document. */
-  pointer: string;
-  definition: {
-    parameters?: unknown[];
-    requestBody?: unknown;
-    responses?: Record<string, unknown>;
-  };
-  pathParameters: Array<{ node: Parameter; pointer: string }>;
-}
-
-interface RequestBody {
-  required?: boolean;
-  content?: Record<string, { schema?: unknown }>;
-}
-
-interface ResponseObject {
-  content?: Record<string, { schema?: unknown }>;
-}
-
-interface Parameter {
-  name: string;
-  in: string;
-  required?: boolean;
-  schema?: Record<string, unknown>;
 }
 
 /** Loads the management spec (and the OAuth spec for `/oauth2` paths) once, and compiles schemas as needed. */
@@ -179,29 +159,6 @@ function knownOmission(operation: Operation, status: number): string | undefined
   return status === 401 || (status === 400 && takesExpressions) ? '/components/schemas/Error' : undefined;
 }
 
-/** Follows `$ref`s from the node at `pointer`; the node it ends at, and that node's own pointer. */
-function deref<T>(operation: Operation, pointer: string): { node: T; pointer: string } {
-  return derefIn<T>(operation.document, pointer);
-}
-
-function derefIn<T>(document: OpenApiDocument, pointer: string): { node: T; pointer: string } {
-  let current = pointer;
-  let node = atPointer(document, current) as { $ref?: string };
-  for (let hops = 0; typeof node?.$ref === 'string' && hops < 10; hops++) {
-    current = node.$ref.slice(node.$ref.indexOf('#') + 1);
-    node = atPointer(document, current) as { $ref?: string };
-  }
-  return { node: node as T, pointer: current };
-}
-
-function atPointer(document: unknown, pointer: string): unknown {
-  return pointer
-    .split('/')
-    .slice(1)
-    .map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .reduce<unknown>((node, segment) => (node as Record<string, unknown> | undefined)?.[segment], document);
-}
-
 /**
  * Okta answers `null` for many optional properties that its spec types without `nullable` (its own examples do,
  * e.g. `actor.detailEntry`, `accessibility.errorRedirectUrl`). A null optional property is read as absent;
@@ -213,56 +170,6 @@ function withoutNullProperties(value: unknown): unknown {
   return Object.fromEntries(
     Object.entries(value).filter(([, item]) => item !== null).map(([key, item]) => [key, withoutNullProperties(item)]),
   );
-}
-
-function indexOperations(documents: Record<SpecName, OpenApiDocument>): Operation[] {
-  const operations: Operation[] = [];
-  for (const spec of ['management', 'oauth'] as const) {
-    for (const [template, item] of Object.entries(documents[spec].paths)) {
-      const itemPointer = `/paths/${escapePointer(template)}`;
-      const pathParameters = ((item.parameters as unknown[] | undefined) ?? [])
-        .map((_, index) => derefIn<Parameter>(documents[spec], `${itemPointer}/parameters/${index}`))
-        .filter(({ node }) => node.in === 'path');
-      for (const method of ['get', 'post', 'put', 'delete', 'patch']) {
-        if (!item[method]) continue;
-        operations.push({
-          spec,
-          document: documents[spec],
-          template,
-          method,
-          pointer: `/paths/${escapePointer(template)}/${method}`,
-          definition: item[method] as Operation['definition'],
-          pathParameters,
-        });
-      }
-    }
-  }
-  return operations;
-}
-
-/** The operation whose template fits the path; literal segments win over parameters (`/users/me`). */
-function findOperation(operations: Operation[], spec: SpecName, method: string, path: string): Operation | undefined {
-  let best: { operation: Operation; literals: number } | undefined;
-  for (const operation of operations) {
-    if (operation.spec !== spec || operation.method !== method || !matchTemplate(operation.template, path)) continue;
-    const literals = operation.template.split('/').filter((segment) => !segment.startsWith('{')).length;
-    if (!best || literals > best.literals) best = { operation, literals };
-  }
-  return best?.operation;
-}
-
-function matchTemplate(template: string, path: string): Record<string, string> | undefined {
-  const expected = template.split('/');
-  const actual = (path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path).split('/');
-  if (expected.length !== actual.length) return undefined;
-  const values: Record<string, string> = {};
-  for (let i = 0; i < expected.length; i++) {
-    const segment = expected[i] as string;
-    const match = /^\{(.+)\}$/.exec(segment);
-    if (match) values[match[1] as string] = actual[i] as string;
-    else if (segment !== actual[i]) return undefined;
-  }
-  return values;
 }
 
 /** Query values arrive as strings; the schema says what they are. */
@@ -282,8 +189,4 @@ function describe(where: string, errors: ErrorObject[]): string[] {
     error.params && 'allowedValues' in error.params ? ` (${(error.params.allowedValues as unknown[]).join(', ')})` : ''
   }${error.params && 'additionalProperty' in error.params ? ` (${String(error.params.additionalProperty)})` : ''}`))];
   return messages.slice(0, MAX_ERRORS_PER_PART);
-}
-
-function escapePointer(segment: string): string {
-  return segment.replace(/~/g, '~0').replace(/\//g, '~1');
 }
