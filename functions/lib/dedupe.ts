@@ -1,20 +1,22 @@
 /**
  * The shared dedupe of CONTRACT section 3: each (connection, uuid) is published at most once, whichever trigger saw
- * it first. One item per event, `dedupe#<connection>#<uuid>` (docs/ARCHITECTURE.md), with a TTL.
+ * it first. One record per published event, `dedupe#<connection>#<uuid>` (docs/ARCHITECTURE.md), with a TTL.
  *
- * The protocol survives a crash between dedupe and publish:
+ * The protocol, per batch of events (a hook delivery, a poller page):
  *
- *   claim  (state=publishing, leaseUntil=now+lease)   conditional: no item, or an expired lease, or an expired TTL
- *   publish to EventBridge
- *   mark   (state=published)                          only after EventBridge accepted the entry
+ *   claim   the connection's publish lock `lock#<connection>#publish`   conditional PutItem, short lease
+ *   read    which uuids are published already                         BatchGetItem, 100 keys a call
+ *   publish the others to EventBridge
+ *   mark    exactly those EventBridge accepted as published            BatchWriteItem, 25 items a call
+ *   release the lock                                                   conditional DeleteItem (own lease only)
  *
- * A crash after the claim leaves a lease that expires, after which another run may claim and publish the event; a
- * failed publish releases its claims at once so Okta's retry or the next poll does not wait for the lease. A crash
- * after publishing but before marking may publish the event a second time: the only window where that can happen.
+ * Nothing is marked before EventBridge accepted it, so a crash between dedupe and publish loses nothing: the lease
+ * expires and the next holder publishes what is still unmarked. A crash after publishing and before marking can
+ * publish those events a second time: the one window where that can happen.
  *
- * Calls are batched: one consistent BatchGetItem per 100 events skips those already published, then one
- * conditional PutItem per remaining event, many in parallel, so 1,000 events cost ~10 + 1,000 parallel calls, not
- * 2,000 sequential ones.
+ * Why one lock per connection rather than one conditional PutItem per event: both are safe, but the lock costs
+ * two conditional writes per batch instead of one per event, so a page of 1,000 events costs ~55 DynamoDB calls
+ * instead of ~1,050. The hook and the poller take turns; a holder keeps it for one batch (well under a second).
  */
 import {
   BatchGetItemCommand,
@@ -34,99 +36,102 @@ export interface DedupeDeps {
   dynamoDb?: DynamoDBClient;
   tableName?: string;
   ttlDays?: number;
-  /** How long a claim keeps other runs away; long enough for one publish with its retries. */
+  /** How long a lock keeps others away if its holder crashed; longer than any one batch's publish. */
   leaseMs?: number;
   now?: () => number;
-  /** Conditional writes in flight at once. */
-  concurrency?: number;
+  sleep?: (ms: number) => Promise<void>;
 }
 
-export interface ClaimResult {
-  /** Identifies this claim; needed to release it. */
+/** A held publish lock. */
+export interface PublishLock {
+  connection: string;
   owner: string;
-  /** Claimed by this call: publish them, then `markPublished`. */
-  claimed: string[];
-  /** Published already: skip them. */
-  published: string[];
-  /** Claimed by another run whose lease is still running. */
-  inFlight: string[];
+  /** Epoch ms when the lease ends: the holder must be done (no new publish attempt) by then. */
+  leaseUntil: number;
 }
 
 type Item = Record<string, AttributeValue>;
 
 export const defaultLeaseMs = 30_000;
+const lockRetryMs = 25;
+const maxBatchAttempts = 8;
 
-/** The item key of one event. */
+/** The record key of one published event. */
 export function dedupeKey(connection: string, uuid: string): string {
   return `dedupe#${connection}#${uuid}`;
 }
 
-/** Claims each not-yet-published uuid for this run (duplicates in `uuids` are claimed once). */
-export async function claimEvents(connection: string, uuids: string[], trigger: Trigger, deps: DedupeDeps = {}): Promise<ClaimResult> {
+/** The key of a connection's publish lock. */
+export function lockKey(connection: string): string {
+  return `lock#${connection}#publish`;
+}
+
+/**
+ * Runs `work` holding the connection's publish lock, waiting for it until `deadline` (epoch ms). Returns
+ * `{acquired: false}` when the lock could not be had in time; the lock is released however `work` ends.
+ */
+export async function withPublishLock<T>(
+  connection: string,
+  deadline: number,
+  work: (lock: PublishLock) => Promise<T>,
+  deps: DedupeDeps = {},
+): Promise<{ acquired: true; value: T } | { acquired: false }> {
   const s = settings(deps);
   const owner = randomUUID();
-  const result: ClaimResult = { owner, claimed: [], published: [], inFlight: [] };
-  const unique = [...new Set(uuids)];
-
-  const known = await getItems(s, unique.map((uuid) => dedupeKey(connection, uuid)));
-  const candidates: string[] = [];
-  for (const uuid of unique) {
-    const verdict = classify(known.get(dedupeKey(connection, uuid)), s.now());
-    if (verdict === 'published') result.published.push(uuid);
-    else if (verdict === 'in-flight') result.inFlight.push(uuid);
-    else candidates.push(uuid);
+  let lock: PublishLock | undefined;
+  for (let attempt = 0; !lock; attempt += 1) {
+    lock = await tryLock(s, connection, owner);
+    if (lock) break;
+    const wait = Math.min(250, lockRetryMs * 2 ** Math.min(attempt, 4)) * (0.5 + Math.random() / 2);
+    if (s.now() + wait >= deadline) return { acquired: false };
+    await s.sleep(wait);
   }
+  try {
+    return { acquired: true, value: await work(lock) };
+  } finally {
+    await unlock(s, connection, owner);
+  }
+}
 
-  const lost: string[] = [];
-  await inParallel(candidates, s.concurrency, async (uuid) => {
-    if (await putClaim(s, connection, uuid, trigger, owner)) result.claimed.push(uuid);
-    else lost.push(uuid);
-  });
-  // Another run claimed these between our read and our write: read again to say which state they are in.
-  if (lost.length > 0) {
-    const raced = await getItems(s, lost.map((uuid) => dedupeKey(connection, uuid)));
-    for (const uuid of lost) {
-      const verdict = classify(raced.get(dedupeKey(connection, uuid)), s.now());
-      (verdict === 'published' ? result.published : result.inFlight).push(uuid);
+/** Which of `uuids` are recorded as published (consistent reads, 100 keys per call, unprocessed keys retried). */
+export async function publishedAmong(connection: string, uuids: string[], deps: DedupeDeps = {}): Promise<Set<string>> {
+  const s = settings(deps);
+  const published = new Set<string>();
+  const prefix = dedupeKey(connection, '');
+  await inParallel(chunks([...new Set(uuids)], 100), 4, async (chunk) => {
+    let pending: Item[] = chunk.map((uuid) => ({ pk: { S: dedupeKey(connection, uuid) } }));
+    for (let attempt = 0; pending.length > 0; attempt += 1) {
+      if (attempt > 0) await pause(s, attempt);
+      const output = await s.client.send(new BatchGetItemCommand({
+        RequestItems: { [s.table]: { Keys: pending, ConsistentRead: true, ProjectionExpression: 'pk, expiresAt' } },
+      }));
+      for (const item of output.Responses?.[s.table] ?? []) {
+        // DynamoDB deletes expired items lazily (up to days later): a record past its TTL no longer counts.
+        if (Number(item.expiresAt?.N ?? 0) * 1000 > s.now()) published.add((item.pk?.S ?? '').slice(prefix.length));
+      }
+      pending = output.UnprocessedKeys?.[s.table]?.Keys ?? [];
     }
-  }
-  return result;
+  });
+  return published;
 }
 
 /** Records that EventBridge accepted these events, so every trigger skips them until the TTL. */
 export async function markPublished(connection: string, uuids: string[], trigger: Trigger, deps: DedupeDeps = {}): Promise<void> {
   const s = settings(deps);
+  const expiresAt = String(Math.floor(s.now() / 1000) + s.ttlDays * 86_400);
   const items = [...new Set(uuids)].map((uuid) => ({
     pk: { S: dedupeKey(connection, uuid) },
     state: { S: 'published' },
     trigger: { S: trigger },
-    expiresAt: { N: String(expiresAt(s)) },
+    expiresAt: { N: expiresAt },
   }));
   await inParallel(chunks(items, 25), 4, async (chunk) => {
     let pending = chunk.map((Item) => ({ PutRequest: { Item } }));
     for (let attempt = 0; pending.length > 0; attempt += 1) {
-      if (attempt > 0) await pause(attempt);
+      if (attempt >= maxBatchAttempts) throw new Error(`DynamoDB left ${pending.length} dedupe records unwritten after ${attempt} attempts`);
+      if (attempt > 0) await pause(s, attempt);
       const output = await s.client.send(new BatchWriteItemCommand({ RequestItems: { [s.table]: pending } }));
       pending = (output.UnprocessedItems?.[s.table] ?? []) as typeof pending;
-    }
-  });
-}
-
-/** Gives up this run's claims (its publish failed), so a retry need not wait for the lease to expire. */
-export async function releaseClaims(connection: string, uuids: string[], owner: string, deps: DedupeDeps = {}): Promise<void> {
-  const s = settings(deps);
-  await inParallel([...new Set(uuids)], s.concurrency, async (uuid) => {
-    try {
-      await s.client.send(new DeleteItemCommand({
-        TableName: s.table,
-        Key: { pk: { S: dedupeKey(connection, uuid) } },
-        // Only our own unfinished claim: never a published record, never another run's newer claim.
-        ConditionExpression: '#owner = :owner AND #state = :publishing',
-        ExpressionAttributeNames: { '#owner': 'owner', '#state': 'state' },
-        ExpressionAttributeValues: { ':owner': { S: owner }, ':publishing': { S: 'publishing' } },
-      }));
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
   });
 }
@@ -137,7 +142,7 @@ interface Settings {
   ttlDays: number;
   leaseMs: number;
   now: () => number;
-  concurrency: number;
+  sleep: (ms: number) => Promise<void>;
 }
 
 function settings(deps: DedupeDeps): Settings {
@@ -147,67 +152,49 @@ function settings(deps: DedupeDeps): Settings {
     ttlDays: deps.ttlDays ?? config().dedupeTtlDays,
     leaseMs: deps.leaseMs ?? defaultLeaseMs,
     now: deps.now ?? Date.now,
-    concurrency: deps.concurrency ?? 32,
+    sleep: deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))),
   };
 }
 
-function expiresAt(s: Settings): number {
-  return Math.floor(s.now() / 1000) + s.ttlDays * 86_400;
-}
-
-function classify(item: Item | undefined, now: number): 'published' | 'in-flight' | 'free' {
-  if (!item) return 'free';
-  // DynamoDB deletes expired items lazily (up to days later): an expired record no longer counts.
-  if (Number(item.expiresAt?.N ?? 0) * 1000 <= now) return 'free';
-  if (item.state?.S === 'published') return 'published';
-  return Number(item.leaseUntil?.N ?? 0) > now ? 'in-flight' : 'free';
-}
-
-async function putClaim(s: Settings, connection: string, uuid: string, trigger: Trigger, owner: string): Promise<boolean> {
+async function tryLock(s: Settings, connection: string, owner: string): Promise<PublishLock | undefined> {
   const now = s.now();
+  const leaseUntil = now + s.leaseMs;
   try {
     await s.client.send(new PutItemCommand({
       TableName: s.table,
       Item: {
-        pk: { S: dedupeKey(connection, uuid) },
+        pk: { S: lockKey(connection) },
         state: { S: 'publishing' },
-        trigger: { S: trigger },
         owner: { S: owner },
-        leaseUntil: { N: String(now + s.leaseMs) },
-        expiresAt: { N: String(expiresAt(s)) },
+        leaseUntil: { N: String(leaseUntil) },
+        // Cleaned up by the TTL should a holder crash and nobody publish on this connection again.
+        expiresAt: { N: String(Math.floor(leaseUntil / 1000) + 86_400) },
       },
-      // Free to claim: never seen, or a claim whose holder crashed (lease over), or a record past its TTL.
-      ConditionExpression:
-        'attribute_not_exists(pk) OR (#state = :publishing AND #leaseUntil < :now) OR #expiresAt < :nowSeconds',
-      ExpressionAttributeNames: { '#state': 'state', '#leaseUntil': 'leaseUntil', '#expiresAt': 'expiresAt' },
-      ExpressionAttributeValues: {
-        ':publishing': { S: 'publishing' },
-        ':now': { N: String(now) },
-        ':nowSeconds': { N: String(Math.floor(now / 1000)) },
-      },
+      // Free: nobody holds it, or its holder crashed (lease over).
+      ConditionExpression: 'attribute_not_exists(pk) OR #leaseUntil < :now',
+      ExpressionAttributeNames: { '#leaseUntil': 'leaseUntil' },
+      ExpressionAttributeValues: { ':now': { N: String(now) } },
     }));
-    return true;
+    return { connection, owner, leaseUntil };
   } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
+    if (error instanceof ConditionalCheckFailedException) return undefined;
     throw error;
   }
 }
 
-/** Consistent reads of `keys`, 100 per BatchGetItem, unprocessed keys retried. */
-async function getItems(s: Settings, keys: string[]): Promise<Map<string, Item>> {
-  const found = new Map<string, Item>();
-  await inParallel(chunks(keys, 100), 4, async (chunk) => {
-    let pending: Item[] = chunk.map((pk) => ({ pk: { S: pk } }));
-    for (let attempt = 0; pending.length > 0; attempt += 1) {
-      if (attempt > 0) await pause(attempt);
-      const output = await s.client.send(new BatchGetItemCommand({
-        RequestItems: { [s.table]: { Keys: pending, ConsistentRead: true } },
-      }));
-      for (const item of output.Responses?.[s.table] ?? []) found.set(item.pk?.S as string, item);
-      pending = output.UnprocessedKeys?.[s.table]?.Keys ?? [];
-    }
-  });
-  return found;
+async function unlock(s: Settings, connection: string, owner: string): Promise<void> {
+  try {
+    await s.client.send(new DeleteItemCommand({
+      TableName: s.table,
+      Key: { pk: { S: lockKey(connection) } },
+      // Only our own lease: after it expired another holder may have it.
+      ConditionExpression: '#owner = :owner',
+      ExpressionAttributeNames: { '#owner': 'owner' },
+      ExpressionAttributeValues: { ':owner': { S: owner } },
+    }));
+  } catch (error) {
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+  }
 }
 
 function chunks<T>(items: T[], size: number): T[][] {
@@ -219,12 +206,12 @@ function chunks<T>(items: T[], size: number): T[][] {
 async function inParallel<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
   const queue = [...items];
   const workers = Array.from({ length: Math.min(limit, queue.length) }, async () => {
-    while (queue.length > 0) await work(queue.shift() as T);
+    for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(item);
   });
   await Promise.all(workers);
 }
 
 /** Backoff for unprocessed batch items (DynamoDB asks for an exponential one). */
-function pause(attempt: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, Math.min(1_000, 25 * 2 ** attempt)));
+function pause(s: Settings, attempt: number): Promise<void> {
+  return s.sleep(Math.min(1_000, 25 * 2 ** attempt));
 }

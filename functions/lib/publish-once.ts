@@ -1,10 +1,11 @@
 /**
- * What every live trigger does with the events it received: claim them in the dedupe table, publish the claimed
- * ones, then mark as published exactly those EventBridge accepted and release the rest, so each uuid reaches the
- * bus once per connection whichever trigger (hook or poller) saw it first, and a failure loses nothing.
+ * What every live trigger does with the events it received (dedupe.ts has the protocol): under the connection's
+ * publish lock, skip the uuids published before, publish the others, and mark as published exactly those
+ * EventBridge accepted. Each uuid reaches the bus once per connection, whichever trigger (hook or poller) saw it
+ * first, and a failure loses nothing: what is not marked is published by the next attempt.
  */
 import { config } from './config.js';
-import { claimEvents, markPublished, releaseClaims, type DedupeDeps } from './dedupe.js';
+import { markPublished, publishedAmong, withPublishLock, type DedupeDeps } from './dedupe.js';
 import { toEventEntry, type LogEvent, type Trigger } from './event-format.js';
 import { publishEvents, type PublishDeps } from './publish.js';
 
@@ -13,20 +14,13 @@ export interface PublishOnceOptions {
   trigger: Trigger;
   /** When the trigger received the events, ISO 8601. */
   receivedAt: string;
-  /** Epoch ms after which no retry or wait starts. */
+  /** Epoch ms after which no wait for the lock and no publish retry starts (default: 60 s from now). */
   deadline?: number;
-  /**
-   * Wait for events another run is publishing right now until they are published or its lease expires (then
-   * claim them). The poller does, since it moves its cursor past them; the hook does not, since the poller
-   * reads every event again anyway.
-   */
-  waitForInFlight?: boolean;
 }
 
 export interface PublishOnceDeps {
   dedupe?: DedupeDeps;
   publish?: PublishDeps;
-  sleep?: (ms: number) => Promise<void>;
   now?: () => number;
 }
 
@@ -35,56 +29,48 @@ export interface PublishOnceResult {
   events: number;
   /** Published by this call. */
   published: number;
-  /** Skipped: published before (or repeated within `events`). */
+  /** Skipped: published before, or repeated within `events`. */
   duplicates: number;
-  /** Claimed by another run that had not finished publishing them. */
-  inFlight: number;
-  /** Not published; their claims were released, so the next attempt publishes them. */
+  /** Not published (EventBridge refused them, or the lock was busy until the deadline); not marked either. */
   failed: number;
 }
 
-const inFlightRecheckMs = 500;
+/** Keeps the last publish attempt this far inside the lock's lease. */
+const leaseMarginMs = 5_000;
 
 /** Publishes the events not published before, and only those; see the file comment. */
 export async function publishOnce(events: LogEvent[], options: PublishOnceOptions, deps: PublishOnceDeps = {}): Promise<PublishOnceResult> {
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const now = deps.now ?? Date.now;
+  const deadline = options.deadline ?? now() + 60_000;
   const byUuid = new Map<string, LogEvent>();
   for (const event of events) if (!byUuid.has(event.uuid)) byUuid.set(event.uuid, event);
-  const result: PublishOnceResult = { events: events.length, published: 0, duplicates: events.length - byUuid.size, inFlight: 0, failed: 0 };
+  const repeated = events.length - byUuid.size;
+  if (byUuid.size === 0) return { events: events.length, published: 0, duplicates: repeated, failed: 0 };
 
-  let pending = [...byUuid.keys()];
-  for (;;) {
-    const claim = await claimEvents(options.connection, pending, options.trigger, deps.dedupe);
-    result.duplicates += claim.published.length;
-    if (claim.claimed.length > 0) {
-      const outcome = await publishClaimed(claim.claimed.map((uuid) => byUuid.get(uuid) as LogEvent), claim.owner, options, deps);
-      result.published += outcome.published;
-      result.failed += outcome.failed;
-    }
-    pending = claim.inFlight;
-    const canWait = options.waitForInFlight && (options.deadline === undefined || now() + inFlightRecheckMs < options.deadline);
-    if (pending.length === 0 || !canWait) break;
-    await sleep(inFlightRecheckMs);
-  }
-  result.inFlight = pending.length;
-  return result;
+  const outcome = await withPublishLock(options.connection, deadline, async (lock) => {
+    const known = await publishedAmong(options.connection, [...byUuid.keys()], deps.dedupe);
+    const fresh = [...byUuid.values()].filter((event) => !known.has(event.uuid));
+    const { published, failed } = await publishFresh(fresh, options, Math.min(deadline, lock.leaseUntil - leaseMarginMs), deps);
+    return { published, failed, duplicates: repeated + known.size };
+  }, deps.dedupe);
+
+  if (!outcome.acquired) return { events: events.length, published: 0, duplicates: repeated, failed: byUuid.size };
+  return { events: events.length, ...outcome.value };
 }
 
-async function publishClaimed(
+async function publishFresh(
   events: LogEvent[],
-  owner: string,
   options: PublishOnceOptions,
+  deadline: number,
   deps: PublishOnceDeps,
 ): Promise<{ published: number; failed: number }> {
+  if (events.length === 0) return { published: 0, failed: 0 };
   const cfg = config();
   const mark = { connection: options.connection, trigger: options.trigger, receivedAt: options.receivedAt };
   const target = { source: cfg.eventSource, eventBusName: cfg.eventBusName };
   const entries = events.map((event) => toEventEntry(event, mark, target));
-  const { accepted } = await publishEvents(entries, { deadline: options.deadline, ...deps.publish });
-  const done = events.filter((_, i) => accepted[i]).map((e) => e.uuid);
-  const notDone = events.filter((_, i) => !accepted[i]).map((e) => e.uuid);
+  const { accepted } = await publishEvents(entries, { deadline, concurrency: 16, ...deps.publish });
+  const done = events.filter((_, i) => accepted[i]).map((event) => event.uuid);
   if (done.length > 0) await markPublished(options.connection, done, options.trigger, deps.dedupe);
-  if (notDone.length > 0) await releaseClaims(options.connection, notDone, owner, deps.dedupe);
-  return { published: done.length, failed: notDone.length };
+  return { published: done.length, failed: events.length - done.length };
 }
