@@ -66,7 +66,7 @@ export class ActionsApi extends Construct {
         modelName: modelName(spec.name),
         schema: requestModelSchema(spec.name, spec.input),
       });
-      const method = actionsResource.addResource(spec.name).addMethod('POST', new apigateway.LambdaIntegration(fn), {
+      const method = actionsResource.addResource(spec.name).addMethod('POST', new apigateway.LambdaIntegration(fn, { allowTestInvoke: false }), {
         ...methodAuth,
         requestValidator: validator,
         requestModels: { 'application/json': model },
@@ -123,7 +123,7 @@ export class ActionsApi extends Construct {
     // page and Okta redirects the browser to /callback. They are protected by the PKCE verifier and the one-time
     // `state` kept in DynamoDB, and authorize only starts a consent for a connection that exists.
     for (const [path, fn] of [['authorize', oauth.authorize], ['callback', oauth.callback]] as const) {
-      const method = resource.addResource(path).addMethod('GET', new apigateway.LambdaIntegration(fn), {
+      const method = resource.addResource(path).addMethod('GET', new apigateway.LambdaIntegration(fn, { allowTestInvoke: false }), {
         authorizationType: apigateway.AuthorizationType.NONE,
         operationName: `oauth-${path}`,
       });

@@ -138,9 +138,13 @@ export function resolveSettings(props: OktaConnectorProps = {}): ResolvedSetting
   checkInteger('eventHookConcurrency', eventHookConcurrency, 1, 1000);
   const pollerLagAlarmSeconds = props.pollerLagAlarmSeconds ?? 300;
   checkInteger('pollerLagAlarmSeconds', pollerLagAlarmSeconds, 60, 86_400);
+  const apiAuth = props.apiAuth ?? 'iam';
+  if (typeof apiAuth === 'object' && (apiAuth.type !== 'cognito' || apiAuth.userPools.length === 0)) {
+    fail('apiAuth: a Cognito authorizer needs at least one user pool');
+  }
   return {
     connections, defaultConnection, authorizationCodeConnections, secretPrefix, searches, pollSchedule, bus,
-    apiAuth: props.apiAuth ?? 'iam',
+    apiAuth,
     tracing: props.tracing ?? true,
     eventSource, dedupeTtlDays,
     rateLimitReserve: props.rateLimitReserve,

@@ -3,6 +3,7 @@
  * (payload `{connection}`) and one per scheduled search (payload `{connection, search}`). Scheduler, not Events rules,
  * because each schedule carries its own payload, retry policy and dead-letter queue, and needs no bus.
  */
+import { Aws } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
@@ -31,7 +32,8 @@ export class TriggerSchedules extends Construct {
   constructor(scope: Construct, id: string, props: TriggerSchedulesProps) {
     super(scope, id);
     this.role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com'),
+      // Only schedules of this account may use the role (the confused-deputy guard Scheduler's docs recommend).
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } } }),
       description: 'EventBridge Scheduler invokes the okta-connector poller and searches',
     });
     const targets = [props.poller, ...(props.search ? [props.search] : [])];

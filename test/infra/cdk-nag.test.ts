@@ -2,7 +2,8 @@ import { Validations, type PolicyViolation } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { synthesize, type Synthesized } from './synth-template.js';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import { synthesize, synthesizeConstruct, type Synthesized } from './synth-template.js';
 
 interface Acknowledgement {
   path: string;
@@ -40,6 +41,13 @@ describe('cdk-nag AwsSolutions and Serverless packs', () => {
     ['an API key and tracing off', { apiAuth: 'apiKey', tracing: false, stepFunctionsExample: true }],
   ])('find nothing unacknowledged with %s', (_label, context) => {
     expect(unacknowledgedFindings(synthesize(context).app)).toEqual([]);
+  });
+
+  it('find nothing unacknowledged with a Cognito authorizer', () => {
+    const { app } = synthesizeConstruct((stack) => ({
+      apiAuth: { type: 'cognito', userPools: [cognito.UserPool.fromUserPoolId(stack, 'Pool', 'us-east-1_example')] },
+    }));
+    expect(unacknowledgedFindings(app)).toEqual([]);
   });
 
   it('see a reason of a full sentence on every acknowledgement', () => {

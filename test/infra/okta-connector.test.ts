@@ -1,7 +1,8 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { actions } from '../../functions/catalog.js';
-import { synthesize, type Synthesized } from './synth-template.js';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import { synthesize, synthesizeConstruct, type Synthesized } from './synth-template.js';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
 
@@ -87,6 +88,30 @@ describe('OktaConnector: actions', () => {
     const plain = synthesize({ connections: ['acme'], defaultConnection: 'acme' }).template;
     const paths = Object.values(plain.findResources('AWS::ApiGateway::Resource')).map((r) => (r as Resource).Properties.PathPart);
     expect(paths).not.toContain('oauth');
+  });
+});
+
+describe('OktaConnector: API auth options', () => {
+  it('requires an API key of a usage plan on every action when apiAuth is apiKey', () => {
+    const keyed = synthesize({ apiAuth: 'apiKey' }).template;
+    keyed.resourceCountIs('AWS::ApiGateway::UsagePlan', 1);
+    keyed.resourceCountIs('AWS::ApiGateway::ApiKey', 1);
+    const methods = Object.values(keyed.findResources('AWS::ApiGateway::Method', { Properties: { HttpMethod: 'POST' } }));
+    expect(methods).toHaveLength(actions.length);
+    for (const method of methods) expect((method as Resource).Properties).toMatchObject({ ApiKeyRequired: true, AuthorizationType: 'NONE' });
+  });
+
+  it('authorizes every action with the Cognito user pools given', () => {
+    const poolArn = 'arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_example';
+    const { template: pooled } = synthesizeConstruct((stack) => ({
+      apiAuth: { type: 'cognito', userPools: [cognito.UserPool.fromUserPoolArn(stack, 'Pool', poolArn)], scopes: ['okta-connector/actions'] },
+    }));
+    pooled.hasResourceProperties('AWS::ApiGateway::Authorizer', { Type: 'COGNITO_USER_POOLS', ProviderARNs: [poolArn] });
+    const methods = Object.values(pooled.findResources('AWS::ApiGateway::Method', { Properties: { HttpMethod: 'POST' } }));
+    expect(methods).toHaveLength(actions.length);
+    for (const method of methods) {
+      expect((method as Resource).Properties).toMatchObject({ AuthorizationType: 'COGNITO_USER_POOLS', AuthorizationScopes: ['okta-connector/actions'] });
+    }
   });
 });
 

@@ -3,10 +3,10 @@
  * `aws:cdk:bundling-stacks` context set to no stack) so no function is built: the tests read the template only.
  * The cdk-nag packs are left out of the synth; cdk-nag.test.ts runs them on the same app.
  */
-import { App, type Stack } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../infra/app.js';
-import type { OktaConnector } from '../../infra/okta-connector.js';
+import { OktaConnector, type OktaConnectorProps } from '../../infra/okta-connector.js';
 
 /** Settings that exercise every optional part: two connections, one with the authorization-code flow, a search, the example. */
 export const fullContext = {
@@ -31,5 +31,13 @@ export interface Synthesized {
 export function synthesize(context: Record<string, unknown> = fullContext): Synthesized {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
   const { stack, connector } = buildApp(app, { nagChecks: false });
+  return { app, stack, connector, template: Template.fromStack(stack) };
+}
+
+/** A stack holding only an `OktaConnector` with these props (for settings the app cannot read, e.g. a Cognito pool). */
+export function synthesizeConstruct(props: (stack: Stack) => OktaConnectorProps): Synthesized {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const stack = new Stack(app, 'OktaConnector');
+  const connector = new OktaConnector(stack, 'OktaConnector', props(stack));
   return { app, stack, connector, template: Template.fromStack(stack) };
 }
