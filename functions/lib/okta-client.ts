@@ -199,7 +199,8 @@ export function oktaClientFor(connection: Connection, deps: OktaClientDeps = {})
         retryAfterSeconds: Math.max(1, Math.ceil((state.resetAt - now()) / 1000)),
       });
     }
-    await sleep(Math.min(delay, Math.max(0, deadline - now())));
+    // Pacing is a courtesy to the org's other apps: it never takes more than half of the caller's time left.
+    await sleep(Math.min(delay, Math.max(0, (deadline - now()) / 2)));
   }
 
   /** Wait until the window resets, plus jitter. Okta's `Date` header is the base, so a skewed local clock does not matter. */

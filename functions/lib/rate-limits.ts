@@ -44,14 +44,15 @@ export function rateLimitBucket(method: string, path: string): string {
 export class RateLimits {
   private readonly states = new Map<string, RateLimitState>();
 
-  /** Records the `X-Rate-Limit-*` headers of a response; returns the new state, or undefined when absent. */
+  /** Records the `X-Rate-Limit-*` headers of a response; returns what they say, or undefined when absent. */
   record(bucket: string, headers: Headers): RateLimitState | undefined {
     const limit = headerNumber(headers, 'x-rate-limit-limit', Math.min);
     const remaining = headerNumber(headers, 'x-rate-limit-remaining', Math.min);
     const reset = headerNumber(headers, 'x-rate-limit-reset', Math.max);
     if (limit === undefined || remaining === undefined || reset === undefined) return undefined;
     const state = { bucket, limit, remaining, resetAt: reset * 1000 };
-    this.states.set(bucket, state);
+    // A concurrency 429 says nothing about the bucket's window (limit and remaining are 0, the reset a guess).
+    if (!isConcurrencyLimit(state)) this.states.set(bucket, state);
     return state;
   }
 

@@ -153,6 +153,15 @@ describe('okta-client: rate limits', () => {
     expect(okta.rateLimit('/api/v1/users/00u2')).toMatchObject({ bucket: 'GET /api/v1/users/{id}', limit: 100, remaining: 7 });
   });
 
+  it('never spends more than half of the caller\'s time left on pacing', async () => {
+    const clock = fakeClock();
+    const { fetch } = scriptedFetch(json({}, 200, { 'x-rate-limit-limit': '100', 'x-rate-limit-remaining': '1', 'x-rate-limit-reset': resetIn(clock, 40) }));
+    const okta = client(fetch, clock);
+    await okta.request({ method: 'GET', path: '/api/v1/groups' });
+    await okta.request({ method: 'GET', path: '/api/v1/groups' }, { deadline: clock.now() + 4_000 });
+    expect(clock.sleeps).toEqual([2_000]);
+  });
+
   it('does not pace when the caller checks headroom itself (paceNearLimit: false)', async () => {
     const clock = fakeClock();
     const { fetch } = scriptedFetch(json({}, 200, { 'x-rate-limit-limit': '100', 'x-rate-limit-remaining': '1', 'x-rate-limit-reset': resetIn(clock, 30) }));

@@ -44,6 +44,14 @@ describe('rate-limits: state and pacing', () => {
     expect(state).toEqual({ bucket: 'b', limit: 100, remaining: 3, resetAt: 20_000 });
   });
 
+  it('does not take a concurrency 429 (limit and remaining 0) for the state of the bucket\'s window', () => {
+    const limits = new RateLimits();
+    limits.record('b', new Headers({ 'x-rate-limit-limit': '600', 'x-rate-limit-remaining': '500', 'x-rate-limit-reset': '100' }));
+    const concurrency = limits.record('b', new Headers({ 'x-rate-limit-limit': '0', 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': '101' }));
+    expect(concurrency).toMatchObject({ limit: 0, remaining: 0 });
+    expect(limits.get('b')).toMatchObject({ limit: 600, remaining: 500 });
+  });
+
   it('does not pace above the reserve, nor after the window reset', () => {
     expect(pacingDelay({ bucket: 'b', limit: 100, remaining: 10, resetAt: 60_000 }, 0, 0.1)).toBe(0);
     expect(pacingDelay({ bucket: 'b', limit: 100, remaining: 1, resetAt: 60_000 }, 61_000, 0.1)).toBe(0);
