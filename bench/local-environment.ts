@@ -1,0 +1,56 @@
+/**
+ * The AWS side of every measurement: the project's local endpoints (Secrets Manager, EventBridge, dynalite), one
+ * connection secret pointing at the simulated org, the table, and the environment a function process gets. The
+ * connector and the SDK peers read the same secret from the same endpoint.
+ */
+import { startLocalAws, type LocalAws } from '../local/aws/index.js';
+import { oauthConnection } from './action-inputs.js';
+
+export interface BenchEnvironment {
+  aws: LocalAws;
+  tableName: string;
+  hookSecret: string;
+  /** The environment of a function process (as the stack sets it, pointed at the local endpoints). */
+  functionEnv(connection?: string): Record<string, string>;
+  /** Points a connection (`default` unless named) at an org. */
+  useOrg(orgUrl: string, apiToken: string, connection?: string): void;
+  close(): Promise<void>;
+}
+
+export const connectionName = 'default';
+export const secretPrefix = 'okta-connector/';
+
+export async function startBenchEnvironment(): Promise<BenchEnvironment> {
+  const aws = await startLocalAws();
+  const tableName = 'okta-connector-bench';
+  const hookSecret = 'bench-event-hook-secret-0123456789';
+  await aws.createTable(tableName);
+  return {
+    aws,
+    tableName,
+    hookSecret,
+    functionEnv: (connection = connectionName) => ({
+      ...aws.env(),
+      CONNECTION_SECRET_PREFIX: secretPrefix,
+      DEFAULT_CONNECTION: connection,
+      TABLE_NAME: tableName,
+      EVENT_BUS_NAME: 'default',
+      ALLOW_INSECURE_LOCAL_OKTA: 'true',
+      POWERTOOLS_SERVICE_NAME: 'okta-connector',
+      POWERTOOLS_METRICS_NAMESPACE: 'OktaConnector',
+    }),
+    useOrg(orgUrl, apiToken, connection = connectionName) {
+      aws.secrets.put(`${secretPrefix}${connection}`, {
+        domain: orgUrl,
+        auth: { type: 'api-token', token: apiToken },
+        eventHookSecret: hookSecret,
+      });
+      // The OAuth consent functions need an authorization-code connection to start a consent for.
+      aws.secrets.put(`${secretPrefix}${oauthConnection}`, {
+        domain: orgUrl,
+        auth: { type: 'authorization-code', clientId: '0oabenchconsentclient', clientSecret: 'bench-client-secret', scopes: ['okta.users.read'] },
+      });
+    },
+    close: () => aws.close(),
+  };
+}

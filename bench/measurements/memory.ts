@@ -1,0 +1,121 @@
+/**
+ * Measurement 6, memory: the peak RSS of each function, in a fresh process, on its largest input: a delivery of
+ * 1,000 real-sized events for the event hook; a System Log holding over 1,000 new real-sized events (so full
+ * pages of 1,000) for the poller, the searches, replay and the logons-by-IP action; 1,000 users per call for the
+ * listing actions (over the 20,000-user org); one user or group for the others.
+ */
+import { invocationEvent } from '../action-inputs.js';
+import type { BenchContext } from '../bench-context.js';
+import { runProbe } from '../child-process.js';
+import type { ColdStartResult } from '../probes/cold-start.js';
+import { cell, megabytes, type MeasurementResult } from '../report.js';
+import { round } from '../statistics.js';
+import { eventTemplates, realSizedEvents } from '../sample-events.js';
+
+export const largestPage = 1000;
+export const rssLimitMB = 128;
+const logonIp = '203.0.113.77';
+
+export async function measureMemory(ctx: BenchContext): Promise<MeasurementResult> {
+  const notes: string[] = [];
+  const { sim, sample } = await ctx.mainSim();
+  const paging = await ctx.pagingSim();
+  const probe = await ctx.probe('coldStart');
+  await addLogEvents(sim.url, largestPage, {});
+  await addLogEvents(sim.url, largestPage, { eventType: 'user.session.start', client: { ipAddress: logonIp } });
+
+  const rows: Array<Array<string | number | undefined>> = [];
+  const figures: Record<string, unknown> = {};
+  const subjects = [
+    ...ctx.functions.map((f) => ({ key: f.name, name: f.name, peer: false, exists: f.exists })),
+    { key: 'sdk:poll-system-log', name: 'poll-system-log', peer: true, exists: true },
+    { key: 'sdk:search-users', name: 'search-users', peer: true, exists: true },
+    { key: 'sdk:get-group-members', name: 'get-group-members', peer: true, exists: true },
+  ];
+  for (const subject of subjects) {
+    if (!subject.exists) {
+      notes.push(`${subject.name}: does not exist yet, not measured`);
+      continue;
+    }
+    const bundle = subject.peer ? await ctx.peerBundle(subject.name) : await ctx.connectorBundle(subject.name).catch(() => undefined);
+    if (!bundle) {
+      notes.push(`${subject.key}: does not bundle, not measured`);
+      continue;
+    }
+    const env = ctx.env.functionEnv();
+    const { args, input } = largestInput(subject.name, subject.peer);
+    if (subject.name === 'search-users' || subject.name === 'get-group-members') {
+      Object.assign(env, ctx.env.functionEnv('paging'));
+    }
+    if (subject.name === 'poll-system-log') {
+      const table = `bench-memory-${ctx.runTag}-${subject.peer ? 'sdk' : 'c'}`;
+      await ctx.env.aws.createTable(table);
+      env.TABLE_NAME = table;
+    }
+    const event = args.event ?? (input === 'default'
+      ? invocationEvent(subject.name, sample, { run: 50, runTag: `${ctx.runTag}m`, hookSecret: ctx.env.hookSecret })
+      : input);
+    if (event === undefined && !args.hookDelivery) {
+      notes.push(`${subject.key}: no input known, not measured`);
+      continue;
+    }
+    try {
+      const { result } = await runProbe<ColdStartResult>(probe, { ...args, event, bundle: bundle.file, functionName: subject.name }, env, 180_000);
+      const peak = round(megabytes(result.peakRssBytes) ?? Number.NaN);
+      figures[subject.key] = { peakRssMB: peak, input: describe(subject.name), ...(result.error ? { error: `${result.error}: ${result.errorMessage ?? ''}`.slice(0, 200) } : {}) };
+      if (result.error) notes.push(`${subject.key}: the invocation failed (${result.error}: ${(result.errorMessage ?? '').slice(0, 150)})`);
+      rows.push([subject.key, describe(subject.name), cell(peak), peak < rssLimitMB ? 'yes' : 'NO']);
+    } catch (error) {
+      notes.push(`${subject.key}: the process failed (${(error as Error).message.slice(0, 200)})`);
+    }
+  }
+  notes.push('peak RSS = the process\'s maxRSS (getrusage) after loading and answering once; each function in a fresh process');
+  const measured = Object.keys(figures).length;
+  return {
+    id: 'memory',
+    title: `6. Memory: peak RSS on the largest input (limit ${rssLimitMB} MB)`,
+    status: measured === 0 ? 'failed' : measured === subjects.length ? 'measured' : 'partial',
+    notes,
+    table: { columns: ['function', 'input', 'peak RSS MB', `< ${rssLimitMB} MB`], rows },
+    figures: { rssLimitMB, functions: figures },
+  };
+
+  function largestInput(name: string, peer: boolean): { args: { event?: unknown; hookDelivery?: unknown }; input: unknown } {
+    const recent = () => ({ since: new Date(Date.now() - 15 * 60_000).toISOString(), until: new Date().toISOString() });
+    switch (name) {
+      case 'event-hook':
+        return { args: { hookDelivery: { events: largestPage, authorization: ctx.env.hookSecret, repoRoot: ctx.repoRoot } }, input: undefined };
+      case 'poll-system-log':
+        return { args: {}, input: peer ? { since: recent().since } : { connection: 'default' } };
+      case 'scheduled-search':
+      case 'replay':
+        return { args: {}, input: recent() };
+      case 'get-logon-events-by-ip':
+        return { args: {}, input: { ipAddress: logonIp, since: recent().since, limit: largestPage } };
+      case 'search-users':
+        return { args: {}, input: { search: 'profile.login pr', limit: largestPage } };
+      case 'get-group-members':
+        return { args: {}, input: { groupId: paging.everyoneGroupId, limit: largestPage } };
+      default:
+        return { args: {}, input: 'default' };
+    }
+  }
+}
+
+function describe(name: string): string {
+  switch (name) {
+    case 'event-hook': return `delivery of ${largestPage} events`;
+    case 'poll-system-log': case 'scheduled-search': case 'replay': return `>${largestPage} new events, pages of ${largestPage}`;
+    case 'get-logon-events-by-ip': return `${largestPage} sign-ins from one IP`;
+    case 'search-users': case 'get-group-members': return `${largestPage} users of 20,000`;
+    default: return 'one request';
+  }
+}
+
+/** Appends `count` real-sized events (with `override` applied) to the org's System Log, now. */
+async function addLogEvents(orgUrl: string, count: number, override: Record<string, unknown>): Promise<void> {
+  const events = realSizedEvents(count, eventTemplates()).map((event) => ({ ...event, ...override }));
+  const response = await fetch(`${orgUrl}/__sim/logs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(events) });
+  if (!response.ok) throw new Error(`the simulator refused the events: ${response.status}`);
+  await response.arrayBuffer();
+}
