@@ -1,0 +1,149 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { handler as poll } from '../../../functions/triggers/poll-system-log.js';
+import { hookSecret, longContext, startWorld, uuidCounts, waitFor, type TriggerWorld } from './harness.js';
+
+const sampleDelivery = readFileSync('local/okta-sim/reference/samples/from-okta-developer-docs/event-hook-delivery-user.session.start.json', 'utf8');
+
+let world: TriggerWorld;
+let hookId: string;
+
+interface Delivery {
+  hookId: string;
+  kind: 'verify' | 'deliver';
+  status?: number;
+  attempt: number;
+  body?: { eventId?: string; data?: { events?: Array<{ uuid: string }> } };
+}
+
+async function okta(method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await fetch(`${world.sim.url}${path}`, {
+    method,
+    headers: { authorization: `SSWS ${world.sim.apiToken}`, accept: 'application/json', 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : {} };
+}
+
+function deliveries(): Delivery[] {
+  return world.sim.control.hookDeliveries() as Delivery[];
+}
+
+/** POSTs to the hook receiver as Okta would, with the given secret and body. */
+function postToHook(body: string, authorization = hookSecret, contentType = 'application/json'): Promise<Response> {
+  return fetch(`${world.hookUrl}?connection=default`, { method: 'POST', headers: { authorization, 'content-type': contentType }, body });
+}
+
+beforeAll(async () => {
+  world = await startWorld();
+  // Polled once so the poller's cursor exists and starts after the setup.
+  await poll({}, longContext);
+  const created = await okta('POST', '/api/v1/eventHooks', {
+    name: 'okta-connector',
+    events: { type: 'EVENT_TYPE', items: ['user.lifecycle.create', 'user.session.start'] },
+    channel: {
+      type: 'HTTP',
+      version: '1.0.0',
+      config: { uri: `${world.hookUrl}?connection=default`, headers: [], authScheme: { type: 'HEADER', key: 'Authorization', value: hookSecret } },
+    },
+  });
+  hookId = created.body.id as string;
+});
+
+afterAll(async () => {
+  await world.close();
+});
+
+beforeEach(() => {
+  world.aws.eventBridge.clear();
+});
+
+describe('event-hook', () => {
+  it('passes Okta\'s verification through the simulator\'s own /lifecycle/verify', async () => {
+    const verified = await okta('POST', `/api/v1/eventHooks/${hookId}/lifecycle/verify`);
+    expect(verified.status).toBe(200);
+    expect(verified.body.verificationStatus).toBe('VERIFIED');
+    expect(deliveries().filter((d) => d.kind === 'verify').at(-1)?.status).toBe(200);
+  });
+
+  it('publishes a delivery once, in the CONTRACT format, and answers 200', async () => {
+    const [event] = world.sim.control.addLogEvents([{ eventType: 'user.lifecycle.create' }]);
+    await waitFor(() => world.aws.eventBridge.entries().length === 1);
+    const entry = world.aws.eventBridge.entries()[0];
+    expect(entry).toMatchObject({ Source: 'okta-connector', DetailType: 'user.lifecycle.create', EventBusName: 'okta-bus', Time: event?.published });
+    expect(JSON.parse(entry?.Detail ?? '{}')).toEqual({
+      ...event,
+      'okta-connector': { connection: 'default', trigger: 'event-hook', receivedAt: expect.any(String) },
+    });
+    await waitFor(() => deliveries().some((d) => d.body?.data?.events?.[0]?.uuid === event?.uuid && d.status === 200));
+  });
+
+  it('does not publish twice when Okta delivers the same events again', async () => {
+    const [event] = world.sim.control.addLogEvents([{ eventType: 'user.lifecycle.create' }]);
+    await waitFor(() => deliveries().some((d) => d.body?.data?.events?.[0]?.uuid === event?.uuid && d.status === 200));
+    const delivery = deliveries().find((d) => d.body?.data?.events?.[0]?.uuid === event?.uuid);
+    const again = await okta('POST', `/__sim/event-hooks/${hookId}/redeliver`, { eventId: delivery?.body?.eventId });
+    expect(again.body.delivered).toBe(true);
+    expect(uuidCounts(world.published()).get(event?.uuid ?? '')).toBe(1);
+    expect(world.aws.eventBridge.entries()).toHaveLength(1);
+  });
+
+  it('publishes once an event seen by both the hook and the poller', async () => {
+    const [event] = world.sim.control.addLogEvents([{ eventType: 'user.session.start' }]);
+    await waitFor(() => world.aws.eventBridge.entries().length === 1);
+    const summary = await poll({}, longContext);
+    expect(summary.duplicates).toBeGreaterThanOrEqual(1);
+    expect(uuidCounts(world.published()).get(event?.uuid ?? '')).toBe(1);
+  });
+
+  it('answers 500 when EventBridge refuses the events, so Okta retries, and the retry publishes them once', async () => {
+    // Every attempt of the first delivery fails (5 attempts); Okta's retry then goes through.
+    world.aws.eventBridge.failEntries({ count: 5, errorCode: 'InternalFailure' });
+    const [event] = world.sim.control.addLogEvents([{ eventType: 'user.lifecycle.create' }]);
+    await waitFor(() => deliveries().some((d) => d.body?.data?.events?.[0]?.uuid === event?.uuid && d.attempt === 2 && d.status === 200));
+    const attempts = deliveries().filter((d) => d.body?.data?.events?.[0]?.uuid === event?.uuid);
+    expect(attempts.map((d) => d.status)).toEqual([500, 200]);
+    expect(uuidCounts(world.published()).get(event?.uuid ?? '')).toBe(1);
+  });
+
+  it('passes the real sample delivery through unchanged', async () => {
+    const response = await postToHook(sampleDelivery);
+    expect(response.status).toBe(200);
+    const sent = JSON.parse(sampleDelivery).data.events[0];
+    const detail = world.published()[0];
+    const { 'okta-connector': added, ...rest } = detail ?? {};
+    expect(rest).toEqual(sent);
+    expect(added).toMatchObject({ connection: 'default', trigger: 'event-hook' });
+  });
+
+  it('answers 401 and publishes nothing when the secret is wrong', async () => {
+    const body = JSON.stringify({ data: { events: [{ uuid: 'wrong-secret', published: new Date().toISOString(), eventType: 'x.y' }] } });
+    const response = await postToHook(body, 'not-the-secret');
+    expect(response.status).toBe(401);
+    expect(world.aws.eventBridge.entries()).toHaveLength(0);
+  });
+
+  it('answers 401 for a connection that does not exist', async () => {
+    const response = await fetch(`${world.hookUrl}?connection=nobody`, { method: 'POST', headers: { authorization: hookSecret, 'content-type': 'application/json' }, body: '{}' });
+    expect(response.status).toBe(401);
+  });
+
+  it('accepts the previous secret during a rotation', async () => {
+    world.aws.secrets.put('okta-connector/rotating', {
+      domain: world.sim.url,
+      auth: { type: 'api-token', token: world.sim.apiToken },
+      eventHookSecret: 'new-secret',
+      previousEventHookSecret: hookSecret,
+    });
+    const body = JSON.stringify({ data: { events: [{ uuid: 'rotation-1', published: new Date().toISOString(), eventType: 'user.lifecycle.create' }] } });
+    const response = await fetch(`${world.hookUrl}?connection=rotating`, { method: 'POST', headers: { authorization: hookSecret, 'content-type': 'application/json' }, body });
+    expect(response.status).toBe(200);
+    expect(world.published()[0]?.['okta-connector']).toMatchObject({ connection: 'rotating' });
+  });
+
+  it('answers 400 to a body that is not a delivery', async () => {
+    const response = await postToHook('{"data": {"events": [{"no": "uuid"}]}}');
+    expect(response.status).toBe(400);
+  });
+});

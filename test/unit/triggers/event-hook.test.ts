@@ -1,0 +1,133 @@
+import { BatchGetItemCommand, BatchWriteItemCommand, DeleteItemCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { resetConfig } from '../../../functions/lib/config.js';
+import type { Connection } from '../../../functions/lib/connections.js';
+import { UnknownConnection } from '../../../functions/lib/errors.js';
+import { logger } from '../../../functions/lib/observability.js';
+import { handler, isAuthorized, maxBodyBytes, type HookHttpEvent } from '../../../functions/triggers/event-hook.js';
+
+const dynamo = mockClient(DynamoDBClient);
+const eventBridge = mockClient(EventBridgeClient);
+const connection: Connection = { name: 'acme', baseUrl: 'https://acme.okta.com', auth: { type: 'api-token', token: 't' }, eventHookSecret: 'secret-1' };
+const deps = { loadConnection: async () => connection };
+const delivery = JSON.stringify({ eventType: 'com.okta.event_hook', data: { events: [{ uuid: 'u1', published: '2026-01-01T00:00:00.000Z', eventType: 'user.lifecycle.create' }] } });
+
+function post(overrides: Partial<HookHttpEvent> & { headers?: Record<string, string> } = {}): HookHttpEvent {
+  return {
+    version: '2.0',
+    requestContext: { http: { method: 'POST' } },
+    queryStringParameters: { connection: 'acme' },
+    body: delivery,
+    isBase64Encoded: false,
+    ...overrides,
+    headers: { 'content-type': 'application/json', authorization: 'secret-1', ...overrides.headers },
+  };
+}
+
+beforeAll(() => {
+  process.env.TABLE_NAME = 'table';
+  resetConfig();
+  logger.setLogLevel('SILENT');
+});
+
+beforeEach(() => {
+  dynamo.on(PutItemCommand).resolves({});
+  dynamo.on(DeleteItemCommand).resolves({});
+  dynamo.on(BatchGetItemCommand).resolves({ Responses: { table: [] } });
+  dynamo.on(BatchWriteItemCommand).resolves({});
+  eventBridge.on(PutEventsCommand).callsFake((input: { Entries: unknown[] }) => ({ FailedEntryCount: 0, Entries: input.Entries.map(() => ({ EventId: 'e' })) }));
+});
+
+afterEach(() => {
+  dynamo.reset();
+  eventBridge.reset();
+});
+
+describe('event-hook handler', () => {
+  it('answers the verification GET with the challenge', async () => {
+    const answer = await handler({ requestContext: { http: { method: 'GET' } }, headers: { 'x-okta-verification-challenge': 'abc' } }, undefined, deps);
+    expect(answer).toMatchObject({ statusCode: 200, body: JSON.stringify({ verification: 'abc' }) });
+  });
+
+  it('answers 400 to a GET without a challenge', async () => {
+    const answer = await handler({ requestContext: { http: { method: 'GET' } }, headers: {} }, undefined, deps);
+    expect(answer.statusCode).toBe(400);
+  });
+
+  it('publishes a valid delivery and answers 200 with an empty body', async () => {
+    const answer = await handler(post(), undefined, deps);
+    expect(answer).toEqual({ statusCode: 200 });
+    expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(1);
+  });
+
+  it('reads a base64-encoded body', async () => {
+    const answer = await handler(post({ body: Buffer.from(delivery).toString('base64'), isBase64Encoded: true }), undefined, deps);
+    expect(answer.statusCode).toBe(200);
+  });
+
+  it('takes an API Gateway REST (v1) event with mixed-case headers', async () => {
+    const answer = await handler({ httpMethod: 'POST', headers: { 'Content-Type': 'application/json', Authorization: 'secret-1' }, body: delivery }, undefined, deps);
+    expect(answer.statusCode).toBe(200);
+  });
+
+  it.each([
+    ['405 for a PUT', post({ requestContext: { http: { method: 'PUT' } } }), 405],
+    ['415 for a non-JSON content type', post({ headers: { 'content-type': 'text/plain' } }), 415],
+    ['401 when the secret is wrong', post({ headers: { authorization: 'secret-2' } }), 401],
+    ['401 when the secret is missing', post({ headers: { authorization: '' } }), 401],
+    ['413 for a body over the limit', post({ body: 'x'.repeat(maxBodyBytes + 1) }), 413],
+    ['400 for a body that is not JSON', post({ body: '{not json' }), 400],
+    ['400 for events without a uuid', post({ body: JSON.stringify({ data: { events: [{ eventType: 'a', published: 'b' }] } }) }), 400],
+  ])('answers %s and publishes nothing', async (_name, event, status) => {
+    const answer = await handler(event, undefined, deps);
+    expect(answer.statusCode).toBe(status);
+    expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(0);
+  });
+
+  it('checks the method before the secret', async () => {
+    const answer = await handler(post({ requestContext: { http: { method: 'DELETE' } }, headers: { authorization: 'wrong' } }), undefined, deps);
+    expect(answer.statusCode).toBe(405);
+  });
+
+  it('checks the secret before the body', async () => {
+    const answer = await handler(post({ body: '{not json', headers: { authorization: 'wrong' } }), undefined, deps);
+    expect(answer.statusCode).toBe(401);
+  });
+
+  it('answers 401 for an unknown connection, not revealing which exist', async () => {
+    const answer = await handler(post(), undefined, { loadConnection: async () => { throw new UnknownConnection('no such connection'); } });
+    expect(answer.statusCode).toBe(401);
+  });
+
+  it('answers 500 when EventBridge refuses the events, so Okta retries', async () => {
+    eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'AccessDeniedException', ErrorMessage: 'no' }] });
+    const answer = await handler(post(), undefined, deps);
+    expect(answer.statusCode).toBe(500);
+  });
+
+  it('answers 500 when the dedupe table cannot be reached', async () => {
+    dynamo.on(PutItemCommand).rejects(new Error('network down'));
+    const answer = await handler(post(), undefined, deps);
+    expect(answer.statusCode).toBe(500);
+  });
+});
+
+describe('isAuthorized', () => {
+  it('accepts the current secret', () => {
+    expect(isAuthorized('secret-1', { eventHookSecret: 'secret-1' })).toBe(true);
+  });
+
+  it('accepts the previous secret during a rotation', () => {
+    expect(isAuthorized('old', { eventHookSecret: 'new', previousEventHookSecret: 'old' })).toBe(true);
+  });
+
+  it('refuses a secret of another length', () => {
+    expect(isAuthorized('secret-10', { eventHookSecret: 'secret-1' })).toBe(false);
+  });
+
+  it('refuses everything when the connection has no hook secret', () => {
+    expect(isAuthorized('', {})).toBe(false);
+  });
+});
