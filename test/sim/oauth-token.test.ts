@@ -314,6 +314,42 @@ describe('DPoP-bound access tokens', () => {
     expect(body).toEqual({ error: 'invalid_dpop_proof', error_description: description });
   });
 
+  it('accepts proofs signed with an ES256 key', async () => {
+    const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+    const { kty, crv, x, y } = await exportJWK(publicKey);
+    const esProof = (claims: Record<string, unknown>): Promise<string> =>
+      new SignJWT({ jti: randomUUID(), iat: nowS(), ...claims })
+        .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: { kty, crv, x, y } })
+        .sign(privateKey);
+    const nonce = (await clientCredentials(dpopClient, serviceKey, 'okta.users.read', {
+      dpop: await esProof({ htm: 'POST', htu: tokenUrl() }),
+    })).headers.get('dpop-nonce');
+    const token = (await clientCredentials(dpopClient, serviceKey, 'okta.users.read', {
+      dpop: await esProof({ htm: 'POST', htu: tokenUrl(), nonce }),
+    })).body.access_token as string;
+
+    const response = await ping({
+      authorization: `DPoP ${token}`,
+      dpop: await esProof({ htm: 'GET', htu: `${server.url}/api/v1/ping`, ath: await ath(token) }),
+    });
+
+    expect(response.status).toBe(200);
+  });
+
+  it('asks for a new nonce once the old one is more than three days old', async () => {
+    const nonce = (await clientCredentials(dpopClient, serviceKey, 'okta.users.read', {
+      dpop: await dpopProof({ htm: 'POST', htu: tokenUrl() }),
+    })).headers.get('dpop-nonce');
+    org.clock.advance(4 * 24 * 3600 * 1000);
+
+    const { body, headers } = await clientCredentials(dpopClient, serviceKey, 'okta.users.read', {
+      dpop: await dpopProof({ htm: 'POST', htu: tokenUrl(), nonce }),
+    });
+
+    expect(body.error).toBe('use_dpop_nonce');
+    expect(headers.get('dpop-nonce')).not.toBe(nonce);
+  });
+
   it('accepts an /api/v1 call with a fresh proof bound to the token', async () => {
     const token = await dpopToken();
     const proof = await dpopProof({ htm: 'GET', htu: `${server.url}/api/v1/ping`, ath: await ath(token) });
