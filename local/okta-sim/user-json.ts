@@ -96,14 +96,15 @@ export function userSearchView(user: UserRecord): Record<string, unknown> {
     lastUpdated: isoDate(user.lastUpdated),
     passwordChanged: iso(user.passwordChanged),
     type: { id: user.typeId },
-    profile: { ...user.profile },
+    profile: user.profile,
   };
 }
 
 /** Call before changing a user: keeps what the search index still shows while the change is "indexing". */
 export function recordUserWrite(org: Org, user: UserRecord): void {
   const now = org.clock.now();
-  if (org.searchLagMs > 0 && now - user.writtenAt >= org.searchLagMs) user.searchPrevious = userSearchView(user);
+  // A copy of the profile: the record's own profile object is replaced or changed by the write that follows.
+  if (org.searchLagMs > 0 && now - user.writtenAt >= org.searchLagMs) user.searchPrevious = { ...userSearchView(user), profile: { ...user.profile } };
   user.writtenAt = now;
 }
 

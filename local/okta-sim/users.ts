@@ -156,6 +156,16 @@ function updateUser(org: Org, req: SimRequest, id: string, replace: boolean): Si
   return { status: 200, body: userJson(org, user) };
 }
 
+type UserView = (user: UserRecord) => Record<string, unknown> | undefined;
+
+interface Walk {
+  predicate?: UserPredicate;
+  /** What the predicate reads: the user as it is, or as the (lagging) search index has it. */
+  view: UserView;
+  includeDeprovisioned: boolean;
+  pageable: boolean;
+}
+
 function listUsers(org: Org, req: SimRequest): SimResponse {
   const q = req.query.get('q');
   const search = req.query.get('search');
@@ -163,35 +173,36 @@ function listUsers(org: Org, req: SimRequest): SimResponse {
   const limit = readLimit(org, req, { defaultLimit: q !== null && search === null && filter === null ? 10 : 200, max: 200 });
   if (typeof limit !== 'number') return limit;
   const options = { ...userJsonOptions(req.headers['content-type'], req.headers['okta-response']), inCollection: true };
-  const directory = org.directory;
 
   if (search !== null) {
     const predicate = parseUserSearch(org, search);
     if (isResponse(predicate)) return predicate;
-    return searchPage(org, req, predicate, limit, options);
+    if (req.query.get('sortBy')) return sortedSearchPage(org, req, predicate, limit, options);
+    return walkPage(org, req, { predicate, view: (user) => indexedUserView(org, user), includeDeprovisioned: true, pageable: true }, limit, options);
   }
-  let predicate: UserPredicate | undefined;
-  let includeDeprovisioned = false;
-  let pageable = true;
   if (filter !== null) {
-    const parsed = parseUserFilter(org, filter);
-    if (isResponse(parsed)) return parsed;
-    predicate = parsed;
-    includeDeprovisioned = true;
-  } else if (q !== null) {
-    predicate = userQueryPredicate(q);
-    pageable = false;
+    const predicate = parseUserFilter(org, filter);
+    if (isResponse(predicate)) return predicate;
+    return walkPage(org, req, { predicate, view: userSearchView, includeDeprovisioned: true, pageable: true }, limit, options);
   }
+  if (q !== null) return walkPage(org, req, { predicate: userQueryPredicate(q), view: userSearchView, includeDeprovisioned: false, pageable: false }, limit, options);
+  return walkPage(org, req, { view: userSearchView, includeDeprovisioned: false, pageable: true }, limit, options);
+}
 
-  // Walk creation order from the cursor: no copy of the user list, work proportional to the page.
+/** Walks creation order from the cursor: no copy of the user list, work proportional to the page. */
+function walkPage(org: Org, req: SimRequest, walk: Walk, limit: number, options: ReturnType<typeof userJsonOptions>): SimResponse {
+  const directory = org.directory;
   const after = req.query.get('after');
-  let position = after && pageable ? (directory.userPositions.get(after) ?? -1) + 1 : 0;
+  let position = after && walk.pageable ? (directory.userPositions.get(after) ?? -1) + 1 : 0;
   const page: UserRecord[] = [];
   let hasMore = false;
   for (; position < directory.usersInOrder.length; position++) {
     const user = directory.usersInOrder[position] as UserRecord;
-    if (user.deleted || (!includeDeprovisioned && user.status === 'DEPROVISIONED')) continue;
-    if (predicate && !predicate(userSearchView(user))) continue;
+    if (user.deleted || (!walk.includeDeprovisioned && user.status === 'DEPROVISIONED')) continue;
+    if (walk.predicate) {
+      const view = walk.view(user);
+      if (!view || !walk.predicate(view)) continue;
+    }
     if (page.length === limit) {
       hasMore = true;
       break;
@@ -199,7 +210,7 @@ function listUsers(org: Org, req: SimRequest): SimResponse {
     page.push(user);
   }
   const last = page[page.length - 1];
-  const next = pageable && hasMore && last ? { after: last.id } : undefined;
+  const next = walk.pageable && hasMore && last ? { after: last.id } : undefined;
   return {
     status: 200,
     headers: { link: linkHeaders(org, req, next) },
@@ -207,15 +218,15 @@ function listUsers(org: Org, req: SimRequest): SimResponse {
   };
 }
 
-/** A `search` page: eventually consistent, optionally sorted (`sortBy`, `sortOrder`), DEPROVISIONED included. */
-function searchPage(
+/** A sorted `search` page (`sortBy`, `sortOrder`): every match is collected and sorted, then paged. */
+function sortedSearchPage(
   org: Org,
   req: SimRequest,
   predicate: UserPredicate,
   limit: number,
   options: ReturnType<typeof userJsonOptions>,
 ): SimResponse {
-  const sortBy = req.query.get('sortBy');
+  const sortBy = req.query.get('sortBy') as string;
   const descending = req.query.get('sortOrder')?.toLowerCase() === 'desc' || req.query.get('sortOrder')?.toLowerCase() === 'descending';
   const matches: Array<{ user: UserRecord; view: Record<string, unknown> }> = [];
   for (const user of org.directory.usersInOrder) {
@@ -223,20 +234,19 @@ function searchPage(
     const view = indexedUserView(org, user);
     if (view && predicate(view)) matches.push({ user, view });
   }
-  if (sortBy) {
-    const key = (view: Record<string, unknown>): string => {
-      let value: unknown = view;
-      for (const part of sortBy.split('.')) value = (value as Record<string, unknown> | undefined)?.[part];
-      return String(value ?? '').toLowerCase();
-    };
-    matches.sort((a, b) => (key(a.view) < key(b.view) ? -1 : key(a.view) > key(b.view) ? 1 : a.user.seq - b.user.seq));
-    if (descending) matches.reverse();
-  }
+  const key = (view: Record<string, unknown>): string => {
+    let value: unknown = view;
+    for (const part of sortBy.split('.')) value = (value as Record<string, unknown> | undefined)?.[part];
+    return String(value ?? '').toLowerCase();
+  };
+  const keyed = matches.map((match) => ({ ...match, key: key(match.view) }));
+  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.user.seq - b.user.seq));
+  if (descending) keyed.reverse();
   const after = req.query.get('after');
-  const start = after ? matches.findIndex((match) => match.user.id === after) + 1 : 0;
-  const page = matches.slice(start, start + limit);
+  const start = after ? keyed.findIndex((match) => match.user.id === after) + 1 : 0;
+  const page = keyed.slice(start, start + limit);
   const last = page[page.length - 1];
-  const next = start + limit < matches.length && last ? { after: last.user.id } : undefined;
+  const next = start + limit < keyed.length && last ? { after: last.user.id } : undefined;
   return {
     status: 200,
     headers: { link: linkHeaders(org, req, next) },
