@@ -67,8 +67,7 @@ export async function handler(
   }
   const direct = checkDirect(input as DirectSearchInput);
   const okta = deps.okta ?? await oktaClient(direct.connection);
-  const now = deps.now ?? Date.now;
-  const events = await searchEvents(okta, direct, { deadline: now() + remainingMs() - 2_000 });
+  const events = await searchEvents(okta, direct, { deadline: Date.now() + remainingMs() - 2_000 });
   return { events, since: direct.since, until: direct.until };
 }
 
@@ -87,7 +86,8 @@ async function runScheduledSearch(input: ScheduledSearchInput, remainingMs: () =
       summary.stoppedBecause = 'deadline';
       break;
     }
-    const deadline = now() + remainingMs() - stopWhenRemainingMs / 2;
+    // Deadlines are real time (the Lambda's); `now` only decides which windows are due.
+    const deadline = Date.now() + remainingMs() - stopWhenRemainingMs / 2;
     const events = await searchEvents(okta, { ...window, filter: search.filter, q: search.q }, { deadline });
     const header = { connection: search.connection, search: search.name, filter: search.filter ?? null, q: search.q ?? null, ...window };
     const entries = events.length === 0 ? [] : searchResultEntries(header, events, { source: cfg.eventSource, eventBusName: cfg.eventBusName }, new Date(window.until));

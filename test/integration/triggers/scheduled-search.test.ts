@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readSearchCursor } from '../../../functions/lib/cursors.js';
+import type { LogEvent } from '../../../functions/lib/event-format.js';
+import { durationMs } from '../../../functions/lib/searches.js';
+import { handler as search, type DirectSearchResult, type ScheduledSearchSummary } from '../../../functions/triggers/scheduled-search.js';
+import { longContext, startWorld, type TriggerWorld } from './harness.js';
+
+let world: TriggerWorld;
+const minute = 60_000;
+const start = Date.now() - 150 * minute;
+const searchConfig = {
+  connection: 'default',
+  name: 'failed-logins',
+  filter: 'eventType eq "user.session.start" and outcome.result eq "FAILURE"',
+  schedule: 'rate(15 minutes)',
+  window: 'PT15M',
+  windowMs: durationMs('PT15M') as number,
+};
+
+/** Events over the last 2.5 hours: one matching and one not, every 3 minutes. */
+let matching: LogEvent[] = [];
+
+beforeAll(async () => {
+  world = await startWorld();
+  const added = world.sim.control.addLogEvents(Array.from({ length: 100 }, (_, i) => ({
+    eventType: i % 2 === 0 ? 'user.session.start' : 'user.lifecycle.create',
+    published: new Date(start + Math.floor(i / 2) * 3 * minute).toISOString(),
+    outcome: { result: 'FAILURE', reason: 'INVALID_CREDENTIALS' },
+  })));
+  matching = added.filter((event) => event.eventType === 'user.session.start') as LogEvent[];
+});
+
+afterAll(async () => {
+  await world.close();
+});
+
+describe('scheduled-search', () => {
+  it('covers consecutive windows across runs with no gap and no overlap, each matching event published once', async () => {
+    const runs: ScheduledSearchSummary[] = [];
+    // Runs every 20 minutes (a schedule slower than the window), from 2 hours ago to now.
+    for (let at = start + 20 * minute; at <= Date.now(); at += 20 * minute) {
+      runs.push(await search({ connection: 'default', search: 'failed-logins' }, longContext, { searches: [searchConfig], now: () => at }) as ScheduledSearchSummary);
+    }
+    const windows = runs.flatMap((run) => run.windows);
+    for (let i = 1; i < windows.length; i++) expect(windows[i]?.since).toBe(windows[i - 1]?.until);
+    expect(windows.every((w) => Date.parse(w.until) - Date.parse(w.since) === 15 * minute)).toBe(true);
+
+    const details = world.published();
+    const found = details.flatMap((detail) => (detail.events as LogEvent[]).map((event) => event.uuid));
+    expect(new Set(found).size).toBe(found.length);
+    const first = Date.parse(windows[0]?.since ?? '');
+    const last = Date.parse(windows.at(-1)?.until ?? '');
+    const expected = matching.filter((event) => Date.parse(event.published) >= first && Date.parse(event.published) < last).map((event) => event.uuid);
+    expect(found.sort()).toEqual(expected.sort());
+    expect((await readSearchCursor('default', 'failed-logins')).until).toBe(windows.at(-1)?.until);
+  });
+
+  it('publishes each window as Okta Event Search Results with the CONTRACT fields', () => {
+    const entry = world.aws.eventBridge.entries()[0];
+    expect(entry?.DetailType).toBe('Okta Event Search Results');
+    const detail = JSON.parse(entry?.Detail ?? '{}');
+    expect(Object.keys(detail).sort()).toEqual(['connection', 'count', 'events', 'filter', 'part', 'parts', 'q', 'search', 'since', 'until']);
+    expect(detail).toMatchObject({ connection: 'default', search: 'failed-logins', filter: searchConfig.filter, q: null, part: 1, parts: 1 });
+    expect(detail.count).toBe(detail.events.length);
+  });
+
+  it('answers a direct invoke with the events of the range, leaving the cursor alone', async () => {
+    const before = await readSearchCursor('default', 'failed-logins');
+    const since = new Date(start).toISOString();
+    const until = new Date(start + 30 * minute).toISOString();
+    const result = await search({ filter: 'eventType eq "user.session.start"', since, until }, longContext) as DirectSearchResult;
+    expect(result.since).toBe(since);
+    expect(result.until).toBe(until);
+    expect(result.events.map((e) => e.uuid)).toEqual(matching.slice(0, 10).map((e) => e.uuid));
+    expect(await readSearchCursor('default', 'failed-logins')).toEqual(before);
+  });
+
+  it('refuses a direct invoke whose range is not a range', async () => {
+    await expect(search({ since: '2026-01-02T00:00:00Z', until: '2026-01-01T00:00:00Z' }, longContext)).rejects.toMatchObject({ name: 'InvalidInput' });
+  });
+});
