@@ -111,9 +111,8 @@ export async function saveRefreshToken(connection: Connection, refreshToken: str
   } catch (error) {
     throw new InternalError(`Connection "${connection.name}": could not write the new refresh token to its secret`, { cause: error });
   }
+  // The loaded connection (the cached object) now says what the secret says.
   if (connection.auth.type === 'authorization-code') connection.auth.refreshToken = refreshToken;
-  // The next load reads the secret again rather than serving a copy that predates the write.
-  cache.delete(secretId);
 }
 
 async function readConnection(name: string, secretId: string, secrets: SecretsManagerClient, cfg: Config): Promise<Connection> {

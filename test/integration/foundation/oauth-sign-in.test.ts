@@ -1,6 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clearConnectionCache } from '../../../functions/lib/connections.js';
 import { oktaClient } from '../../../functions/lib/okta-client.js';
 import { handler as authorize } from '../../../functions/oauth/authorize.js';
 import { handler as callback } from '../../../functions/oauth/callback.js';
@@ -141,5 +142,12 @@ describe('authorization-code: the first consent and the refresh-token sign-in on
     expect(rotated.refreshToken).toMatch(/\S{20,}/);
     expect(rotated.refreshToken).not.toBe(firstRefresh);
     expect(rotated.clientSecret).toBe(web.clientSecret);
+
+    // 5. A later invocation in the same container reuses the client and its token: no new refresh.
+    clearConnectionCache();
+    const counter = countRequests(sandbox.sim);
+    await (await oktaClient('web')).request({ method: 'GET', path: '/api/v1/users/me' });
+    counter.stop();
+    expect(counter.token()).toBe(0);
   });
 });

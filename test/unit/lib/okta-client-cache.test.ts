@@ -34,6 +34,19 @@ describe('oktaClient: one client per connection per container', () => {
     expect(second.connection.auth).toEqual({ type: 'api-token', token: 't2' });
   });
 
+  it('keeps the client of an authorization-code connection when only its refresh token was rotated', async () => {
+    const web = (refreshToken?: string) => ({ SecretString: JSON.stringify({ domain: 'acme.okta.com', auth: { type: 'authorization-code', clientId: 'c', clientSecret: 's', scopes: ['okta.users.read'], refreshToken } }) });
+    sm.on(GetSecretValueCommand).resolves(web());
+    const beforeConsent = await oktaClient('web');
+    clearConnectionCache();
+    sm.on(GetSecretValueCommand).resolves(web('rt-1'));
+    const afterConsent = await oktaClient('web');
+    expect(afterConsent).not.toBe(beforeConsent);
+    clearConnectionCache();
+    sm.on(GetSecretValueCommand).resolves(web('rt-2'));
+    expect(await oktaClient('web')).toBe(afterConsent);
+  });
+
   it('gives UnknownConnection for a connection without a secret', async () => {
     sm.on(GetSecretValueCommand).rejects(new ResourceNotFoundException({ message: 'nope', $metadata: {} }));
     await expect(oktaClient('missing')).rejects.toMatchObject({ name: 'UnknownConnection' });
