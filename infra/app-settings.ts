@@ -7,6 +7,7 @@
  * | connections             | OKTA_CONNECTIONS              | `acme,globex` or `["acme","globex"]`                  |
  * | defaultConnection       | OKTA_DEFAULT_CONNECTION       | `acme`                                                |
  * | authorizationCodeConnections | OKTA_AUTHORIZATION_CODE_CONNECTIONS | `globex`                               |
+ * | oauthRedirectUri        | OKTA_OAUTH_REDIRECT_URI       | `https://okta.example.com/oauth/callback`             |
  * | secretPrefix            | OKTA_SECRET_PREFIX            | `okta-connector/`                                     |
  * | searches                | OKTA_SEARCHES                 | `[{"connection":"acme","name":"admin","filter":"...","schedule":"rate(1 hour)","window":"PT1H"}]` |
  * | pollSchedule            | OKTA_POLL_SCHEDULE            | `rate(5 minutes)`                                     |
@@ -44,6 +45,7 @@ export function readAppSettings(context: Context, env: Env = process.env): AppSe
       connections: list(raw('connections', 'OKTA_CONNECTIONS'), 'connections'),
       defaultConnection: text(raw('defaultConnection', 'OKTA_DEFAULT_CONNECTION')),
       authorizationCodeConnections: list(raw('authorizationCodeConnections', 'OKTA_AUTHORIZATION_CODE_CONNECTIONS'), 'authorizationCodeConnections'),
+      oauthRedirectUri: text(raw('oauthRedirectUri', 'OKTA_OAUTH_REDIRECT_URI')),
       secretPrefix: text(raw('secretPrefix', 'OKTA_SECRET_PREFIX')),
       searches: json(raw('searches', 'OKTA_SEARCHES'), 'searches') as SearchSetting[] | undefined,
       pollSchedule: text(raw('pollSchedule', 'OKTA_POLL_SCHEDULE')),

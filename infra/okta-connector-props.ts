@@ -44,6 +44,11 @@ export interface OktaConnectorProps {
    * rotated one. The OAuth routes are deployed only when this list is not empty. Default: none.
    */
   authorizationCodeConnections?: string[];
+  /**
+   * The OAuth callback URL registered with Okta, when it is not this API's own `/oauth/callback` (e.g. behind a
+   * custom domain). Default: derived from each request.
+   */
+  oauthRedirectUri?: string;
   /** The secrets' name prefix. Default: `okta-connector/`. */
   secretPrefix?: string;
   /** Scheduled System Log searches. Default: none. */
@@ -76,6 +81,7 @@ export interface ResolvedSettings {
   connections: string[];
   defaultConnection: string;
   authorizationCodeConnections: string[];
+  oauthRedirectUri?: string;
   secretPrefix: string;
   searches: SearchSetting[];
   pollSchedule: string;
@@ -117,6 +123,9 @@ export function resolveSettings(props: OktaConnectorProps = {}): ResolvedSetting
   for (const name of authorizationCodeConnections) {
     if (!connections.includes(name)) fail(`authorizationCodeConnections names an unknown connection "${name}"`);
   }
+  if (props.oauthRedirectUri !== undefined && !/^https:\/\/[^\s/]+\/\S*$/.test(props.oauthRedirectUri)) {
+    fail(`oauthRedirectUri "${props.oauthRedirectUri}" must be an https:// URL`);
+  }
   const secretPrefix = props.secretPrefix ?? 'okta-connector/';
   if (!SECRET_PREFIX.test(secretPrefix)) fail(`secretPrefix "${secretPrefix}" has characters a secret name cannot hold`);
   const pollSchedule = props.pollSchedule ?? 'rate(1 minute)';
@@ -144,6 +153,7 @@ export function resolveSettings(props: OktaConnectorProps = {}): ResolvedSetting
   }
   return {
     connections, defaultConnection, authorizationCodeConnections, secretPrefix, searches, pollSchedule, bus,
+    oauthRedirectUri: props.oauthRedirectUri,
     apiAuth,
     tracing: props.tracing ?? true,
     eventSource, dedupeTtlDays,

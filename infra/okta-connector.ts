@@ -191,6 +191,7 @@ export class OktaConnector extends Construct {
     const authorize = this.connectorFunction('OAuthAuthorize', 'functions/oauth/authorize.ts', 'okta-connector: starts an OAuth consent', 256, 10);
     authorize.useSecrets({ prefix: this.settings.secretPrefix, read: writable });
     authorize.useTable(this.table, OAUTH_AUTHORIZE);
+    if (this.settings.oauthRedirectUri) authorize.addEnvironment('OAUTH_REDIRECT_URI', this.settings.oauthRedirectUri);
     const callback = this.connectorFunction('OAuthCallback', 'functions/oauth/callback.ts', 'okta-connector: finishes an OAuth consent', 256, 10);
     callback.useSecrets({ prefix: this.settings.secretPrefix, read: writable, write: writable });
     callback.useTable(this.table, OAUTH_CALLBACK);

@@ -26,6 +26,7 @@ describe('OktaConnector props', () => {
     ['an event source in the aws namespace', { eventSource: 'aws.okta' }, /eventSource "aws.okta" is not a valid EventBridge source/],
     ['a dedupe window of zero days', { dedupeTtlDays: 0 }, /dedupeTtlDays must be an integer from 1 to 365/],
     ['a rate-limit reserve of 1', { rateLimitReserve: 1 }, /rateLimitReserve must be from 0 to below 1/],
+    ['an OAuth redirect URI over plain HTTP', { oauthRedirectUri: 'http://example.com/oauth/callback' }, /oauthRedirectUri .* must be an https:\/\/ URL/],
     ['a Cognito authorizer without a user pool', { apiAuth: { type: 'cognito', userPools: [] } }, /a Cognito authorizer needs at least one user pool/],
   ])('refuses %s', (_label, props, message) => {
     const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Test');
