@@ -47,14 +47,15 @@ export function required(value: string | boolean | undefined | (string | boolean
 }
 
 /**
- * Points the AWS SDK at the running sandbox (`npm start`) unless `--aws` is given or `AWS_ENDPOINT_URL_SECRETS_MANAGER`
- * is already set; returns the sandbox's state when it is used.
+ * Points the AWS SDK at the running sandbox (`npm start`) unless `--aws` is given or an `AWS_ENDPOINT_URL_*` is
+ * already set; returns the sandbox's state when it is used.
  */
 export function chooseAwsTarget(useRealAws: boolean, output: Output): SandboxState | undefined {
-  if (useRealAws || process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER) return undefined;
+  if (useRealAws || Object.keys(process.env).some((name) => name.startsWith('AWS_ENDPOINT_URL'))) return undefined;
   const state = readSandboxState();
   if (!state) return undefined;
   for (const [name, value] of Object.entries(state.functionEnv)) process.env[name] ??= value;
+  process.env.AWS_ENDPOINT_URL_LAMBDA ??= state.lambdaUrl;
   output.err(`(using the local sandbox of npm start, pid ${state.pid}; --aws uses your AWS account instead)`);
   return state;
 }

@@ -3,11 +3,13 @@
  * against the local sandbox by default, and prints its output JSON; a failure prints its CONTRACT error type.
  */
 import { readFileSync } from 'node:fs';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { actions } from '../functions/catalog.js';
 import { readSandboxState } from '../local/sandbox-state.js';
-import { CliError, parseCommand, UsageError, type Output } from './cli-support.js';
+import { chooseAwsTarget, CliError, parseCommand, UsageError, type Output } from './cli-support.js';
 
-export const invokeHelp = `Usage: okta-connector invoke <action> --input <json> [--connection <name>] [--url <ACTIONS_URL>]
+export const invokeHelp = `Usage: okta-connector invoke <action> --input <json> [--connection <name>]
+                             [--url <ACTIONS_URL> | --function-name <name|arn> [--aws]]
 
 Runs one action and prints its output.
 
@@ -16,7 +18,11 @@ Runs one action and prints its output.
   --connection <name>   the connection (Okta org) to use; the default connection otherwise
   --url <ACTIONS_URL>   where the actions are served: ACTIONS_URL from the environment, or the running
                         sandbox of \`npm start\` by default. The URL is called without AWS signing: a deployed
-                        API (IAM auth) needs SigV4, so call deployed actions from the AWS SDK or Step Functions.
+                        API (IAM auth) needs SigV4: use --function-name for a deployed stack.
+  --function-name <fn>  invoke the action's Lambda function directly (Lambda Invoke API, standard AWS settings;
+                        the running sandbox's functions, okta-connector-<action>, unless --aws); a failure
+                        is reported with its CONTRACT error type, as Step Functions sees it
+  --aws                 with --function-name: your AWS account even when \`npm start\` is running
 
 Example:
   okta-connector invoke get-user --input '{"userId":"admin@okta-sim.example.com"}'`;
@@ -26,6 +32,8 @@ export async function invoke(args: string[], output: Output, deps = { fetch: glo
     input: { type: 'string', short: 'i' },
     connection: { type: 'string', short: 'c' },
     url: { type: 'string' },
+    'function-name': { type: 'string' },
+    aws: { type: 'boolean' },
   });
   if (values.help) return output.out(invokeHelp);
   const name = positionals[0];
@@ -35,6 +43,10 @@ export async function invoke(args: string[], output: Output, deps = { fetch: glo
   }
   const input = parseInput(values.input);
   if (values.connection) input.connection = values.connection;
+  if (values['function-name']) {
+    chooseAwsTarget(values.aws === true, output);
+    return invokeFunction(values['function-name'], input, output);
+  }
   const url = values.url ?? process.env.ACTIONS_URL ?? readSandboxState()?.actionsUrl;
   if (!url) throw new CliError('no ACTIONS_URL: start the sandbox with `npm start` in another shell, or pass --url <ACTIONS_URL>');
 
@@ -57,6 +69,28 @@ export async function invoke(args: string[], output: Output, deps = { fetch: glo
     throw new CliError(`${error.type}: ${error.message ?? ''}${causes}`);
   }
   throw new CliError(`${url} answered ${response.status}: ${text.slice(0, 300)}`);
+}
+
+/** Direct invoke through Lambda's Invoke API; a thrown error comes back as `X-Amz-Function-Error`. */
+async function invokeFunction(functionName: string, input: Record<string, unknown>, output: Output): Promise<void> {
+  const client = new LambdaClient({});
+  try {
+    const result = await client
+      .send(new InvokeCommand({ FunctionName: functionName, Payload: new TextEncoder().encode(JSON.stringify(input)) }))
+      .catch((error: unknown) => {
+        const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        throw new CliError(`Lambda could not invoke ${functionName}: ${message}${/credential/i.test(message) ? ' (configure AWS, or start the sandbox with `npm start`)' : ''}`);
+      });
+    const text = new TextDecoder().decode(result.Payload ?? new Uint8Array());
+    const payload = parseJson(text);
+    if (result.FunctionError) {
+      const error = (payload ?? {}) as { errorType?: string; errorMessage?: string };
+      throw new CliError(`${error.errorType ?? 'Error'}: ${error.errorMessage ?? text}`);
+    }
+    output.out(JSON.stringify(payload ?? text, null, 2));
+  } finally {
+    client.destroy();
+  }
 }
 
 function parseInput(raw: string | undefined): Record<string, unknown> {

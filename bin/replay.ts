@@ -3,7 +3,8 @@
  * function's code (functions/triggers/replay.ts), run here with the sandbox's settings or your AWS account's. The
  * range is replayed in slices, which is what the progress bar counts.
  */
-import { replayEvents, type ReplaySummary } from '../functions/triggers/replay.js';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { replayEvents, type ReplayInput, type ReplaySummary } from '../functions/triggers/replay.js';
 import { isConnectorError } from '../functions/lib/errors.js';
 import { chooseAwsTarget, CliError, parseCommand, parseTime, required, UsageError, type Output } from './cli-support.js';
 import { progressBar } from './progress-bar.js';
@@ -17,6 +18,8 @@ Publishes again the System Log events of a past range (Okta keeps 90 days), mark
   --types a,b           only these event types, e.g. user.lifecycle.create,group.user_membership.add
   --connection <name>   the connection (Okta org); the default connection otherwise
   --slices <n>          how many parts the range is replayed in (default 20)
+  --function-name <fn>  invoke the deployed replay function (Lambda Invoke API) for each part instead of
+                        running its code here
   --aws                 use your AWS account (standard AWS_* settings, TABLE_NAME, EVENT_BUS_NAME) even when
                         \`npm start\` is running`;
 
@@ -27,6 +30,7 @@ export async function replay(args: string[], output: Output, now = Date.now()): 
     types: { type: 'string' },
     connection: { type: 'string' },
     slices: { type: 'string' },
+    'function-name': { type: 'string' },
     aws: { type: 'boolean' },
   });
   if (values.help) return output.out(replayHelp);
@@ -50,9 +54,7 @@ export async function replay(args: string[], output: Output, now = Date.now()): 
     if (slice.since >= slice.until) continue;
     let range: { since: string; until: string } | undefined = slice;
     while (range) {
-      const summary: ReplaySummary = await replayEvents({ connection: values.connection, types, ...range }).catch((error: unknown) => {
-        throw explain(error);
-      });
+      const summary = await runSlice({ connection: values.connection, types, ...range }, values['function-name']);
       total.events += summary.events;
       total.published += summary.published;
       total.failed += summary.failed;
@@ -65,6 +67,28 @@ export async function replay(args: string[], output: Output, now = Date.now()): 
   bar.done(`${total.published} of ${total.events} events published`);
   output.out(JSON.stringify({ since, until, types, ...total }, null, 2));
   if (total.failed > 0) throw new CliError(`${total.failed} events could not be published; run the same replay again (replays may repeat events)`);
+}
+
+/** One part of the range: the replay code in this process, or the deployed function through Lambda. */
+async function runSlice(input: ReplayInput, functionName: string | undefined): Promise<ReplaySummary> {
+  if (!functionName) {
+    return replayEvents(input).catch((error: unknown) => {
+      throw explain(error);
+    });
+  }
+  const client = new LambdaClient({});
+  try {
+    const result = await client
+      .send(new InvokeCommand({ FunctionName: functionName, Payload: new TextEncoder().encode(JSON.stringify(input)) }))
+      .catch((error: unknown) => {
+        throw new CliError(`Lambda could not invoke ${functionName}: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+      });
+    const payload = JSON.parse(new TextDecoder().decode(result.Payload ?? new Uint8Array()) || 'null') as ReplaySummary & { errorType?: string; errorMessage?: string };
+    if (result.FunctionError) throw new CliError(`${payload?.errorType ?? 'Error'}: ${payload?.errorMessage ?? ''}`);
+    return payload;
+  } finally {
+    client.destroy();
+  }
 }
 
 function explain(error: unknown): Error {

@@ -12,6 +12,8 @@ export interface SandboxState {
   actionsUrl: string;
   eventHookUrl: string;
   eventsUrl: string;
+  /** The local Lambda Invoke API (`AWS_ENDPOINT_URL_LAMBDA`). */
+  lambdaUrl: string;
   /** The environment of the sandbox's functions: the AWS endpoints and the connector's settings. */
   functionEnv: Record<string, string>;
 }

@@ -9,8 +9,9 @@ import { actions } from '../functions/catalog.js';
 import { startLocalAws, type LocalAws } from './aws/index.js';
 import { registerEventHook } from './event-hook-registration.js';
 import { startGateway, type Gateway } from './gateway.js';
+import { startLocalLambda } from './lambda-endpoint.js';
 import { startOktaSim, type OktaSim } from './okta-sim/index.js';
-import { createLocalRuntime, repoRoot, type LocalRuntime } from './runtime.js';
+import { createLocalRuntime, repoRoot, type LocalFunction, type LocalRuntime } from './runtime.js';
 import {
   apiTokenConnection, registerServiceConnection, registerWebConnection, type ConnectionSecret,
 } from './sandbox-connections.js';
@@ -33,6 +34,8 @@ export interface Sandbox {
   apiToken: string;
   actionsUrl: string;
   eventHookUrl: string;
+  /** The local Lambda Invoke API (for `AWS_ENDPOINT_URL_LAMBDA`): every function, as `okta-connector-<name>`. */
+  lambdaUrl: string;
   eventsUrl: string;
   sim?: OktaSim;
   aws: LocalAws;
@@ -91,8 +94,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     };
     const runtime = createLocalRuntime({ env: functionEnv });
 
-    const gateway = await startGateway({ runtime, routes: gatewayRoutes(), port: at(1) });
+    const routes = gatewayRoutes();
+    const gateway = await startGateway({ runtime, routes, port: at(1) });
     stops.push(() => gateway.close());
+    const lambda = await startLocalLambda({ runtime, functions: sandboxFunctions(routes), port: at(5) });
+    stops.push(() => lambda.close());
 
     const connections: Record<string, ConnectionSecret> = {};
     if (realOrg) {
@@ -131,6 +137,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       apiToken: sim?.apiToken ?? '',
       actionsUrl: gateway.url,
       eventHookUrl: gateway.eventHookUrl,
+      lambdaUrl: lambda.url,
       eventsUrl: `${aws.endpoints.eventbridge}/events`,
       sim,
       aws,
@@ -156,6 +163,17 @@ export function gatewayRoutes() {
     oauth: hasOauth ? oauthFiles : undefined,
     eventHook: 'functions/triggers/event-hook.ts',
   };
+}
+
+/** Every function of the stack, for direct invokes: the actions and the triggers. */
+export function sandboxFunctions(routes: ReturnType<typeof gatewayRoutes>): LocalFunction[] {
+  return [
+    ...routes.actions,
+    { name: 'event-hook', entry: 'functions/triggers/event-hook.ts' },
+    { name: 'poll-system-log', entry: 'functions/triggers/poll-system-log.ts', timeoutSeconds: 60 },
+    { name: 'scheduled-search', entry: 'functions/triggers/scheduled-search.ts', timeoutSeconds: 300 },
+    { name: 'replay', entry: 'functions/triggers/replay.ts', timeoutSeconds: 900 },
+  ];
 }
 
 /**

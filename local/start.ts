@@ -39,6 +39,7 @@ async function main(): Promise<void> {
     actionsUrl: sandbox.actionsUrl,
     eventHookUrl: sandbox.eventHookUrl,
     eventsUrl: sandbox.eventsUrl,
+    lambdaUrl: sandbox.lambdaUrl,
     functionEnv: sandbox.functionEnv,
   });
   print(`OKTA_ORG_URL=${sandbox.orgUrl}`);

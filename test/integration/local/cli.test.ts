@@ -14,6 +14,7 @@ beforeAll(async () => {
     ...sandbox.functionEnv,
     ACTIONS_URL: sandbox.actionsUrl,
     EVENTS_URL: sandbox.eventsUrl,
+    AWS_ENDPOINT_URL_LAMBDA: sandbox.lambdaUrl,
     OKTA_CONNECTOR_SANDBOX_FILE: '/nonexistent/sandbox.json',
   };
 }, 30_000);
@@ -112,6 +113,20 @@ describe('okta-connector invoke', () => {
 
     expect(code).toBe(2);
     expect(stderr).toContain('--input must be a JSON object');
+  });
+
+  it('invokes the function directly with --function-name (Lambda Invoke API)', async () => {
+    const { code, stdout } = await cli(['invoke', 'get-user', '--function-name', 'okta-connector-get-user', '--input', '{"userId":"admin@okta-sim.example.com"}']);
+
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ profile: { login: 'admin@okta-sim.example.com' } });
+  });
+
+  it('reports the thrown error type of a direct invoke', async () => {
+    const { code, stderr } = await cli(['invoke', 'get-user', '--function-name', 'okta-connector-get-user', '--input', '{"userId":"nobody@example.com"}']);
+
+    expect(code).toBe(1);
+    expect(stderr).toContain('OktaNotFound:');
   });
 
   it('says to start the sandbox when there is no ACTIONS_URL', async () => {
@@ -213,6 +228,15 @@ describe('okta-connector replay', () => {
     const replayed = sandbox.aws.eventBridge.entries().filter((e) => JSON.parse(e.Detail)['okta-connector']?.replayed === true);
     expect(replayed.length).toBeGreaterThan(0);
     expect(replayed.every((e) => e.DetailType === 'user.lifecycle.suspend')).toBe(true);
+  });
+
+  it('replays through the deployed replay function with --function-name', async () => {
+    const before = sandbox.aws.eventBridge.entries().length;
+    const { code, stdout } = await cli(['replay', '--since', '2h', '--types', 'user.lifecycle.suspend', '--slices', '1', '--function-name', 'okta-connector-replay']);
+
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout).published).toBeGreaterThan(0);
+    expect(sandbox.aws.eventBridge.entries().length).toBeGreaterThan(before);
   });
 
   it('requires --since', async () => {
