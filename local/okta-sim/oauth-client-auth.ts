@@ -28,6 +28,8 @@ export function createClientAuthenticator(
   findClient: (clientId: string) => OAuthClient | undefined,
 ): ClientAuthenticator {
   const spentJtis = new Map<string, number>();
+  // Swept at most once a second, so many token requests stay cheap.
+  let lastSweepS = 0;
 
   const authenticateAssertion = async (
     form: Record<string, string>,
@@ -71,7 +73,10 @@ export function createClientAuthenticator(
       return { ok: false, code: 'client_assertion_issued_at_in_future' };
     }
     const jti = typeof claims.jti === 'string' ? `${client.clientId}:${claims.jti}` : undefined;
-    for (const [spent, until] of spentJtis) if (until < nowS) spentJtis.delete(spent);
+    if (nowS !== lastSweepS) {
+      lastSweepS = nowS;
+      for (const [spent, until] of spentJtis) if (until < nowS) spentJtis.delete(spent);
+    }
     if (jti !== undefined && spentJtis.has(jti)) return { ok: false, code: 'client_assertion_already_used' };
     const exp = claims.exp;
     return {
