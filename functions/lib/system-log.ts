@@ -35,6 +35,8 @@ export interface PollDeps {
   remainingMs: () => number;
   /** Where a first run starts: this long before now. */
   lookbackMs?: number;
+  /** Events per page (Okta's maximum, 1000, by default). */
+  pageSize?: number;
   cursors?: CursorDeps;
   publish?: PublishOnceDeps;
   now?: () => number;
@@ -57,7 +59,8 @@ export async function pollSystemLog(connection: string, deps: PollDeps): Promise
   const summary: PollSummary = { connection, pages: 0, events: 0, published: 0, duplicates: 0, stoppedBecause: 'caught-up' };
   let cursor: PollCursor = await readPollCursor(connection, deps.cursors);
   let newest = cursor.lastPublished;
-  let request = firstRequest(cursor, now(), deps.lookbackMs ?? defaultLookbackMs);
+  const size = deps.pageSize ?? pageSize;
+  let request = firstRequest(cursor, now(), deps.lookbackMs ?? defaultLookbackMs, size);
   let restarted = false;
 
   const stop = (reason: PollStop) => {
@@ -81,7 +84,7 @@ export async function pollSystemLog(connection: string, deps: PollDeps): Promise
       // A stored link Okta no longer takes: restart from the last published event, once (see lostCursorOverlapMs).
       if (!restarted && cursor.next && (error instanceof OktaValidationFailed || error instanceof OktaNotFound)) {
         restarted = true;
-        request = sinceRequest(sinceAfterLoss(cursor, now(), deps.lookbackMs ?? defaultLookbackMs));
+        request = sinceRequest(sinceAfterLoss(cursor, now(), deps.lookbackMs ?? defaultLookbackMs), size);
         continue;
       }
       if (error instanceof OktaRateLimited) return stop('rate-limit');
@@ -139,9 +142,9 @@ export function rateLimitHeadroom(okta: OktaClient, reserve: number): number | u
   return Math.max(0, state.remaining - Math.ceil(state.limit * reserve)) / state.limit;
 }
 
-function firstRequest(cursor: PollCursor, now: number, lookbackMs: number): OktaRequest {
+function firstRequest(cursor: PollCursor, now: number, lookbackMs: number, size: number): OktaRequest {
   if (cursor.next) return { method: 'GET', path: cursor.next };
-  return sinceRequest(sinceAfterLoss(cursor, now, lookbackMs));
+  return sinceRequest(sinceAfterLoss(cursor, now, lookbackMs), size);
 }
 
 /** The last published event minus the overlap when known, else the first run's lookback. */
@@ -151,11 +154,11 @@ function sinceAfterLoss(cursor: PollCursor, now: number, lookbackMs: number): nu
 }
 
 /** Okta's polling request: `since` and ascending order, no `until`. */
-function sinceRequest(since: number): OktaRequest {
+function sinceRequest(since: number, size: number): OktaRequest {
   return {
     method: 'GET',
     path: logsPath,
-    query: { since: new Date(since).toISOString(), limit: pageSize, sortOrder: 'ASCENDING' },
+    query: { since: new Date(since).toISOString(), limit: size, sortOrder: 'ASCENDING' },
   };
 }
 
