@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-// `npm start` as a user runs it (tsx local/start.ts), in a child process, with the schedules fast.
+// `npm start` as a user runs it, in a child process, with the schedules fast.
 let child: ChildProcess;
 let lines: string[] = [];
 let readyMs = 0;
@@ -10,8 +11,8 @@ let exitCode: Promise<number | null>;
 
 beforeAll(async () => {
   const started = Date.now();
-  child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], {
-    env: { ...process.env, PORT: '0', LOCAL_SCHEDULE_SECONDS: '1', OKTA_ORG_URL: '' },
+  child = spawn('npm', ['start', '--silent'], {
+    env: { ...process.env, PORT: '0', LOCAL_SCHEDULE_SECONDS: '1', OKTA_ORG_URL: '', OKTA_CONNECTOR_SANDBOX_FILE: `${tmpdir()}/okta-connector-start-test-${process.pid}.json` },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   exitCode = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
