@@ -127,6 +127,22 @@ describe('poll-system-log', () => {
     expectPublishedOnce(uuids);
   });
 
+  it('loses and duplicates nothing when a page\'s publish is cut short by its deadline', async () => {
+    const uuids = addEvents(500);
+    // A short lock lease puts the publish deadline ~200 ms after the page is read; slow EventBridge calls and
+    // failed entries make the page's retries run past it.
+    world.aws.eventBridge.delay(300);
+    world.aws.eventBridge.failEntries({ count: 40, errorCode: 'InternalFailure' });
+    const cut = await poll({}, longContext, { publish: { dedupe: { leaseMs: 5_200 } } });
+    world.aws.eventBridge.delay(0);
+    expect(cut.stoppedBecause).toBe('publish-failed');
+    expect(cut.published).toBeGreaterThan(0);
+    expect(cut.published).toBeLessThan(500);
+    const next = await poll({}, longContext);
+    expect(next.published).toBe(500 - cut.published);
+    expectPublishedOnce(uuids);
+  });
+
   it('publishes each event once when two pollers run at once', async () => {
     const uuids = addEvents(4_000);
     const [a, b] = await Promise.all([poll({}, longContext), poll({}, longContext)]);
