@@ -12,6 +12,7 @@ import { codeChallenge, newOAuthState, saveOAuthState } from '../lib/auth/oauth-
 import { config, requireTableName } from '../lib/config.js';
 import { loadConnection, type Connection } from '../lib/connections.js';
 import { isConnectorError } from '../lib/errors.js';
+import { logger as sharedLogger } from '../lib/observability.js';
 
 export interface AuthorizeDeps {
   loadConnection?: (name?: string) => Promise<Connection>;
@@ -19,6 +20,7 @@ export interface AuthorizeDeps {
   tableName?: () => string;
   now?: () => number;
   env?: Record<string, string | undefined>;
+  logger?: Pick<typeof sharedLogger, 'info' | 'error'>;
 }
 
 export function createAuthorizeHandler(deps: AuthorizeDeps = {}) {
@@ -27,8 +29,20 @@ export function createAuthorizeHandler(deps: AuthorizeDeps = {}) {
   const tableName = deps.tableName ?? (() => requireTableName(config()));
   const now = deps.now ?? Date.now;
   const env = deps.env ?? process.env;
+  const logger = deps.logger ?? sharedLogger;
 
   return async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+    try {
+      const page = await start(event);
+      logger.info('OAuth consent started', { status: page.statusCode });
+      return page;
+    } catch (error) {
+      logger.error('OAuth consent could not start', { error });
+      return htmlPage(500, 'This connection cannot be set up', ['The connector failed unexpectedly; its logs say why.']);
+    }
+  };
+
+  async function start(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
     const name = event.queryStringParameters?.connection || undefined;
     let connection: Connection;
     try {
@@ -59,7 +73,7 @@ export function createAuthorizeHandler(deps: AuthorizeDeps = {}) {
       code_challenge_method: 'S256',
     }).toString();
     return { statusCode: 302, headers: { location: location.toString(), 'cache-control': 'no-store' }, body: '' };
-  };
+  }
 }
 
 /**

@@ -12,6 +12,7 @@ import { takeOAuthState } from '../lib/auth/oauth-state.js';
 import { config, requireTableName } from '../lib/config.js';
 import { clearConnectionCache, loadConnection, saveRefreshToken, type Connection } from '../lib/connections.js';
 import { isConnectorError } from '../lib/errors.js';
+import { logger as sharedLogger } from '../lib/observability.js';
 import { USER_AGENT } from '../lib/okta-client.js';
 
 export interface CallbackDeps {
@@ -21,6 +22,7 @@ export interface CallbackDeps {
   tableName?: () => string;
   now?: () => number;
   fetch?: typeof fetch;
+  logger?: Pick<typeof sharedLogger, 'info' | 'warn' | 'error'>;
 }
 
 const START_AGAIN = 'Start again from /oauth/authorize?connection=<name>.';
@@ -31,8 +33,22 @@ export function createCallbackHandler(deps: CallbackDeps = {}) {
   const db = deps.db ?? dynamoDb;
   const tableName = deps.tableName ?? (() => requireTableName(config()));
   const now = deps.now ?? Date.now;
+  const logger = deps.logger ?? sharedLogger;
 
   return async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+    try {
+      const page = await complete(event);
+      const log = page.statusCode < 400 ? logger.info.bind(logger) : logger.warn.bind(logger);
+      log('OAuth consent callback', { status: page.statusCode });
+      return page;
+    } catch (error) {
+      // Logged for the operator (the Logger redacts secrets); the browser sees no internals.
+      logger.error('OAuth consent callback failed', { error });
+      return htmlPage(500, 'The connection could not be set up', ['The connector failed unexpectedly; its logs say why.', START_AGAIN]);
+    }
+  };
+
+  async function complete(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
     const query = event.queryStringParameters ?? {};
     if (!query.state) return htmlPage(400, 'Sign-in link incomplete', ['The answer from Okta carries no state.', START_AGAIN]);
 
@@ -73,7 +89,7 @@ export function createCallbackHandler(deps: CallbackDeps = {}) {
       if (isConnectorError(error)) return htmlPage(error.httpStatus, 'The connection could not be set up', [error.message, START_AGAIN]);
       throw error;
     }
-  };
+  }
 }
 
 export const handler = createCallbackHandler();

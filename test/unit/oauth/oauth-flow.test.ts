@@ -74,6 +74,17 @@ describe('GET /oauth/authorize', () => {
     expect(response.body).toContain('No connection &quot;nope&quot;');
   });
 
+  it('answers a 500 page without internals and logs the cause when the table cannot be written', async () => {
+    const logged: unknown[] = [];
+    const logger = { info: () => undefined, error: (_message: string, extra: unknown) => { logged.push(extra); } };
+    const handler = createAuthorizeHandler({ loadConnection: async () => webConnection(), tableName: () => 'no-such-table', now: () => NOW, env: {}, logger });
+    const response = await handler(event('/oauth/authorize', { connection: 'acme' }));
+    expect(response.statusCode).toBe(500);
+    expect(response.body).not.toContain('no-such-table');
+    expect(response.body).not.toContain(CLIENT_SECRET);
+    expect(logged).toHaveLength(1);
+  });
+
   it('refuses a connection that does not sign in with authorization-code', async () => {
     const load = async (): Promise<Connection> => ({ name: 'svc', baseUrl: 'https://acme.okta.com', auth: { type: 'api-token', token: 't' } });
     const response = await authorize({ load })(event('/oauth/authorize', { connection: 'svc' }));
