@@ -9,7 +9,7 @@ import middy, { type MiddyfiedHandler } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
-import { findAction, type ActionSpec } from '../catalog.js';
+import { findAction } from '../catalog.js';
 import { httpErrorResponse, httpResponse, invocationShape, readInput } from './api-events.js';
 import { config } from './config.js';
 import { OktaUnavailable, toConnectorError, type ConnectorError } from './errors.js';
@@ -79,11 +79,6 @@ export function actionHandler<I, O>(name: string, run: ActionRun<I, O>, deps: Ac
 
   // middy's own early timeout is off: the deadline given to the Okta client already ends the work in time.
   return middy<unknown, unknown, Error, Context>(handle, { timeoutEarlyInMillis: 0 });
-}
-
-/** The spec of the handler's action (for tests and the local gateway). */
-export function actionSpecOf(name: string): ActionSpec | undefined {
-  return findAction(name);
 }
 
 function deadlineOf(context: Context | undefined, started: number): number {

@@ -35,9 +35,12 @@ export function httpResponse(statusCode: number, body: unknown): APIGatewayProxy
   };
 }
 
-/** The HTTP answer of a failed call: the error status and `{"error": {...}}`. */
+/** The HTTP answer of a failed call: the error status and `{"error": {...}}`, with `Retry-After` when known. */
 export function httpErrorResponse(statusCode: number, body: ErrorBody): APIGatewayProxyResult {
-  return httpResponse(statusCode, body);
+  const response = httpResponse(statusCode, body);
+  const retryAfter = body.error.retryAfterSeconds;
+  if (retryAfter !== undefined) response.headers = { ...response.headers, 'retry-after': String(retryAfter) };
+  return response;
 }
 
 interface ApiGatewayEventLike {

@@ -35,19 +35,20 @@ describe('the action catalog', () => {
   it('agrees with the OpenAPI document in docs/, which is up to date', () => {
     const document = JSON.parse(read('docs/openapi.json')) as { paths: Record<string, unknown> };
     expect(Object.keys(document.paths)).toEqual(names.map((n) => `/actions/${n}`));
-    expect(read('docs/openapi.json')).toBe(generatedDocs(read('README.md'), packageVersion())['docs/openapi.json']);
+    expect(read('docs/openapi.json'), 'docs/openapi.json is stale: run npm run docs')
+      .toBe(generatedDocs(read('README.md'), packageVersion())['docs/openapi.json']);
   });
 
   it('agrees with docs/ACTIONS.md, which is up to date', () => {
     const markdown = read('docs/ACTIONS.md');
-    expect(markdown).toBe(renderActionsMarkdown(actions));
+    expect(markdown, 'docs/ACTIONS.md is stale: run npm run docs').toBe(renderActionsMarkdown(actions));
     expect([...markdown.matchAll(/^### (.+)$/gm)].map((m) => m[1])).toEqual(names);
   });
 
   it('agrees with the README actions section, which is up to date', () => {
     const readme = read('README.md');
     const section = readme.slice(readme.indexOf(README_START), readme.indexOf(README_END) + README_END.length);
-    expect(section).toBe(renderReadmeSection(actions));
+    expect(section, 'the README actions section is stale: run npm run docs').toBe(renderReadmeSection(actions));
     for (const name of names) expect(section).toContain(`| \`${name}\` |`);
   });
 

@@ -125,8 +125,9 @@ describe('actionHandler', () => {
     const { handler } = build(async () => {
       throw new OktaRateLimited('Okta rate limit exceeded', { oktaErrorCode: 'E0000047', oktaErrorId: 'oae1', retryAfterSeconds: 12 });
     });
-    const response = await handler(restEvent(JSON.stringify(validInput)), context) as { statusCode: number; body: string };
+    const response = await handler(restEvent(JSON.stringify(validInput)), context) as { statusCode: number; body: string; headers: Record<string, string> };
     expect(response.statusCode).toBe(429);
+    expect(response.headers['retry-after']).toBe('12');
     expect(JSON.parse(response.body)).toEqual({
       error: { type: 'OktaRateLimited', message: 'Okta rate limit exceeded', oktaErrorCode: 'E0000047', oktaErrorId: 'oae1', retryAfterSeconds: 12 },
     });
