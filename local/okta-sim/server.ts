@@ -127,7 +127,7 @@ async function handle(parts: ServerParts, req: SimRequest): Promise<SimResponse 
   const lookup = router.lookup(req.method, req.url.pathname);
   const route = lookup.found ? lookup.match.route : undefined;
   let rateHeaders: Record<string, string> | undefined;
-  if (isApi || route?.bucket) {
+  if (isOkta) {
     const decision = rateLimiter.take(route?.bucket ?? bucketOf(req.method, req.path));
     rateHeaders = decision.headers;
     if (!decision.allowed) return { ...org.oktaError('E0000047'), headers: rateHeaders };
