@@ -38,7 +38,7 @@ export interface LocalRuntimeOptions {
   timeoutSeconds?: number;
   /** Where relative entries are found; the repository root by default. */
   root?: string;
-  /** Run bundles instead of entries: maps a function name to its bundle file (e.g. from `cdk.out`). */
+  /** Run bundles instead of entries: maps an entry to its bundle file (see cdk-bundles.ts for `cdk.out`). */
   bundles?: Record<string, string>;
 }
 
@@ -55,7 +55,7 @@ export function createLocalRuntime(options: LocalRuntimeOptions = {}): LocalRunt
   const modules = new Map<string, Promise<Record<string, unknown>>>();
 
   const load = (fn: LocalFunction): Promise<Record<string, unknown>> => {
-    const bundle = options.bundles?.[fn.name];
+    const bundle = options.bundles?.[fn.entry];
     const file = bundle ?? (isAbsolute(fn.entry) ? fn.entry : resolve(root, fn.entry));
     let loaded = modules.get(file);
     if (!loaded) {

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { actions } from '../functions/catalog.js';
 import { startLocalAws, type LocalAws } from './aws/index.js';
+import { bundlesFromCdkOut } from './cdk-bundles.js';
 import { registerEventHook } from './event-hook-registration.js';
 import { startGateway, type Gateway } from './gateway.js';
 import { startLocalLambda } from './lambda-endpoint.js';
@@ -92,7 +93,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         POWERTOOLS_DEV: 'true',
         POWERTOOLS_METRICS_DISABLED: 'true',
     };
-    const runtime = createLocalRuntime({ env: functionEnv });
+    // LOCAL_BUNDLES=true runs the esbuild bundles of `npx cdk synth` (what would be deployed) instead of the sources.
+    const bundles = env.LOCAL_BUNDLES === 'true' ? bundlesFromCdkOut() : undefined;
+    if (bundles) note(`running the ${Object.keys(bundles).length} bundles of cdk.out`);
+    const runtime = createLocalRuntime({ env: functionEnv, bundles });
 
     const routes = gatewayRoutes();
     const gateway = await startGateway({ runtime, routes, port: at(1) });

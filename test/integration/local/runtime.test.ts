@@ -56,7 +56,7 @@ describe('local runtime', () => {
   });
 
   it('runs a bundle instead of the entry when one is given for the function', async () => {
-    const bundled = createLocalRuntime({ bundles: { echo: `${process.cwd()}/${fixtures}/value-handler.ts` } });
+    const bundled = createLocalRuntime({ bundles: { [`${fixtures}/echo-handler.ts`]: `${process.cwd()}/${fixtures}/value-handler.ts` } });
     const outcome = await bundled.invoke({ name: 'echo', entry: `${fixtures}/echo-handler.ts` }, { value: 'from the bundle' });
 
     expect(outcome).toMatchObject({ ok: true, result: 'from the bundle' });
