@@ -123,7 +123,7 @@ describe.each(SHAPES)('every action through %s', (shape) => {
   it.each(byName)('%s answers Okta\'s rate limit outlasting the time left with OktaRateLimited and retryAfterSeconds', async (name) => {
     const input = { ...await validInput(name), connection: isolatedConnection(`limited-${name}-${shape}`) };
     h.sim.control.addFault({ type: 'rate-limit', path: '^/api/v1/' });
-    const outcome = await invoke(handlers.get(name)!, name, input, shape, contextWithRemaining(1_200));
+    const outcome = await invoke(handlers.get(name)!, name, input, shape, contextWithRemaining(1_500));
     expect(outcome).toMatchObject({ status: 429, type: 'OktaRateLimited', body: { retryAfterSeconds: expect.any(Number) } });
   });
 
