@@ -13,6 +13,7 @@ import { config, requireTableName } from '../lib/config.js';
 import { loadConnection, type Connection } from '../lib/connections.js';
 import { isConnectorError } from '../lib/errors.js';
 import { logger as sharedLogger } from '../lib/observability.js';
+import type { ConsentLogger } from '../lib/auth/consent-pages.js';
 
 export interface AuthorizeDeps {
   loadConnection?: (name?: string) => Promise<Connection>;
@@ -20,7 +21,7 @@ export interface AuthorizeDeps {
   tableName?: () => string;
   now?: () => number;
   env?: Record<string, string | undefined>;
-  logger?: Pick<typeof sharedLogger, 'info' | 'error'>;
+  logger?: ConsentLogger;
 }
 
 export function createAuthorizeHandler(deps: AuthorizeDeps = {}) {

@@ -13,6 +13,7 @@ import { config, requireTableName } from '../lib/config.js';
 import { clearConnectionCache, loadConnection, saveRefreshToken, type Connection } from '../lib/connections.js';
 import { isConnectorError } from '../lib/errors.js';
 import { logger as sharedLogger } from '../lib/observability.js';
+import type { ConsentLogger } from '../lib/auth/consent-pages.js';
 import { USER_AGENT } from '../lib/okta-client.js';
 
 export interface CallbackDeps {
@@ -22,7 +23,7 @@ export interface CallbackDeps {
   tableName?: () => string;
   now?: () => number;
   fetch?: typeof fetch;
-  logger?: Pick<typeof sharedLogger, 'info' | 'warn' | 'error'>;
+  logger?: ConsentLogger;
 }
 
 const START_AGAIN = 'Start again from /oauth/authorize?connection=<name>.';

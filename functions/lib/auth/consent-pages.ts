@@ -4,6 +4,14 @@
  */
 import type { APIGatewayProxyResult } from 'aws-lambda';
 
+type Log = (message: string, extra: Record<string, unknown>) => void;
+/** The part of the Logger the consent functions use. */
+export interface ConsentLogger {
+  info: Log;
+  warn: Log;
+  error: Log;
+}
+
 const HEADERS = {
   'content-type': 'text/html; charset=utf-8',
   'cache-control': 'no-store',

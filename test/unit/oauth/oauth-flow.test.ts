@@ -76,7 +76,7 @@ describe('GET /oauth/authorize', () => {
 
   it('answers a 500 page without internals and logs the cause when the table cannot be written', async () => {
     const logged: unknown[] = [];
-    const logger = { info: () => undefined, error: (_message: string, extra: unknown) => { logged.push(extra); } };
+    const logger = { info: () => undefined, warn: () => undefined, error: (_message: string, extra: unknown) => { logged.push(extra); } };
     const handler = createAuthorizeHandler({ loadConnection: async () => webConnection(), tableName: () => 'no-such-table', now: () => NOW, env: {}, logger });
     const response = await handler(event('/oauth/authorize', { connection: 'acme' }));
     expect(response.statusCode).toBe(500);
