@@ -5,7 +5,7 @@
  * (`/__sim/...`) skip all of that.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Faults } from './faults.js';
+import type { Fault, Faults } from './faults.js';
 import type { Org } from './org.js';
 import { bucketOf, type RateLimiter } from './rate-limits.js';
 import type { Router } from './router.js';
@@ -101,6 +101,30 @@ function authenticate(parts: ServerParts, req: SimRequest, route: Route): SimRes
   return undefined;
 }
 
+/** What an injected fault does: the response it stands for, 'drop', or undefined after a delay. */
+async function applyFault(parts: ServerParts, req: SimRequest, fault: Fault): Promise<SimResponse | 'drop' | undefined> {
+  const { org, rateLimiter } = parts;
+  switch (fault.type) {
+    case 'delay':
+      await sleep(fault.delayMs ?? 0);
+      return undefined;
+    case 'drop':
+      return 'drop';
+    case 'concurrency-limit':
+      return { ...org.oktaError('E0000047'), headers: rateLimiter.concurrencyHeaders() };
+    case 'rate-limit': {
+      // A reset at the next second, so clients that wait for it (as okta-sdk-nodejs does) retry at once.
+      const reset = String(Math.ceil(org.clock.now() / 1000));
+      const limit = rateLimiter.take(bucketOf(req.method, req.path)).headers['x-rate-limit-limit'] ?? '0';
+      return { ...org.oktaError('E0000047'), headers: { 'x-rate-limit-limit': limit, 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': reset } };
+    }
+    case 'server-error': {
+      const error = org.oktaError(fault.errorCode ?? 'E0000009');
+      return { ...error, status: fault.status ?? error.status };
+    }
+  }
+}
+
 /** Runs one request through the pipeline and returns the response to send, or 'drop'. */
 async function handle(parts: ServerParts, req: SimRequest): Promise<SimResponse | 'drop'> {
   const { org, router, rateLimiter } = parts;
@@ -109,18 +133,8 @@ async function handle(parts: ServerParts, req: SimRequest): Promise<SimResponse 
 
   if (isOkta) {
     for (const fault of parts.faults.take(req.method, req.path)) {
-      if (fault.type === 'delay') await sleep(fault.delayMs ?? 0);
-      else if (fault.type === 'drop') return 'drop';
-      else if (fault.type === 'concurrency-limit') return { ...org.oktaError('E0000047'), headers: rateLimiter.concurrencyHeaders() };
-      else if (fault.type === 'rate-limit') {
-        // A reset at the next second, so clients that wait for it (as okta-sdk-nodejs does) retry at once.
-        const reset = String(Math.ceil(org.clock.now() / 1000));
-        const limit = rateLimiter.take(bucketOf(req.method, req.path)).headers['x-rate-limit-limit'] ?? '0';
-        return { ...org.oktaError('E0000047'), headers: { 'x-rate-limit-limit': limit, 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': reset } };
-      } else if (fault.type === 'server-error') {
-        const error = org.oktaError(fault.errorCode ?? 'E0000009');
-        return { ...error, status: fault.status ?? error.status };
-      }
+      const faulted = await applyFault(parts, req, fault);
+      if (faulted) return faulted;
     }
   }
 
