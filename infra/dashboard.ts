@@ -4,7 +4,7 @@
  * actions fare (calls and errors by type). Series whose dimension values are only known at run time (trigger,
  * bucket, action, errorType) are CloudWatch SEARCH expressions, so a new action or bucket appears without a deploy.
  */
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Names, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import type { ConnectorAlarms } from './alarms.js';
@@ -34,7 +34,8 @@ export class ConnectorDashboard extends Construct {
   constructor(scope: Construct, id: string, props: ConnectorDashboardProps) {
     super(scope, id);
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
-      dashboardName: `okta-connector-${Stack.of(this).stackName}`.slice(0, 255),
+      // Unique per stack and construct: dashboards are account-wide per region, and two connectors must not share one.
+      dashboardName: `${Stack.of(this).stackName}-${Names.uniqueResourceName(this, { maxLength: 120, allowedSpecialCharacters: '-_' })}`,
       defaultInterval: Duration.hours(6),
     });
     this.dashboard.addWidgets(

@@ -47,6 +47,10 @@ export class OktaConnector extends Construct {
   readonly onboarding?: OnboardingExample;
   private readonly logRetention: logs.RetentionDays;
 
+  /**
+   * @param actions the actions to deploy: the catalog (`functions/catalog.ts`), or a subset of it for a test or a
+   *   trimmed deployment.
+   */
   constructor(scope: Construct, id: string, props: OktaConnectorProps = {}, actions: readonly ActionSpec[] = catalog) {
     super(scope, id);
     const settings = resolveSettings(props);

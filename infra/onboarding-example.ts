@@ -40,12 +40,12 @@ export class OnboardingExample extends Construct {
       'profile.$': '$.profile',
       // Staged first, so the user is in their groups before activation sends the welcome email.
       activate: false,
-    }, '$.user', failed);
+    }, { 'id.$': '$.Payload.id', 'status.$': '$.Payload.status', 'login.$': '$.Payload.profile.login' }, '$.user', failed);
 
     const addUserToGroup = this.action('AddUserToGroup', props.addUserToGroup, {
       'userId.$': '$.userId',
       'groupId.$': '$.groupId',
-    }, sfn.JsonPath.DISCARD, failed);
+    }, undefined, sfn.JsonPath.DISCARD, failed);
     const eachGroup = new sfn.Map(this, 'AddToEachGroup', {
       itemsPath: '$.groupIds',
       itemSelector: { 'userId.$': '$.user.id', 'groupId.$': '$$.Map.Item.Value' },
@@ -59,7 +59,7 @@ export class OnboardingExample extends Construct {
     const activateUser = this.action('ActivateUser', props.activateUser, {
       'userId.$': '$.user.id',
       sendEmail: true,
-    }, '$.activation', failed);
+    }, { 'status.$': '$.Payload.status' }, '$.activation', failed);
 
     const definition = createUser.next(eachGroup).next(activateUser).next(new sfn.Succeed(this, 'Onboarded'));
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
@@ -91,13 +91,16 @@ export class OnboardingExample extends Construct {
     });
   }
 
-  /** One action as a task: the payload is the action's input, the result its output. */
-  private action(id: string, fn: lambda.IFunction, payload: Record<string, unknown>, resultPath: string,
-    failed: sfn.Fail): tasks.LambdaInvoke {
+  /**
+   * One action as an `arn:aws:states:::lambda:invoke` task: the payload is the action's input; `resultSelector`
+   * picks what the next states need from the action's output (`$.Payload`).
+   */
+  private action(id: string, fn: lambda.IFunction, payload: Record<string, unknown>, resultSelector: Record<string, string> | undefined,
+    resultPath: string, failed: sfn.Fail): tasks.LambdaInvoke {
     const task = new tasks.LambdaInvoke(this, id, {
       lambdaFunction: fn,
       payload: sfn.TaskInput.fromObject(payload),
-      payloadResponseOnly: true,
+      resultSelector,
       resultPath,
       retryOnServiceExceptions: true,
     });

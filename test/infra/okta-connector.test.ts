@@ -5,6 +5,26 @@ import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { synthesize, synthesizeConstruct, type Synthesized } from './synth-template.js';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
+interface StateJson {
+  Type: string;
+  Resource?: string;
+  Next?: string;
+  Retry?: { ErrorEquals: string[] }[];
+  Catch?: { ErrorEquals: string[]; Next: string }[];
+}
+
+/** A JSON document CloudFormation joins at deploy time, with its tokens (ARNs, partition, region) as placeholders. */
+function joinedJson<T>(joined: unknown): T {
+  const [, parts] = (joined as { 'Fn::Join': [string, unknown[]] })['Fn::Join'];
+  const text = parts.map((part) => (typeof part === 'string' ? part : JSON.stringify(part).includes('Partition') ? 'PARTITION' : 'TOKEN')).join('');
+  return JSON.parse(text) as T;
+}
+
+/** The example state machine's definition. */
+function stateMachineDefinition(): { StartAt: string; States: Record<string, StateJson> } {
+  const [machine] = Object.values(resources('AWS::StepFunctions::StateMachine'));
+  return joinedJson(machine!.Properties.DefinitionString);
+}
 
 let synth: Synthesized;
 let template: Template;
@@ -221,10 +241,36 @@ describe('OktaConnector: settings of every function', () => {
     for (const group of Object.values(resources('AWS::Logs::LogGroup'))) expect(group.Properties.RetentionInDays).toBe(90);
   });
 
-  it('deploys the onboarding state machine with Retry and Catch on the contract error types', () => {
-    const [machine] = Object.values(resources('AWS::StepFunctions::StateMachine'));
-    const definition = JSON.stringify(machine!.Properties.DefinitionString);
-    for (const type of ['OktaRateLimited', 'OktaUnavailable', 'OktaNotFound', 'InvalidInput']) expect(definition).toContain(type);
+  it('deploys the onboarding state machine: create-user, add-user-to-group over each group, activate-user', () => {
+    const definition = stateMachineDefinition();
+    expect(definition.StartAt).toBe('CreateUser');
+    expect(definition.States.CreateUser).toMatchObject({ Type: 'Task', Next: 'AddToEachGroup' });
+    expect(definition.States.AddToEachGroup).toMatchObject({ Type: 'Map', ItemsPath: '$.groupIds', Next: 'ActivateUser' });
+    expect(definition.States.ActivateUser).toMatchObject({ Next: 'Onboarded' });
+    for (const task of [definition.States.CreateUser!, definition.States.ActivateUser!]) {
+      expect(task.Resource).toBe('arn:PARTITION:states:::lambda:invoke');
+    }
+  });
+
+  it('retries OktaRateLimited and OktaUnavailable and catches OktaNotFound and InvalidInput', () => {
+    const { States: states } = stateMachineDefinition();
+    const map = states.AddToEachGroup as unknown as { ItemProcessor: { States: Record<string, StateJson> }; Catch: StateJson['Catch'] };
+    for (const task of [states.CreateUser!, map.ItemProcessor.States.AddUserToGroup!, states.ActivateUser!]) {
+      expect(task.Retry).toEqual(expect.arrayContaining([expect.objectContaining({ ErrorEquals: ['OktaRateLimited', 'OktaUnavailable'] })]));
+    }
+    for (const catcher of [states.CreateUser!, states.ActivateUser!, map as unknown as StateJson]) {
+      expect(catcher.Catch).toEqual([expect.objectContaining({ ErrorEquals: ['OktaNotFound', 'InvalidInput'], Next: 'OnboardingFailed' })]);
+    }
+  });
+
+  it('shows every dashboard metric the functions emit', () => {
+    const [dashboard] = Object.values(resources('AWS::CloudWatch::Dashboard'));
+    const body = joinedJson<{ widgets: { properties: { metrics?: { expression: string }[][] } }[] }>(dashboard!.Properties.DashboardBody);
+    const expressions = body.widgets.flatMap((w) => w.properties.metrics ?? []).flat().map((m) => m.expression);
+    for (const metric of ['EventsPublished', 'PollerLagSeconds', 'HookDeliveriesAccepted', 'HookDeliveriesRefused', 'RateLimitHeadroom',
+      'ActionSucceeded', 'ActionFailed']) {
+      expect(expressions).toEqual(expect.arrayContaining([expect.stringContaining(`Namespace="OktaConnector" MetricName="${metric}"`)]));
+    }
   });
 
   it('deploys no state machine unless asked', () => {
