@@ -91,10 +91,13 @@ export function oktaError(status: number, body: unknown, headers: Headers, optio
     || typeForStatus(status);
   const summary = parsed.errorSummary ?? `HTTP ${status}`;
   const code = parsed.errorCode ?? oauthError;
+  // An OAuth or DPoP refusal explains itself only in WWW-Authenticate (okta-sdk-nodejs#453): keep it as a cause.
+  const challenge = wwwAuthenticateProblem(headers);
+  const causes = challenge && challenge !== code ? [...(parsed.causes ?? []), challenge] : parsed.causes;
   const details: ConnectorErrorOptions = {
     oktaErrorCode: code,
     oktaErrorId: parsed.errorId,
-    causes: parsed.causes,
+    causes,
     oktaRequestId: headers.get('x-okta-request-id') ?? undefined,
     oktaStatus: status,
     retryAfterSeconds: options.retryAfterSeconds,
@@ -119,6 +122,14 @@ function typeForStatus(status: number): ErrorClass {
 export function wwwAuthenticateError(headers: Headers): string | undefined {
   const value = headers.get('www-authenticate');
   return value ? /error="([^"]+)"/.exec(value)?.[1] : undefined;
+}
+
+/** `error: description` of a WWW-Authenticate challenge, if it names an error. */
+function wwwAuthenticateProblem(headers: Headers): string | undefined {
+  const error = wwwAuthenticateError(headers);
+  if (!error) return undefined;
+  const description = /error_description="([^"]*)"/.exec(headers.get('www-authenticate') ?? '')?.[1];
+  return description ? `${error}: ${description}` : error;
 }
 
 function stringOr(value: unknown): string | undefined {

@@ -63,6 +63,13 @@ describe('okta-errors: each Okta answer becomes a CONTRACT error', () => {
     expect(error).toMatchObject({ name: 'OktaAuthFailed', oktaErrorCode: 'invalid_token' });
   });
 
+  it('keeps the reason of a DPoP refusal given in WWW-Authenticate as a cause', async () => {
+    const error = await failureOf(json({ errorCode: 'E0000011', errorSummary: 'Invalid token provided', errorCauses: [] }, 401, {
+      'www-authenticate': 'DPoP algs="ES256", error="invalid_dpop_proof", error_description="\'htu\' claim in the DPoP proof JWT is invalid."',
+    }));
+    expect(error).toMatchObject({ name: 'OktaAuthFailed', oktaErrorCode: 'E0000011', causes: ["invalid_dpop_proof: 'htu' claim in the DPoP proof JWT is invalid."] });
+  });
+
   it('does not crash on a body that is not JSON', async () => {
     const error = await failureOf(new Response('<html>Bad gateway</html>', { status: 502, headers: { 'content-type': 'text/html' } }), 'POST');
     expect(error).toMatchObject({ name: 'OktaUnavailable', oktaStatus: 502, message: 'Okta answered 502: HTTP 502' });
