@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConnection } from '../../../functions/lib/connections.js';
+import { oktaClientFor } from '../../../functions/lib/okta-client.js';
 import { handler as poll } from '../../../functions/triggers/poll-system-log.js';
 import { contextWith, startWorld, uuidCounts, type TriggerWorld } from './harness.js';
 
@@ -25,11 +27,12 @@ describe('poll-system-log under Okta\'s rate limit', () => {
     expect(summary.stoppedBecause).toBe('rate-limit');
     expect(logRequests).toBe(limit - 2);
 
-    // The next runs come after the window reset (the sim's windows are reset, the poller's clock is a minute on).
+    // The next runs come after the window reset: the sim's windows start afresh, and each run is a new container
+    // (a new Okta client, which has not seen the spent window).
     for (let run = 1; run <= 5; run++) {
       world.sim.control.resetRateLimits();
-      const aMinuteLater = () => Date.now() + run * 61_000;
-      if ((await poll({}, contextWith(() => 30_000), { pageSize: 10, now: aMinuteLater })).stoppedBecause === 'caught-up') break;
+      const okta = oktaClientFor(await loadConnection());
+      if ((await poll({}, contextWith(() => 30_000), { pageSize: 10, okta })).stoppedBecause === 'caught-up') break;
     }
     const counts = uuidCounts(world.published());
     expect(uuids.every((uuid) => counts.get(uuid) === 1)).toBe(true);
