@@ -58,11 +58,14 @@ export async function handler(event: HookHttpEvent, _context?: unknown, deps: Ev
   const connectionName = event.queryStringParameters?.connection || config().defaultConnection;
 
   const refuse = (statusCode: number, message: string, extra: Record<string, string> = {}): HookResponse => {
-    countMetric('HookDeliveriesRefused', { connection: connectionName, status: String(statusCode) });
-    logger.warn('Event hook call refused', { connection: connectionName, statusCode, reason: message });
+    // No connection dimension: before authentication the name is anyone's input, and each value would be a metric.
+    countMetric('HookDeliveriesRefused', { status: String(statusCode) });
+    logger.warn('Event hook call refused', { connection: connectionName.slice(0, 128), statusCode, reason: message });
     return json(statusCode, { error: message }, extra);
   };
 
+  // The verification GET is answered without checking Authorization: it publishes nothing, it only echoes the
+  // challenge, and Okta sends it before the hook is active.
   if (method === 'GET') {
     const challenge = headers['x-okta-verification-challenge'];
     if (!challenge) return refuse(400, 'A GET must carry the x-okta-verification-challenge header');
@@ -100,7 +103,7 @@ export async function handler(event: HookHttpEvent, _context?: unknown, deps: Ev
   }
   if (outcome) countMetric('EventsPublished', { trigger: 'event-hook', connection: connection.name }, outcome.published);
   if (!outcome || outcome.failed > 0) {
-    countMetric('HookDeliveriesRefused', { connection: connection.name, status: '500' });
+    countMetric('HookDeliveriesRefused', { status: '500' });
     logger.error('Event hook delivery not fully published; Okta retries it once and the poller reads it too', { ...outcome });
     return json(500, { error: 'Publishing failed; retry' });
   }
