@@ -117,6 +117,26 @@ describe('event-hook', () => {
     expect(added).toMatchObject({ connection: 'default', trigger: 'event-hook' });
   });
 
+  it('passes every real sample LogEvent through unchanged, a uuid repeated in the samples once', async () => {
+    const folder = 'local/okta-sim/reference/samples';
+    const samples = ['from-openapi-spec/systemlog-ListLogs.json', 'from-openapi-spec/systemlog-ListLogsWithAdditionalSecurityContext.json',
+      'from-okta-developer-docs/systemlog-core.concurrency.org.limit.violation.json',
+      'from-okta-developer-docs/systemlog-ratelimit-example-0-system.operation.rate_limit.violation.json',
+      'from-panther-analysis/brute_force_logins.json', 'from-panther-analysis/legit_login.json']
+      .flatMap((file) => [JSON.parse(readFileSync(`${folder}/${file}`, 'utf8'))].flat() as Array<{ uuid: string }>);
+    const response = await postToHook(JSON.stringify({ eventType: 'com.okta.event_hook', data: { events: samples } }));
+    expect(response.status).toBe(200);
+    // The first event of each uuid is the one published; the samples repeat some uuids.
+    const expected = new Map<string, unknown>();
+    for (const event of samples) if (!expected.has(event.uuid)) expected.set(event.uuid, event);
+    const published = world.published();
+    expect(published).toHaveLength(expected.size);
+    for (const detail of published) {
+      const { 'okta-connector': _added, ...rest } = detail;
+      expect(rest).toEqual(expected.get(detail.uuid as string));
+    }
+  });
+
   it('answers 401 and publishes nothing when the secret is wrong', async () => {
     const body = JSON.stringify({ data: { events: [{ uuid: 'wrong-secret', published: new Date().toISOString(), eventType: 'x.y' }] } });
     const response = await postToHook(body, 'not-the-secret');
