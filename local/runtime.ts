@@ -26,10 +26,14 @@ export interface LocalFunction {
   memoryMb?: number;
 }
 
-/** What an invocation gave: the handler's result, or the error as Lambda's Invoke API reports it. */
-export type InvokeOutcome =
-  | { ok: true; result: unknown; requestId: string; durationMs: number }
-  | { ok: false; error: { errorType: string; errorMessage: string }; requestId: string; durationMs: number };
+/** A thrown error as Lambda's Invoke API reports it. */
+export interface LambdaErrorPayload {
+  errorType: string;
+  errorMessage: string;
+}
+
+/** What an invocation gave: the handler's result, or its error. */
+export type InvokeOutcome = ({ ok: true; result: unknown } | { ok: false; error: LambdaErrorPayload }) & { requestId: string; durationMs: number };
 
 export interface LocalRuntimeOptions {
   /** Environment of every function, merged into `process.env` once (docs/ARCHITECTURE.md settings). */
@@ -72,8 +76,11 @@ export function createLocalRuntime(options: LocalRuntimeOptions = {}): LocalRunt
       const requestId = crypto.randomUUID();
       const started = Date.now();
       const timeoutMs = (fn.timeoutSeconds ?? options.timeoutSeconds ?? 30) * 1000;
-      const finish = (outcome: { ok: true; result: unknown } | { ok: false; error: InvokeOutcomeError }): InvokeOutcome =>
-        ({ ...outcome, requestId, durationMs: Date.now() - started }) as InvokeOutcome;
+      const finish = (outcome: { ok: true; result: unknown } | { ok: false; error: LambdaErrorPayload }): InvokeOutcome => ({
+        ...outcome,
+        requestId,
+        durationMs: Date.now() - started,
+      });
       let timer: NodeJS.Timeout | undefined;
       try {
         const module = await load(fn);
@@ -96,8 +103,6 @@ export function createLocalRuntime(options: LocalRuntimeOptions = {}): LocalRunt
   };
 }
 
-type InvokeOutcomeError = { errorType: string; errorMessage: string };
-
 class LambdaTimeout extends Error {
   override readonly name = 'Sandbox.Timedout';
   constructor(timeoutMs: number) {
@@ -106,7 +111,7 @@ class LambdaTimeout extends Error {
 }
 
 /** The error as Lambda reports a thrown error: its `name` as `errorType`, its message, never the stack. */
-function lambdaError(error: unknown): InvokeOutcomeError {
+function lambdaError(error: unknown): LambdaErrorPayload {
   if (error instanceof Error) return { errorType: error.name || 'Error', errorMessage: error.message };
   return { errorType: 'Error', errorMessage: String(error) };
 }
