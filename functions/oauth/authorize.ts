@@ -79,13 +79,16 @@ export function createAuthorizeHandler(deps: AuthorizeDeps = {}) {
 
 /**
  * The callback URL registered with the Okta app: `OAUTH_REDIRECT_URI` when set (a custom domain), otherwise this
- * request's own URL with `/oauth/callback` in place of `/oauth/authorize` (API Gateway's path includes the stage).
+ * request's own URL with `/oauth/callback` in place of `/oauth/authorize` (API Gateway's path includes the stage;
+ * `X-Forwarded-Proto` gives the scheme, https by default).
  */
 export function callbackUrl(event: APIGatewayProxyEvent, env: Record<string, string | undefined> = process.env): string {
   if (env.OAUTH_REDIRECT_URI) return env.OAUTH_REDIRECT_URI;
   const headers = Object.fromEntries(Object.entries(event.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
   const host = headers.host ?? event.requestContext?.domainName ?? 'localhost';
-  const proto = headers['x-forwarded-proto']?.split(',')[0]?.trim() || 'https';
+  // API Gateway is always HTTPS; only a local gateway on a loopback address (the sandbox) speaks plain HTTP.
+  const loopback = /^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/.test(host);
+  const proto = headers['x-forwarded-proto']?.split(',')[0]?.trim() || (loopback ? 'http' : 'https');
   const path = (event.requestContext?.path ?? event.path ?? '/oauth/authorize').replace(/\/oauth\/authorize\/?$/, '/oauth/callback');
   return `${proto}://${host}${path}`;
 }

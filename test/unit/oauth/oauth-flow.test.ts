@@ -63,9 +63,15 @@ describe('GET /oauth/authorize', () => {
     expect(location.searchParams.get('code_challenge')).toBe(challenge);
   });
 
-  it('uses OAUTH_REDIRECT_URI when set', () => {
+  it('uses OAUTH_REDIRECT_URI when set, and X-Forwarded-Proto for the scheme', () => {
     expect(callbackUrl(event('/oauth/authorize', {}), { OAUTH_REDIRECT_URI: 'https://okta.example.com/oauth/callback' })).toBe('https://okta.example.com/oauth/callback');
-    expect(callbackUrl(event('/oauth/authorize', {}, { host: '127.0.0.1:3000', 'X-Forwarded-Proto': 'http' }), {})).toBe('http://127.0.0.1:3000/prod/oauth/callback');
+    expect(callbackUrl(event('/oauth/authorize', {}, { host: 'login.example.com', 'X-Forwarded-Proto': 'http' }), {})).toBe('http://login.example.com/prod/oauth/callback');
+  });
+
+  it('derives a plain-HTTP callback only for a local gateway on a loopback address', () => {
+    expect(callbackUrl(event('/oauth/authorize', {}, { host: '127.0.0.1:3000' }), {})).toBe('http://127.0.0.1:3000/prod/oauth/callback');
+    expect(callbackUrl(event('/oauth/authorize', {}, { host: 'localhost:3000' }), {})).toBe('http://localhost:3000/prod/oauth/callback');
+    expect(callbackUrl(event('/oauth/authorize', {}, { host: '127.0.0.1.nip.io' }), {})).toBe('https://127.0.0.1.nip.io/prod/oauth/callback');
   });
 
   it('answers a clear page for an unknown connection', async () => {
