@@ -6,6 +6,8 @@ export interface SimProcess {
   url: string;
   apiToken: string;
   pid: number;
+  /** The simulator's own time (ms) of each `/api/v1` request since the previous call. */
+  takeTimings(): Promise<number[]>;
   stop(): Promise<void>;
 }
 
@@ -16,8 +18,9 @@ export class SimMissing extends Error {
 export function startSimProcess(options: StartOktaSimOptions, timeoutMs = 120_000): Promise<SimProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'bench/sim-server.ts'], {
     env: { ...process.env, BENCH_SIM_OPTIONS: JSON.stringify(options), NODE_NO_WARNINGS: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
+  const timingWaiters: Array<(ms: number[]) => void> = [];
   return new Promise((resolve, reject) => {
     const values: Record<string, string> = {};
     let buffered = '';
@@ -32,11 +35,24 @@ export function startSimProcess(options: StartOktaSimOptions, timeoutMs = 120_00
       const lines = buffered.split('\n');
       buffered = lines.pop() ?? '';
       for (const line of lines) {
+        if (line.startsWith('TIMINGS ')) {
+          timingWaiters.shift()?.(JSON.parse(line.slice('TIMINGS '.length)) as number[]);
+          continue;
+        }
         const at = line.indexOf('=');
         if (at > 0) values[line.slice(0, at)] = line.slice(at + 1);
         if (line.trim() !== 'READY') continue;
         clearTimeout(timer);
-        resolve({ url: values.OKTA_ORG_URL ?? '', apiToken: values.OKTA_API_TOKEN ?? '', pid: child.pid ?? 0, stop: () => stopChild(child) });
+        resolve({
+          url: values.OKTA_ORG_URL ?? '',
+          apiToken: values.OKTA_API_TOKEN ?? '',
+          pid: child.pid ?? 0,
+          takeTimings: () => new Promise((done) => {
+            timingWaiters.push(done);
+            child.stdin?.write('timings\n');
+          }),
+          stop: () => stopChild(child),
+        });
       }
     });
     child.on('exit', (code) => {

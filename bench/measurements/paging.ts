@@ -39,83 +39,81 @@ export async function measurePaging(ctx: BenchContext): Promise<MeasurementResul
     if (error instanceof SimMissing) return { id: 'paging', title: '3. Paging', status: 'missing', notes: [error.message], figures: {} };
     throw error;
   }
-  {
-    const probe = await ctx.probe('paging');
-    const subjects: Subject[] = [
-      { key: 'search-users', action: 'search-users', peer: false },
-      { key: 'sdk:search-users', action: 'search-users', peer: true },
-      { key: 'get-group-members', action: 'get-group-members', peer: false },
-      { key: 'sdk:get-group-members', action: 'get-group-members', peer: true },
-    ];
-    const sizes = [5_000, pagingOrgUsers];
-    const repeats = ctx.quick ? 1 : 3;
-    const runs = new Map<string, PagingResult[]>();
-    for (let repeat = 0; repeat < repeats; repeat++) {
-      for (const size of sizes) {
-        for (const subject of subjects) {
-          const bundle = subject.peer ? await ctx.peerBundle(subject.action) : await ctx.connectorBundle(subject.action);
-          if (!bundle) continue;
-          const input = subject.action === 'search-users' ? { search: 'profile.login pr' } : { groupId: everyone };
-          const { result } = await runProbe<PagingResult>(
-            probe,
-            { bundle: bundle.file, functionName: subject.action, input, perCall: 1000, stopAfter: size },
-            ctx.env.functionEnv('paging'),
-            300_000,
-          );
-          const key = `${subject.key}@${size}`;
-          runs.set(key, [...(runs.get(key) ?? []), result]);
-        }
+  const probe = await ctx.probe('paging');
+  const subjects: Subject[] = [
+    { key: 'search-users', action: 'search-users', peer: false },
+    { key: 'sdk:search-users', action: 'search-users', peer: true },
+    { key: 'get-group-members', action: 'get-group-members', peer: false },
+    { key: 'sdk:get-group-members', action: 'get-group-members', peer: true },
+  ];
+  const sizes = [5_000, pagingOrgUsers];
+  const repeats = ctx.quick ? 1 : 3;
+  const runs = new Map<string, PagingResult[]>();
+  for (let repeat = 0; repeat < repeats; repeat++) {
+    for (const size of sizes) {
+      for (const subject of subjects) {
+        const bundle = subject.peer ? await ctx.peerBundle(subject.action) : await ctx.connectorBundle(subject.action);
+        if (!bundle) continue;
+        const input = subject.action === 'search-users' ? { search: 'profile.login pr' } : { groupId: everyone };
+        const { result } = await runProbe<PagingResult>(
+          probe,
+          { bundle: bundle.file, functionName: subject.action, input, perCall: 1000, stopAfter: size },
+          ctx.env.functionEnv('paging'),
+          300_000,
+        );
+        const key = `${subject.key}@${size}`;
+        runs.set(key, [...(runs.get(key) ?? []), result]);
       }
     }
-
-    const figures: Record<string, Record<string, PagingFigures>> = {};
-    const rows: Array<Array<string | number | undefined>> = [];
-    for (const subject of subjects) {
-      const bySize: Record<string, PagingFigures> = {};
-      for (const size of sizes) {
-        const results = runs.get(`${subject.key}@${size}`);
-        if (!results) continue;
-        const failed = results.find((r) => r.error);
-        bySize[String(size)] = {
-          users: results[0]?.users ?? 0,
-          calls: results[0]?.calls ?? 0,
-          usersPerSecond: round(median(results.map((r) => r.users / (r.ms / 1000))), 0),
-          peakRssMB: round(megabytes(median(results.map((r) => r.peakRssBytes))) ?? Number.NaN),
-          ...(failed?.error ? { error: failed.error } : {}),
-        };
-        if (failed?.error) notes.push(`${subject.key} over ${size}: ${failed.error}`);
-      }
-      if (Object.keys(bySize).length === 0) {
-        notes.push(`${subject.key}: ${subject.peer ? 'the peer' : `functions/actions/${subject.action}.ts`} does not exist yet, not measured`);
-        continue;
-      }
-      figures[subject.key] = bySize;
-      const small = bySize[String(sizes[0])];
-      const large = bySize[String(pagingOrgUsers)];
-      const growth = small && large ? large.peakRssMB / small.peakRssMB - 1 : undefined;
-      rows.push([
-        subject.key,
-        cell(large?.users, 0),
-        cell(large?.usersPerSecond, 0),
-        cell(small?.peakRssMB),
-        cell(large?.peakRssMB),
-        growth === undefined ? undefined : `${(growth * 100).toFixed(1)}%`,
-      ]);
-    }
-    const vsSdk: Record<string, unknown> = {};
-    for (const action of ['search-users', 'get-group-members']) {
-      const ours = figures[action]?.[String(pagingOrgUsers)];
-      const theirs = figures[`sdk:${action}`]?.[String(pagingOrgUsers)];
-      if (ours && theirs) vsSdk[action] = { usersPerSecond: round(ratio(ours.usersPerSecond, theirs.usersPerSecond) ?? Number.NaN, 3) };
-    }
-    notes.push(`${repeats} run(s) per size, median; 1,000 users per call (5 Okta pages of 200); each run a fresh process; rate limits off in this org`);
-    return {
-      id: 'paging',
-      title: `3. Paging over ${pagingOrgUsers.toLocaleString('en')} users`,
-      status: Object.keys(figures).length === subjects.length ? 'measured' : Object.keys(figures).length > 0 ? 'partial' : 'missing',
-      notes,
-      table: { columns: ['', 'users', 'users/s', 'peak MB @5k', 'peak MB @20k', 'growth'], rows },
-      figures: { orgUsers: pagingOrgUsers, flatMemoryTolerance, perCall: 1000, results: figures, vsSdk },
-    };
   }
+
+  const figures: Record<string, Record<string, PagingFigures>> = {};
+  const rows: Array<Array<string | number | undefined>> = [];
+  for (const subject of subjects) {
+    const bySize: Record<string, PagingFigures> = {};
+    for (const size of sizes) {
+      const results = runs.get(`${subject.key}@${size}`);
+      if (!results) continue;
+      const failed = results.find((r) => r.error);
+      bySize[String(size)] = {
+        users: results[0]?.users ?? 0,
+        calls: results[0]?.calls ?? 0,
+        usersPerSecond: round(median(results.map((r) => r.users / (r.ms / 1000))), 0),
+        peakRssMB: round(megabytes(median(results.map((r) => r.peakRssBytes))) ?? Number.NaN),
+        ...(failed?.error ? { error: failed.error } : {}),
+      };
+      if (failed?.error) notes.push(`${subject.key} over ${size}: ${failed.error}`);
+    }
+    if (Object.keys(bySize).length === 0) {
+      notes.push(`${subject.key}: ${subject.peer ? 'the peer' : `functions/actions/${subject.action}.ts`} does not exist yet, not measured`);
+      continue;
+    }
+    figures[subject.key] = bySize;
+    const small = bySize[String(sizes[0])];
+    const large = bySize[String(pagingOrgUsers)];
+    const growth = small && large ? large.peakRssMB / small.peakRssMB - 1 : undefined;
+    rows.push([
+      subject.key,
+      cell(large?.users, 0),
+      cell(large?.usersPerSecond, 0),
+      cell(small?.peakRssMB),
+      cell(large?.peakRssMB),
+      growth === undefined ? undefined : `${(growth * 100).toFixed(1)}%`,
+    ]);
+  }
+  const vsSdk: Record<string, unknown> = {};
+  for (const action of ['search-users', 'get-group-members']) {
+    const ours = figures[action]?.[String(pagingOrgUsers)];
+    const theirs = figures[`sdk:${action}`]?.[String(pagingOrgUsers)];
+    if (ours && theirs) vsSdk[action] = { usersPerSecond: round(ratio(ours.usersPerSecond, theirs.usersPerSecond) ?? Number.NaN, 3) };
+  }
+  notes.push(`${repeats} run(s) per size, median; 1,000 users per call (5 Okta pages of 200); each run a fresh process; rate limits off in this org`);
+  return {
+    id: 'paging',
+    title: `3. Paging over ${pagingOrgUsers.toLocaleString('en')} users`,
+    status: Object.keys(figures).length === subjects.length ? 'measured' : Object.keys(figures).length > 0 ? 'partial' : 'missing',
+    notes,
+    table: { columns: ['', 'users', 'users/s', 'peak MB @5k', 'peak MB @20k', 'growth'], rows },
+    figures: { orgUsers: pagingOrgUsers, flatMemoryTolerance, perCall: 1000, results: figures, vsSdk },
+  };
 }

@@ -26,7 +26,9 @@ export async function oktaSdkClient(connection = process.env.DEFAULT_CONNECTION 
     throw new Error(`The SDK peers support API-token connections only (connection ${connection})`);
   }
   const orgUrl = stored.domain.startsWith('http') ? stored.domain : `https://${stored.domain}`;
-  const client = new Client({ orgUrl, token: stored.auth.token });
+  // The SDK caches GET answers in memory by default; a cached getUser sends no request at all, which is not the
+  // same work (and serves a user up to its TTL old), so the peers turn the cache off.
+  const client = new Client({ orgUrl, token: stored.auth.token, cacheMiddleware: null });
   clients.set(connection, client);
   return client;
 }

@@ -6,6 +6,7 @@
  * The cursor is kept in the container's memory, which is less work than the connector's conditional DynamoDB write.
  */
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import type { Client } from '@okta/okta-sdk-nodejs';
 import { afterOf, oktaSdkClient } from './okta-sdk-client.js';
 
 const eventBridge = new EventBridgeClient({});
@@ -28,9 +29,14 @@ interface LogEventLike {
   eventType: string;
 }
 
-export const handler = async (input: PollInput = {}): Promise<PollResult> => {
+export interface PollPeerDeps {
+  /** An SDK client built by the caller (the bench gives one whose 429 waits move the simulator's clock). */
+  client?: Client;
+}
+
+export const handler = async (input: PollInput = {}, _context?: unknown, deps: PollPeerDeps = {}): Promise<PollResult> => {
   const connection = input.connection ?? process.env.DEFAULT_CONNECTION ?? 'default';
-  const client = await oktaSdkClient(connection);
+  const client = deps.client ?? await oktaSdkClient(connection);
   const cursor = cursors.get(connection);
   const since = input.since ?? new Date(Date.now() - 7 * 86_400_000).toISOString();
   const collection = await client.systemLogApi.listLogEvents(
