@@ -132,6 +132,8 @@ export function resolveSettings(props: OktaConnectorProps = {}): ResolvedSetting
   checkSchedule('pollSchedule', pollSchedule);
   const searches = props.searches ?? [];
   checkSearches(searches, connections);
+  // They travel as the SEARCHES variable, and a function's variables share Lambda's 4 KB limit.
+  if (JSON.stringify(searches).length > 3000) fail('searches take more than 3,000 characters as JSON (Lambda allows 4 KB of variables)');
   const bus = props.bus ?? { type: 'new' };
   if (bus.type === 'existing' && !bus.name) fail('bus: an existing bus needs its name');
   const eventSource = props.eventSource ?? 'okta-connector';

@@ -82,12 +82,15 @@ export class OktaConnector extends Construct {
       : new events.EventBus(this, 'Bus', { eventBusName: settings.bus.name, description: 'Okta System Log events from okta-connector' });
 
     for (const spec of actions) {
-      const fn = this.connectorFunction(`Action${pascal(spec.name)}`, spec.entry, `okta-connector action ${spec.name}: ${spec.summary}`, 512, 30);
+      // 28 s: an action called through API Gateway must answer within the REST integration's 29 s, and the handler
+      // stops Okta retries a second before its own timeout.
+      const fn = this.connectorFunction(`Action${pascal(spec.name)}`, spec.entry, `okta-connector action ${spec.name}: ${spec.summary}`, 512, 28);
       fn.useSecrets({ prefix: settings.secretPrefix, read: settings.connections, write: settings.authorizationCodeConnections });
       this.actionFunctions.set(spec.name, fn);
     }
 
-    // The hook never calls Okta (it only reads the hook secret), so it never writes a connection's secret.
+    // The hook never calls Okta (it only reads the hook secret), so it never writes a connection's secret. 10 s,
+    // although Okta waits 3 s: a slow publish still completes (and dedupes) rather than being cut off halfway.
     this.eventHook = this.publisher('EventHook', 'functions/triggers/event-hook.ts', 'Receives Okta event hooks', DEDUPE, false, 512, 10,
       settings.eventHookConcurrency);
     this.eventHookUrl = this.eventHook.addFunctionUrl({
@@ -97,7 +100,8 @@ export class OktaConnector extends Construct {
       authType: lambda.FunctionUrlAuthType.NONE,
     });
 
-    // One poll at a time: overlapping polls of a connection would only race for its cursor.
+    // One poll at a time: overlapping polls of a connection would only race for its cursor. 55 s: done before the
+    // next minute's poll.
     this.poller = this.publisher('Poller', 'functions/triggers/poll-system-log.ts', 'Polls the Okta System Log', DEDUPE_AND_CURSORS, true,
       512, 55, 1);
     if (settings.searches.length > 0) {

@@ -23,6 +23,9 @@ describe('OktaConnector props', () => {
     ['a search without filter or q', { searches: [{ ...search, connection: 'default', filter: undefined }] }, /needs a filter or q/],
     ['two searches of one name on a connection', { searches: [{ ...search, connection: 'default' }, { ...search, connection: 'default' }] },
       /the name is used twice/],
+    ['searches too long for a Lambda variable', {
+      searches: Array.from({ length: 30 }, (_, i) => ({ ...search, connection: 'default', name: `search-${i}`, filter: 'x'.repeat(100) })),
+    }, /searches take more than 3,000 characters/],
     ['an event source in the aws namespace', { eventSource: 'aws.okta' }, /eventSource "aws.okta" is not a valid EventBridge source/],
     ['a dedupe window of zero days', { dedupeTtlDays: 0 }, /dedupeTtlDays must be an integer from 1 to 365/],
     ['a rate-limit reserve of 1', { rateLimitReserve: 1 }, /rateLimitReserve must be from 0 to below 1/],
