@@ -101,14 +101,19 @@ export function trimToFit(
   const stringBytes = leaves.reduce((sum, leaf) => sum + leaf.bytes, 0);
   // Strings first, but only when shortening them can be enough: otherwise they would be cut for nothing.
   const stringsCanFit = sizeOf(copy, trimmed) - stringBytes < maxEntryBytes - 4_096;
+  // The excess is estimated as fields are cut and measured again only when the estimate says it fits, so an event
+  // of many small strings costs one serialisation per measurement, not one per field.
+  let excess = sizeOf(copy, trimmed) - maxEntryBytes;
   for (const leaf of stringsCanFit ? leaves : []) {
-    const excess = sizeOf(copy, trimmed) - maxEntryBytes;
+    if (excess <= 0) excess = sizeOf(copy, trimmed) - maxEntryBytes;
     if (excess <= 0) break;
     const text = read(leaf) as string;
-    // JSON escaping can make a character cost more than its UTF-8 bytes, so cut by measured size and re-check.
+    // JSON escaping can make a character cost more than its UTF-8 bytes: the margin and the re-measure cover it.
     const keepBytes = Math.max(0, leaf.bytes - excess - Buffer.byteLength(trimmedSuffix) - 64);
-    write(leaf, cutUtf8(text, keepBytes) + trimmedSuffix);
+    const shortened = cutUtf8(text, keepBytes) + trimmedSuffix;
+    write(leaf, shortened);
     trimmed.push(leaf.path);
+    excess -= leaf.bytes - Buffer.byteLength(JSON.stringify(shortened)) - Buffer.byteLength(JSON.stringify(leaf.path)) - 1;
   }
   for (let excess = sizeOf(copy, trimmed) - maxEntryBytes; excess > 0; excess = sizeOf(copy, trimmed) - maxEntryBytes) {
     const largest = smallestContainerOver(copy, excess);

@@ -90,3 +90,13 @@ describe('entrySize', () => {
     expect(size).toBe(14 + 2 + 2 + 8 + 2);
   });
 });
+
+describe('toEventEntry with many fields', () => {
+  it('fits an event of 50,000 small strings quickly', () => {
+    const event = { ...bigEvent(10), target: Array.from({ length: 50_000 }, (_, i) => ({ id: `id-${i}`, displayName: 'name-'.repeat(2) })) };
+    const started = Date.now();
+    const entry = toEventEntry(event, mark, target);
+    expect(entrySize(entry)).toBeLessThanOrEqual(maxEntryBytes);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+});
