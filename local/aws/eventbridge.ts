@@ -4,7 +4,7 @@
  * fail entries, throttle calls or answer slowly, to exercise the publisher's retries.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { AwsError, startJsonProtocolServer, type RunningServer } from './json-protocol.js';
+import { AwsError, readBody, startJsonProtocolServer, type RunningServer } from './json-protocol.js';
 
 /** An entry as `PutEvents` received it (CONTRACT section 6). */
 export interface RecordedEntry {
@@ -101,21 +101,53 @@ export async function startLocalEventBridge(port = 0): Promise<LocalEventBridge>
     return rule.errorCode;
   };
 
-  const serveEvents = (req: IncomingMessage, res: ServerResponse): boolean => {
+  const api = {
+    failEntries: ({ count = 1, errorCode = 'InternalFailure', match }: FailEntriesOptions = {}) => {
+      failureRules.push({ count, errorCode, match });
+    },
+    throttle: (callsToThrottle = 1) => {
+      throttledCalls += callsToThrottle;
+    },
+    delay: (ms: number) => {
+      delayMs = ms;
+    },
+  };
+
+  // Plain HTTP beside the protocol: `GET /events` (the CONTRACT's EVENTS_URL), `DELETE /events`, and
+  // `POST /faults` `{failEntries?: {count, errorCode}, throttle?: calls, delay?: ms}` for tests in another process.
+  const plainRoutes = async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    if (path !== '/events') return false;
-    if (req.method === 'DELETE') recorded.length = 0;
-    const text = JSON.stringify(req.method === 'DELETE' ? [] : recorded);
-    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-    res.end(text);
-    return true;
+    const reply = (status: number, body: unknown) => {
+      const text = JSON.stringify(body);
+      res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+      res.end(text);
+      return true;
+    };
+    if (path === '/events' && req.method === 'GET') return reply(200, recorded);
+    if (path === '/events' && req.method === 'DELETE') {
+      recorded.length = 0;
+      return reply(200, []);
+    }
+    if (path === '/faults' && req.method === 'POST') {
+      let faults: { failEntries?: { count?: number; errorCode?: EntryErrorCode }; throttle?: number; delay?: number };
+      try {
+        faults = JSON.parse(await readBody(req)) as typeof faults;
+      } catch {
+        return reply(400, { message: 'the body must be JSON: {failEntries?: {count, errorCode}, throttle?: calls, delay?: ms}' });
+      }
+      if (faults.failEntries) api.failEntries({ count: faults.failEntries.count, errorCode: faults.failEntries.errorCode });
+      if (typeof faults.throttle === 'number') api.throttle(faults.throttle);
+      if (typeof faults.delay === 'number') api.delay(faults.delay);
+      return reply(200, { ok: true });
+    }
+    return false;
   };
 
   const running: RunningServer = await startJsonProtocolServer(
     {
       targetPrefix: 'AWSEvents',
       operations: { PutEvents: putEvents },
-      plainRoutes: serveEvents,
+      plainRoutes,
       beforeOperation: async () => {
         calls += 1;
         if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
@@ -134,15 +166,7 @@ export async function startLocalEventBridge(port = 0): Promise<LocalEventBridge>
     clear: () => {
       recorded.length = 0;
     },
-    failEntries: ({ count = 1, errorCode = 'InternalFailure', match } = {}) => {
-      failureRules.push({ count, errorCode, match });
-    },
-    throttle: (callsToThrottle = 1) => {
-      throttledCalls += callsToThrottle;
-    },
-    delay: (ms) => {
-      delayMs = ms;
-    },
+    ...api,
     callCount: () => calls,
     onEntry: (listener) => {
       listeners.add(listener);

@@ -21,7 +21,7 @@ export class AwsError extends Error {
 export type Operation = (input: Record<string, unknown>) => unknown | Promise<unknown>;
 
 /** A plain HTTP route served beside the protocol (e.g. `GET /events`). */
-export type PlainRoute = (req: IncomingMessage, res: ServerResponse) => boolean;
+export type PlainRoute = (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
 
 export interface JsonProtocolServerOptions {
   /** The target prefix, e.g. `AWSEvents` or `secretsmanager`. */
@@ -73,7 +73,7 @@ export async function listen(server: Server, port: number): Promise<RunningServe
 async function handle(options: JsonProtocolServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const target = req.headers['x-amz-target'];
   if (typeof target !== 'string') {
-    if (options.plainRoutes?.(req, res)) return;
+    if (await options.plainRoutes?.(req, res)) return;
     sendError(res, new AwsError('UnknownOperationException', 'The request carries no X-Amz-Target header.'));
     return;
   }

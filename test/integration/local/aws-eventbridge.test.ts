@@ -162,6 +162,23 @@ describe('local EventBridge: fault injection', () => {
   });
 });
 
+describe('local EventBridge: fault injection over HTTP (for a sandbox in another process)', () => {
+  it('fails entries and throttles calls as POST /faults says', async () => {
+    await fetch(`${aws.endpoints.eventbridge}/faults`, { method: 'POST', body: JSON.stringify({ failEntries: { count: 1, errorCode: 'ThrottlingException' }, throttle: 1 }) });
+
+    await expect(client.send(new PutEventsCommand({ Entries: [entry()] }))).rejects.toMatchObject({ name: 'ThrottlingException' });
+    const result = await client.send(new PutEventsCommand({ Entries: [entry(), entry()] }));
+    expect(result.Entries?.map((e) => e.ErrorCode)).toEqual(['ThrottlingException', undefined]);
+  });
+
+  it('clears the recorded entries on DELETE /events', async () => {
+    await client.send(new PutEventsCommand({ Entries: [entry()] }));
+    await fetch(`${aws.endpoints.eventbridge}/events`, { method: 'DELETE' });
+
+    expect(await (await fetch(`${aws.endpoints.eventbridge}/events`)).json()).toEqual([]);
+  });
+});
+
 describe('local EventBridge: protocol', () => {
   it('answers an unknown operation with UnknownOperationException in AWS error shape', async () => {
     const response = await fetch(aws.endpoints.eventbridge, {
