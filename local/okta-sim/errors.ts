@@ -53,8 +53,3 @@ export function createOktaErrors(random: Random): OktaErrorFactory {
     return { status: entry.statusCode, body };
   };
 }
-
-/** The catalogue's HTTP status for a code (used by the control API to validate injected faults). */
-export function statusOfErrorCode(errorCode: string): number | undefined {
-  return catalogue.get(errorCode)?.statusCode;
-}

@@ -1,6 +1,7 @@
 /** How a group looks on the wire (the spec's `Group`, shaped like the samples) and to a group search. */
 import { isoDate } from './clock.js';
 import type { GroupRecord } from './directory.js';
+import type { LogTarget } from './log-events.js';
 import type { Org } from './org.js';
 
 export function groupJson(org: Org, group: GroupRecord): Record<string, unknown> {
@@ -48,4 +49,10 @@ export function recordGroupWrite(org: Org, group: GroupRecord): void {
 export function indexedGroupView(org: Org, group: GroupRecord): Record<string, unknown> | undefined {
   if (org.searchLagMs > 0 && org.clock.now() - group.writtenAt < org.searchLagMs) return group.searchPrevious ?? undefined;
   return groupSearchView(group);
+}
+
+/** A group as a System Log target. */
+export function groupTarget(group: GroupRecord): LogTarget {
+  const name = String(group.profile.name);
+  return { id: group.id, type: 'UserGroup', alternateId: name, displayName: name, detailEntry: null };
 }

@@ -4,8 +4,7 @@
  * membership changes, which Okta allows only on OKTA_GROUP groups.
  */
 import type { GroupRecord, UserRecord } from './directory.js';
-import { groupJson, groupSearchView, indexedGroupView, recordGroupWrite } from './group-json.js';
-import type { LogTarget } from './log-events.js';
+import { groupJson, groupSearchView, groupTarget, indexedGroupView, recordGroupWrite } from './group-json.js';
 import { appendRequestEvent, userActor, type Org } from './org.js';
 import { linkHeaders, readLimit } from './paging.js';
 import { isResponse } from './responses.js';
@@ -18,11 +17,6 @@ const READ = ['okta.groups.read', 'okta.groups.manage'];
 const MANAGE = ['okta.groups.manage'];
 const SEARCH_ATTRIBUTE = /^(id|type|created|lastUpdated|lastMembershipUpdated|source\.id|profile\.[A-Za-z0-9_]+)$/;
 const FILTER_ATTRIBUTES = new Set(['id', 'type', 'lastUpdated', 'lastMembershipUpdated']);
-
-export function groupTarget(group: GroupRecord): LogTarget {
-  const name = String(group.profile.name);
-  return { id: group.id, type: 'UserGroup', alternateId: name, displayName: name, detailEntry: null };
-}
 
 function findGroupOr404(org: Org, groupId: string): GroupRecord | SimResponse {
   return org.directory.groups.get(groupId) ?? org.oktaError('E0000007', [], `Resource not found: ${groupId} (UserGroup)`);

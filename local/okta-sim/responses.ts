@@ -4,6 +4,3 @@ import type { SimResponse } from './types.js';
 export function isResponse(value: unknown): value is SimResponse {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as SimResponse).status === 'number';
 }
-
-/** 200 with an empty JSON object: Okta's answer to lifecycle calls that return nothing. */
-export const emptyObject = (): SimResponse => ({ status: 200, body: {} });

@@ -2,8 +2,8 @@
  * `/api/v1/users`: create, get (by id, login or unambiguous short name), partial update (POST), replace (PUT),
  * list with `search`, `filter` or `q`, and a user's groups and app links.
  */
-import type { UserRecord, UserStatus } from './directory.js';
-import { groupJson } from './group-json.js';
+import type { GroupRecord, UserRecord, UserStatus } from './directory.js';
+import { groupJson, groupTarget } from './group-json.js';
 import { appendRequestEvent, userActor, type Org } from './org.js';
 import { linkHeaders } from './paging.js';
 import { isResponse } from './responses.js';
@@ -101,11 +101,8 @@ function createUser(org: Org, req: SimRequest): SimResponse {
   if (activate) appendRequestEvent(org, req, { eventType: 'user.lifecycle.activate', target });
   for (const groupId of groupIds) {
     if (org.directory.addMember(groupId, user.id, now)) {
-      const group = org.directory.groups.get(groupId);
-      appendRequestEvent(org, req, {
-        eventType: 'group.user_membership.add',
-        target: [userActor(user), { id: groupId, type: 'UserGroup', alternateId: String(group?.profile.name), displayName: String(group?.profile.name), detailEntry: null }],
-      });
+      const group = org.directory.groups.get(groupId) as GroupRecord;
+      appendRequestEvent(org, req, { eventType: 'group.user_membership.add', target: [userActor(user), groupTarget(group)] });
     }
   }
   return { status: 200, body: userJson(org, user) };
