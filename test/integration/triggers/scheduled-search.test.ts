@@ -64,6 +64,19 @@ describe('scheduled-search', () => {
     expect(detail.count).toBe(detail.events.length);
   });
 
+  it('keeps the cursor on a window EventBridge refused and covers that window again next run', async () => {
+    const other = { ...searchConfig, name: 'all-sign-ins', filter: 'eventType eq "user.session.start"' };
+    const at = start + 40 * minute;
+    world.aws.eventBridge.clear();
+    world.aws.eventBridge.failEntries({ count: 5, errorCode: 'InternalFailure' });
+    const failed = await search({ connection: 'default', search: 'all-sign-ins' }, longContext, { searches: [other], now: () => at }) as ScheduledSearchSummary;
+    expect(failed.stoppedBecause).toBe('publish-failed');
+    expect((await readSearchCursor('default', 'all-sign-ins')).until).toBeUndefined();
+    const retried = await search({ connection: 'default', search: 'all-sign-ins' }, longContext, { searches: [other], now: () => at }) as ScheduledSearchSummary;
+    expect(retried).toMatchObject({ stoppedBecause: 'caught-up', published: 1 });
+    expect(retried.windows).toHaveLength(1);
+  });
+
   it('answers a direct invoke with the events of the range, leaving the cursor alone', async () => {
     const before = await readSearchCursor('default', 'failed-logins');
     const since = new Date(start).toISOString();
