@@ -69,7 +69,7 @@ export async function handler(event: HookHttpEvent, _context?: unknown, deps: Ev
   if (method === 'GET') {
     const challenge = headers['x-okta-verification-challenge'];
     if (!challenge) return refuse(400, 'A GET must carry the x-okta-verification-challenge header');
-    logger.info('Event hook verification answered', { connection: connectionName });
+    logger.info('Event hook verification answered', { connection: connectionName.slice(0, 128) });
     return json(200, { verification: challenge });
   }
   if (method !== 'POST') return refuse(405, 'Only GET (verification) and POST (events) are accepted', { allow: 'GET, POST' });
@@ -92,6 +92,7 @@ export async function handler(event: HookHttpEvent, _context?: unknown, deps: Ev
   if (!events) return refuse(400, 'The body is not an Okta event hook delivery ({"data": {"events": [LogEvent…]}})');
 
   let outcome;
+  let failure: unknown;
   try {
     outcome = await publishOnce(
       events,
@@ -99,12 +100,14 @@ export async function handler(event: HookHttpEvent, _context?: unknown, deps: Ev
       deps.publish,
     );
   } catch (error) {
-    logger.error('Event hook delivery not published (dedupe table unavailable)', { connection: connection.name, error });
+    failure = error;
   }
   if (outcome) countMetric('EventsPublished', { trigger: 'event-hook', connection: connection.name }, outcome.published);
   if (!outcome || outcome.failed > 0) {
     countMetric('HookDeliveriesRefused', { status: '500' });
-    logger.error('Event hook delivery not fully published; Okta retries it once and the poller reads it too', { ...outcome });
+    logger.error('Event hook delivery not fully published; Okta retries it once and the poller reads it too', {
+      connection: connection.name, ...outcome, ...(failure === undefined ? {} : { error: failure }),
+    });
     return json(500, { error: 'Publishing failed; retry' });
   }
   countMetric('HookDeliveriesAccepted', { connection: connection.name });
