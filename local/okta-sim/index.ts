@@ -4,7 +4,7 @@
  * a control surface for tests and benchmarks.
  */
 import type { AddressInfo } from 'node:net';
-import { appRoutes } from './apps.js';
+import { appJson, appRoutes } from './apps.js';
 import { createClock } from './clock.js';
 import { createControl, controlRoutes, type SimControl } from './control.js';
 import { Directory } from './directory.js';
@@ -23,7 +23,6 @@ import { createRouter } from './router.js';
 import { seedFoundation, seedOrg, seedSize, type SeedOption } from './seed.js';
 import { createSimServer, type ExchangeListener } from './server.js';
 import { SystemLog } from './system-log.js';
-import { appJson } from './apps.js';
 import { userJson } from './user-json.js';
 import { userRoutes } from './users.js';
 import type { LogEventLike, SimClock, SimOrgServices } from './types.js';
