@@ -2,7 +2,9 @@
  * API Gateway request models from the catalog's input schemas. API Gateway validates bodies against JSON Schema
  * draft 4, so the catalog's schema is copied keyword by keyword, keeping only what draft 4 defines and API Gateway
  * applies. The function validates every input again with the full schema (`validate-input.ts`); the gateway check
- * only turns away malformed calls before they cost an invocation.
+ * only turns away malformed calls before they cost an invocation. `format` is left out: draft 4 lacks some of the
+ * catalog's formats (`path-segment`, `ip`), and API Gateway's checks of the others (`email`, `date-time`) could
+ * refuse a value the function accepts, so the function alone judges formats.
  */
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type { JsonSchema } from '../functions/catalog.js';
@@ -13,8 +15,6 @@ const VALUE_KEYWORDS = [
   'minItems', 'maxItems', 'uniqueItems', 'additionalProperties',
 ] as const;
 
-// Draft 4 defines only these formats; others (the catalog's `path-segment`, `ip`) would be unknown to API Gateway.
-const DRAFT4_FORMATS = new Set(['date-time', 'email', 'hostname', 'ipv4', 'ipv6', 'uri']);
 
 type Draft4 = Record<string, unknown>;
 
@@ -28,7 +28,6 @@ export function toDraft4(schema: JsonSchema): Draft4 {
     if (keyword === 'required' && Array.isArray(value) && value.length === 0) continue;
     if (value !== undefined) out[keyword] = value;
   }
-  if (schema.format && DRAFT4_FORMATS.has(schema.format)) out.format = schema.format;
   if (schema.properties) {
     out.properties = Object.fromEntries(Object.entries(schema.properties).map(([name, sub]) => [name, toDraft4(sub)]));
   }
