@@ -86,7 +86,7 @@ describe('poll-system-log', () => {
   }, 240_000);
 
   it('loses and duplicates nothing through 429s, 5xx and a dropped connection', async () => {
-    const uuids = addEvents(2_500);
+    const uuids = addEvents(1_500);
     world.sim.control.addFault({ type: 'rate-limit', path: '^/api/v1/logs', count: 2 });
     world.sim.control.addFault({ type: 'server-error', path: '^/api/v1/logs', count: 2, status: 503 });
     world.sim.control.addFault({ type: 'drop', path: '^/api/v1/logs', count: 1 });
@@ -116,7 +116,7 @@ describe('poll-system-log', () => {
   });
 
   it('stops before the Lambda deadline in the middle of a backlog and goes on next run', async () => {
-    const uuids = addEvents(3_000);
+    const uuids = addEvents(1_500);
     let calls = 0;
     // Enough time for one page only.
     const first = await poll({}, contextWith(() => (calls++ < 1 ? 60_000 : 10_000)));
@@ -144,7 +144,7 @@ describe('poll-system-log', () => {
   });
 
   it('publishes each event once when two pollers run at once', async () => {
-    const uuids = addEvents(4_000);
+    const uuids = addEvents(1_500);
     const [a, b] = await Promise.all([poll({}, longContext), poll({}, longContext)]);
     expect([a.stoppedBecause, b.stoppedBecause]).toContain('cursor-conflict');
     for (let run = 0; run < 5; run++) if ((await poll({}, longContext)).stoppedBecause === 'caught-up') break;
