@@ -149,7 +149,10 @@ export class OktaConnector extends Construct {
     }
 
     new CfnOutput(this, 'ActionsUrl', { value: this.api.api.url, description: 'POST {ActionsUrl}actions/<name>' });
-    new CfnOutput(this, 'EventHookUrl', { value: this.eventHookUrl.url, description: 'Register this URL as the Okta event hook' });
+    new CfnOutput(this, 'EventHookUrl', {
+      value: this.eventHookUrl.url,
+      description: 'Register {EventHookUrl}?connection=<name> as the Okta event hook of each connection',
+    });
     new CfnOutput(this, 'EventBusName', { value: this.bus.eventBusName });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
   }
