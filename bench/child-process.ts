@@ -13,11 +13,16 @@ export interface ProbeRun<T> {
   wallMs: number;
 }
 
-/** Spawns `node <probe>` with `args` in `BENCH_ARGS` (JSON) and `env` added; rejects on a non-zero exit or timeout. */
-export function runProbe<T>(probe: string, args: unknown, env: Record<string, string> = {}, timeoutMs = 120_000): Promise<ProbeRun<T>> {
+/**
+ * Spawns `node <nodeArgs> <probe>` with `args` in `BENCH_ARGS` (JSON) and `env` added; rejects on a non-zero exit
+ * or timeout.
+ */
+export function runProbe<T>(
+  probe: string, args: unknown, env: Record<string, string> = {}, timeoutMs = 120_000, nodeArgs: string[] = [],
+): Promise<ProbeRun<T>> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, [probe], {
+    const child = spawn(process.execPath, [...nodeArgs, probe], {
       env: { ...process.env, ...env, BENCH_ARGS: JSON.stringify(args), NODE_NO_WARNINGS: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

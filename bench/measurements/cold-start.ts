@@ -55,7 +55,7 @@ export async function measureColdStart(ctx: BenchContext): Promise<MeasurementRe
   const notes: string[] = [];
   const { sample } = await ctx.mainSim();
   const probe = await ctx.probe('coldStart');
-  const runs = ctx.quick ? 3 : 7;
+  const runs = ctx.quick ? 3 : 5;
   const present = ctx.functions.filter((f) => f.exists);
   for (const missing of ctx.functions.filter((f) => !f.exists)) notes.push(`${missing.name}: ${missing.entry} does not exist yet, not measured`);
 

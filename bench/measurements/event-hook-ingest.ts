@@ -17,7 +17,7 @@ export async function measureEventHookIngest(ctx: BenchContext): Promise<Measure
     return { id: 'event-hook', title: '4. Event hook ingest', status: 'missing', notes: ['functions/triggers/event-hook.ts does not exist yet, not measured'], figures: {} };
   }
   await ctx.mainSim();
-  const deliveries = ctx.quick ? 50 : 300;
+  const deliveries = ctx.quick ? 50 : 200;
   const before = ctx.env.aws.eventBridge.entries().length;
   const { result } = await runProbe<EventHookIngestResult>(
     await ctx.probe('eventHookIngest'),

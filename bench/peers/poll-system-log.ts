@@ -32,6 +32,8 @@ interface LogEventLike {
 export interface PollPeerDeps {
   /** An SDK client built by the caller (the bench gives one whose 429 waits move the simulator's clock). */
   client?: Client;
+  /** Told the size of each page once it is on the bus (the bench counts a run that later fails). */
+  onPublished?: (events: number) => void;
 }
 
 export const handler = async (input: PollInput = {}, _context?: unknown, deps: PollPeerDeps = {}): Promise<PollResult> => {
@@ -51,6 +53,7 @@ export const handler = async (input: PollInput = {}, _context?: unknown, deps: P
     batch.push(event as unknown as LogEventLike);
     if (collection.currentItems.length === 0) {
       await publish(connection, batch);
+      deps.onPublished?.(batch.length);
       events += batch.length;
       pages += 1;
       batch = [];

@@ -48,7 +48,9 @@ if (args.bundle) {
     const status = (answer as { statusCode?: number } | undefined)?.statusCode;
     if (status !== undefined && status >= 400) {
       result.error = `HTTP ${status}`;
-      result.errorMessage = String((answer as { body?: string }).body ?? '').slice(0, 300);
+      // An HTML page (the OAuth functions) is reduced to its title.
+      const body = String((answer as { body?: string }).body ?? '');
+      result.errorMessage = (/<title>([^<]*)<\/title>/i.exec(body)?.[1] ?? body).slice(0, 300);
     }
   } catch (error) {
     result.error = (error as Error).name;
