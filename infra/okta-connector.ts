@@ -3,7 +3,7 @@
  * hook's Function URL, the System Log poller and the scheduled searches on EventBridge Scheduler, the one DynamoDB
  * table, the bus, alarms and a dashboard. Every function's role holds only what its code calls, on named resources.
  */
-import { CfnOutput, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -79,7 +79,11 @@ export class OktaConnector extends Construct {
 
     this.bus = settings.bus.type === 'existing'
       ? events.EventBus.fromEventBusName(this, 'Bus', settings.bus.name)
-      : new events.EventBus(this, 'Bus', { eventBusName: settings.bus.name, description: 'Okta System Log events from okta-connector' });
+      : new events.EventBus(this, 'Bus', {
+        // Bus names are account-wide per region: the stack's name keeps two deployments of the construct apart.
+        eventBusName: settings.bus.name ?? `${Stack.of(this).stackName}-${Names.uniqueResourceName(this, { maxLength: 120, allowedSpecialCharacters: '-_.' })}`,
+        description: 'Okta System Log events from okta-connector',
+      });
 
     for (const spec of actions) {
       // 28 s: an action called through API Gateway must answer within the REST integration's 29 s, and the handler
