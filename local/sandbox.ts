@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { actions } from '../functions/catalog.js';
+import { readSearches } from '../functions/lib/searches.js';
 import { startLocalAws, type LocalAws } from './aws/index.js';
 import { bundlesFromCdkOut } from './cdk-bundles.js';
 import { registerEventHook } from './event-hook-registration.js';
@@ -16,7 +17,7 @@ import { createLocalRuntime, repoRoot, type LocalFunction, type LocalRuntime } f
 import {
   apiTokenConnection, registerServiceConnection, registerWebConnection, type ConnectionSecret,
 } from './sandbox-connections.js';
-import { startSchedules, type Schedules } from './schedules.js';
+import { scheduleSecondsFromEnv, startSchedules, type Schedules } from './schedules.js';
 
 export interface SandboxOptions {
   /** The first port (the org; then the gateway and the AWS endpoints); 0 = any free ports. */
@@ -81,17 +82,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
     const searches = env.SEARCHES ?? JSON.stringify(realOrg ? [] : demoSearches);
     const functionEnv: Record<string, string> = {
-        ...aws.env(),
-        TABLE_NAME: tableName,
-        CONNECTION_SECRET_PREFIX: secretPrefix,
-        DEFAULT_CONNECTION: 'default',
-        EVENT_BUS_NAME: 'default',
-        ALLOW_INSECURE_LOCAL_OKTA: 'true',
-        SEARCHES: searches,
-        POWERTOOLS_SERVICE_NAME: 'okta-connector',
-        POWERTOOLS_LOG_LEVEL: env.LOG_LEVEL ?? 'WARN',
-        POWERTOOLS_DEV: 'true',
-        POWERTOOLS_METRICS_DISABLED: 'true',
+      ...aws.env(),
+      TABLE_NAME: tableName,
+      CONNECTION_SECRET_PREFIX: secretPrefix,
+      DEFAULT_CONNECTION: 'default',
+      EVENT_BUS_NAME: 'default',
+      ALLOW_INSECURE_LOCAL_OKTA: 'true',
+      SEARCHES: searches,
+      POWERTOOLS_SERVICE_NAME: 'okta-connector',
+      POWERTOOLS_LOG_LEVEL: env.LOG_LEVEL ?? 'WARN',
+      POWERTOOLS_DEV: 'true',
+      POWERTOOLS_METRICS_DISABLED: 'true',
     };
     // LOCAL_BUNDLES=true runs the esbuild bundles of `npx cdk synth` (what would be deployed) instead of the sources.
     const bundles = env.LOCAL_BUNDLES === 'true' ? bundlesFromCdkOut() : undefined;
@@ -124,12 +125,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     // Both sandbox connections are the same simulated org: polling each would publish every event twice (once
     // per connection, as the per-connection dedupe says), so only `default` is polled unless told otherwise.
     const polled = (env.LOCAL_POLL_CONNECTIONS ?? 'default').split(',').map((s) => s.trim()).filter(Boolean);
-    const searchRefs = (JSON.parse(searches) as Array<{ connection: string; name: string }>).map(({ connection, name }) => ({ connection, name }));
+    const searchRefs = readSearches({ SEARCHES: searches }).map(({ connection, name }) => ({ connection, name }));
     const schedules = startSchedules({
       runtime,
       connections: polled,
       searches: searchRefs,
-      intervalSeconds: options.scheduleSeconds,
+      intervalSeconds: options.scheduleSeconds ?? scheduleSecondsFromEnv(env),
       onRun: ({ schedule, outcome }) => {
         if (!outcome.ok) note(`${schedule} failed: ${outcome.error.errorType}: ${outcome.error.errorMessage}`);
       },
