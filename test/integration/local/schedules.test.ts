@@ -37,7 +37,7 @@ describe('local schedules', () => {
       pollerEntry: slow, // each run takes 120 ms, four intervals
       onRun: ({ schedule }) => runs.push(schedule),
     });
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    await new Promise((resolve) => setTimeout(resolve, 700));
 
     expect(runs.length).toBeGreaterThanOrEqual(2);
     expect(state.slowMaxActive).toBe(1);
