@@ -3,3 +3,4 @@ process.env.AWS_REGION ??= 'us-east-1';
 process.env.AWS_ACCESS_KEY_ID ??= 'test';
 process.env.AWS_SECRET_ACCESS_KEY ??= 'test';
 process.env.POWERTOOLS_DEV ??= 'false';
+import './support/leak-check.js';

@@ -130,8 +130,14 @@ export async function markPublished(connection: string, uuids: string[], trigger
     for (let attempt = 0; pending.length > 0; attempt += 1) {
       if (attempt >= maxBatchAttempts) throw new Error(`DynamoDB left ${pending.length} dedupe records unwritten after ${attempt} attempts`);
       if (attempt > 0) await pause(s, attempt);
-      const output = await s.client.send(new BatchWriteItemCommand({ RequestItems: { [s.table]: pending } }));
-      pending = (output.UnprocessedItems?.[s.table] ?? []) as typeof pending;
+      try {
+        const output = await s.client.send(new BatchWriteItemCommand({ RequestItems: { [s.table]: pending } }));
+        pending = (output.UnprocessedItems?.[s.table] ?? []) as typeof pending;
+      } catch (error) {
+        // The events are on the bus already: a throttled call (the SDK's retries spent) wrote nothing, so the whole
+        // chunk is retried like unprocessed items rather than left unmarked, which would publish it again.
+        if (!isThrottling(error)) throw error;
+      }
     }
   });
 }
@@ -209,6 +215,11 @@ async function inParallel<T>(items: T[], limit: number, work: (item: T) => Promi
     for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(item);
   });
   await Promise.all(workers);
+}
+
+function isThrottling(error: unknown): boolean {
+  const name = (error as { name?: unknown } | null)?.name;
+  return name === 'ProvisionedThroughputExceededException' || name === 'ThrottlingException' || name === 'RequestLimitExceeded';
 }
 
 /** Backoff for unprocessed batch items (DynamoDB asks for an exponential one). */

@@ -1,0 +1,46 @@
+/**
+ * `npm run soak -- --runs N --seed S`: the fault-injection soak (soak.ts), one progress line per run, then the
+ * totals. Exits 1 when any run broke a guarantee. `--load` runs the load figures as well (load.ts).
+ */
+import { parseArgs } from 'node:util';
+import { runSoak, type SoakReport } from './soak.js';
+
+const { values } = parseArgs({
+  options: { runs: { type: 'string', default: '20' }, seed: { type: 'string', default: '1' }, load: { type: 'boolean', default: false } },
+});
+const runs = Number(values.runs);
+const seed = Number(values.seed);
+if (!Number.isInteger(runs) || runs < 1 || !Number.isInteger(seed)) {
+  console.error('usage: npm run soak -- [--runs N] [--seed S] [--load]');
+  process.exit(2);
+}
+
+const report = await runSoak({
+  runs,
+  seed,
+  onRun: (run, index) => {
+    const faults = Object.values(run.faults).reduce((sum, n) => sum + n, 0);
+    console.log(`run ${String(index + 1).padStart(4)}/${runs} seed ${run.seed}: ${run.events} events, ${run.published} published, `
+      + `${run.actions.ok + run.actions.failed} actions (${run.actions.failed} failed), ${faults} faults, ${run.violations.length} violations, ${run.ms} ms`);
+    for (const violation of run.violations) console.log(`    VIOLATION ${violation}`);
+  },
+});
+printReport(report);
+if (values.load) {
+  const { runLoad } = await import('./load.js');
+  const load = await runLoad({ deliveries: 200, eventsPerDelivery: 100, actionCalls: 500 });
+  console.log('\nload');
+  for (const line of load.lines) console.log(`  ${line}`);
+  if (!load.ok) process.exitCode = 1;
+}
+if (report.violations.length > 0) process.exitCode = 1;
+
+function printReport(r: SoakReport): void {
+  console.log(`\nsoak seed ${r.seed}: ${r.runs} runs in ${(r.ms / 1000).toFixed(1)} s`);
+  console.log(`  events in the System Logs: ${r.events}; published once each: ${r.published}`);
+  console.log(`  actions: ${r.actions.ok + r.actions.failed} (${r.actions.failed} ended in a CONTRACT error)`);
+  console.log('  faults injected:');
+  for (const [kind, count] of Object.entries(r.faults).sort()) console.log(`    ${kind.padEnd(34)} ${count}`);
+  console.log(`  violations: ${r.violations.length}`);
+  for (const v of r.violations.slice(0, 50)) console.log(`    run ${v.run + 1} (seed ${v.seed}): ${v.violation}`);
+}
