@@ -116,7 +116,7 @@ export class InvalidInput extends ConnectorError {
   }
 }
 
-/** No connection of that name (no such secret, or the secret is not a connection). */
+/** No connection of that name (no such secret). A secret that exists but is malformed is an `InternalError` naming the bad field. */
 export class UnknownConnection extends ConnectorError {
   override readonly name = 'UnknownConnection' as const;
 }
@@ -161,7 +161,10 @@ export class OktaUnavailable extends ConnectorError {
   override readonly name = 'OktaUnavailable' as const;
 }
 
-/** Anything else. The message is generic on purpose: the cause is logged, never returned. */
+/**
+ * Anything else: a misconfiguration (e.g. a malformed connection secret, named by field, never by value) or an
+ * unexpected failure, whose message is generic on purpose: the cause is logged, never returned.
+ */
 export class InternalError extends ConnectorError {
   override readonly name = 'InternalError' as const;
 }
