@@ -5,6 +5,7 @@
  */
 import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import type * as logs from 'aws-cdk-lib/aws-logs';
+import { durationMs } from '../functions/lib/searches.js';
 
 /** A scheduled System Log search (CONTRACT section 5), passed unchanged to the search function as `SEARCHES`. */
 export interface SearchSetting {
@@ -177,7 +178,10 @@ function checkSearches(searches: SearchSetting[], connections: string[]): void {
     if (seen.has(key)) fail(`${label}: the name is used twice for connection "${search.connection}"`);
     seen.add(key);
     if (!search.filter && !search.q) fail(`${label}: needs a filter or q`);
-    if (search.window === undefined || search.window === '' || search.window === 0) fail(`${label}: needs a window`);
+    // The function reads `window` with the same parser, so a window accepted here is one it understands.
+    if (search.window === undefined || durationMs(search.window) === undefined) {
+      fail(`${label}: window must be an ISO 8601 duration (PT15M), "15 minutes" or a number of minutes`);
+    }
     checkSchedule(`${label}: schedule`, search.schedule);
   }
 }

@@ -26,6 +26,8 @@ describe('OktaConnector props', () => {
     ['searches too long for a Lambda variable', {
       searches: Array.from({ length: 30 }, (_, i) => ({ ...search, connection: 'default', name: `search-${i}`, filter: 'x'.repeat(100) })),
     }, /searches take more than 3,000 characters/],
+    ['a search window the search function cannot read', { searches: [{ ...search, connection: 'default', window: 'forever' }] },
+      /window must be an ISO 8601 duration/],
     ['an event source in the aws namespace', { eventSource: 'aws.okta' }, /eventSource "aws.okta" is not a valid EventBridge source/],
     ['a dedupe window of zero days', { dedupeTtlDays: 0 }, /dedupeTtlDays must be an integer from 1 to 365/],
     ['a rate-limit reserve of 1', { rateLimitReserve: 1 }, /rateLimitReserve must be from 0 to below 1/],
