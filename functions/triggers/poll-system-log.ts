@@ -6,7 +6,7 @@
  * `POLL_LOOKBACK_MINUTES` (default 15) sets where a connection's very first run starts.
  */
 import { config } from '../lib/config.js';
-import { InvalidInput } from '../lib/errors.js';
+import { InvalidInput, toConnectorError } from '../lib/errors.js';
 import { countMetric, logger, MetricUnit } from '../lib/observability.js';
 import { oktaClient, type OktaClient } from '../lib/okta-client.js';
 import { defaultLookbackMs, pollSystemLog, rateLimitHeadroom, type PollDeps, type PollSummary } from '../lib/system-log.js';
@@ -31,14 +31,21 @@ export async function handler(input: PollInput = {}, context?: LambdaContextLike
   const cfg = config();
   const okta = deps.okta ?? await oktaClient(input.connection);
   const connection = okta.connection.name;
-  const summary = await pollSystemLog(connection, {
-    ...deps,
-    okta,
-    reserve: deps.reserve ?? cfg.rateLimitReserve,
-    lookbackMs: deps.lookbackMs ?? lookbackFromEnv(),
-    // Without a Lambda context (a script, a test), allow 60 s.
-    remainingMs: context ? () => context.getRemainingTimeInMillis() : deadlineIn(60_000),
-  });
+  let summary: PollSummary;
+  try {
+    summary = await pollSystemLog(connection, {
+      ...deps,
+      okta,
+      reserve: deps.reserve ?? cfg.rateLimitReserve,
+      lookbackMs: deps.lookbackMs ?? lookbackFromEnv(),
+      // Without a Lambda context (a script, a test), allow 60 s.
+      remainingMs: context ? () => context.getRemainingTimeInMillis() : deadlineIn(60_000),
+    });
+  } catch (error) {
+    // The table or the bus failed past their retries: the run fails with a CONTRACT type, the cause stays in the log.
+    logger.error('System Log poll failed', { connection, error });
+    throw toConnectorError(error);
+  }
 
   countMetric('EventsPublished', { trigger: 'poll', connection }, summary.published);
   if (summary.lagSeconds !== undefined) countMetric('PollerLagSeconds', { connection }, summary.lagSeconds, MetricUnit.Seconds);

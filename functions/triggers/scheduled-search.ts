@@ -9,7 +9,7 @@
  */
 import { config } from '../lib/config.js';
 import { readSearchCursor, writeSearchCursor, type CursorDeps } from '../lib/cursors.js';
-import { InvalidInput, type FieldProblem } from '../lib/errors.js';
+import { InvalidInput, toConnectorError, type FieldProblem } from '../lib/errors.js';
 import type { LogEvent } from '../lib/event-format.js';
 import { countMetric, logger } from '../lib/observability.js';
 import { oktaClient, type OktaClient } from '../lib/okta-client.js';
@@ -63,7 +63,13 @@ export async function handler(
 ): Promise<ScheduledSearchSummary | DirectSearchResult> {
   const remainingMs = context ? () => context.getRemainingTimeInMillis() : () => 60_000;
   if ('search' in input && typeof input.search === 'string' && !('since' in input)) {
-    return runScheduledSearch(input, remainingMs, deps);
+    try {
+      return await runScheduledSearch(input, remainingMs, deps);
+    } catch (error) {
+      // The table or the bus failed past their retries: the run fails with a CONTRACT type, the cause stays in the log.
+      logger.error('Scheduled search failed', { search: input.search, error });
+      throw toConnectorError(error);
+    }
   }
   const direct = checkDirect(input as DirectSearchInput);
   const okta = deps.okta ?? await oktaClient(direct.connection);
