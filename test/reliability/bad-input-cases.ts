@@ -1,0 +1,100 @@
+/**
+ * The bad-input matrix of the actions, derived from the catalog so no action and no field is missed: for each
+ * action, inputs that must be refused with a CONTRACT error whose message names what is wrong. The triggers' rows
+ * are written out in bad-input.test.ts.
+ */
+import { actions, type ActionSpec, type JsonSchema } from '../../functions/catalog.js';
+import type { ErrorType } from '../../functions/lib/errors.js';
+
+export interface BadInputCase {
+  action: string;
+  /** The row's kind, as the docs' table groups them. */
+  kind: string;
+  /** The API Gateway body as sent (so it can be malformed JSON). */
+  body: string;
+  type: ErrorType;
+  /** What the message must contain to help (a field name, a word). */
+  message: RegExp;
+}
+
+/** Ids that would move the Okta URL they are put in (raw and percent-encoded traversal, slashes). */
+export const pathBreakers = ['../groups', '..%2F..%2Fapps', '%2e%2e', '%2E%2E%2Fapps', 'a/b', 'a%2Fb', 'a\\b', '..', '%5c'];
+/** Values that close a quoted search value and add an operator of their own. */
+export const smuggledSearchValue = 'Sales" or profile.name sw "';
+const fourByte = 'Ren\u{1F600}e';
+const huge = 'x'.repeat(300_000);
+
+/** A value of the wrong JSON type for a schema. */
+function wrongTypeFor(schema: JsonSchema): unknown {
+  switch (schema.type) {
+    case 'string': return 12_345;
+    case 'boolean': return 'yes';
+    case 'integer':
+    case 'number': return 'ten';
+    case 'object': return 'not-an-object';
+    case 'array': return { not: 'an array' };
+    default: return undefined;
+  }
+}
+
+const json = (value: unknown) => JSON.stringify(value);
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Every bad input of one action. */
+export function casesOf(spec: ActionSpec): BadInputCase[] {
+  const base = spec.example.input;
+  const properties = Object.entries(spec.input.properties ?? {}) as Array<[string, JsonSchema]>;
+  const row = (kind: string, body: string, type: ErrorType, message: RegExp): BadInputCase => ({ action: spec.name, kind, body, type, message });
+  const rows: BadInputCase[] = [
+    row('malformed JSON', json(base).slice(0, -3), 'InvalidInput', /JSON/i),
+    row('empty body', '', 'InvalidInput', /./),
+    row('not an object', json([base]), 'InvalidInput', /object/i),
+    row('unknown field', json({ ...base, isAdmin: true }), 'InvalidInput', /isAdmin/),
+    row('unknown connection', json({ ...base, connection: 'no-such-connection' }), 'UnknownConnection', /no-such-connection/),
+    row('connection name with ../', json({ ...base, connection: '../default' }), 'InvalidInput', /connection/),
+  ];
+  for (const field of spec.input.required ?? []) {
+    const { [field]: _omitted, ...rest } = base;
+    rows.push(row(`missing ${field}`, json(rest), 'InvalidInput', new RegExp(escape(field))));
+  }
+  for (const [field, schema] of properties) {
+    const wrong = wrongTypeFor(schema);
+    if (wrong !== undefined) rows.push(row(`wrong type: ${field}`, json({ ...base, [field]: wrong }), 'InvalidInput', new RegExp(escape(field))));
+    if (schema.type === 'string') {
+      rows.push(row(`huge string: ${field}`, json({ ...base, [field]: huge }), 'InvalidInput', new RegExp(escape(field))));
+      rows.push(row(`4-byte characters: ${field}`, json({ ...base, [field]: fourByte }), 'InvalidInput', new RegExp(escape(field))));
+    }
+    if (schema.type === 'array') {
+      rows.push(row(`huge array: ${field}`, json({ ...base, [field]: Array.from({ length: 10_000 }, (_, i) => `00g${i}`) }), 'InvalidInput', new RegExp(escape(field))));
+    }
+    if (schema.format === 'path-segment') {
+      for (const value of pathBreakers) rows.push(row(`path in id: ${field} = ${value}`, json({ ...base, [field]: value }), 'InvalidInput', new RegExp(escape(field))));
+    }
+    if (schema.type === 'object' && schema.properties) {
+      for (const [inner, innerSchema] of Object.entries(schema.properties)) {
+        if (innerSchema.type !== 'string') continue;
+        const nested = { ...(base[field] as Record<string, unknown> | undefined), [inner]: fourByte };
+        rows.push(row(`4-byte characters: ${field}.${inner}`, json({ ...base, [field]: nested }), 'InvalidInput', new RegExp(escape(`${field}.${inner}`))));
+      }
+    }
+  }
+  if (spec.name === 'get-logon-events-by-ip') {
+    rows.push(row('operator smuggled: ipAddress', json({ ...base, ipAddress: '184.73.186.14" or eventType pr "' }), 'InvalidInput', /ipAddress/));
+  }
+  return rows;
+}
+
+/** The whole matrix, every action of the catalog. */
+export const actionCases: BadInputCase[] = actions.flatMap(casesOf);
+
+/** Connection secrets whose domain must be refused (CONTRACT section 4), as deployed (no local exception). */
+export const badDomains: Record<string, string> = {
+  'ip-domain': '10.0.0.1',
+  'ipv6-domain': '[::1]',
+  'localhost-domain': 'localhost',
+  'local-port-domain': 'http://127.0.0.1:8080',
+  'internal-domain': 'okta.corp.internal',
+  'admin-domain': 'acme-admin.okta.com',
+  'http-domain': 'http://acme.okta.com',
+  'path-domain': 'https://acme.okta.com/../api',
+};
