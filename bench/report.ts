@@ -3,7 +3,7 @@
  * `bench/results/latest.json`; then the targets of issue 8, each met or missed with the measured figure.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem, platform, release } from 'node:os';
+import { cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { dirname } from 'node:path';
 
 export type MeasurementStatus = 'measured' | 'partial' | 'missing' | 'failed' | 'skipped';
@@ -49,6 +49,8 @@ export function machine(): Record<string, unknown> {
     cpu: cores[0]?.model ?? 'unknown',
     cores: cores.length,
     memoryGB: Math.round(totalmem() / 1024 ** 3),
+    // Other work on the machine widens every tail; the load averages at the end of the run say how much there was.
+    loadAverage: loadavg().map((load) => Math.round(load * 100) / 100),
   };
 }
 

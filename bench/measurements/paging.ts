@@ -2,7 +2,7 @@
  * Measurement 3, paging: `search-users` and `get-group-members` through an org of 20,000 users, as a caller of
  * the contract pages (1,000 users per call, then `after`), beside the same actions written with the SDK's
  * auto-paging collections. Each run is a fresh process; its peak RSS after 5,000 and after 20,000 users shows
- * whether memory grows with the number of users. The org runs in its own process with rate limits off: this
+ * whether memory grows with the number of users. The org runs in its own process with limits no run comes near: this
  * measures throughput, and the same pages are asked of both sides.
  */
 import type { BenchContext } from '../bench-context.js';
@@ -108,7 +108,7 @@ export async function measurePaging(ctx: BenchContext): Promise<MeasurementResul
     const theirs = figures[`sdk:${action}`]?.[String(pagingOrgUsers)];
     if (ours && theirs) vsSdk[action] = { usersPerSecond: round(ratio(ours.usersPerSecond, theirs.usersPerSecond) ?? Number.NaN, 3) };
   }
-  notes.push(`${repeats} run(s) over 20,000 and one over 5,000, median; 1,000 users per call (5 Okta pages of 200); each run a fresh process; rate limits off in this org`);
+  notes.push(`${repeats} run(s) over 20,000 and one over 5,000, median; 1,000 users per call (5 Okta pages of 200); each run a fresh process; rate limits out of reach in this org`);
   return {
     id: 'paging',
     title: `3. Paging over ${pagingOrgUsers.toLocaleString('en')} users`,

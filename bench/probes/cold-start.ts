@@ -4,6 +4,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { probeArgs, reportResult } from '../child-process.js';
+import { peakRssBytes } from '../peak-rss.js';
 import { functionUrlEvent, lambdaContext } from '../lambda-invocation.js';
 import { eventTemplates, hookDelivery, realSizedEvents } from '../sample-events.js';
 
@@ -60,7 +61,7 @@ if (args.bundle) {
 } else {
   result.rssAfterLoadBytes = process.memoryUsage().rss;
 }
-result.peakRssBytes = process.resourceUsage().maxRSS * 1024;
+result.peakRssBytes = peakRssBytes();
 reportResult(result);
 // A function may leave sockets open (keep-alive); the probe is done.
 process.exit(0);

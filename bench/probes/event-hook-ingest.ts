@@ -4,6 +4,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { probeArgs, reportResult } from '../child-process.js';
+import { peakRssBytes } from '../peak-rss.js';
 import { functionUrlEvent, lambdaContext } from '../lambda-invocation.js';
 import { eventTemplates, hookDelivery, realSizedEvents } from '../sample-events.js';
 
@@ -52,6 +53,6 @@ async function deliver(record: boolean): Promise<void> {
 
 for (let i = 0; i < args.warmup; i++) await deliver(false);
 for (let i = 0; i < args.deliveries; i++) await deliver(true);
-result.peakRssBytes = process.resourceUsage().maxRSS * 1024;
+result.peakRssBytes = peakRssBytes();
 reportResult(result);
 process.exit(0);

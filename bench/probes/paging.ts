@@ -5,6 +5,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { probeArgs, reportResult } from '../child-process.js';
+import { peakRssBytes } from '../peak-rss.js';
 import { lambdaContext } from '../lambda-invocation.js';
 
 interface Args {
@@ -47,6 +48,6 @@ try {
   error = `${(thrown as Error).name}: ${(thrown as Error).message}`.slice(0, 300);
 }
 const ms = performance.now() - started;
-const result: PagingResult = { users, calls, ms, peakRssBytes: process.resourceUsage().maxRSS * 1024, rssAfterLoadBytes, error };
+const result: PagingResult = { users, calls, ms, peakRssBytes: peakRssBytes(), rssAfterLoadBytes, error };
 reportResult(result);
 process.exit(0);
