@@ -3,6 +3,9 @@
 export const measurementIds = ['cold-start', 'warm-overhead', 'paging', 'event-hook', 'poller', 'memory'] as const;
 export type MeasurementId = (typeof measurementIds)[number];
 
+/** Where a full run writes its results (committed). */
+export const fullRunOut = 'bench/results/latest.json';
+
 export interface BenchOptions {
   only: MeasurementId[];
   quick: boolean;
@@ -27,5 +30,5 @@ export function parseOptions(argv: string[]): BenchOptions {
     } else if (flag === '--out') out = value();
     else throw new Error(`unknown option ${arg} (known: --only <${measurementIds.join(',')}>, --quick, --out <file>)`);
   }
-  return { only, quick, out: out ?? (quick || only.length < measurementIds.length ? 'bench/results/partial.tmp' : 'bench/results/latest.json') };
+  return { only, quick, out: out ?? (quick || only.length < measurementIds.length ? 'bench/results/partial.tmp' : fullRunOut) };
 }

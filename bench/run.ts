@@ -13,7 +13,8 @@ import { measureMemory } from './measurements/memory.js';
 import { measurePaging } from './measurements/paging.js';
 import { measurePollerCatchUp } from './measurements/poller-catch-up.js';
 import { measureWarmOverhead } from './measurements/warm-overhead.js';
-import { parseOptions, type MeasurementId } from './options.js';
+import { updateBenchmarksMd } from './benchmarks-md.js';
+import { fullRunOut, parseOptions, type MeasurementId } from './options.js';
 import { machine, printReport, writeReport, type MeasurementResult, type RunReport } from './report.js';
 import { evaluateTargets } from './targets.js';
 
@@ -58,6 +59,8 @@ async function main(): Promise<void> {
   printReport(report);
   writeReport(report, options.out);
   console.log(`Results written to ${options.out}`);
+  // Only a full run speaks for the project; a partial one leaves BENCHMARKS.md's figures alone.
+  if (options.out === fullRunOut && updateBenchmarksMd(report)) console.log('Figures written to BENCHMARKS.md');
 }
 
 await main();
