@@ -32,6 +32,8 @@ const secrets = new Map<string, string>();
 const kept: Array<{ where: string; text: string }> = [];
 let keptBytes = 0;
 const leaks: Leak[] = [];
+const capturedByWhere = new Map<string, number>();
+let muted = false;
 
 /** Adds a secret to look for (ignored when too short to be told from ordinary text). */
 export function registerSecret(value: unknown, label: string): void {
@@ -88,11 +90,27 @@ export function registerConnectionSecret(secret: unknown, name: string): void {
 /** Searches one captured text for every registered secret, and keeps it (within the budget) for later ones. */
 export function captureText(where: string, text: string): void {
   if (text.length === 0) return;
+  capturedByWhere.set(where, (capturedByWhere.get(where) ?? 0) + 1);
   for (const [secret, label] of secrets) scanFor(secret, label, where, text);
   if (keptBytes + text.length <= keptTextBudget) {
     kept.push({ where, text });
     keptBytes += text.length;
   }
+}
+
+/** How many texts were captured from `where` (`stdout`, `error body`, `event bus`...). */
+export function capturedCount(where: string): number {
+  return capturedByWhere.get(where) ?? 0;
+}
+
+/** While muted, captured output is not printed too (a test that turns every log line on). */
+export function muteOutput(value: boolean): void {
+  muted = value;
+}
+
+/** Whether captured output is printed too. */
+export function isOutputMuted(): boolean {
+  return muted;
 }
 
 /** What was found so far. */
@@ -111,10 +129,19 @@ export function isRegisteredSecret(value: string): boolean {
 }
 
 function scanFor(secret: string, label: string, where: string, text: string): void {
-  const at = text.indexOf(secret);
-  if (at < 0) return;
-  const excerpt = text.slice(Math.max(0, at - 60), at + secret.length + 60).split(secret).join('[the secret]');
-  leaks.push({ label, where, excerpt });
+  leaks.push(...scanText(where, text, new Map([[secret, label]])));
+}
+
+/** The leaks of `secrets` (value to label) in one text, each with the secret masked in its excerpt. */
+export function scanText(where: string, text: string, candidates: ReadonlyMap<string, string>): Leak[] {
+  const found: Leak[] = [];
+  for (const [secret, label] of candidates) {
+    const at = text.indexOf(secret);
+    if (at < 0) continue;
+    const excerpt = text.slice(Math.max(0, at - 60), at + secret.length + 60).split(secret).join('[the secret]');
+    found.push({ label, where, excerpt });
+  }
+  return found;
 }
 
 /** The parts of a simulated org the registry watches (structural, so this file does not import the sim). */

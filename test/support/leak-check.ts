@@ -10,7 +10,7 @@
 import { format } from 'node:util';
 import { afterAll, expect, vi } from 'vitest';
 import { ConnectorError } from '../../functions/lib/errors.js';
-import { captureText, findLeaks, watchLocalAws, watchSim } from './leak-capture.js';
+import { captureText, findLeaks, isOutputMuted, watchLocalAws, watchSim } from './leak-capture.js';
 
 type Write = typeof process.stdout.write;
 
@@ -18,6 +18,11 @@ function captureStream(stream: NodeJS.WriteStream, where: string): void {
   const write = stream.write.bind(stream) as Write;
   stream.write = ((chunk: unknown, ...rest: unknown[]) => {
     captureText(where, typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : String(chunk));
+    if (isOutputMuted()) {
+      const callback = rest.find((arg) => typeof arg === 'function') as (() => void) | undefined;
+      callback?.();
+      return true;
+    }
     return (write as (...args: unknown[]) => boolean)(chunk, ...rest);
   }) as Write;
 }
@@ -27,7 +32,7 @@ function captureConsole(): void {
     const original = console[method].bind(console);
     console[method] = (...args: unknown[]) => {
       captureText(`console.${method}`, format(...args));
-      original(...args);
+      if (!isOutputMuted()) original(...args);
     };
   }
 }
