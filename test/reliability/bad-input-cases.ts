@@ -57,6 +57,11 @@ export function casesOf(spec: ActionSpec): BadInputCase[] {
     const { [field]: _omitted, ...rest } = base;
     rows.push(row(`missing ${field}`, json(rest), 'InvalidInput', new RegExp(escape(field))));
   }
+  const alternatives = [...(spec.input.oneOf ?? []), ...(spec.input.anyOf ?? [])].flatMap((alternative) => alternative.required ?? []);
+  if (alternatives.length > 0) {
+    const rest = Object.fromEntries(Object.entries(base).filter(([key]) => !alternatives.includes(key)));
+    rows.push(row(`none of ${alternatives.join(', ')}`, json(rest), 'InvalidInput', new RegExp(alternatives.map(escape).join('|'))));
+  }
   for (const [field, schema] of properties) {
     const wrong = wrongTypeFor(schema);
     if (wrong !== undefined) rows.push(row(`wrong type: ${field}`, json({ ...base, [field]: wrong }), 'InvalidInput', new RegExp(escape(field))));

@@ -21,6 +21,8 @@ export interface HookLoadResult {
   acceptedFirstTime: number;
   acceptedOnRetry: number;
   refusedTwice: number;
+  /** What the first attempts got: an HTTP status, or `timeout` (no answer within Okta's 3 s). */
+  firstAnswers: Record<string, number>;
   firstAttemptMs: { p50: number; p95: number; max: number };
   publishedByHook: number;
   publishedByPoller: number;
@@ -50,6 +52,7 @@ export async function hookLoad(deliveries: number, eventsPerDelivery: number): P
     world.aws.secrets.put('okta-connector/load', { domain: sim.url, auth: { type: 'api-token', token: sim.apiToken }, eventHookSecret: hookSecret });
     const batches = Array.from({ length: deliveries }, () => sim.control.addLogEvents(Array.from({ length: eventsPerDelivery }, () => ({ eventType: 'user.session.start' }))));
     const firstAttempt: number[] = [];
+    const firstAnswers: Record<string, number> = {};
     const outcomes = await Promise.all(batches.map(async (events, i) => {
       const body = JSON.stringify({ eventType: 'com.okta.event_hook', eventId: `load-${i}`, data: { events } });
       for (let attempt = 1; attempt <= 2; attempt += 1) {
@@ -57,7 +60,11 @@ export async function hookLoad(deliveries: number, eventsPerDelivery: number): P
         const status = await fetch(`${world.hookUrl}?connection=load`, {
           method: 'POST', headers: { 'content-type': 'application/json', authorization: hookSecret }, body, signal: AbortSignal.timeout(3_000),
         }).then((response) => response.status, () => 0);
-        if (attempt === 1) firstAttempt.push(Date.now() - sent);
+        if (attempt === 1) {
+          firstAttempt.push(Date.now() - sent);
+          const answer = status === 0 ? 'timeout' : String(status);
+          firstAnswers[answer] = (firstAnswers[answer] ?? 0) + 1;
+        }
         if (status >= 200 && status < 300) return attempt;
         if (status >= 400 && status < 500) return 0;
       }
@@ -81,6 +88,7 @@ export async function hookLoad(deliveries: number, eventsPerDelivery: number): P
       acceptedFirstTime: outcomes.filter((o) => o === 1).length,
       acceptedOnRetry: outcomes.filter((o) => o === 2).length,
       refusedTwice: outcomes.filter((o) => o === 0).length,
+      firstAnswers,
       firstAttemptMs: { p50: percentile(sorted, 0.5), p95: percentile(sorted, 0.95), max: sorted.at(-1) ?? 0 },
       publishedByHook,
       publishedByPoller: world.aws.eventBridge.entries().length - publishedByHook,
@@ -144,7 +152,8 @@ export async function runLoad(options: { deliveries: number; eventsPerDelivery: 
   const tight = await actionLoad(options.actionCalls, 300);
   const lines = [
     `event hook: ${hook.deliveries} concurrent deliveries of ${hook.events / hook.deliveries} events in ${(hook.ms / 1000).toFixed(1)} s: `
-      + `${hook.acceptedFirstTime} answered 200 first time, ${hook.acceptedOnRetry} on Okta's retry, ${hook.refusedTwice} refused twice; `
+      + `${hook.acceptedFirstTime} answered 200 first time, ${hook.acceptedOnRetry} on Okta's retry, ${hook.refusedTwice} refused twice `
+      + `(first answers ${JSON.stringify(hook.firstAnswers)}); `
       + `first attempt p50 ${hook.firstAttemptMs.p50} ms, p95 ${hook.firstAttemptMs.p95} ms, max ${hook.firstAttemptMs.max} ms`,
     `  published: ${hook.publishedByHook} by the hook, ${hook.publishedByPoller} by the poller after; ${hook.duplicates} duplicates, ${hook.missing} missing`,
     ...[roomy, tight].map((a) => `actions: ${a.calls} concurrent get-user on one client-credentials connection, limit ${a.limit}/min, in ${(a.ms / 1000).toFixed(1)} s: `
