@@ -19,6 +19,8 @@ export interface RunResult {
   seed: number;
   events: number;
   published: number;
+  /** Search result windows on the bus, and how many of them twice (two runs of a search at once; not a guarantee). */
+  searchWindows: { published: number; twice: number };
   faults: Record<string, number>;
   actions: { ok: number; failed: number };
   violations: string[];
@@ -59,7 +61,7 @@ export async function soakRun(world: SoakWorld, index: number, seed: number): Pr
     const searches: SearchConfig[] = [{ connection, name: 'creates', filter: 'eventType eq "user.lifecycle.create"', schedule: 'rate(1 minute)', window: '1m', windowMs: 60_000 }];
     const searchSummaries: ScheduledSearchSummary[] = [];
     // Searches run on a clock of their own that moves a window per run, so each run has windows to cover.
-    let searchNow = Date.now() + 4 * 60_000;
+    let searchNow = Date.now() + 3 * 60_000;
 
     const work: Array<Promise<unknown>> = [];
     const groupId = String(sim.org.groups().find((group) => group.type === 'OKTA_GROUP')?.id ?? 'no-group');
@@ -91,10 +93,17 @@ export async function soakRun(world: SoakWorld, index: number, seed: number): Pr
     const counts = { ...faults, ...simCounts, ...world.counts };
     const violations = checkRun({ sim, world, connection, failures, searchSummaries, hookId });
     const details = world.aws.eventBridge.entries().filter((entry) => entry.DetailType !== 'Okta Event Search Results');
+    const windows = new Map<string, number>();
+    for (const entry of world.aws.eventBridge.entries().filter((e) => e.DetailType === 'Okta Event Search Results')) {
+      const detail = JSON.parse(entry.Detail) as { since: string; until: string; part: number };
+      const key = `${detail.since} ${detail.until} ${detail.part}`;
+      windows.set(key, (windows.get(key) ?? 0) + 1);
+    }
     return {
       seed,
       events: sim.org.logEvents().length,
       published: details.length,
+      searchWindows: { published: windows.size, twice: [...windows.values()].filter((n) => n > 1).length },
       faults: counts,
       actions: { ok: failures.filter((f) => f.where === 'action-ok').length, failed: failures.filter((f) => f.where === 'action').length },
       violations,

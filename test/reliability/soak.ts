@@ -20,6 +20,7 @@ export interface SoakReport {
   seed: number;
   events: number;
   published: number;
+  searchWindows: { published: number; twice: number };
   actions: { ok: number; failed: number };
   faults: Record<string, number>;
   violations: Array<{ run: number; seed: number; violation: string }>;
@@ -34,7 +35,7 @@ export function runSeed(seed: number, index: number): number {
 /** Plays the soak and returns its report. */
 export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const started = Date.now();
-  const report: SoakReport = { runs: 0, seed: options.seed, events: 0, published: 0, actions: { ok: 0, failed: 0 }, faults: {}, violations: [], ms: 0 };
+  const report: SoakReport = { runs: 0, seed: options.seed, events: 0, published: 0, searchWindows: { published: 0, twice: 0 }, actions: { ok: 0, failed: 0 }, faults: {}, violations: [], ms: 0 };
   const world = await startSoakWorld();
   const rejections: unknown[] = [];
   const onRejection = (reason: unknown) => rejections.push(reason);
@@ -47,6 +48,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       report.runs += 1;
       report.events += run.events;
       report.published += run.published;
+      report.searchWindows.published += run.searchWindows.published;
+      report.searchWindows.twice += run.searchWindows.twice;
       report.actions.ok += run.actions.ok;
       report.actions.failed += run.actions.failed;
       for (const [kind, count] of Object.entries(run.faults)) report.faults[kind] = (report.faults[kind] ?? 0) + count;
