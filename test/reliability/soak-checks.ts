@@ -13,9 +13,9 @@ import { httpStatusOf } from '../../functions/lib/errors.js';
 import type { OktaSim } from '../../local/okta-sim/index.js';
 import type { SoakWorld } from './soak-world.js';
 
-/** A failure a caller saw: an action's error, a trigger run that threw. `action-ok` records a success. */
+/** A failure a caller saw: an action's error, a trigger run that threw. */
 export interface Failure {
-  where: 'action' | 'action-ok' | 'poll' | 'search' | 'drain';
+  where: 'action' | 'poll' | 'search' | 'drain';
   error: unknown;
 }
 
@@ -95,7 +95,6 @@ function searchWindowsContiguous({ searchSummaries }: RunToCheck): string[] {
 
 function failuresAreContractTypes({ failures }: RunToCheck): string[] {
   return failures
-    .filter((f) => f.where !== 'action-ok')
     .filter((f) => !(f.error instanceof Error) || !contractTypes.has(f.error.name))
     .map((f) => `${f.where} failed with a non-CONTRACT error: ${describe(f.error)}`);
 }
