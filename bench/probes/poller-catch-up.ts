@@ -28,6 +28,7 @@ export interface LogsExchange {
   remaining: number;
   limit: number;
   resetAt: number;
+  events: number;
 }
 
 export interface CatchUpRun {
@@ -56,6 +57,7 @@ sim.observe((req, res) => {
     remaining: header('x-rate-limit-remaining'),
     limit: header('x-rate-limit-limit'),
     resetAt: header('x-rate-limit-reset') * 1000,
+    events: Array.isArray(res.body) ? res.body.length : 0,
   });
 });
 

@@ -32,6 +32,11 @@ describe('evaluateTargets', () => {
     expect(target([poller], 'never dips')?.met).toBe(false);
   });
 
+  it('misses the ceiling target when the share falls under 95% where the limit binds', () => {
+    const poller = measurement('poller', { connector: { shareOfCeiling: 1.8 }, binding: { limit: 30, connector: { shareOfCeiling: 0.9 } } });
+    expect(target([poller], 'of the ceiling')?.met).toBe(false);
+  });
+
   it('allows one request per run above one per 1,000 events (the page that says the backlog is done)', () => {
     const poller = measurement('poller', { connector: { requestsPer1000Events: 1.02, runs: 2, events: 100_000 } });
     expect(target([poller], 'one Okta request per 1,000')?.met).toBe(true);
