@@ -1,7 +1,8 @@
 /**
- * Bundles a function the way the CDK stack deploys it: one ESM file, minified, for platform node and target
- * node22, with everything it imports bundled (the AWS SDK included). The banner gives CommonJS dependencies the
- * `require` an ES module lacks, as CDK's ESM bundling does. Sizes are of that file, raw and gzipped.
+ * Bundles a function the way the CDK stack deploys it (infra/connector-function.ts): one ESM file, minified, for
+ * platform node and target node22, with everything it imports bundled (the AWS SDK included) and a linked source
+ * map. The banner gives CommonJS dependencies the `require` an ES module lacks, as the stack's does. Sizes are of
+ * the code file, raw and gzipped (the map is deployed beside it but read only with --enable-source-maps).
  */
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -48,6 +49,7 @@ export async function bundleFunction(entry: string, name: string): Promise<Bundl
     platform: 'node',
     target: 'node22',
     minify: true,
+    sourcemap: 'linked',
     mainFields: ['module', 'main'],
     banner: { js: requireBanner },
     plugins: [nodeFetchAsCommonJs],

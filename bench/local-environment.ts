@@ -38,6 +38,8 @@ export async function startBenchEnvironment(): Promise<BenchEnvironment> {
       ALLOW_INSECURE_LOCAL_OKTA: 'true',
       POWERTOOLS_SERVICE_NAME: 'okta-connector',
       POWERTOOLS_METRICS_NAMESPACE: 'OktaConnector',
+      // As the stack sets it: Node then reads each bundle's source map when it loads the bundle.
+      NODE_OPTIONS: '--enable-source-maps',
     }),
     useOrg(orgUrl, apiToken, connection = connectionName) {
       aws.secrets.put(`${secretPrefix}${connection}`, {
