@@ -39,7 +39,7 @@ if (report.violations.length > 0) process.exitCode = 1;
 function printReport(r: SoakReport): void {
   console.log(`\nsoak seed ${r.seed}: ${r.runs} runs in ${(r.ms / 1000).toFixed(1)} s`);
   console.log(`  events in the System Logs: ${r.events}; published once each: ${r.published}`);
-  console.log(`  search result windows published: ${r.searchWindows.published} (${r.searchWindows.twice} of them twice, by two runs of a search at once)`);
+  console.log(`  search result windows published: ${r.searchWindows.published} (${r.searchWindows.twice} of them twice: overlapping runs, or a cursor write lost after publishing)`);
   console.log(`  actions: ${r.actions.ok + r.actions.failed} (${r.actions.failed} ended in a CONTRACT error)`);
   console.log('  faults injected:');
   for (const [kind, count] of Object.entries(r.faults).sort()) console.log(`    ${kind.padEnd(34)} ${count}`);

@@ -19,7 +19,7 @@ export interface RunResult {
   seed: number;
   events: number;
   published: number;
-  /** Search result windows on the bus, and how many of them twice (two runs of a search at once; not a guarantee). */
+  /** Search result windows on the bus, and how many of them twice (overlapping runs, a lost cursor write; not a guarantee). */
   searchWindows: { published: number; twice: number };
   faults: Record<string, number>;
   actions: { ok: number; failed: number };
