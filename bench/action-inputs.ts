@@ -98,6 +98,14 @@ export function invocationEvent(name: string, sample: OrgSample, options: Invoca
   }
 }
 
+/**
+ * The answer a function is expected to give its bench input when that answer is a refusal: the OAuth callback is
+ * called without a consent having been started, so it refuses the unknown state (HTTP 400), which is right.
+ */
+export function expectedRefusal(name: string): string | undefined {
+  return name === 'oauth-callback' ? 'HTTP 400' : undefined;
+}
+
 /** The authorization-code connection the OAuth consent functions are invoked with. */
 export const oauthConnection = 'bench-oauth';
 
