@@ -9,7 +9,7 @@ import { eventTemplates, hookDelivery, realSizedEvents, type SampleEvent } from 
 export interface OrgSample {
   /** ACTIVE users other than the admin, in a stable order. */
   activeUserIds: string[];
-  okta_group_ids: string[];
+  oktaGroupIds: string[];
   groupNames: string[];
   /** The Everyone group (every user is a member). */
   everyoneGroupId?: string;
@@ -33,7 +33,7 @@ export async function sampleOrg(orgUrl: string, apiToken: string): Promise<OrgSa
   );
   return {
     activeUserIds: users.filter((u) => !u.profile.login.startsWith('admin@')).map((u) => u.id),
-    okta_group_ids: groups.filter((g) => g.type === 'OKTA_GROUP').map((g) => g.id),
+    oktaGroupIds: groups.filter((g) => g.type === 'OKTA_GROUP').map((g) => g.id),
     groupNames: groups.map((g) => g.profile.name),
     everyoneGroupId: groups.find((g) => g.type === 'BUILT_IN')?.id,
     signInIp: signIns[0]?.client?.ipAddress ?? '184.73.186.14',
@@ -56,11 +56,10 @@ export function invocationEvent(name: string, sample: OrgSample, options: Invoca
   const { run } = options;
   const userAt = (slot: number) => sample.activeUserIds[slot % Math.max(1, sample.activeUserIds.length)] ?? '00unknown';
   const ownUser = changesUser.includes(name) ? userAt(1 + changesUser.indexOf(name) * usersPerAction + (run % usersPerAction)) : userAt(0);
-  const group = sample.okta_group_ids[0] ?? sample.everyoneGroupId ?? '00gunknown';
+  const group = sample.oktaGroupIds[0] ?? sample.everyoneGroupId ?? '00gunknown';
   const login = `bench-${options.runTag}-${run}@example.com`;
   switch (name) {
     case 'get-user': case 'get-user-groups': case 'list-user-apps': case 'activate-user': case 'unsuspend-user':
-      return { userId: ownUser };
     case 'deactivate-user': case 'delete-user': case 'suspend-user': case 'reset-password': case 'reset-forgotten-password':
       return { userId: ownUser };
     case 'expire-password':
