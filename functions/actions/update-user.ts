@@ -4,11 +4,11 @@
  * therefore needs `profile`, with every attribute Okta requires (login, email, firstName, lastName).
  */
 import { actionHandler } from '../lib/action-handler.js';
-import { InvalidInput, InvalidUserState, isConnectorError } from '../lib/errors.js';
+import { InvalidInput, isConnectorError } from '../lib/errors.js';
 import { withoutLinks } from '../lib/okta-objects.js';
 import type { OktaClient } from '../lib/okta-client.js';
 import { userPath } from '../lib/okta-paths.js';
-import { getUser } from '../lib/user-lifecycle.js';
+import { getUser, invalidUserState } from '../lib/user-lifecycle.js';
 
 interface Input {
   userId: string;
@@ -42,13 +42,5 @@ async function refusedForStatus(okta: OktaClient, userId: string, deadline: numb
   if (!isConnectorError(error) || error.oktaErrorCode !== 'E0000001') return error;
   const user = await getUser(okta, userId, deadline);
   if (user.status !== 'DEPROVISIONED') return error;
-  return new InvalidUserState(`Cannot update a user whose status is DEPROVISIONED (${error.message})`, {
-    currentStatus: user.status,
-    oktaErrorCode: error.oktaErrorCode,
-    oktaErrorId: error.oktaErrorId,
-    causes: error.causes,
-    oktaRequestId: error.oktaRequestId,
-    oktaStatus: error.oktaStatus,
-    cause: error,
-  });
+  return invalidUserState('update', user, error);
 }

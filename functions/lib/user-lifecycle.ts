@@ -83,7 +83,8 @@ function isStatusError(error: unknown): error is ConnectorError {
   return isConnectorError(error) && STATUS_ERROR_CODES.has(error.oktaErrorCode ?? '');
 }
 
-function invalidUserState(verb: string, user: OktaUser, error: ConnectorError): InvalidUserState {
+/** `InvalidUserState` naming the user's current status, keeping what Okta said. */
+export function invalidUserState(verb: string, user: OktaUser, error: ConnectorError): InvalidUserState {
   return new InvalidUserState(`Cannot ${verb} a user whose status is ${user.status} (${error.message})`, {
     currentStatus: user.status,
     oktaErrorCode: error.oktaErrorCode,

@@ -13,13 +13,11 @@
  */
 import './quiet-env.js';
 import { ConditionalCheckFailedException, ProvisionedThroughputExceededException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { dynamoDb, eventBridge, resetAwsClients } from '../../functions/lib/aws-clients.js';
 import { resetConfig } from '../../functions/lib/config.js';
 import { clearConnectionCache } from '../../functions/lib/connections.js';
 import { logger } from '../../functions/lib/observability.js';
-import { handler as eventHook } from '../../functions/triggers/event-hook.js';
+import { serveEventHook } from '../support/serve-event-hook.js';
 import { startLocalAws, type LocalAws } from '../../local/aws/index.js';
 
 export const soakTable = 'okta-connector-soak';
@@ -87,7 +85,7 @@ export async function startSoakWorld(): Promise<SoakWorld> {
   };
   armDynamoFaults(dynamoDb(), world);
   countEventBridgeThrottles(world);
-  const receiver = await serveHook();
+  const receiver = await serveEventHook();
   world.hookUrl = receiver.url;
   world.close = async () => {
     await new Promise<void>((resolve) => {
@@ -148,37 +146,4 @@ function countEventBridgeThrottles(world: SoakWorld): void {
       throw error;
     }
   }, { step: 'finalizeRequest', priority: 'low', name: 'soakCountThrottles' });
-}
-
-/** Serves the event hook handler over HTTP with Function URL (payload 2.0) events, as AWS would. */
-async function serveHook(): Promise<{ server: Server; url: string }> {
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const url = new URL(req.url ?? '/', 'http://localhost');
-      const headers: Record<string, string> = {};
-      for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string') headers[name] = value;
-      eventHook({
-        version: '2.0',
-        requestContext: { http: { method: req.method ?? 'GET' } },
-        headers,
-        queryStringParameters: Object.fromEntries(url.searchParams),
-        body: Buffer.concat(chunks).toString('base64'),
-        isBase64Encoded: true,
-      }).then(
-        (answer) => {
-          res.writeHead(answer.statusCode, answer.headers);
-          res.end(answer.body ?? '');
-        },
-        // A Lambda that throws is a 502 from the Function URL; the soak counts it as a violation.
-        () => {
-          res.writeHead(502);
-          res.end();
-        },
-      );
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` };
 }

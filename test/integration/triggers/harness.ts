@@ -3,13 +3,11 @@
  * Manager endpoints reached by the real AWS SDK clients through `AWS_ENDPOINT_URL_*`, and the event hook handler
  * served over HTTP as a Lambda Function URL would serve it (payload 2.0), so the sim's own deliveries reach it.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { resetAwsClients } from '../../../functions/lib/aws-clients.js';
 import { resetConfig } from '../../../functions/lib/config.js';
 import { clearConnectionCache } from '../../../functions/lib/connections.js';
 import { logger } from '../../../functions/lib/observability.js';
-import { handler as eventHook } from '../../../functions/triggers/event-hook.js';
+import { serveEventHook } from '../../support/serve-event-hook.js';
 import { startLocalAws, type LocalAws } from '../../../local/aws/index.js';
 import { startOktaSim, type OktaSim, type StartOktaSimOptions } from '../../../local/okta-sim/index.js';
 
@@ -49,7 +47,7 @@ export async function startWorld(simOptions: StartOktaSimOptions = {}): Promise<
     auth: { type: 'api-token', token: sim.apiToken },
     eventHookSecret: hookSecret,
   });
-  const receiver = await serveHook();
+  const receiver = await serveEventHook();
   return {
     sim,
     aws,
@@ -65,38 +63,6 @@ export async function startWorld(simOptions: StartOktaSimOptions = {}): Promise<
       await aws.close();
     },
   };
-}
-
-/** Serves the event hook handler over HTTP with Function URL (payload 2.0) events. */
-async function serveHook(): Promise<{ server: Server; url: string }> {
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const url = new URL(req.url ?? '/', 'http://localhost');
-      const headers: Record<string, string> = {};
-      for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string') headers[name] = value;
-      void eventHook({
-        version: '2.0',
-        requestContext: { http: { method: req.method ?? 'GET' } },
-        headers,
-        queryStringParameters: Object.fromEntries(url.searchParams),
-        body: Buffer.concat(chunks).toString('base64'),
-        isBase64Encoded: true,
-      }).then(
-        (answer) => {
-          res.writeHead(answer.statusCode, answer.headers);
-          res.end(answer.body ?? '');
-        },
-        () => {
-          res.writeHead(500);
-          res.end();
-        },
-      );
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` };
 }
 
 /** A Lambda context whose remaining time is whatever `remaining()` says. */
