@@ -89,6 +89,10 @@ export function oktaClientFor(connection: Connection, deps: OktaClientDeps = {})
   const reserve = deps.rateLimitReserve ?? config().rateLimitReserve;
   const authorizer = deps.authorizer ?? authorizerFor(connection, { ...deps, fetch: fetchFn, now, userAgent: USER_AGENT });
   const limits = new RateLimits();
+  // Calls admitted to a bucket and not yet answered: they will spend the window's `remaining` too.
+  const inFlight = new Map<string, number>();
+  // A bucket's first call, while no answer has told the client its window: the others wait for its headers.
+  const probes = new Map<string, Promise<void>>();
   const origin = new URL(connection.baseUrl).origin;
   let counters = { requests: 0, retries: 0, requestIds: [] as string[] };
 
@@ -141,13 +145,14 @@ export function oktaClientFor(connection: Connection, deps: OktaClientDeps = {})
     const retry = () => { retries += 1; counters.retries += 1; };
 
     for (;;) {
-      if (options.paceNearLimit !== false) await pace(bucket, deadline);
+      const release = await admit(bucket, deadline, options.paceNearLimit !== false);
       let response: Response;
       let text: string;
       try {
         response = await send(req, url, deadline, timeoutMs);
         text = await response.text();
       } catch (error) {
+        release();
         if (!isNetworkFailure(error)) throw error;
         const safe = isIdempotent(req.method) || neverReachedOkta(error);
         if (safe && failures < MAX_FAILURE_RETRIES && await waitWithin(backoffDelay(failures, random), deadline)) {
@@ -162,6 +167,7 @@ export function oktaClientFor(connection: Connection, deps: OktaClientDeps = {})
       const requestId = response.headers.get('x-okta-request-id') ?? undefined;
       if (requestId) counters.requestIds = [...counters.requestIds, requestId].slice(-KEPT_REQUEST_IDS);
       const state = limits.record(bucket, response.headers);
+      release();
       const body = parseBody(text);
       if (response.ok) return { status: response.status, body: body as T, headers: response.headers, requestId, retries };
 
@@ -189,18 +195,59 @@ export function oktaClientFor(connection: Connection, deps: OktaClientDeps = {})
     }
   }
 
+  /**
+   * Lets a call go out and counts it in flight until its answer; returns the function that ends the count. With
+   * pacing, the calls in flight (and those waiting here) count against the window's `remaining`, so a burst of
+   * concurrent calls is held to the reserve as a sequence of calls would be; and a bucket's first call goes out
+   * alone, because until an answer carries the window's headers nothing can stop a burst from spending all of it.
+   */
+  async function admit(bucket: string, deadline: number, pacing: boolean): Promise<() => void> {
+    if (pacing) {
+      let probe = probes.get(bucket);
+      while (probe !== undefined && limits.get(bucket) === undefined && now() < deadline) {
+        await probe;
+        probe = probes.get(bucket);
+      }
+    }
+    inFlight.set(bucket, (inFlight.get(bucket) ?? 0) + 1);
+    let answered: (() => void) | undefined;
+    if (limits.get(bucket) === undefined && !probes.has(bucket)) {
+      probes.set(bucket, new Promise<void>((resolve) => { answered = resolve; }));
+    }
+    const release = once(() => {
+      inFlight.set(bucket, Math.max(0, (inFlight.get(bucket) ?? 1) - 1));
+      if (answered !== undefined) { probes.delete(bucket); answered(); }
+    });
+    if (!pacing) return release;
+    try {
+      await pace(bucket, deadline);
+    } catch (error) {
+      release();
+      throw error;
+    }
+    return release;
+  }
+
   /** Under the reserve, wait so the calls left are spread over the window; never past the deadline. */
   async function pace(bucket: string, deadline: number): Promise<void> {
-    const state = limits.get(bucket);
+    const known = limits.get(bucket);
+    // This call is counted in flight already; the others in flight will spend the window before it.
+    const others = (inFlight.get(bucket) ?? 1) - 1;
+    const state = known && { ...known, remaining: Math.max(0, known.remaining - others) };
     const delay = pacingDelay(state, now(), reserve);
     if (delay <= 0) return;
-    if (state && state.remaining <= 0 && now() + delay > deadline) {
-      throw new OktaRateLimited(`Okta's rate limit for ${bucket} is spent until the window resets`, {
-        retryAfterSeconds: Math.max(1, Math.ceil((state.resetAt - now()) / 1000)),
-      });
+    // The reserve belongs to the org's other apps (its sign-ins, its provisioning): a call that cannot wait its turn
+    // before the caller's deadline fails with a typed, retryable error instead of spending it.
+    if (now() + delay > deadline) {
+      const spent = state !== undefined && state.remaining <= 0;
+      throw new OktaRateLimited(
+        spent
+          ? `Okta's rate limit for ${bucket} is spent until the window resets`
+          : `Okta's rate limit for ${bucket} is down to the share the connector leaves to the org's other apps`,
+        { retryAfterSeconds: Math.max(1, Math.ceil((spent && state ? state.resetAt - now() : delay) / 1000)) },
+      );
     }
-    // Pacing is a courtesy to the org's other apps: it never takes more than half of the caller's time left.
-    await sleep(Math.min(delay, Math.max(0, (deadline - now()) / 2)));
+    await sleep(delay);
   }
 
   /** Wait until the window resets, plus jitter. Okta's `Date` header is the base, so a skewed local clock does not matter. */
@@ -246,6 +293,16 @@ function fingerprintOf(connection: Connection): string {
     ? { ...connection.auth, refreshToken: connection.auth.refreshToken === undefined ? undefined : 'present' }
     : connection.auth;
   return JSON.stringify({ ...connection, auth });
+}
+
+/** `fn`, callable many times, run once. */
+function once(fn: () => void): () => void {
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    fn();
+  };
 }
 
 /** The body as JSON when it is JSON, as text otherwise (an HTML error page from a proxy must not crash the client). */

@@ -153,13 +153,55 @@ describe('okta-client: rate limits', () => {
     expect(okta.rateLimit('/api/v1/users/00u2')).toMatchObject({ bucket: 'GET /api/v1/users/{id}', limit: 100, remaining: 7 });
   });
 
-  it('never spends more than half of the caller\'s time left on pacing', async () => {
+  it('sends a bucket\'s first call alone: concurrent callers wait for the answer that tells the window', async () => {
     const clock = fakeClock();
-    const { fetch } = scriptedFetch(json({}, 200, { 'x-rate-limit-limit': '100', 'x-rate-limit-remaining': '1', 'x-rate-limit-reset': resetIn(clock, 40) }));
+    let inFlight = 0;
+    let mostInFlight = 0;
+    const { fetch, requests } = scriptedFetch(async () => {
+      inFlight += 1;
+      mostInFlight = Math.max(mostInFlight, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      inFlight -= 1;
+      return json({}, 200, { 'x-rate-limit-limit': '600', 'x-rate-limit-remaining': String(600 - requests.length), 'x-rate-limit-reset': resetIn(clock, 60) });
+    });
+    const okta = client(fetch, clock);
+    const calls = Array.from({ length: 5 }, () => okta.request({ method: 'GET', path: '/api/v1/users/00u1' }));
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    // The first call is out; the four others wait for its X-Rate-Limit-* headers.
+    expect(requests).toHaveLength(1);
+    await Promise.all(calls);
+    expect(requests).toHaveLength(5);
+    expect(mostInFlight).toBe(4);
+  });
+
+  it('counts calls in flight against Remaining, so a burst is held to the reserve as a sequence would be', async () => {
+    const clock = fakeClock();
+    const reset = resetIn(clock, 60);
+    let remaining = 20;
+    const { fetch, requests } = scriptedFetch(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      remaining -= 1;
+      return json({}, 200, { 'x-rate-limit-limit': '100', 'x-rate-limit-remaining': String(remaining), 'x-rate-limit-reset': reset });
+    });
     const okta = client(fetch, clock);
     await okta.request({ method: 'GET', path: '/api/v1/groups' });
-    await okta.request({ method: 'GET', path: '/api/v1/groups' }, { deadline: clock.now() + 4_000 });
-    expect(clock.sleeps).toEqual([2_000]);
+    // 19 left, the reserve is 10: ten concurrent calls go at once, the others are spread over the window.
+    await Promise.all(Array.from({ length: 15 }, () => okta.request({ method: 'GET', path: '/api/v1/groups' }, { deadline: clock.now() + 600_000 })));
+    expect(requests).toHaveLength(16);
+    expect(clock.sleeps).toHaveLength(5);
+    expect(Math.min(...clock.sleeps)).toBeGreaterThan(0);
+  });
+
+  it('fails with OktaRateLimited rather than spend the reserve when its turn would come after the deadline', async () => {
+    const clock = fakeClock();
+    const { fetch, requests } = scriptedFetch(json({}, 200, { 'x-rate-limit-limit': '100', 'x-rate-limit-remaining': '1', 'x-rate-limit-reset': resetIn(clock, 40) }));
+    const okta = client(fetch, clock);
+    await okta.request({ method: 'GET', path: '/api/v1/groups' });
+    // Under the reserve, the call's turn is (reset − now) / (remaining + 1) = 20 s away: past a 4 s deadline.
+    await expect(okta.request({ method: 'GET', path: '/api/v1/groups' }, { deadline: clock.now() + 4_000 }))
+      .rejects.toMatchObject({ name: 'OktaRateLimited', retryAfterSeconds: 20 });
+    expect(requests).toHaveLength(1);
+    expect(clock.sleeps).toEqual([]);
   });
 
   it('does not pace when the caller checks headroom itself (paceNearLimit: false)', async () => {
