@@ -25,6 +25,8 @@ export type { OktaConnectorProps } from './okta-connector-props.js';
 // functions/lib/dedupe.ts (batch read, conditional claims, batch marks, releases) and the cursors of cursors.ts.
 const DEDUPE: TableAction[] = ['BatchGetItem', 'PutItem', 'BatchWriteItem', 'DeleteItem'];
 const CURSORS: TableAction[] = ['GetItem', 'PutItem'];
+// A scheduled search also takes and releases its own lock (one run at a time per search).
+const SEARCH: TableAction[] = [...CURSORS, 'DeleteItem'];
 const DEDUPE_AND_CURSORS: TableAction[] = [...new Set([...DEDUPE, ...CURSORS])];
 const OAUTH_AUTHORIZE: TableAction[] = ['PutItem'];
 const OAUTH_CALLBACK: TableAction[] = ['GetItem', 'DeleteItem'];
@@ -109,7 +111,7 @@ export class OktaConnector extends Construct {
     this.poller = this.publisher('Poller', 'functions/triggers/poll-system-log.ts', 'Polls the Okta System Log', DEDUPE_AND_CURSORS, true,
       512, 55, 1);
     if (settings.searches.length > 0) {
-      this.search = this.publisher('Search', 'functions/triggers/scheduled-search.ts', 'Runs scheduled System Log searches', CURSORS, true,
+      this.search = this.publisher('Search', 'functions/triggers/scheduled-search.ts', 'Runs scheduled System Log searches', SEARCH, true,
         512, 300);
       this.search.addEnvironment('SEARCHES', JSON.stringify(settings.searches));
     }

@@ -37,6 +37,11 @@ export function searchCursorKey(connection: string, search: string): string {
   return `cursor#${connection}#search#${search}`;
 }
 
+/** The lock that lets one run at a time cover a search's windows. */
+export function searchLockKey(connection: string, search: string): string {
+  return `lock#${connection}#search#${search}`;
+}
+
 /** The poll cursor of a connection; `{version: 0}` when none is stored. */
 export async function readPollCursor(connection: string, deps: CursorDeps = {}): Promise<PollCursor> {
   const item = await readItem(pollCursorKey(connection), deps);

@@ -21,16 +21,13 @@
 import {
   BatchGetItemCommand,
   BatchWriteItemCommand,
-  ConditionalCheckFailedException,
-  DeleteItemCommand,
-  PutItemCommand,
   type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { randomUUID } from 'node:crypto';
 import { dynamoDb } from './aws-clients.js';
 import { config, requireTableName } from './config.js';
 import type { Trigger } from './event-format.js';
+import { withLeaseLock } from './lease-lock.js';
 
 export interface DedupeDeps {
   dynamoDb?: DynamoDBClient;
@@ -52,8 +49,6 @@ export interface PublishLock {
 
 type Item = Record<string, AttributeValue>;
 
-export const defaultLeaseMs = 30_000;
-const lockRetryMs = 25;
 const maxBatchAttempts = 8;
 
 /** The record key of one published event. */
@@ -76,21 +71,7 @@ export async function withPublishLock<T>(
   work: (lock: PublishLock) => Promise<T>,
   deps: DedupeDeps = {},
 ): Promise<{ acquired: true; value: T } | { acquired: false }> {
-  const s = settings(deps);
-  const owner = randomUUID();
-  let lock: PublishLock | undefined;
-  for (let attempt = 0; !lock; attempt += 1) {
-    lock = await tryLock(s, connection, owner);
-    if (lock) break;
-    const wait = Math.min(250, lockRetryMs * 2 ** Math.min(attempt, 4)) * (0.5 + Math.random() / 2);
-    if (s.now() + wait >= deadline) return { acquired: false };
-    await s.sleep(wait);
-  }
-  try {
-    return { acquired: true, value: await work(lock) };
-  } finally {
-    await unlock(s, connection, owner);
-  }
+  return withLeaseLock(lockKey(connection), deadline, (lock) => work({ connection, owner: lock.owner, leaseUntil: lock.leaseUntil }), deps);
 }
 
 /** Which of `uuids` are recorded as published (consistent reads, 100 keys per call, unprocessed keys retried). */
@@ -146,7 +127,6 @@ interface Settings {
   client: DynamoDBClient;
   table: string;
   ttlDays: number;
-  leaseMs: number;
   now: () => number;
   sleep: (ms: number) => Promise<void>;
 }
@@ -156,51 +136,9 @@ function settings(deps: DedupeDeps): Settings {
     client: deps.dynamoDb ?? dynamoDb(),
     table: deps.tableName ?? requireTableName(),
     ttlDays: deps.ttlDays ?? config().dedupeTtlDays,
-    leaseMs: deps.leaseMs ?? defaultLeaseMs,
     now: deps.now ?? Date.now,
     sleep: deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))),
   };
-}
-
-async function tryLock(s: Settings, connection: string, owner: string): Promise<PublishLock | undefined> {
-  const now = s.now();
-  const leaseUntil = now + s.leaseMs;
-  try {
-    await s.client.send(new PutItemCommand({
-      TableName: s.table,
-      Item: {
-        pk: { S: lockKey(connection) },
-        state: { S: 'publishing' },
-        owner: { S: owner },
-        leaseUntil: { N: String(leaseUntil) },
-        // Cleaned up by the TTL should a holder crash and nobody publish on this connection again.
-        expiresAt: { N: String(Math.floor(leaseUntil / 1000) + 86_400) },
-      },
-      // Free: nobody holds it, or its holder crashed (lease over).
-      ConditionExpression: 'attribute_not_exists(pk) OR #leaseUntil < :now',
-      ExpressionAttributeNames: { '#leaseUntil': 'leaseUntil' },
-      ExpressionAttributeValues: { ':now': { N: String(now) } },
-    }));
-    return { connection, owner, leaseUntil };
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return undefined;
-    throw error;
-  }
-}
-
-async function unlock(s: Settings, connection: string, owner: string): Promise<void> {
-  try {
-    await s.client.send(new DeleteItemCommand({
-      TableName: s.table,
-      Key: { pk: { S: lockKey(connection) } },
-      // Only our own lease: after it expired another holder may have it.
-      ConditionExpression: '#owner = :owner',
-      ExpressionAttributeNames: { '#owner': 'owner' },
-      ExpressionAttributeValues: { ':owner': { S: owner } },
-    }));
-  } catch (error) {
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
-  }
 }
 
 function chunks<T>(items: T[], size: number): T[][] {

@@ -8,8 +8,9 @@
  *   `{events, since, until}` for that range and touches no cursor.
  */
 import { config } from '../lib/config.js';
-import { readSearchCursor, writeSearchCursor, type CursorDeps } from '../lib/cursors.js';
+import { readSearchCursor, searchLockKey, writeSearchCursor, type CursorDeps } from '../lib/cursors.js';
 import { InvalidInput, toConnectorError, type FieldProblem } from '../lib/errors.js';
+import { withLeaseLock, type LeaseLockDeps } from '../lib/lease-lock.js';
 import type { LogEvent } from '../lib/event-format.js';
 import { countMetric, logger } from '../lib/observability.js';
 import { oktaClient, type OktaClient } from '../lib/okta-client.js';
@@ -41,7 +42,7 @@ export interface ScheduledSearchSummary {
   search: string;
   windows: Array<TimeRange & { count: number; parts: number }>;
   published: number;
-  stoppedBecause: 'caught-up' | 'deadline' | 'publish-failed' | 'cursor-conflict';
+  stoppedBecause: 'caught-up' | 'deadline' | 'publish-failed' | 'cursor-conflict' | 'another-run';
 }
 
 export interface SearchHandlerDeps {
@@ -49,6 +50,7 @@ export interface SearchHandlerDeps {
   searches?: SearchConfig[];
   cursors?: CursorDeps;
   publish?: PublishDeps;
+  lock?: LeaseLockDeps;
   now?: () => number;
 }
 
@@ -86,33 +88,39 @@ async function runScheduledSearch(input: ScheduledSearchInput, remainingMs: () =
   const cfg = config();
   const summary: ScheduledSearchSummary = { connection: search.connection, search: search.name, windows: [], published: 0, stoppedBecause: 'caught-up' };
 
-  let cursor = await readSearchCursor(search.connection, search.name, deps.cursors);
-  for (const window of windowsToCover(cursor.until, now(), search.windowMs)) {
-    if (remainingMs() < stopWhenRemainingMs) {
-      summary.stoppedBecause = 'deadline';
-      break;
+  // One run at a time per search: a second run (Scheduler delivers at least once; a slow run meets the next one)
+  // would otherwise publish the same windows again before either moved the cursor. The lease is this run's own
+  // time, so a run that dies frees the search when its Lambda would have stopped anyway.
+  const held = await withLeaseLock(searchLockKey(search.connection, search.name), Date.now() + 1_000, async () => {
+    let cursor = await readSearchCursor(search.connection, search.name, deps.cursors);
+    for (const window of windowsToCover(cursor.until, now(), search.windowMs)) {
+      if (remainingMs() < stopWhenRemainingMs) {
+        summary.stoppedBecause = 'deadline';
+        break;
+      }
+      // Deadlines are real time (the Lambda's); `now` only decides which windows are due.
+      const deadline = Date.now() + remainingMs() - stopWhenRemainingMs / 2;
+      const events = await searchEvents(okta, { ...window, filter: search.filter, q: search.q }, { deadline });
+      const header = { connection: search.connection, search: search.name, filter: search.filter ?? null, q: search.q ?? null, ...window };
+      const entries = events.length === 0 ? [] : searchResultEntries(header, events, { source: cfg.eventSource, eventBusName: cfg.eventBusName }, new Date(window.until));
+      const result = await publishEvents(entries, { deadline, ...deps.publish });
+      summary.published += result.published;
+      // A part EventBridge refused: the cursor stays, the next run covers this window again (the parts it accepted
+      // are published twice then; a window is never skipped).
+      if (result.failed > 0) {
+        summary.stoppedBecause = 'publish-failed';
+        break;
+      }
+      const written = await writeSearchCursor(search.connection, search.name, cursor, window.until, deps.cursors);
+      if (!written) {
+        summary.stoppedBecause = 'cursor-conflict';
+        break;
+      }
+      cursor = written;
+      summary.windows.push({ ...window, count: events.length, parts: entries.length });
     }
-    // Deadlines are real time (the Lambda's); `now` only decides which windows are due.
-    const deadline = Date.now() + remainingMs() - stopWhenRemainingMs / 2;
-    const events = await searchEvents(okta, { ...window, filter: search.filter, q: search.q }, { deadline });
-    const header = { connection: search.connection, search: search.name, filter: search.filter ?? null, q: search.q ?? null, ...window };
-    const entries = events.length === 0 ? [] : searchResultEntries(header, events, { source: cfg.eventSource, eventBusName: cfg.eventBusName }, new Date(window.until));
-    const result = await publishEvents(entries, { deadline, ...deps.publish });
-    summary.published += result.published;
-    // A part EventBridge refused: the cursor stays, the next run covers this window again (the parts it accepted
-    // are published twice then; a window is never skipped).
-    if (result.failed > 0) {
-      summary.stoppedBecause = 'publish-failed';
-      break;
-    }
-    const written = await writeSearchCursor(search.connection, search.name, cursor, window.until, deps.cursors);
-    if (!written) {
-      summary.stoppedBecause = 'cursor-conflict';
-      break;
-    }
-    cursor = written;
-    summary.windows.push({ ...window, count: events.length, parts: entries.length });
-  }
+  }, { ...deps.lock, leaseMs: Math.max(1_000, remainingMs()) });
+  if (!held.acquired) summary.stoppedBecause = 'another-run';
 
   countMetric('EventsPublished', { trigger: 'search', connection: search.connection }, summary.published);
   logger.info('Scheduled search ran', { ...summary, windows: summary.windows.length });

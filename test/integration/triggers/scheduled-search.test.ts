@@ -77,6 +77,24 @@ describe('scheduled-search', () => {
     expect(retried.windows).toHaveLength(1);
   });
 
+  it('lets one run at a time cover a search: two runs at once publish each window once', async () => {
+    const both = { ...searchConfig, name: 'overlapping-runs', filter: 'eventType eq "user.session.start"' };
+    const at = start + 60 * minute;
+    world.aws.eventBridge.clear();
+    const runs = await Promise.all([1, 2].map(() =>
+      search({ connection: 'default', search: 'overlapping-runs' }, longContext, { searches: [both], now: () => at }) as Promise<ScheduledSearchSummary>));
+    const windows = runs.flatMap((run) => run.windows.map((w) => `${w.since}/${w.until}`));
+    expect(windows.length).toBeGreaterThan(0);
+    expect(new Set(windows).size).toBe(windows.length);
+    const published = world.aws.eventBridge.entries().map((entry) => {
+      const detail = JSON.parse(entry.Detail ?? '{}') as { since: string; until: string; part: number };
+      return `${detail.since}/${detail.until}#${detail.part}`;
+    });
+    expect(new Set(published).size).toBe(published.length);
+    // The second run waited for the first (or gave up on it) and found the windows covered.
+    expect(runs.map((run) => run.windows.length).sort((a, b) => a - b)[0]).toBe(0);
+  });
+
   it('answers a direct invoke with the events of the range, leaving the cursor alone', async () => {
     const before = await readSearchCursor('default', 'failed-logins');
     const since = new Date(start).toISOString();
