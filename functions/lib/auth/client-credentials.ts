@@ -18,6 +18,6 @@ export function clientCredentialsAuthorizer(connection: Connection, auth: Client
     scope: auth.scopes.join(' '),
     client_assertion_type: JWT_BEARER,
     client_assertion: await clientAssertion(auth, endpoint.url, now()),
-  }), { deadline });
+  }), { deadline, retryFailures: true });
   return oauthAuthorizer(endpoint, grant, { now });
 }

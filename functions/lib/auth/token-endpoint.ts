@@ -24,29 +24,52 @@ export interface TokenEndpoint {
   /**
    * One token request. `form` is built again for each attempt (a client assertion's `jti` is good only once).
    */
-  request(form: () => Promise<Record<string, string>>, options?: { headers?: Record<string, string>; deadline?: number }): Promise<TokenResponse>;
+  request(form: () => Promise<Record<string, string>>, options?: TokenRequestOptions): Promise<TokenResponse>;
+}
+
+export interface TokenRequestOptions {
+  headers?: Record<string, string>;
+  deadline?: number;
+  /**
+   * The grant may be sent again after a 5xx or a failed connection. True for client credentials (a new assertion
+   * each time, nothing changes at Okta); never for a refresh token that Okta may have rotated already.
+   */
+  retryFailures?: boolean;
 }
 
 export interface TokenEndpointDeps {
   fetch?: typeof fetch;
   now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
   userAgent?: string;
 }
 
 const TOKEN_TIMEOUT_MS = 10_000;
 /** A first try, a try with DPoP, a try with the nonce, and one more should the nonce rotate in between. */
 const MAX_ATTEMPTS = 4;
+/** Retries of a grant that is safe to send again, after a 5xx or a failed connection (250 ms, then 500 ms). */
+const MAX_FAILURE_RETRIES = 2;
 
 export function tokenEndpointFor(connection: Connection, deps: TokenEndpointDeps = {}): TokenEndpoint {
   const fetchFn = deps.fetch ?? globalThis.fetch;
   const now = deps.now ?? Date.now;
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const url = `${connection.baseUrl}/oauth2/v1/token`;
   let usesDpop = false;
   let nonce: string | undefined;
 
-  async function request(form: () => Promise<Record<string, string>>, options: { headers?: Record<string, string>; deadline?: number } = {}) {
+  async function request(form: () => Promise<Record<string, string>>, options: TokenRequestOptions = {}) {
     let lastError: ConnectorError | undefined;
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
+    let failures = 0;
+    /** Whether to send the grant again after a failure: only when safe, and when the wait ends before the deadline. */
+    const retryAfterFailure = async (): Promise<boolean> => {
+      const wait = 250 * 2 ** failures;
+      if (!options.retryFailures || failures >= MAX_FAILURE_RETRIES || now() + wait >= (options.deadline ?? Infinity)) return false;
+      failures += 1;
+      await sleep(wait);
+      return true;
+    };
+    for (let attempt = 0; attempt < MAX_ATTEMPTS + failures; attempt += 1) {
       const headers: Record<string, string> = {
         accept: 'application/json',
         'content-type': 'application/x-www-form-urlencoded',
@@ -61,10 +84,12 @@ export function tokenEndpointFor(connection: Connection, deps: TokenEndpointDeps
         response = await fetchFn(url, { method: 'POST', headers, body: new URLSearchParams(await form()).toString(), signal: AbortSignal.timeout(timeout) });
         text = await response.text();
       } catch (error) {
+        if (await retryAfterFailure()) continue;
         throw new OktaUnavailable(`Okta's token endpoint could not be reached for connection "${connection.name}"`, { cause: error });
       }
       const body = parse(text);
       if (response.ok) return tokenResponse(connection.name, body);
+      if (response.status >= 500 && await retryAfterFailure()) continue;
 
       const error = typeof body === 'object' && body !== null ? (body as Record<string, unknown>).error : undefined;
       const offeredNonce = response.headers.get('dpop-nonce');

@@ -122,6 +122,35 @@ describe('client-credentials sign-in: a rate-limited token endpoint', () => {
   });
 });
 
+describe('client-credentials sign-in: a failing token endpoint', () => {
+  it('sends the grant again, with a new assertion, after a 5xx and after a refused connection', async () => {
+    const clock = fakeClock();
+    let tokenCalls = 0;
+    const refused = new TypeError('fetch failed', { cause: Object.assign(new Error('ECONNREFUSED'), { code: 'ECONNREFUSED' }) });
+    const { fetch, requests } = scriptedFetch((req: RecordedRequest) => {
+      if (req.url.pathname !== '/oauth2/v1/token') return json({ id: '00u1' });
+      tokenCalls += 1;
+      if (tokenCalls === 1) return json({ errorCode: 'E0000009', errorSummary: 'Internal Server Error' }, 503);
+      if (tokenCalls === 2) return refused;
+      return json({ token_type: 'Bearer', expires_in: 3600, access_token: 'at-1' });
+    });
+    const okta = oktaClientFor(connection(), { fetch, now: clock.now, sleep: clock.sleep, rateLimitReserve: 0.1 });
+    await expect(okta.request({ method: 'GET', path: '/api/v1/users/00u1' }, { deadline: clock.now() + 10_000 })).resolves.toMatchObject({ status: 200 });
+    const assertions = requests.filter((r) => r.url.pathname === '/oauth2/v1/token').map((r) => new URLSearchParams(r.body).get('client_assertion'));
+    expect(assertions).toHaveLength(3);
+    expect(new Set(assertions).size).toBe(3);
+    expect(clock.sleeps).toEqual([250, 500]);
+  });
+
+  it('gives OktaUnavailable when the token endpoint keeps failing', async () => {
+    const clock = fakeClock();
+    const { fetch, requests } = scriptedFetch(json({ errorCode: 'E0000009', errorSummary: 'Internal Server Error' }, 500));
+    const okta = oktaClientFor(connection(), { fetch, now: clock.now, sleep: clock.sleep, rateLimitReserve: 0.1 });
+    await expect(okta.request({ method: 'GET', path: '/api/v1/users/00u1' }, { deadline: clock.now() + 10_000 })).rejects.toMatchObject({ name: 'OktaUnavailable' });
+    expect(requests).toHaveLength(3);
+  });
+});
+
 describe('client assertion', () => {
   const tokenUrl = 'https://acme.okta.com/oauth2/v1/token';
   const now = Date.UTC(2026, 10, 29, 9, 0, 0);
