@@ -5,7 +5,7 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createConnectorTable, startDynalite } from './dynamodb.js';
-import { startLocalEventBridge, type FailEntriesOptions, type RecordedEntry } from './eventbridge.js';
+import { startLocalEventBridge, type LocalEventBridge } from './eventbridge.js';
 import { startLocalSecretsManager } from './secrets-manager.js';
 
 export type { RecordedEntry, FailEntriesOptions, EntryErrorCode } from './eventbridge.js';
@@ -14,17 +14,8 @@ export interface LocalAws {
   endpoints: { dynamodb: string; eventbridge: string; secretsManager: string };
   /** The environment that points the AWS SDK v3 clients at these endpoints (with dummy credentials). */
   env(): Record<string, string>;
-  eventBridge: {
-    /** Every accepted PutEvents entry, oldest first. */
-    entries(): RecordedEntry[];
-    clear(): void;
-    failEntries(options?: FailEntriesOptions): void;
-    throttle(calls?: number): void;
-    delay(ms: number): void;
-    callCount(): number;
-    /** Calls `listener` with every entry accepted from now on; returns the unsubscribe function. */
-    onEntry(listener: (entry: RecordedEntry) => void): () => void;
-  };
+  /** The local EventBridge's records and fault controls. */
+  eventBridge: Omit<LocalEventBridge, 'url' | 'close'>;
   secrets: {
     put(name: string, value: string | object): void;
     get(name: string): string | undefined;

@@ -62,16 +62,7 @@ export function userJson(org: Org, user: UserRecord, options: UserJsonOptions = 
         self: { href: userUrl },
       };
   return {
-    id: user.id,
-    status: user.status,
-    created: isoDate(user.created),
-    activated: iso(user.activated),
-    statusChanged: iso(user.statusChanged),
-    lastLogin: iso(user.lastLogin),
-    lastUpdated: isoDate(user.lastUpdated),
-    passwordChanged: iso(user.passwordChanged),
-    type: { id: user.typeId },
-    profile: user.profile,
+    ...userSearchView(user),
     ...(options.omitCredentials ? {} : { credentials }),
     _links: links,
   };
