@@ -17,9 +17,13 @@ export default tseslint.config(
     rules: {
       'no-restricted-properties': [
         'error',
-        { object: 'it', property: 'only' }, { object: 'it', property: 'skip' }, { object: 'it', property: 'todo' },
-        { object: 'describe', property: 'only' }, { object: 'describe', property: 'skip' },
-        { object: 'test', property: 'only' }, { object: 'test', property: 'skip' },
+        { object: 'it', property: 'only' },
+        { object: 'it', property: 'skip' },
+        { object: 'it', property: 'todo' },
+        { object: 'describe', property: 'only' },
+        { object: 'describe', property: 'skip' },
+        { object: 'test', property: 'only' },
+        { object: 'test', property: 'skip' },
       ],
     },
   },

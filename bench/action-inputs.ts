@@ -20,7 +20,9 @@ export interface OrgSample {
 /** Reads what the inputs need from the org's own API. */
 export async function sampleOrg(orgUrl: string, apiToken: string): Promise<OrgSample> {
   const get = async <T>(path: string): Promise<T> => {
-    const response = await fetch(`${orgUrl}${path}`, { headers: { authorization: `SSWS ${apiToken}`, accept: 'application/json' } });
+    const response = await fetch(`${orgUrl}${path}`, {
+      headers: { authorization: `SSWS ${apiToken}`, accept: 'application/json' },
+    });
     if (!response.ok) throw new Error(`GET ${path} answered ${response.status}`);
     return (await response.json()) as T;
   };
@@ -41,7 +43,14 @@ export async function sampleOrg(orgUrl: string, apiToken: string): Promise<OrgSa
 }
 
 /** Actions that change the user they are given: each run takes a user no other run had. */
-const changesUser = ['deactivate-user', 'delete-user', 'suspend-user', 'reset-password', 'expire-password', 'reset-forgotten-password'];
+const changesUser = [
+  'deactivate-user',
+  'delete-user',
+  'suspend-user',
+  'reset-password',
+  'expire-password',
+  'reset-forgotten-password',
+];
 const usersPerAction = 10;
 
 export interface InvocationOptions {
@@ -55,20 +64,34 @@ export interface InvocationOptions {
 export function invocationEvent(name: string, sample: OrgSample, options: InvocationOptions): unknown {
   const { run } = options;
   const userAt = (slot: number) => sample.activeUserIds[slot % Math.max(1, sample.activeUserIds.length)] ?? '00unknown';
-  const ownUser = changesUser.includes(name) ? userAt(1 + changesUser.indexOf(name) * usersPerAction + (run % usersPerAction)) : userAt(0);
+  const ownUser = changesUser.includes(name)
+    ? userAt(1 + changesUser.indexOf(name) * usersPerAction + (run % usersPerAction))
+    : userAt(0);
   const group = sample.oktaGroupIds[0] ?? sample.everyoneGroupId ?? '00gunknown';
   const login = `bench-${options.runTag}-${run}@example.com`;
   switch (name) {
-    case 'get-user': case 'get-user-groups': case 'list-user-apps': case 'activate-user': case 'unsuspend-user':
-    case 'deactivate-user': case 'delete-user': case 'suspend-user': case 'reset-password': case 'reset-forgotten-password':
+    case 'get-user':
+    case 'get-user-groups':
+    case 'list-user-apps':
+    case 'activate-user':
+    case 'unsuspend-user':
+    case 'deactivate-user':
+    case 'delete-user':
+    case 'suspend-user':
+    case 'reset-password':
+    case 'reset-forgotten-password':
       return { userId: ownUser };
     case 'expire-password':
       return { userId: ownUser, tempPassword: true };
     case 'update-user':
       return { userId: ownUser, profile: { department: `Bench ${run}` } };
     case 'create-user':
-      return { profile: { login, email: login, firstName: 'Bench', lastName: `Run ${run}` }, password: 'a-long-Passphrase-42' };
-    case 'add-user-to-group': case 'remove-user-from-group':
+      return {
+        profile: { login, email: login, firstName: 'Bench', lastName: `Run ${run}` },
+        password: 'a-long-Passphrase-42',
+      };
+    case 'add-user-to-group':
+    case 'remove-user-from-group':
       return { userId: ownUser, groupId: group };
     case 'get-group-members':
       return { groupId: sample.everyoneGroupId ?? group, limit: 200 };
@@ -121,7 +144,11 @@ function apiGatewayGet(query: Record<string, string>): Record<string, unknown> {
     httpMethod: 'GET',
     headers: { host: 'bench.execute-api.us-east-1.amazonaws.com' },
     queryStringParameters: query,
-    requestContext: { stage: 'prod', domainName: 'bench.execute-api.us-east-1.amazonaws.com', path: '/prod/oauth/authorize' },
+    requestContext: {
+      stage: 'prod',
+      domainName: 'bench.execute-api.us-east-1.amazonaws.com',
+      path: '/prod/oauth/authorize',
+    },
     body: null,
     isBase64Encoded: false,
   };

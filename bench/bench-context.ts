@@ -29,7 +29,10 @@ export const mainOrgSeed = { users: 300, groups: 8, apps: 4, signInDays: 1 };
  * (as it should, to leave the org's other apps their share), which would make these measurements measure the limit.
  */
 export const unlimited = Object.fromEntries(
-  ['logs', 'users', 'user-get', 'user-write', 'groups', 'group', 'apps', 'app', 'other'].map((bucket) => [bucket, 1_000_000]),
+  ['logs', 'users', 'user-get', 'user-write', 'groups', 'group', 'apps', 'app', 'other'].map((bucket) => [
+    bucket,
+    1_000_000,
+  ]),
 );
 
 export interface BenchContext {
@@ -98,7 +101,10 @@ export async function createBenchContext(quick: boolean): Promise<BenchContext> 
     },
     pagingSim() {
       paging ??= (async () => {
-        const sim = await startSimProcess({ seed: { users: pagingOrgUsers, groups: 2, apps: 1, signInDays: 0 }, rateLimits: unlimited });
+        const sim = await startSimProcess({
+          seed: { users: pagingOrgUsers, groups: 2, apps: 1, signInDays: 0 },
+          rateLimits: unlimited,
+        });
         sims.push(sim);
         env.useOrg(sim.url, sim.apiToken, 'paging');
         return { sim, everyoneGroupId: await everyoneGroupId(sim.url, sim.apiToken) };
@@ -113,7 +119,9 @@ export async function createBenchContext(quick: boolean): Promise<BenchContext> 
 }
 
 async function everyoneGroupId(orgUrl: string, apiToken: string): Promise<string> {
-  const response = await fetch(`${orgUrl}/api/v1/groups?q=Everyone`, { headers: { authorization: `SSWS ${apiToken}`, accept: 'application/json' } });
+  const response = await fetch(`${orgUrl}/api/v1/groups?q=Everyone`, {
+    headers: { authorization: `SSWS ${apiToken}`, accept: 'application/json' },
+  });
   const groups = (await response.json()) as Array<{ id: string; type: string }>;
   const everyone = groups.find((g) => g.type === 'BUILT_IN');
   if (!everyone) throw new Error('the paging org has no Everyone group');

@@ -13,8 +13,8 @@ const END = '<!-- figures:end -->';
 export function figuresMarkdown(report: RunReport): string {
   const m = report.machine;
   const lines = [
-    `Run of ${report.generatedAt} (${report.durationSeconds.toFixed(0)} s): ${String(m.cpu)}, ${String(m.cores)} cores, ${String(m.memoryGB)} GB,`
-      + ` ${String(m.platform)}, Node ${String(m.node)}; load average at the end ${JSON.stringify(m.loadAverage)} (1, 5, 15 min).`,
+    `Run of ${report.generatedAt} (${report.durationSeconds.toFixed(0)} s): ${String(m.cpu)}, ${String(m.cores)} cores, ${String(m.memoryGB)} GB,` +
+      ` ${String(m.platform)}, Node ${String(m.node)}; load average at the end ${JSON.stringify(m.loadAverage)} (1, 5, 15 min).`,
     '',
   ];
   for (const measurement of report.measurements) {
@@ -24,15 +24,22 @@ export function figuresMarkdown(report: RunReport): string {
     lines.push('');
   }
   lines.push('### Targets', '');
-  lines.push(...markdownTable({
-    columns: ['', 'target', 'measured'],
-    rows: report.targets.map((t) => [t.met === undefined ? 'not measured' : t.met ? 'met' : '**missed**', t.target, t.measured]),
-  }));
+  lines.push(
+    ...markdownTable({
+      columns: ['', 'target', 'measured'],
+      rows: report.targets.map((t) => [
+        t.met === undefined ? 'not measured' : t.met ? 'met' : '**missed**',
+        t.target,
+        t.measured,
+      ]),
+    }),
+  );
   return lines.join('\n');
 }
 
 function markdownTable(table: Table): string[] {
-  const escape = (value: string | number | undefined) => (value === undefined || value === '' ? '' : String(value).replace(/\|/g, '\\|'));
+  const escape = (value: string | number | undefined) =>
+    value === undefined || value === '' ? '' : String(value).replace(/\|/g, '\\|');
   return [
     `| ${table.columns.map(escape).join(' | ')} |`,
     `|${table.columns.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`,

@@ -19,8 +19,9 @@ export interface Bundle {
 /** Where the bench keeps what it builds (ignored by git). */
 export const workDir = resolve('.local/bench');
 
-const requireBanner = "import { createRequire as __benchCreateRequire } from 'node:module';"
-  + 'const require = __benchCreateRequire(import.meta.url);';
+const requireBanner =
+  "import { createRequire as __benchCreateRequire } from 'node:module';" +
+  'const require = __benchCreateRequire(import.meta.url);';
 
 /**
  * `node-fetch` 2 ships an ES module (`module`) whose default export is the function, and the Okta SDK

@@ -18,7 +18,11 @@ export interface ProbeRun<T> {
  * or timeout.
  */
 export function runProbe<T>(
-  probe: string, args: unknown, env: Record<string, string> = {}, timeoutMs = 120_000, nodeArgs: string[] = [],
+  probe: string,
+  args: unknown,
+  env: Record<string, string> = {},
+  timeoutMs = 120_000,
+  nodeArgs: string[] = [],
 ): Promise<ProbeRun<T>> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
@@ -35,7 +39,8 @@ export function runProbe<T>(
       const lines = (stdout + chunk).split('\n');
       stdout = lines.pop() ?? '';
       const line = lines.find((l) => l.startsWith(RESULT_PREFIX));
-      if (line && !result) result = { value: JSON.parse(line.slice(RESULT_PREFIX.length)) as T, wallMs: performance.now() - started };
+      if (line && !result)
+        result = { value: JSON.parse(line.slice(RESULT_PREFIX.length)) as T, wallMs: performance.now() - started };
     });
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
       stderr = (stderr + chunk).slice(-4000);
@@ -43,7 +48,12 @@ export function runProbe<T>(
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       if (result) resolve({ result: result.value, wallMs: result.wallMs });
-      else reject(new Error(`probe ${probe} ended (${signal ?? `exit ${code}`}) without a result: ${stderr.trim().slice(-800)}`));
+      else
+        reject(
+          new Error(
+            `probe ${probe} ended (${signal ?? `exit ${code}`}) without a result: ${stderr.trim().slice(-800)}`,
+          ),
+        );
     });
   });
 }

@@ -8,10 +8,25 @@ import { pathToFileURL } from 'node:url';
 
 /** The 19 actions of CONTRACT section 2 (used when `functions/catalog.ts` is not there to list them). */
 export const contractActions = [
-  'activate-user', 'add-user-to-group', 'create-user', 'update-user', 'deactivate-user', 'delete-user',
-  'expire-password', 'get-group-members', 'get-groups-by-name', 'get-logon-events-by-ip', 'get-user-groups',
-  'remove-user-from-group', 'reset-password', 'search-users', 'suspend-user', 'unsuspend-user', 'get-user',
-  'list-user-apps', 'reset-forgotten-password',
+  'activate-user',
+  'add-user-to-group',
+  'create-user',
+  'update-user',
+  'deactivate-user',
+  'delete-user',
+  'expire-password',
+  'get-group-members',
+  'get-groups-by-name',
+  'get-logon-events-by-ip',
+  'get-user-groups',
+  'remove-user-from-group',
+  'reset-password',
+  'search-users',
+  'suspend-user',
+  'unsuspend-user',
+  'get-user',
+  'list-user-apps',
+  'reset-forgotten-password',
 ] as const;
 
 export const triggers = ['event-hook', 'poll-system-log', 'scheduled-search', 'replay'] as const;
@@ -38,7 +53,12 @@ export interface ConnectorFunction {
 /** Every connector function: the catalog's actions (or the contract's list), the triggers and the OAuth consent. */
 export async function connectorFunctions(): Promise<ConnectorFunction[]> {
   const actions = await catalogActions();
-  const list: ConnectorFunction[] = actions.map((a) => ({ name: a.name, kind: 'action', entry: a.entry, exists: existsSync(a.entry) }));
+  const list: ConnectorFunction[] = actions.map((a) => ({
+    name: a.name,
+    kind: 'action',
+    entry: a.entry,
+    exists: existsSync(a.entry),
+  }));
   for (const name of triggers) {
     const entry = `functions/triggers/${name}.ts`;
     list.push({ name, kind: 'trigger', entry, exists: existsSync(entry) });
@@ -54,7 +74,9 @@ async function catalogActions(): Promise<Array<{ name: string; entry: string }>>
   const catalog = 'functions/catalog.ts';
   if (existsSync(catalog)) {
     try {
-      const module = (await import(pathToFileURL(resolve(catalog)).href)) as { actions?: Array<{ name: string; entry: string }> };
+      const module = (await import(pathToFileURL(resolve(catalog)).href)) as {
+        actions?: Array<{ name: string; entry: string }>;
+      };
       if (Array.isArray(module.actions) && module.actions.length > 0) return module.actions;
     } catch {
       // A catalog that does not load yet: fall back to the contract's list below.

@@ -40,7 +40,11 @@ export function lambdaContext(functionName: string, timeoutMs = 60_000): LambdaC
 }
 
 /** A Lambda Function URL request (payload format 2.0). */
-export function functionUrlEvent(method: 'GET' | 'POST', headers: Record<string, string>, body?: string): Record<string, unknown> {
+export function functionUrlEvent(
+  method: 'GET' | 'POST',
+  headers: Record<string, string>,
+  body?: string,
+): Record<string, unknown> {
   const now = new Date();
   return {
     version: '2.0',

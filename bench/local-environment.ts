@@ -50,7 +50,12 @@ export async function startBenchEnvironment(): Promise<BenchEnvironment> {
       // The OAuth consent functions need an authorization-code connection to start a consent for.
       aws.secrets.put(`${secretPrefix}${oauthConnection}`, {
         domain: orgUrl,
-        auth: { type: 'authorization-code', clientId: '0oabenchconsentclient', clientSecret: 'bench-client-secret', scopes: ['okta.users.read'] },
+        auth: {
+          type: 'authorization-code',
+          clientId: '0oabenchconsentclient',
+          clientSecret: 'bench-client-secret',
+          scopes: ['okta.users.read'],
+        },
       });
     },
     close: () => aws.close(),

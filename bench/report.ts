@@ -77,15 +77,19 @@ export function printReport(report: RunReport, write: (line: string) => void = c
   for (const line of formatTable({
     columns: ['', 'target', 'measured'],
     rows: report.targets.map((t) => [t.met === undefined ? 'n/a' : t.met ? 'MET' : 'MISSED', t.target, t.measured]),
-  })) write(line);
+  }))
+    write(line);
   write('');
-  write(`Done in ${report.durationSeconds.toFixed(0)} s on ${String(report.machine.cpu)} (${String(report.machine.cores)} cores), Node ${String(report.machine.node)}.`);
+  write(
+    `Done in ${report.durationSeconds.toFixed(0)} s on ${String(report.machine.cpu)} (${String(report.machine.cores)} cores), Node ${String(report.machine.node)}.`,
+  );
 }
 
 export function formatTable(table: Table): string[] {
   const text = table.rows.map((row) => table.columns.map((_, i) => (row[i] === undefined ? '—' : String(row[i]))));
   const widths = table.columns.map((c, i) => Math.max(c.length, ...text.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => `  ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ')}`;
+  const line = (cells: string[]) =>
+    `  ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ')}`;
   return [line(table.columns), line(widths.map((w) => '-'.repeat(w))), ...text.map(line)];
 }
 

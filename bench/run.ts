@@ -41,7 +41,13 @@ async function main(): Promise<void> {
         results.push(await run(ctx));
       } catch (error) {
         // One measurement failing must not hide the others; its failure is part of the report.
-        results.push({ id, title, status: 'failed', notes: [`failed: ${(error as Error).stack ?? String(error)}`.slice(0, 1500)], figures: {} });
+        results.push({
+          id,
+          title,
+          status: 'failed',
+          notes: [`failed: ${(error as Error).stack ?? String(error)}`.slice(0, 1500)],
+          figures: {},
+        });
       }
       console.error(`[bench] ${title} done in ${((performance.now() - stepStarted) / 1000).toFixed(1)} s`);
     }

@@ -29,7 +29,11 @@ export function eventTemplates(root = '.'): Record<string, unknown>[] {
 }
 
 /** `count` events cycling through the templates, each with a new uuid and `published` at `publishedAt`. */
-export function realSizedEvents(count: number, templates: Record<string, unknown>[], publishedAt = Date.now()): SampleEvent[] {
+export function realSizedEvents(
+  count: number,
+  templates: Record<string, unknown>[],
+  publishedAt = Date.now(),
+): SampleEvent[] {
   return Array.from({ length: count }, (_, i) => ({
     ...(templates[i % templates.length] as Record<string, unknown>),
     uuid: randomUUID(),

@@ -29,7 +29,9 @@ export function startSimProcess(options: StartOktaSimOptions, timeoutMs = 120_00
       child.kill('SIGKILL');
       reject(new Error(`the simulator did not print READY within ${timeoutMs} ms: ${stderr.slice(-500)}`));
     }, timeoutMs);
-    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => { stderr = (stderr + chunk).slice(-4000); });
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr = (stderr + chunk).slice(-4000);
+    });
     child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
       buffered += chunk;
       const lines = buffered.split('\n');
@@ -47,10 +49,11 @@ export function startSimProcess(options: StartOktaSimOptions, timeoutMs = 120_00
           url: values.OKTA_ORG_URL ?? '',
           apiToken: values.OKTA_API_TOKEN ?? '',
           pid: child.pid ?? 0,
-          takeTimings: () => new Promise((done) => {
-            timingWaiters.push(done);
-            child.stdin?.write('timings\n');
-          }),
+          takeTimings: () =>
+            new Promise((done) => {
+              timingWaiters.push(done);
+              child.stdin?.write('timings\n');
+            }),
           stop: () => stopChild(child),
         });
       }

@@ -18,7 +18,10 @@ Server.prototype.emit = function timedEmit(this: Server, event: string, ...args:
     const [req, res] = args as [IncomingMessage, ServerResponse];
     const started = performance.now();
     const writeHead = res.writeHead;
-    res.writeHead = function timedWriteHead(this: ServerResponse, ...headArgs: Parameters<ServerResponse['writeHead']>) {
+    res.writeHead = function timedWriteHead(
+      this: ServerResponse,
+      ...headArgs: Parameters<ServerResponse['writeHead']>
+    ) {
       if (req.url?.startsWith('/api/v1/')) timings.push(performance.now() - started);
       return writeHead.apply(this, headArgs);
     } as ServerResponse['writeHead'];

@@ -52,7 +52,13 @@ export function summarize(samples: readonly number[]): Summary {
 
 /** `ours / theirs`, or undefined when either is missing or the peer is zero (a ratio that means nothing). */
 export function ratio(ours: number | undefined, theirs: number | undefined): number | undefined {
-  if (ours === undefined || theirs === undefined || !Number.isFinite(ours) || !Number.isFinite(theirs) || theirs === 0) {
+  if (
+    ours === undefined ||
+    theirs === undefined ||
+    !Number.isFinite(ours) ||
+    !Number.isFinite(theirs) ||
+    theirs === 0
+  ) {
     return undefined;
   }
   return ours / theirs;

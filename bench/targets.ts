@@ -11,25 +11,40 @@ function figuresOf(results: MeasurementResult[], id: string): Figures | undefine
   return found && found.status !== 'missing' && found.status !== 'failed' ? found.figures : undefined;
 }
 
-const num = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
+const num = (value: unknown): number | undefined =>
+  typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 const fmt = (value: number | undefined, digits = 2) => (value === undefined ? 'not measured' : value.toFixed(digits));
-const ms = (value: number | undefined, digits = 1) => (value === undefined ? 'not measured' : `${value.toFixed(digits)} ms`);
+const ms = (value: number | undefined, digits = 1) =>
+  value === undefined ? 'not measured' : `${value.toFixed(digits)} ms`;
 
 export function evaluateTargets(results: MeasurementResult[]): TargetResult[] {
-  return [...coldStartTargets(results), ...warmTargets(results), ...pagingTargets(results), ...hookTargets(results),
-    ...pollerTargets(results), ...memoryTargets(results)];
+  return [
+    ...coldStartTargets(results),
+    ...warmTargets(results),
+    ...pagingTargets(results),
+    ...hookTargets(results),
+    ...pollerTargets(results),
+    ...memoryTargets(results),
+  ];
 }
 
 function coldStartTargets(results: MeasurementResult[]): TargetResult[] {
-  const functions = figuresOf(results, 'cold-start')?.functions as Record<string, { vsSdk?: Record<string, number> }> | undefined;
+  const functions = figuresOf(results, 'cold-start')?.functions as
+    Record<string, { vsSdk?: Record<string, number> }> | undefined;
   const targets: TargetResult[] = [];
   // Judged on every function that has an SDK peer; the worst ratio decides.
   const compared = Object.entries(functions ?? {}).filter(([, f]) => f.vsSdk);
   const worst = (key: string) => {
-    const ratios = compared.map(([name, f]) => ({ name, value: num(f.vsSdk?.[key]) })).filter((r) => r.value !== undefined);
+    const ratios = compared
+      .map(([name, f]) => ({ name, value: num(f.vsSdk?.[key]) }))
+      .filter((r) => r.value !== undefined);
     return ratios.sort((a, b) => (b.value as number) - (a.value as number))[0];
   };
-  for (const [key, limit, label] of [['coldStart', 0.2, 'cold start'], ['bundleBytes', 0.1, 'bundle size'], ['rssAfterLoad', 0.5, 'memory after loading']] as const) {
+  for (const [key, limit, label] of [
+    ['coldStart', 0.2, 'cold start'],
+    ['bundleBytes', 0.1, 'bundle size'],
+    ['rssAfterLoad', 0.5, 'memory after loading'],
+  ] as const) {
     const w = worst(key);
     targets.push({
       measurement: 'cold-start',
@@ -42,7 +57,8 @@ function coldStartTargets(results: MeasurementResult[]): TargetResult[] {
 }
 
 function warmTargets(results: MeasurementResult[]): TargetResult[] {
-  const f = figuresOf(results, 'warm-overhead') as { connector?: Record<string, number>; sdk?: Record<string, number> } | undefined;
+  const f = figuresOf(results, 'warm-overhead') as
+    { connector?: Record<string, number>; sdk?: Record<string, number> } | undefined;
   const ours50 = num(f?.connector?.overheadP50Ms);
   const ours99 = num(f?.connector?.overheadP99Ms);
   const theirs50 = num(f?.sdk?.overheadP50Ms);
@@ -50,10 +66,12 @@ function warmTargets(results: MeasurementResult[]): TargetResult[] {
   return [
     {
       measurement: 'warm-overhead',
-      target: 'warm overhead no more than the SDK\'s (p50 and p99)',
+      target: "warm overhead no more than the SDK's (p50 and p99)",
       measured: `p50 ${ms(ours50, 3)} vs SDK ${ms(theirs50, 3)}; p99 ${ms(ours99, 3)} vs SDK ${ms(theirs99, 3)}`,
-      met: ours50 !== undefined && theirs50 !== undefined && ours99 !== undefined && theirs99 !== undefined
-        ? ours50 <= theirs50 && ours99 <= theirs99 : undefined,
+      met:
+        ours50 !== undefined && theirs50 !== undefined && ours99 !== undefined && theirs99 !== undefined
+          ? ours50 <= theirs50 && ours99 <= theirs99
+          : undefined,
     },
     {
       measurement: 'warm-overhead',
@@ -65,11 +83,13 @@ function warmTargets(results: MeasurementResult[]): TargetResult[] {
 }
 
 function pagingTargets(results: MeasurementResult[]): TargetResult[] {
-  const f = figuresOf(results, 'paging') as {
-    results?: Record<string, Record<string, { usersPerSecond: number; peakRssMB: number }>>;
-    vsSdk?: Record<string, { usersPerSecond?: number }>;
-    flatMemoryTolerance?: number;
-  } | undefined;
+  const f = figuresOf(results, 'paging') as
+    | {
+        results?: Record<string, Record<string, { usersPerSecond: number; peakRssMB: number }>>;
+        vsSdk?: Record<string, { usersPerSecond?: number }>;
+        flatMemoryTolerance?: number;
+      }
+    | undefined;
   const targets: TargetResult[] = [];
   for (const action of ['search-users', 'get-group-members']) {
     const speed = num(f?.vsSdk?.[action]?.usersPerSecond);
@@ -86,7 +106,8 @@ function pagingTargets(results: MeasurementResult[]): TargetResult[] {
     targets.push({
       measurement: 'paging',
       target: `${action}: memory does not grow with users (peak at 20,000 within ${tolerance * 100}% of 5,000)`,
-      measured: small === undefined || large === undefined ? 'not measured' : `${fmt(small, 1)} MB -> ${fmt(large, 1)} MB`,
+      measured:
+        small === undefined || large === undefined ? 'not measured' : `${fmt(small, 1)} MB -> ${fmt(large, 1)} MB`,
       met: small === undefined || large === undefined ? undefined : large <= small * (1 + tolerance),
     });
   }
@@ -95,17 +116,20 @@ function pagingTargets(results: MeasurementResult[]): TargetResult[] {
 
 function hookTargets(results: MeasurementResult[]): TargetResult[] {
   const p99 = num(figuresOf(results, 'event-hook')?.p99Ms);
-  return [{
-    measurement: 'event-hook',
-    target: '100-event delivery answered in under 300 ms at p99',
-    measured: ms(p99),
-    met: p99 === undefined ? undefined : p99 < 300,
-  }];
+  return [
+    {
+      measurement: 'event-hook',
+      target: '100-event delivery answered in under 300 ms at p99',
+      measured: ms(p99),
+      met: p99 === undefined ? undefined : p99 < 300,
+    },
+  ];
 }
 
 function pollerTargets(results: MeasurementResult[]): TargetResult[] {
   type Poll = Record<string, unknown> | undefined;
-  const f = figuresOf(results, 'poller') as { connector?: Poll; binding?: { limit?: number; connector?: Poll } } | undefined;
+  const f = figuresOf(results, 'poller') as
+    { connector?: Poll; binding?: { limit?: number; connector?: Poll } } | undefined;
   const c = f?.connector;
   const b = f?.binding?.connector;
   const share = num(c?.shareOfCeiling);
@@ -119,7 +143,8 @@ function pollerTargets(results: MeasurementResult[]): TargetResult[] {
   const events = num(c?.events);
   const allowed = runs !== undefined && events ? 1 + runs / (events / 1000) : undefined;
   const pct = (value: number | undefined) => (value === undefined ? 'not measured' : `${(value * 100).toFixed(1)}%`);
-  const reserveText = (p: Poll) => `lowest remaining ${String(p?.lowestRemaining)} of ${String(p?.limit)} (reserve ${String(p?.reserveRequests)}), ${String(p?.tooManyRequests)} 429s`;
+  const reserveText = (p: Poll) =>
+    `lowest remaining ${String(p?.lowestRemaining)} of ${String(p?.limit)} (reserve ${String(p?.reserveRequests)}), ${String(p?.tooManyRequests)} 429s`;
   return [
     {
       measurement: 'poller',
@@ -131,27 +156,38 @@ function pollerTargets(results: MeasurementResult[]): TargetResult[] {
     {
       measurement: 'poller',
       target: 'poller never dips into the reserve',
-      measured: kept === undefined ? 'not measured' : `${reserveText(c)}; at ${String(f?.binding?.limit ?? '-')}/min ${b ? reserveText(b) : 'not measured'}`,
+      measured:
+        kept === undefined
+          ? 'not measured'
+          : `${reserveText(c)}; at ${String(f?.binding?.limit ?? '-')}/min ${b ? reserveText(b) : 'not measured'}`,
       met: kept === undefined ? undefined : kept && bindingKept !== false,
     },
     {
       measurement: 'poller',
       target: 'poller at one Okta request per 1,000 events',
-      measured: perThousand === undefined ? 'not measured' : `${fmt(perThousand, 3)} requests per 1,000 events (${String(runs)} runs)`,
+      measured:
+        perThousand === undefined
+          ? 'not measured'
+          : `${fmt(perThousand, 3)} requests per 1,000 events (${String(runs)} runs)`,
       met: perThousand === undefined || allowed === undefined ? undefined : perThousand <= allowed + 1e-9,
     },
   ];
 }
 
 function memoryTargets(results: MeasurementResult[]): TargetResult[] {
-  const f = figuresOf(results, 'memory') as { rssLimitMB?: number; functions?: Record<string, { peakRssMB: number }> } | undefined;
+  const f = figuresOf(results, 'memory') as
+    { rssLimitMB?: number; functions?: Record<string, { peakRssMB: number }> } | undefined;
   const connector = Object.entries(f?.functions ?? {}).filter(([name]) => !name.startsWith('sdk:'));
   const worst = connector.sort((a, b) => b[1].peakRssMB - a[1].peakRssMB)[0];
   const limit = f?.rssLimitMB ?? 128;
-  return [{
-    measurement: 'memory',
-    target: `every function under ${limit} MB of peak RSS on its largest input`,
-    measured: worst ? `largest ${fmt(worst[1].peakRssMB, 1)} MB (${worst[0]}; ${connector.length} functions)` : 'not measured',
-    met: worst ? worst[1].peakRssMB < limit : undefined,
-  }];
+  return [
+    {
+      measurement: 'memory',
+      target: `every function under ${limit} MB of peak RSS on its largest input`,
+      measured: worst
+        ? `largest ${fmt(worst[1].peakRssMB, 1)} MB (${worst[0]}; ${connector.length} functions)`
+        : 'not measured',
+      met: worst ? worst[1].peakRssMB < limit : undefined,
+    },
+  ];
 }

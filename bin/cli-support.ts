@@ -34,9 +34,16 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 /** Parses `args` strictly; an unknown flag or a missing value is a UsageError naming it. */
 export function parseCommand<T extends Options>(args: string[], options: T) {
   try {
-    return parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    return parseArgs({
+      args,
+      options: { ...options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message.replace(/\. To specify a positional.*$/s, '') : String(error));
+    throw new UsageError(
+      error instanceof Error ? error.message.replace(/\. To specify a positional.*$/s, '') : String(error),
+    );
   }
 }
 
@@ -68,6 +75,9 @@ export function parseTime(value: string, flag: string, now = Date.now()): string
     return new Date(now - Number(age[1]) * unit).toISOString();
   }
   const parsed = Date.parse(value);
-  if (Number.isNaN(parsed)) throw new UsageError(`--${flag} must be an ISO 8601 time (2026-11-29T10:00:00Z) or an age such as 2h or 7d (got "${value}")`);
+  if (Number.isNaN(parsed))
+    throw new UsageError(
+      `--${flag} must be an ISO 8601 time (2026-11-29T10:00:00Z) or an age such as 2h or 7d (got "${value}")`,
+    );
   return new Date(parsed).toISOString();
 }

@@ -18,7 +18,12 @@ Commands:
 
 Run \`okta-connector <command> --help\` for a command's options.`;
 
-const commands: Record<string, (args: string[], output: Output) => Promise<void>> = { invoke, connections, events, replay };
+const commands: Record<string, (args: string[], output: Output) => Promise<void>> = {
+  invoke,
+  connections,
+  events,
+  replay,
+};
 
 /** Runs the CLI; returns the exit code. */
 export async function runCli(argv: string[], output: Output = processOutput): Promise<number> {
@@ -37,14 +42,18 @@ export async function runCli(argv: string[], output: Output = processOutput): Pr
     return 0;
   } catch (error) {
     if (error instanceof UsageError) {
-      output.err(`okta-connector ${command}: ${error.message}\nRun \`okta-connector ${command} --help\` for its options.`);
+      output.err(
+        `okta-connector ${command}: ${error.message}\nRun \`okta-connector ${command} --help\` for its options.`,
+      );
       return 2;
     }
     if (error instanceof CliError) {
       output.err(`okta-connector ${command}: ${error.message}`);
       return 1;
     }
-    output.err(`okta-connector ${command}: failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+    output.err(
+      `okta-connector ${command}: failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
+    );
     return 1;
   }
 }

@@ -4,7 +4,11 @@
  */
 import { readFileSync } from 'node:fs';
 import {
-  CreateSecretCommand, GetSecretValueCommand, ListSecretsCommand, PutSecretValueCommand, ResourceExistsException,
+  CreateSecretCommand,
+  GetSecretValueCommand,
+  ListSecretsCommand,
+  PutSecretValueCommand,
+  ResourceExistsException,
 } from '@aws-sdk/client-secrets-manager';
 import { secretsManager } from '../functions/lib/aws-clients.js';
 import { config } from '../functions/lib/config.js';
@@ -50,7 +54,19 @@ export async function connections(args: string[], output: Output): Promise<void>
   throw new UsageError(`unknown subcommand "${subcommand}"; use add, test or list`);
 }
 
-type Flags = Partial<Record<'domain' | 'api-token' | 'client-id' | 'client-secret' | 'private-key-file' | 'key-id' | 'scopes' | 'event-hook-secret', string>>;
+type Flags = Partial<
+  Record<
+    | 'domain'
+    | 'api-token'
+    | 'client-id'
+    | 'client-secret'
+    | 'private-key-file'
+    | 'key-id'
+    | 'scopes'
+    | 'event-hook-secret',
+    string
+  >
+>;
 
 /** The secret's JSON from the flags; a UsageError says which flags are missing. */
 export function secretFromFlags(flags: Flags): Record<string, unknown> {
@@ -60,14 +76,29 @@ export function secretFromFlags(flags: Flags): Record<string, unknown> {
   if (flags['api-token']) {
     auth = { type: 'api-token', token: flags['api-token'] };
   } else if (flags['client-id'] && flags['private-key-file']) {
-    if (!flags['key-id']) throw new UsageError('--key-id is required with --private-key-file (the kid of the public key registered in Okta)');
-    auth = { type: 'client-credentials', clientId: flags['client-id'], privateKey: readKey(flags['private-key-file']), keyId: flags['key-id'], scopes };
+    if (!flags['key-id'])
+      throw new UsageError(
+        '--key-id is required with --private-key-file (the kid of the public key registered in Okta)',
+      );
+    auth = {
+      type: 'client-credentials',
+      clientId: flags['client-id'],
+      privateKey: readKey(flags['private-key-file']),
+      keyId: flags['key-id'],
+      scopes,
+    };
   } else if (flags['client-id'] && flags['client-secret']) {
     auth = { type: 'authorization-code', clientId: flags['client-id'], clientSecret: flags['client-secret'], scopes };
   } else {
-    throw new UsageError('give the credentials: --api-token, or --client-id with --private-key-file and --key-id, or --client-id with --client-secret');
+    throw new UsageError(
+      'give the credentials: --api-token, or --client-id with --private-key-file and --key-id, or --client-id with --client-secret',
+    );
   }
-  return { domain: flags.domain, auth, ...(flags['event-hook-secret'] ? { eventHookSecret: flags['event-hook-secret'] } : {}) };
+  return {
+    domain: flags.domain,
+    auth,
+    ...(flags['event-hook-secret'] ? { eventHookSecret: flags['event-hook-secret'] } : {}),
+  };
 }
 
 function readKey(file: string): string {
@@ -83,14 +114,24 @@ async function add(name: string, secret: Record<string, unknown>, output: Output
   const secretId = config().connectionSecretPrefix + name;
   const value = JSON.stringify(secret);
   try {
-    await secretsManager().send(new CreateSecretCommand({ Name: secretId, SecretString: value, Description: `okta-connector connection ${name}` }));
+    await secretsManager().send(
+      new CreateSecretCommand({
+        Name: secretId,
+        SecretString: value,
+        Description: `okta-connector connection ${name}`,
+      }),
+    );
   } catch (error) {
     if (!(error instanceof ResourceExistsException)) throw awsFailure(error);
-    await secretsManager().send(new PutSecretValueCommand({ SecretId: secretId, SecretString: value })).catch((e: unknown) => {
-      throw awsFailure(e);
-    });
+    await secretsManager()
+      .send(new PutSecretValueCommand({ SecretId: secretId, SecretString: value }))
+      .catch((e: unknown) => {
+        throw awsFailure(e);
+      });
   }
-  output.out(`Saved connection "${name}": ${connection.baseUrl}, ${connection.auth.type} (secret ${secretId}). Check it with: okta-connector connections test ${name}`);
+  output.out(
+    `Saved connection "${name}": ${connection.baseUrl}, ${connection.auth.type} (secret ${secretId}). Check it with: okta-connector connections test ${name}`,
+  );
 }
 
 async function test(name: string, output: Output): Promise<void> {
@@ -98,10 +139,16 @@ async function test(name: string, output: Output): Promise<void> {
   const okta = await checkedAsync(() => oktaClient(name));
   const { baseUrl, auth } = okta.connection;
   if (auth.type === 'api-token') {
-    const me = await checkedAsync(() => okta.request<{ profile?: { login?: string } }>({ method: 'GET', path: '/api/v1/users/me' }));
-    return output.out(`OK: connection "${name}" signed in to ${baseUrl} as ${me.body.profile?.login ?? 'the token owner'} (api-token).`);
+    const me = await checkedAsync(() =>
+      okta.request<{ profile?: { login?: string } }>({ method: 'GET', path: '/api/v1/users/me' }),
+    );
+    return output.out(
+      `OK: connection "${name}" signed in to ${baseUrl} as ${me.body.profile?.login ?? 'the token owner'} (api-token).`,
+    );
   }
-  const listed = await checkedAsync(() => okta.request<unknown[]>({ method: 'GET', path: '/api/v1/users', query: { limit: 1 } }));
+  const listed = await checkedAsync(() =>
+    okta.request<unknown[]>({ method: 'GET', path: '/api/v1/users', query: { limit: 1 } }),
+  );
   output.out(`OK: connection "${name}" signed in to ${baseUrl} (${auth.type}) and read ${listed.body.length} user.`);
 }
 
@@ -118,7 +165,10 @@ async function list(output: Output): Promise<void> {
     names.push(...(page.SecretList ?? []).map((s) => s.Name ?? '').filter((n) => n.startsWith(prefix)));
     nextToken = page.NextToken;
   } while (nextToken);
-  if (names.length === 0) return output.out(`No connections (no secret named ${prefix}*). Add one: okta-connector connections add <name> --domain … --api-token …`);
+  if (names.length === 0)
+    return output.out(
+      `No connections (no secret named ${prefix}*). Add one: okta-connector connections add <name> --domain … --api-token …`,
+    );
   for (const secretName of names) {
     const name = secretName.slice(prefix.length);
     const summary = await secretsManager()
@@ -152,9 +202,10 @@ async function checkedAsync<T>(run: () => Promise<T>): Promise<T> {
 function explain(error: unknown): Error {
   if (!isConnectorError(error)) return awsFailure(error);
   const hints: Partial<Record<string, string>> = {
-    UnknownConnection: 'list them with `okta-connector connections list`, add one with `okta-connector connections add`',
+    UnknownConnection:
+      'list them with `okta-connector connections list`, add one with `okta-connector connections add`',
     OktaAuthFailed: 'check the token or key, and that the Okta app has the scopes granted',
-    OktaForbidden: 'give the app or the token\'s admin the scopes and admin role the actions need',
+    OktaForbidden: "give the app or the token's admin the scopes and admin role the actions need",
     OktaUnavailable: 'check the domain and that the org is reachable',
   };
   const hint = hints[error.name];
@@ -166,7 +217,9 @@ function awsFailure(error: unknown): Error {
   const name = error instanceof Error ? error.name : 'Error';
   const message = error instanceof Error ? error.message : String(error);
   if (/credential/i.test(name + message)) {
-    return new CliError(`no AWS credentials: start the sandbox with \`npm start\`, or configure AWS (AWS_PROFILE, AWS_REGION) and pass --aws (${message})`);
+    return new CliError(
+      `no AWS credentials: start the sandbox with \`npm start\`, or configure AWS (AWS_PROFILE, AWS_REGION) and pass --aws (${message})`,
+    );
   }
   return new CliError(`Secrets Manager failed: ${name}: ${message}`);
 }

@@ -16,7 +16,11 @@ Prints the events put on the local bus of \`npm start\`, then follows it until C
   --json              each entry as one JSON line (Source, DetailType, Detail, Time, EventBusName)
   --once              print and exit instead of following`;
 
-export async function events(args: string[], output: Output, deps = { fetch: globalThis.fetch, intervalMs: 1000, signal: undefined as AbortSignal | undefined }): Promise<void> {
+export async function events(
+  args: string[],
+  output: Output,
+  deps = { fetch: globalThis.fetch, intervalMs: 1000, signal: undefined as AbortSignal | undefined },
+): Promise<void> {
   const { values, positionals } = parseCommand(args, {
     url: { type: 'string' },
     lines: { type: 'string', short: 'n' },
@@ -24,11 +28,16 @@ export async function events(args: string[], output: Output, deps = { fetch: glo
     once: { type: 'boolean' },
   });
   if (values.help || positionals[0] === undefined) return output.out(eventsHelp);
-  if (positionals[0] !== 'tail') throw new UsageError(`unknown subcommand "${positionals[0]}"; use: okta-connector events tail`);
-  const lines = values.lines === undefined ? 10 : values.lines === 'all' ? Number.POSITIVE_INFINITY : Number(values.lines);
+  if (positionals[0] !== 'tail')
+    throw new UsageError(`unknown subcommand "${positionals[0]}"; use: okta-connector events tail`);
+  const lines =
+    values.lines === undefined ? 10 : values.lines === 'all' ? Number.POSITIVE_INFINITY : Number(values.lines);
   if (!(lines >= 0)) throw new UsageError(`--lines must be a number or "all" (got "${values.lines}")`);
   const url = values.url ?? process.env.EVENTS_URL ?? readSandboxState()?.eventsUrl;
-  if (!url) throw new CliError('no EVENTS_URL: start the sandbox with `npm start` in another shell, or pass --url <EVENTS_URL>');
+  if (!url)
+    throw new CliError(
+      'no EVENTS_URL: start the sandbox with `npm start` in another shell, or pass --url <EVENTS_URL>',
+    );
 
   const show = (entry: RecordedEntry) => output.out(values.json ? JSON.stringify(entry) : eventLine(entry));
   const read = async (): Promise<RecordedEntry[]> => {

@@ -37,7 +37,8 @@ export async function invoke(args: string[], output: Output, deps = { fetch: glo
   });
   if (values.help) return output.out(invokeHelp);
   const name = positionals[0];
-  if (!name) throw new UsageError('name the action to run, e.g. `okta-connector invoke get-user --input \'{"userId":"..."}\'`');
+  if (!name)
+    throw new UsageError('name the action to run, e.g. `okta-connector invoke get-user --input \'{"userId":"..."}\'`');
   if (!actions.some((a) => a.name === name)) {
     throw new UsageError(`there is no action "${name}"; the actions are: ${actions.map((a) => a.name).join(', ')}`);
   }
@@ -48,7 +49,10 @@ export async function invoke(args: string[], output: Output, deps = { fetch: glo
     return invokeFunction(values['function-name'], input, output);
   }
   const url = values.url ?? process.env.ACTIONS_URL ?? readSandboxState()?.actionsUrl;
-  if (!url) throw new CliError('no ACTIONS_URL: start the sandbox with `npm start` in another shell, or pass --url <ACTIONS_URL>');
+  if (!url)
+    throw new CliError(
+      'no ACTIONS_URL: start the sandbox with `npm start` in another shell, or pass --url <ACTIONS_URL>',
+    );
 
   let response: Response;
   try {
@@ -79,7 +83,9 @@ async function invokeFunction(functionName: string, input: Record<string, unknow
       .send(new InvokeCommand({ FunctionName: functionName, Payload: new TextEncoder().encode(JSON.stringify(input)) }))
       .catch((error: unknown) => {
         const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-        throw new CliError(`Lambda could not invoke ${functionName}: ${message}${/credential/i.test(message) ? ' (configure AWS, or start the sandbox with `npm start`)' : ''}`);
+        throw new CliError(
+          `Lambda could not invoke ${functionName}: ${message}${/credential/i.test(message) ? ' (configure AWS, or start the sandbox with `npm start`)' : ''}`,
+        );
       });
     const text = new TextDecoder().decode(result.Payload ?? new Uint8Array());
     const payload = parseJson(text);

@@ -6,7 +6,15 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { replayEvents, type ReplayInput, type ReplaySummary } from '../functions/triggers/replay.js';
 import { isConnectorError } from '../functions/lib/errors.js';
-import { chooseAwsTarget, CliError, parseCommand, parseTime, required, UsageError, type Output } from './cli-support.js';
+import {
+  chooseAwsTarget,
+  CliError,
+  parseCommand,
+  parseTime,
+  required,
+  UsageError,
+  type Output,
+} from './cli-support.js';
 import { progressBar } from './progress-bar.js';
 
 export const replayHelp = `Usage: okta-connector replay --since <time> [--until <time>] [--types a,b] [--connection <name>] [--slices <n>]
@@ -38,8 +46,12 @@ export async function replay(args: string[], output: Output, now = Date.now()): 
   const until = values.until ? parseTime(values.until, 'until', now) : new Date(now).toISOString();
   if (Date.parse(since) >= Date.parse(until)) throw new UsageError('--since must be before --until');
   const slices = Number(values.slices ?? 20);
-  if (!Number.isInteger(slices) || slices < 1 || slices > 1000) throw new UsageError('--slices must be a whole number from 1 to 1000');
-  const types = values.types?.split(',').map((t) => t.trim()).filter(Boolean);
+  if (!Number.isInteger(slices) || slices < 1 || slices > 1000)
+    throw new UsageError('--slices must be a whole number from 1 to 1000');
+  const types = values.types
+    ?.split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
   chooseAwsTarget(values.aws === true, output);
 
   const start = Date.parse(since);
@@ -66,7 +78,10 @@ export async function replay(args: string[], output: Output, now = Date.now()): 
   }
   bar.done(`${total.published} of ${total.events} events published`);
   output.out(JSON.stringify({ since, until, types, ...total }, null, 2));
-  if (total.failed > 0) throw new CliError(`${total.failed} events could not be published; run the same replay again (replays may repeat events)`);
+  if (total.failed > 0)
+    throw new CliError(
+      `${total.failed} events could not be published; run the same replay again (replays may repeat events)`,
+    );
 }
 
 /** One part of the range: the replay code in this process, or the deployed function through Lambda. */
@@ -81,9 +96,13 @@ async function runSlice(input: ReplayInput, functionName: string | undefined): P
     const result = await client
       .send(new InvokeCommand({ FunctionName: functionName, Payload: new TextEncoder().encode(JSON.stringify(input)) }))
       .catch((error: unknown) => {
-        throw new CliError(`Lambda could not invoke ${functionName}: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+        throw new CliError(
+          `Lambda could not invoke ${functionName}: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
+        );
       });
-    const payload = JSON.parse(new TextDecoder().decode(result.Payload ?? new Uint8Array()) || 'null') as ReplaySummary & { errorType?: string; errorMessage?: string };
+    const payload = JSON.parse(
+      new TextDecoder().decode(result.Payload ?? new Uint8Array()) || 'null',
+    ) as ReplaySummary & { errorType?: string; errorMessage?: string };
     if (result.FunctionError) throw new CliError(`${payload?.errorType ?? 'Error'}: ${payload?.errorMessage ?? ''}`);
     return payload;
   } finally {
@@ -98,7 +117,9 @@ function explain(error: unknown): Error {
   }
   const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   if (/TABLE_NAME|credential/i.test(message)) {
-    return new CliError(`${message}. Start the sandbox with \`npm start\`, or set AWS credentials, TABLE_NAME and EVENT_BUS_NAME and pass --aws`);
+    return new CliError(
+      `${message}. Start the sandbox with \`npm start\`, or set AWS credentials, TABLE_NAME and EVENT_BUS_NAME and pass --aws`,
+    );
   }
   return new CliError(message);
 }

@@ -8,7 +8,7 @@ import type { JsonSchema } from './lib/json-schema.js';
 /** `connection`: added to every action's input by the catalog. */
 export const connectionSchema: JsonSchema = {
   type: 'string',
-  description: 'The connection (Okta org) to use; the deployment\'s default connection when absent.',
+  description: "The connection (Okta org) to use; the deployment's default connection when absent.",
   pattern: '^[A-Za-z0-9_+=.@-]{1,128}$',
 };
 
@@ -53,7 +53,11 @@ export const oktaUserSchema: JsonSchema = {
 export const oktaGroupSchema: JsonSchema = {
   type: 'object',
   description: 'The Okta group, as Okta sends it, without `_links`.',
-  properties: { id: { type: 'string' }, type: { type: 'string' }, profile: { type: 'object', additionalProperties: true } },
+  properties: {
+    id: { type: 'string' },
+    type: { type: 'string' },
+    profile: { type: 'object', additionalProperties: true },
+  },
   additionalProperties: true,
 };
 
@@ -62,7 +66,7 @@ export const lifecycleOutputSchema: JsonSchema = {
   required: ['userId', 'status', 'changed'],
   properties: {
     userId: { type: 'string', description: 'The Okta user id.' },
-    status: { type: 'string', description: 'The user\'s status after the call.' },
+    status: { type: 'string', description: "The user's status after the call." },
     changed: { type: 'boolean', description: '`false` when the user was already in the target status.' },
   },
   additionalProperties: false,
@@ -70,7 +74,8 @@ export const lifecycleOutputSchema: JsonSchema = {
 
 export function listOf(key: string, item: JsonSchema, pageable: boolean): JsonSchema {
   const properties: Record<string, JsonSchema> = { [key]: { type: 'array', items: item } };
-  if (pageable) properties.after = { type: 'string', description: 'Cursor for the next call; absent on the last page.' };
+  if (pageable)
+    properties.after = { type: 'string', description: 'Cursor for the next call; absent on the last page.' };
   return { type: 'object', required: [key], properties, additionalProperties: false };
 }
 
@@ -88,8 +93,16 @@ const commonErrors: ErrorType[] = [
 /** The action's errors, in the contract's table order. */
 export function errorsWith(...own: ErrorType[]): ErrorType[] {
   const order: ErrorType[] = [
-    'InvalidInput', 'UnknownConnection', 'OktaValidationFailed', 'OktaAuthFailed', 'OktaForbidden',
-    'OktaNotFound', 'InvalidUserState', 'OktaRateLimited', 'OktaUnavailable', 'InternalError',
+    'InvalidInput',
+    'UnknownConnection',
+    'OktaValidationFailed',
+    'OktaAuthFailed',
+    'OktaForbidden',
+    'OktaNotFound',
+    'InvalidUserState',
+    'OktaRateLimited',
+    'OktaUnavailable',
+    'InternalError',
   ];
   const set = new Set([...commonErrors, ...own]);
   return order.filter((type) => set.has(type));

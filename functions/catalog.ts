@@ -6,8 +6,19 @@
 import type { ErrorType } from './lib/errors.js';
 import type { JsonSchema } from './lib/json-schema.js';
 import {
-  connectionSchema, errorsWith, exampleGroup, exampleUser, flag, groupIdSchema, lifecycleOutputSchema, listOf,
-  oktaGroupSchema, oktaUserSchema, openProfileSchema, passwordSchema, userIdSchema,
+  connectionSchema,
+  errorsWith,
+  exampleGroup,
+  exampleUser,
+  flag,
+  groupIdSchema,
+  lifecycleOutputSchema,
+  listOf,
+  oktaGroupSchema,
+  oktaUserSchema,
+  openProfileSchema,
+  passwordSchema,
+  userIdSchema,
 } from './catalog-schemas.js';
 
 export type { JsonSchema } from './lib/json-schema.js';
@@ -101,7 +112,10 @@ export const actions: readonly ActionSpec[] = [
     name: 'add-user-to-group',
     summary: 'Add a user to an Okta group.',
     description: 'Only OKTA_GROUP groups can be changed; an APP_GROUP or BUILT_IN group gives OktaForbidden.',
-    input: { required: ['userId', 'groupId'], properties: { userId: userIdSchema('The Okta user id (`00u…`).'), groupId: groupIdSchema() } },
+    input: {
+      required: ['userId', 'groupId'],
+      properties: { userId: userIdSchema('The Okta user id (`00u…`).'), groupId: groupIdSchema() },
+    },
     output: membershipOutput(),
     scopes: groupsManage,
     errors: errorsWith('OktaNotFound'),
@@ -116,13 +130,13 @@ export const actions: readonly ActionSpec[] = [
     description:
       'Creates the user (ACTIVE with a password, else PROVISIONED or STAGED) and returns it. `nextLogin: ' +
       '"changePassword"` creates the password expired (needs `password` and `activate: true`). A duplicate login ' +
-      'is OktaValidationFailed with Okta\'s cause.',
+      "is OktaValidationFailed with Okta's cause.",
     input: {
       required: ['profile'],
       properties: {
         profile: {
           type: 'object',
-          description: 'The user\'s profile; any other attribute of the user type may be added.',
+          description: "The user's profile; any other attribute of the user type may be added.",
           required: ['login', 'email', 'firstName', 'lastName'],
           properties: {
             login: { type: 'string', minLength: 1, maxLength: 100 },
@@ -143,8 +157,18 @@ export const actions: readonly ActionSpec[] = [
           additionalProperties: false,
         },
         activate: flag('Activate the user on creation.', true),
-        groupIds: { type: 'array', description: 'Groups to add the user to (Okta takes up to 20).', maxItems: 20, uniqueItems: true, items: groupIdSchema() },
-        nextLogin: { type: 'string', enum: ['changePassword'], description: 'Make the user change the password at first sign-in.' },
+        groupIds: {
+          type: 'array',
+          description: 'Groups to add the user to (Okta takes up to 20).',
+          maxItems: 20,
+          uniqueItems: true,
+          items: groupIdSchema(),
+        },
+        nextLogin: {
+          type: 'string',
+          enum: ['changePassword'],
+          description: 'Make the user change the password at first sign-in.',
+        },
       },
     },
     output: oktaUserSchema,
@@ -152,7 +176,13 @@ export const actions: readonly ActionSpec[] = [
     errors: errorsWith('OktaValidationFailed'),
     example: {
       input: {
-        profile: { login: 'isaac.brock@example.com', email: 'isaac.brock@example.com', firstName: 'Isaac', lastName: 'Brock', department: 'Engineering' },
+        profile: {
+          login: 'isaac.brock@example.com',
+          email: 'isaac.brock@example.com',
+          firstName: 'Isaac',
+          lastName: 'Brock',
+          department: 'Engineering',
+        },
         password: 'a-long-Passphrase-42',
         groupIds: ['00g1emaKYZTWRYYRRTSK'],
       },
@@ -161,9 +191,9 @@ export const actions: readonly ActionSpec[] = [
   }),
   action({
     name: 'update-user',
-    summary: 'Change a user\'s profile attributes or password.',
+    summary: "Change a user's profile attributes or password.",
     description:
-      'By default a partial update (Okta POST): only the attributes sent change. With `replace: true` it is Okta\'s ' +
+      "By default a partial update (Okta POST): only the attributes sent change. With `replace: true` it is Okta's " +
       'PUT: the profile sent replaces the whole profile and every attribute not sent is deleted, so `profile` must ' +
       'then carry every required attribute (login, email, firstName, lastName).',
     input: {
@@ -223,7 +253,7 @@ export const actions: readonly ActionSpec[] = [
   }),
   action({
     name: 'expire-password',
-    summary: 'Expire a user\'s password, optionally setting a temporary one.',
+    summary: "Expire a user's password, optionally setting a temporary one.",
     description:
       'The user must change the password at the next sign-in. With `tempPassword: true` Okta sets a temporary ' +
       'password and returns it (`revokeSessions` applies only then); otherwise the updated user comes back.',
@@ -232,7 +262,7 @@ export const actions: readonly ActionSpec[] = [
       properties: {
         userId: userIdSchema(),
         tempPassword: flag('Set and return a temporary password.'),
-        revokeSessions: flag('Also end the user\'s sessions (only with `tempPassword: true`).'),
+        revokeSessions: flag("Also end the user's sessions (only with `tempPassword: true`)."),
       },
     },
     output: {
@@ -263,14 +293,17 @@ export const actions: readonly ActionSpec[] = [
     output: listOf('users', oktaUserSchema, true),
     scopes: groupsRead,
     errors: errorsWith('OktaValidationFailed', 'OktaNotFound'),
-    example: { input: { groupId: '00g1emaKYZTWRYYRRTSK', limit: 1 }, output: { users: [exampleUser], after: '00ub0oNGTSWTBKOLGLNR' } },
+    example: {
+      input: { groupId: '00g1emaKYZTWRYYRRTSK', limit: 1 },
+      output: { users: [exampleUser], after: '00ub0oNGTSWTBKOLGLNR' },
+    },
   }),
   action({
     name: 'get-groups-by-name',
     summary: 'Find groups by name, exactly or by prefix.',
     description:
       'exact: Okta search `profile.name eq "<name>"` (Okta compares case-insensitively), every match. startsWith: ' +
-      'Okta\'s `q` (name prefix), at most 200 groups since Okta does not page `q`.',
+      "Okta's `q` (name prefix), at most 200 groups since Okta does not page `q`.",
     input: {
       required: ['name'],
       properties: {
@@ -305,16 +338,23 @@ export const actions: readonly ActionSpec[] = [
     example: {
       input: { ipAddress: '184.73.186.14', outcome: 'FAILURE', limit: 20 },
       output: {
-        events: [{
-          uuid: 'dc9fd3c0-598c-11ef-8478-2b7584bf8d5a',
-          published: '2026-11-29T07:55:06.216Z',
-          eventType: 'user.session.start',
-          displayMessage: 'User login to Okta',
-          severity: 'WARN',
-          actor: { id: '00ub0oNGTSWTBKOLGLNR', type: 'User', alternateId: 'isaac.brock@example.com', displayName: 'Isaac Brock' },
-          client: { ipAddress: '184.73.186.14' },
-          outcome: { result: 'FAILURE', reason: 'INVALID_CREDENTIALS' },
-        }],
+        events: [
+          {
+            uuid: 'dc9fd3c0-598c-11ef-8478-2b7584bf8d5a',
+            published: '2026-11-29T07:55:06.216Z',
+            eventType: 'user.session.start',
+            displayMessage: 'User login to Okta',
+            severity: 'WARN',
+            actor: {
+              id: '00ub0oNGTSWTBKOLGLNR',
+              type: 'User',
+              alternateId: 'isaac.brock@example.com',
+              displayName: 'Isaac Brock',
+            },
+            client: { ipAddress: '184.73.186.14' },
+            outcome: { result: 'FAILURE', reason: 'INVALID_CREDENTIALS' },
+          },
+        ],
       },
     },
   }),
@@ -332,7 +372,10 @@ export const actions: readonly ActionSpec[] = [
     name: 'remove-user-from-group',
     summary: 'Remove a user from an Okta group.',
     description: 'Only OKTA_GROUP groups can be changed; an APP_GROUP or BUILT_IN group gives OktaForbidden.',
-    input: { required: ['userId', 'groupId'], properties: { userId: userIdSchema('The Okta user id (`00u…`).'), groupId: groupIdSchema() } },
+    input: {
+      required: ['userId', 'groupId'],
+      properties: { userId: userIdSchema('The Okta user id (`00u…`).'), groupId: groupIdSchema() },
+    },
     output: membershipOutput(),
     scopes: groupsManage,
     errors: errorsWith('OktaNotFound'),
@@ -352,7 +395,7 @@ export const actions: readonly ActionSpec[] = [
       properties: {
         userId: userIdSchema(),
         sendEmail: flag('Let Okta email the reset link to the user.'),
-        revokeSessions: flag('Also end the user\'s sessions.'),
+        revokeSessions: flag("Also end the user's sessions."),
       },
     },
     output: resetUrlOutput,
@@ -360,7 +403,10 @@ export const actions: readonly ActionSpec[] = [
     errors: lifecycleErrors,
     example: {
       input: { userId: '00ub0oNGTSWTBKOLGLNR' },
-      output: { userId: '00ub0oNGTSWTBKOLGLNR', resetPasswordUrl: 'https://acme.okta.com/reset_password/XE6wE17zmphl3KqAPFxO' },
+      output: {
+        userId: '00ub0oNGTSWTBKOLGLNR',
+        resetPasswordUrl: 'https://acme.okta.com/reset_password/XE6wE17zmphl3KqAPFxO',
+      },
     },
   }),
   action({
@@ -375,9 +421,24 @@ export const actions: readonly ActionSpec[] = [
         search: { type: 'string', minLength: 1, maxLength: 2048, description: 'e.g. `profile.department eq "Sales"`.' },
         filter: { type: 'string', minLength: 1, maxLength: 2048, description: 'e.g. `status eq "ACTIVE"`.' },
         query: { type: 'string', minLength: 1, maxLength: 100 },
-        limit: { type: 'integer', minimum: 1, maximum: 1000, description: 'Users to return at most (default 200; at most 200 with `query`).' },
-        after: { type: 'string', minLength: 1, maxLength: 512, description: 'The cursor a previous call returned (not with `query`).' },
-        sortBy: { type: 'string', minLength: 1, maxLength: 100, description: 'A user property, e.g. `profile.lastName` (only with `search`).' },
+        limit: {
+          type: 'integer',
+          minimum: 1,
+          maximum: 1000,
+          description: 'Users to return at most (default 200; at most 200 with `query`).',
+        },
+        after: {
+          type: 'string',
+          minLength: 1,
+          maxLength: 512,
+          description: 'The cursor a previous call returned (not with `query`).',
+        },
+        sortBy: {
+          type: 'string',
+          minLength: 1,
+          maxLength: 100,
+          description: 'A user property, e.g. `profile.lastName` (only with `search`).',
+        },
         sortOrder: { type: 'string', enum: ['asc', 'desc'], description: 'Only with `sortBy`.' },
       },
       oneOf: [{ required: ['search'] }, { required: ['filter'] }, { required: ['query'] }],
@@ -390,22 +451,30 @@ export const actions: readonly ActionSpec[] = [
   action({
     name: 'suspend-user',
     summary: 'Suspend an ACTIVE user.',
-    description: 'A user already SUSPENDED is a success with `changed: false`; any status but ACTIVE is InvalidUserState.',
+    description:
+      'A user already SUSPENDED is a success with `changed: false`; any status but ACTIVE is InvalidUserState.',
     input: { required: ['userId'], properties: { userId: userIdSchema() } },
     output: lifecycleOutputSchema,
     scopes: usersManage,
     errors: lifecycleErrors,
-    example: { input: { userId: '00ub0oNGTSWTBKOLGLNR' }, output: { userId: '00ub0oNGTSWTBKOLGLNR', status: 'SUSPENDED', changed: true } },
+    example: {
+      input: { userId: '00ub0oNGTSWTBKOLGLNR' },
+      output: { userId: '00ub0oNGTSWTBKOLGLNR', status: 'SUSPENDED', changed: true },
+    },
   }),
   action({
     name: 'unsuspend-user',
     summary: 'Return a SUSPENDED user to ACTIVE.',
-    description: 'A user already ACTIVE is a success with `changed: false`; any status but SUSPENDED is InvalidUserState.',
+    description:
+      'A user already ACTIVE is a success with `changed: false`; any status but SUSPENDED is InvalidUserState.',
     input: { required: ['userId'], properties: { userId: userIdSchema() } },
     output: lifecycleOutputSchema,
     scopes: usersManage,
     errors: lifecycleErrors,
-    example: { input: { userId: '00ub0oNGTSWTBKOLGLNR' }, output: { userId: '00ub0oNGTSWTBKOLGLNR', status: 'ACTIVE', changed: true } },
+    example: {
+      input: { userId: '00ub0oNGTSWTBKOLGLNR' },
+      output: { userId: '00ub0oNGTSWTBKOLGLNR', status: 'ACTIVE', changed: true },
+    },
   }),
   action({
     name: 'get-user',
@@ -421,7 +490,7 @@ export const actions: readonly ActionSpec[] = [
     name: 'list-user-apps',
     summary: 'List the apps a user can use, direct and through groups.',
     description:
-      'Okta\'s app links of the user (`/users/{id}/appLinks`), which cover apps assigned directly and through groups.',
+      "Okta's app links of the user (`/users/{id}/appLinks`), which cover apps assigned directly and through groups.",
     input: { required: ['userId'], properties: { userId: userIdSchema() } },
     output: listOf('apps', { type: 'object', description: 'An Okta AppLink.', additionalProperties: true }, false),
     scopes: usersRead,
@@ -429,18 +498,20 @@ export const actions: readonly ActionSpec[] = [
     example: {
       input: { userId: '00ub0oNGTSWTBKOLGLNR' },
       output: {
-        apps: [{
-          id: '00ub0oNGTSWTBKOLGLNR',
-          label: 'Box',
-          linkUrl: 'https://acme.okta.com/home/boxnet/0oa3ompioiQCSTOYXVBK/72',
-          logoUrl: 'https://acme.okta.com/img/logos/box.png',
-          appName: 'boxnet',
-          appInstanceId: '0oa3ompioiQCSTOYXVBK',
-          appAssignmentId: '0ua3omz7weMMMQJERBKY',
-          credentialsSetup: false,
-          hidden: false,
-          sortOrder: 0,
-        }],
+        apps: [
+          {
+            id: '00ub0oNGTSWTBKOLGLNR',
+            label: 'Box',
+            linkUrl: 'https://acme.okta.com/home/boxnet/0oa3ompioiQCSTOYXVBK/72',
+            logoUrl: 'https://acme.okta.com/img/logos/box.png',
+            appName: 'boxnet',
+            appInstanceId: '0oa3ompioiQCSTOYXVBK',
+            appAssignmentId: '0ua3omz7weMMMQJERBKY',
+            credentialsSetup: false,
+            hidden: false,
+            sortOrder: 0,
+          },
+        ],
       },
     },
   }),
@@ -459,7 +530,10 @@ export const actions: readonly ActionSpec[] = [
     errors: lifecycleErrors,
     example: {
       input: { userId: '00ub0oNGTSWTBKOLGLNR' },
-      output: { userId: '00ub0oNGTSWTBKOLGLNR', resetPasswordUrl: 'https://acme.okta.com/signin/reset-password/XE6wE17zmphl3KqAPFxO' },
+      output: {
+        userId: '00ub0oNGTSWTBKOLGLNR',
+        resetPasswordUrl: 'https://acme.okta.com/signin/reset-password/XE6wE17zmphl3KqAPFxO',
+      },
     },
   }),
 ];

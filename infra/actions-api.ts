@@ -49,7 +49,10 @@ export class ActionsApi extends Construct {
       },
       apiKeySourceType: props.auth === 'apiKey' ? apigateway.ApiKeySourceType.HEADER : undefined,
     });
-    const validator = this.api.addRequestValidator('Validator', { validateRequestBody: true, validateRequestParameters: true });
+    const validator = this.api.addRequestValidator('Validator', {
+      validateRequestBody: true,
+      validateRequestParameters: true,
+    });
     // The gateway's own refusals in the contract's error shape. The detailed field list comes from the function's
     // validation; a gateway response template is not VTL and cannot escape the validator's message into JSON.
     this.api.addGatewayResponse('BadBody', {
@@ -66,27 +69,34 @@ export class ActionsApi extends Construct {
         modelName: modelName(spec.name),
         schema: requestModelSchema(spec.name, spec.input),
       });
-      const method = actionsResource.addResource(spec.name).addMethod('POST', new apigateway.LambdaIntegration(fn, { allowTestInvoke: false }), {
-        ...methodAuth,
-        requestValidator: validator,
-        requestModels: { 'application/json': model },
-        operationName: spec.name,
-      });
+      const method = actionsResource
+        .addResource(spec.name)
+        .addMethod('POST', new apigateway.LambdaIntegration(fn, { allowTestInvoke: false }), {
+          ...methodAuth,
+          requestValidator: validator,
+          requestModels: { 'application/json': model },
+          operationName: spec.name,
+        });
       this.routes.set(spec.name, method);
     }
     if (props.oauth) this.addOAuthRoutes(props.oauth);
     if (props.auth === 'apiKey') this.addUsagePlan();
 
     if (!props.tracing) {
-      Validations.of(this.api).acknowledge({ id: 'Serverless-APIGWXrayEnabled', reason: 'The deployer turned X-Ray tracing off (tracing: false).' });
+      Validations.of(this.api).acknowledge({
+        id: 'Serverless-APIGWXrayEnabled',
+        reason: 'The deployer turned X-Ray tracing off (tracing: false).',
+      });
     }
     Validations.of(this.api).acknowledge({
       id: 'AwsSolutions-APIG3',
-      reason: 'A WAF web ACL is the deployer\'s choice (cost, shared ACLs); calls are authorized per method and throttled per stage.',
+      reason:
+        "A WAF web ACL is the deployer's choice (cost, shared ACLs); calls are authorized per method and throttled per stage.",
     });
     Validations.of(this.api).acknowledge({
       id: 'AwsSolutions-APIG6',
-      reason: 'Execution logging needs the account-wide API Gateway CloudWatch role, a singleton per account and region this construct must not take over; every request is in the access log.',
+      reason:
+        'Execution logging needs the account-wide API Gateway CloudWatch role, a singleton per account and region this construct must not take over; every request is in the access log.',
     });
   }
 
@@ -94,7 +104,8 @@ export class ActionsApi extends Construct {
     if (auth === 'iam') {
       Validations.of(this).acknowledge({
         id: 'AwsSolutions-COG4',
-        reason: 'apiAuth is "iam": every action method requires a SigV4-signed call by an IAM principal allowed execute-api:Invoke.',
+        reason:
+          'apiAuth is "iam": every action method requires a SigV4-signed call by an IAM principal allowed execute-api:Invoke.',
       });
       return { authorizationType: apigateway.AuthorizationType.IAM };
     }
@@ -109,7 +120,9 @@ export class ActionsApi extends Construct {
       });
       return { authorizationType: apigateway.AuthorizationType.NONE, apiKeyRequired: true };
     }
-    const authorizer = new apigateway.CognitoUserPoolsAuthorizer(this, 'Authorizer', { cognitoUserPools: auth.userPools });
+    const authorizer = new apigateway.CognitoUserPoolsAuthorizer(this, 'Authorizer', {
+      cognitoUserPools: auth.userPools,
+    });
     return {
       authorizationType: apigateway.AuthorizationType.COGNITO,
       authorizer,
@@ -122,11 +135,16 @@ export class ActionsApi extends Construct {
     // Both routes are opened by a browser, not signed by a client: an admin follows /authorize to Okta's consent
     // page and Okta redirects the browser to /callback. They are protected by the PKCE verifier and the one-time
     // `state` kept in DynamoDB, and authorize only starts a consent for a connection that exists.
-    for (const [path, fn] of [['authorize', oauth.authorize], ['callback', oauth.callback]] as const) {
-      const method = resource.addResource(path).addMethod('GET', new apigateway.LambdaIntegration(fn, { allowTestInvoke: false }), {
-        authorizationType: apigateway.AuthorizationType.NONE,
-        operationName: `oauth-${path}`,
-      });
+    for (const [path, fn] of [
+      ['authorize', oauth.authorize],
+      ['callback', oauth.callback],
+    ] as const) {
+      const method = resource
+        .addResource(path)
+        .addMethod('GET', new apigateway.LambdaIntegration(fn, { allowTestInvoke: false }), {
+          authorizationType: apigateway.AuthorizationType.NONE,
+          operationName: `oauth-${path}`,
+        });
       Validations.of(method).acknowledge({
         id: 'AwsSolutions-APIG4',
         reason: `GET /oauth/${path} is a browser redirect of the OAuth authorization-code flow; it cannot carry SigV4 or an API key. PKCE and a one-time state protect it.`,

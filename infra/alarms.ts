@@ -37,16 +37,23 @@ export class ConnectorAlarms extends Construct {
 
   constructor(scope: Construct, id: string, props: ConnectorAlarmsProps) {
     super(scope, id);
-    this.errors('EventHookErrors', props.eventHook, 'The Okta event hook function failed; Okta retries once, then drops the delivery');
+    this.errors(
+      'EventHookErrors',
+      props.eventHook,
+      'The Okta event hook function failed; Okta retries once, then drops the delivery',
+    );
     // A throttled delivery is answered 429, which Okta does not retry; the poller still picks the events up.
-    this.all.push(new cloudwatch.Alarm(this, 'EventHookThrottles', {
-      alarmDescription: 'Okta event hook deliveries were throttled by the reserved concurrency; raise eventHookConcurrency',
-      metric: props.eventHook.metricThrottles({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
-      threshold: 0,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    }));
+    this.all.push(
+      new cloudwatch.Alarm(this, 'EventHookThrottles', {
+        alarmDescription:
+          'Okta event hook deliveries were throttled by the reserved concurrency; raise eventHookConcurrency',
+        metric: props.eventHook.metricThrottles({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+    );
     this.errors('PollerErrors', props.poller, 'The System Log poller failed');
     if (props.search) this.errors('SearchErrors', props.search, 'A scheduled System Log search failed');
 
@@ -65,24 +72,32 @@ export class ConnectorAlarms extends Construct {
       this.all.push(alarm);
     }
 
-    this.all.push(new cloudwatch.Alarm(this, 'DeadLetters', {
-      alarmDescription: 'A scheduled trigger or an asynchronous invocation failed every retry; see the dead-letter queue',
-      metric: props.deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: cloudwatch.Stats.MAXIMUM }),
-      threshold: 0,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    }));
+    this.all.push(
+      new cloudwatch.Alarm(this, 'DeadLetters', {
+        alarmDescription:
+          'A scheduled trigger or an asynchronous invocation failed every retry; see the dead-letter queue',
+        metric: props.deadLetters.metricApproximateNumberOfMessagesVisible({
+          period: Duration.minutes(5),
+          statistic: cloudwatch.Stats.MAXIMUM,
+        }),
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+    );
   }
 
   private errors(id: string, fn: lambda.IFunction, description: string): void {
-    this.all.push(new cloudwatch.Alarm(this, id, {
-      alarmDescription: description,
-      metric: fn.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
-      threshold: 0,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    }));
+    this.all.push(
+      new cloudwatch.Alarm(this, id, {
+        alarmDescription: description,
+        metric: fn.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+    );
   }
 }

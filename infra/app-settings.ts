@@ -37,14 +37,19 @@ export function readAppSettings(context: Context, env: Env = process.env): AppSe
   const newBus = text(raw('eventBusName', 'OKTA_EVENT_BUS_NAME'));
   const apiAuth = text(raw('apiAuth', 'OKTA_API_AUTH'));
   if (apiAuth !== undefined && apiAuth !== 'iam' && apiAuth !== 'apiKey') {
-    throw new Error(`Setting apiAuth: "${apiAuth}" is not iam or apiKey (a Cognito authorizer needs the construct in your own app)`);
+    throw new Error(
+      `Setting apiAuth: "${apiAuth}" is not iam or apiKey (a Cognito authorizer needs the construct in your own app)`,
+    );
   }
   return {
     stackName: text(raw('stackName', 'OKTA_STACK_NAME')) ?? 'OktaConnector',
     connector: {
       connections: list(raw('connections', 'OKTA_CONNECTIONS'), 'connections'),
       defaultConnection: text(raw('defaultConnection', 'OKTA_DEFAULT_CONNECTION')),
-      authorizationCodeConnections: list(raw('authorizationCodeConnections', 'OKTA_AUTHORIZATION_CODE_CONNECTIONS'), 'authorizationCodeConnections'),
+      authorizationCodeConnections: list(
+        raw('authorizationCodeConnections', 'OKTA_AUTHORIZATION_CODE_CONNECTIONS'),
+        'authorizationCodeConnections',
+      ),
       oauthRedirectUri: text(raw('oauthRedirectUri', 'OKTA_OAUTH_REDIRECT_URI')),
       secretPrefix: text(raw('secretPrefix', 'OKTA_SECRET_PREFIX')),
       searches: json(raw('searches', 'OKTA_SEARCHES'), 'searches') as SearchSetting[] | undefined,
@@ -77,12 +82,16 @@ function json(value: unknown, key: string): unknown {
 
 function list(value: unknown, key: string): string[] | undefined {
   if (typeof value === 'string' && !value.trim().startsWith('[')) {
-    const names = value.split(',').map((name) => name.trim()).filter(Boolean);
+    const names = value
+      .split(',')
+      .map((name) => name.trim())
+      .filter(Boolean);
     return names.length > 0 ? names : undefined;
   }
   const parsed = json(value, key);
   if (parsed === undefined) return undefined;
-  if (!Array.isArray(parsed) || !parsed.every((item) => typeof item === 'string')) throw new Error(`Setting ${key}: expected a list of names`);
+  if (!Array.isArray(parsed) || !parsed.every((item) => typeof item === 'string'))
+    throw new Error(`Setting ${key}: expected a list of names`);
   return parsed;
 }
 

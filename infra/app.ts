@@ -15,7 +15,10 @@ import { OktaConnector } from './okta-connector.js';
  * Builds the app (exported for the tests); `app.synth()` or the CDK CLI synthesizes it. `nagChecks: false` leaves the
  * packs out of the synth, for tests that read the template and run the packs themselves.
  */
-export function buildApp(app: App = new App(), options: { nagChecks?: boolean } = {}): { app: App; stack: Stack; connector: OktaConnector } {
+export function buildApp(
+  app: App = new App(),
+  options: { nagChecks?: boolean } = {},
+): { app: App; stack: Stack; connector: OktaConnector } {
   const settings = readAppSettings((key) => app.node.tryGetContext(key));
   const stack = new Stack(app, settings.stackName, {
     description: 'okta-connector: Okta actions, event hooks, System Log polling and searches into EventBridge',

@@ -87,7 +87,8 @@ export class ConnectorFunction extends NodejsFunction {
         // The AWS SDK is bundled at the version in package-lock.json, the one the tests exercised.
         externalModules: [],
         // Bundled CommonJS dependencies still call require() for Node built-ins; ESM has no require of its own.
-        banner: "import { createRequire as __okcCreateRequire } from 'node:module'; const require = __okcCreateRequire(import.meta.url);",
+        banner:
+          "import { createRequire as __okcCreateRequire } from 'node:module'; const require = __okcCreateRequire(import.meta.url);",
         forceDockerBundling: false,
       },
     });
@@ -96,7 +97,8 @@ export class ConnectorFunction extends NodejsFunction {
     for (const rule of ['AwsSolutions-L1', 'Serverless-LambdaLatestVersion']) {
       Validations.of(this).acknowledge({
         id: rule,
-        reason: 'nodejs22.x is the runtime the connector is built and tested for (esbuild target node22); a newer runtime comes with a tested release.',
+        reason:
+          'nodejs22.x is the runtime the connector is built and tested for (esbuild target node22); a newer runtime comes with a tested release.',
       });
     }
     if (!props.tracing) {
@@ -108,7 +110,8 @@ export class ConnectorFunction extends NodejsFunction {
     if (props.tracing) {
       Validations.of(role).acknowledge({
         id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: 'X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions, so AWS requires "*".',
+        reason:
+          'X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions, so AWS requires "*".',
       });
     }
   }
@@ -116,15 +119,19 @@ export class ConnectorFunction extends NodejsFunction {
   /** Sets CONNECTION_SECRET_PREFIX and grants reading (and writing, where asked) the named connections' secrets only. */
   useSecrets(access: SecretAccess): this {
     this.addEnvironment('CONNECTION_SECRET_PREFIX', access.prefix);
-    this.addToRolePolicy(new iam.PolicyStatement({
-      actions: ['secretsmanager:GetSecretValue'],
-      resources: access.read.map((name) => secretArn(this, access.prefix, name)),
-    }));
+    this.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: access.read.map((name) => secretArn(this, access.prefix, name)),
+      }),
+    );
     if (access.write && access.write.length > 0) {
-      this.addToRolePolicy(new iam.PolicyStatement({
-        actions: ['secretsmanager:PutSecretValue'],
-        resources: access.write.map((name) => secretArn(this, access.prefix, name)),
-      }));
+      this.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['secretsmanager:PutSecretValue'],
+          resources: access.write.map((name) => secretArn(this, access.prefix, name)),
+        }),
+      );
     }
     return this;
   }
@@ -132,10 +139,12 @@ export class ConnectorFunction extends NodejsFunction {
   /** Sets TABLE_NAME and grants exactly the listed DynamoDB calls on the table. */
   useTable(table: dynamodb.ITable, actions: readonly TableAction[]): this {
     this.addEnvironment('TABLE_NAME', table.tableName);
-    this.addToRolePolicy(new iam.PolicyStatement({
-      actions: actions.map((action) => `dynamodb:${action}`),
-      resources: [table.tableArn],
-    }));
+    this.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: actions.map((action) => `dynamodb:${action}`),
+        resources: [table.tableArn],
+      }),
+    );
     return this;
   }
 

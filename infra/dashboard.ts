@@ -18,7 +18,11 @@ export interface ConnectorDashboardProps {
 const PERIOD = Duration.minutes(5);
 
 /** Every series of one metric, split by its dimensions, as a SEARCH expression. */
-function searchSeries(metricName: string, statistic: 'Sum' | 'Minimum' | 'Maximum', label: string): cloudwatch.MathExpression {
+function searchSeries(
+  metricName: string,
+  statistic: 'Sum' | 'Minimum' | 'Maximum',
+  label: string,
+): cloudwatch.MathExpression {
   return new cloudwatch.MathExpression({
     expression: `SEARCH('Namespace="${metricsNamespace}" MetricName="${metricName}"', '${statistic}', ${PERIOD.toSeconds()})`,
     label,
@@ -54,7 +58,10 @@ export class ConnectorDashboard extends Construct {
     this.dashboard.addWidgets(
       new cloudwatch.GraphWidget({
         title: 'Event hook deliveries',
-        left: [searchSeries('HookDeliveriesAccepted', 'Sum', 'accepted'), searchSeries('HookDeliveriesRefused', 'Sum', 'refused')],
+        left: [
+          searchSeries('HookDeliveriesAccepted', 'Sum', 'accepted'),
+          searchSeries('HookDeliveriesRefused', 'Sum', 'refused'),
+        ],
         width: 12,
       }),
       new cloudwatch.GraphWidget({
@@ -75,6 +82,8 @@ export class ConnectorDashboard extends Construct {
         width: 12,
       }),
     );
-    this.dashboard.addWidgets(new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: props.alarms.all, width: 24 }));
+    this.dashboard.addWidgets(
+      new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: props.alarms.all, width: 24 }),
+    );
   }
 }

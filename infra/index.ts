@@ -9,7 +9,11 @@
  */
 export { OktaConnector } from './okta-connector.js';
 export type {
-  ApiAuthSetting, BusSetting, OktaConnectorProps, ResolvedSettings, SearchSetting,
+  ApiAuthSetting,
+  BusSetting,
+  OktaConnectorProps,
+  ResolvedSettings,
+  SearchSetting,
 } from './okta-connector-props.js';
 export { resolveSettings } from './okta-connector-props.js';
 export { ConnectorFunction } from './connector-function.js';

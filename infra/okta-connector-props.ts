@@ -29,10 +29,7 @@ export type BusSetting = { type: 'new'; name?: string } | { type: 'existing'; na
  * Who may call the actions over API Gateway: AWS IAM (SigV4; the default), an API key with a usage plan, or a
  * Cognito user pool authorizer (JWT access or id tokens of the given pools, optionally requiring OAuth scopes).
  */
-export type ApiAuthSetting =
-  | 'iam'
-  | 'apiKey'
-  | { type: 'cognito'; userPools: IUserPool[]; scopes?: string[] };
+export type ApiAuthSetting = 'iam' | 'apiKey' | { type: 'cognito'; userPools: IUserPool[]; scopes?: string[] };
 
 export interface OktaConnectorProps {
   /** The connections (Okta orgs) this deployment may use; each is the secret `<secretPrefix><name>`. Default: `[defaultConnection]`. */
@@ -128,13 +125,15 @@ export function resolveSettings(props: OktaConnectorProps = {}): ResolvedSetting
     fail(`oauthRedirectUri "${props.oauthRedirectUri}" must be an https:// URL`);
   }
   const secretPrefix = props.secretPrefix ?? 'okta-connector/';
-  if (!SECRET_PREFIX.test(secretPrefix)) fail(`secretPrefix "${secretPrefix}" has characters a secret name cannot hold`);
+  if (!SECRET_PREFIX.test(secretPrefix))
+    fail(`secretPrefix "${secretPrefix}" has characters a secret name cannot hold`);
   const pollSchedule = props.pollSchedule ?? 'rate(1 minute)';
   checkSchedule('pollSchedule', pollSchedule);
   const searches = props.searches ?? [];
   checkSearches(searches, connections);
   // They travel as the SEARCHES variable, and a function's variables share Lambda's 4 KB limit.
-  if (JSON.stringify(searches).length > 3000) fail('searches take more than 3,000 characters as JSON (Lambda allows 4 KB of variables)');
+  if (JSON.stringify(searches).length > 3000)
+    fail('searches take more than 3,000 characters as JSON (Lambda allows 4 KB of variables)');
   const bus = props.bus ?? { type: 'new' };
   if (bus.type === 'existing' && !bus.name) fail('bus: an existing bus needs its name');
   const eventSource = props.eventSource ?? 'okta-connector';
@@ -155,14 +154,22 @@ export function resolveSettings(props: OktaConnectorProps = {}): ResolvedSetting
     fail('apiAuth: a Cognito authorizer needs at least one user pool');
   }
   return {
-    connections, defaultConnection, authorizationCodeConnections, secretPrefix, searches, pollSchedule, bus,
+    connections,
+    defaultConnection,
+    authorizationCodeConnections,
+    secretPrefix,
+    searches,
+    pollSchedule,
+    bus,
     oauthRedirectUri: props.oauthRedirectUri,
     apiAuth,
     tracing: props.tracing ?? true,
-    eventSource, dedupeTtlDays,
+    eventSource,
+    dedupeTtlDays,
     rateLimitReserve: props.rateLimitReserve,
     stepFunctionsExample: props.stepFunctionsExample ?? false,
-    eventHookConcurrency, pollerLagAlarmSeconds,
+    eventHookConcurrency,
+    pollerLagAlarmSeconds,
   };
 }
 
@@ -192,21 +199,26 @@ function checkSchedule(label: string, expression: string): void {
     const amount = Number(rate[1]);
     const plural = rate[2]!.endsWith('s');
     if (amount < 1) fail(`${label} "${expression}": the rate must be at least 1`);
-    if (amount === 1 && plural) fail(`${label} "${expression}": write rate(1 ${rate[2]!.slice(0, -1)}) (singular unit for 1)`);
+    if (amount === 1 && plural)
+      fail(`${label} "${expression}": write rate(1 ${rate[2]!.slice(0, -1)}) (singular unit for 1)`);
     if (amount > 1 && !plural) fail(`${label} "${expression}": write rate(${amount} ${rate[2]}s) (plural unit)`);
     return;
   }
   if (CRON.test(expression ?? '')) {
     const fields = expression.slice('cron('.length, -1).split(' ');
     // EventBridge refuses a cron that sets both the day of the month and the day of the week.
-    if (fields[2] !== '?' && fields[4] !== '?') fail(`${label} "${expression}": one of day-of-month and day-of-week must be ?`);
+    if (fields[2] !== '?' && fields[4] !== '?')
+      fail(`${label} "${expression}": one of day-of-month and day-of-week must be ?`);
     return;
   }
-  fail(`${label} "${expression}" is not an EventBridge schedule: use rate(<n> minute[s]|hour[s]|day[s]) or cron(<6 fields>)`);
+  fail(
+    `${label} "${expression}" is not an EventBridge schedule: use rate(<n> minute[s]|hour[s]|day[s]) or cron(<6 fields>)`,
+  );
 }
 
 function checkInteger(label: string, value: number, min: number, max: number): void {
-  if (!Number.isInteger(value) || value < min || value > max) fail(`${label} must be an integer from ${min} to ${max} (got ${value})`);
+  if (!Number.isInteger(value) || value < min || value > max)
+    fail(`${label} must be an integer from ${min} to ${max} (got ${value})`);
 }
 
 function fail(message: string): never {

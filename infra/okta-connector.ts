@@ -66,7 +66,8 @@ export class OktaConnector extends Construct {
     });
     Validations.of(this.deadLetters).acknowledge({
       id: 'Serverless-SQSRedrivePolicy',
-      reason: 'This queue is itself the dead-letter queue of the schedules and the functions; nothing consumes it automatically.',
+      reason:
+        'This queue is itself the dead-letter queue of the schedules and the functions; nothing consumes it automatically.',
     });
 
     this.table = new dynamodb.Table(this, 'Table', {
@@ -79,26 +80,47 @@ export class OktaConnector extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
-    this.bus = settings.bus.type === 'existing'
-      ? events.EventBus.fromEventBusName(this, 'Bus', settings.bus.name)
-      : new events.EventBus(this, 'Bus', {
-        // Bus names are account-wide per region: the stack's name keeps two deployments of the construct apart.
-        eventBusName: settings.bus.name ?? `${Stack.of(this).stackName}-${Names.uniqueResourceName(this, { maxLength: 120, allowedSpecialCharacters: '-_.' })}`,
-        description: 'Okta System Log events from okta-connector',
-      });
+    this.bus =
+      settings.bus.type === 'existing'
+        ? events.EventBus.fromEventBusName(this, 'Bus', settings.bus.name)
+        : new events.EventBus(this, 'Bus', {
+            // Bus names are account-wide per region: the stack's name keeps two deployments of the construct apart.
+            eventBusName:
+              settings.bus.name ??
+              `${Stack.of(this).stackName}-${Names.uniqueResourceName(this, { maxLength: 120, allowedSpecialCharacters: '-_.' })}`,
+            description: 'Okta System Log events from okta-connector',
+          });
 
     for (const spec of actions) {
       // 28 s: an action called through API Gateway must answer within the REST integration's 29 s, and the handler
       // stops Okta retries a second before its own timeout.
-      const fn = this.connectorFunction(`Action${pascal(spec.name)}`, spec.entry, `okta-connector action ${spec.name}: ${spec.summary}`, 512, 28);
-      fn.useSecrets({ prefix: settings.secretPrefix, read: settings.connections, write: settings.authorizationCodeConnections });
+      const fn = this.connectorFunction(
+        `Action${pascal(spec.name)}`,
+        spec.entry,
+        `okta-connector action ${spec.name}: ${spec.summary}`,
+        512,
+        28,
+      );
+      fn.useSecrets({
+        prefix: settings.secretPrefix,
+        read: settings.connections,
+        write: settings.authorizationCodeConnections,
+      });
       this.actionFunctions.set(spec.name, fn);
     }
 
     // The hook never calls Okta (it only reads the hook secret), so it never writes a connection's secret. 10 s,
     // although Okta waits 3 s: a slow publish still completes (and dedupes) rather than being cut off halfway.
-    this.eventHook = this.publisher('EventHook', 'functions/triggers/event-hook.ts', 'Receives Okta event hooks', DEDUPE, false, 512, 10,
-      settings.eventHookConcurrency);
+    this.eventHook = this.publisher(
+      'EventHook',
+      'functions/triggers/event-hook.ts',
+      'Receives Okta event hooks',
+      DEDUPE,
+      false,
+      512,
+      10,
+      settings.eventHookConcurrency,
+    );
     this.eventHookUrl = this.eventHook.addFunctionUrl({
       // Okta cannot sign its requests (no SigV4, no IAM), so the URL must be public. The function authenticates
       // every POST itself: it compares the `Authorization` header with the connection's `eventHookSecret` in
@@ -108,14 +130,37 @@ export class OktaConnector extends Construct {
 
     // One poll at a time: overlapping polls of a connection would only race for its cursor. 55 s: done before the
     // next minute's poll.
-    this.poller = this.publisher('Poller', 'functions/triggers/poll-system-log.ts', 'Polls the Okta System Log', DEDUPE_AND_CURSORS, true,
-      512, 55, 1);
+    this.poller = this.publisher(
+      'Poller',
+      'functions/triggers/poll-system-log.ts',
+      'Polls the Okta System Log',
+      DEDUPE_AND_CURSORS,
+      true,
+      512,
+      55,
+      1,
+    );
     if (settings.searches.length > 0) {
-      this.search = this.publisher('Search', 'functions/triggers/scheduled-search.ts', 'Runs scheduled System Log searches', SEARCH, true,
-        512, 300);
+      this.search = this.publisher(
+        'Search',
+        'functions/triggers/scheduled-search.ts',
+        'Runs scheduled System Log searches',
+        SEARCH,
+        true,
+        512,
+        300,
+      );
       this.search.addEnvironment('SEARCHES', JSON.stringify(settings.searches));
     }
-    this.replay = this.publisher('Replay', 'functions/triggers/replay.ts', 'Replays a window of the System Log', [], true, 512, 900);
+    this.replay = this.publisher(
+      'Replay',
+      'functions/triggers/replay.ts',
+      'Replays a window of the System Log',
+      [],
+      true,
+      512,
+      900,
+    );
 
     new TriggerSchedules(this, 'Schedules', {
       poller: this.poller,
@@ -142,7 +187,10 @@ export class OktaConnector extends Construct {
       pollerLagAlarmSeconds: settings.pollerLagAlarmSeconds,
       deadLetters: this.deadLetters,
     });
-    new ConnectorDashboard(this, 'Dashboard', { pollerLagAlarmSeconds: settings.pollerLagAlarmSeconds, alarms: this.alarms });
+    new ConnectorDashboard(this, 'Dashboard', {
+      pollerLagAlarmSeconds: settings.pollerLagAlarmSeconds,
+      alarms: this.alarms,
+    });
 
     if (settings.stepFunctionsExample) {
       this.onboarding = new OnboardingExample(this, 'Onboarding', {
@@ -164,8 +212,14 @@ export class OktaConnector extends Construct {
   }
 
   /** A function with the settings every handler reads. */
-  private connectorFunction(id: string, entry: string, description: string, memorySize: number, timeoutSeconds: number,
-    reservedConcurrentExecutions?: number): ConnectorFunction {
+  private connectorFunction(
+    id: string,
+    entry: string,
+    description: string,
+    memorySize: number,
+    timeoutSeconds: number,
+    reservedConcurrentExecutions?: number,
+  ): ConnectorFunction {
     const fn = new ConnectorFunction(this, id, {
       entry,
       description,
@@ -177,7 +231,9 @@ export class OktaConnector extends Construct {
       deadLetterQueue: this.deadLetters,
       environment: {
         DEFAULT_CONNECTION: this.settings.defaultConnection,
-        ...(this.settings.rateLimitReserve === undefined ? {} : { RATE_LIMIT_RESERVE: String(this.settings.rateLimitReserve) }),
+        ...(this.settings.rateLimitReserve === undefined
+          ? {}
+          : { RATE_LIMIT_RESERVE: String(this.settings.rateLimitReserve) }),
       },
     });
     return fn;
@@ -187,9 +243,24 @@ export class OktaConnector extends Construct {
    * A trigger: reads connections, uses the table as its code does, publishes to the bus. `callsOkta`: it signs in
    * to Okta, so it may store a refresh token Okta rotated.
    */
-  private publisher(id: string, entry: string, description: string, tableActions: TableAction[], callsOkta: boolean,
-    memorySize: number, timeoutSeconds: number, reservedConcurrentExecutions?: number): ConnectorFunction {
-    const fn = this.connectorFunction(id, entry, `okta-connector: ${description}`, memorySize, timeoutSeconds, reservedConcurrentExecutions);
+  private publisher(
+    id: string,
+    entry: string,
+    description: string,
+    tableActions: TableAction[],
+    callsOkta: boolean,
+    memorySize: number,
+    timeoutSeconds: number,
+    reservedConcurrentExecutions?: number,
+  ): ConnectorFunction {
+    const fn = this.connectorFunction(
+      id,
+      entry,
+      `okta-connector: ${description}`,
+      memorySize,
+      timeoutSeconds,
+      reservedConcurrentExecutions,
+    );
     fn.useSecrets({
       prefix: this.settings.secretPrefix,
       read: this.settings.connections,
@@ -205,11 +276,23 @@ export class OktaConnector extends Construct {
   private oauthFunctions(): { authorize: ConnectorFunction; callback: ConnectorFunction } | undefined {
     const writable = this.settings.authorizationCodeConnections;
     if (writable.length === 0) return undefined;
-    const authorize = this.connectorFunction('OAuthAuthorize', 'functions/oauth/authorize.ts', 'okta-connector: starts an OAuth consent', 256, 10);
+    const authorize = this.connectorFunction(
+      'OAuthAuthorize',
+      'functions/oauth/authorize.ts',
+      'okta-connector: starts an OAuth consent',
+      256,
+      10,
+    );
     authorize.useSecrets({ prefix: this.settings.secretPrefix, read: writable });
     authorize.useTable(this.table, OAUTH_AUTHORIZE);
     if (this.settings.oauthRedirectUri) authorize.addEnvironment('OAUTH_REDIRECT_URI', this.settings.oauthRedirectUri);
-    const callback = this.connectorFunction('OAuthCallback', 'functions/oauth/callback.ts', 'okta-connector: finishes an OAuth consent', 256, 10);
+    const callback = this.connectorFunction(
+      'OAuthCallback',
+      'functions/oauth/callback.ts',
+      'okta-connector: finishes an OAuth consent',
+      256,
+      10,
+    );
     callback.useSecrets({ prefix: this.settings.secretPrefix, read: writable, write: writable });
     callback.useTable(this.table, OAUTH_CALLBACK);
     return { authorize, callback };
@@ -223,5 +306,8 @@ export class OktaConnector extends Construct {
 }
 
 function pascal(name: string): string {
-  return name.split('-').map((part) => part[0]!.toUpperCase() + part.slice(1)).join('');
+  return name
+    .split('-')
+    .map((part) => part[0]!.toUpperCase() + part.slice(1))
+    .join('');
 }

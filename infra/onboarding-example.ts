@@ -36,16 +36,30 @@ export class OnboardingExample extends Construct {
       causePath: '$.failure.Cause',
     });
 
-    const createUser = this.action('CreateUser', props.createUser, {
-      'profile.$': '$.profile',
-      // Staged first, so the user is in their groups before activation sends the welcome email.
-      activate: false,
-    }, { 'id.$': '$.Payload.id', 'status.$': '$.Payload.status', 'login.$': '$.Payload.profile.login' }, '$.user', failed);
+    const createUser = this.action(
+      'CreateUser',
+      props.createUser,
+      {
+        'profile.$': '$.profile',
+        // Staged first, so the user is in their groups before activation sends the welcome email.
+        activate: false,
+      },
+      { 'id.$': '$.Payload.id', 'status.$': '$.Payload.status', 'login.$': '$.Payload.profile.login' },
+      '$.user',
+      failed,
+    );
 
-    const addUserToGroup = this.action('AddUserToGroup', props.addUserToGroup, {
-      'userId.$': '$.userId',
-      'groupId.$': '$.groupId',
-    }, undefined, sfn.JsonPath.DISCARD, failed);
+    const addUserToGroup = this.action(
+      'AddUserToGroup',
+      props.addUserToGroup,
+      {
+        'userId.$': '$.userId',
+        'groupId.$': '$.groupId',
+      },
+      undefined,
+      sfn.JsonPath.DISCARD,
+      failed,
+    );
     const eachGroup = new sfn.Map(this, 'AddToEachGroup', {
       itemsPath: '$.groupIds',
       itemSelector: { 'userId.$': '$.user.id', 'groupId.$': '$$.Map.Item.Value' },
@@ -56,10 +70,17 @@ export class OnboardingExample extends Construct {
     eachGroup.itemProcessor(addUserToGroup);
     eachGroup.addCatch(failed, { errors: CAUGHT_ERRORS, resultPath: '$.failure' });
 
-    const activateUser = this.action('ActivateUser', props.activateUser, {
-      'userId.$': '$.user.id',
-      sendEmail: true,
-    }, { 'status.$': '$.Payload.status' }, '$.activation', failed);
+    const activateUser = this.action(
+      'ActivateUser',
+      props.activateUser,
+      {
+        'userId.$': '$.user.id',
+        sendEmail: true,
+      },
+      { 'status.$': '$.Payload.status' },
+      '$.activation',
+      failed,
+    );
 
     const definition = createUser.next(eachGroup).next(activateUser).next(new sfn.Succeed(this, 'Onboarded'));
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
@@ -75,19 +96,27 @@ export class OnboardingExample extends Construct {
       },
     });
     if (!props.tracing) {
-      Validations.of(this.stateMachine).acknowledge({ id: 'Serverless-StepFunctionStateMachineXray', reason: 'The deployer turned X-Ray tracing off (tracing: false).' });
-      Validations.of(this.stateMachine).acknowledge({ id: 'AwsSolutions-SF2', reason: 'The deployer turned X-Ray tracing off (tracing: false).' });
+      Validations.of(this.stateMachine).acknowledge({
+        id: 'Serverless-StepFunctionStateMachineXray',
+        reason: 'The deployer turned X-Ray tracing off (tracing: false).',
+      });
+      Validations.of(this.stateMachine).acknowledge({
+        id: 'AwsSolutions-SF2',
+        reason: 'The deployer turned X-Ray tracing off (tracing: false).',
+      });
     }
     const role = this.stateMachine.role;
     for (const fn of [props.createUser, props.addUserToGroup, props.activateUser]) {
       Validations.of(role).acknowledge({
         id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(fn.node.defaultChild as CfnElement)}.Arn>:*]`,
-        reason: 'The LambdaInvoke task grants the versions and aliases of this one named function (function:name:*), so a qualified ARN can be invoked.',
+        reason:
+          'The LambdaInvoke task grants the versions and aliases of this one named function (function:name:*), so a qualified ARN can be invoked.',
       });
     }
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'CloudWatch Logs log-delivery actions (logs:CreateLogDelivery and the like) and X-Ray (xray:PutTraceSegments, GetSamplingRules...) support no resource-level permissions.',
+      reason:
+        'CloudWatch Logs log-delivery actions (logs:CreateLogDelivery and the like) and X-Ray (xray:PutTraceSegments, GetSamplingRules...) support no resource-level permissions.',
     });
   }
 
@@ -95,8 +124,14 @@ export class OnboardingExample extends Construct {
    * One action as an `arn:aws:states:::lambda:invoke` task: the payload is the action's input; `resultSelector`
    * picks what the next states need from the action's output (`$.Payload`).
    */
-  private action(id: string, fn: lambda.IFunction, payload: Record<string, unknown>, resultSelector: Record<string, string> | undefined,
-    resultPath: string, failed: sfn.Fail): tasks.LambdaInvoke {
+  private action(
+    id: string,
+    fn: lambda.IFunction,
+    payload: Record<string, unknown>,
+    resultSelector: Record<string, string> | undefined,
+    resultPath: string,
+    failed: sfn.Fail,
+  ): tasks.LambdaInvoke {
     const task = new tasks.LambdaInvoke(this, id, {
       lambdaFunction: fn,
       payload: sfn.TaskInput.fromObject(payload),
@@ -104,7 +139,13 @@ export class OnboardingExample extends Construct {
       resultPath,
       retryOnServiceExceptions: true,
     });
-    task.addRetry({ errors: RETRIED_ERRORS, interval: Duration.seconds(5), backoffRate: 2, maxAttempts: 5, jitterStrategy: sfn.JitterType.FULL });
+    task.addRetry({
+      errors: RETRIED_ERRORS,
+      interval: Duration.seconds(5),
+      backoffRate: 2,
+      maxAttempts: 5,
+      jitterStrategy: sfn.JitterType.FULL,
+    });
     // In the Map, the Map's own Catch handles these; a task inside an item processor cannot jump out of it.
     if (id !== 'AddUserToGroup') task.addCatch(failed, { errors: CAUGHT_ERRORS, resultPath: '$.failure' });
     return task;

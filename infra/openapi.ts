@@ -22,8 +22,8 @@ const ERROR_MEANINGS: Record<ErrorType, string> = {
   OktaAuthFailed: 'Okta refused the credentials (bad token, key, scopes)',
   OktaForbidden: 'Okta answered 403 (missing scope or admin role)',
   OktaNotFound: 'no such user, group or app',
-  InvalidUserState: 'the lifecycle change is not allowed from the user\'s current status',
-  OktaRateLimited: 'Okta\'s rate limit is still exceeded after the retry budget; retryAfterSeconds says when',
+  InvalidUserState: "the lifecycle change is not allowed from the user's current status",
+  OktaRateLimited: "Okta's rate limit is still exceeded after the retry budget; retryAfterSeconds says when",
   OktaUnavailable: 'Okta failed (5xx, timeout, reset) after retries',
   InternalError: 'anything else; the message leaks no secret or stack',
 };
@@ -50,9 +50,16 @@ export function buildOpenApiDocument(actions: readonly ActionSpec[], options: Op
         'Generated from functions/catalog.ts by `npm run docs`.',
       license: { name: 'Apache-2.0' },
     },
-    servers: [{ url: 'https://{apiId}.execute-api.{region}.amazonaws.com/{stage}', variables: {
-      apiId: { default: 'example' }, region: { default: 'us-east-1' }, stage: { default: 'prod' },
-    } }],
+    servers: [
+      {
+        url: 'https://{apiId}.execute-api.{region}.amazonaws.com/{stage}',
+        variables: {
+          apiId: { default: 'example' },
+          region: { default: 'us-east-1' },
+          stage: { default: 'prod' },
+        },
+      },
+    ],
     security: [{ sigv4: [] }],
     paths,
     components: {
@@ -73,7 +80,7 @@ export function buildOpenApiDocument(actions: readonly ActionSpec[], options: Op
 function operation(action: ActionSpec, base: string): OpenApiObject {
   const responses: Record<string, unknown> = {
     200: {
-      description: 'The action\'s output.',
+      description: "The action's output.",
       content: { 'application/json': { schema: ref(`${base}Output`), example: action.example.output } },
     },
   };
@@ -116,9 +123,9 @@ function errorBodySchema(types: readonly ErrorType[]): JsonSchema {
         properties: {
           type: { type: 'string', enum: types },
           message: { type: 'string' },
-          oktaErrorCode: { type: 'string', description: 'Okta\'s errorCode, e.g. E0000007.' },
-          oktaErrorId: { type: 'string', description: 'Okta\'s errorId, to quote to Okta support.' },
-          causes: { type: 'array', items: { type: 'string' }, description: 'Okta\'s errorCauses[].errorSummary.' },
+          oktaErrorCode: { type: 'string', description: "Okta's errorCode, e.g. E0000007." },
+          oktaErrorId: { type: 'string', description: "Okta's errorId, to quote to Okta support." },
+          causes: { type: 'array', items: { type: 'string' }, description: "Okta's errorCauses[].errorSummary." },
           retryAfterSeconds: { type: 'integer', description: 'With OktaRateLimited: when to try again.' },
         },
         additionalProperties: false,
@@ -133,7 +140,10 @@ function ref(name: string): OpenApiObject {
 }
 
 function pascalCase(name: string): string {
-  return name.split('-').map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join('');
+  return name
+    .split('-')
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
 }
 
 function camelCase(name: string): string {

@@ -11,10 +11,21 @@ import type { JsonSchema } from '../functions/catalog.js';
 
 // Draft 4 keywords whose value is a plain value, copied as is.
 const VALUE_KEYWORDS = [
-  'type', 'description', 'required', 'enum', 'default', 'minLength', 'maxLength', 'minimum', 'maximum', 'pattern',
-  'minItems', 'maxItems', 'uniqueItems', 'additionalProperties',
+  'type',
+  'description',
+  'required',
+  'enum',
+  'default',
+  'minLength',
+  'maxLength',
+  'minimum',
+  'maximum',
+  'pattern',
+  'minItems',
+  'maxItems',
+  'uniqueItems',
+  'additionalProperties',
 ] as const;
-
 
 type Draft4 = Record<string, unknown>;
 
@@ -56,5 +67,9 @@ export function requestModelSchema(actionName: string, input: JsonSchema): apiga
 
 /** API Gateway model names are alphanumeric: `get-user` becomes `GetUserInput`. */
 export function modelName(actionName: string): string {
-  return `${actionName.split(/[^A-Za-z0-9]+/).filter(Boolean).map((part) => part[0]!.toUpperCase() + part.slice(1)).join('')}Input`;
+  return `${actionName
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((part) => part[0]!.toUpperCase() + part.slice(1))
+    .join('')}Input`;
 }

@@ -33,43 +33,71 @@ export class TriggerSchedules extends Construct {
     super(scope, id);
     this.role = new iam.Role(this, 'Role', {
       // Only schedules of this account may use the role (the confused-deputy guard Scheduler's docs recommend).
-      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } } }),
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+      }),
       description: 'EventBridge Scheduler invokes the okta-connector poller and searches',
     });
     const targets = [props.poller, ...(props.search ? [props.search] : [])];
-    this.role.addToPolicy(new iam.PolicyStatement({
-      actions: ['lambda:InvokeFunction'],
-      resources: targets.map((fn) => fn.functionArn),
-    }));
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['lambda:InvokeFunction'],
+        resources: targets.map((fn) => fn.functionArn),
+      }),
+    );
     // Scheduler sends undeliverable invocations to the dead-letter queue with the schedule's own role.
-    this.role.addToPolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [props.deadLetters.queueArn] }));
+    this.role.addToPolicy(
+      new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [props.deadLetters.queueArn] }),
+    );
 
     for (const connection of props.connections) {
-      this.add(`Poll-${connection}`, props.poller, props.pollSchedule, { connection }, POLL_MAX_EVENT_AGE_SECONDS, props.deadLetters,
-        `Polls the System Log of connection ${connection}`);
+      this.add(
+        `Poll-${connection}`,
+        props.poller,
+        props.pollSchedule,
+        { connection },
+        POLL_MAX_EVENT_AGE_SECONDS,
+        props.deadLetters,
+        `Polls the System Log of connection ${connection}`,
+      );
     }
     for (const search of props.searches) {
-      this.add(`Search-${search.connection}-${search.name}`, props.search!, search.schedule,
-        { connection: search.connection, search: search.name }, SEARCH_MAX_EVENT_AGE_SECONDS, props.deadLetters,
-        `Runs search ${search.name} on connection ${search.connection}`);
+      this.add(
+        `Search-${search.connection}-${search.name}`,
+        props.search!,
+        search.schedule,
+        { connection: search.connection, search: search.name },
+        SEARCH_MAX_EVENT_AGE_SECONDS,
+        props.deadLetters,
+        `Runs search ${search.name} on connection ${search.connection}`,
+      );
     }
   }
 
-  private add(id: string, fn: lambda.IFunction, expression: string, payload: Record<string, string>, maxAgeSeconds: number,
-    deadLetters: sqs.IQueue, description: string): void {
-    this.schedules.push(new scheduler.CfnSchedule(this, id, {
-      description,
-      scheduleExpression: expression,
-      scheduleExpressionTimezone: 'UTC',
-      flexibleTimeWindow: { mode: 'OFF' },
-      state: 'ENABLED',
-      target: {
-        arn: fn.functionArn,
-        roleArn: this.role.roleArn,
-        input: JSON.stringify(payload),
-        retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: maxAgeSeconds },
-        deadLetterConfig: { arn: deadLetters.queueArn },
-      },
-    }));
+  private add(
+    id: string,
+    fn: lambda.IFunction,
+    expression: string,
+    payload: Record<string, string>,
+    maxAgeSeconds: number,
+    deadLetters: sqs.IQueue,
+    description: string,
+  ): void {
+    this.schedules.push(
+      new scheduler.CfnSchedule(this, id, {
+        description,
+        scheduleExpression: expression,
+        scheduleExpressionTimezone: 'UTC',
+        flexibleTimeWindow: { mode: 'OFF' },
+        state: 'ENABLED',
+        target: {
+          arn: fn.functionArn,
+          roleArn: this.role.roleArn,
+          input: JSON.stringify(payload),
+          retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: maxAgeSeconds },
+          deadLetterConfig: { arn: deadLetters.queueArn },
+        },
+      }),
+    );
   }
 }

@@ -16,10 +16,13 @@ interface TemplateResource {
 /** Maps each handler entry (e.g. `functions/actions/get-user.ts`) to its bundle file; throws when there is none. */
 export function bundlesFromCdkOut(cdkOut = resolve(repoRoot, 'cdk.out')): Record<string, string> {
   const templates = existsSync(cdkOut) ? readdirSync(cdkOut).filter((f) => f.endsWith('.template.json')) : [];
-  if (templates.length === 0) throw new Error(`No synthesized template in ${cdkOut}: run \`npx cdk synth\` first to build the bundles`);
+  if (templates.length === 0)
+    throw new Error(`No synthesized template in ${cdkOut}: run \`npx cdk synth\` first to build the bundles`);
   const bundles: Record<string, string> = {};
   for (const template of templates) {
-    const resources = (JSON.parse(readFileSync(join(cdkOut, template), 'utf8')) as { Resources?: Record<string, TemplateResource> }).Resources ?? {};
+    const resources =
+      (JSON.parse(readFileSync(join(cdkOut, template), 'utf8')) as { Resources?: Record<string, TemplateResource> })
+        .Resources ?? {};
     for (const fn of Object.values(resources)) {
       const asset = fn.Metadata?.['aws:asset:path'];
       const roleId = fn.Properties?.Role?.['Fn::GetAtt']?.[0];

@@ -33,7 +33,10 @@ export interface HookRegistration {
 }
 
 /** Creates and verifies the hook; returns its id. Throws with Okta's error summary when either call fails. */
-export async function registerEventHook(registration: HookRegistration, deps = { fetch: globalThis.fetch }): Promise<string> {
+export async function registerEventHook(
+  registration: HookRegistration,
+  deps = { fetch: globalThis.fetch },
+): Promise<string> {
   const call = async (path: string, body?: unknown) => {
     const response = await deps.fetch(`${registration.orgUrl}${path}`, {
       method: 'POST',
@@ -45,10 +48,16 @@ export async function registerEventHook(registration: HookRegistration, deps = {
       // Okta answers 411 to a body-less POST without Content-Length; an empty body sends `Content-Length: 0`.
       body: body === undefined ? '' : JSON.stringify(body),
     });
-    const payload = (await response.json().catch(() => ({}))) as { id?: string; errorSummary?: string; errorCauses?: Array<{ errorSummary?: string }> };
+    const payload = (await response.json().catch(() => ({}))) as {
+      id?: string;
+      errorSummary?: string;
+      errorCauses?: Array<{ errorSummary?: string }>;
+    };
     if (!response.ok) {
       const causes = payload.errorCauses?.map((c) => c.errorSummary).join('; ');
-      throw new Error(`Okta refused ${path} (${response.status}): ${payload.errorSummary ?? ''}${causes ? ` (${causes})` : ''}`);
+      throw new Error(
+        `Okta refused ${path} (${response.status}): ${payload.errorSummary ?? ''}${causes ? ` (${causes})` : ''}`,
+      );
     }
     return payload;
   };
@@ -58,7 +67,11 @@ export async function registerEventHook(registration: HookRegistration, deps = {
     channel: {
       type: 'HTTP',
       version: '1.0.0',
-      config: { uri: registration.uri, headers: [], authScheme: { type: 'HEADER', key: 'Authorization', value: registration.secret } },
+      config: {
+        uri: registration.uri,
+        headers: [],
+        authScheme: { type: 'HEADER', key: 'Authorization', value: registration.secret },
+      },
     },
   });
   if (!hook.id) throw new Error('Okta created the event hook but returned no id');

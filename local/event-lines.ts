@@ -27,7 +27,11 @@ export function eventLine(entry: RecordedEntry): string {
     const part = detail.parts && detail.parts > 1 ? ` (part ${detail.part}/${detail.parts})` : '';
     return `${time} ${entry.DetailType}  ${detail.search}: ${detail.count ?? 0} events${part}  via search`;
   }
-  const who = detail.target?.find((t) => t.type === 'User')?.alternateId ?? detail.target?.[0]?.alternateId ?? detail.actor?.alternateId ?? '-';
+  const who =
+    detail.target?.find((t) => t.type === 'User')?.alternateId ??
+    detail.target?.[0]?.alternateId ??
+    detail.actor?.alternateId ??
+    '-';
   const meta = detail['okta-connector'];
   const via = `via ${meta?.trigger ?? 'unknown'}${meta?.replayed ? ' (replay)' : ''}`;
   const connection = meta?.connection && meta.connection !== 'default' ? `  [${meta.connection}]` : '';

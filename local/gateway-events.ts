@@ -42,9 +42,19 @@ export function restEvent(req: IncomingMessage, url: URL, resource: string, body
       identity: {
         sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
         userAgent: req.headers['user-agent'] ?? null,
-        accountId: null, caller: null, user: null, userArn: null, accessKey: null,
-        apiKey: null, apiKeyId: null, cognitoIdentityPoolId: null, cognitoIdentityId: null,
-        cognitoAuthenticationProvider: null, cognitoAuthenticationType: null, principalOrgId: null, clientCert: null,
+        accountId: null,
+        caller: null,
+        user: null,
+        userArn: null,
+        accessKey: null,
+        apiKey: null,
+        apiKeyId: null,
+        cognitoIdentityPoolId: null,
+        cognitoIdentityId: null,
+        cognitoAuthenticationProvider: null,
+        cognitoAuthenticationType: null,
+        principalOrgId: null,
+        clientCert: null,
       },
       authorizer: null,
     },
@@ -63,7 +73,9 @@ export function functionUrlEvent(req: IncomingMessage, url: URL, body: string) {
   const query: Record<string, string> = {};
   for (const key of new Set(url.searchParams.keys())) query[key] = url.searchParams.getAll(key).join(',');
   const now = new Date();
-  const binary = body !== '' && !/^(text\/|application\/(json|xml|javascript|x-www-form-urlencoded))/.test(headers['content-type'] ?? 'text/plain');
+  const binary =
+    body !== '' &&
+    !/^(text\/|application\/(json|xml|javascript|x-www-form-urlencoded))/.test(headers['content-type'] ?? 'text/plain');
   return {
     version: '2.0',
     routeKey: '$default',

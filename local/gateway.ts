@@ -44,7 +44,12 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       .catch(() => sendJson(res, 500, { message: 'Internal server error' }))
       .finally(() => {
         const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-        options.onRequest?.({ method: req.method ?? '', path, status: res.statusCode, durationMs: Date.now() - started });
+        options.onRequest?.({
+          method: req.method ?? '',
+          path,
+          status: res.statusCode,
+          durationMs: Date.now() - started,
+        });
       });
   });
   const running = await listen(server, options.port ?? 0);
@@ -61,7 +66,9 @@ async function route(options: GatewayOptions, req: IncomingMessage, res: ServerR
   if (action && method === 'POST') {
     const spec = routes.actions.find((a) => a.name === action[1]);
     if (spec) return restFunction({ name: spec.name, entry: spec.entry }, `/actions/${spec.name}`);
-    return sendJson(res, 404, { message: `No action named "${action[1]}". The actions are: ${routes.actions.map((a) => a.name).join(', ')}.` });
+    return sendJson(res, 404, {
+      message: `No action named "${action[1]}". The actions are: ${routes.actions.map((a) => a.name).join(', ')}.`,
+    });
   }
   if (routes.oauth && method === 'GET' && url.pathname === '/oauth/authorize') {
     return restFunction({ name: 'oauth-authorize', entry: routes.oauth.authorize }, '/oauth/authorize');
@@ -83,11 +90,19 @@ async function route(options: GatewayOptions, req: IncomingMessage, res: ServerR
 }
 
 /** API Gateway REST: a v1 proxy event; a thrown error or a malformed result is a 502, as API Gateway answers. */
-async function runRest(runtime: LocalRuntime, fn: LocalFunction, resource: string, req: IncomingMessage, url: URL, res: ServerResponse) {
+async function runRest(
+  runtime: LocalRuntime,
+  fn: LocalFunction,
+  resource: string,
+  req: IncomingMessage,
+  url: URL,
+  res: ServerResponse,
+) {
   const body = await readBody(req);
   const outcome = await runtime.invoke(fn, restEvent(req, url, resource, body));
   if (!outcome.ok) {
-    if (outcome.error.errorType === 'Sandbox.Timedout') return sendJson(res, 504, { message: 'Endpoint request timed out' });
+    if (outcome.error.errorType === 'Sandbox.Timedout')
+      return sendJson(res, 504, { message: 'Endpoint request timed out' });
     return sendJson(res, 502, { message: 'Internal server error' });
   }
   const result = outcome.result as ProxyResult | undefined;
@@ -98,7 +113,13 @@ async function runRest(runtime: LocalRuntime, fn: LocalFunction, resource: strin
 }
 
 /** Lambda Function URL: a payload 2.0 event; a result without `statusCode` is sent as a 200 JSON body. */
-async function runFunctionUrl(runtime: LocalRuntime, fn: LocalFunction, req: IncomingMessage, url: URL, res: ServerResponse) {
+async function runFunctionUrl(
+  runtime: LocalRuntime,
+  fn: LocalFunction,
+  req: IncomingMessage,
+  url: URL,
+  res: ServerResponse,
+) {
   const body = await readBody(req);
   const outcome = await runtime.invoke(fn, functionUrlEvent(req, url, body));
   if (!outcome.ok) return sendJson(res, 502, { Message: 'Internal Server Error' });
@@ -124,8 +145,11 @@ interface ProxyResult {
 function sendProxyResult(res: ServerResponse, result: ProxyResult): void {
   const headers: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(result.headers ?? {})) headers[name.toLowerCase()] = String(value);
-  for (const [name, values] of Object.entries(result.multiValueHeaders ?? {})) headers[name.toLowerCase()] = values.map(String);
-  const body = result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64') : Buffer.from(result.body ?? '', 'utf8');
+  for (const [name, values] of Object.entries(result.multiValueHeaders ?? {}))
+    headers[name.toLowerCase()] = values.map(String);
+  const body = result.isBase64Encoded
+    ? Buffer.from(result.body ?? '', 'base64')
+    : Buffer.from(result.body ?? '', 'utf8');
   sendText(res, result.statusCode, headers, body);
 }
 
@@ -133,7 +157,12 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   sendText(res, status, { 'content-type': 'application/json' }, typeof body === 'string' ? body : JSON.stringify(body));
 }
 
-function sendText(res: ServerResponse, status: number, headers: Record<string, string | string[]>, body: string | Buffer): void {
+function sendText(
+  res: ServerResponse,
+  status: number,
+  headers: Record<string, string | string[]>,
+  body: string | Buffer,
+): void {
   if (res.headersSent) return;
   res.writeHead(status, { ...headers, 'content-length': Buffer.byteLength(body) });
   res.end(body);

@@ -16,17 +16,27 @@ export interface LocalLambda {
 const invokePath = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/;
 
 /** Serves `functions` by their names (`okta-connector-<name>`, `<name>` or the function ARN). */
-export async function startLocalLambda(options: { runtime: LocalRuntime; functions: LocalFunction[]; port?: number }): Promise<LocalLambda> {
+export async function startLocalLambda(options: {
+  runtime: LocalRuntime;
+  functions: LocalFunction[];
+  port?: number;
+}): Promise<LocalLambda> {
   const server = createServer((req, res) => {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://localhost');
       const match = invokePath.exec(url.pathname);
-      if (req.method !== 'POST' || !match) return sendError(res, 404, 'UnknownOperationException', `Unknown operation ${req.method} ${url.pathname}`);
+      if (req.method !== 'POST' || !match)
+        return sendError(res, 404, 'UnknownOperationException', `Unknown operation ${req.method} ${url.pathname}`);
       const requested = decodeURIComponent(match[1] as string);
       const fn = findFunction(options.functions, requested);
       const body = await readBody(req);
       if (!fn) {
-        return sendError(res, 404, 'ResourceNotFoundException', `Function not found: arn:aws:lambda:us-east-1:000000000000:function:${requested}`);
+        return sendError(
+          res,
+          404,
+          'ResourceNotFoundException',
+          `Function not found: arn:aws:lambda:us-east-1:000000000000:function:${requested}`,
+        );
       }
       let payload: unknown = {};
       try {
@@ -41,7 +51,12 @@ export async function startLocalLambda(options: { runtime: LocalRuntime; functio
       const outcome = await running;
       const headers = { 'x-amz-executed-version': '$LATEST', 'x-amzn-requestid': outcome.requestId };
       if (outcome.ok) return send(res, 200, headers, JSON.stringify(outcome.result ?? null));
-      send(res, 200, { ...headers, 'x-amz-function-error': 'Unhandled' }, JSON.stringify({ ...outcome.error, trace: [] }));
+      send(
+        res,
+        200,
+        { ...headers, 'x-amz-function-error': 'Unhandled' },
+        JSON.stringify({ ...outcome.error, trace: [] }),
+      );
     })().catch(() => sendError(res, 500, 'ServiceException', 'The local Lambda endpoint failed'));
   });
   const running = await listen(server, options.port ?? 0);

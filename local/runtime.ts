@@ -33,7 +33,10 @@ export interface LambdaErrorPayload {
 }
 
 /** What an invocation gave: the handler's result, or its error. */
-export type InvokeOutcome = ({ ok: true; result: unknown } | { ok: false; error: LambdaErrorPayload }) & { requestId: string; durationMs: number };
+export type InvokeOutcome = ({ ok: true; result: unknown } | { ok: false; error: LambdaErrorPayload }) & {
+  requestId: string;
+  durationMs: number;
+};
 
 export interface LocalRuntimeOptions {
   /** Environment of every function, merged into `process.env` once (docs/ARCHITECTURE.md settings). */
@@ -63,7 +66,8 @@ export function createLocalRuntime(options: LocalRuntimeOptions = {}): LocalRunt
     const file = bundle ?? (isAbsolute(fn.entry) ? fn.entry : resolve(root, fn.entry));
     let loaded = modules.get(file);
     if (!loaded) {
-      if (!existsSync(file)) return Promise.reject(new Error(`The handler file ${file} of function ${fn.name} does not exist.`));
+      if (!existsSync(file))
+        return Promise.reject(new Error(`The handler file ${file} of function ${fn.name} does not exist.`));
       loaded = import(pathToFileURL(file).href) as Promise<Record<string, unknown>>;
       modules.set(file, loaded);
       loaded.catch(() => modules.delete(file));
@@ -76,7 +80,9 @@ export function createLocalRuntime(options: LocalRuntimeOptions = {}): LocalRunt
       const requestId = crypto.randomUUID();
       const started = Date.now();
       const timeoutMs = (fn.timeoutSeconds ?? options.timeoutSeconds ?? 30) * 1000;
-      const finish = (outcome: { ok: true; result: unknown } | { ok: false; error: LambdaErrorPayload }): InvokeOutcome => ({
+      const finish = (
+        outcome: { ok: true; result: unknown } | { ok: false; error: LambdaErrorPayload },
+      ): InvokeOutcome => ({
         ...outcome,
         requestId,
         durationMs: Date.now() - started,
@@ -84,9 +90,17 @@ export function createLocalRuntime(options: LocalRuntimeOptions = {}): LocalRunt
       let timer: NodeJS.Timeout | undefined;
       try {
         const module = await load(fn);
-        const handler = module[fn.handlerExport ?? 'handler'] ?? (module.default as Record<string, unknown> | undefined)?.[fn.handlerExport ?? 'handler'];
+        const handler =
+          module[fn.handlerExport ?? 'handler'] ??
+          (module.default as Record<string, unknown> | undefined)?.[fn.handlerExport ?? 'handler'];
         if (typeof handler !== 'function') {
-          return finish({ ok: false, error: { errorType: 'Runtime.HandlerNotFound', errorMessage: `${fn.entry} does not export ${fn.handlerExport ?? 'handler'}` } });
+          return finish({
+            ok: false,
+            error: {
+              errorType: 'Runtime.HandlerNotFound',
+              errorMessage: `${fn.entry} does not export ${fn.handlerExport ?? 'handler'}`,
+            },
+          });
         }
         const context = lambdaContext(fn, requestId, started + timeoutMs);
         const timedOut = new Promise<never>((_, reject) => {

@@ -32,7 +32,10 @@ export function apiTokenConnection(orgUrl: string, token: string): ConnectionSec
 }
 
 /** Registers a service app with a new RSA key in the simulated org; returns its client-credentials connection. */
-export async function registerServiceConnection(orgUrl: string, deps = { fetch: globalThis.fetch }): Promise<ConnectionSecret> {
+export async function registerServiceConnection(
+  orgUrl: string,
+  deps = { fetch: globalThis.fetch },
+): Promise<ConnectionSecret> {
   const { publicKey, privateKey } = await generateKeyPair('RS256', { modulusLength: 2048, extractable: true });
   const keyId = `sandbox-${randomBytes(6).toString('hex')}`;
   const scopes = connectorScopes();
@@ -47,17 +50,28 @@ export async function registerServiceConnection(orgUrl: string, deps = { fetch: 
       jwks: [{ ...(await exportJWK(publicKey)), kid: keyId, alg: 'RS256', use: 'sig' }],
     }),
   });
-  if (!response.ok) throw new Error(`The simulator refused the service app (${response.status}): ${await response.text()}`);
+  if (!response.ok)
+    throw new Error(`The simulator refused the service app (${response.status}): ${await response.text()}`);
   const client = (await response.json()) as { clientId: string };
   return {
     domain: orgUrl,
-    auth: { type: 'client-credentials', clientId: client.clientId, privateKey: await exportPKCS8(privateKey), keyId, scopes },
+    auth: {
+      type: 'client-credentials',
+      clientId: client.clientId,
+      privateKey: await exportPKCS8(privateKey),
+      keyId,
+      scopes,
+    },
     eventHookSecret: newEventHookSecret(),
   };
 }
 
 /** Registers a web app for the authorization-code flow in the simulated org; returns its connection (no refresh token yet). */
-export async function registerWebConnection(orgUrl: string, redirectUri: string, deps = { fetch: globalThis.fetch }): Promise<ConnectionSecret> {
+export async function registerWebConnection(
+  orgUrl: string,
+  redirectUri: string,
+  deps = { fetch: globalThis.fetch },
+): Promise<ConnectionSecret> {
   const clientSecret = randomBytes(24).toString('base64url');
   const scopes = [...connectorScopes(), 'offline_access'];
   const response = await deps.fetch(`${orgUrl}/__sim/oauth-clients`, {

@@ -15,7 +15,10 @@ import { startLocalLambda } from './lambda-endpoint.js';
 import { startOktaSim, type OktaSim } from './okta-sim/index.js';
 import { createLocalRuntime, repoRoot, type LocalFunction, type LocalRuntime } from './runtime.js';
 import {
-  apiTokenConnection, registerServiceConnection, registerWebConnection, type ConnectionSecret,
+  apiTokenConnection,
+  registerServiceConnection,
+  registerWebConnection,
+  type ConnectionSecret,
 } from './sandbox-connections.js';
 import { scheduleSecondsFromEnv, startSchedules, type Schedules } from './schedules.js';
 
@@ -56,7 +59,13 @@ export const secretPrefix = 'okta-connector/';
 
 /** A demo search, so the sandbox shows scheduled search results too (SEARCHES replaces it). */
 const demoSearches = [
-  { connection: 'default', name: 'failed-sign-ins', filter: 'eventType eq "user.session.start" and outcome.result eq "FAILURE"', schedule: 'rate(15 minutes)', window: 'PT15M' },
+  {
+    connection: 'default',
+    name: 'failed-sign-ins',
+    filter: 'eventType eq "user.session.start" and outcome.result eq "FAILURE"',
+    schedule: 'rate(15 minutes)',
+    window: 'PT15M',
+  },
 ];
 
 /** Starts everything; on a failure, stops what was started and rethrows. */
@@ -117,14 +126,24 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     for (const [name, secret] of Object.entries(connections)) aws.secrets.put(`${secretPrefix}${name}`, secret);
 
     if (sim) {
-      await registerEventHook({ orgUrl, apiToken: sim.apiToken, uri: gateway.eventHookUrl, secret: connections.default.eventHookSecret ?? '' });
+      await registerEventHook({
+        orgUrl,
+        apiToken: sim.apiToken,
+        uri: gateway.eventHookUrl,
+        secret: connections.default.eventHookSecret ?? '',
+      });
     } else {
-      note(`Using the Okta org at ${orgUrl}. Its event hook is not registered: Okta cannot reach ${gateway.eventHookUrl}; events arrive through the poller.`);
+      note(
+        `Using the Okta org at ${orgUrl}. Its event hook is not registered: Okta cannot reach ${gateway.eventHookUrl}; events arrive through the poller.`,
+      );
     }
 
     // Both sandbox connections are the same simulated org: polling each would publish every event twice (once
     // per connection, as the per-connection dedupe says), so only `default` is polled unless told otherwise.
-    const polled = (env.LOCAL_POLL_CONNECTIONS ?? 'default').split(',').map((s) => s.trim()).filter(Boolean);
+    const polled = (env.LOCAL_POLL_CONNECTIONS ?? 'default')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     const searchRefs = readSearches({ SEARCHES: searches }).map(({ connection, name }) => ({ connection, name }));
     const schedules = startSchedules({
       runtime,
@@ -162,7 +181,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 /** The routes of the catalog's actions, the OAuth routes and the event hook. */
 export function gatewayRoutes() {
   const oauthFiles = { authorize: 'functions/oauth/authorize.ts', callback: 'functions/oauth/callback.ts' };
-  const hasOauth = existsSync(resolve(repoRoot, oauthFiles.authorize)) && existsSync(resolve(repoRoot, oauthFiles.callback));
+  const hasOauth =
+    existsSync(resolve(repoRoot, oauthFiles.authorize)) && existsSync(resolve(repoRoot, oauthFiles.callback));
   return {
     actions: actions.map((a) => ({ name: a.name, entry: a.entry })),
     oauth: hasOauth ? oauthFiles : undefined,
@@ -190,8 +210,21 @@ export function realOrgFromEnv(env: Record<string, string | undefined>): Connect
   if (!domain) return undefined;
   if (env.OKTA_API_TOKEN) return { domain, auth: { type: 'api-token', token: env.OKTA_API_TOKEN } };
   if (env.OKTA_CLIENT_ID && env.OKTA_PRIVATE_KEY && env.OKTA_KEY_ID) {
-    const scopes = (env.OKTA_SCOPES ?? 'okta.users.manage okta.groups.manage okta.apps.read okta.logs.read').split(/[\s,]+/).filter(Boolean);
-    return { domain, auth: { type: 'client-credentials', clientId: env.OKTA_CLIENT_ID, privateKey: env.OKTA_PRIVATE_KEY, keyId: env.OKTA_KEY_ID, scopes } };
+    const scopes = (env.OKTA_SCOPES ?? 'okta.users.manage okta.groups.manage okta.apps.read okta.logs.read')
+      .split(/[\s,]+/)
+      .filter(Boolean);
+    return {
+      domain,
+      auth: {
+        type: 'client-credentials',
+        clientId: env.OKTA_CLIENT_ID,
+        privateKey: env.OKTA_PRIVATE_KEY,
+        keyId: env.OKTA_KEY_ID,
+        scopes,
+      },
+    };
   }
-  throw new Error('OKTA_ORG_URL is set but not its credentials: set OKTA_API_TOKEN, or OKTA_CLIENT_ID, OKTA_PRIVATE_KEY and OKTA_KEY_ID (or unset OKTA_ORG_URL to use the simulated org).');
+  throw new Error(
+    'OKTA_ORG_URL is set but not its credentials: set OKTA_API_TOKEN, or OKTA_CLIENT_ID, OKTA_PRIVATE_KEY and OKTA_KEY_ID (or unset OKTA_ORG_URL to use the simulated org).',
+  );
 }

@@ -36,18 +36,29 @@ export function scheduleSecondsFromEnv(env: Record<string, string | undefined> =
   const raw = env.LOCAL_SCHEDULE_SECONDS;
   if (raw === undefined || raw === '') return 60;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`LOCAL_SCHEDULE_SECONDS must be a positive number of seconds (got "${raw}")`);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new Error(`LOCAL_SCHEDULE_SECONDS must be a positive number of seconds (got "${raw}")`);
   return value;
 }
 
 /** Starts one timer per schedule. */
 export function startSchedules(options: SchedulesOptions): Schedules {
   const intervalSeconds = options.intervalSeconds ?? scheduleSecondsFromEnv();
-  const poller: LocalFunction = { name: 'poll-system-log', entry: options.pollerEntry ?? 'functions/triggers/poll-system-log.ts', timeoutSeconds: 60 };
-  const search: LocalFunction = { name: 'scheduled-search', entry: options.searchEntry ?? 'functions/triggers/scheduled-search.ts', timeoutSeconds: 300 };
+  const poller: LocalFunction = {
+    name: 'poll-system-log',
+    entry: options.pollerEntry ?? 'functions/triggers/poll-system-log.ts',
+    timeoutSeconds: 60,
+  };
+  const search: LocalFunction = {
+    name: 'scheduled-search',
+    entry: options.searchEntry ?? 'functions/triggers/scheduled-search.ts',
+    timeoutSeconds: 300,
+  };
   const jobs = [
     ...options.connections.map((connection) => job(`poll ${connection}`, poller, { connection })),
-    ...(options.searches ?? []).map((s) => job(`search ${s.connection}/${s.name}`, search, { connection: s.connection, search: s.name })),
+    ...(options.searches ?? []).map((s) =>
+      job(`search ${s.connection}/${s.name}`, search, { connection: s.connection, search: s.name }),
+    ),
   ];
 
   function job(schedule: string, fn: LocalFunction, payload: unknown) {

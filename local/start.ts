@@ -17,7 +17,8 @@ const note = (message: string) => process.stderr.write(`okta-connector: ${messag
 
 async function main(): Promise<void> {
   const port = Number(process.env.PORT ?? 0);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number or 0 (got "${process.env.PORT}")`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`PORT must be a port number or 0 (got "${process.env.PORT}")`);
   const started = Date.now();
   const sandbox = await startSandbox({ port, note });
 

@@ -46,7 +46,7 @@ export function renderActionsMarkdown(actions: readonly ActionSpec[]): string {
     'characters that need 4 bytes in UTF-8 (emoji): Okta does not store them.',
     '',
     '**Okta objects** (users, groups, log events, app links) come back as Okta sends them, except that each',
-    'object\'s own top-level `_links` is removed (links describe Okta\'s API, not the connector\'s); `_embedded` and',
+    "object's own top-level `_links` is removed (links describe Okta's API, not the connector's); `_embedded` and",
     'nested fields are kept.',
     '',
     '**Lifecycle actions are safe to retry:** `activate-user`, `deactivate-user`, `suspend-user` and',
@@ -120,7 +120,11 @@ function inputRows(schema: JsonSchema, prefix = ''): string[] {
 
 function branchNotes(schema: JsonSchema): string[] {
   const notes: string[] = [];
-  const names = (branches: readonly JsonSchema[]) => branches.flatMap((b) => b.required ?? []).map((n) => `\`${n}\``).join(', ');
+  const names = (branches: readonly JsonSchema[]) =>
+    branches
+      .flatMap((b) => b.required ?? [])
+      .map((n) => `\`${n}\``)
+      .join(', ');
   if (schema.oneOf) notes.push('', `Exactly one of ${names(schema.oneOf)} is required.`);
   if (schema.anyOf) notes.push('', `At least one of ${names(schema.anyOf)} is required.`);
   return notes;
@@ -134,8 +138,10 @@ function typeOf(field: JsonSchema): string {
 function notesOf(field: JsonSchema): string {
   const notes: string[] = [];
   if (field.enum) notes.push(`one of ${field.enum.map((v) => `\`${String(v)}\``).join(', ')}`);
-  if (field.format) notes.push(`format ${field.format === 'path-segment' ? 'id or login (no `/`, `\\`, `..`)' : field.format}`);
-  if (field.minimum !== undefined || field.maximum !== undefined) notes.push(`${field.minimum ?? ''}..${field.maximum ?? ''}`);
+  if (field.format)
+    notes.push(`format ${field.format === 'path-segment' ? 'id or login (no `/`, `\\`, `..`)' : field.format}`);
+  if (field.minimum !== undefined || field.maximum !== undefined)
+    notes.push(`${field.minimum ?? ''}..${field.maximum ?? ''}`);
   if (field.maxLength !== undefined) notes.push(`at most ${field.maxLength} characters`);
   if (field.maxItems !== undefined) notes.push(`at most ${field.maxItems} items`);
   if (field.pattern !== undefined) notes.push(`matches \`${field.pattern}\``);
@@ -161,7 +167,7 @@ export function renderReadmeSection(actions: readonly ActionSpec[]): string {
     '|---|---|---|',
     ...actions.map((a) => `| \`${a.name}\` | ${cell(a.example.input)} | ${cell(a.example.output)} |`),
     '',
-    'A Step Functions task that suspends a user, retries while Okta\'s rate limit lasts and catches a missing user:',
+    "A Step Functions task that suspends a user, retries while Okta's rate limit lasts and catches a missing user:",
     '',
     '```json',
     JSON.stringify(stepFunctionsTaskExample, null, 2),

@@ -57,7 +57,8 @@ export async function measureColdStart(ctx: BenchContext): Promise<MeasurementRe
   const probe = await ctx.probe('coldStart');
   const runs = ctx.quick ? 3 : 5;
   const present = ctx.functions.filter((f) => f.exists);
-  for (const missing of ctx.functions.filter((f) => !f.exists)) notes.push(`${missing.name}: ${missing.entry} does not exist yet, not measured`);
+  for (const missing of ctx.functions.filter((f) => !f.exists))
+    notes.push(`${missing.name}: ${missing.entry} does not exist yet, not measured`);
 
   // Every subject, connector functions and SDK peers, is run once per round, so a change in the machine's load
   // during the measurement falls on all of them alike.
@@ -83,9 +84,10 @@ export async function measureColdStart(ctx: BenchContext): Promise<MeasurementRe
         continue;
       }
       if (!bundle) continue;
-      const event = subject.peer && subject.name === 'poll-system-log'
-        ? { since: new Date(Date.now() - pollLookbackMs).toISOString() }
-        : invocationEvent(subject.name, sample, { run, runTag: ctx.runTag, hookSecret: ctx.env.hookSecret });
+      const event =
+        subject.peer && subject.name === 'poll-system-log'
+          ? { since: new Date(Date.now() - pollLookbackMs).toISOString() }
+          : invocationEvent(subject.name, sample, { run, runTag: ctx.runTag, hookSecret: ctx.env.hookSecret });
       const env = ctx.env.functionEnv();
       if (subject.name === 'poll-system-log') {
         // Each run polls from a cursor of its own, as a first poll of a new deployment would.
@@ -94,7 +96,11 @@ export async function measureColdStart(ctx: BenchContext): Promise<MeasurementRe
         env.TABLE_NAME = table;
       }
       try {
-        const { result, wallMs } = await runProbe<ColdStartResult>(probe, { bundle: bundle.file, functionName: subject.name, event }, env);
+        const { result, wallMs } = await runProbe<ColdStartResult>(
+          probe,
+          { bundle: bundle.file, functionName: subject.name, event },
+          env,
+        );
         const entry = sampled.get(subject.key) ?? { bundleBytes: bundle.bytes, gzipBytes: bundle.gzipBytes, runs: [] };
         entry.runs.push({ ...result, wallMs });
         sampled.set(subject.key, entry);
@@ -119,13 +125,16 @@ export async function measureColdStart(ctx: BenchContext): Promise<MeasurementRe
     const peer = peerEntry ? figuresOf(peerEntry, subject.name) : undefined;
     const ratios = peer
       ? {
-        coldStart: round(ratio(figures.coldStartMs, peer.coldStartMs) ?? Number.NaN, 3),
-        bundleBytes: round(ratio(figures.bundleBytes, peer.bundleBytes) ?? Number.NaN, 3),
-        rssAfterLoad: round(ratio(figures.rssAfterLoadMB, peer.rssAfterLoadMB) ?? Number.NaN, 3),
-      }
+          coldStart: round(ratio(figures.coldStartMs, peer.coldStartMs) ?? Number.NaN, 3),
+          bundleBytes: round(ratio(figures.bundleBytes, peer.bundleBytes) ?? Number.NaN, 3),
+          rssAfterLoad: round(ratio(figures.rssAfterLoadMB, peer.rssAfterLoadMB) ?? Number.NaN, 3),
+        }
       : undefined;
     functions[subject.key] = { ...figures, ...(ratios ? { vsSdk: ratios } : {}) };
-    if (figures.failedRuns > 0) notes.push(`${subject.key}: ${figures.failedRuns}/${entry.runs.length} first invocations failed (${figures.firstError ?? ''}); their times are still counted`);
+    if (figures.failedRuns > 0)
+      notes.push(
+        `${subject.key}: ${figures.failedRuns}/${entry.runs.length} first invocations failed (${figures.firstError ?? ''}); their times are still counted`,
+      );
     rows.push([
       subject.key,
       cell(figures.bundleBytes / 1024, 0),
@@ -137,8 +146,11 @@ export async function measureColdStart(ctx: BenchContext): Promise<MeasurementRe
       ratios ? `${cell(ratios.coldStart, 3)} / ${cell(ratios.bundleBytes, 3)} / ${cell(ratios.rssAfterLoad, 3)}` : '',
     ]);
   }
-  if (sampled.has('oauth-callback')) notes.push('oauth-callback answers 400, as it should: no consent was started, so the state it is given is unknown');
-  notes.push(`median of ${runs} fresh processes each; a bare Node process: ${baselineFigures.processWallMs} ms spawn-to-exit, ${baselineFigures.rssMB} MB RSS`);
+  if (sampled.has('oauth-callback'))
+    notes.push('oauth-callback answers 400, as it should: no consent was started, so the state it is given is unknown');
+  notes.push(
+    `median of ${runs} fresh processes each; a bare Node process: ${baselineFigures.processWallMs} ms spawn-to-exit, ${baselineFigures.rssMB} MB RSS`,
+  );
   const measuredAll = present.length === ctx.functions.length && sampled.size === subjects.length;
   return {
     id: 'cold-start',

@@ -14,14 +14,27 @@ export const eventsPerDelivery = 100;
 export async function measureEventHookIngest(ctx: BenchContext): Promise<MeasurementResult> {
   const bundle = await ctx.connectorBundle('event-hook');
   if (!bundle) {
-    return { id: 'event-hook', title: '4. Event hook ingest', status: 'missing', notes: ['functions/triggers/event-hook.ts does not exist yet, not measured'], figures: {} };
+    return {
+      id: 'event-hook',
+      title: '4. Event hook ingest',
+      status: 'missing',
+      notes: ['functions/triggers/event-hook.ts does not exist yet, not measured'],
+      figures: {},
+    };
   }
   await ctx.mainSim();
   const deliveries = ctx.quick ? 50 : 200;
   const before = ctx.env.aws.eventBridge.entries().length;
   const { result } = await runProbe<EventHookIngestResult>(
     await ctx.probe('eventHookIngest'),
-    { bundle: bundle.file, authorization: ctx.env.hookSecret, eventsPerDelivery, warmup: 5, deliveries, repoRoot: ctx.repoRoot },
+    {
+      bundle: bundle.file,
+      authorization: ctx.env.hookSecret,
+      eventsPerDelivery,
+      warmup: 5,
+      deliveries,
+      repoRoot: ctx.repoRoot,
+    },
     ctx.env.functionEnv(),
     300_000,
   );
@@ -39,9 +52,12 @@ export async function measureEventHookIngest(ctx: BenchContext): Promise<Measure
     entriesOnBus: onBus,
     peakRssMB: round(megabytes(result.peakRssBytes) ?? Number.NaN),
   };
-  const notes = [`${deliveries} deliveries of ${eventsPerDelivery} events (${Math.round(result.bodyBytes / 1024)} KB each) after 5 of warm-up, one at a time; dedupe in dynalite, PutEvents to the local endpoint`];
+  const notes = [
+    `${deliveries} deliveries of ${eventsPerDelivery} events (${Math.round(result.bodyBytes / 1024)} KB each) after 5 of warm-up, one at a time; dedupe in dynalite, PutEvents to the local endpoint`,
+  ];
   const expected = (deliveries + 5) * eventsPerDelivery;
-  if (result.refused > 0) notes.push(`${result.refused} deliveries were not answered 2xx: ${result.firstRefusal ?? ''}`);
+  if (result.refused > 0)
+    notes.push(`${result.refused} deliveries were not answered 2xx: ${result.firstRefusal ?? ''}`);
   if (onBus !== expected) notes.push(`${onBus} entries reached the local bus, ${expected} were expected`);
   return {
     id: 'event-hook',
@@ -50,7 +66,16 @@ export async function measureEventHookIngest(ctx: BenchContext): Promise<Measure
     notes,
     table: {
       columns: ['', 'p50 ms', 'p99 ms', 'max ms', 'events/s per instance', 'peak RSS MB'],
-      rows: [['event-hook', cell(figures.p50Ms), cell(figures.p99Ms), cell(figures.maxMs), cell(figures.eventsPerSecond, 0), cell(figures.peakRssMB)]],
+      rows: [
+        [
+          'event-hook',
+          cell(figures.p50Ms),
+          cell(figures.p99Ms),
+          cell(figures.maxMs),
+          cell(figures.eventsPerSecond, 0),
+          cell(figures.peakRssMB),
+        ],
+      ],
     },
     figures,
   };

@@ -39,7 +39,9 @@ export async function measureMemory(ctx: BenchContext): Promise<MeasurementResul
       notes.push(`${subject.name}: does not exist yet, not measured`);
       continue;
     }
-    const bundle = subject.peer ? await ctx.peerBundle(subject.name) : await ctx.connectorBundle(subject.name).catch(() => undefined);
+    const bundle = subject.peer
+      ? await ctx.peerBundle(subject.name)
+      : await ctx.connectorBundle(subject.name).catch(() => undefined);
     if (!bundle) {
       notes.push(`${subject.key}: does not bundle, not measured`);
       continue;
@@ -58,14 +60,22 @@ export async function measureMemory(ctx: BenchContext): Promise<MeasurementResul
         await ctx.env.aws.createTable(table);
         env.TABLE_NAME = table;
       }
-      const event = args.event ?? (input === 'default'
-        ? invocationEvent(subject.name, sample, { run, runTag: `${ctx.runTag}m`, hookSecret: ctx.env.hookSecret })
-        : input);
+      const event =
+        args.event ??
+        (input === 'default'
+          ? invocationEvent(subject.name, sample, { run, runTag: `${ctx.runTag}m`, hookSecret: ctx.env.hookSecret })
+          : input);
       if (event === undefined && !args.hookDelivery) break;
       try {
-        const { result } = await runProbe<ColdStartResult>(probe, { ...args, event, bundle: bundle.file, functionName: subject.name }, env, 180_000);
+        const { result } = await runProbe<ColdStartResult>(
+          probe,
+          { ...args, event, bundle: bundle.file, functionName: subject.name },
+          env,
+          180_000,
+        );
         peaks.push(megabytes(result.peakRssBytes) ?? Number.NaN);
-        if (result.error && result.error !== expectedRefusal(subject.name)) failure ??= `${result.error}: ${(result.errorMessage ?? '').slice(0, 150)}`;
+        if (result.error && result.error !== expectedRefusal(subject.name))
+          failure ??= `${result.error}: ${(result.errorMessage ?? '').slice(0, 150)}`;
       } catch (error) {
         failure ??= `the process failed (${(error as Error).message.slice(0, 200)})`;
       }
@@ -75,11 +85,24 @@ export async function measureMemory(ctx: BenchContext): Promise<MeasurementResul
       continue;
     }
     const peak = round(median(peaks));
-    figures[subject.key] = { peakRssMB: peak, runsMB: peaks.map((p) => round(p)), input: describe(subject.name), ...(failure ? { error: failure } : {}) };
+    figures[subject.key] = {
+      peakRssMB: peak,
+      runsMB: peaks.map((p) => round(p)),
+      input: describe(subject.name),
+      ...(failure ? { error: failure } : {}),
+    };
     if (failure) notes.push(`${subject.key}: an invocation failed (${failure})`);
-    rows.push([subject.key, describe(subject.name), cell(peak), cell(Math.max(...peaks)), peak < rssLimitMB ? 'yes' : 'NO']);
+    rows.push([
+      subject.key,
+      describe(subject.name),
+      cell(peak),
+      cell(Math.max(...peaks)),
+      peak < rssLimitMB ? 'yes' : 'NO',
+    ]);
   }
-  notes.push(`peak RSS = the process's own high-water mark (VmHWM) after loading and answering once; median of ${memoryRuns.length} fresh processes per function`);
+  notes.push(
+    `peak RSS = the process's own high-water mark (VmHWM) after loading and answering once; median of ${memoryRuns.length} fresh processes per function`,
+  );
   const measured = Object.keys(figures).length;
   return {
     id: 'memory',
@@ -90,11 +113,17 @@ export async function measureMemory(ctx: BenchContext): Promise<MeasurementResul
     figures: { rssLimitMB, functions: figures },
   };
 
-  function largestInput(name: string, peer: boolean): { args: { event?: unknown; hookDelivery?: unknown }; input: unknown } {
+  function largestInput(
+    name: string,
+    peer: boolean,
+  ): { args: { event?: unknown; hookDelivery?: unknown }; input: unknown } {
     const recent = () => ({ since: new Date(Date.now() - 15 * 60_000).toISOString(), until: new Date().toISOString() });
     switch (name) {
       case 'event-hook':
-        return { args: { hookDelivery: { events: largestPage, authorization: ctx.env.hookSecret, repoRoot: ctx.repoRoot } }, input: undefined };
+        return {
+          args: { hookDelivery: { events: largestPage, authorization: ctx.env.hookSecret, repoRoot: ctx.repoRoot } },
+          input: undefined,
+        };
       case 'poll-system-log':
         return { args: {}, input: peer ? { since: recent().since } : { connection: 'default' } };
       case 'scheduled-search':
@@ -114,18 +143,30 @@ export async function measureMemory(ctx: BenchContext): Promise<MeasurementResul
 
 function describe(name: string): string {
   switch (name) {
-    case 'event-hook': return `delivery of ${largestPage} events`;
-    case 'poll-system-log': case 'scheduled-search': case 'replay': return `>${largestPage} new events, pages of ${largestPage}`;
-    case 'get-logon-events-by-ip': return `${largestPage} sign-ins from one IP`;
-    case 'search-users': case 'get-group-members': return `${largestPage} users of 20,000`;
-    default: return 'one request';
+    case 'event-hook':
+      return `delivery of ${largestPage} events`;
+    case 'poll-system-log':
+    case 'scheduled-search':
+    case 'replay':
+      return `>${largestPage} new events, pages of ${largestPage}`;
+    case 'get-logon-events-by-ip':
+      return `${largestPage} sign-ins from one IP`;
+    case 'search-users':
+    case 'get-group-members':
+      return `${largestPage} users of 20,000`;
+    default:
+      return 'one request';
   }
 }
 
 /** Appends `count` real-sized events (with `override` applied) to the org's System Log, now. */
 async function addLogEvents(orgUrl: string, count: number, override: Record<string, unknown>): Promise<void> {
   const events = realSizedEvents(count, eventTemplates()).map((event) => ({ ...event, ...override }));
-  const response = await fetch(`${orgUrl}/__sim/logs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(events) });
+  const response = await fetch(`${orgUrl}/__sim/logs`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(events),
+  });
   if (!response.ok) throw new Error(`the simulator refused the events: ${response.status}`);
   await response.arrayBuffer();
 }

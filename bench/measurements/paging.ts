@@ -41,7 +41,8 @@ export async function measurePaging(ctx: BenchContext): Promise<MeasurementResul
   try {
     ({ sim, everyoneGroupId: everyone } = await ctx.pagingSim());
   } catch (error) {
-    if (error instanceof SimMissing) return { id: 'paging', title: '3. Paging', status: 'missing', notes: [error.message], figures: {} };
+    if (error instanceof SimMissing)
+      return { id: 'paging', title: '3. Paging', status: 'missing', notes: [error.message], figures: {} };
     throw error;
   }
   const probe = await ctx.probe('paging');
@@ -96,7 +97,9 @@ export async function measurePaging(ctx: BenchContext): Promise<MeasurementResul
       if (failed?.error) notes.push(`${subject.key} over ${size}: ${failed.error}`);
     }
     if (Object.keys(bySize).length === 0) {
-      notes.push(`${subject.key}: ${subject.peer ? 'the peer' : `functions/actions/${subject.action}.ts`} does not exist yet, not measured`);
+      notes.push(
+        `${subject.key}: ${subject.peer ? 'the peer' : `functions/actions/${subject.action}.ts`} does not exist yet, not measured`,
+      );
       continue;
     }
     figures[subject.key] = bySize;
@@ -125,13 +128,23 @@ export async function measurePaging(ctx: BenchContext): Promise<MeasurementResul
       };
     }
   }
-  notes.push(`${repeats} run(s) of each size, median; 1,000 users per call (5 Okta pages of 200); each run a fresh process; rate limits out of reach in this org`);
+  notes.push(
+    `${repeats} run(s) of each size, median; 1,000 users per call (5 Okta pages of 200); each run a fresh process; rate limits out of reach in this org`,
+  );
   return {
     id: 'paging',
     title: `3. Paging over ${pagingOrgUsers.toLocaleString('en')} users`,
-    status: Object.keys(figures).length === subjects.length ? 'measured' : Object.keys(figures).length > 0 ? 'partial' : 'missing',
+    status:
+      Object.keys(figures).length === subjects.length
+        ? 'measured'
+        : Object.keys(figures).length > 0
+          ? 'partial'
+          : 'missing',
     notes,
-    table: { columns: ['', 'users', 'users/s', 'in sim', 'users/s of client time', 'peak MB @5k', 'peak MB @20k', 'growth'], rows },
+    table: {
+      columns: ['', 'users', 'users/s', 'in sim', 'users/s of client time', 'peak MB @5k', 'peak MB @20k', 'growth'],
+      rows,
+    },
     figures: { orgUsers: pagingOrgUsers, flatMemoryTolerance, perCall: 1000, results: figures, vsSdk },
   };
 }

@@ -61,7 +61,13 @@ export async function measurePollerCatchUp(ctx: BenchContext): Promise<Measureme
   const notes: string[] = [];
   const pollerEntry = 'functions/triggers/poll-system-log.ts';
   if (!existsSync(pollerEntry)) {
-    return { id: 'poller', title: '5. Poller catch-up', status: 'missing', notes: [`${pollerEntry} does not exist yet, not measured`], figures: {} };
+    return {
+      id: 'poller',
+      title: '5. Poller catch-up',
+      status: 'missing',
+      notes: [`${pollerEntry} does not exist yet, not measured`],
+      figures: {},
+    };
   }
   // Run from source (the simulator reads its reference files next to its own code); no load time is measured here.
   const probe = 'bench/probes/poller-catch-up.ts';
@@ -71,7 +77,16 @@ export async function measurePollerCatchUp(ctx: BenchContext): Promise<Measureme
     try {
       const { result } = await runProbe<CatchUpRun>(
         probe,
-        { who, backlog, logsLimitPerMinute: limit, reserve, pollerTimeoutMs, scheduleEveryMs, tableName, repoRoot: ctx.repoRoot },
+        {
+          who,
+          backlog,
+          logsLimitPerMinute: limit,
+          reserve,
+          pollerTimeoutMs,
+          scheduleEveryMs,
+          tableName,
+          repoRoot: ctx.repoRoot,
+        },
         { ...ctx.env.functionEnv(), TABLE_NAME: tableName, POWERTOOLS_LOG_LEVEL: 'WARN' },
         900_000,
         ['--import', 'tsx'],
@@ -88,19 +103,46 @@ export async function measurePollerCatchUp(ctx: BenchContext): Promise<Measureme
   const bindingLimit = ctx.quick ? 6 : 30;
   const connector = await catchUp('connector', logsLimitPerMinute);
   const sdk = await catchUp('sdk', logsLimitPerMinute);
-  const binding = { limit: bindingLimit, connector: await catchUp('connector', bindingLimit), sdk: await catchUp('sdk', bindingLimit) };
-  for (const [who, f] of [['connector', connector], ['SDK', sdk], [`connector at ${bindingLimit}/min`, binding.connector], [`SDK at ${bindingLimit}/min`, binding.sdk]] as const) {
+  const binding = {
+    limit: bindingLimit,
+    connector: await catchUp('connector', bindingLimit),
+    sdk: await catchUp('sdk', bindingLimit),
+  };
+  for (const [who, f] of [
+    ['connector', connector],
+    ['SDK', sdk],
+    [`connector at ${bindingLimit}/min`, binding.connector],
+    [`SDK at ${bindingLimit}/min`, binding.sdk],
+  ] as const) {
     if (f.error) notes.push(`${who}: ${f.error}`);
-    else if (f.events < backlog) notes.push(`${who}: only ${f.events} of ${backlog} events reached the bus in ${f.runs} runs`);
+    else if (f.events < backlog)
+      notes.push(`${who}: only ${f.events} of ${backlog} events reached the bus in ${f.runs} runs`);
   }
-  notes.push(`backlog of ${backlog.toLocaleString('en')} real-sized events; /api/v1/logs limited to ${logsLimitPerMinute}/min (the issue's case), then to ${bindingLimit}/min (a limit that binds); ceiling = the requests a window leaves after the ${reserve * 100}% reserve x ${eventsPerPage} events, a minute`);
-  notes.push('a run every minute with a 55 s timeout; the simulator clock runs at real speed during work and jumps over every wait; dedupe in dynalite, PutEvents to the local endpoint');
-  notes.push('"sustained/min": events of every full window over the time from the first window to the last (only when the backlog spanned several windows); "of ceiling" is that over the ceiling, or the whole run\'s events/min when the limit never bound');
-  const row = (name: string, f: CatchUpFigures) => f.error ? [name] : [
-    name, cell(f.events, 0), cell(f.requests, 0), cell(f.requestsPer1000Events, 3), cell(f.simMinutes, 2),
-    cell(f.eventsPerMinute, 0), cell(f.sustainedEventsPerMinute, 0), `${(f.shareOfCeiling * 100).toFixed(1)}%`,
-    `${f.lowestRemaining}/${f.limit}${f.reserveKept ? '' : ' (dipped)'}`, cell(f.tooManyRequests, 0), cell(f.realMsPerPage, 0),
-  ];
+  notes.push(
+    `backlog of ${backlog.toLocaleString('en')} real-sized events; /api/v1/logs limited to ${logsLimitPerMinute}/min (the issue's case), then to ${bindingLimit}/min (a limit that binds); ceiling = the requests a window leaves after the ${reserve * 100}% reserve x ${eventsPerPage} events, a minute`,
+  );
+  notes.push(
+    'a run every minute with a 55 s timeout; the simulator clock runs at real speed during work and jumps over every wait; dedupe in dynalite, PutEvents to the local endpoint',
+  );
+  notes.push(
+    '"sustained/min": events of every full window over the time from the first window to the last (only when the backlog spanned several windows); "of ceiling" is that over the ceiling, or the whole run\'s events/min when the limit never bound',
+  );
+  const row = (name: string, f: CatchUpFigures) =>
+    f.error
+      ? [name]
+      : [
+          name,
+          cell(f.events, 0),
+          cell(f.requests, 0),
+          cell(f.requestsPer1000Events, 3),
+          cell(f.simMinutes, 2),
+          cell(f.eventsPerMinute, 0),
+          cell(f.sustainedEventsPerMinute, 0),
+          `${(f.shareOfCeiling * 100).toFixed(1)}%`,
+          `${f.lowestRemaining}/${f.limit}${f.reserveKept ? '' : ' (dipped)'}`,
+          cell(f.tooManyRequests, 0),
+          cell(f.realMsPerPage, 0),
+        ];
   const ok = (f: CatchUpFigures) => !f.error && f.events >= backlog;
   const all = [connector, sdk, binding.connector, binding.sdk];
   return {
@@ -109,10 +151,24 @@ export async function measurePollerCatchUp(ctx: BenchContext): Promise<Measureme
     status: all.every(ok) ? 'measured' : all.some(ok) ? 'partial' : 'failed',
     notes,
     table: {
-      columns: ['', 'events', 'requests', 'req/1k events', 'sim min', 'events/min', 'sustained/min', 'of ceiling', 'lowest remaining', '429s', 'real ms/page'],
+      columns: [
+        '',
+        'events',
+        'requests',
+        'req/1k events',
+        'sim min',
+        'events/min',
+        'sustained/min',
+        'of ceiling',
+        'lowest remaining',
+        '429s',
+        'real ms/page',
+      ],
       rows: [
-        row(`poll-system-log, ${logsLimitPerMinute}/min`, connector), row(`SDK poller, ${logsLimitPerMinute}/min`, sdk),
-        row(`poll-system-log, ${bindingLimit}/min`, binding.connector), row(`SDK poller, ${bindingLimit}/min`, binding.sdk),
+        row(`poll-system-log, ${logsLimitPerMinute}/min`, connector),
+        row(`SDK poller, ${logsLimitPerMinute}/min`, sdk),
+        row(`poll-system-log, ${bindingLimit}/min`, binding.connector),
+        row(`SDK poller, ${bindingLimit}/min`, binding.sdk),
       ],
     },
     figures: { backlog, logsLimitPerMinute, reserve, pollerTimeoutMs, connector, sdk, binding },
@@ -139,7 +195,9 @@ function figures(run: CatchUpRun, configuredLimit: number): CatchUpFigures {
   const ceiling = Math.floor(limit * (1 - reserve)) * eventsPerPage;
   const limitBound = resets.length >= 2;
   const fullWindowEvents = resets.slice(0, -1).reduce((sum, reset) => sum + (windows.get(reset)?.events ?? 0), 0);
-  const sustained = limitBound ? fullWindowEvents / (((resets.at(-1) as number) - (resets[0] as number)) / 60_000) : undefined;
+  const sustained = limitBound
+    ? fullWindowEvents / (((resets.at(-1) as number) - (resets[0] as number)) / 60_000)
+    : undefined;
   const tooManyRequests = exchanges.filter((e) => e.status === 429).length;
   return {
     events: run.published,

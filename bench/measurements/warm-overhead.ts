@@ -53,7 +53,10 @@ export async function measureWarmOverhead(ctx: BenchContext): Promise<Measuremen
   const args = {
     functionName: 'get-user',
     event: { userId },
-    baseline: { url: `${sim.url}/api/v1/users/${userId}`, headers: { authorization: `SSWS ${sim.apiToken}`, accept: 'application/json' } },
+    baseline: {
+      url: `${sim.url}/api/v1/users/${userId}`,
+      headers: { authorization: `SSWS ${sim.apiToken}`, accept: 'application/json' },
+    },
     warmup: ctx.quick ? 30 : 100,
     iterations: ctx.quick ? 200 : 1000,
   };
@@ -64,19 +67,30 @@ export async function measureWarmOverhead(ctx: BenchContext): Promise<Measuremen
     const { result } = await runProbe<WarmLatencyResult>(probe, { ...args, bundle }, ctx.env.functionEnv());
     // Every request of the run is the same GET /api/v1/users/{id}: the function's, the bare fetches, the warm-up's.
     const simMs = await sim.takeTimings();
-    if (result.errors) notes.push(`${bundle.includes('sdk') ? 'SDK' : 'connector'}: ${result.errors} calls failed (${result.firstError ?? ''})`);
+    if (result.errors)
+      notes.push(
+        `${bundle.includes('sdk') ? 'SDK' : 'connector'}: ${result.errors} calls failed (${result.firstError ?? ''})`,
+      );
     return figuresOf(result, simMs);
   };
   const o = await run(connector?.file);
   const t = await run(peer?.file);
-  notes.push(`${args.iterations} warm calls each after ${args.warmup} of warm-up, alternating with a bare fetch (Node's fetch) of the same GET /api/v1/users/{id}; the SDK's response cache is off (bench/peers/okta-sdk-client.ts)`);
+  notes.push(
+    `${args.iterations} warm calls each after ${args.warmup} of warm-up, alternating with a bare fetch (Node's fetch) of the same GET /api/v1/users/{id}; the SDK's response cache is off (bench/peers/okta-sdk-client.ts)`,
+  );
   const row = (name: string, f: WarmFigures | undefined) => [
-    name, cell(f?.functionP50Ms, 3), cell(f?.functionP99Ms, 3), cell(f?.simP50Ms, 3), cell(f?.simP99Ms, 3),
-    cell(f?.overheadP50Ms, 3), cell(f?.overheadP99Ms, 3), cell(f?.bareFetchP50Ms, 3),
+    name,
+    cell(f?.functionP50Ms, 3),
+    cell(f?.functionP99Ms, 3),
+    cell(f?.simP50Ms, 3),
+    cell(f?.simP99Ms, 3),
+    cell(f?.overheadP50Ms, 3),
+    cell(f?.overheadP99Ms, 3),
+    cell(f?.bareFetchP50Ms, 3),
   ];
   return {
     id: 'warm-overhead',
-    title: '2. Warm overhead of get-user (ms; overhead = latency - simulator\'s own time)',
+    title: "2. Warm overhead of get-user (ms; overhead = latency - simulator's own time)",
     status: o && t ? 'measured' : o || t ? 'partial' : 'missing',
     notes,
     table: {
@@ -87,7 +101,13 @@ export async function measureWarmOverhead(ctx: BenchContext): Promise<Measuremen
       iterations: args.iterations,
       connector: o,
       sdk: t,
-      vsSdk: o && t ? { overheadP50: round(ratio(o.overheadP50Ms, t.overheadP50Ms) ?? Number.NaN, 3), overheadP99: round(ratio(o.overheadP99Ms, t.overheadP99Ms) ?? Number.NaN, 3) } : undefined,
+      vsSdk:
+        o && t
+          ? {
+              overheadP50: round(ratio(o.overheadP50Ms, t.overheadP50Ms) ?? Number.NaN, 3),
+              overheadP99: round(ratio(o.overheadP99Ms, t.overheadP99Ms) ?? Number.NaN, 3),
+            }
+          : undefined,
     },
   };
 }

@@ -18,7 +18,9 @@ export const handler = async (input: GetGroupMembersInput): Promise<{ users: unk
   const client = await oktaSdkClient(input.connection);
   const limit = input.limit ?? pageSize;
   const collection = await client.groupApi.listGroupUsers({
-    groupId: input.groupId, after: input.after, limit: Math.min(pageSize, limit),
+    groupId: input.groupId,
+    after: input.after,
+    limit: Math.min(pageSize, limit),
   });
   const users: unknown[] = [];
   for await (const user of collection) {

@@ -36,9 +36,13 @@ export interface PollPeerDeps {
   onPublished?: (events: number) => void;
 }
 
-export const handler = async (input: PollInput = {}, _context?: unknown, deps: PollPeerDeps = {}): Promise<PollResult> => {
+export const handler = async (
+  input: PollInput = {},
+  _context?: unknown,
+  deps: PollPeerDeps = {},
+): Promise<PollResult> => {
   const connection = input.connection ?? process.env.DEFAULT_CONNECTION ?? 'default';
-  const client = deps.client ?? await oktaSdkClient(connection);
+  const client = deps.client ?? (await oktaSdkClient(connection));
   const cursor = cursors.get(connection);
   const since = input.since ?? new Date(Date.now() - 7 * 86_400_000).toISOString();
   const collection = await client.systemLogApi.listLogEvents(

@@ -21,7 +21,11 @@ export const handler = async (input: SearchUsersInput): Promise<{ users: unknown
   const client = await oktaSdkClient(input.connection);
   const limit = input.limit ?? pageSize;
   const collection = await client.userApi.listUsers({
-    search: input.search, filter: input.filter, q: input.query, after: input.after, limit: Math.min(pageSize, limit),
+    search: input.search,
+    filter: input.filter,
+    q: input.query,
+    after: input.after,
+    limit: Math.min(pageSize, limit),
   });
   const users: unknown[] = [];
   for await (const user of collection) {

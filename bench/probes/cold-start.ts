@@ -33,13 +33,18 @@ const args = probeArgs<Args>();
 const result: ColdStartResult = { loadMs: 0, invokeMs: 0, rssAfterLoadBytes: 0, peakRssBytes: 0, nodeStartMs };
 const delivery = args.hookDelivery;
 const event = delivery
-  ? functionUrlEvent('POST', { authorization: delivery.authorization },
-    hookDelivery(realSizedEvents(delivery.events, eventTemplates(delivery.repoRoot))))
+  ? functionUrlEvent(
+      'POST',
+      { authorization: delivery.authorization },
+      hookDelivery(realSizedEvents(delivery.events, eventTemplates(delivery.repoRoot))),
+    )
   : args.event;
 
 if (args.bundle) {
   const loadStarted = performance.now();
-  const module = (await import(pathToFileURL(args.bundle).href)) as { handler: (event: unknown, context: unknown) => Promise<unknown> };
+  const module = (await import(pathToFileURL(args.bundle).href)) as {
+    handler: (event: unknown, context: unknown) => Promise<unknown>;
+  };
   result.loadMs = performance.now() - loadStarted;
   result.rssAfterLoadBytes = process.memoryUsage().rss;
   const invokeStarted = performance.now();

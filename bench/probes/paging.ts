@@ -39,7 +39,10 @@ let error: string | undefined;
 const started = performance.now();
 try {
   do {
-    const output = await module.handler({ ...args.input, limit: args.perCall, ...(after ? { after } : {}) }, lambdaContext(args.functionName));
+    const output = await module.handler(
+      { ...args.input, limit: args.perCall, ...(after ? { after } : {}) },
+      lambdaContext(args.functionName),
+    );
     calls += 1;
     users += output.users?.length ?? 0;
     after = output.after;

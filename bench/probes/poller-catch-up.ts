@@ -80,7 +80,12 @@ for (let tick = 0; published < args.backlog && runs < 60; runs++) {
   tick = Math.floor((endedAt - startedAt) / args.scheduleEveryMs) + 1;
 }
 const result: CatchUpRun = {
-  published, runs, stops, simMs: endedAt - (exchanges[0]?.at ?? startedAt), realMs: performance.now() - realStarted, exchanges,
+  published,
+  runs,
+  stops,
+  simMs: endedAt - (exchanges[0]?.at ?? startedAt),
+  realMs: performance.now() - realStarted,
+  exchanges,
 };
 reportResult(result);
 await sim.close();
@@ -91,14 +96,18 @@ function addBacklog(org: OktaSim, count: number): void {
   const templates = eventTemplates(args.repoRoot);
   const now = org.clock.now();
   for (let added = 0; added < count; added += 5000) {
-    org.control.addLogEvents(realSizedEvents(Math.min(5000, count - added), templates, now - 600_000 + Math.floor((added / count) * 590_000)));
+    org.control.addLogEvents(
+      realSizedEvents(Math.min(5000, count - added), templates, now - 600_000 + Math.floor((added / count) * 590_000)),
+    );
   }
 }
 
 /** The connector's poller handler, given an Okta client whose clock and sleep are the simulator's. */
 function connectorRun(): Run {
   const now = () => sim.clock.now();
-  const sleep = async (ms: number) => { sim.clock.advance(ms); };
+  const sleep = async (ms: number) => {
+    sim.clock.advance(ms);
+  };
   const okta = oktaClientFor(
     { name: connection, baseUrl: sim.url, auth: { type: 'api-token', token: sim.apiToken } },
     { now, sleep, rateLimitReserve: args.reserve },
@@ -106,7 +115,10 @@ function connectorRun(): Run {
   const clocks = { now, sleep };
   return async (context) => {
     const summary = await connectorPoller({ connection }, context, {
-      okta, now, sleep, reserve: args.reserve,
+      okta,
+      now,
+      sleep,
+      reserve: args.reserve,
       cursors: { tableName: args.tableName, now },
       publish: { ...clocks, dedupe: { ...clocks, tableName: args.tableName }, publish: clocks },
     });
@@ -123,12 +135,22 @@ function sdkRun(): Run {
       return this.fetch(this.buildRetryRequest(request, response.headers.get('x-okta-request-id') ?? '', delayMs));
     }
   }
-  const client = new Client({ orgUrl: sim.url, token: sim.apiToken, requestExecutor: new SimClockExecutor(), cacheMiddleware: null });
+  const client = new Client({
+    orgUrl: sim.url,
+    token: sim.apiToken,
+    requestExecutor: new SimClockExecutor(),
+    cacheMiddleware: null,
+  });
   const since = new Date(sim.clock.now() - 15 * 60_000).toISOString();
   return async () => {
     let published = 0;
     try {
-      await sdkPoller({ connection, since }, undefined, { client, onPublished: (n) => { published += n; } });
+      await sdkPoller({ connection, since }, undefined, {
+        client,
+        onPublished: (n) => {
+          published += n;
+        },
+      });
       return { published, stop: 'caught-up' };
     } catch (error) {
       return { published, stop: `threw ${(error as Error).name}` };

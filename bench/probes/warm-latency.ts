@@ -25,7 +25,9 @@ export interface WarmLatencyResult {
 }
 
 const args = probeArgs<Args>();
-const module = (await import(pathToFileURL(args.bundle).href)) as { handler: (event: unknown, context: unknown) => Promise<unknown> };
+const module = (await import(pathToFileURL(args.bundle).href)) as {
+  handler: (event: unknown, context: unknown) => Promise<unknown>;
+};
 const result: WarmLatencyResult = { functionMs: [], baselineMs: [], errors: 0 };
 
 async function bareFetch(): Promise<number> {

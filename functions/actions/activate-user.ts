@@ -23,10 +23,11 @@ export const handler = actionHandler<Input, unknown>('activate-user', async (inp
     deadline,
     verb: 'activate',
     targets: ['ACTIVE', 'PROVISIONED'],
-    change: (id) => okta.request<ActivationToken | undefined>(
-      { method: 'POST', path: `${userPath(id)}/lifecycle/activate`, query: { sendEmail: input.sendEmail } },
-      { deadline },
-    ),
+    change: (id) =>
+      okta.request<ActivationToken | undefined>(
+        { method: 'POST', path: `${userPath(id)}/lifecycle/activate`, query: { sendEmail: input.sendEmail } },
+        { deadline },
+      ),
   });
   if (!outcome.changed) return { userId: outcome.user.id, status: outcome.user.status, changed: false };
   // Activation ends in ACTIVE or PROVISIONED depending on the user's credentials and the org's policy: read it.

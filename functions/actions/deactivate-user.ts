@@ -16,10 +16,15 @@ export const handler = actionHandler<Input, unknown>('deactivate-user', async (i
     verb: 'deactivate',
     targets: ['DEPROVISIONED'],
     // Without `Prefer: respond-async` Okta finishes the deactivation before answering, so the status is final.
-    change: (id) => okta.request(
-      { method: 'POST', path: `${userPath(id)}/lifecycle/deactivate`, query: { sendEmail: input.sendEmail } },
-      { deadline },
-    ),
+    change: (id) =>
+      okta.request(
+        { method: 'POST', path: `${userPath(id)}/lifecycle/deactivate`, query: { sendEmail: input.sendEmail } },
+        { deadline },
+      ),
   });
-  return { userId: outcome.user.id, status: outcome.changed ? 'DEPROVISIONED' : outcome.user.status, changed: outcome.changed };
+  return {
+    userId: outcome.user.id,
+    status: outcome.changed ? 'DEPROVISIONED' : outcome.user.status,
+    changed: outcome.changed,
+  };
 });

@@ -15,10 +15,8 @@ interface Input {
 
 export const handler = actionHandler<Input, unknown>('delete-user', async (input, okta, { deadline }) => {
   const user = await getUser(okta, input.userId, deadline);
-  const remove = () => okta.request(
-    { method: 'DELETE', path: userPath(user.id), query: { sendEmail: input.sendEmail } },
-    { deadline },
-  );
+  const remove = () =>
+    okta.request({ method: 'DELETE', path: userPath(user.id), query: { sendEmail: input.sendEmail } }, { deadline });
   if (user.status === 'DEPROVISIONED') {
     await remove();
   } else {

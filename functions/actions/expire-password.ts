@@ -24,12 +24,20 @@ export const handler = actionHandler<Input, unknown>('expire-password', async (i
     userId: input.userId,
     deadline,
     verb: 'expire the password of',
-    change: (id) => input.tempPassword
-      ? okta.request<{ tempPassword?: string }>(
-        { method: 'POST', path: `${userPath(id)}/lifecycle/expire_password_with_temp_password`, query: { revokeSessions: input.revokeSessions } },
-        { deadline },
-      )
-      : okta.request<{ tempPassword?: string }>({ method: 'POST', path: `${userPath(id)}/lifecycle/expire_password` }, { deadline }),
+    change: (id) =>
+      input.tempPassword
+        ? okta.request<{ tempPassword?: string }>(
+            {
+              method: 'POST',
+              path: `${userPath(id)}/lifecycle/expire_password_with_temp_password`,
+              query: { revokeSessions: input.revokeSessions },
+            },
+            { deadline },
+          )
+        : okta.request<{ tempPassword?: string }>(
+            { method: 'POST', path: `${userPath(id)}/lifecycle/expire_password` },
+            { deadline },
+          ),
   });
   return input.tempPassword ? { userId: user.id, tempPassword: result.body.tempPassword } : withoutLinks(result.body);
 });

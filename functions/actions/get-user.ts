@@ -8,4 +8,5 @@ interface Input {
 }
 
 export const handler = actionHandler<Input, unknown>('get-user', async (input, okta, { deadline }) =>
-  withoutLinks(await getUser(okta, input.userId, deadline)));
+  withoutLinks(await getUser(okta, input.userId, deadline)),
+);

@@ -12,6 +12,9 @@ interface Input {
 }
 
 export const handler = actionHandler<Input, unknown>('list-user-apps', async (input, okta, { deadline }) => {
-  const response = await okta.request<unknown[]>({ method: 'GET', path: `${userPath(input.userId)}/appLinks` }, { deadline });
+  const response = await okta.request<unknown[]>(
+    { method: 'GET', path: `${userPath(input.userId)}/appLinks` },
+    { deadline },
+  );
   return { apps: listWithoutLinks(Array.isArray(response.body) ? response.body : []) };
 });

@@ -17,10 +17,11 @@ export const handler = actionHandler<Input, unknown>('reset-forgotten-password',
     userId: input.userId,
     deadline,
     verb: 'start a forgotten-password reset for',
-    change: (id) => okta.request<{ resetPasswordUrl?: string } | undefined>(
-      { method: 'POST', path: `${userPath(id)}/credentials/forgot_password`, query: { sendEmail: input.sendEmail } },
-      { deadline },
-    ),
+    change: (id) =>
+      okta.request<{ resetPasswordUrl?: string } | undefined>(
+        { method: 'POST', path: `${userPath(id)}/credentials/forgot_password`, query: { sendEmail: input.sendEmail } },
+        { deadline },
+      ),
   });
   const url = result.body?.resetPasswordUrl;
   return { userId: user.id, ...(url ? { resetPasswordUrl: url } : {}) };

@@ -15,15 +15,16 @@ export const handler = actionHandler<Input, unknown>('reset-password', async (in
     userId: input.userId,
     deadline,
     verb: 'reset the password of',
-    change: (id) => okta.request<{ resetPasswordUrl?: string } | undefined>(
-      {
-        method: 'POST',
-        path: `${userPath(id)}/lifecycle/reset_password`,
-        // Okta's spec marks sendEmail required: always send it.
-        query: { sendEmail: input.sendEmail, revokeSessions: input.revokeSessions },
-      },
-      { deadline },
-    ),
+    change: (id) =>
+      okta.request<{ resetPasswordUrl?: string } | undefined>(
+        {
+          method: 'POST',
+          path: `${userPath(id)}/lifecycle/reset_password`,
+          // Okta's spec marks sendEmail required: always send it.
+          query: { sendEmail: input.sendEmail, revokeSessions: input.revokeSessions },
+        },
+        { deadline },
+      ),
   });
   const url = result.body?.resetPasswordUrl;
   return { userId: user.id, ...(url ? { resetPasswordUrl: url } : {}) };

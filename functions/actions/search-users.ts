@@ -35,7 +35,13 @@ export const handler = actionHandler<Input, unknown>('search-users', async (inpu
     {
       method: 'GET',
       path: '/api/v1/users',
-      query: { search: input.search, filter: input.filter, after: input.after, sortBy: input.sortBy, sortOrder: input.sortOrder },
+      query: {
+        search: input.search,
+        filter: input.filter,
+        after: input.after,
+        sortBy: input.sortBy,
+        sortOrder: input.sortOrder,
+      },
     },
     { deadline, limit, pageSize: PAGE_SIZE },
   );
@@ -46,10 +52,14 @@ export const handler = actionHandler<Input, unknown>('search-users', async (inpu
 function checkCombination(input: Input): void {
   const problems: FieldProblem[] = [];
   if (input.query !== undefined) {
-    if (input.after !== undefined) problems.push({ field: 'after', problem: 'cannot be used with query (Okta does not page q results)' });
-    if (input.limit !== undefined && input.limit > PAGE_SIZE) problems.push({ field: 'limit', problem: `must be at most ${PAGE_SIZE} with query` });
+    if (input.after !== undefined)
+      problems.push({ field: 'after', problem: 'cannot be used with query (Okta does not page q results)' });
+    if (input.limit !== undefined && input.limit > PAGE_SIZE)
+      problems.push({ field: 'limit', problem: `must be at most ${PAGE_SIZE} with query` });
   }
-  if (input.sortBy !== undefined && input.search === undefined) problems.push({ field: 'sortBy', problem: 'can be used only with search' });
-  if (input.sortOrder !== undefined && input.sortBy === undefined) problems.push({ field: 'sortOrder', problem: 'can be used only with sortBy' });
+  if (input.sortBy !== undefined && input.search === undefined)
+    problems.push({ field: 'sortBy', problem: 'can be used only with search' });
+  if (input.sortOrder !== undefined && input.sortBy === undefined)
+    problems.push({ field: 'sortOrder', problem: 'can be used only with sortBy' });
   if (problems.length > 0) throw new InvalidInput(problems);
 }

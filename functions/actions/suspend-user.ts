@@ -16,5 +16,9 @@ export const handler = actionHandler<Input, unknown>('suspend-user', async (inpu
     targets: ['SUSPENDED'],
     change: (id) => okta.request({ method: 'POST', path: `${userPath(id)}/lifecycle/suspend` }, { deadline }),
   });
-  return { userId: outcome.user.id, status: outcome.changed ? 'SUSPENDED' : outcome.user.status, changed: outcome.changed };
+  return {
+    userId: outcome.user.id,
+    status: outcome.changed ? 'SUSPENDED' : outcome.user.status,
+    changed: outcome.changed,
+  };
 });

@@ -16,5 +16,9 @@ export const handler = actionHandler<Input, unknown>('unsuspend-user', async (in
     targets: ['ACTIVE'],
     change: (id) => okta.request({ method: 'POST', path: `${userPath(id)}/lifecycle/unsuspend` }, { deadline }),
   });
-  return { userId: outcome.user.id, status: outcome.changed ? 'ACTIVE' : outcome.user.status, changed: outcome.changed };
+  return {
+    userId: outcome.user.id,
+    status: outcome.changed ? 'ACTIVE' : outcome.user.status,
+    changed: outcome.changed,
+  };
 });

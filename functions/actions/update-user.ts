@@ -19,7 +19,9 @@ interface Input {
 
 export const handler = actionHandler<Input, unknown>('update-user', async (input, okta, { deadline }) => {
   if (input.replace && input.profile === undefined) {
-    throw new InvalidInput([{ field: 'profile', problem: 'is required when replace is true (Okta replaces the whole profile)' }]);
+    throw new InvalidInput([
+      { field: 'profile', problem: 'is required when replace is true (Okta replaces the whole profile)' },
+    ]);
   }
   const body = {
     ...(input.profile !== undefined ? { profile: input.profile } : {}),

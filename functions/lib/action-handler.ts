@@ -71,7 +71,19 @@ export function actionHandler<I, O>(name: string, run: ActionRun<I, O>, deps: Ac
       return shape === 'direct' ? output : httpResponse(200, output);
     } catch (thrown) {
       const error = asConnectorError(thrown);
-      recordCall({ logger, metrics, action: name, shape, connection, okta, latencyMs: now() - started, context, error, thrown, secrets });
+      recordCall({
+        logger,
+        metrics,
+        action: name,
+        shape,
+        connection,
+        okta,
+        latencyMs: now() - started,
+        context,
+        error,
+        thrown,
+        secrets,
+      });
       if (shape !== 'direct') return httpErrorResponse(error.httpStatus, error.toBody());
       throw callerError(error);
     }
@@ -82,9 +94,8 @@ export function actionHandler<I, O>(name: string, run: ActionRun<I, O>, deps: Ac
 }
 
 function deadlineOf(context: Context | undefined, started: number): number {
-  const remaining = typeof context?.getRemainingTimeInMillis === 'function'
-    ? context.getRemainingTimeInMillis()
-    : DEFAULT_BUDGET_MS;
+  const remaining =
+    typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : DEFAULT_BUDGET_MS;
   return started + Math.max(0, remaining - DEADLINE_MARGIN_MS);
 }
 
@@ -106,6 +117,10 @@ function callerError(error: ConnectorError): ConnectorError {
     if (key !== 'cause') Object.defineProperty(clean, key, { value: error[key], enumerable: true });
   }
   Object.defineProperty(clean, 'message', { value: error.message, enumerable: false, writable: true });
-  Object.defineProperty(clean, 'stack', { value: `${error.name}: ${error.message}`, enumerable: false, writable: true });
+  Object.defineProperty(clean, 'stack', {
+    value: `${error.name}: ${error.message}`,
+    enumerable: false,
+    writable: true,
+  });
   return clean;
 }

@@ -62,7 +62,8 @@ function writeLogLine(record: CallRecord): void {
   };
   if (!error) logger.info('action succeeded', line);
   // An unexpected error may quote the input (a password in an exception message): its known secrets are blanked.
-  else if (error.name === 'InternalError') logger.error('action failed', { ...line, error: redactValues(record.thrown, record.secrets ?? []) });
+  else if (error.name === 'InternalError')
+    logger.error('action failed', { ...line, error: redactValues(record.thrown, record.secrets ?? []) });
   else logger.warn('action failed', { ...line, errorMessage: error.message });
 }
 

@@ -40,7 +40,9 @@ export function resetConfig(): void {
 /** The table name, for the functions that cannot work without it; throws a clear message when it is missing. */
 export function requireTableName(cfg: Config = config()): string {
   if (!cfg.tableName) {
-    throw new Error('Configuration: TABLE_NAME is required by this function (the connector\'s DynamoDB table) but is not set');
+    throw new Error(
+      "Configuration: TABLE_NAME is required by this function (the connector's DynamoDB table) but is not set",
+    );
   }
   return cfg.tableName;
 }
@@ -69,12 +71,20 @@ function text(env: Env, name: string, fallback: string): string {
   return optionalText(env, name) ?? fallback;
 }
 
-function numberIn(env: Env, name: string, fallback: number, range: { min: number; below?: number; integer?: boolean }): number {
+function numberIn(
+  env: Env,
+  name: string,
+  fallback: number,
+  range: { min: number; below?: number; integer?: boolean },
+): number {
   const raw = optionalText(env, name);
   if (raw === undefined) return fallback;
   const value = Number(raw);
-  const ok = Number.isFinite(value) && value >= range.min && (range.below === undefined || value < range.below)
-    && (!range.integer || Number.isInteger(value));
+  const ok =
+    Number.isFinite(value) &&
+    value >= range.min &&
+    (range.below === undefined || value < range.below) &&
+    (!range.integer || Number.isInteger(value));
   if (!ok) {
     const kind = range.integer ? 'an integer' : 'a number';
     const bound = range.below === undefined ? `at least ${range.min}` : `from ${range.min} to below ${range.below}`;

@@ -8,7 +8,10 @@
  */
 import { createPrivateKey } from 'node:crypto';
 import {
-  GetSecretValueCommand, PutSecretValueCommand, ResourceNotFoundException, type SecretsManagerClient,
+  GetSecretValueCommand,
+  PutSecretValueCommand,
+  ResourceNotFoundException,
+  type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { secretsManager } from './aws-clients.js';
 import { config, type Config } from './config.js';
@@ -99,7 +102,11 @@ export function clearConnectionCache(): void {
  * Writes a new refresh token into the connection's secret, keeping every other field as it is in the secret now
  * (read again, so a field changed by an operator since the load is not overwritten).
  */
-export async function saveRefreshToken(connection: Connection, refreshToken: string, deps: ConnectionDeps = {}): Promise<void> {
+export async function saveRefreshToken(
+  connection: Connection,
+  refreshToken: string,
+  deps: ConnectionDeps = {},
+): Promise<void> {
   const cfg = deps.cfg ?? config();
   const secrets = deps.secrets ?? secretsManager();
   const secretId = cfg.connectionSecretPrefix + connection.name;
@@ -109,13 +116,20 @@ export async function saveRefreshToken(connection: Connection, refreshToken: str
   try {
     await secrets.send(new PutSecretValueCommand({ SecretId: secretId, SecretString: JSON.stringify(updated) }));
   } catch (error) {
-    throw new InternalError(`Connection "${connection.name}": could not write the new refresh token to its secret`, { cause: error });
+    throw new InternalError(`Connection "${connection.name}": could not write the new refresh token to its secret`, {
+      cause: error,
+    });
   }
   // The loaded connection (the cached object) now says what the secret says.
   if (connection.auth.type === 'authorization-code') connection.auth.refreshToken = refreshToken;
 }
 
-async function readConnection(name: string, secretId: string, secrets: SecretsManagerClient, cfg: Config): Promise<Connection> {
+async function readConnection(
+  name: string,
+  secretId: string,
+  secrets: SecretsManagerClient,
+  cfg: Config,
+): Promise<Connection> {
   const text = await getSecretString(name, secretId, secrets);
   return parseConnection(name, parseJson(name, text), cfg);
 }
@@ -123,7 +137,8 @@ async function readConnection(name: string, secretId: string, secrets: SecretsMa
 async function getSecretString(name: string, secretId: string, secrets: SecretsManagerClient): Promise<string> {
   try {
     const result = await secrets.send(new GetSecretValueCommand({ SecretId: secretId }));
-    if (result.SecretString === undefined) throw malformed(name, 'the secret has no string value (a binary secret is not a connection)');
+    if (result.SecretString === undefined)
+      throw malformed(name, 'the secret has no string value (a binary secret is not a connection)');
     return result.SecretString;
   } catch (error) {
     if (error instanceof ResourceNotFoundException) {
@@ -171,9 +186,18 @@ function parseAuth(name: string, auth: unknown): Connection['auth'] {
       return { type: 'api-token', token: requiredString(name, auth, 'token') };
     case 'client-credentials': {
       const privateKey = parsePrivateKey(name, auth.privateKey);
-      const keyId = optionalString(name, auth, 'keyId', 'auth.keyId') ?? (typeof privateKey === 'string' ? undefined : privateKey.kid);
-      if (keyId === undefined) throw malformed(name, 'auth.keyId is required (the kid of the key registered with the Okta app)');
-      return { type: 'client-credentials', clientId: requiredString(name, auth, 'clientId'), privateKey, keyId, scopes: scopes(name, auth) };
+      const keyId =
+        optionalString(name, auth, 'keyId', 'auth.keyId') ??
+        (typeof privateKey === 'string' ? undefined : privateKey.kid);
+      if (keyId === undefined)
+        throw malformed(name, 'auth.keyId is required (the kid of the key registered with the Okta app)');
+      return {
+        type: 'client-credentials',
+        clientId: requiredString(name, auth, 'clientId'),
+        privateKey,
+        keyId,
+        scopes: scopes(name, auth),
+      };
     }
     case 'authorization-code': {
       const parsed: AuthorizationCodeAuth = {
@@ -226,11 +250,17 @@ function scopes(name: string, auth: Record<string, unknown>): string[] {
 
 function requiredString(name: string, auth: Record<string, unknown>, field: string): string {
   const value = auth[field];
-  if (typeof value !== 'string' || value.trim() === '') throw malformed(name, `auth.${field} is required (a non-empty string)`);
+  if (typeof value !== 'string' || value.trim() === '')
+    throw malformed(name, `auth.${field} is required (a non-empty string)`);
   return value;
 }
 
-function optionalString(name: string, object: Record<string, unknown>, field: string, path = field): string | undefined {
+function optionalString(
+  name: string,
+  object: Record<string, unknown>,
+  field: string,
+  path = field,
+): string | undefined {
   const value = object[field];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string' || value === '') throw malformed(name, `${path} must be a non-empty string`);

@@ -3,7 +3,13 @@
  * conditional on the `version` that was read, so two runs at once cannot both move a cursor: the second one's
  * write fails, it stops, and the cursor never goes back nor skips ahead of what was published.
  */
-import { ConditionalCheckFailedException, GetItemCommand, PutItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  GetItemCommand,
+  PutItemCommand,
+  type AttributeValue,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
 import { dynamoDb } from './aws-clients.js';
 import { requireTableName } from './config.js';
 
@@ -58,14 +64,22 @@ export async function writePollCursor(
   update: { next: string; lastPublished?: string },
   deps: CursorDeps = {},
 ): Promise<PollCursor | undefined> {
-  const cursor: PollCursor = { next: update.next, lastPublished: update.lastPublished ?? expected.lastPublished, version: expected.version + 1 };
+  const cursor: PollCursor = {
+    next: update.next,
+    lastPublished: update.lastPublished ?? expected.lastPublished,
+    version: expected.version + 1,
+  };
   const attributes: Record<string, AttributeValue> = { next: { S: update.next } };
   if (cursor.lastPublished) attributes.lastPublished = { S: cursor.lastPublished };
   return (await writeItem(pollCursorKey(connection), expected.version, attributes, deps)) ? cursor : undefined;
 }
 
 /** The cursor of one named search; `{version: 0}` when none is stored. */
-export async function readSearchCursor(connection: string, search: string, deps: CursorDeps = {}): Promise<SearchCursor> {
+export async function readSearchCursor(
+  connection: string,
+  search: string,
+  deps: CursorDeps = {},
+): Promise<SearchCursor> {
   const item = await readItem(searchCursorKey(connection, search), deps);
   return { until: item?.until?.S, version: Number(item?.version?.N ?? 0) };
 }
@@ -83,30 +97,39 @@ export async function writeSearchCursor(
 }
 
 async function readItem(pk: string, deps: CursorDeps): Promise<Record<string, AttributeValue> | undefined> {
-  const output = await (deps.dynamoDb ?? dynamoDb()).send(new GetItemCommand({
-    TableName: deps.tableName ?? requireTableName(),
-    Key: { pk: { S: pk } },
-    ConsistentRead: true,
-  }));
+  const output = await (deps.dynamoDb ?? dynamoDb()).send(
+    new GetItemCommand({
+      TableName: deps.tableName ?? requireTableName(),
+      Key: { pk: { S: pk } },
+      ConsistentRead: true,
+    }),
+  );
   return output.Item;
 }
 
-async function writeItem(pk: string, expectedVersion: number, attributes: Record<string, AttributeValue>, deps: CursorDeps): Promise<boolean> {
+async function writeItem(
+  pk: string,
+  expectedVersion: number,
+  attributes: Record<string, AttributeValue>,
+  deps: CursorDeps,
+): Promise<boolean> {
   const now = deps.now ?? Date.now;
   try {
-    await (deps.dynamoDb ?? dynamoDb()).send(new PutItemCommand({
-      TableName: deps.tableName ?? requireTableName(),
-      Item: {
-        ...attributes,
-        pk: { S: pk },
-        version: { N: String(expectedVersion + 1) },
-        updatedAt: { S: new Date(now()).toISOString() },
-      },
-      // Version 0 means "no cursor yet": then the item must not exist, otherwise it must still be the one we read.
-      ConditionExpression: expectedVersion === 0 ? 'attribute_not_exists(pk)' : '#version = :expected',
-      ExpressionAttributeNames: expectedVersion === 0 ? undefined : { '#version': 'version' },
-      ExpressionAttributeValues: expectedVersion === 0 ? undefined : { ':expected': { N: String(expectedVersion) } },
-    }));
+    await (deps.dynamoDb ?? dynamoDb()).send(
+      new PutItemCommand({
+        TableName: deps.tableName ?? requireTableName(),
+        Item: {
+          ...attributes,
+          pk: { S: pk },
+          version: { N: String(expectedVersion + 1) },
+          updatedAt: { S: new Date(now()).toISOString() },
+        },
+        // Version 0 means "no cursor yet": then the item must not exist, otherwise it must still be the one we read.
+        ConditionExpression: expectedVersion === 0 ? 'attribute_not_exists(pk)' : '#version = :expected',
+        ExpressionAttributeNames: expectedVersion === 0 ? undefined : { '#version': 'version' },
+        ExpressionAttributeValues: expectedVersion === 0 ? undefined : { ':expected': { N: String(expectedVersion) } },
+      }),
+    );
     return true;
   } catch (error) {
     if (error instanceof ConditionalCheckFailedException) return false;

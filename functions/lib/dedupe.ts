@@ -71,7 +71,12 @@ export async function withPublishLock<T>(
   work: (lock: PublishLock) => Promise<T>,
   deps: DedupeDeps = {},
 ): Promise<{ acquired: true; value: T } | { acquired: false }> {
-  return withLeaseLock(lockKey(connection), deadline, (lock) => work({ connection, owner: lock.owner, leaseUntil: lock.leaseUntil }), deps);
+  return withLeaseLock(
+    lockKey(connection),
+    deadline,
+    (lock) => work({ connection, owner: lock.owner, leaseUntil: lock.leaseUntil }),
+    deps,
+  );
 }
 
 /** Which of `uuids` are recorded as published (consistent reads, 100 keys per call, unprocessed keys retried). */
@@ -83,9 +88,11 @@ export async function publishedAmong(connection: string, uuids: string[], deps: 
     let pending: Item[] = chunk.map((uuid) => ({ pk: { S: dedupeKey(connection, uuid) } }));
     for (let attempt = 0; pending.length > 0; attempt += 1) {
       if (attempt > 0) await pause(s, attempt);
-      const output = await s.client.send(new BatchGetItemCommand({
-        RequestItems: { [s.table]: { Keys: pending, ConsistentRead: true, ProjectionExpression: 'pk, expiresAt' } },
-      }));
+      const output = await s.client.send(
+        new BatchGetItemCommand({
+          RequestItems: { [s.table]: { Keys: pending, ConsistentRead: true, ProjectionExpression: 'pk, expiresAt' } },
+        }),
+      );
       for (const item of output.Responses?.[s.table] ?? []) {
         // DynamoDB deletes expired items lazily (up to days later): a record past its TTL no longer counts.
         if (Number(item.expiresAt?.N ?? 0) * 1000 > s.now()) published.add((item.pk?.S ?? '').slice(prefix.length));
@@ -97,7 +104,12 @@ export async function publishedAmong(connection: string, uuids: string[], deps: 
 }
 
 /** Records that EventBridge accepted these events, so every trigger skips them until the TTL. */
-export async function markPublished(connection: string, uuids: string[], trigger: Trigger, deps: DedupeDeps = {}): Promise<void> {
+export async function markPublished(
+  connection: string,
+  uuids: string[],
+  trigger: Trigger,
+  deps: DedupeDeps = {},
+): Promise<void> {
   const s = settings(deps);
   const expiresAt = String(Math.floor(s.now() / 1000) + s.ttlDays * 86_400);
   const items = [...new Set(uuids)].map((uuid) => ({
@@ -109,7 +121,8 @@ export async function markPublished(connection: string, uuids: string[], trigger
   await inParallel(chunks(items, 25), 4, async (chunk) => {
     let pending = chunk.map((Item) => ({ PutRequest: { Item } }));
     for (let attempt = 0; pending.length > 0; attempt += 1) {
-      if (attempt >= maxBatchAttempts) throw new Error(`DynamoDB left ${pending.length} dedupe records unwritten after ${attempt} attempts`);
+      if (attempt >= maxBatchAttempts)
+        throw new Error(`DynamoDB left ${pending.length} dedupe records unwritten after ${attempt} attempts`);
       if (attempt > 0) await pause(s, attempt);
       try {
         const output = await s.client.send(new BatchWriteItemCommand({ RequestItems: { [s.table]: pending } }));
@@ -157,7 +170,11 @@ async function inParallel<T>(items: T[], limit: number, work: (item: T) => Promi
 
 function isThrottling(error: unknown): boolean {
   const name = (error as { name?: unknown } | null)?.name;
-  return name === 'ProvisionedThroughputExceededException' || name === 'ThrottlingException' || name === 'RequestLimitExceeded';
+  return (
+    name === 'ProvisionedThroughputExceededException' ||
+    name === 'ThrottlingException' ||
+    name === 'RequestLimitExceeded'
+  );
 }
 
 /** Backoff for unprocessed batch items (DynamoDB asks for an exponential one). */

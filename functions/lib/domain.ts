@@ -20,7 +20,15 @@ export interface DomainOptions {
 const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 const INTERNAL_SUFFIXES = ['.internal', '.local', '.localhost', '.localdomain', '.home.arpa'];
 /** Okta's own org domains (OKTA-API-FACTS §8); anything else is a custom domain. */
-const OKTA_DOMAINS = ['okta.com', 'okta-emea.com', 'oktapreview.com', 'okta-gov.com', 'okta.mil', 'okta-miltest.com', 'trex-gov.com'];
+const OKTA_DOMAINS = [
+  'okta.com',
+  'okta-emea.com',
+  'oktapreview.com',
+  'okta-gov.com',
+  'okta.mil',
+  'okta-miltest.com',
+  'trex-gov.com',
+];
 
 /** Returns the origin to call (e.g. `https://acme.okta.com`), or throws `InvalidOktaDomain`. */
 export function oktaBaseUrl(domain: string, options: DomainOptions = {}): string {
@@ -34,7 +42,11 @@ export function oktaBaseUrl(domain: string, options: DomainOptions = {}): string
     throw new InvalidOktaDomain('is not a host name or https URL');
   }
 
-  if (options.allowInsecureLocalOkta && LOCAL_HOSTS.has(url.hostname) && (url.protocol === 'http:' || url.protocol === 'https:')) {
+  if (
+    options.allowInsecureLocalOkta &&
+    LOCAL_HOSTS.has(url.hostname) &&
+    (url.protocol === 'http:' || url.protocol === 'https:')
+  ) {
     checkNoExtras(url);
     return url.origin;
   }
@@ -43,11 +55,13 @@ export function oktaBaseUrl(domain: string, options: DomainOptions = {}): string
   if (url.port !== '') throw new InvalidOktaDomain('must not have a port');
 
   const host = url.hostname;
-  if (/^\d+(\.\d+){3}$/.test(host) || host.startsWith('[')) throw new InvalidOktaDomain('must be a host name, not an IP address');
+  if (/^\d+(\.\d+){3}$/.test(host) || host.startsWith('['))
+    throw new InvalidOktaDomain('must be a host name, not an IP address');
   if (host === 'localhost' || INTERNAL_SUFFIXES.some((suffix) => host.endsWith(suffix))) {
     throw new InvalidOktaDomain('must be a public host name, not a local or internal one');
   }
-  if (!host.includes('.') || host.endsWith('.')) throw new InvalidOktaDomain('must be a fully qualified host name, e.g. acme.okta.com');
+  if (!host.includes('.') || host.endsWith('.'))
+    throw new InvalidOktaDomain('must be a fully qualified host name, e.g. acme.okta.com');
   if (host.split('.')[0]?.endsWith('-admin')) {
     throw new InvalidOktaDomain('must not be the Okta admin host (-admin); use the org host, e.g. acme.okta.com');
   }

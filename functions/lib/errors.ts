@@ -108,10 +108,7 @@ export class InvalidInput extends ConnectorError {
   readonly fields: FieldProblem[];
   constructor(fields: FieldProblem[] | string, options?: ConnectorErrorOptions) {
     const list = typeof fields === 'string' ? [{ field: '', problem: fields }] : fields;
-    super(
-      list.map((f) => (f.field ? `${f.field}: ${f.problem}` : f.problem)).join('; '),
-      options,
-    );
+    super(list.map((f) => (f.field ? `${f.field}: ${f.problem}` : f.problem)).join('; '), options);
     this.fields = list;
   }
 }

@@ -64,7 +64,10 @@ export function toEventEntry(event: LogEvent, mark: ConnectorMark, target: Entry
   });
   const entry = build({ ...event, [markField]: mark });
   if (entrySize(entry) <= maxEntryBytes) return entry;
-  const withMark = (copy: Record<string, unknown>, trimmed: string[]) => ({ ...copy, [markField]: { ...mark, trimmed } });
+  const withMark = (copy: Record<string, unknown>, trimmed: string[]) => ({
+    ...copy,
+    [markField]: { ...mark, trimmed },
+  });
   const fitted = trimToFit(event, (copy, trimmed) => entrySize(build(withMark(copy, trimmed))));
   return build(withMark(fitted.event, fitted.trimmed));
 }
@@ -113,7 +116,8 @@ export function trimToFit(
     const shortened = cutUtf8(text, keepBytes) + trimmedSuffix;
     write(leaf, shortened);
     trimmed.push(leaf.path);
-    excess -= leaf.bytes - Buffer.byteLength(JSON.stringify(shortened)) - Buffer.byteLength(JSON.stringify(leaf.path)) - 1;
+    excess -=
+      leaf.bytes - Buffer.byteLength(JSON.stringify(shortened)) - Buffer.byteLength(JSON.stringify(leaf.path)) - 1;
   }
   for (let excess = sizeOf(copy, trimmed) - maxEntryBytes; excess > 0; excess = sizeOf(copy, trimmed) - maxEntryBytes) {
     const largest = smallestContainerOver(copy, excess);
@@ -132,7 +136,8 @@ function stringLeaves(root: Record<string, unknown>): StringLeaf[] {
     } else if (Array.isArray(value)) {
       value.forEach((item, i) => visit(item, `${path}[${i}]`, value, i));
     } else if (value !== null && typeof value === 'object') {
-      for (const [k, v] of Object.entries(value)) visit(v, path ? `${path}.${k}` : k, value as Record<string, unknown>, k);
+      for (const [k, v] of Object.entries(value))
+        visit(v, path ? `${path}.${k}` : k, value as Record<string, unknown>, k);
     }
   };
   for (const [k, v] of Object.entries(root)) visit(v, k, root, k);
@@ -142,7 +147,9 @@ function stringLeaves(root: Record<string, unknown>): StringLeaf[] {
 /** The innermost object or array whose removal alone cuts `excess` bytes (or the largest one if none can). */
 function smallestContainerOver(root: Record<string, unknown>, excess: number): StringLeaf | undefined {
   const containers = (value: unknown, path: string): StringLeaf[] => {
-    const children: Array<[string | number, unknown]> = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value as object);
+    const children: Array<[string | number, unknown]> = Array.isArray(value)
+      ? value.map((v, i) => [i, v])
+      : Object.entries(value as object);
     return children
       .filter(([, v]) => v !== null && typeof v === 'object')
       .map(([k, v]) => ({
@@ -154,7 +161,11 @@ function smallestContainerOver(root: Record<string, unknown>, excess: number): S
   };
   const largestOf = (list: StringLeaf[]) => list.sort((a, b) => b.bytes - a.bytes)[0];
   let best = largestOf(containers(root, ''));
-  for (let inner = best && largestOf(containers(read(best), best.path)); inner && inner.bytes > excess; inner = largestOf(containers(read(inner), inner.path))) {
+  for (
+    let inner = best && largestOf(containers(read(best), best.path));
+    inner && inner.bytes > excess;
+    inner = largestOf(containers(read(inner), inner.path))
+  ) {
     best = inner;
   }
   return best;

@@ -4,7 +4,12 @@
  * its lease ends, so nothing waits forever. Used for the per-connection publish lock (dedupe.ts) and for each
  * scheduled search (one run at a time covers a search's windows).
  */
-import { ConditionalCheckFailedException, DeleteItemCommand, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  DeleteItemCommand,
+  PutItemCommand,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { dynamoDb } from './aws-clients.js';
 import { requireTableName } from './config.js';
@@ -60,24 +65,33 @@ export async function withLeaseLock<T>(
   }
 }
 
-async function tryLock(client: DynamoDBClient, table: string, key: string, owner: string, now: number, leaseMs: number): Promise<LeaseLock | undefined> {
+async function tryLock(
+  client: DynamoDBClient,
+  table: string,
+  key: string,
+  owner: string,
+  now: number,
+  leaseMs: number,
+): Promise<LeaseLock | undefined> {
   const leaseUntil = now + leaseMs;
   try {
-    await client.send(new PutItemCommand({
-      TableName: table,
-      Item: {
-        pk: { S: key },
-        state: { S: 'held' },
-        owner: { S: owner },
-        leaseUntil: { N: String(leaseUntil) },
-        // Cleaned up by the TTL should a holder crash and nobody take this lock again.
-        expiresAt: { N: String(Math.floor(leaseUntil / 1000) + 86_400) },
-      },
-      // Free: nobody holds it, or its holder crashed (lease over).
-      ConditionExpression: 'attribute_not_exists(pk) OR #leaseUntil < :now',
-      ExpressionAttributeNames: { '#leaseUntil': 'leaseUntil' },
-      ExpressionAttributeValues: { ':now': { N: String(now) } },
-    }));
+    await client.send(
+      new PutItemCommand({
+        TableName: table,
+        Item: {
+          pk: { S: key },
+          state: { S: 'held' },
+          owner: { S: owner },
+          leaseUntil: { N: String(leaseUntil) },
+          // Cleaned up by the TTL should a holder crash and nobody take this lock again.
+          expiresAt: { N: String(Math.floor(leaseUntil / 1000) + 86_400) },
+        },
+        // Free: nobody holds it, or its holder crashed (lease over).
+        ConditionExpression: 'attribute_not_exists(pk) OR #leaseUntil < :now',
+        ExpressionAttributeNames: { '#leaseUntil': 'leaseUntil' },
+        ExpressionAttributeValues: { ':now': { N: String(now) } },
+      }),
+    );
     return { key, owner, leaseUntil };
   } catch (error) {
     if (error instanceof ConditionalCheckFailedException) return undefined;
@@ -87,14 +101,16 @@ async function tryLock(client: DynamoDBClient, table: string, key: string, owner
 
 async function unlock(client: DynamoDBClient, table: string, key: string, owner: string): Promise<void> {
   try {
-    await client.send(new DeleteItemCommand({
-      TableName: table,
-      Key: { pk: { S: key } },
-      // Only our own lease: after it expired another holder may have it.
-      ConditionExpression: '#owner = :owner',
-      ExpressionAttributeNames: { '#owner': 'owner' },
-      ExpressionAttributeValues: { ':owner': { S: owner } },
-    }));
+    await client.send(
+      new DeleteItemCommand({
+        TableName: table,
+        Key: { pk: { S: key } },
+        // Only our own lease: after it expired another holder may have it.
+        ConditionExpression: '#owner = :owner',
+        ExpressionAttributeNames: { '#owner': 'owner' },
+        ExpressionAttributeValues: { ':owner': { S: owner } },
+      }),
+    );
   } catch (error) {
     if (!(error instanceof ConditionalCheckFailedException)) throw error;
   }

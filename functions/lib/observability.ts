@@ -19,7 +19,8 @@ export const REDACTED = '[REDACTED]';
  * (API, access, refresh, activation, temp), secrets, private keys, client assertions, recovery answers,
  * Authorization and Cookie headers, DPoP proofs, OAuth codes and PKCE verifiers.
  */
-const SECRET_KEY = /pass(word|wd)?|token|secret|private_?key|api_?key|assertion|answer|authorization|cookie|credential|dpop|verifier|^code$|^d$|^p$|^q$|^dp$|^dq$|^qi$|^k$/i;
+const SECRET_KEY =
+  /pass(word|wd)?|token|secret|private_?key|api_?key|assertion|answer|authorization|cookie|credential|dpop|verifier|^code$|^d$|^p$|^q$|^dp$|^dq$|^qi$|^k$/i;
 /** Keys matched by SECRET_KEY that hold no secret and help debugging. */
 const SAFE_KEY = /^(passwordChanged|tokenType|token_type|expires_in|oktaRequestIds?)$/;
 
@@ -30,7 +31,10 @@ const SECRET_SHAPES: [RegExp, string][] = [
   [/\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, REDACTED],
   // One-time links Okta returns (activation, password reset): the last segment is the token.
   [/\/(welcome|reset_password|reset-password|activate|tokens?)\/[A-Za-z0-9._~-]{8,}/g, `/$1/${REDACTED}`],
-  [/([?&](?:token|access_token|refresh_token|code|client_secret|client_assertion|password)=)[^&\s"]+/gi, `$1${REDACTED}`],
+  [
+    /([?&](?:token|access_token|refresh_token|code|client_secret|client_assertion|password)=)[^&\s"]+/gi,
+    `$1${REDACTED}`,
+  ],
 ];
 
 /** Replaces secrets in one string by their shape. */
@@ -83,12 +87,14 @@ export function secretValuesOf(value: unknown, found: string[] = []): string[] {
 export function redactValues(value: unknown, secrets: readonly string[]): unknown {
   const plain = JSON.parse(JSON.stringify(value, (_key, item: unknown) => errorAsObject(item)) ?? 'null') as unknown;
   if (secrets.length === 0) return plain;
-  return JSON.parse(JSON.stringify(plain, (_key, item: unknown) => {
-    if (typeof item !== 'string') return item;
-    let text = item;
-    for (const secret of secrets) text = text.split(secret).join(REDACTED);
-    return text;
-  })) as unknown;
+  return JSON.parse(
+    JSON.stringify(plain, (_key, item: unknown) => {
+      if (typeof item !== 'string') return item;
+      let text = item;
+      for (const secret of secrets) text = text.split(secret).join(REDACTED);
+      return text;
+    }),
+  ) as unknown;
 }
 
 function errorAsObject(value: unknown): unknown {

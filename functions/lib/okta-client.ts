@@ -9,7 +9,14 @@ import { loadConnection, type Connection } from './connections.js';
 import { InternalError, OktaRateLimited, OktaUnavailable } from './errors.js';
 import { oktaError } from './okta-errors.js';
 import { listItems, walkPages } from './okta-paging.js';
-import { backoffDelay, isIdempotent, isNetworkFailure, isTimeout, neverReachedOkta, resetJitter } from './okta-retry.js';
+import {
+  backoffDelay,
+  isIdempotent,
+  isNetworkFailure,
+  isTimeout,
+  neverReachedOkta,
+  resetJitter,
+} from './okta-retry.js';
 import { isConcurrencyLimit, pacingDelay, rateLimitBucket, RateLimits, type RateLimitState } from './rate-limits.js';
 
 export type { RateLimitState } from './rate-limits.js';
@@ -55,7 +62,10 @@ export interface OktaClient {
   readonly connection: Connection;
   request<T = unknown>(req: OktaRequest, options?: CallOptions): Promise<OktaResponse<T>>;
   pages<T = unknown>(req: OktaRequest, options?: CallOptions): AsyncGenerator<OktaPage<T>>;
-  list<T = unknown>(req: OktaRequest, options?: CallOptions & { limit?: number; pageSize?: number }): Promise<{ items: T[]; after?: string }>;
+  list<T = unknown>(
+    req: OktaRequest,
+    options?: CallOptions & { limit?: number; pageSize?: number },
+  ): Promise<{ items: T[]; after?: string }>;
   rateLimit(path: string, method?: string): RateLimitState | undefined;
   stats(): { requests: number; retries: number; requestIds: string[] };
   /** Starts the counters of `stats()` again (at the start of an invocation, the client living longer). */
@@ -87,7 +97,8 @@ export function oktaClientFor(connection: Connection, deps: OktaClientDeps = {})
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const random = deps.random ?? Math.random;
   const reserve = deps.rateLimitReserve ?? config().rateLimitReserve;
-  const authorizer = deps.authorizer ?? authorizerFor(connection, { ...deps, fetch: fetchFn, now, userAgent: USER_AGENT });
+  const authorizer =
+    deps.authorizer ?? authorizerFor(connection, { ...deps, fetch: fetchFn, now, userAgent: USER_AGENT });
   const limits = new RateLimits();
   // Calls admitted to a bucket and not yet answered: they will spend the window's `remaining` too.
   const inFlight = new Map<string, number>();
@@ -100,7 +111,8 @@ export function oktaClientFor(connection: Connection, deps: OktaClientDeps = {})
     const absolute = /^https?:\/\//i.test(req.path);
     const url = new URL(absolute ? req.path : `${origin}${req.path.startsWith('/') ? '' : '/'}${req.path}`);
     // A next link is followed with this connection's credentials: never to another host.
-    if (url.origin !== origin) throw new InternalError('Okta returned a link to another host; the connector does not follow it');
+    if (url.origin !== origin)
+      throw new InternalError('Okta returned a link to another host; the connector does not follow it');
     for (const [name, value] of Object.entries(req.query ?? {})) {
       if (value !== undefined) url.searchParams.set(name, String(value));
     }
@@ -142,7 +154,10 @@ export function oktaClientFor(connection: Connection, deps: OktaClientDeps = {})
     let failures = 0;
     let rateLimited = 0;
     let signedAgain = false;
-    const retry = () => { retries += 1; counters.retries += 1; };
+    const retry = () => {
+      retries += 1;
+      counters.retries += 1;
+    };
 
     for (;;) {
       const release = await admit(bucket, deadline, options.paceNearLimit !== false);
@@ -155,7 +170,7 @@ export function oktaClientFor(connection: Connection, deps: OktaClientDeps = {})
         release();
         if (!isNetworkFailure(error)) throw error;
         const safe = isIdempotent(req.method) || neverReachedOkta(error);
-        if (safe && failures < MAX_FAILURE_RETRIES && await waitWithin(backoffDelay(failures, random), deadline)) {
+        if (safe && failures < MAX_FAILURE_RETRIES && (await waitWithin(backoffDelay(failures, random), deadline))) {
           failures += 1;
           retry();
           continue;
@@ -169,7 +184,8 @@ export function oktaClientFor(connection: Connection, deps: OktaClientDeps = {})
       const state = limits.record(bucket, response.headers);
       release();
       const body = parseBody(text);
-      if (response.ok) return { status: response.status, body: body as T, headers: response.headers, requestId, retries };
+      if (response.ok)
+        return { status: response.status, body: body as T, headers: response.headers, requestId, retries };
 
       if (response.status === 401 && !signedAgain && authorizer.rejected(response)) {
         signedAgain = true;
@@ -177,16 +193,22 @@ export function oktaClientFor(connection: Connection, deps: OktaClientDeps = {})
         continue;
       }
       if (response.status === 429) {
-        const wait = isConcurrencyLimit(state) ? backoffDelay(rateLimited, random) : untilReset(response.headers, state);
-        if (rateLimited < MAX_RATE_LIMIT_RETRIES && await waitWithin(wait, deadline)) {
+        const wait = isConcurrencyLimit(state)
+          ? backoffDelay(rateLimited, random)
+          : untilReset(response.headers, state);
+        if (rateLimited < MAX_RATE_LIMIT_RETRIES && (await waitWithin(wait, deadline))) {
           rateLimited += 1;
           retry();
           continue;
         }
         throw oktaError(429, body, response.headers, { retryAfterSeconds: Math.max(1, Math.ceil(wait / 1000)) });
       }
-      if (response.status >= 500 && isIdempotent(req.method) && failures < MAX_FAILURE_RETRIES
-        && await waitWithin(backoffDelay(failures, random), deadline)) {
+      if (
+        response.status >= 500 &&
+        isIdempotent(req.method) &&
+        failures < MAX_FAILURE_RETRIES &&
+        (await waitWithin(backoffDelay(failures, random), deadline))
+      ) {
         failures += 1;
         retry();
         continue;
@@ -212,11 +234,19 @@ export function oktaClientFor(connection: Connection, deps: OktaClientDeps = {})
     inFlight.set(bucket, (inFlight.get(bucket) ?? 0) + 1);
     let answered: (() => void) | undefined;
     if (limits.get(bucket) === undefined && !probes.has(bucket)) {
-      probes.set(bucket, new Promise<void>((resolve) => { answered = resolve; }));
+      probes.set(
+        bucket,
+        new Promise<void>((resolve) => {
+          answered = resolve;
+        }),
+      );
     }
     const release = once(() => {
       inFlight.set(bucket, Math.max(0, (inFlight.get(bucket) ?? 1) - 1));
-      if (answered !== undefined) { probes.delete(bucket); answered(); }
+      if (answered !== undefined) {
+        probes.delete(bucket);
+        answered();
+      }
     });
     if (!pacing) return release;
     try {
@@ -266,7 +296,9 @@ export function oktaClientFor(connection: Connection, deps: OktaClientDeps = {})
     list: (req, options) => listItems(request, req, options),
     rateLimit: (path, method = 'GET') => limits.get(rateLimitBucket(method, path)),
     stats: () => ({ ...counters, requestIds: [...counters.requestIds] }),
-    resetStats: () => { counters = { requests: 0, retries: 0, requestIds: [] }; },
+    resetStats: () => {
+      counters = { requests: 0, retries: 0, requestIds: [] };
+    },
   };
 }
 
@@ -289,9 +321,10 @@ export async function oktaClient(connectionName?: string, deps: OktaClientDeps =
  * it holds the new one already. Its arrival (the first consent) does, since the old client had none.
  */
 function fingerprintOf(connection: Connection): string {
-  const auth = connection.auth.type === 'authorization-code'
-    ? { ...connection.auth, refreshToken: connection.auth.refreshToken === undefined ? undefined : 'present' }
-    : connection.auth;
+  const auth =
+    connection.auth.type === 'authorization-code'
+      ? { ...connection.auth, refreshToken: connection.auth.refreshToken === undefined ? undefined : 'present' }
+      : connection.auth;
   return JSON.stringify({ ...connection, auth });
 }
 

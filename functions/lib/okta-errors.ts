@@ -5,8 +5,16 @@
  * "already active" that is a success for it) can decide on `oktaErrorCode` and `oktaStatus` itself.
  */
 import {
-  type ConnectorError, type ConnectorErrorOptions, InternalError, InvalidUserState, OktaAuthFailed, OktaForbidden,
-  OktaNotFound, OktaRateLimited, OktaUnavailable, OktaValidationFailed,
+  type ConnectorError,
+  type ConnectorErrorOptions,
+  InternalError,
+  InvalidUserState,
+  OktaAuthFailed,
+  OktaForbidden,
+  OktaNotFound,
+  OktaRateLimited,
+  OktaUnavailable,
+  OktaValidationFailed,
 } from './errors.js';
 
 type ErrorClass = new (message: string, options?: ConnectorErrorOptions) => ConnectorError;
@@ -70,8 +78,9 @@ export function readErrorBody(body: unknown): OktaErrorBody {
   if (typeof body !== 'object' || body === null) return {};
   const b = body as Record<string, unknown>;
   const causes = Array.isArray(b.errorCauses)
-    ? b.errorCauses.map((c) => (typeof c === 'object' && c !== null ? (c as Record<string, unknown>).errorSummary : undefined))
-      .filter((s): s is string => typeof s === 'string')
+    ? b.errorCauses
+        .map((c) => (typeof c === 'object' && c !== null ? (c as Record<string, unknown>).errorSummary : undefined))
+        .filter((s): s is string => typeof s === 'string')
     : undefined;
   return {
     errorCode: stringOr(b.errorCode),
@@ -83,12 +92,18 @@ export function readErrorBody(body: unknown): OktaErrorBody {
 }
 
 /** The CONTRACT error for a failed Okta response. `body` is the parsed JSON, or the text when it was not JSON. */
-export function oktaError(status: number, body: unknown, headers: Headers, options: { retryAfterSeconds?: number } = {}): ConnectorError {
+export function oktaError(
+  status: number,
+  body: unknown,
+  headers: Headers,
+  options: { retryAfterSeconds?: number } = {},
+): ConnectorError {
   const parsed = readErrorBody(body);
   const oauthError = parsed.oauthError ?? wwwAuthenticateError(headers);
-  const type = (parsed.errorCode && ERROR_CODE_TYPES[parsed.errorCode])
-    || (oauthError && OAUTH_ERROR_TYPES[oauthError])
-    || typeForStatus(status);
+  const type =
+    (parsed.errorCode && ERROR_CODE_TYPES[parsed.errorCode]) ||
+    (oauthError && OAUTH_ERROR_TYPES[oauthError]) ||
+    typeForStatus(status);
   const summary = parsed.errorSummary ?? `HTTP ${status}`;
   const code = parsed.errorCode ?? oauthError;
   // An OAuth or DPoP refusal explains itself only in WWW-Authenticate (okta-sdk-nodejs#453): keep it as a cause.

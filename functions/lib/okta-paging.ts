@@ -8,7 +8,11 @@ import type { CallOptions, OktaPage, OktaRequest, OktaResponse } from './okta-cl
 type Send = <T>(req: OktaRequest, options?: CallOptions) => Promise<OktaResponse<T>>;
 
 /** Pages of a list, following next links. */
-export async function* walkPages<T>(send: Send, req: OktaRequest, options: CallOptions = {}): AsyncGenerator<OktaPage<T>> {
+export async function* walkPages<T>(
+  send: Send,
+  req: OktaRequest,
+  options: CallOptions = {},
+): AsyncGenerator<OktaPage<T>> {
   let current: OktaRequest = req;
   for (;;) {
     const response = await send<T[]>(current, options);
@@ -46,7 +50,12 @@ export async function listItems<T>(
 }
 
 /** The request for one page: `limit` set to what is still wanted (a next link's own `limit` is replaced). */
-function limitedTo(req: OktaRequest, limit: number | undefined, pageSize: number | undefined, have: number): OktaRequest {
+function limitedTo(
+  req: OktaRequest,
+  limit: number | undefined,
+  pageSize: number | undefined,
+  have: number,
+): OktaRequest {
   if (pageSize === undefined) return req;
   const size = limit === undefined ? pageSize : Math.min(pageSize, limit - have);
   return { ...req, query: { ...req.query, limit: size } };

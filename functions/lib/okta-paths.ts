@@ -10,7 +10,9 @@ const PATH_BREAKER = /[/\\]|%(2f|5c|2e)/i;
 /** One path segment from an id or login; `InvalidInput` naming `field` when it could escape its segment. */
 export function segment(value: string, field: string): string {
   if (value === '' || value === '.' || value === '..' || PATH_BREAKER.test(value)) {
-    throw new InvalidInput([{ field, problem: 'must be an id or login without "/", "\\", ".." or their percent-encodings' }]);
+    throw new InvalidInput([
+      { field, problem: 'must be an id or login without "/", "\\", ".." or their percent-encodings' },
+    ]);
   }
   return encodeURIComponent(value);
 }

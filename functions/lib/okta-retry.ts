@@ -9,7 +9,13 @@
 
 /** Error codes (on a fetch error's `cause` chain) that mean no byte of the request reached the server. */
 const NEVER_CONNECTED = new Set([
-  'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'EADDRNOTAVAIL', 'UND_ERR_CONNECT_TIMEOUT',
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'EADDRNOTAVAIL',
+  'UND_ERR_CONNECT_TIMEOUT',
 ]);
 
 /** The first `code` on an error's `cause` chain (undici puts the socket's code on `cause`). */

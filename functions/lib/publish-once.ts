@@ -39,7 +39,11 @@ export interface PublishOnceResult {
 const leaseMarginMs = 5_000;
 
 /** Publishes the events not published before, and only those; see the file comment. */
-export async function publishOnce(events: LogEvent[], options: PublishOnceOptions, deps: PublishOnceDeps = {}): Promise<PublishOnceResult> {
+export async function publishOnce(
+  events: LogEvent[],
+  options: PublishOnceOptions,
+  deps: PublishOnceDeps = {},
+): Promise<PublishOnceResult> {
   const now = deps.now ?? Date.now;
   const deadline = options.deadline ?? now() + 60_000;
   const byUuid = new Map<string, LogEvent>();
@@ -47,12 +51,22 @@ export async function publishOnce(events: LogEvent[], options: PublishOnceOption
   const repeated = events.length - byUuid.size;
   if (byUuid.size === 0) return { events: events.length, published: 0, duplicates: repeated, failed: 0 };
 
-  const outcome = await withPublishLock(options.connection, deadline, async (lock) => {
-    const known = await publishedAmong(options.connection, [...byUuid.keys()], deps.dedupe);
-    const fresh = [...byUuid.values()].filter((event) => !known.has(event.uuid));
-    const { published, failed } = await publishFresh(fresh, options, Math.min(deadline, lock.leaseUntil - leaseMarginMs), deps);
-    return { published, failed, duplicates: repeated + known.size };
-  }, deps.dedupe);
+  const outcome = await withPublishLock(
+    options.connection,
+    deadline,
+    async (lock) => {
+      const known = await publishedAmong(options.connection, [...byUuid.keys()], deps.dedupe);
+      const fresh = [...byUuid.values()].filter((event) => !known.has(event.uuid));
+      const { published, failed } = await publishFresh(
+        fresh,
+        options,
+        Math.min(deadline, lock.leaseUntil - leaseMarginMs),
+        deps,
+      );
+      return { published, failed, duplicates: repeated + known.size };
+    },
+    deps.dedupe,
+  );
 
   if (!outcome.acquired) return { events: events.length, published: 0, duplicates: repeated, failed: byUuid.size };
   return { events: events.length, ...outcome.value };

@@ -37,7 +37,12 @@ const maxDelayMs = 2_000;
 const retryableEntryCodes = new Set(['InternalFailure', 'ThrottlingException', 'ServiceUnavailable']);
 // Whole-call errors worth retrying; the SDK has already retried these a few times itself.
 const retryableCallErrors = new Set([
-  'ThrottlingException', 'InternalException', 'InternalFailure', 'ServiceUnavailable', 'TimeoutError', 'RequestTimeout',
+  'ThrottlingException',
+  'InternalException',
+  'InternalFailure',
+  'ServiceUnavailable',
+  'TimeoutError',
+  'RequestTimeout',
 ]);
 
 /** Publishes `entries` and says, entry by entry, which ones EventBridge accepted. */
@@ -83,7 +88,9 @@ async function putOnce(
 ): Promise<number[]> {
   let output;
   try {
-    output = await client.send(new PutEventsCommand({ Entries: indexes.map((i) => entries[i] as PutEventsRequestEntry) }));
+    output = await client.send(
+      new PutEventsCommand({ Entries: indexes.map((i) => entries[i] as PutEventsRequestEntry) }),
+    );
   } catch (error) {
     return isRetryableCallError(error) ? indexes : [];
   }

@@ -17,8 +17,9 @@ export interface RateLimitState {
 
 /** The endpoint bucket of a request, e.g. `GET /api/v1/users/{id}`; `path` may be a full URL and carry a query. */
 export function rateLimitBucket(method: string, path: string): string {
-  const pathname = (path.startsWith('http://') || path.startsWith('https://') ? new URL(path).pathname : path.split('?')[0] ?? '')
-    .replace(/\/+$/, '');
+  const pathname = (
+    path.startsWith('http://') || path.startsWith('https://') ? new URL(path).pathname : (path.split('?')[0] ?? '')
+  ).replace(/\/+$/, '');
   const verb = method.toUpperCase();
   const segments = pathname.split('/').filter((s) => s !== '');
   if (segments[0] !== 'api' || segments[1] !== 'v1') return segments[0] === 'oauth2' ? '/oauth2' : 'other';
@@ -80,6 +81,9 @@ export function pacingDelay(state: RateLimitState | undefined, now: number, rese
 function headerNumber(headers: Headers, name: string, pick: (...values: number[]) => number): number | undefined {
   const raw = headers.get(name);
   if (raw === null) return undefined;
-  const values = raw.split(',').map((v) => Number(v.trim())).filter((v) => Number.isFinite(v));
+  const values = raw
+    .split(',')
+    .map((v) => Number(v.trim()))
+    .filter((v) => Number.isFinite(v));
   return values.length === 0 ? undefined : pick(...values);
 }

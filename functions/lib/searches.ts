@@ -48,7 +48,9 @@ export function readSearches(env: Record<string, string | undefined> = process.e
   try {
     list = JSON.parse(raw);
   } catch {
-    throw new Error('Configuration: SEARCHES must be a JSON array of {connection, name, filter?, q?, schedule, window}');
+    throw new Error(
+      'Configuration: SEARCHES must be a JSON array of {connection, name, filter?, q?, schedule, window}',
+    );
   }
   if (!Array.isArray(list)) throw new Error('Configuration: SEARCHES must be a JSON array');
   return list.map((item, i) => checkSearch(item, i));
@@ -114,17 +116,32 @@ export function windowsToCover(cursorUntil: string | undefined, now: number, win
  * Pages of a bounded System Log query (`since` and `until` both set: ordered and filtered by `published`, a
  * finite number of pages), following the `next` links.
  */
-export async function* boundedPages(okta: OktaClient, query: SearchQuery & TimeRange, options: CallOptions = {}): AsyncGenerator<LogEvent[]> {
+export async function* boundedPages(
+  okta: OktaClient,
+  query: SearchQuery & TimeRange,
+  options: CallOptions = {},
+): AsyncGenerator<LogEvent[]> {
   const request = {
     method: 'GET' as const,
     path: '/api/v1/logs',
-    query: { since: query.since, until: query.until, filter: query.filter, q: query.q, limit: 1000, sortOrder: 'ASCENDING' },
+    query: {
+      since: query.since,
+      until: query.until,
+      filter: query.filter,
+      q: query.q,
+      limit: 1000,
+      sortOrder: 'ASCENDING',
+    },
   };
   for await (const page of okta.pages<LogEvent>(request, options)) yield page.items;
 }
 
 /** Every event of a bounded query. */
-export async function searchEvents(okta: OktaClient, query: SearchQuery & TimeRange, options: CallOptions = {}): Promise<LogEvent[]> {
+export async function searchEvents(
+  okta: OktaClient,
+  query: SearchQuery & TimeRange,
+  options: CallOptions = {},
+): Promise<LogEvent[]> {
   const events: LogEvent[] = [];
   for await (const items of boundedPages(okta, query, options)) events.push(...items);
   return events;
@@ -142,7 +159,12 @@ export interface SearchResultsHeader extends TimeRange {
  * parts}`, split into as many parts as needed to keep each entry under 256 KB (an event too large on its own is
  * trimmed as a single event is).
  */
-export function searchResultEntries(header: SearchResultsHeader, events: LogEvent[], target: EntryTarget, time: Date): PutEventsRequestEntry[] {
+export function searchResultEntries(
+  header: SearchResultsHeader,
+  events: LogEvent[],
+  target: EntryTarget,
+  time: Date,
+): PutEventsRequestEntry[] {
   const build = (part: unknown[], index: number, parts: number): PutEventsRequestEntry => ({
     Source: target.source,
     DetailType: searchResultsDetailType,
@@ -158,7 +180,10 @@ export function searchResultEntries(header: SearchResultsHeader, events: LogEven
     let item: unknown = event;
     let size = Buffer.byteLength(JSON.stringify(event)) + 1;
     if (emptySize + size > maxEntryBytes) {
-      const fitted = trimToFit(event, (copy, trimmed) => emptySize + Buffer.byteLength(JSON.stringify({ ...copy, [markField]: { trimmed } })) + 1);
+      const fitted = trimToFit(
+        event,
+        (copy, trimmed) => emptySize + Buffer.byteLength(JSON.stringify({ ...copy, [markField]: { trimmed } })) + 1,
+      );
       item = { ...fitted.event, [markField]: { trimmed: fitted.trimmed } };
       size = Buffer.byteLength(JSON.stringify(item)) + 1;
     }

@@ -14,7 +14,8 @@ import { nextLink } from './link-header.js';
 import type { OktaClient, OktaRequest } from './okta-client.js';
 import { publishOnce, type PublishOnceDeps } from './publish-once.js';
 
-export type PollStop = 'caught-up' | 'deadline' | 'rate-limit' | 'cursor-conflict' | 'publish-failed' | 'okta-unavailable';
+export type PollStop =
+  'caught-up' | 'deadline' | 'rate-limit' | 'cursor-conflict' | 'publish-failed' | 'okta-unavailable';
 
 export interface PollSummary {
   connection: string;
@@ -56,7 +57,14 @@ export const stopWhenRemainingMs = 15_000;
 export async function pollSystemLog(connection: string, deps: PollDeps): Promise<PollSummary> {
   const now = deps.now ?? Date.now;
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const summary: PollSummary = { connection, pages: 0, events: 0, published: 0, duplicates: 0, stoppedBecause: 'caught-up' };
+  const summary: PollSummary = {
+    connection,
+    pages: 0,
+    events: 0,
+    published: 0,
+    duplicates: 0,
+    stoppedBecause: 'caught-up',
+  };
   let cursor: PollCursor = await readPollCursor(connection, deps.cursors);
   let newest = cursor.lastPublished;
   const size = deps.pageSize ?? pageSize;
@@ -88,7 +96,8 @@ export async function pollSystemLog(connection: string, deps: PollDeps): Promise
         continue;
       }
       if (error instanceof OktaRateLimited) return stop('rate-limit');
-      if (error instanceof OktaUnavailable) return stop(deps.remainingMs() < stopWhenRemainingMs ? 'deadline' : 'okta-unavailable');
+      if (error instanceof OktaUnavailable)
+        return stop(deps.remainingMs() < stopWhenRemainingMs ? 'deadline' : 'okta-unavailable');
       throw error;
     }
 
@@ -125,7 +134,11 @@ export async function pollSystemLog(connection: string, deps: PollDeps): Promise
  * The client does not pace the poller (paceNearLimit false): it uses the whole share above the reserve at full
  * speed, then waits or stops, which is what catches a backlog up fastest.
  */
-async function waitForHeadroom(deps: PollDeps, now: () => number, sleep: (ms: number) => Promise<void>): Promise<boolean> {
+async function waitForHeadroom(
+  deps: PollDeps,
+  now: () => number,
+  sleep: (ms: number) => Promise<void>,
+): Promise<boolean> {
   const state = deps.okta.rateLimit(logsPath);
   if (!state || state.limit <= 0 || state.resetAt <= now()) return true;
   if (state.remaining > Math.ceil(state.limit * deps.reserve)) return true;

@@ -45,9 +45,7 @@ export interface StatusChange<R> extends StatusCheckedCall<R> {
   targets: readonly string[];
 }
 
-export type StatusChangeResult<R> =
-  | { changed: false; user: OktaUser }
-  | { changed: true; user: OktaUser; result: R };
+export type StatusChangeResult<R> = { changed: false; user: OktaUser } | { changed: true; user: OktaUser; result: R };
 
 /** Runs a lifecycle change idempotently; see the module comment. */
 export async function changeStatus<R>(request: StatusChange<R>): Promise<StatusChangeResult<R>> {
@@ -97,5 +95,8 @@ export function invalidUserState(verb: string, user: OktaUser, error: ConnectorE
 }
 
 function isIn(user: OktaUser, targets: readonly string[]): boolean {
-  return targets.includes(user.status) || (user.transitioningToStatus !== undefined && targets.includes(user.transitioningToStatus));
+  return (
+    targets.includes(user.status) ||
+    (user.transitioningToStatus !== undefined && targets.includes(user.transitioningToStatus))
+  );
 }

@@ -74,7 +74,8 @@ function checkObject(schema: JsonSchema, value: Record<string, unknown>, field: 
     else setOwn(result, name, check({}, item, inner, problems));
   }
   for (const [name, propertySchema] of Object.entries(properties)) {
-    if (result[name] === undefined && propertySchema.default !== undefined) result[name] = structuredClone(propertySchema.default);
+    if (result[name] === undefined && propertySchema.default !== undefined)
+      result[name] = structuredClone(propertySchema.default);
   }
   checkBranches(schema, value, field, problems);
   return result;
@@ -82,14 +83,20 @@ function checkObject(schema: JsonSchema, value: Record<string, unknown>, field: 
 
 /** `oneOf` / `anyOf` with `{required: [...]}` branches: "exactly one of" and "at least one of" rules. */
 function checkBranches(schema: JsonSchema, value: Record<string, unknown>, field: string, problems: FieldProblem[]) {
-  for (const [keyword, branches] of [['oneOf', schema.oneOf], ['anyOf', schema.anyOf]] as const) {
+  for (const [keyword, branches] of [
+    ['oneOf', schema.oneOf],
+    ['anyOf', schema.anyOf],
+  ] as const) {
     if (!branches) continue;
     const names = branches.flatMap((branch) => branch.required ?? []);
     const present = names.filter((name) => value[name] !== undefined);
     const holding = branches.filter((branch) => (branch.required ?? []).every((name) => value[name] !== undefined));
     const list = names.join(', ');
     if (holding.length === 0) {
-      problems.push({ field, problem: `${keyword === 'oneOf' ? 'exactly one' : 'at least one'} of ${list} is required` });
+      problems.push({
+        field,
+        problem: `${keyword === 'oneOf' ? 'exactly one' : 'at least one'} of ${list} is required`,
+      });
     } else if (keyword === 'oneOf' && holding.length > 1) {
       problems.push({ field, problem: `only one of ${list} may be given (got ${present.join(', ')})` });
     }
@@ -116,10 +123,14 @@ function checkString(schema: JsonSchema, value: string, problem: (text: string) 
   if (schema.minLength !== undefined && length < schema.minLength) {
     problem(schema.minLength === 1 ? 'must not be empty' : `must be at least ${schema.minLength} characters`);
   }
-  if (schema.maxLength !== undefined && length > schema.maxLength) problem(`must be at most ${schema.maxLength} characters`);
-  if (schema.enum && !schema.enum.includes(value)) problem(`must be one of ${schema.enum.map((v) => JSON.stringify(v)).join(', ')}`);
-  if (schema.pattern !== undefined && !new RegExp(schema.pattern, 'u').test(value)) problem(`must match ${schema.pattern}`);
-  if (FOUR_BYTE_CHARACTER.test(value)) problem('contains a character Okta does not support (4 bytes in UTF-8, e.g. an emoji)');
+  if (schema.maxLength !== undefined && length > schema.maxLength)
+    problem(`must be at most ${schema.maxLength} characters`);
+  if (schema.enum && !schema.enum.includes(value))
+    problem(`must be one of ${schema.enum.map((v) => JSON.stringify(v)).join(', ')}`);
+  if (schema.pattern !== undefined && !new RegExp(schema.pattern, 'u').test(value))
+    problem(`must match ${schema.pattern}`);
+  if (FOUR_BYTE_CHARACTER.test(value))
+    problem('contains a character Okta does not support (4 bytes in UTF-8, e.g. an emoji)');
   const formatProblem = schema.format ? checkFormat(schema.format, value) : undefined;
   if (formatProblem) problem(formatProblem);
 }

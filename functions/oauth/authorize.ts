@@ -39,7 +39,9 @@ export function createAuthorizeHandler(deps: AuthorizeDeps = {}) {
       return page;
     } catch (error) {
       logger.error('OAuth consent could not start', { error });
-      return htmlPage(500, 'This connection cannot be set up', ['The connector failed unexpectedly; its logs say why.']);
+      return htmlPage(500, 'This connection cannot be set up', [
+        'The connector failed unexpectedly; its logs say why.',
+      ]);
     }
   };
 
@@ -49,7 +51,8 @@ export function createAuthorizeHandler(deps: AuthorizeDeps = {}) {
     try {
       connection = await load(name);
     } catch (error) {
-      if (isConnectorError(error)) return htmlPage(error.httpStatus, 'This connection cannot be set up', [error.message]);
+      if (isConnectorError(error))
+        return htmlPage(error.httpStatus, 'This connection cannot be set up', [error.message]);
       throw error;
     }
     if (connection.auth.type !== 'authorization-code') {
@@ -82,14 +85,20 @@ export function createAuthorizeHandler(deps: AuthorizeDeps = {}) {
  * request's own URL with `/oauth/callback` in place of `/oauth/authorize` (API Gateway's path includes the stage;
  * `X-Forwarded-Proto` gives the scheme, https by default).
  */
-export function callbackUrl(event: APIGatewayProxyEvent, env: Record<string, string | undefined> = process.env): string {
+export function callbackUrl(
+  event: APIGatewayProxyEvent,
+  env: Record<string, string | undefined> = process.env,
+): string {
   if (env.OAUTH_REDIRECT_URI) return env.OAUTH_REDIRECT_URI;
   const headers = Object.fromEntries(Object.entries(event.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
   const host = headers.host ?? event.requestContext?.domainName ?? 'localhost';
   // API Gateway is always HTTPS; only a local gateway on a loopback address (the sandbox) speaks plain HTTP.
   const loopback = /^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/.test(host);
   const proto = headers['x-forwarded-proto']?.split(',')[0]?.trim() || (loopback ? 'http' : 'https');
-  const path = (event.requestContext?.path ?? event.path ?? '/oauth/authorize').replace(/\/oauth\/authorize\/?$/, '/oauth/callback');
+  const path = (event.requestContext?.path ?? event.path ?? '/oauth/authorize').replace(
+    /\/oauth\/authorize\/?$/,
+    '/oauth/callback',
+  );
   return `${proto}://${host}${path}`;
 }
 

@@ -30,7 +30,8 @@ const START_AGAIN = 'Start again from /oauth/authorize?connection=<name>.';
 
 export function createCallbackHandler(deps: CallbackDeps = {}) {
   const load = deps.loadConnection ?? ((name?: string) => loadConnection(name));
-  const save = deps.saveRefreshToken ?? ((connection: Connection, token: string) => saveRefreshToken(connection, token));
+  const save =
+    deps.saveRefreshToken ?? ((connection: Connection, token: string) => saveRefreshToken(connection, token));
   const db = deps.db ?? dynamoDb;
   const tableName = deps.tableName ?? (() => requireTableName(config()));
   const now = deps.now ?? Date.now;
@@ -45,13 +46,17 @@ export function createCallbackHandler(deps: CallbackDeps = {}) {
     } catch (error) {
       // Logged for the operator (the Logger redacts secrets); the browser sees no internals.
       logger.error('OAuth consent callback failed', { error });
-      return htmlPage(500, 'The connection could not be set up', ['The connector failed unexpectedly; its logs say why.', START_AGAIN]);
+      return htmlPage(500, 'The connection could not be set up', [
+        'The connector failed unexpectedly; its logs say why.',
+        START_AGAIN,
+      ]);
     }
   };
 
   async function complete(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
     const query = event.queryStringParameters ?? {};
-    if (!query.state) return htmlPage(400, 'Sign-in link incomplete', ['The answer from Okta carries no state.', START_AGAIN]);
+    if (!query.state)
+      return htmlPage(400, 'Sign-in link incomplete', ['The answer from Okta carries no state.', START_AGAIN]);
 
     const taken = await takeOAuthState(query.state, { db: db(), tableName: tableName() }, now());
     if ('problem' in taken) {
@@ -68,16 +73,26 @@ export function createCallbackHandler(deps: CallbackDeps = {}) {
         START_AGAIN,
       ]);
     }
-    if (!query.code) return htmlPage(400, 'Sign-in link incomplete', ['The answer from Okta carries no code.', START_AGAIN]);
+    if (!query.code)
+      return htmlPage(400, 'Sign-in link incomplete', ['The answer from Okta carries no code.', START_AGAIN]);
 
     try {
       const connection = await load(state.connection);
       if (connection.auth.type !== 'authorization-code') {
-        return htmlPage(400, 'Nothing to consent to', [`Connection "${connection.name}" does not sign in with authorization-code.`]);
+        return htmlPage(400, 'Nothing to consent to', [
+          `Connection "${connection.name}" does not sign in with authorization-code.`,
+        ]);
       }
-      const tokens = await exchangeCode(connection, connection.auth, {
-        code: query.code, codeVerifier: state.codeVerifier, redirectUri: state.redirectUri,
-      }, { fetch: deps.fetch, now, userAgent: USER_AGENT });
+      const tokens = await exchangeCode(
+        connection,
+        connection.auth,
+        {
+          code: query.code,
+          codeVerifier: state.codeVerifier,
+          redirectUri: state.redirectUri,
+        },
+        { fetch: deps.fetch, now, userAgent: USER_AGENT },
+      );
       if (!tokens.refreshToken) {
         return htmlPage(502, 'No refresh token', [
           'Okta granted access but returned no refresh token. Enable the Refresh Token grant type on the Okta app, then start again.',
@@ -85,9 +100,12 @@ export function createCallbackHandler(deps: CallbackDeps = {}) {
       }
       await save(connection, tokens.refreshToken);
       clearConnectionCache();
-      return htmlPage(200, 'Connection ready', [`Connection "${connection.name}" is ready: the connector can now call Okta on your behalf. You can close this page.`]);
+      return htmlPage(200, 'Connection ready', [
+        `Connection "${connection.name}" is ready: the connector can now call Okta on your behalf. You can close this page.`,
+      ]);
     } catch (error) {
-      if (isConnectorError(error)) return htmlPage(error.httpStatus, 'The connection could not be set up', [error.message, START_AGAIN]);
+      if (isConnectorError(error))
+        return htmlPage(error.httpStatus, 'The connection could not be set up', [error.message, START_AGAIN]);
       throw error;
     }
   }

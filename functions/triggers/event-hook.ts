@@ -50,7 +50,11 @@ export const maxBodyBytes = 6 * 1024 * 1024;
 export const answerWithinMs = 2_500;
 
 /** Handles one call from Okta's event hook. */
-export async function handler(event: HookHttpEvent, _context?: unknown, deps: EventHookDeps = {}): Promise<HookResponse> {
+export async function handler(
+  event: HookHttpEvent,
+  _context?: unknown,
+  deps: EventHookDeps = {},
+): Promise<HookResponse> {
   const now = deps.now ?? Date.now;
   const startedAt = now();
   const headers = lowerCaseKeys(event.headers);
@@ -72,7 +76,8 @@ export async function handler(event: HookHttpEvent, _context?: unknown, deps: Ev
     logger.info('Event hook verification answered', { connection: connectionName.slice(0, 128) });
     return json(200, { verification: challenge });
   }
-  if (method !== 'POST') return refuse(405, 'Only GET (verification) and POST (events) are accepted', { allow: 'GET, POST' });
+  if (method !== 'POST')
+    return refuse(405, 'Only GET (verification) and POST (events) are accepted', { allow: 'GET, POST' });
   if (!isJson(headers['content-type'])) return refuse(415, 'Content-Type must be application/json');
 
   let connection: Connection;
@@ -96,17 +101,25 @@ export async function handler(event: HookHttpEvent, _context?: unknown, deps: Ev
   try {
     outcome = await publishOnce(
       events,
-      { connection: connection.name, trigger: 'event-hook', receivedAt: new Date(startedAt).toISOString(), deadline: startedAt + answerWithinMs },
+      {
+        connection: connection.name,
+        trigger: 'event-hook',
+        receivedAt: new Date(startedAt).toISOString(),
+        deadline: startedAt + answerWithinMs,
+      },
       deps.publish,
     );
   } catch (error) {
     failure = error;
   }
-  if (outcome) countMetric('EventsPublished', { trigger: 'event-hook', connection: connection.name }, outcome.published);
+  if (outcome)
+    countMetric('EventsPublished', { trigger: 'event-hook', connection: connection.name }, outcome.published);
   if (!outcome || outcome.failed > 0) {
     countMetric('HookDeliveriesRefused', { status: '500' });
     logger.error('Event hook delivery not fully published; Okta retries it once and the poller reads it too', {
-      connection: connection.name, ...outcome, ...(failure === undefined ? {} : { error: failure }),
+      connection: connection.name,
+      ...outcome,
+      ...(failure === undefined ? {} : { error: failure }),
     });
     return json(500, { error: 'Publishing failed; retry' });
   }
@@ -120,7 +133,10 @@ export async function handler(event: HookHttpEvent, _context?: unknown, deps: Ev
  * Whether `Authorization` equals the connection's secret or, during a rotation, its previous one. Each comparison
  * is constant-time after a length check (timingSafeEqual needs equal lengths; the length itself is not secret).
  */
-export function isAuthorized(header: string | undefined, connection: Pick<Connection, 'eventHookSecret' | 'previousEventHookSecret'>): boolean {
+export function isAuthorized(
+  header: string | undefined,
+  connection: Pick<Connection, 'eventHookSecret' | 'previousEventHookSecret'>,
+): boolean {
   if (!header) return false;
   const given = Buffer.from(header, 'utf8');
   let match = false;
@@ -148,8 +164,13 @@ export function parseDelivery(text: string): LogEvent[] | undefined {
 function isLogEvent(value: unknown): value is LogEvent {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
   const event = value as Record<string, unknown>;
-  return typeof event.uuid === 'string' && event.uuid !== ''
-    && typeof event.published === 'string' && typeof event.eventType === 'string' && event.eventType !== '';
+  return (
+    typeof event.uuid === 'string' &&
+    event.uuid !== '' &&
+    typeof event.published === 'string' &&
+    typeof event.eventType === 'string' &&
+    event.eventType !== ''
+  );
 }
 
 function isJson(contentType: string | undefined): boolean {

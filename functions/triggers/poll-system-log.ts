@@ -9,7 +9,13 @@ import { config } from '../lib/config.js';
 import { InvalidInput, toConnectorError } from '../lib/errors.js';
 import { countMetric, logger, MetricUnit } from '../lib/observability.js';
 import { oktaClient, type OktaClient } from '../lib/okta-client.js';
-import { defaultLookbackMs, pollSystemLog, rateLimitHeadroom, type PollDeps, type PollSummary } from '../lib/system-log.js';
+import {
+  defaultLookbackMs,
+  pollSystemLog,
+  rateLimitHeadroom,
+  type PollDeps,
+  type PollSummary,
+} from '../lib/system-log.js';
 
 export interface PollInput {
   connection?: string;
@@ -24,12 +30,16 @@ export interface PollHandlerDeps extends Partial<Omit<PollDeps, 'okta' | 'remain
 }
 
 /** Polls the connection's System Log once (the schedule's target). */
-export async function handler(input: PollInput = {}, context?: LambdaContextLike, deps: PollHandlerDeps = {}): Promise<PollSummary> {
+export async function handler(
+  input: PollInput = {},
+  context?: LambdaContextLike,
+  deps: PollHandlerDeps = {},
+): Promise<PollSummary> {
   if (input.connection !== undefined && typeof input.connection !== 'string') {
     throw new InvalidInput([{ field: 'connection', problem: 'must be a string' }]);
   }
   const cfg = config();
-  const okta = deps.okta ?? await oktaClient(input.connection);
+  const okta = deps.okta ?? (await oktaClient(input.connection));
   const connection = okta.connection.name;
   let summary: PollSummary;
   try {
@@ -48,7 +58,8 @@ export async function handler(input: PollInput = {}, context?: LambdaContextLike
   }
 
   countMetric('EventsPublished', { trigger: 'poll', connection }, summary.published);
-  if (summary.lagSeconds !== undefined) countMetric('PollerLagSeconds', { connection }, summary.lagSeconds, MetricUnit.Seconds);
+  if (summary.lagSeconds !== undefined)
+    countMetric('PollerLagSeconds', { connection }, summary.lagSeconds, MetricUnit.Seconds);
   const headroom = rateLimitHeadroom(okta, cfg.rateLimitReserve);
   if (headroom !== undefined) countMetric('RateLimitHeadroom', { connection }, headroom * 100, MetricUnit.Percent);
   logger.info('System Log polled', { ...summary });

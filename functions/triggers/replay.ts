@@ -58,19 +58,40 @@ export async function replayEvents(input: ReplayInput, deps: ReplayDeps = {}): P
   const now = deps.now ?? Date.now;
   checkInput(input, now());
   const remainingMs = deps.remainingMs ?? (() => Number.POSITIVE_INFINITY);
-  const okta = deps.okta ?? await oktaClient(input.connection);
+  const okta = deps.okta ?? (await oktaClient(input.connection));
   const connection = okta.connection.name;
   const cfg = config();
   const target = { source: cfg.eventSource, eventBusName: cfg.eventBusName };
-  const summary: ReplaySummary = { connection, since: input.since, until: input.until, pages: 0, events: 0, published: 0, failed: 0, complete: true };
+  const summary: ReplaySummary = {
+    connection,
+    since: input.since,
+    until: input.until,
+    pages: 0,
+    events: 0,
+    published: 0,
+    failed: 0,
+    complete: true,
+  };
   const filter = input.types?.length ? input.types.map((type) => `eventType eq "${type}"`).join(' or ') : undefined;
   const deadline = () => Math.min(now() + remainingMs() - stopWhenRemainingMs / 3, now() + 15 * 60_000);
 
-  for await (const events of boundedPages(okta, { since: input.since, until: input.until, filter }, { deadline: deadline() })) {
+  for await (const events of boundedPages(
+    okta,
+    { since: input.since, until: input.until, filter },
+    { deadline: deadline() },
+  )) {
     summary.pages += 1;
     summary.events += events.length;
-    const mark = { connection, trigger: 'poll' as const, receivedAt: new Date(now()).toISOString(), replayed: true as const };
-    const result = await publishEvents(events.map((event) => toEventEntry(event, mark, target)), { deadline: deadline(), ...deps.publish });
+    const mark = {
+      connection,
+      trigger: 'poll' as const,
+      receivedAt: new Date(now()).toISOString(),
+      replayed: true as const,
+    };
+    const result = await publishEvents(
+      events.map((event) => toEventEntry(event, mark, target)),
+      { deadline: deadline(), ...deps.publish },
+    );
     summary.published += result.published;
     summary.failed += result.failed;
     deps.onProgress?.({ published: summary.published, pages: summary.pages });
@@ -96,16 +117,22 @@ export async function handler(input: ReplayInput, context?: LambdaContextLike): 
 function checkInput(input: ReplayInput, now: number): void {
   const problems: FieldProblem[] = [];
   for (const field of ['since', 'until'] as const) {
-    if (typeof input?.[field] !== 'string' || Number.isNaN(Date.parse(input[field]))) problems.push({ field, problem: 'must be an ISO 8601 date-time' });
+    if (typeof input?.[field] !== 'string' || Number.isNaN(Date.parse(input[field])))
+      problems.push({ field, problem: 'must be an ISO 8601 date-time' });
   }
-  if (input?.connection !== undefined && typeof input.connection !== 'string') problems.push({ field: 'connection', problem: 'must be a string' });
-  if (input?.types !== undefined && (!Array.isArray(input.types) || !input.types.every((t) => typeof t === 'string' && eventTypePattern.test(t)))) {
+  if (input?.connection !== undefined && typeof input.connection !== 'string')
+    problems.push({ field: 'connection', problem: 'must be a string' });
+  if (
+    input?.types !== undefined &&
+    (!Array.isArray(input.types) || !input.types.every((t) => typeof t === 'string' && eventTypePattern.test(t)))
+  ) {
     problems.push({ field: 'types', problem: 'must be an array of event types such as "user.lifecycle.create"' });
   }
   if (problems.length === 0) {
     const since = Date.parse(input.since);
     if (since >= Date.parse(input.until)) problems.push({ field: 'until', problem: 'must be after since' });
-    if (since < now - retentionMs) problems.push({ field: 'since', problem: 'is older than the 90 days Okta keeps System Log events' });
+    if (since < now - retentionMs)
+      problems.push({ field: 'since', problem: 'is older than the 90 days Okta keeps System Log events' });
   }
   if (problems.length > 0) throw new InvalidInput(problems);
 }

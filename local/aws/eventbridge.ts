@@ -67,7 +67,10 @@ export async function startLocalEventBridge(port = 0): Promise<LocalEventBridge>
   const putEvents = (input: Record<string, unknown>) => {
     const rawEntries = input.Entries;
     if (!Array.isArray(rawEntries) || rawEntries.length === 0) {
-      throw new AwsError('ValidationException', "1 validation error detected: Value null at 'entries' failed to satisfy constraint: Member must not be null");
+      throw new AwsError(
+        'ValidationException',
+        "1 validation error detected: Value null at 'entries' failed to satisfy constraint: Member must not be null",
+      );
     }
     if (rawEntries.length > maxEntriesPerCall) {
       throw new AwsError(
@@ -133,9 +136,12 @@ export async function startLocalEventBridge(port = 0): Promise<LocalEventBridge>
       try {
         faults = JSON.parse(await readBody(req)) as typeof faults;
       } catch {
-        return reply(400, { message: 'the body must be JSON: {failEntries?: {count, errorCode}, throttle?: calls, delay?: ms}' });
+        return reply(400, {
+          message: 'the body must be JSON: {failEntries?: {count, errorCode}, throttle?: calls, delay?: ms}',
+        });
       }
-      if (faults.failEntries) api.failEntries({ count: faults.failEntries.count, errorCode: faults.failEntries.errorCode });
+      if (faults.failEntries)
+        api.failEntries({ count: faults.failEntries.count, errorCode: faults.failEntries.errorCode });
       if (typeof faults.throttle === 'number') api.throttle(faults.throttle);
       if (typeof faults.delay === 'number') api.delay(faults.delay);
       return reply(200, { ok: true });
@@ -191,7 +197,10 @@ function checkEntry(raw: unknown, receivedAt: string): RecordedEntry | { ErrorCo
   const entry = (raw ?? {}) as Record<string, unknown>;
   for (const field of ['Source', 'DetailType', 'Detail'] as const) {
     if (typeof entry[field] !== 'string' || entry[field] === '') {
-      return { ErrorCode: 'InvalidArgument', ErrorMessage: `Parameter ${field} is not valid. Reason: ${field} is a required argument.` };
+      return {
+        ErrorCode: 'InvalidArgument',
+        ErrorMessage: `Parameter ${field} is not valid. Reason: ${field} is a required argument.`,
+      };
     }
   }
   const detail = entry.Detail as string;

@@ -54,7 +54,10 @@ export async function startLocalSecretsManager(port = 0): Promise<LocalSecretsMa
     if (existing) {
       // A retried request with the same token is idempotent; a different value under it is refused.
       if (existing.secretString === value.secretString && existing.secretBinary === value.secretBinary) return existing;
-      throw new AwsError('ResourceExistsException', "You can't modify an existing version, you can only create a new version.");
+      throw new AwsError(
+        'ResourceExistsException',
+        "You can't modify an existing version, you can only create a new version.",
+      );
     }
     const stages = Array.isArray(input.VersionStages) ? input.VersionStages.map(String) : ['AWSCURRENT'];
     if (stages.includes('AWSCURRENT')) {
@@ -62,7 +65,8 @@ export async function startLocalSecretsManager(port = 0): Promise<LocalSecretsMa
       const current = secret.versions.find((v) => v.stages.includes('AWSCURRENT'));
       if (current) current.stages = [...current.stages.filter((s) => s !== 'AWSCURRENT'), 'AWSPREVIOUS'];
     }
-    for (const version of secret.versions) version.stages = version.stages.filter((s) => s === 'AWSPREVIOUS' || !stages.includes(s));
+    for (const version of secret.versions)
+      version.stages = version.stages.filter((s) => s === 'AWSPREVIOUS' || !stages.includes(s));
     const version: SecretVersion = { versionId, ...value, stages, createdDate: new Date() };
     secret.versions.push(version);
     secret.versions = secret.versions.filter((v) => v.stages.length > 0);
@@ -75,7 +79,8 @@ export async function startLocalSecretsManager(port = 0): Promise<LocalSecretsMa
     if (typeof name !== 'string' || name === '') {
       throw new AwsError('InvalidParameterException', 'You must provide a value for the Name parameter.');
     }
-    if (secrets.has(name)) throw new AwsError('ResourceExistsException', `The operation failed because the secret ${name} already exists.`);
+    if (secrets.has(name))
+      throw new AwsError('ResourceExistsException', `The operation failed because the secret ${name} already exists.`);
     const now = new Date();
     const secret: Secret = {
       name,
@@ -102,7 +107,9 @@ export async function startLocalSecretsManager(port = 0): Promise<LocalSecretsMa
     const stage = typeof input.VersionStage === 'string' ? input.VersionStage : undefined;
     const version =
       typeof input.VersionId === 'string'
-        ? secret.versions.find((v) => v.versionId === input.VersionId && (stage === undefined || v.stages.includes(stage)))
+        ? secret.versions.find(
+            (v) => v.versionId === input.VersionId && (stage === undefined || v.stages.includes(stage)),
+          )
         : secret.versions.find((v) => v.stages.includes(stage ?? 'AWSCURRENT'));
     if (!version) {
       throw new AwsError(
@@ -141,7 +148,8 @@ export async function startLocalSecretsManager(port = 0): Promise<LocalSecretsMa
       throw new AwsError('InvalidParameterException', 'MaxResults must be between 1 and 100.');
     }
     const start = typeof input.NextToken === 'string' ? Number(input.NextToken) : 0;
-    if (!Number.isInteger(start) || start < 0) throw new AwsError('InvalidNextTokenException', 'The NextToken value is not valid.');
+    if (!Number.isInteger(start) || start < 0)
+      throw new AwsError('InvalidNextTokenException', 'The NextToken value is not valid.');
     const matching = [...secrets.values()]
       .filter((secret) => matchesFilters(secret, input.Filters))
       .sort((a, b) => a.createdDate.getTime() - b.createdDate.getTime());
@@ -185,9 +193,10 @@ function secretValueOf(input: Record<string, unknown>): { secretString?: string;
   const hasString = typeof input.SecretString === 'string';
   const hasBinary = typeof input.SecretBinary === 'string';
   if (hasString && hasBinary) {
-    throw new AwsError('InvalidRequestException', 'You can\'t specify both SecretString and SecretBinary.');
+    throw new AwsError('InvalidRequestException', "You can't specify both SecretString and SecretBinary.");
   }
-  if (!hasString && !hasBinary) throw new AwsError('InvalidRequestException', 'You must provide either SecretString or SecretBinary.');
+  if (!hasString && !hasBinary)
+    throw new AwsError('InvalidRequestException', 'You must provide either SecretString or SecretBinary.');
   return hasString ? { secretString: input.SecretString as string } : { secretBinary: input.SecretBinary as string };
 }
 
@@ -197,7 +206,11 @@ function matchesFilters(secret: Secret, filters: unknown): boolean {
   return filters.every((filter: { Key?: string; Values?: string[] }) => {
     const values = (filter.Values ?? []).map((v) => v.toLowerCase());
     const fields =
-      filter.Key === 'name' ? [secret.name] : filter.Key === 'description' ? [secret.description ?? ''] : [secret.name, secret.description ?? ''];
+      filter.Key === 'name'
+        ? [secret.name]
+        : filter.Key === 'description'
+          ? [secret.description ?? '']
+          : [secret.name, secret.description ?? ''];
     return values.some((value) => fields.some((field) => field.toLowerCase().startsWith(value)));
   });
 }

@@ -48,14 +48,27 @@ export function appJson(org: Org, app: AppRecord, embeddedUser?: UserRecord): Re
     lastUpdated: isoDate(app.lastUpdated),
     created: isoDate(app.created),
     accessibility: { selfService: false, errorRedirectUrl: null, loginRedirectUrl: null },
-    visibility: { autoSubmitToolbar: false, hide: { iOS: false, web: false }, appLinks: { [`${app.name}_link`]: true } },
+    visibility: {
+      autoSubmitToolbar: false,
+      hide: { iOS: false, web: false },
+      appLinks: { [`${app.name}_link`]: true },
+    },
     features: [],
     signOnMode: app.signOnMode,
     credentials: { userNameTemplate: { template: '${source.login}', type: 'BUILT_IN' }, signing: {} },
-    settings: { app: {}, notifications: { vpn: { network: { connection: 'DISABLED' }, message: null, helpUrl: null } } },
+    settings: {
+      app: {},
+      notifications: { vpn: { network: { connection: 'DISABLED' }, message: null, helpUrl: null } },
+    },
     _links: {
       logo: [{ name: 'medium', href: `${base}/img/logos/${app.logo}`, type: 'image/png' }],
-      appLinks: [{ name: `${app.name}_link`, href: `${base}/home/${app.name}/${app.id}/aln${app.id.slice(3)}`, type: 'text/html' }],
+      appLinks: [
+        {
+          name: `${app.name}_link`,
+          href: `${base}/home/${app.name}/${app.id}/aln${app.id.slice(3)}`,
+          type: 'text/html',
+        },
+      ],
       users: { href: `${base}/api/v1/apps/${app.id}/users` },
       groups: { href: `${base}/api/v1/apps/${app.id}/groups` },
       self: { href: `${base}/api/v1/apps/${app.id}` },
@@ -139,7 +152,10 @@ function assignUser(org: Org, req: SimRequest, appId: string): SimResponse {
     app.users.set(user.id, { id: org.newId('0ua'), created: org.clock.now(), userName: String(user.profile.login) });
     appendRequestEvent(org, req, {
       eventType: 'application.user_membership.add',
-      target: [userActor(user), { id: app.id, type: 'AppInstance', alternateId: app.label, displayName: app.label, detailEntry: null }],
+      target: [
+        userActor(user),
+        { id: app.id, type: 'AppInstance', alternateId: app.label, displayName: app.label, detailEntry: null },
+      ],
     });
   }
   return { status: 200, body: appUserJson(org, app, user) };
@@ -148,12 +164,21 @@ function assignUser(org: Org, req: SimRequest, appId: string): SimResponse {
 function assignGroup(org: Org, appId: string, groupId: string): SimResponse {
   const app = findAppOr404(org, appId);
   if (isResponse(app)) return app;
-  if (!org.directory.groups.has(groupId)) return org.oktaError('E0000007', [], `Resource not found: ${groupId} (UserGroup)`);
+  if (!org.directory.groups.has(groupId))
+    return org.oktaError('E0000007', [], `Resource not found: ${groupId} (UserGroup)`);
   const assignment = app.groups.get(groupId) ?? { id: groupId, priority: app.groups.size };
   app.groups.set(groupId, assignment);
   return {
     status: 200,
-    body: { id: groupId, lastUpdated: isoDate(org.clock.now()), priority: assignment.priority, _links: { app: { href: `${org.baseUrl()}/api/v1/apps/${app.id}` }, group: { href: `${org.baseUrl()}/api/v1/groups/${groupId}` } } },
+    body: {
+      id: groupId,
+      lastUpdated: isoDate(org.clock.now()),
+      priority: assignment.priority,
+      _links: {
+        app: { href: `${org.baseUrl()}/api/v1/apps/${app.id}` },
+        group: { href: `${org.baseUrl()}/api/v1/groups/${groupId}` },
+      },
+    },
   };
 }
 
@@ -178,11 +203,25 @@ export function appRoutes(org: Org): Route[] {
       handler: (_req, p) => {
         const app = findAppOr404(org, p.appId as string);
         if (isResponse(app)) return app;
-        const users = [...app.users.keys()].map((id) => org.directory.users.get(id)).filter((u): u is UserRecord => u !== undefined);
+        const users = [...app.users.keys()]
+          .map((id) => org.directory.users.get(id))
+          .filter((u): u is UserRecord => u !== undefined);
         return { status: 200, body: users.map((user) => appUserJson(org, app, user)) };
       },
     },
-    { method: 'POST', pattern: '/api/v1/apps/:appId/users', bucket: 'apps', scopes: MANAGE, handler: (req, p) => assignUser(org, req, p.appId as string) },
-    { method: 'PUT', pattern: '/api/v1/apps/:appId/groups/:groupId', bucket: 'apps', scopes: MANAGE, handler: (_req, p) => assignGroup(org, p.appId as string, p.groupId as string) },
+    {
+      method: 'POST',
+      pattern: '/api/v1/apps/:appId/users',
+      bucket: 'apps',
+      scopes: MANAGE,
+      handler: (req, p) => assignUser(org, req, p.appId as string),
+    },
+    {
+      method: 'PUT',
+      pattern: '/api/v1/apps/:appId/groups/:groupId',
+      bucket: 'apps',
+      scopes: MANAGE,
+      handler: (_req, p) => assignGroup(org, p.appId as string, p.groupId as string),
+    },
   ];
 }

@@ -52,7 +52,13 @@ export interface SimControl {
   oauthClients(): OAuthClient[];
 }
 
-export function createControl(org: Org, faults: Faults, rateLimiter: RateLimiter, oauth: OAuthServer, hooks: EventHooks): SimControl {
+export function createControl(
+  org: Org,
+  faults: Faults,
+  rateLimiter: RateLimiter,
+  oauth: OAuthServer,
+  hooks: EventHooks,
+): SimControl {
   return {
     addFault: (spec) => faults.add(spec),
     removeFault: (id) => faults.remove(id),
@@ -96,10 +102,20 @@ export function createControl(org: Org, faults: Faults, rateLimiter: RateLimiter
   };
 }
 
-const USER_STATUSES: UserStatus[] = ['ACTIVE', 'DEPROVISIONED', 'LOCKED_OUT', 'PASSWORD_EXPIRED', 'PROVISIONED', 'RECOVERY', 'STAGED', 'SUSPENDED'];
+const USER_STATUSES: UserStatus[] = [
+  'ACTIVE',
+  'DEPROVISIONED',
+  'LOCKED_OUT',
+  'PASSWORD_EXPIRED',
+  'PROVISIONED',
+  'RECOVERY',
+  'STAGED',
+  'SUSPENDED',
+];
 const ok = (body: unknown): SimResponse => ({ status: 200, body });
 const badRequest = (message: string): SimResponse => ({ status: 400, body: { error: message } });
-const asObject = (value: unknown): Record<string, unknown> => (value && typeof value === 'object' ? (value as Record<string, unknown>) : {});
+const asObject = (value: unknown): Record<string, unknown> =>
+  value && typeof value === 'object' ? (value as Record<string, unknown>) : {};
 
 /** The HTTP form of the control surface. */
 export function controlRoutes(control: SimControl): Route[] {
@@ -110,23 +126,40 @@ export function controlRoutes(control: SimControl): Route[] {
       pattern: '/__sim/faults',
       handler: (req) => {
         const spec = asObject(req.body) as unknown as FaultSpec;
-        if (!['rate-limit', 'server-error', 'delay', 'drop', 'concurrency-limit'].includes(spec.type)) return badRequest('type must be rate-limit, server-error, delay, drop or concurrency-limit');
+        if (!['rate-limit', 'server-error', 'delay', 'drop', 'concurrency-limit'].includes(spec.type))
+          return badRequest('type must be rate-limit, server-error, delay, drop or concurrency-limit');
         return ok(control.addFault(spec));
       },
     },
     { method: 'DELETE', pattern: '/__sim/faults', handler: () => (control.clearFaults(), { status: 204 }) },
-    { method: 'DELETE', pattern: '/__sim/faults/:id', handler: (_req, p) => (control.removeFault(p.id as string) ? { status: 204 } : { status: 404, body: { error: 'no such fault' } }) },
+    {
+      method: 'DELETE',
+      pattern: '/__sim/faults/:id',
+      handler: (_req, p) =>
+        control.removeFault(p.id as string) ? { status: 204 } : { status: 404, body: { error: 'no such fault' } },
+    },
     {
       method: 'POST',
       pattern: '/__sim/logs',
       handler: (req) => {
-        const events = (Array.isArray(req.body) ? req.body : [req.body]) as Array<Partial<LogEventLike> & { eventType: string }>;
-        if (events.some((event) => typeof asObject(event).eventType !== 'string')) return badRequest('every event needs an eventType');
+        const events = (Array.isArray(req.body) ? req.body : [req.body]) as Array<
+          Partial<LogEventLike> & { eventType: string }
+        >;
+        if (events.some((event) => typeof asObject(event).eventType !== 'string'))
+          return badRequest('every event needs an eventType');
         return ok(control.addLogEvents(events));
       },
     },
-    { method: 'POST', pattern: '/__sim/sign-ins', handler: (req) => ok(control.generateSignIns(asObject(req.body) as SignInOptions)) },
-    { method: 'GET', pattern: '/__sim/clock', handler: () => ok({ now: new Date(control.advanceClock(0)).toISOString() }) },
+    {
+      method: 'POST',
+      pattern: '/__sim/sign-ins',
+      handler: (req) => ok(control.generateSignIns(asObject(req.body) as SignInOptions)),
+    },
+    {
+      method: 'GET',
+      pattern: '/__sim/clock',
+      handler: () => ok({ now: new Date(control.advanceClock(0)).toISOString() }),
+    },
     {
       method: 'POST',
       pattern: '/__sim/clock',
@@ -143,7 +176,10 @@ export function controlRoutes(control: SimControl): Route[] {
       method: 'POST',
       pattern: '/__sim/seed',
       handler: (req) => {
-        const body = req.body === 'realistic' || asObject(req.body).preset === 'realistic' ? 'realistic' : (asObject(req.body) as SeedOption);
+        const body =
+          req.body === 'realistic' || asObject(req.body).preset === 'realistic'
+            ? 'realistic'
+            : (asObject(req.body) as SeedOption);
         return ok({ userIds: control.seed(body) });
       },
     },
@@ -153,7 +189,9 @@ export function controlRoutes(control: SimControl): Route[] {
       handler: (req, p) => {
         const status = asObject(req.body).status as UserStatus;
         if (!USER_STATUSES.includes(status)) return badRequest(`status must be one of ${USER_STATUSES.join(', ')}`);
-        return control.setUserStatus(p.id as string, status) ? { status: 204 } : { status: 404, body: { error: 'no such user' } };
+        return control.setUserStatus(p.id as string, status)
+          ? { status: 204 }
+          : { status: 404, body: { error: 'no such user' } };
       },
     },
     {

@@ -4,14 +4,7 @@
  */
 
 export type UserStatus =
-  | 'ACTIVE'
-  | 'DEPROVISIONED'
-  | 'LOCKED_OUT'
-  | 'PASSWORD_EXPIRED'
-  | 'PROVISIONED'
-  | 'RECOVERY'
-  | 'STAGED'
-  | 'SUSPENDED';
+  'ACTIVE' | 'DEPROVISIONED' | 'LOCKED_OUT' | 'PASSWORD_EXPIRED' | 'PROVISIONED' | 'RECOVERY' | 'STAGED' | 'SUSPENDED';
 
 export interface UserRecord {
   id: string;
@@ -94,7 +87,12 @@ export class Directory {
   readonly appPositions = new Map<string, number>();
 
   addUser(user: Omit<UserRecord, 'seq' | 'deleted' | 'writtenAt'> & { writtenAt?: number }): UserRecord {
-    const record: UserRecord = { ...user, seq: this.usersInOrder.length, deleted: false, writtenAt: user.writtenAt ?? 0 };
+    const record: UserRecord = {
+      ...user,
+      seq: this.usersInOrder.length,
+      deleted: false,
+      writtenAt: user.writtenAt ?? 0,
+    };
     this.users.set(record.id, record);
     this.usersInOrder.push(record);
     this.userPositions.set(record.id, record.seq);
@@ -137,7 +135,12 @@ export class Directory {
   }
 
   addGroup(group: Omit<GroupRecord, 'seq' | 'members' | 'writtenAt'> & { writtenAt?: number }): GroupRecord {
-    const record: GroupRecord = { ...group, seq: this.groupsInOrder.length, members: new Map(), writtenAt: group.writtenAt ?? 0 };
+    const record: GroupRecord = {
+      ...group,
+      seq: this.groupsInOrder.length,
+      members: new Map(),
+      writtenAt: group.writtenAt ?? 0,
+    };
     this.groups.set(record.id, record);
     this.groupsInOrder.push(record);
     this.groupPositions.set(record.id, record.seq);

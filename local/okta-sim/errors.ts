@@ -14,9 +14,9 @@ interface CatalogueEntry {
 
 const catalogue: Map<string, CatalogueEntry> = new Map(
   (
-    JSON.parse(
-      readFileSync(new URL('./reference/openapi/error-codes/error-codes.json', import.meta.url), 'utf8'),
-    ) as { errors: CatalogueEntry[] }
+    JSON.parse(readFileSync(new URL('./reference/openapi/error-codes/error-codes.json', import.meta.url), 'utf8')) as {
+      errors: CatalogueEntry[];
+    }
   ).errors.map((entry) => [entry.errorCode, entry]),
 );
 

@@ -41,11 +41,16 @@ const MANAGE = ['okta.eventHooks.manage'];
 export function createEventHookApiRoutes(deps: EventHookApiDeps): Route[] {
   const { services, hooks } = deps;
   const now = (): string => new Date(services.clock.now()).toISOString();
-  const json = (hook: StoredEventHook): SimResponse => ({ status: 200, body: toEventHookJson(hook, services.baseUrl()) });
-  const withHook = (handler: (hook: StoredEventHook, req: SimRequest) => SimResponse | Promise<SimResponse>) =>
+  const json = (hook: StoredEventHook): SimResponse => ({
+    status: 200,
+    body: toEventHookJson(hook, services.baseUrl()),
+  });
+  const withHook =
+    (handler: (hook: StoredEventHook, req: SimRequest) => SimResponse | Promise<SimResponse>) =>
     (req: SimRequest, params: Record<string, string>): SimResponse | Promise<SimResponse> => {
       const hook = hooks.get(params.eventHookId ?? '');
-      if (!hook) return services.oktaError('E0000007', [], `Resource not found: ${params.eventHookId ?? ''} (EventHook)`);
+      if (!hook)
+        return services.oktaError('E0000007', [], `Resource not found: ${params.eventHookId ?? ''} (EventHook)`);
       return handler(hook, req);
     };
   const route = (method: Route['method'], pattern: string, scopes: string[], handler: Route['handler']): Route => ({
@@ -78,44 +83,73 @@ export function createEventHookApiRoutes(deps: EventHookApiDeps): Route[] {
       return json(hook);
     }),
     route('GET', '/api/v1/eventHooks/:eventHookId', READ, withHook(json)),
-    route('PUT', '/api/v1/eventHooks/:eventHookId', MANAGE, withHook((hook, req) => {
-      const input = parseEventHook(req.body);
-      if (typeof input === 'string') return services.oktaError('E0000001', [input], 'eventHook');
-      // A client cannot send back the secret it never sees: an omitted value keeps the one on file.
-      const previousSecret = hook.channel.config.authScheme?.value;
-      if (input.channel.config.authScheme && input.channel.config.authScheme.value === undefined) {
-        input.channel.config.authScheme.value = previousSecret;
-      }
-      // The spec: "Updating the `channel` property requires you to verify the hook again."
-      const channelChanged = JSON.stringify(input.channel) !== JSON.stringify(hook.channel);
-      Object.assign(hook, input, { lastUpdated: now() });
-      if (channelChanged) hook.verificationStatus = 'UNVERIFIED';
-      return json(hook);
-    })),
-    route('DELETE', '/api/v1/eventHooks/:eventHookId', MANAGE, withHook((hook) => {
-      // The spec: "you can only delete event hooks with a status of INACTIVE". The error code is UNVERIFIED.
-      if (hook.status !== 'INACTIVE') {
-        return services.oktaError('E0000001', ['Cannot delete an event hook that is ACTIVE. Deactivate it first.'], 'eventHook');
-      }
-      hooks.delete(hook.id);
-      return { status: 204 };
-    })),
-    route('POST', '/api/v1/eventHooks/:eventHookId/lifecycle/activate', MANAGE, withHook((hook) => {
-      Object.assign(hook, { status: 'ACTIVE', lastUpdated: now() });
-      return json(hook);
-    })),
-    route('POST', '/api/v1/eventHooks/:eventHookId/lifecycle/deactivate', MANAGE, withHook((hook) => {
-      Object.assign(hook, { status: 'INACTIVE', lastUpdated: now() });
-      return json(hook);
-    })),
-    route('POST', '/api/v1/eventHooks/:eventHookId/lifecycle/verify', MANAGE, withHook(async (hook) => {
-      const problem = await deps.verify(hook);
-      if (problem !== undefined) {
-        return services.oktaError('E0000001', [`Event hook verification failed: ${problem}.`], 'Verification failed');
-      }
-      Object.assign(hook, { verificationStatus: 'VERIFIED', lastUpdated: now() });
-      return json(hook);
-    })),
+    route(
+      'PUT',
+      '/api/v1/eventHooks/:eventHookId',
+      MANAGE,
+      withHook((hook, req) => {
+        const input = parseEventHook(req.body);
+        if (typeof input === 'string') return services.oktaError('E0000001', [input], 'eventHook');
+        // A client cannot send back the secret it never sees: an omitted value keeps the one on file.
+        const previousSecret = hook.channel.config.authScheme?.value;
+        if (input.channel.config.authScheme && input.channel.config.authScheme.value === undefined) {
+          input.channel.config.authScheme.value = previousSecret;
+        }
+        // The spec: "Updating the `channel` property requires you to verify the hook again."
+        const channelChanged = JSON.stringify(input.channel) !== JSON.stringify(hook.channel);
+        Object.assign(hook, input, { lastUpdated: now() });
+        if (channelChanged) hook.verificationStatus = 'UNVERIFIED';
+        return json(hook);
+      }),
+    ),
+    route(
+      'DELETE',
+      '/api/v1/eventHooks/:eventHookId',
+      MANAGE,
+      withHook((hook) => {
+        // The spec: "you can only delete event hooks with a status of INACTIVE". The error code is UNVERIFIED.
+        if (hook.status !== 'INACTIVE') {
+          return services.oktaError(
+            'E0000001',
+            ['Cannot delete an event hook that is ACTIVE. Deactivate it first.'],
+            'eventHook',
+          );
+        }
+        hooks.delete(hook.id);
+        return { status: 204 };
+      }),
+    ),
+    route(
+      'POST',
+      '/api/v1/eventHooks/:eventHookId/lifecycle/activate',
+      MANAGE,
+      withHook((hook) => {
+        Object.assign(hook, { status: 'ACTIVE', lastUpdated: now() });
+        return json(hook);
+      }),
+    ),
+    route(
+      'POST',
+      '/api/v1/eventHooks/:eventHookId/lifecycle/deactivate',
+      MANAGE,
+      withHook((hook) => {
+        Object.assign(hook, { status: 'INACTIVE', lastUpdated: now() });
+        return json(hook);
+      }),
+    ),
+    route(
+      'POST',
+      '/api/v1/eventHooks/:eventHookId/lifecycle/verify',
+      MANAGE,
+      withHook(async (hook) => {
+        const problem = await deps.verify(hook);
+        if (problem !== undefined) {
+          return services.oktaError('E0000001', [`Event hook verification failed: ${problem}.`], 'Verification failed');
+        }
+        Object.assign(hook, { verificationStatus: 'VERIFIED', lastUpdated: now() });
+        return json(hook);
+      }),
+    ),
   ];
 }
 
@@ -173,11 +207,20 @@ function parseEventHook(body: unknown): EventHookInput | string {
     return 'channel.config.uri: The URI must be a valid HTTPS URL';
   }
   const headers = config.headers ?? [];
-  if (!Array.isArray(headers) || !headers.every((h) => typeof asObject(h)?.key === 'string' && typeof asObject(h)?.value === 'string')) {
+  if (
+    !Array.isArray(headers) ||
+    !headers.every((h) => typeof asObject(h)?.key === 'string' && typeof asObject(h)?.value === 'string')
+  ) {
     return 'channel.config.headers: Each header needs a key and a value';
   }
-  const scheme = config.authScheme === undefined || config.authScheme === null ? undefined : asObject(config.authScheme);
-  if (scheme && (scheme.type !== 'HEADER' || typeof scheme.key !== 'string' || (scheme.value !== undefined && typeof scheme.value !== 'string'))) {
+  const scheme =
+    config.authScheme === undefined || config.authScheme === null ? undefined : asObject(config.authScheme);
+  if (
+    scheme &&
+    (scheme.type !== 'HEADER' ||
+      typeof scheme.key !== 'string' ||
+      (scheme.value !== undefined && typeof scheme.value !== 'string'))
+  ) {
     return 'channel.config.authScheme: type must be HEADER, with a key and a value';
   }
   return {
@@ -190,7 +233,9 @@ function parseEventHook(body: unknown): EventHookInput | string {
       config: {
         uri: config.uri,
         headers: (headers as Array<{ key: string; value: string }>).map(({ key, value }) => ({ key, value })),
-        ...(scheme ? { authScheme: { type: 'HEADER', key: scheme.key as string, value: scheme.value as string | undefined } } : {}),
+        ...(scheme
+          ? { authScheme: { type: 'HEADER', key: scheme.key as string, value: scheme.value as string | undefined } }
+          : {}),
       },
     },
   };
@@ -203,12 +248,17 @@ function parseEventHook(body: unknown): EventHookInput | string {
 function isAllowedUri(uri: string): boolean {
   try {
     const url = new URL(uri);
-    return url.protocol === 'https:' || (url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname));
+    return (
+      url.protocol === 'https:' ||
+      (url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname))
+    );
   } catch {
     return false;
   }
 }
 
 function asObject(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
 }

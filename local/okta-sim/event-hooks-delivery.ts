@@ -109,7 +109,8 @@ export function createSender(options: DeliveryOptions): Sender {
       return { record, text };
     } catch (error) {
       const name = (error as Error).name;
-      record.error = name === 'TimeoutError' ? 'timeout' : name === 'AbortError' ? 'aborted' : String((error as Error).message);
+      record.error =
+        name === 'TimeoutError' ? 'timeout' : name === 'AbortError' ? 'aborted' : String((error as Error).message);
       return { record };
     }
   };
@@ -123,7 +124,10 @@ export function createSender(options: DeliveryOptions): Sender {
       for (let attempt = 1; attempt <= 2 && !options.closed.aborted; attempt++) {
         const { record, text } = await call(target, 'verify', attempt, headers);
         if (record.status === undefined) {
-          problem = record.error === 'timeout' ? 'the endpoint did not answer within 3 seconds' : `the endpoint could not be reached (${record.error})`;
+          problem =
+            record.error === 'timeout'
+              ? 'the endpoint did not answer within 3 seconds'
+              : `the endpoint could not be reached (${record.error})`;
           continue;
         }
         if (record.status < 200 || record.status > 299) {

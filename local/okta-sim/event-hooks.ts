@@ -131,7 +131,8 @@ export function createEventHooks(services: SimOrgServices, options: EventHooksOp
         const original = sender
           .deliveries()
           .find((item) => item.hookId === params.id && item.kind === 'deliver' && item.body?.eventId === eventId);
-        if (!hook || !original?.body) return { status: 404, body: { error: `no delivery ${String(eventId)} to hook ${params.id ?? ''}` } };
+        if (!hook || !original?.body)
+          return { status: 404, body: { error: `no delivery ${String(eventId)} to hook ${params.id ?? ''}` } };
         const delivered = await track(deliver(hook, original.body));
         return { status: 200, body: { eventId, delivered } };
       },

@@ -47,7 +47,8 @@ export function recordGroupWrite(org: Org, group: GroupRecord): void {
 }
 
 export function indexedGroupView(org: Org, group: GroupRecord): Record<string, unknown> | undefined {
-  if (org.searchLagMs > 0 && org.clock.now() - group.writtenAt < org.searchLagMs) return group.searchPrevious ?? undefined;
+  if (org.searchLagMs > 0 && org.clock.now() - group.writtenAt < org.searchLagMs)
+    return group.searchPrevious ?? undefined;
   return groupSearchView(group);
 }
 

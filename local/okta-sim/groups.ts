@@ -8,7 +8,13 @@ import { groupJson, groupSearchView, groupTarget, indexedGroupView, recordGroupW
 import { appendRequestEvent, userActor, type Org } from './org.js';
 import { linkHeaders, readLimit } from './paging.js';
 import { isResponse } from './responses.js';
-import { FilterSyntaxError, matchesFilter, parseFilter, walkComparisons, type FilterExpression } from './scim-filter.js';
+import {
+  FilterSyntaxError,
+  matchesFilter,
+  parseFilter,
+  walkComparisons,
+  type FilterExpression,
+} from './scim-filter.js';
 import { findUserOr404 } from './users.js';
 import { userJson } from './user-json.js';
 import type { Route, SimRequest, SimResponse } from './types.js';
@@ -19,7 +25,9 @@ const SEARCH_ATTRIBUTE = /^(id|type|created|lastUpdated|lastMembershipUpdated|so
 const FILTER_ATTRIBUTES = new Set(['id', 'type', 'lastUpdated', 'lastMembershipUpdated']);
 
 function findGroupOr404(org: Org, groupId: string): GroupRecord | SimResponse {
-  return org.directory.groups.get(groupId) ?? org.oktaError('E0000007', [], `Resource not found: ${groupId} (UserGroup)`);
+  return (
+    org.directory.groups.get(groupId) ?? org.oktaError('E0000007', [], `Resource not found: ${groupId} (UserGroup)`)
+  );
 }
 
 /** Parses `search` or `filter` against the rule of each; E0000031 on anything Okta does not support. */
@@ -28,7 +36,8 @@ function parseGroupExpression(org: Org, text: string, mode: 'search' | 'filter')
   try {
     expression = parseFilter(text);
   } catch (error) {
-    if (error instanceof FilterSyntaxError) return org.oktaError('E0000031', [`Invalid search criteria: ${error.message}`]);
+    if (error instanceof FilterSyntaxError)
+      return org.oktaError('E0000031', [`Invalid search criteria: ${error.message}`]);
     throw error;
   }
   const problems: string[] = [];
@@ -38,12 +47,15 @@ function parseGroupExpression(org: Org, text: string, mode: 'search' | 'filter')
       const dated = attribute === 'lastUpdated' || attribute === 'lastMembershipUpdated' || attribute === 'created';
       if (mode === 'filter') {
         if (!FILTER_ATTRIBUTES.has(attribute)) problems.push(`Unsupported filter attribute: ${attribute}`);
-        else if (operator !== 'eq' && !(dated && ['gt', 'ge', 'lt', 'le'].includes(operator))) problems.push(`Unsupported operator: ${operator}`);
+        else if (operator !== 'eq' && !(dated && ['gt', 'ge', 'lt', 'le'].includes(operator)))
+          problems.push(`Unsupported operator: ${operator}`);
         return;
       }
       if (!SEARCH_ATTRIBUTE.test(attribute)) problems.push(`Unsupported attribute: ${attribute}`);
-      else if (operator === 'co' && attribute !== 'profile.name' && attribute !== 'profile.description') problems.push(`The "co" operator is not supported on ${attribute}`);
-      else if (!['eq', 'sw', 'co', 'pr'].includes(operator) && !(dated && ['gt', 'ge', 'lt', 'le'].includes(operator))) problems.push(`Unsupported operator: ${operator}`);
+      else if (operator === 'co' && attribute !== 'profile.name' && attribute !== 'profile.description')
+        problems.push(`The "co" operator is not supported on ${attribute}`);
+      else if (!['eq', 'sw', 'co', 'pr'].includes(operator) && !(dated && ['gt', 'ge', 'lt', 'le'].includes(operator)))
+        problems.push(`Unsupported operator: ${operator}`);
     },
     () => problems.push('The "not" operator is not supported'),
   );
@@ -95,9 +107,17 @@ function listGroups(org: Org, req: SimRequest): SimResponse {
 function createGroup(org: Org, req: SimRequest): SimResponse {
   const body = (req.body ?? {}) as { profile?: { name?: unknown; description?: unknown } };
   const name = body.profile?.name;
-  if (typeof name !== 'string' || name.trim() === '') return org.oktaError('E0000001', ['name: The field cannot be left blank'], 'name');
-  const taken = org.directory.groupsInOrder.some((group) => org.directory.groups.has(group.id) && group.profile.name === name && group.type === 'OKTA_GROUP');
-  if (taken) return org.oktaError('E0000001', ['name: An object with this field already exists in the current organization'], 'name');
+  if (typeof name !== 'string' || name.trim() === '')
+    return org.oktaError('E0000001', ['name: The field cannot be left blank'], 'name');
+  const taken = org.directory.groupsInOrder.some(
+    (group) => org.directory.groups.has(group.id) && group.profile.name === name && group.type === 'OKTA_GROUP',
+  );
+  if (taken)
+    return org.oktaError(
+      'E0000001',
+      ['name: An object with this field already exists in the current organization'],
+      'name',
+    );
   const now = org.clock.now();
   const group = org.directory.addGroup({
     id: org.newId('00g'),
@@ -105,7 +125,11 @@ function createGroup(org: Org, req: SimRequest): SimResponse {
     created: now,
     lastUpdated: now,
     lastMembershipUpdated: now,
-    profile: { ...(body.profile as object), name, description: typeof body.profile?.description === 'string' ? body.profile.description : null },
+    profile: {
+      ...(body.profile as object),
+      name,
+      description: typeof body.profile?.description === 'string' ? body.profile.description : null,
+    },
     searchPrevious: null,
     writtenAt: now,
   });
@@ -154,17 +178,27 @@ function changeMembership(org: Org, req: SimRequest, groupId: string, userId: st
   const now = org.clock.now();
   recordGroupWrite(org, group);
   const appsBefore = new Set(org.directory.userApps(user.id).map((app) => app.id));
-  const changed = add ? org.directory.addMember(group.id, user.id, now) : org.directory.removeMember(group.id, user.id, now);
+  const changed = add
+    ? org.directory.addMember(group.id, user.id, now)
+    : org.directory.removeMember(group.id, user.id, now);
   if (changed) {
-    appendRequestEvent(org, req, { eventType: add ? 'group.user_membership.add' : 'group.user_membership.remove', target: [userActor(user), groupTarget(group)] });
+    appendRequestEvent(org, req, {
+      eventType: add ? 'group.user_membership.add' : 'group.user_membership.remove',
+      target: [userActor(user), groupTarget(group)],
+    });
     const appsAfter = new Set(org.directory.userApps(user.id).map((app) => app.id));
-    const gained = add ? [...appsAfter].filter((id) => !appsBefore.has(id)) : [...appsBefore].filter((id) => !appsAfter.has(id));
+    const gained = add
+      ? [...appsAfter].filter((id) => !appsBefore.has(id))
+      : [...appsBefore].filter((id) => !appsAfter.has(id));
     for (const appId of gained) {
       const app = org.directory.apps.get(appId);
       if (!app) continue;
       appendRequestEvent(org, req, {
         eventType: add ? 'application.user_membership.add' : 'application.user_membership.remove',
-        target: [userActor(user), { id: app.id, type: 'AppInstance', alternateId: app.label, displayName: app.label, detailEntry: null }],
+        target: [
+          userActor(user),
+          { id: app.id, type: 'AppInstance', alternateId: app.label, displayName: app.label, detailEntry: null },
+        ],
       });
     }
   }
@@ -173,8 +207,20 @@ function changeMembership(org: Org, req: SimRequest, groupId: string, userId: st
 
 export function groupRoutes(org: Org): Route[] {
   return [
-    { method: 'GET', pattern: '/api/v1/groups', bucket: 'groups', scopes: READ, handler: (req) => listGroups(org, req) },
-    { method: 'POST', pattern: '/api/v1/groups', bucket: 'groups', scopes: MANAGE, handler: (req) => createGroup(org, req) },
+    {
+      method: 'GET',
+      pattern: '/api/v1/groups',
+      bucket: 'groups',
+      scopes: READ,
+      handler: (req) => listGroups(org, req),
+    },
+    {
+      method: 'POST',
+      pattern: '/api/v1/groups',
+      bucket: 'groups',
+      scopes: MANAGE,
+      handler: (req) => createGroup(org, req),
+    },
     {
       method: 'GET',
       pattern: '/api/v1/groups/:groupId',
@@ -185,8 +231,26 @@ export function groupRoutes(org: Org): Route[] {
         return isResponse(group) ? group : { status: 200, body: groupJson(org, group) };
       },
     },
-    { method: 'GET', pattern: '/api/v1/groups/:groupId/users', bucket: 'group', scopes: READ, handler: (req, p) => listMembers(org, req, p.groupId as string) },
-    { method: 'PUT', pattern: '/api/v1/groups/:groupId/users/:userId', bucket: 'group', scopes: MANAGE, handler: (req, p) => changeMembership(org, req, p.groupId as string, p.userId as string, true) },
-    { method: 'DELETE', pattern: '/api/v1/groups/:groupId/users/:userId', bucket: 'group', scopes: MANAGE, handler: (req, p) => changeMembership(org, req, p.groupId as string, p.userId as string, false) },
+    {
+      method: 'GET',
+      pattern: '/api/v1/groups/:groupId/users',
+      bucket: 'group',
+      scopes: READ,
+      handler: (req, p) => listMembers(org, req, p.groupId as string),
+    },
+    {
+      method: 'PUT',
+      pattern: '/api/v1/groups/:groupId/users/:userId',
+      bucket: 'group',
+      scopes: MANAGE,
+      handler: (req, p) => changeMembership(org, req, p.groupId as string, p.userId as string, true),
+    },
+    {
+      method: 'DELETE',
+      pattern: '/api/v1/groups/:groupId/users/:userId',
+      bucket: 'group',
+      scopes: MANAGE,
+      handler: (req, p) => changeMembership(org, req, p.groupId as string, p.userId as string, false),
+    },
   ];
 }

@@ -67,7 +67,10 @@ const deactivate: Operation = (org, req, user) => {
     if (app.users.delete(user.id)) {
       appendRequestEvent(org, req, {
         eventType: 'application.user_membership.remove',
-        target: [userActor(user), { id: app.id, type: 'AppInstance', alternateId: app.label, displayName: app.label, detailEntry: null }],
+        target: [
+          userActor(user),
+          { id: app.id, type: 'AppInstance', alternateId: app.label, displayName: app.label, detailEntry: null },
+        ],
       });
     }
   }
@@ -75,14 +78,16 @@ const deactivate: Operation = (org, req, user) => {
 };
 
 const suspend: Operation = (org, req, user) => {
-  if (user.status !== 'ACTIVE') return org.oktaError('E0000001', ['Cannot suspend a user that is not active'], 'suspendUser');
+  if (user.status !== 'ACTIVE')
+    return org.oktaError('E0000001', ['Cannot suspend a user that is not active'], 'suspendUser');
   setStatus(org, user, 'SUSPENDED');
   event(org, req, user, 'user.lifecycle.suspend');
   return emptyOk();
 };
 
 const unsuspend: Operation = (org, req, user) => {
-  if (user.status !== 'SUSPENDED') return org.oktaError('E0000001', ['Cannot unsuspend a user that is not suspended'], 'unsuspendUser');
+  if (user.status !== 'SUSPENDED')
+    return org.oktaError('E0000001', ['Cannot unsuspend a user that is not suspended'], 'unsuspendUser');
   setStatus(org, user, 'ACTIVE');
   event(org, req, user, 'user.lifecycle.unsuspend');
   return emptyOk();
@@ -170,7 +175,8 @@ function route(org: Org, method: 'POST' | 'DELETE', pattern: string, operation: 
 }
 
 export function lifecycleRoutes(org: Org): Route[] {
-  const lifecycle = (name: string, operation: Operation) => route(org, 'POST', `/api/v1/users/:id/lifecycle/${name}`, operation);
+  const lifecycle = (name: string, operation: Operation) =>
+    route(org, 'POST', `/api/v1/users/:id/lifecycle/${name}`, operation);
   return [
     lifecycle('activate', activate),
     lifecycle('reactivate', reactivate),

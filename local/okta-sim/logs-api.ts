@@ -9,7 +9,13 @@
 import type { Org } from './org.js';
 import { linkHeaders, readLimit } from './paging.js';
 import { isResponse } from './responses.js';
-import { FilterSyntaxError, matchesFilter, parseFilter, walkComparisons, type FilterExpression } from './scim-filter.js';
+import {
+  FilterSyntaxError,
+  matchesFilter,
+  parseFilter,
+  walkComparisons,
+  type FilterExpression,
+} from './scim-filter.js';
 import type { StoredEvent } from './system-log.js';
 import type { Route, SimRequest, SimResponse } from './types.js';
 
@@ -32,7 +38,13 @@ function readDate(org: Org, req: SimRequest, name: 'since' | 'until'): number | 
   if (raw === null || raw === '') return undefined;
   const ms = Date.parse(raw);
   if (!ISO_DATE.test(raw) || Number.isNaN(ms)) {
-    return org.oktaError('E0000001', [`${name}: The date format in your query is not recognized. Please enter dates using ISO8601 string format.. 'must be a valid date-time or empty'`], name);
+    return org.oktaError(
+      'E0000001',
+      [
+        `${name}: The date format in your query is not recognized. Please enter dates using ISO8601 string format.. 'must be a valid date-time or empty'`,
+      ],
+      name,
+    );
   }
   return ms;
 }
@@ -47,8 +59,12 @@ function readFilter(org: Org, text: string): FilterExpression | SimResponse {
   }
   const problems: string[] = [];
   walkComparisons(expression, ({ attribute, operator }) => {
-    if (attribute === 'published') problems.push('published: The field cannot be used in a filter; use since and until');
-    if (operator === 'co' && (attribute === 'debugContext.debugData.url' || attribute === 'debugContext.debugData.requestUri')) {
+    if (attribute === 'published')
+      problems.push('published: The field cannot be used in a filter; use since and until');
+    if (
+      operator === 'co' &&
+      (attribute === 'debugContext.debugData.url' || attribute === 'debugContext.debugData.requestUri')
+    ) {
       problems.push(`${attribute}: The "co" operator is not supported on this field`);
     }
   });
@@ -113,8 +129,12 @@ function readQuery(org: Org, req: SimRequest): (LogQuery & { polling: boolean })
 /** A polling page: persistence order from the cursor; `next` always points at where this page stopped. */
 function pollingPage(org: Org, req: SimRequest, query: LogQuery): SimResponse {
   const events = org.log.inPersistenceOrder();
-  const sinceMs = query.after ? undefined : Math.max(query.sinceMs ?? org.clock.now() - DEFAULT_WINDOW_MS, org.clock.now() - RETENTION_MS);
-  let index = query.after ? Math.min(query.after.seq, events.length) : org.log.firstPersistedAtOrAfter(sinceMs as number);
+  const sinceMs = query.after
+    ? undefined
+    : Math.max(query.sinceMs ?? org.clock.now() - DEFAULT_WINDOW_MS, org.clock.now() - RETENTION_MS);
+  let index = query.after
+    ? Math.min(query.after.seq, events.length)
+    : org.log.firstPersistedAtOrAfter(sinceMs as number);
   const page: StoredEvent[] = [];
   while (index < events.length && page.length < query.limit) {
     const stored = events[index] as StoredEvent;
@@ -136,11 +156,21 @@ function boundedPage(org: Org, req: SimRequest, query: LogQuery): SimResponse {
   const log = org.log;
   const events = log.inPublishedOrder();
   const untilMs = query.untilMs ?? org.clock.now();
-  const sinceMs = Math.max(query.after?.sinceMs ?? query.sinceMs ?? untilMs - DEFAULT_WINDOW_MS, org.clock.now() - RETENTION_MS);
+  const sinceMs = Math.max(
+    query.after?.sinceMs ?? query.sinceMs ?? untilMs - DEFAULT_WINDOW_MS,
+    org.clock.now() - RETENTION_MS,
+  );
   const step = query.descending ? -1 : 1;
   let index: number;
-  if (query.descending) index = (query.after ? log.publishedInsertionPoint(query.after.ms, query.after.seq) : log.publishedInsertionPoint(untilMs, 0)) - 1;
-  else index = query.after ? log.publishedInsertionPoint(query.after.ms, query.after.seq + 1) : log.publishedInsertionPoint(sinceMs, 0);
+  if (query.descending)
+    index =
+      (query.after
+        ? log.publishedInsertionPoint(query.after.ms, query.after.seq)
+        : log.publishedInsertionPoint(untilMs, 0)) - 1;
+  else
+    index = query.after
+      ? log.publishedInsertionPoint(query.after.ms, query.after.seq + 1)
+      : log.publishedInsertionPoint(sinceMs, 0);
   const inRange = (stored: StoredEvent): boolean => stored.publishedMs >= sinceMs && stored.publishedMs < untilMs;
   const page: StoredEvent[] = [];
   let hasMore = false;
@@ -155,7 +185,10 @@ function boundedPage(org: Org, req: SimRequest, query: LogQuery): SimResponse {
     page.push(stored);
   }
   const last = page[page.length - 1];
-  const next = hasMore && last ? { after: `${last.publishedMs}_${last.seq}_${sinceMs}`, since: null, until: new Date(untilMs).toISOString() } : undefined;
+  const next =
+    hasMore && last
+      ? { after: `${last.publishedMs}_${last.seq}_${sinceMs}`, since: null, until: new Date(untilMs).toISOString() }
+      : undefined;
   return { status: 200, headers: { link: linkHeaders(org, req, next) }, body: page.map((stored) => stored.event) };
 }
 

@@ -40,14 +40,18 @@ export function createAuthorizeEndpoint(deps: AuthorizeDeps): {
       scope: fields.scope ?? '',
       state: fields.state ?? '',
       code_challenge: fields.code_challenge,
-      code_challenge_method: fields.code_challenge === undefined ? undefined : (fields.code_challenge_method ?? 'plain'),
+      code_challenge_method:
+        fields.code_challenge === undefined ? undefined : (fields.code_challenge_method ?? 'plain'),
     };
     const back = (error: string, description: string): Checked => ({
       ok: false,
       response: redirectTo(params, { error, error_description: description }),
     });
     if (params.response_type !== 'code') {
-      return back('unsupported_response_type', `The response type is not supported by the authorization server. Configured response types: [code].`);
+      return back(
+        'unsupported_response_type',
+        `The response type is not supported by the authorization server. Configured response types: [code].`,
+      );
     }
     if (!client.grantTypes.includes('authorization_code')) {
       const problem = oauthProblem('unauthorized_client', client.grantTypes.join(', '));

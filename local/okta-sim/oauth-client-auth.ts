@@ -19,7 +19,11 @@ export type ClientAuthResult =
   | { ok: false; code: string };
 
 export interface ClientAuthenticator {
-  authenticate(form: Record<string, string>, authorization: string | undefined, tokenUrls: string[]): Promise<ClientAuthResult>;
+  authenticate(
+    form: Record<string, string>,
+    authorization: string | undefined,
+    tokenUrls: string[],
+  ): Promise<ClientAuthResult>;
 }
 
 /** Creates an authenticator over the registered clients, with its own memory of spent assertion `jti`s. */
@@ -47,7 +51,8 @@ export function createClientAuthenticator(
     const client = typeof claims.iss === 'string' ? findClient(claims.iss) : undefined;
     if (!client) return { ok: false, code: 'client_assertion_invalid_issuer' };
     if (claims.sub !== client.clientId) return { ok: false, code: 'client_assertion_invalid_subject' };
-    if (form.client_id !== undefined && form.client_id !== client.clientId) return { ok: false, code: 'invalid_client' };
+    if (form.client_id !== undefined && form.client_id !== client.clientId)
+      return { ok: false, code: 'invalid_client' };
     if (client.jwks.length === 0) return { ok: false, code: 'client_assertion_jwks_not_configured' };
     if (typeof header.alg !== 'string' || !ASYMMETRIC_ALGS.includes(header.alg)) {
       return { ok: false, code: 'client_assertion_invalid_signature_algorithm' };

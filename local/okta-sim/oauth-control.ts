@@ -72,7 +72,8 @@ function parseClientSettings(req: SimRequest, creating: boolean): Partial<OAuthC
   };
   const positiveNumber = (name: string): void => {
     const value = input[name];
-    if (value !== undefined && (typeof value !== 'number' || !(value > 0))) problems.push(`${name} must be a positive number`);
+    if (value !== undefined && (typeof value !== 'number' || !(value > 0)))
+      problems.push(`${name} must be a positive number`);
   };
 
   if (creating && (typeof input.label !== 'string' || input.label === '')) problems.push('label is required');
@@ -94,19 +95,33 @@ function parseClientSettings(req: SimRequest, creating: boolean): Partial<OAuthC
   if (input.dpopBoundAccessTokens !== undefined && typeof input.dpopBoundAccessTokens !== 'boolean') {
     problems.push('dpopBoundAccessTokens must be a boolean');
   }
-  if (input.refreshTokenRotation !== undefined && !['ROTATE', 'STATIC'].includes(input.refreshTokenRotation as string)) {
+  if (
+    input.refreshTokenRotation !== undefined &&
+    !['ROTATE', 'STATIC'].includes(input.refreshTokenRotation as string)
+  ) {
     problems.push('refreshTokenRotation must be ROTATE or STATIC');
   }
   positiveNumber('tokenLifetimeSeconds');
   if (input.refreshTokenLeewaySeconds !== undefined) {
     const leeway = input.refreshTokenLeewaySeconds;
-    if (typeof leeway !== 'number' || leeway < 0 || leeway > 60) problems.push('refreshTokenLeewaySeconds must be 0-60');
+    if (typeof leeway !== 'number' || leeway < 0 || leeway > 60)
+      problems.push('refreshTokenLeewaySeconds must be 0-60');
   }
   if (problems.length > 0) return problems.join('; ');
 
   const known = [
-    'label', 'clientId', 'appId', 'clientSecret', 'tokenEndpointAuthMethod', 'grantTypes', 'redirectUris',
-    'grantedScopes', 'jwks', 'dpopBoundAccessTokens', 'refreshTokenRotation', 'tokenLifetimeSeconds',
+    'label',
+    'clientId',
+    'appId',
+    'clientSecret',
+    'tokenEndpointAuthMethod',
+    'grantTypes',
+    'redirectUris',
+    'grantedScopes',
+    'jwks',
+    'dpopBoundAccessTokens',
+    'refreshTokenRotation',
+    'tokenLifetimeSeconds',
     'refreshTokenLeewaySeconds',
   ];
   return Object.fromEntries(Object.entries(input).filter(([name]) => known.includes(name))) as Partial<OAuthClient>;

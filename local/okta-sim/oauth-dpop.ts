@@ -46,8 +46,7 @@ export interface DpopVerifier {
 export function createDpopVerifier(clock: SimClock): DpopVerifier {
   const secret = randomBytes(32);
   const usedJtis = new Map<string, number>();
-  const nonceFor = (period: number): string =>
-    createHmac('sha256', secret).update(String(period)).digest('base64url');
+  const nonceFor = (period: number): string => createHmac('sha256', secret).update(String(period)).digest('base64url');
   const isValidNonce = (nonce: unknown): boolean => {
     const period = Math.floor(clock.now() / DAY_MS);
     for (let back = 0; back < NONCE_PERIODS_ACCEPTED; back++) if (nonce === nonceFor(period - back)) return true;

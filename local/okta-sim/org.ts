@@ -53,7 +53,13 @@ export function appendRequestEvent(
   const principal = req.principal;
   let actor: LogActor | undefined;
   if (principal?.kind === 'oauth' && !principal.userId) {
-    actor = { id: principal.clientId, type: 'PublicClientApp', alternateId: principal.clientId, displayName: principal.clientId, detailEntry: null };
+    actor = {
+      id: principal.clientId,
+      type: 'PublicClientApp',
+      alternateId: principal.clientId,
+      displayName: principal.clientId,
+      detailEntry: null,
+    };
   } else {
     const userId = principal?.userId ?? org.adminUserId;
     const user = org.directory.users.get(userId);

@@ -5,16 +5,7 @@
  */
 
 export type RateLimitBucket =
-  | 'logs'
-  | 'users'
-  | 'user-get'
-  | 'user-write'
-  | 'groups'
-  | 'group'
-  | 'apps'
-  | 'app'
-  | 'oauth2'
-  | 'other';
+  'logs' | 'users' | 'user-get' | 'user-write' | 'groups' | 'group' | 'apps' | 'app' | 'oauth2' | 'other';
 
 export const DEFAULT_RATE_LIMITS: Record<RateLimitBucket, number> = {
   logs: 120,
@@ -107,7 +98,8 @@ export function createRateLimiter(
     },
     snapshot() {
       const out: Record<string, { limit: number; used: number; resetAt: number }> = {};
-      for (const [bucket, window] of windows) out[bucket] = { limit: configured[bucket] ?? 0, used: window.used, resetAt: window.resetAt };
+      for (const [bucket, window] of windows)
+        out[bucket] = { limit: configured[bucket] ?? 0, used: window.used, resetAt: window.resetAt };
       return out;
     },
     reset() {

@@ -147,7 +147,8 @@ export function readPath(object: unknown, path: string): unknown {
     const nextValues: unknown[] = [];
     for (const value of current) {
       if (Array.isArray(value)) {
-        for (const item of value) if (item && typeof item === 'object') nextValues.push((item as Record<string, unknown>)[key]);
+        for (const item of value)
+          if (item && typeof item === 'object') nextValues.push((item as Record<string, unknown>)[key]);
       } else if (value && typeof value === 'object') {
         nextValues.push((value as Record<string, unknown>)[key]);
       }

@@ -20,9 +20,68 @@ export type SeedOption = 'realistic' | 'empty' | SeedSize;
 
 export const REALISTIC_SEED: Required<SeedSize> = { users: 40, groups: 5, apps: 4, signInDays: 3 };
 
-const FIRST_NAMES = ['Alice', 'Bob', 'Carmen', 'Deepak', 'Elena', 'Farid', 'Grace', 'Hiro', 'Isabel', 'Jamal', 'Kara', 'Liam', 'Mei', 'Nora', 'Omar', 'Priya', 'Quinn', 'Rosa', 'Sven', 'Tariq', 'Uma', 'Victor', 'Wen', 'Ximena', 'Yusuf', 'Zoe'];
-const LAST_NAMES = ['Smith', 'Garcia', 'Okafor', 'Nguyen', 'Müller', 'Kowalski', 'Tanaka', 'Haddad', 'Rossi', 'Johansson', 'Patel', 'Kim', 'Dubois', 'Silva', "O'Brien", 'Ivanova', 'Cohen', 'Mensah', 'Novak', 'Brown'];
-const DEPARTMENTS = ['Engineering', 'Sales', 'Marketing', 'Support', 'Finance', 'People', 'Legal', 'Operations', 'Design', 'Security'];
+const FIRST_NAMES = [
+  'Alice',
+  'Bob',
+  'Carmen',
+  'Deepak',
+  'Elena',
+  'Farid',
+  'Grace',
+  'Hiro',
+  'Isabel',
+  'Jamal',
+  'Kara',
+  'Liam',
+  'Mei',
+  'Nora',
+  'Omar',
+  'Priya',
+  'Quinn',
+  'Rosa',
+  'Sven',
+  'Tariq',
+  'Uma',
+  'Victor',
+  'Wen',
+  'Ximena',
+  'Yusuf',
+  'Zoe',
+];
+const LAST_NAMES = [
+  'Smith',
+  'Garcia',
+  'Okafor',
+  'Nguyen',
+  'Müller',
+  'Kowalski',
+  'Tanaka',
+  'Haddad',
+  'Rossi',
+  'Johansson',
+  'Patel',
+  'Kim',
+  'Dubois',
+  'Silva',
+  "O'Brien",
+  'Ivanova',
+  'Cohen',
+  'Mensah',
+  'Novak',
+  'Brown',
+];
+const DEPARTMENTS = [
+  'Engineering',
+  'Sales',
+  'Marketing',
+  'Support',
+  'Finance',
+  'People',
+  'Legal',
+  'Operations',
+  'Design',
+  'Security',
+];
 const TITLES = ['Engineer', 'Manager', 'Analyst', 'Director', 'Specialist', 'Coordinator'];
 const CITIES = ['San Francisco', 'New York', 'London', 'Berlin', 'Toronto', 'Sydney'];
 const APPS = [
@@ -38,9 +97,27 @@ const APPS = [
 /** Status mix of seeded users (most are active, a few in every other status). */
 const STATUS_MIX: UserStatus[] = [
   ...Array<UserStatus>(30).fill('ACTIVE'),
-  'STAGED', 'STAGED', 'PROVISIONED', 'PROVISIONED', 'SUSPENDED', 'SUSPENDED', 'DEPROVISIONED', 'LOCKED_OUT', 'PASSWORD_EXPIRED', 'RECOVERY',
+  'STAGED',
+  'STAGED',
+  'PROVISIONED',
+  'PROVISIONED',
+  'SUSPENDED',
+  'SUSPENDED',
+  'DEPROVISIONED',
+  'LOCKED_OUT',
+  'PASSWORD_EXPIRED',
+  'RECOVERY',
 ];
-const EVERY_STATUS: UserStatus[] = ['ACTIVE', 'STAGED', 'PROVISIONED', 'SUSPENDED', 'DEPROVISIONED', 'LOCKED_OUT', 'PASSWORD_EXPIRED', 'RECOVERY'];
+const EVERY_STATUS: UserStatus[] = [
+  'ACTIVE',
+  'STAGED',
+  'PROVISIONED',
+  'SUSPENDED',
+  'DEPROVISIONED',
+  'LOCKED_OUT',
+  'PASSWORD_EXPIRED',
+  'RECOVERY',
+];
 const DAY_MS = 24 * 60 * 60 * 1000;
 export const ADMIN_LOGIN = 'admin@okta-sim.example.com';
 
@@ -65,7 +142,14 @@ export function seedFoundation(org: Org): void {
     lastUpdated: created,
     passwordChanged: created,
     typeId: DEFAULT_USER_TYPE_ID,
-    profile: { firstName: 'Sim', lastName: 'Admin', email: ADMIN_LOGIN, login: ADMIN_LOGIN, mobilePhone: null, secondEmail: null },
+    profile: {
+      firstName: 'Sim',
+      lastName: 'Admin',
+      email: ADMIN_LOGIN,
+      login: ADMIN_LOGIN,
+      mobilePhone: null,
+      secondEmail: null,
+    },
     password: 'Sim-Admin-Passw0rd!',
     recoveryQuestion: { question: 'What is the name of the simulator?', answer: 'okta-sim' },
     provider: { type: 'OKTA', name: 'OKTA' },
@@ -81,7 +165,10 @@ export function seedOrg(org: Org, size: SeedSize): UserRecord[] {
   for (let i = 0; i < (size.users ?? 0); i++) {
     const firstName = random.pick(FIRST_NAMES);
     const lastName = random.pick(LAST_NAMES);
-    const base = `${firstName}.${lastName}`.toLowerCase().normalize('NFD').replace(/[^a-z.]/g, '');
+    const base = `${firstName}.${lastName}`
+      .toLowerCase()
+      .normalize('NFD')
+      .replace(/[^a-z.]/g, '');
     const seen = loginCounts.get(base) ?? 0;
     loginCounts.set(base, seen + 1);
     let login = `${seen === 0 ? base : `${base}${seen + 1}`}@example.com`;
@@ -115,18 +202,28 @@ export function seedOrg(org: Org, size: SeedSize): UserRecord[] {
           employeeNumber: String(1000 + i),
         },
         ...(hasPassword ? { password: 'Passw0rd!' } : {}),
-        ...(random.next() < 0.7 ? { recoveryQuestion: { question: 'What is the food you least liked as a child?', answer: 'spinach' } } : {}),
+        ...(random.next() < 0.7
+          ? { recoveryQuestion: { question: 'What is the food you least liked as a child?', answer: 'spinach' } }
+          : {}),
         provider: { type: 'OKTA', name: 'OKTA' },
       }),
     );
   }
 
   const apps = APPS.slice(0, Math.min(size.apps ?? 0, APPS.length)).map((template) =>
-    directory.addApp({ id: org.newId('0oa'), ...template, status: 'ACTIVE', created: now - 500 * DAY_MS, lastUpdated: now - 100 * DAY_MS }),
+    directory.addApp({
+      id: org.newId('0oa'),
+      ...template,
+      status: 'ACTIVE',
+      created: now - 500 * DAY_MS,
+      lastUpdated: now - 100 * DAY_MS,
+    }),
   );
   const groups: GroupRecord[] = [];
   for (let i = 0; i < (size.groups ?? 0); i++) {
-    const name = DEPARTMENTS[i % DEPARTMENTS.length] + (i >= DEPARTMENTS.length ? ` ${Math.floor(i / DEPARTMENTS.length) + 1}` : '');
+    const name =
+      DEPARTMENTS[i % DEPARTMENTS.length] +
+      (i >= DEPARTMENTS.length ? ` ${Math.floor(i / DEPARTMENTS.length) + 1}` : '');
     const app = apps[1];
     // The last seeded group is imported from an app when there is one: an APP_GROUP nobody may edit by API.
     const fromApp = i === (size.groups ?? 0) - 1 && i > 0 && app !== undefined;
@@ -137,7 +234,9 @@ export function seedOrg(org: Org, size: SeedSize): UserRecord[] {
         created: now - 300 * DAY_MS,
         lastUpdated: now - 30 * DAY_MS,
         lastMembershipUpdated: now - DAY_MS,
-        profile: fromApp ? { name: `${app.label} Users`, description: `Imported from ${app.label}` } : { name, description: `${name} department` },
+        profile: fromApp
+          ? { name: `${app.label} Users`, description: `Imported from ${app.label}` }
+          : { name, description: `${name} department` },
         ...(fromApp ? { sourceAppId: app.id } : {}),
       }),
     );
@@ -152,7 +251,8 @@ export function seedOrg(org: Org, size: SeedSize): UserRecord[] {
     const group = groups[index % Math.max(1, groups.length)];
     if (group && index % 2 === 0) app.groups.set(group.id, { id: group.id, priority: 0 });
     for (const user of users) {
-      if (random.next() < 0.25) app.users.set(user.id, { id: org.newId('0ua'), created: user.created, userName: String(user.profile.login) });
+      if (random.next() < 0.25)
+        app.users.set(user.id, { id: org.newId('0ua'), created: user.created, userName: String(user.profile.login) });
     }
   });
 

@@ -39,7 +39,8 @@ function readBody(incoming: IncomingMessage): Promise<string> {
 function toSimRequest(incoming: IncomingMessage, rawBody: string, base: string, requestId: string): SimRequest {
   const url = new URL(incoming.url ?? '/', base);
   const headers: Record<string, string | undefined> = {};
-  for (const [name, value] of Object.entries(incoming.headers)) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  for (const [name, value] of Object.entries(incoming.headers))
+    headers[name] = Array.isArray(value) ? value.join(', ') : value;
   let path = url.pathname;
   try {
     path = decodeURIComponent(url.pathname);
@@ -82,7 +83,10 @@ function authenticate(parts: ServerParts, req: SimRequest, route: Route): SimRes
   const [scheme = '', credential = ''] = authorization.split(/\s+/, 2);
   let principal: Principal | SimResponse;
   if (scheme.toUpperCase() === 'SSWS') {
-    principal = credential === parts.apiToken ? { kind: 'api-token', userId: parts.org.adminUserId } : parts.org.oktaError('E0000011');
+    principal =
+      credential === parts.apiToken
+        ? { kind: 'api-token', userId: parts.org.adminUserId }
+        : parts.org.oktaError('E0000011');
   } else if (/^(bearer|dpop)$/i.test(scheme)) {
     principal = parts.authenticateAccessToken(req);
   } else {
@@ -102,7 +106,11 @@ function authenticate(parts: ServerParts, req: SimRequest, route: Route): SimRes
 }
 
 /** What an injected fault does: the response it stands for, 'drop', or undefined after a delay. */
-async function applyFault(parts: ServerParts, req: SimRequest, fault: Fault): Promise<SimResponse | 'drop' | undefined> {
+async function applyFault(
+  parts: ServerParts,
+  req: SimRequest,
+  fault: Fault,
+): Promise<SimResponse | 'drop' | undefined> {
   const { org, rateLimiter } = parts;
   switch (fault.type) {
     case 'delay':
@@ -116,7 +124,10 @@ async function applyFault(parts: ServerParts, req: SimRequest, fault: Fault): Pr
       // A reset at the next second, so clients that wait for it (as okta-sdk-nodejs does) retry at once.
       const reset = String(Math.ceil(org.clock.now() / 1000));
       const limit = rateLimiter.take(bucketOf(req.method, req.path)).headers['x-rate-limit-limit'] ?? '0';
-      return { ...org.oktaError('E0000047'), headers: { 'x-rate-limit-limit': limit, 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': reset } };
+      return {
+        ...org.oktaError('E0000047'),
+        headers: { 'x-rate-limit-limit': limit, 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': reset },
+      };
     }
     case 'server-error': {
       const error = org.oktaError(fault.errorCode ?? 'E0000009');
@@ -148,7 +159,12 @@ async function handle(parts: ServerParts, req: SimRequest): Promise<SimResponse 
   }
   // Okta refuses a POST or PUT that carries neither a body nor `Content-Length: 0` (CORE "HTTP verbs"); the
   // answer is a bare 411 from its front end, without an Okta error body.
-  if (isOkta && (req.method === 'POST' || req.method === 'PUT') && req.headers['content-length'] === undefined && req.rawBody === '') {
+  if (
+    isOkta &&
+    (req.method === 'POST' || req.method === 'PUT') &&
+    req.headers['content-length'] === undefined &&
+    req.rawBody === ''
+  ) {
     return withHeaders({ status: 411 }, rateHeaders);
   }
   if (!lookup.found) {

@@ -14,7 +14,17 @@ interface Place {
   asNumber: number;
 }
 
-const place = (ipAddress: string, city: string, state: string, country: string, postalCode: string, lat: number, lon: number, isp: string, asNumber: number): Place => ({
+const place = (
+  ipAddress: string,
+  city: string,
+  state: string,
+  country: string,
+  postalCode: string,
+  lat: number,
+  lon: number,
+  isp: string,
+  asNumber: number,
+): Place => ({
   ipAddress,
   geo: { city, state, country, postalCode, geolocation: { lat, lon } },
   isp,
@@ -70,7 +80,9 @@ export function generateSignIns(org: Org, options: SignInOptions = {}): LogEvent
   const count = options.count ?? 100;
   const failureRate = options.failureRate ?? 0.1;
   const places = options.ipAddresses
-    ? options.ipAddresses.map((ip) => SIGN_IN_PLACES.find((p) => p.ipAddress === ip) ?? place(ip, '', '', '', '', 0, 0, 'unknown', 0))
+    ? options.ipAddresses.map(
+        (ip) => SIGN_IN_PLACES.find((p) => p.ipAddress === ip) ?? place(ip, '', '', '', '', 0, 0, 'unknown', 0),
+      )
     : SIGN_IN_PLACES;
   const users: UserRecord[] = options.userIds
     ? options.userIds.map((id) => org.directory.users.get(id)).filter((u): u is UserRecord => u !== undefined)
@@ -107,12 +119,24 @@ export function generateSignIns(org: Org, options: SignInOptions = {}): LogEvent
           rootSessionId: sessionId,
           externalSessionId: sessionId,
         },
-        securityContext: { asNumber: source.asNumber, asOrg: source.isp, isp: source.isp, domain: null, isProxy: suspicious },
+        securityContext: {
+          asNumber: source.asNumber,
+          asOrg: source.isp,
+          isp: source.isp,
+          domain: null,
+          isProxy: suspicious,
+        },
         target: [],
       },
       { random, now: time },
     );
-    event.debugContext = { debugData: { requestId: (event.transaction as { id: string }).id, requestUri: '/idp/idx/identify', url: '/idp/idx/identify?' } };
+    event.debugContext = {
+      debugData: {
+        requestId: (event.transaction as { id: string }).id,
+        requestUri: '/idp/idx/identify',
+        url: '/idp/idx/identify?',
+      },
+    };
     org.log.append(event, options.asHistory ? time : now);
     if (!failed && (user.lastLogin === null || user.lastLogin < time)) user.lastLogin = time;
     events.push(event);

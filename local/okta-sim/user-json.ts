@@ -72,7 +72,10 @@ export function userJson(org: Org, user: UserRecord, options: UserJsonOptions = 
 export function userJsonOptions(contentType: string | undefined, oktaResponse: string | undefined): UserJsonOptions {
   const match = /okta-response="?([^";]*)"?/.exec(contentType ?? '');
   const value = oktaResponse ?? match?.[1] ?? '';
-  return { omitCredentials: value.includes('omitCredentials'), omitCredentialsLinks: value.includes('omitCredentialsLinks') };
+  return {
+    omitCredentials: value.includes('omitCredentials'),
+    omitCredentialsLinks: value.includes('omitCredentialsLinks'),
+  };
 }
 
 /** The attributes a search or filter reads (dates as ISO strings, so `gt "2024-01-01T00:00:00.000Z"` works). */
@@ -95,7 +98,8 @@ export function userSearchView(user: UserRecord): Record<string, unknown> {
 export function recordUserWrite(org: Org, user: UserRecord): void {
   const now = org.clock.now();
   // A copy of the profile: the record's own profile object is replaced or changed by the write that follows.
-  if (org.searchLagMs > 0 && now - user.writtenAt >= org.searchLagMs) user.searchPrevious = { ...userSearchView(user), profile: { ...user.profile } };
+  if (org.searchLagMs > 0 && now - user.writtenAt >= org.searchLagMs)
+    user.searchPrevious = { ...userSearchView(user), profile: { ...user.profile } };
   user.writtenAt = now;
 }
 

@@ -25,7 +25,10 @@ export function listUsers(org: Org, req: SimRequest): SimResponse {
   const q = req.query.get('q');
   const search = req.query.get('search');
   const filter = req.query.get('filter');
-  const limit = readLimit(org, req, { defaultLimit: q !== null && search === null && filter === null ? 10 : 200, max: 200 });
+  const limit = readLimit(org, req, {
+    defaultLimit: q !== null && search === null && filter === null ? 10 : 200,
+    max: 200,
+  });
   if (typeof limit !== 'number') return limit;
   const options = { ...userJsonOptions(req.headers['content-type'], req.headers['okta-response']), inCollection: true };
 
@@ -33,19 +36,44 @@ export function listUsers(org: Org, req: SimRequest): SimResponse {
     const predicate = parseUserSearch(org, search);
     if (isResponse(predicate)) return predicate;
     if (req.query.get('sortBy')) return sortedSearchPage(org, req, predicate, limit, options);
-    return walkPage(org, req, { predicate, view: (user) => indexedUserView(org, user), includeDeprovisioned: true, pageable: true }, limit, options);
+    return walkPage(
+      org,
+      req,
+      { predicate, view: (user) => indexedUserView(org, user), includeDeprovisioned: true, pageable: true },
+      limit,
+      options,
+    );
   }
   if (filter !== null) {
     const predicate = parseUserFilter(org, filter);
     if (isResponse(predicate)) return predicate;
-    return walkPage(org, req, { predicate, view: userSearchView, includeDeprovisioned: true, pageable: true }, limit, options);
+    return walkPage(
+      org,
+      req,
+      { predicate, view: userSearchView, includeDeprovisioned: true, pageable: true },
+      limit,
+      options,
+    );
   }
-  if (q !== null) return walkPage(org, req, { predicate: userQueryPredicate(q), view: userSearchView, includeDeprovisioned: false, pageable: false }, limit, options);
+  if (q !== null)
+    return walkPage(
+      org,
+      req,
+      { predicate: userQueryPredicate(q), view: userSearchView, includeDeprovisioned: false, pageable: false },
+      limit,
+      options,
+    );
   return walkPage(org, req, { view: userSearchView, includeDeprovisioned: false, pageable: true }, limit, options);
 }
 
 /** Walks creation order from the cursor: no copy of the user list, work proportional to the page. */
-function walkPage(org: Org, req: SimRequest, walk: Walk, limit: number, options: ReturnType<typeof userJsonOptions>): SimResponse {
+function walkPage(
+  org: Org,
+  req: SimRequest,
+  walk: Walk,
+  limit: number,
+  options: ReturnType<typeof userJsonOptions>,
+): SimResponse {
   const directory = org.directory;
   const after = req.query.get('after');
   let position = after && walk.pageable ? (directory.userPositions.get(after) ?? -1) + 1 : 0;
@@ -82,7 +110,8 @@ function sortedSearchPage(
   options: ReturnType<typeof userJsonOptions>,
 ): SimResponse {
   const sortBy = req.query.get('sortBy') as string;
-  const descending = req.query.get('sortOrder')?.toLowerCase() === 'desc' || req.query.get('sortOrder')?.toLowerCase() === 'descending';
+  const descending =
+    req.query.get('sortOrder')?.toLowerCase() === 'desc' || req.query.get('sortOrder')?.toLowerCase() === 'descending';
   const matches: Array<{ user: UserRecord; view: Record<string, unknown> }> = [];
   for (const user of org.directory.usersInOrder) {
     if (user.deleted) continue;

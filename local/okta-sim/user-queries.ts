@@ -9,13 +9,28 @@
  * E0000053 Okta's users endpoint uses for syntax errors; E0000031 is the one its docs tie to unsupported
  * operators, so it is used for both here).
  */
-import { FilterSyntaxError, matchesFilter, parseFilter, walkComparisons, type FilterExpression } from './scim-filter.js';
+import {
+  FilterSyntaxError,
+  matchesFilter,
+  parseFilter,
+  walkComparisons,
+  type FilterExpression,
+} from './scim-filter.js';
 import type { Org } from './org.js';
 import type { SimResponse } from './types.js';
 
 const CONTAINS_ATTRIBUTES = new Set(['profile.firstName', 'profile.lastName', 'profile.email', 'profile.login']);
-const SEARCH_ATTRIBUTE = /^(id|status|created|activated|statusChanged|lastUpdated|lastLogin|passwordChanged|type\.id|profile\.[A-Za-z0-9_]+)$/;
-const FILTER_ATTRIBUTES = new Set(['status', 'lastUpdated', 'id', 'profile.login', 'profile.email', 'profile.firstName', 'profile.lastName']);
+const SEARCH_ATTRIBUTE =
+  /^(id|status|created|activated|statusChanged|lastUpdated|lastLogin|passwordChanged|type\.id|profile\.[A-Za-z0-9_]+)$/;
+const FILTER_ATTRIBUTES = new Set([
+  'status',
+  'lastUpdated',
+  'id',
+  'profile.login',
+  'profile.email',
+  'profile.firstName',
+  'profile.lastName',
+]);
 
 export type UserPredicate = (view: Record<string, unknown>) => boolean;
 
@@ -25,7 +40,8 @@ export function parseUserSearch(org: Org, search: string): UserPredicate | SimRe
     if (!SEARCH_ATTRIBUTE.test(attribute)) return `Unsupported attribute: ${attribute}`;
     if (operator === 'ne') return 'The "ne" operator is not supported';
     if (operator === 'ew') return 'The "ew" operator is not supported';
-    if (operator === 'co' && !CONTAINS_ATTRIBUTES.has(attribute)) return `The "co" operator is not supported on ${attribute}`;
+    if (operator === 'co' && !CONTAINS_ATTRIBUTES.has(attribute))
+      return `The "co" operator is not supported on ${attribute}`;
     return undefined;
   });
 }
@@ -51,7 +67,9 @@ export function userQueryPredicate(q: string): UserPredicate {
   return (view) => {
     const profile = view.profile as Record<string, unknown>;
     return ['firstName', 'lastName', 'email'].some((name) =>
-      String(profile[name] ?? '').toLowerCase().startsWith(prefix),
+      String(profile[name] ?? '')
+        .toLowerCase()
+        .startsWith(prefix),
     );
   };
 }
@@ -66,7 +84,8 @@ function parseChecked(
   try {
     expression = parseFilter(text);
   } catch (error) {
-    if (error instanceof FilterSyntaxError) return org.oktaError('E0000031', [`Invalid search criteria: ${error.message}`]);
+    if (error instanceof FilterSyntaxError)
+      return org.oktaError('E0000031', [`Invalid search criteria: ${error.message}`]);
     throw error;
   }
   const problems: string[] = [];

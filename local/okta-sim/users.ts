@@ -38,9 +38,11 @@ function profileProblems(org: Org, profile: Body, ownId?: string): string[] {
     }
   }
   if (typeof profile.login === 'string' && profile.login !== '') {
-    if (!/^[^@\s]+@[^@\s]+$/.test(profile.login)) problems.push('login: Username must be in the form of an email address');
+    if (!/^[^@\s]+@[^@\s]+$/.test(profile.login))
+      problems.push('login: Username must be in the form of an email address');
     const owner = org.directory.loginOwner(profile.login);
-    if (owner && owner !== ownId) problems.push('login: An object with this field already exists in the current organization');
+    if (owner && owner !== ownId)
+      problems.push('login: An object with this field already exists in the current organization');
   }
   if (typeof profile.email === 'string' && profile.email !== '' && !/^[^@\s]+@[^@\s]+$/.test(profile.email)) {
     problems.push('email: Does not match required pattern');
@@ -76,7 +78,8 @@ function createUser(org: Org, req: SimRequest): SimResponse {
   // Okta's user creation scenarios: with a password (or a federated provider) activation ends ACTIVE;
   // without one the user waits for the activation email as PROVISIONED; activate=false stages the user.
   let status: UserStatus = 'STAGED';
-  if (activate) status = expirePassword ? 'PASSWORD_EXPIRED' : typeof password === 'string' || provider ? 'ACTIVE' : 'PROVISIONED';
+  if (activate)
+    status = expirePassword ? 'PASSWORD_EXPIRED' : typeof password === 'string' || provider ? 'ACTIVE' : 'PROVISIONED';
   const user = org.directory.addUser({
     id: org.newId('00u'),
     status,
@@ -102,7 +105,10 @@ function createUser(org: Org, req: SimRequest): SimResponse {
   for (const groupId of groupIds) {
     if (org.directory.addMember(groupId, user.id, now)) {
       const group = org.directory.groups.get(groupId) as GroupRecord;
-      appendRequestEvent(org, req, { eventType: 'group.user_membership.add', target: [userActor(user), groupTarget(group)] });
+      appendRequestEvent(org, req, {
+        eventType: 'group.user_membership.add',
+        target: [userActor(user), groupTarget(group)],
+      });
     }
   }
   return { status: 200, body: userJson(org, user) };
@@ -121,7 +127,8 @@ function updateUser(org: Org, req: SimRequest, id: string, replace: boolean): Si
   if (isResponse(user)) return user;
   const body = asObject(req.body) ?? {};
   const profileChange = asObject(body.profile);
-  if (replace && !profileChange) return org.oktaError('E0000001', ['profile: The field cannot be left blank'], 'profile');
+  if (replace && !profileChange)
+    return org.oktaError('E0000001', ['profile: The field cannot be left blank'], 'profile');
   if (user.status === 'DEPROVISIONED' && profileChange) {
     // Okta refuses profile changes of a deactivated user unless an admin setting allows them.
     return org.oktaError('E0000001', ['Deactivated users cannot be updated'], 'profile');
@@ -148,8 +155,10 @@ function updateUser(org: Org, req: SimRequest, id: string, replace: boolean): Si
   if (recovery && typeof recovery.question === 'string') {
     user.recoveryQuestion = { question: recovery.question, answer: String(recovery.answer ?? '') };
   }
-  if (profileChange) appendRequestEvent(org, req, { eventType: 'user.account.update_profile', target: [userActor(user)] });
-  if (typeof password === 'string') appendRequestEvent(org, req, { eventType: 'user.account.update_password', target: [userActor(user)] });
+  if (profileChange)
+    appendRequestEvent(org, req, { eventType: 'user.account.update_profile', target: [userActor(user)] });
+  if (typeof password === 'string')
+    appendRequestEvent(org, req, { eventType: 'user.account.update_password', target: [userActor(user)] });
   return { status: 200, body: userJson(org, user) };
 }
 
@@ -185,12 +194,48 @@ function listAppLinks(org: Org, req: SimRequest, id: string): SimResponse {
 /** The users routes (lifecycle routes live in lifecycle.ts). */
 export function userRoutes(org: Org): Route[] {
   return [
-    { method: 'POST', pattern: '/api/v1/users', bucket: 'users', scopes: MANAGE, handler: (req) => createUser(org, req) },
+    {
+      method: 'POST',
+      pattern: '/api/v1/users',
+      bucket: 'users',
+      scopes: MANAGE,
+      handler: (req) => createUser(org, req),
+    },
     { method: 'GET', pattern: '/api/v1/users', bucket: 'users', scopes: READ, handler: (req) => listUsers(org, req) },
-    { method: 'GET', pattern: '/api/v1/users/:id', bucket: 'user-get', scopes: READ, handler: (req, p) => getUser(org, req, p.id as string) },
-    { method: 'POST', pattern: '/api/v1/users/:id', bucket: 'user-write', scopes: MANAGE, handler: (req, p) => updateUser(org, req, p.id as string, false) },
-    { method: 'PUT', pattern: '/api/v1/users/:id', bucket: 'user-write', scopes: MANAGE, handler: (req, p) => updateUser(org, req, p.id as string, true) },
-    { method: 'GET', pattern: '/api/v1/users/:id/groups', bucket: 'user-get', scopes: READ, handler: (req, p) => listUserGroups(org, req, p.id as string) },
-    { method: 'GET', pattern: '/api/v1/users/:id/appLinks', bucket: 'user-get', scopes: READ, handler: (req, p) => listAppLinks(org, req, p.id as string) },
+    {
+      method: 'GET',
+      pattern: '/api/v1/users/:id',
+      bucket: 'user-get',
+      scopes: READ,
+      handler: (req, p) => getUser(org, req, p.id as string),
+    },
+    {
+      method: 'POST',
+      pattern: '/api/v1/users/:id',
+      bucket: 'user-write',
+      scopes: MANAGE,
+      handler: (req, p) => updateUser(org, req, p.id as string, false),
+    },
+    {
+      method: 'PUT',
+      pattern: '/api/v1/users/:id',
+      bucket: 'user-write',
+      scopes: MANAGE,
+      handler: (req, p) => updateUser(org, req, p.id as string, true),
+    },
+    {
+      method: 'GET',
+      pattern: '/api/v1/users/:id/groups',
+      bucket: 'user-get',
+      scopes: READ,
+      handler: (req, p) => listUserGroups(org, req, p.id as string),
+    },
+    {
+      method: 'GET',
+      pattern: '/api/v1/users/:id/appLinks',
+      bucket: 'user-get',
+      scopes: READ,
+      handler: (req, p) => listAppLinks(org, req, p.id as string),
+    },
   ];
 }

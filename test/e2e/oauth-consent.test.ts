@@ -15,12 +15,23 @@ let browser: Browser;
 
 beforeAll(async () => {
   if (!existsSync(chromiumPath)) {
-    throw new Error(`Chromium is missing at ${chromiumPath}: install it with \`apt-get install -y chromium\` (.ci/run does it in CI)`);
+    throw new Error(
+      `Chromium is missing at ${chromiumPath}: install it with \`apt-get install -y chromium\` (.ci/run does it in CI)`,
+    );
   }
   sandbox = await startSandbox({ scheduleSeconds: 3600, env: { ...process.env, OKTA_ORG_URL: '' } });
   browser = await chromium.launch({
     executablePath: chromiumPath,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }, 60_000);
 
@@ -29,7 +40,8 @@ afterAll(async () => {
   await sandbox?.stop();
 });
 
-const webSecret = () => JSON.parse(sandbox.aws.secrets.get('okta-connector/web') ?? '{}') as { auth: { refreshToken?: string } };
+const webSecret = () =>
+  JSON.parse(sandbox.aws.secrets.get('okta-connector/web') ?? '{}') as { auth: { refreshToken?: string } };
 
 describe('authorization-code consent in a browser', () => {
   it('signs in and consents on the org page, stores the refresh token, and an action then runs with the connection', async () => {

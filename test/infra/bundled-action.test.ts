@@ -43,11 +43,15 @@ function bundleGetUser(): { dir: string; env: Record<string, string> } {
     environment: { DEFAULT_CONNECTION: connection },
   });
   fn.useSecrets({ prefix: 'okta-connector/', read: [connection] });
-  const env = (Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function'))[0] as {
-    Properties: { Environment: { Variables: Record<string, string> } };
-  }).Properties.Environment.Variables;
+  const env = (
+    Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function'))[0] as {
+      Properties: { Environment: { Variables: Record<string, string> } };
+    }
+  ).Properties.Environment.Variables;
   app.synth();
-  const assets = readdirSync(outdir).filter((name) => name.startsWith('asset.') && existsSync(path.join(outdir, name, 'index.mjs')));
+  const assets = readdirSync(outdir).filter(
+    (name) => name.startsWith('asset.') && existsSync(path.join(outdir, name, 'index.mjs')),
+  );
   expect(assets).toHaveLength(1);
   return { dir: path.join(outdir, assets[0]!), env };
 }
@@ -70,7 +74,10 @@ beforeAll(async () => {
   outdir = mkdtempSync(path.join(tmpdir(), 'okta-connector-bundle-'));
   ({ dir: bundleDir, env: functionEnv } = bundleGetUser());
   [sim, aws] = await Promise.all([startOktaSim({ seed: 'realistic' }), startLocalAws()]);
-  aws.secrets.put(`okta-connector/${connection}`, { domain: sim.url, auth: { type: 'api-token', token: sim.apiToken } });
+  aws.secrets.put(`okta-connector/${connection}`, {
+    domain: sim.url,
+    auth: { type: 'api-token', token: sim.apiToken },
+  });
   // The function's own environment as synthesized, then the local endpoints. The simulated org is plain HTTP on
   // 127.0.0.1, which only ALLOW_INSECURE_LOCAL_OKTA permits; the deployed stack never sets it.
   Object.assign(process.env, functionEnv, aws.env(), { ALLOW_INSECURE_LOCAL_OKTA: 'true' });
@@ -95,7 +102,7 @@ describe('the bundled get-user action', () => {
     // Prepare
     const user = sim.org.users()[0]!;
     const login = (user.profile as { login: string }).login;
-    const { handler } = await import(pathToFileURL(path.join(bundleDir, 'index.mjs')).href) as { handler: Handler };
+    const { handler } = (await import(pathToFileURL(path.join(bundleDir, 'index.mjs')).href)) as { handler: Handler };
 
     // Act
     const result = await handler({ userId: login }, lambdaContext());
@@ -106,7 +113,9 @@ describe('the bundled get-user action', () => {
   });
 
   it('throws the contract error type OktaNotFound for an unknown user', async () => {
-    const { handler } = await import(pathToFileURL(path.join(bundleDir, 'index.mjs')).href) as { handler: Handler };
-    await expect(handler({ userId: 'nobody@example.com' }, lambdaContext())).rejects.toMatchObject({ name: 'OktaNotFound' });
+    const { handler } = (await import(pathToFileURL(path.join(bundleDir, 'index.mjs')).href)) as { handler: Handler };
+    await expect(handler({ userId: 'nobody@example.com' }, lambdaContext())).rejects.toMatchObject({
+      name: 'OktaNotFound',
+    });
   });
 });

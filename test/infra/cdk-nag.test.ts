@@ -12,16 +12,29 @@ interface Acknowledgement {
 }
 
 function acknowledgements(root: IConstruct): Acknowledgement[] {
-  return root.node.findAll().flatMap((construct) => construct.node.metadata
-    .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-    .flatMap((entry) => Object.entries(entry.data as Record<string, string>)
-      .map(([id, reason]) => ({ path: construct.node.path, id, reason }))));
+  return root.node
+    .findAll()
+    .flatMap((construct) =>
+      construct.node.metadata
+        .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+        .flatMap((entry) =>
+          Object.entries(entry.data as Record<string, string>).map(([id, reason]) => ({
+            path: construct.node.path,
+            id,
+            reason,
+          })),
+        ),
+    );
 }
 
 /** Every finding of both packs that no acknowledgement covers, errors and warnings alike. */
 function unacknowledgedFindings(app: IConstruct): string[] {
-  const violations: PolicyViolation[] = [new AwsSolutionsChecks(), new ServerlessChecks()].flatMap((pack) => pack.validateScope(app).violations);
-  return violations.flatMap((v) => v.violatingResources.map((r) => `${v.severity} ${v.ruleName} at ${r.constructPath}`));
+  const violations: PolicyViolation[] = [new AwsSolutionsChecks(), new ServerlessChecks()].flatMap(
+    (pack) => pack.validateScope(app).violations,
+  );
+  return violations.flatMap((v) =>
+    v.violatingResources.map((r) => `${v.severity} ${v.ruleName} at ${r.constructPath}`),
+  );
 }
 
 let full: Synthesized;
@@ -57,7 +70,9 @@ describe('cdk-nag AwsSolutions and Serverless packs', () => {
   });
 
   it('see acknowledgements on named constructs only, never on the whole stack or app', () => {
-    const broad = acknowledgements(full.app).filter((ack) => ack.path === full.app.node.path || ack.path === full.stack.node.path);
+    const broad = acknowledgements(full.app).filter(
+      (ack) => ack.path === full.app.node.path || ack.path === full.stack.node.path,
+    );
     expect(broad).toEqual([]);
   });
 });

@@ -43,8 +43,10 @@ let statements: { policy: string; statement: Statement }[];
 beforeAll(() => {
   synth = synthesize();
   statements = Object.entries(synth.template.findResources('AWS::IAM::Policy')).flatMap(([policy, resource]) =>
-    ((resource as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument.Statement)
-      .map((statement) => ({ policy, statement })));
+    (
+      resource as { Properties: { PolicyDocument: { Statement: Statement[] } } }
+    ).Properties.PolicyDocument.Statement.map((statement) => ({ policy, statement })),
+  );
 });
 
 function actionsOf(statement: Statement): string[] {
@@ -62,35 +64,46 @@ function policyOf(construct: { role?: { node: { tryFindChild(id: string): unknow
 
 describe('IAM: least privilege', () => {
   it('allows a "*" resource only for actions AWS offers no resource-level permission for', () => {
-    const offending = statements.filter(({ statement }) => resourcesOf(statement).some((r) => r === '*')
-      && actionsOf(statement).some((action) => !ACTIONS_WITHOUT_RESOURCE_LEVEL.has(action)));
+    const offending = statements.filter(
+      ({ statement }) =>
+        resourcesOf(statement).some((r) => r === '*') &&
+        actionsOf(statement).some((action) => !ACTIONS_WITHOUT_RESOURCE_LEVEL.has(action)),
+    );
     expect(offending).toEqual([]);
   });
 
-  it('has no wildcard in any other resource except secret suffixes and a named function\'s qualifiers', () => {
-    const offending = statements.flatMap(({ policy, statement }) => resourcesOf(statement)
-      .filter((r) => r !== '*' && wildcardText(r) !== undefined && !isQualifiersOfNamedFunction(r))
-      .map((r) => ({ policy, resource: wildcardText(r) })));
+  it("has no wildcard in any other resource except secret suffixes and a named function's qualifiers", () => {
+    const offending = statements.flatMap(({ policy, statement }) =>
+      resourcesOf(statement)
+        .filter((r) => r !== '*' && wildcardText(r) !== undefined && !isQualifiersOfNamedFunction(r))
+        .map((r) => ({ policy, resource: wildcardText(r) })),
+    );
     expect(offending).toEqual([]);
   });
 
   it('grants no wildcard action', () => {
-    const wildcards = statements.flatMap(({ statement }) => actionsOf(statement)).filter((action) => action.includes('*'));
+    const wildcards = statements
+      .flatMap(({ statement }) => actionsOf(statement))
+      .filter((action) => action.includes('*'));
     expect(wildcards).toEqual([]);
   });
 
-  it('lets functions read only the named connections\' secrets, with the 6-character suffix Secrets Manager adds', () => {
+  it("lets functions read only the named connections' secrets, with the 6-character suffix Secrets Manager adds", () => {
     const secretResources = statements
       .filter(({ statement }) => actionsOf(statement).some((a) => a.startsWith('secretsmanager:')))
       .flatMap(({ statement }) => resourcesOf(statement).map((r) => JSON.stringify(r)));
     expect(secretResources.length).toBeGreaterThan(0);
-    for (const resource of secretResources) expect(resource).toMatch(/:secret:okta-connector\/(acme|globex)-\?\?\?\?\?\?"/);
+    for (const resource of secretResources)
+      expect(resource).toMatch(/:secret:okta-connector\/(acme|globex)-\?\?\?\?\?\?"/);
   });
 
-  it('lets only the OAuth callback and the Okta callers write, and only the authorization-code connection\'s secret', () => {
-    const writers = statements.filter(({ statement }) => actionsOf(statement).includes('secretsmanager:PutSecretValue'));
+  it("lets only the OAuth callback and the Okta callers write, and only the authorization-code connection's secret", () => {
+    const writers = statements.filter(({ statement }) =>
+      actionsOf(statement).includes('secretsmanager:PutSecretValue'),
+    );
     for (const { statement } of writers) {
-      for (const resource of resourcesOf(statement)) expect(JSON.stringify(resource)).toContain('okta-connector/globex-??????');
+      for (const resource of resourcesOf(statement))
+        expect(JSON.stringify(resource)).toContain('okta-connector/globex-??????');
     }
     const writerPolicies = new Set(writers.map((w) => w.policy));
     expect(writerPolicies.has(policyOf(synth.connector.eventHook))).toBe(false);
@@ -98,17 +111,29 @@ describe('IAM: least privilege', () => {
   });
 
   it('gives the event hook exactly its calls: the secrets, the dedupe records, PutEvents on the bus', () => {
-    const hookActions = statements.filter(({ policy }) => policy === policyOf(synth.connector.eventHook)).flatMap(({ statement }) => actionsOf(statement));
+    const hookActions = statements
+      .filter(({ policy }) => policy === policyOf(synth.connector.eventHook))
+      .flatMap(({ statement }) => actionsOf(statement));
     expect(hookActions.sort()).toEqual([
-      'dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem',
-      'events:PutEvents', 'logs:CreateLogStream', 'logs:PutLogEvents', 'secretsmanager:GetSecretValue',
-      'sqs:SendMessage', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments',
+      'dynamodb:BatchGetItem',
+      'dynamodb:BatchWriteItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:PutItem',
+      'events:PutEvents',
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      'secretsmanager:GetSecretValue',
+      'sqs:SendMessage',
+      'xray:PutTelemetryRecords',
+      'xray:PutTraceSegments',
     ]);
   });
 
   it('gives an action no table and no bus', () => {
     const actionPolicy = policyOf(synth.connector.actionFunctions.get('get-user')!);
-    const actionActions = statements.filter(({ policy }) => policy === actionPolicy).flatMap(({ statement }) => actionsOf(statement));
+    const actionActions = statements
+      .filter(({ policy }) => policy === actionPolicy)
+      .flatMap(({ statement }) => actionsOf(statement));
     expect(actionActions.filter((a) => a.startsWith('dynamodb:') || a.startsWith('events:'))).toEqual([]);
   });
 

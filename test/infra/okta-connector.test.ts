@@ -16,7 +16,11 @@ interface StateJson {
 /** A JSON document CloudFormation joins at deploy time, with its tokens (ARNs, partition, region) as placeholders. */
 function joinedJson<T>(joined: unknown): T {
   const [, parts] = (joined as { 'Fn::Join': [string, unknown[]] })['Fn::Join'];
-  const text = parts.map((part) => (typeof part === 'string' ? part : JSON.stringify(part).includes('Partition') ? 'PARTITION' : 'TOKEN')).join('');
+  const text = parts
+    .map((part) =>
+      typeof part === 'string' ? part : JSON.stringify(part).includes('Partition') ? 'PARTITION' : 'TOKEN',
+    )
+    .join('');
   return JSON.parse(text) as T;
 }
 
@@ -48,7 +52,11 @@ describe('OktaConnector: actions', () => {
     for (const spec of actions) {
       const id = logicalIdOf(synth.connector.actionFunctions.get(spec.name)!);
       const fn = resources('AWS::Lambda::Function')[id]!;
-      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'index.handler' });
+      expect(fn.Properties).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+      });
       expect(fn.Properties.Description).toContain(spec.name);
     }
   });
@@ -99,14 +107,22 @@ describe('OktaConnector: actions', () => {
 
   it('adds the OAuth routes without a signature when a connection uses the authorization-code flow', () => {
     for (const path of ['authorize', 'callback']) {
-      const [resourceId] = Object.entries(resources('AWS::ApiGateway::Resource')).find(([, r]) => r.Properties.PathPart === path)!;
-      template.hasResourceProperties('AWS::ApiGateway::Method', { HttpMethod: 'GET', ResourceId: { Ref: resourceId }, AuthorizationType: 'NONE' });
+      const [resourceId] = Object.entries(resources('AWS::ApiGateway::Resource')).find(
+        ([, r]) => r.Properties.PathPart === path,
+      )!;
+      template.hasResourceProperties('AWS::ApiGateway::Method', {
+        HttpMethod: 'GET',
+        ResourceId: { Ref: resourceId },
+        AuthorizationType: 'NONE',
+      });
     }
   });
 
   it('leaves the OAuth routes out when no connection uses the authorization-code flow', () => {
     const plain = synthesize({ connections: ['acme'], defaultConnection: 'acme' }).template;
-    const paths = Object.values(plain.findResources('AWS::ApiGateway::Resource')).map((r) => (r as Resource).Properties.PathPart);
+    const paths = Object.values(plain.findResources('AWS::ApiGateway::Resource')).map(
+      (r) => (r as Resource).Properties.PathPart,
+    );
     expect(paths).not.toContain('oauth');
   });
 });
@@ -116,21 +132,36 @@ describe('OktaConnector: API auth options', () => {
     const keyed = synthesize({ apiAuth: 'apiKey' }).template;
     keyed.resourceCountIs('AWS::ApiGateway::UsagePlan', 1);
     keyed.resourceCountIs('AWS::ApiGateway::ApiKey', 1);
-    const methods = Object.values(keyed.findResources('AWS::ApiGateway::Method', { Properties: { HttpMethod: 'POST' } }));
+    const methods = Object.values(
+      keyed.findResources('AWS::ApiGateway::Method', { Properties: { HttpMethod: 'POST' } }),
+    );
     expect(methods).toHaveLength(actions.length);
-    for (const method of methods) expect((method as Resource).Properties).toMatchObject({ ApiKeyRequired: true, AuthorizationType: 'NONE' });
+    for (const method of methods)
+      expect((method as Resource).Properties).toMatchObject({ ApiKeyRequired: true, AuthorizationType: 'NONE' });
   });
 
   it('authorizes every action with the Cognito user pools given', () => {
     const poolArn = 'arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_example';
     const { template: pooled } = synthesizeConstruct((stack) => ({
-      apiAuth: { type: 'cognito', userPools: [cognito.UserPool.fromUserPoolArn(stack, 'Pool', poolArn)], scopes: ['okta-connector/actions'] },
+      apiAuth: {
+        type: 'cognito',
+        userPools: [cognito.UserPool.fromUserPoolArn(stack, 'Pool', poolArn)],
+        scopes: ['okta-connector/actions'],
+      },
     }));
-    pooled.hasResourceProperties('AWS::ApiGateway::Authorizer', { Type: 'COGNITO_USER_POOLS', ProviderARNs: [poolArn] });
-    const methods = Object.values(pooled.findResources('AWS::ApiGateway::Method', { Properties: { HttpMethod: 'POST' } }));
+    pooled.hasResourceProperties('AWS::ApiGateway::Authorizer', {
+      Type: 'COGNITO_USER_POOLS',
+      ProviderARNs: [poolArn],
+    });
+    const methods = Object.values(
+      pooled.findResources('AWS::ApiGateway::Method', { Properties: { HttpMethod: 'POST' } }),
+    );
     expect(methods).toHaveLength(actions.length);
     for (const method of methods) {
-      expect((method as Resource).Properties).toMatchObject({ AuthorizationType: 'COGNITO_USER_POOLS', AuthorizationScopes: ['okta-connector/actions'] });
+      expect((method as Resource).Properties).toMatchObject({
+        AuthorizationType: 'COGNITO_USER_POOLS',
+        AuthorizationScopes: ['okta-connector/actions'],
+      });
     }
   });
 });
@@ -173,29 +204,47 @@ describe('OktaConnector: table, bus and schedules', () => {
   });
 
   it('schedules one poll per connection and one run per search, each with its payload and the dead-letter queue', () => {
-    const schedules = Object.values(resources('AWS::Scheduler::Schedule')).map((s) => s.Properties as {
-      ScheduleExpression: string; Target: { Input: string; DeadLetterConfig: { Arn: unknown }; Arn: unknown };
-    });
+    const schedules = Object.values(resources('AWS::Scheduler::Schedule')).map(
+      (s) =>
+        s.Properties as {
+          ScheduleExpression: string;
+          Target: { Input: string; DeadLetterConfig: { Arn: unknown }; Arn: unknown };
+        },
+    );
     const inputs = schedules.map((s) => JSON.parse(s.Target.Input) as Record<string, string>);
-    expect(inputs).toEqual(expect.arrayContaining([
-      { connection: 'acme' },
-      { connection: 'globex' },
-      { connection: 'acme', search: 'admin-changes' },
-      { connection: 'globex', search: 'failed-sign-ins' },
-    ]));
+    expect(inputs).toEqual(
+      expect.arrayContaining([
+        { connection: 'acme' },
+        { connection: 'globex' },
+        { connection: 'acme', search: 'admin-changes' },
+        { connection: 'globex', search: 'failed-sign-ins' },
+      ]),
+    );
     expect(schedules).toHaveLength(4);
-    expect(schedules.map((s) => s.ScheduleExpression).sort()).toEqual(['cron(0 8 * * ? *)', 'rate(1 hour)', 'rate(1 minute)', 'rate(1 minute)']);
-    for (const schedule of schedules) expect(schedule.Target.DeadLetterConfig.Arn).toEqual({ 'Fn::GetAtt': [logicalIdOf(synth.connector.deadLetters), 'Arn'] });
+    expect(schedules.map((s) => s.ScheduleExpression).sort()).toEqual([
+      'cron(0 8 * * ? *)',
+      'rate(1 hour)',
+      'rate(1 minute)',
+      'rate(1 minute)',
+    ]);
+    for (const schedule of schedules)
+      expect(schedule.Target.DeadLetterConfig.Arn).toEqual({
+        'Fn::GetAtt': [logicalIdOf(synth.connector.deadLetters), 'Arn'],
+      });
   });
 
   it('encrypts the dead-letter queue and refuses plain HTTP to it', () => {
     template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
     template.hasResourceProperties('AWS::SQS::QueuePolicy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
     });
   });
 
-  it('alarms on the lag of each connection\'s poller', () => {
+  it("alarms on the lag of each connection's poller", () => {
     for (const connection of ['acme', 'globex']) {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         Namespace: 'OktaConnector',
@@ -226,7 +275,11 @@ describe('OktaConnector: settings of every function', () => {
   it('sets the connection settings on every function and never ALLOW_INSECURE_LOCAL_OKTA', () => {
     for (const fn of Object.values(resources('AWS::Lambda::Function'))) {
       const env = (fn.Properties.Environment as { Variables: Record<string, string> }).Variables;
-      expect(env).toMatchObject({ CONNECTION_SECRET_PREFIX: 'okta-connector/', DEFAULT_CONNECTION: 'acme', NODE_OPTIONS: '--enable-source-maps' });
+      expect(env).toMatchObject({
+        CONNECTION_SECRET_PREFIX: 'okta-connector/',
+        DEFAULT_CONNECTION: 'acme',
+        NODE_OPTIONS: '--enable-source-maps',
+      });
       expect(env).not.toHaveProperty('ALLOW_INSECURE_LOCAL_OKTA');
     }
   });
@@ -238,14 +291,19 @@ describe('OktaConnector: settings of every function', () => {
       expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
       expect(fn.Properties.LoggingConfig).toHaveProperty('LogGroup');
     }
-    for (const group of Object.values(resources('AWS::Logs::LogGroup'))) expect(group.Properties.RetentionInDays).toBe(90);
+    for (const group of Object.values(resources('AWS::Logs::LogGroup')))
+      expect(group.Properties.RetentionInDays).toBe(90);
   });
 
   it('deploys the onboarding state machine: create-user, add-user-to-group over each group, activate-user', () => {
     const definition = stateMachineDefinition();
     expect(definition.StartAt).toBe('CreateUser');
     expect(definition.States.CreateUser).toMatchObject({ Type: 'Task', Next: 'AddToEachGroup' });
-    expect(definition.States.AddToEachGroup).toMatchObject({ Type: 'Map', ItemsPath: '$.groupIds', Next: 'ActivateUser' });
+    expect(definition.States.AddToEachGroup).toMatchObject({
+      Type: 'Map',
+      ItemsPath: '$.groupIds',
+      Next: 'ActivateUser',
+    });
     expect(definition.States.ActivateUser).toMatchObject({ Next: 'Onboarded' });
     for (const task of [definition.States.CreateUser!, definition.States.ActivateUser!]) {
       expect(task.Resource).toBe('arn:PARTITION:states:::lambda:invoke');
@@ -254,22 +312,43 @@ describe('OktaConnector: settings of every function', () => {
 
   it('retries OktaRateLimited and OktaUnavailable and catches OktaNotFound and InvalidInput', () => {
     const { States: states } = stateMachineDefinition();
-    const map = states.AddToEachGroup as unknown as { ItemProcessor: { States: Record<string, StateJson> }; Catch: StateJson['Catch'] };
+    const map = states.AddToEachGroup as unknown as {
+      ItemProcessor: { States: Record<string, StateJson> };
+      Catch: StateJson['Catch'];
+    };
     for (const task of [states.CreateUser!, map.ItemProcessor.States.AddUserToGroup!, states.ActivateUser!]) {
-      expect(task.Retry).toEqual(expect.arrayContaining([expect.objectContaining({ ErrorEquals: ['OktaRateLimited', 'OktaUnavailable'] })]));
+      expect(task.Retry).toEqual(
+        expect.arrayContaining([expect.objectContaining({ ErrorEquals: ['OktaRateLimited', 'OktaUnavailable'] })]),
+      );
     }
     for (const catcher of [states.CreateUser!, states.ActivateUser!, map as unknown as StateJson]) {
-      expect(catcher.Catch).toEqual([expect.objectContaining({ ErrorEquals: ['OktaNotFound', 'InvalidInput'], Next: 'OnboardingFailed' })]);
+      expect(catcher.Catch).toEqual([
+        expect.objectContaining({ ErrorEquals: ['OktaNotFound', 'InvalidInput'], Next: 'OnboardingFailed' }),
+      ]);
     }
   });
 
   it('shows every dashboard metric the functions emit', () => {
     const [dashboard] = Object.values(resources('AWS::CloudWatch::Dashboard'));
-    const body = joinedJson<{ widgets: { properties: { metrics?: { expression: string }[][] } }[] }>(dashboard!.Properties.DashboardBody);
-    const expressions = body.widgets.flatMap((w) => w.properties.metrics ?? []).flat().map((m) => m.expression);
-    for (const metric of ['EventsPublished', 'PollerLagSeconds', 'HookDeliveriesAccepted', 'HookDeliveriesRefused', 'RateLimitHeadroom',
-      'ActionSucceeded', 'ActionFailed']) {
-      expect(expressions).toEqual(expect.arrayContaining([expect.stringContaining(`Namespace="OktaConnector" MetricName="${metric}"`)]));
+    const body = joinedJson<{ widgets: { properties: { metrics?: { expression: string }[][] } }[] }>(
+      dashboard!.Properties.DashboardBody,
+    );
+    const expressions = body.widgets
+      .flatMap((w) => w.properties.metrics ?? [])
+      .flat()
+      .map((m) => m.expression);
+    for (const metric of [
+      'EventsPublished',
+      'PollerLagSeconds',
+      'HookDeliveriesAccepted',
+      'HookDeliveriesRefused',
+      'RateLimitHeadroom',
+      'ActionSucceeded',
+      'ActionFailed',
+    ]) {
+      expect(expressions).toEqual(
+        expect.arrayContaining([expect.stringContaining(`Namespace="OktaConnector" MetricName="${metric}"`)]),
+      );
     }
   });
 

@@ -5,8 +5,27 @@ import { modelName, requestModelSchema, toDraft4 } from '../../infra/request-mod
 
 // The draft 4 keywords API Gateway's validator applies; anything else in a model would be ignored or refused.
 const DRAFT4_KEYWORDS = new Set([
-  '$schema', 'title', 'type', 'description', 'required', 'enum', 'default', 'minLength', 'maxLength', 'minimum', 'maximum',
-  'pattern', 'minItems', 'maxItems', 'uniqueItems', 'additionalProperties', 'format', 'properties', 'items', 'oneOf', 'anyOf',
+  '$schema',
+  'title',
+  'type',
+  'description',
+  'required',
+  'enum',
+  'default',
+  'minLength',
+  'maxLength',
+  'minimum',
+  'maximum',
+  'pattern',
+  'minItems',
+  'maxItems',
+  'uniqueItems',
+  'additionalProperties',
+  'format',
+  'properties',
+  'items',
+  'oneOf',
+  'anyOf',
 ]);
 
 function keywordsOf(schema: Record<string, unknown>): string[] {
@@ -27,8 +46,14 @@ describe('request models', () => {
   });
 
   it('leaves formats to the function, which alone judges them', () => {
-    const schema: JsonSchema = { type: 'object', properties: { id: { type: 'string', format: 'path-segment' }, email: { type: 'string', format: 'email' } } };
-    expect(toDraft4(schema)).toEqual({ type: 'object', properties: { id: { type: 'string' }, email: { type: 'string' } } });
+    const schema: JsonSchema = {
+      type: 'object',
+      properties: { id: { type: 'string', format: 'path-segment' }, email: { type: 'string', format: 'email' } },
+    };
+    expect(toDraft4(schema)).toEqual({
+      type: 'object',
+      properties: { id: { type: 'string' }, email: { type: 'string' } },
+    });
   });
 
   it('accepts the catalog example of each action and refuses a body without a required field', () => {
@@ -44,7 +69,7 @@ describe('request models', () => {
     }
   });
 
-  it('names models in API Gateway\'s alphanumeric form', () => {
+  it("names models in API Gateway's alphanumeric form", () => {
     expect(modelName('get-logon-events-by-ip')).toBe('GetLogonEventsByIpInput');
   });
 });

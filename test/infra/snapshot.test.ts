@@ -12,17 +12,30 @@ const fixtureActions: ActionSpec[] = actions
   .map((spec) => ({
     ...spec,
     summary: `The ${spec.name} action.`,
-    input: { type: 'object', required: ['userId'], properties: { userId: { type: 'string', minLength: 1 } }, additionalProperties: false },
+    input: {
+      type: 'object',
+      required: ['userId'],
+      properties: { userId: { type: 'string', minLength: 1 } },
+      additionalProperties: false,
+    },
   }));
 
 describe('OktaConnector template', () => {
   it('matches the reviewed snapshot (after reviewing a diff, update with `npx vitest run test/infra/snapshot.test.ts -u`)', async () => {
     const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'OktaConnector');
-    const { connections, defaultConnection, authorizationCodeConnections, searches, stepFunctionsExample } = fullContext;
-    new OktaConnector(stack, 'OktaConnector', { connections, defaultConnection, authorizationCodeConnections, searches, stepFunctionsExample },
-      fixtureActions);
+    const { connections, defaultConnection, authorizationCodeConnections, searches, stepFunctionsExample } =
+      fullContext;
+    new OktaConnector(
+      stack,
+      'OktaConnector',
+      { connections, defaultConnection, authorizationCodeConnections, searches, stepFunctionsExample },
+      fixtureActions,
+    );
     // Asset keys hash the code's absolute path when bundling is skipped, so they differ per checkout: not structure.
-    const template = JSON.stringify(Template.fromStack(stack).toJSON(), null, 2).replace(/"[0-9a-f]{64}\.zip"/g, '"<asset>.zip"');
+    const template = JSON.stringify(Template.fromStack(stack).toJSON(), null, 2).replace(
+      /"[0-9a-f]{64}\.zip"/g,
+      '"<asset>.zip"',
+    );
     await expect(`${template}\n`).toMatchFileSnapshot('__snapshots__/okta-connector.template.json');
   });
 });

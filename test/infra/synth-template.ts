@@ -14,7 +14,13 @@ export const fullContext = {
   defaultConnection: 'acme',
   authorizationCodeConnections: ['globex'],
   searches: [
-    { connection: 'acme', name: 'admin-changes', filter: 'eventType sw "user.account"', schedule: 'rate(1 hour)', window: 'PT1H' },
+    {
+      connection: 'acme',
+      name: 'admin-changes',
+      filter: 'eventType sw "user.account"',
+      schedule: 'rate(1 hour)',
+      window: 'PT1H',
+    },
     { connection: 'globex', name: 'failed-sign-ins', q: 'FAILURE', schedule: 'cron(0 8 * * ? *)', window: 1440 },
   ],
   stepFunctionsExample: true,

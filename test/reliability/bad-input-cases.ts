@@ -18,7 +18,17 @@ export interface BadInputCase {
 }
 
 /** Ids that would move the Okta URL they are put in (raw and percent-encoded traversal, slashes). */
-export const pathBreakers = ['../groups', '..%2F..%2Fapps', '%2e%2e', '%2E%2E%2Fapps', 'a/b', 'a%2Fb', 'a\\b', '..', '%5c'];
+export const pathBreakers = [
+  '../groups',
+  '..%2F..%2Fapps',
+  '%2e%2e',
+  '%2E%2E%2Fapps',
+  'a/b',
+  'a%2Fb',
+  'a\\b',
+  '..',
+  '%5c',
+];
 /** Values that close a quoted search value and add an operator of their own. */
 export const smuggledSearchValue = 'Sales" or profile.name sw "';
 const fourByte = 'Ren\u{1F600}e';
@@ -27,13 +37,19 @@ const huge = 'x'.repeat(300_000);
 /** A value of the wrong JSON type for a schema. */
 function wrongTypeFor(schema: JsonSchema): unknown {
   switch (schema.type) {
-    case 'string': return 12_345;
-    case 'boolean': return 'yes';
+    case 'string':
+      return 12_345;
+    case 'boolean':
+      return 'yes';
     case 'integer':
-    case 'number': return 'ten';
-    case 'object': return 'not-an-object';
-    case 'array': return { not: 'an array' };
-    default: return undefined;
+    case 'number':
+      return 'ten';
+    case 'object':
+      return 'not-an-object';
+    case 'array':
+      return { not: 'an array' };
+    default:
+      return undefined;
   }
 }
 
@@ -44,47 +60,108 @@ const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 export function casesOf(spec: ActionSpec): BadInputCase[] {
   const base = spec.example.input;
   const properties = Object.entries(spec.input.properties ?? {}) as Array<[string, JsonSchema]>;
-  const row = (kind: string, body: string, type: ErrorType, message: RegExp): BadInputCase => ({ action: spec.name, kind, body, type, message });
+  const row = (kind: string, body: string, type: ErrorType, message: RegExp): BadInputCase => ({
+    action: spec.name,
+    kind,
+    body,
+    type,
+    message,
+  });
   const rows: BadInputCase[] = [
     row('malformed JSON', json(base).slice(0, -3), 'InvalidInput', /JSON/i),
     row('empty body', '', 'InvalidInput', /./),
     row('not an object', json([base]), 'InvalidInput', /object/i),
     row('unknown field', json({ ...base, isAdmin: true }), 'InvalidInput', /isAdmin/),
-    row('unknown connection', json({ ...base, connection: 'no-such-connection' }), 'UnknownConnection', /no-such-connection/),
+    row(
+      'unknown connection',
+      json({ ...base, connection: 'no-such-connection' }),
+      'UnknownConnection',
+      /no-such-connection/,
+    ),
     row('connection name with ../', json({ ...base, connection: '../default' }), 'InvalidInput', /connection/),
   ];
   for (const field of spec.input.required ?? []) {
     const { [field]: _omitted, ...rest } = base;
     rows.push(row(`missing ${field}`, json(rest), 'InvalidInput', new RegExp(escape(field))));
   }
-  const alternatives = [...(spec.input.oneOf ?? []), ...(spec.input.anyOf ?? [])].flatMap((alternative) => alternative.required ?? []);
+  const alternatives = [...(spec.input.oneOf ?? []), ...(spec.input.anyOf ?? [])].flatMap(
+    (alternative) => alternative.required ?? [],
+  );
   if (alternatives.length > 0) {
     const rest = Object.fromEntries(Object.entries(base).filter(([key]) => !alternatives.includes(key)));
-    rows.push(row(`none of ${alternatives.join(', ')}`, json(rest), 'InvalidInput', new RegExp(alternatives.map(escape).join('|'))));
+    rows.push(
+      row(
+        `none of ${alternatives.join(', ')}`,
+        json(rest),
+        'InvalidInput',
+        new RegExp(alternatives.map(escape).join('|')),
+      ),
+    );
   }
   for (const [field, schema] of properties) {
     const wrong = wrongTypeFor(schema);
-    if (wrong !== undefined) rows.push(row(`wrong type: ${field}`, json({ ...base, [field]: wrong }), 'InvalidInput', new RegExp(escape(field))));
+    if (wrong !== undefined)
+      rows.push(
+        row(`wrong type: ${field}`, json({ ...base, [field]: wrong }), 'InvalidInput', new RegExp(escape(field))),
+      );
     if (schema.type === 'string') {
-      rows.push(row(`huge string: ${field}`, json({ ...base, [field]: huge }), 'InvalidInput', new RegExp(escape(field))));
-      rows.push(row(`4-byte characters: ${field}`, json({ ...base, [field]: fourByte }), 'InvalidInput', new RegExp(escape(field))));
+      rows.push(
+        row(`huge string: ${field}`, json({ ...base, [field]: huge }), 'InvalidInput', new RegExp(escape(field))),
+      );
+      rows.push(
+        row(
+          `4-byte characters: ${field}`,
+          json({ ...base, [field]: fourByte }),
+          'InvalidInput',
+          new RegExp(escape(field)),
+        ),
+      );
     }
     if (schema.type === 'array') {
-      rows.push(row(`huge array: ${field}`, json({ ...base, [field]: Array.from({ length: 10_000 }, (_, i) => `00g${i}`) }), 'InvalidInput', new RegExp(escape(field))));
+      rows.push(
+        row(
+          `huge array: ${field}`,
+          json({ ...base, [field]: Array.from({ length: 10_000 }, (_, i) => `00g${i}`) }),
+          'InvalidInput',
+          new RegExp(escape(field)),
+        ),
+      );
     }
     if (schema.format === 'path-segment') {
-      for (const value of pathBreakers) rows.push(row(`path in id: ${field} = ${value}`, json({ ...base, [field]: value }), 'InvalidInput', new RegExp(escape(field))));
+      for (const value of pathBreakers)
+        rows.push(
+          row(
+            `path in id: ${field} = ${value}`,
+            json({ ...base, [field]: value }),
+            'InvalidInput',
+            new RegExp(escape(field)),
+          ),
+        );
     }
     if (schema.type === 'object' && schema.properties) {
       for (const [inner, innerSchema] of Object.entries(schema.properties)) {
         if (innerSchema.type !== 'string') continue;
         const nested = { ...(base[field] as Record<string, unknown> | undefined), [inner]: fourByte };
-        rows.push(row(`4-byte characters: ${field}.${inner}`, json({ ...base, [field]: nested }), 'InvalidInput', new RegExp(escape(`${field}.${inner}`))));
+        rows.push(
+          row(
+            `4-byte characters: ${field}.${inner}`,
+            json({ ...base, [field]: nested }),
+            'InvalidInput',
+            new RegExp(escape(`${field}.${inner}`)),
+          ),
+        );
       }
     }
   }
   if (spec.name === 'get-logon-events-by-ip') {
-    rows.push(row('operator smuggled: ipAddress', json({ ...base, ipAddress: '184.73.186.14" or eventType pr "' }), 'InvalidInput', /ipAddress/));
+    rows.push(
+      row(
+        'operator smuggled: ipAddress',
+        json({ ...base, ipAddress: '184.73.186.14" or eventType pr "' }),
+        'InvalidInput',
+        /ipAddress/,
+      ),
+    );
   }
   return rows;
 }

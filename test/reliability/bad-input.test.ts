@@ -14,17 +14,28 @@ import { loadAction } from './action-modules.js';
 import { actionCases, badDomains, smuggledSearchValue } from './bad-input-cases.js';
 
 const hookSecret = 'bad-input-hook-secret-7c21';
-const context = { awsRequestId: 'bad-input', functionName: 'okta-connector', getRemainingTimeInMillis: () => 30_000 } as unknown as Context;
+const context = {
+  awsRequestId: 'bad-input',
+  functionName: 'okta-connector',
+  getRemainingTimeInMillis: () => 30_000,
+} as unknown as Context;
 let sim: OktaSim;
 let aws: LocalAws;
 let logSize = 0;
 let busSize = 0;
 
 beforeAll(async () => {
-  [sim, aws] = await Promise.all([startOktaSim({ seed: { users: 4, groups: 3, apps: 1, signInDays: 0 }, rateLimits: false }), startLocalAws()]);
+  [sim, aws] = await Promise.all([
+    startOktaSim({ seed: { users: 4, groups: 3, apps: 1, signInDays: 0 }, rateLimits: false }),
+    startLocalAws(),
+  ]);
   Object.assign(process.env, aws.env(), {
-    ALLOW_INSECURE_LOCAL_OKTA: 'true', CONNECTION_CACHE_SECONDS: '0', TABLE_NAME: 'bad-input', EVENT_BUS_NAME: 'bad-input-bus',
-    POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true',
+    ALLOW_INSECURE_LOCAL_OKTA: 'true',
+    CONNECTION_CACHE_SECONDS: '0',
+    TABLE_NAME: 'bad-input',
+    EVENT_BUS_NAME: 'bad-input-bus',
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+    POWERTOOLS_METRICS_DISABLED: 'true',
   });
   delete process.env.DEFAULT_CONNECTION;
   delete process.env.CONNECTION_SECRET_PREFIX;
@@ -33,9 +44,16 @@ beforeAll(async () => {
   resetAwsClients();
   clearConnectionCache();
   await aws.createTable('bad-input');
-  aws.secrets.put('okta-connector/default', { domain: sim.url, auth: { type: 'api-token', token: sim.apiToken }, eventHookSecret: hookSecret });
-  for (const [name, domain] of Object.entries(badDomains)) aws.secrets.put(`okta-connector/${name}`, { domain, auth: { type: 'api-token', token: sim.apiToken } });
-  await okta('POST', '/api/v1/groups', { profile: { name: 'Sales', description: 'the group a smuggled search value would widen' } });
+  aws.secrets.put('okta-connector/default', {
+    domain: sim.url,
+    auth: { type: 'api-token', token: sim.apiToken },
+    eventHookSecret: hookSecret,
+  });
+  for (const [name, domain] of Object.entries(badDomains))
+    aws.secrets.put(`okta-connector/${name}`, { domain, auth: { type: 'api-token', token: sim.apiToken } });
+  await okta('POST', '/api/v1/groups', {
+    profile: { name: 'Sales', description: 'the group a smuggled search value would widen' },
+  });
   await okta('POST', '/api/v1/groups', { profile: { name: 'Support', description: 'another group' } });
 });
 afterAll(async () => {
@@ -55,7 +73,9 @@ afterEach(() => {
 
 async function okta(method: string, path: string, body?: unknown) {
   const response = await fetch(`${sim.url}${path}`, {
-    method, headers: { authorization: `SSWS ${sim.apiToken}`, accept: 'application/json', 'content-type': 'application/json' }, body: JSON.stringify(body),
+    method,
+    headers: { authorization: `SSWS ${sim.apiToken}`, accept: 'application/json', 'content-type': 'application/json' },
+    body: JSON.stringify(body),
   });
   return response.json() as Promise<unknown>;
 }
@@ -64,11 +84,20 @@ async function okta(method: string, path: string, body?: unknown) {
 async function callAction(name: string, body: string) {
   const { handler } = await loadAction(name);
   const event = {
-    resource: '/actions/{name}', path: `/actions/${name}`, httpMethod: 'POST', headers: { 'content-type': 'application/json' },
-    pathParameters: { name }, requestContext: { resourcePath: '/actions/{name}', httpMethod: 'POST', stage: 'prod' }, body, isBase64Encoded: false,
+    resource: '/actions/{name}',
+    path: `/actions/${name}`,
+    httpMethod: 'POST',
+    headers: { 'content-type': 'application/json' },
+    pathParameters: { name },
+    requestContext: { resourcePath: '/actions/{name}', httpMethod: 'POST', stage: 'prod' },
+    body,
+    isBase64Encoded: false,
   };
-  const response = await handler(event, context) as { statusCode: number; body: string };
-  return { status: response.statusCode, body: JSON.parse(response.body) as { error?: { type: string; message: string }; groups?: unknown[] } };
+  const response = (await handler(event, context)) as { statusCode: number; body: string };
+  return {
+    status: response.statusCode,
+    body: JSON.parse(response.body) as { error?: { type: string; message: string }; groups?: unknown[] },
+  };
 }
 
 describe('every action refuses bad input with its CONTRACT error', () => {
@@ -81,7 +110,10 @@ describe('every action refuses bad input with its CONTRACT error', () => {
 
   it('throws the same CONTRACT type on direct invoke (Step Functions)', async () => {
     const { handler } = await loadAction('get-user');
-    await expect(handler({ userId: '../groups' }, context)).rejects.toMatchObject({ name: 'InvalidInput', message: expect.stringContaining('userId') });
+    await expect(handler({ userId: '../groups' }, context)).rejects.toMatchObject({
+      name: 'InvalidInput',
+      message: expect.stringContaining('userId'),
+    });
   });
 });
 
@@ -91,11 +123,17 @@ describe('a smuggled search value stays one value', () => {
     expect(body.groups).toHaveLength(1);
   });
 
-  it.each(['exact', 'startsWith'])('get-groups-by-name (%s) finds no group for "Sales\\" or profile.name sw \\""', async (match) => {
-    const { status, body } = await callAction('get-groups-by-name', JSON.stringify({ name: smuggledSearchValue, match }));
-    expect(status).toBe(200);
-    expect(body.groups).toEqual([]);
-  });
+  it.each(['exact', 'startsWith'])(
+    'get-groups-by-name (%s) finds no group for "Sales\\" or profile.name sw \\""',
+    async (match) => {
+      const { status, body } = await callAction(
+        'get-groups-by-name',
+        JSON.stringify({ name: smuggledSearchValue, match }),
+      );
+      expect(status).toBe(200);
+      expect(body.groups).toEqual([]);
+    },
+  );
 });
 
 describe('connections whose domain is refused (as deployed)', () => {
@@ -109,48 +147,100 @@ describe('connections whose domain is refused (as deployed)', () => {
   });
 
   it.each(Object.entries(badDomains))('%s (%s) is an InternalError naming the domain', async (connection) => {
-    const { status, body } = await callAction('get-user', JSON.stringify({ userId: 'someone@example.com', connection }));
+    const { status, body } = await callAction(
+      'get-user',
+      JSON.stringify({ userId: 'someone@example.com', connection }),
+    );
     expect(status).toBe(500);
     expect(body.error?.type).toBe('InternalError');
     expect(body.error?.message).toMatch(new RegExp(`Connection "${connection}": domain`));
   });
 
   it.each(Object.keys(badDomains))('the poller refuses %s', async (connection) => {
-    await expect(poll({ connection }, context)).rejects.toMatchObject({ name: 'InternalError', message: expect.stringContaining('domain') });
+    await expect(poll({ connection }, context)).rejects.toMatchObject({
+      name: 'InternalError',
+      message: expect.stringContaining('domain'),
+    });
   });
 });
 
-function hookPost(body: string | Buffer, headers: Record<string, string> = {}, query: Record<string, string> = {}): HookHttpEvent {
+function hookPost(
+  body: string | Buffer,
+  headers: Record<string, string> = {},
+  query: Record<string, string> = {},
+): HookHttpEvent {
   return {
-    version: '2.0', requestContext: { http: { method: 'POST' } },
+    version: '2.0',
+    requestContext: { http: { method: 'POST' } },
     headers: { 'content-type': 'application/json', authorization: hookSecret, ...headers },
-    queryStringParameters: query, body: Buffer.from(body).toString('base64'), isBase64Encoded: true,
+    queryStringParameters: query,
+    body: Buffer.from(body).toString('base64'),
+    isBase64Encoded: true,
   };
 }
 
-const delivery = (uuids: string[]) => JSON.stringify({
-  eventType: 'com.okta.event_hook', eventId: `delivery-${uuids[0]}`,
-  data: { events: uuids.map((uuid) => ({ uuid, published: '2026-11-29T09:00:00.000Z', eventType: 'user.lifecycle.create', version: '0' })) },
-});
+const delivery = (uuids: string[]) =>
+  JSON.stringify({
+    eventType: 'com.okta.event_hook',
+    eventId: `delivery-${uuids[0]}`,
+    data: {
+      events: uuids.map((uuid) => ({
+        uuid,
+        published: '2026-11-29T09:00:00.000Z',
+        eventType: 'user.lifecycle.create',
+        version: '0',
+      })),
+    },
+  });
 
 describe('the event hook refuses what Okta would not send', () => {
   const good = delivery(['11111111-1111-4111-8111-111111111111']);
   const rows: Array<[string, HookHttpEvent, number, RegExp]> = [
-    ['GET without the verification challenge', { ...hookPost(''), requestContext: { http: { method: 'GET' } } }, 400, /challenge/],
+    [
+      'GET without the verification challenge',
+      { ...hookPost(''), requestContext: { http: { method: 'GET' } } },
+      400,
+      /challenge/,
+    ],
     ['PUT', { ...hookPost(good), requestContext: { http: { method: 'PUT' } } }, 405, /POST/],
-    ['a body that is not JSON by its Content-Type', hookPost(good, { 'content-type': 'text/plain' }), 415, /application\/json/],
+    [
+      'a body that is not JSON by its Content-Type',
+      hookPost(good, { 'content-type': 'text/plain' }),
+      415,
+      /application\/json/,
+    ],
     ['no Authorization', { ...hookPost(good), headers: { 'content-type': 'application/json' } }, 401, /Not authorized/],
     ['a wrong secret', hookPost(good, { authorization: 'not-the-secret' }), 401, /Not authorized/],
-    ['a wrong secret of the same length', hookPost(good, { authorization: hookSecret.replace(/.$/, 'X') }), 401, /Not authorized/],
+    [
+      'a wrong secret of the same length',
+      hookPost(good, { authorization: hookSecret.replace(/.$/, 'X') }),
+      401,
+      /Not authorized/,
+    ],
     ['the secret with a trailing space', hookPost(good, { authorization: `${hookSecret} ` }), 401, /Not authorized/],
     ['the secret as a Bearer token', hookPost(good, { authorization: `Bearer ${hookSecret}` }), 401, /Not authorized/],
     ['an unknown connection', hookPost(good, {}, { connection: 'no-such-connection' }), 401, /Not authorized/],
     ['a connection name with ../', hookPost(good, {}, { connection: '../default' }), 401, /Not authorized/],
     ['malformed JSON', hookPost('{"data": {"events": [{"uuid": "x",'), 400, /event hook delivery/],
     ['a truncated delivery', hookPost(good.slice(0, Math.floor(good.length / 2))), 400, /event hook delivery/],
-    ['a delivery without data.events', hookPost(JSON.stringify({ eventType: 'com.okta.event_hook', data: {} })), 400, /event hook delivery/],
-    ['events without a uuid', hookPost(JSON.stringify({ data: { events: [{ published: '2026-11-29T09:00:00Z', eventType: 'x' }] } })), 400, /event hook delivery/],
-    ['events that are not objects', hookPost(JSON.stringify({ data: { events: ['x', 1] } })), 400, /event hook delivery/],
+    [
+      'a delivery without data.events',
+      hookPost(JSON.stringify({ eventType: 'com.okta.event_hook', data: {} })),
+      400,
+      /event hook delivery/,
+    ],
+    [
+      'events without a uuid',
+      hookPost(JSON.stringify({ data: { events: [{ published: '2026-11-29T09:00:00Z', eventType: 'x' }] } })),
+      400,
+      /event hook delivery/,
+    ],
+    [
+      'events that are not objects',
+      hookPost(JSON.stringify({ data: { events: ['x', 1] } })),
+      400,
+      /event hook delivery/,
+    ],
     ['an oversized body', hookPost(Buffer.alloc(maxBodyBytes + 1, 0x20)), 413, /bytes/],
   ];
 
@@ -168,7 +258,11 @@ describe('a replayed hook delivery', () => {
   });
 
   it('is answered 200 each time and its events are published once', async () => {
-    const body = delivery(['22222222-2222-4222-8222-222222222222', '33333333-3333-4333-8333-333333333333', '44444444-4444-4444-8444-444444444444']);
+    const body = delivery([
+      '22222222-2222-4222-8222-222222222222',
+      '33333333-3333-4333-8333-333333333333',
+      '44444444-4444-4444-8444-444444444444',
+    ]);
     const answers = [await eventHook(hookPost(body)), await eventHook(hookPost(body)), await eventHook(hookPost(body))];
     expect(answers.map((a) => a.statusCode)).toEqual([200, 200, 200]);
     expect(aws.eventBridge.entries().length - busSize).toBe(3);
@@ -179,19 +273,74 @@ describe('the poller, searches and replay refuse bad input', () => {
   const dayAgo = new Date(Date.now() - 86_400_000).toISOString();
   const now = new Date().toISOString();
   const rows: Array<[string, () => Promise<unknown>, string, RegExp]> = [
-    ['poll: a connection that is not a string', () => poll({ connection: 5 as unknown as string }, context), 'InvalidInput', /connection/],
-    ['poll: an unknown connection', () => poll({ connection: 'no-such-connection' }, context), 'UnknownConnection', /no-such-connection/],
-    ['poll: a connection name with ../', () => poll({ connection: '../default' }, context), 'UnknownConnection', /connection name/],
-    ['search: since that is not a date', () => search({ since: 'yesterday', until: now }, context), 'InvalidInput', /since/],
+    [
+      'poll: a connection that is not a string',
+      () => poll({ connection: 5 as unknown as string }, context),
+      'InvalidInput',
+      /connection/,
+    ],
+    [
+      'poll: an unknown connection',
+      () => poll({ connection: 'no-such-connection' }, context),
+      'UnknownConnection',
+      /no-such-connection/,
+    ],
+    [
+      'poll: a connection name with ../',
+      () => poll({ connection: '../default' }, context),
+      'UnknownConnection',
+      /connection name/,
+    ],
+    [
+      'search: since that is not a date',
+      () => search({ since: 'yesterday', until: now }, context),
+      'InvalidInput',
+      /since/,
+    ],
     ['search: until before since', () => search({ since: now, until: dayAgo }, context), 'InvalidInput', /until/],
-    ['search: a filter that is not a string', () => search({ since: dayAgo, until: now, filter: 5 as unknown as string }, context), 'InvalidInput', /filter/],
-    ['search: an unknown connection', () => search({ connection: 'no-such-connection', since: dayAgo, until: now }, context), 'UnknownConnection', /no-such-connection/],
-    ['search: an unterminated quote in the filter', () => search({ since: dayAgo, until: now, filter: 'eventType eq "x' }, context), 'OktaValidationFailed', /./],
-    ['search: a scheduled search that does not exist', () => search({ connection: 'default', search: 'no-such-search' }, context), 'InvalidInput', /no-such-search/],
-    ['replay: since past the 90 days Okta keeps', () => replay({ since: '2020-01-01T00:00:00Z', until: now }, context), 'InvalidInput', /90 days/],
+    [
+      'search: a filter that is not a string',
+      () => search({ since: dayAgo, until: now, filter: 5 as unknown as string }, context),
+      'InvalidInput',
+      /filter/,
+    ],
+    [
+      'search: an unknown connection',
+      () => search({ connection: 'no-such-connection', since: dayAgo, until: now }, context),
+      'UnknownConnection',
+      /no-such-connection/,
+    ],
+    [
+      'search: an unterminated quote in the filter',
+      () => search({ since: dayAgo, until: now, filter: 'eventType eq "x' }, context),
+      'OktaValidationFailed',
+      /./,
+    ],
+    [
+      'search: a scheduled search that does not exist',
+      () => search({ connection: 'default', search: 'no-such-search' }, context),
+      'InvalidInput',
+      /no-such-search/,
+    ],
+    [
+      'replay: since past the 90 days Okta keeps',
+      () => replay({ since: '2020-01-01T00:00:00Z', until: now }, context),
+      'InvalidInput',
+      /90 days/,
+    ],
     ['replay: until before since', () => replay({ since: now, until: dayAgo }, context), 'InvalidInput', /until/],
-    ['replay: an operator smuggled into a type', () => replay({ since: dayAgo, until: now, types: ['x" or eventType pr "'] }, context), 'InvalidInput', /types/],
-    ['replay: an unknown connection', () => replay({ connection: 'no-such-connection', since: dayAgo, until: now }, context), 'UnknownConnection', /no-such-connection/],
+    [
+      'replay: an operator smuggled into a type',
+      () => replay({ since: dayAgo, until: now, types: ['x" or eventType pr "'] }, context),
+      'InvalidInput',
+      /types/,
+    ],
+    [
+      'replay: an unknown connection',
+      () => replay({ connection: 'no-such-connection', since: dayAgo, until: now }, context),
+      'UnknownConnection',
+      /no-such-connection/,
+    ],
   ];
 
   it.each(rows)('%s', async (_title, call, type, message) => {

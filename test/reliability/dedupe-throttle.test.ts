@@ -14,14 +14,24 @@ describe('dedupe marks under DynamoDB throttling', () => {
   beforeAll(async () => {
     aws = await startLocalAws();
     await aws.createTable(table);
-    client = new DynamoDBClient({ endpoint: aws.endpoints.dynamodb, region: 'us-east-1', credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
-    client.middlewareStack.add((next, context) => async (args) => {
-      if (context.commandName === 'BatchWriteItemCommand' && throttledCalls > 0) {
-        throttledCalls -= 1;
-        throw new ProvisionedThroughputExceededException({ message: 'throttled', $metadata: { httpStatusCode: 400 } });
-      }
-      return next(args);
-    }, { step: 'initialize', priority: 'high' });
+    client = new DynamoDBClient({
+      endpoint: aws.endpoints.dynamodb,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
+    });
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'BatchWriteItemCommand' && throttledCalls > 0) {
+          throttledCalls -= 1;
+          throw new ProvisionedThroughputExceededException({
+            message: 'throttled',
+            $metadata: { httpStatusCode: 400 },
+          });
+        }
+        return next(args);
+      },
+      { step: 'initialize', priority: 'high' },
+    );
   });
   afterAll(async () => {
     client.destroy();

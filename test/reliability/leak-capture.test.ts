@@ -20,10 +20,22 @@ describe('the secret registry', () => {
 
   it('holds every secret of a connection put in the local Secrets Manager', () => {
     aws.secrets.put('okta-connector/x', {
-      domain: 'a.okta.com', auth: { type: 'authorization-code', clientId: 'c', clientSecret: 'client-secret-0123456789', refreshToken: 'refresh-0123456789ab', scopes: ['s'] },
-      eventHookSecret: 'hook-secret-abcdef0123', previousEventHookSecret: 'old-hook-secret-abcdef',
+      domain: 'a.okta.com',
+      auth: {
+        type: 'authorization-code',
+        clientId: 'c',
+        clientSecret: 'client-secret-0123456789',
+        refreshToken: 'refresh-0123456789ab',
+        scopes: ['s'],
+      },
+      eventHookSecret: 'hook-secret-abcdef0123',
+      previousEventHookSecret: 'old-hook-secret-abcdef',
     });
-    expect(['client-secret-0123456789', 'refresh-0123456789ab', 'hook-secret-abcdef0123', 'old-hook-secret-abcdef'].every(isRegisteredSecret)).toBe(true);
+    expect(
+      ['client-secret-0123456789', 'refresh-0123456789ab', 'hook-secret-abcdef0123', 'old-hook-secret-abcdef'].every(
+        isRegisteredSecret,
+      ),
+    ).toBe(true);
   });
 
   it('holds the client secret of an OAuth client registered in the sim', () => {
@@ -37,7 +49,12 @@ describe('the secret registry', () => {
     const jwk = pair.privateKey.export({ format: 'jwk' });
     registerPrivateKey(pem, 'pem');
     registerPrivateKey(jwk, 'jwk');
-    expect(pem.split('\n').filter((line) => line.length > 20 && !line.startsWith('-----')).every(isRegisteredSecret)).toBe(true);
+    expect(
+      pem
+        .split('\n')
+        .filter((line) => line.length > 20 && !line.startsWith('-----'))
+        .every(isRegisteredSecret),
+    ).toBe(true);
     expect(isRegisteredSecret(String(jwk.d))).toBe(true);
   });
 });

@@ -3,7 +3,7 @@ import { actionLoad, hookLoad, type ActionLoadResult, type HookLoadResult } from
 
 // Smaller than the issue's 200 x 100 hook deliveries (npm run soak -- --load runs those): one process here plays
 // Okta, the connector's containers and AWS on two cores shared with the rest of the suite.
-describe('40 concurrent event hook deliveries of 50 events, with Okta\'s retry, then the poller', () => {
+describe("40 concurrent event hook deliveries of 50 events, with Okta's retry, then the poller", () => {
   let result: HookLoadResult;
 
   it('publishes every event', async () => {
@@ -29,7 +29,7 @@ describe('500 concurrent get-user calls on one client-credentials connection (li
     expect(result.tokenRequests).toBe(1);
   });
 
-  it('leave the reserve (10 % of the limit) to the org\'s other apps', () => {
+  it("leave the reserve (10 % of the limit) to the org's other apps", () => {
     expect(result.lowestRemaining).toBeGreaterThanOrEqual(60);
   });
 });

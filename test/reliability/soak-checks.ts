@@ -56,20 +56,26 @@ function publishedExactlyOnce({ sim, world, connection }: RunToCheck): string[] 
     const count = counts.get(event.uuid) ?? 0;
     if (count !== 1) problems.push(`event ${event.uuid} (${event.eventType}) published ${count} times`);
   }
-  for (const uuid of counts.keys()) if (!inLog.has(uuid)) problems.push(`event ${uuid} published but not in the System Log`);
+  for (const uuid of counts.keys())
+    if (!inLog.has(uuid)) problems.push(`event ${uuid} published but not in the System Log`);
   return summarise(problems, 'publishing');
 }
 
 function pollCursorForwardOnly({ world, connection }: RunToCheck): string[] {
   const problems: string[] = [];
-  const writes = world.cursorWrites.filter((w) => w.pk === `cursor#${connection}#poll`).sort((a, b) => a.version - b.version);
+  const writes = world.cursorWrites
+    .filter((w) => w.pk === `cursor#${connection}#poll`)
+    .sort((a, b) => a.version - b.version);
   for (let i = 1; i < writes.length; i += 1) {
     const before = writes[i - 1]!;
     const after = writes[i]!;
     if (after.version === before.version) problems.push(`poll cursor version ${after.version} written twice`);
-    if (position(after.next) < position(before.next)) problems.push(`poll cursor moved back at version ${after.version}: ${after.next} after ${before.next}`);
+    if (position(after.next) < position(before.next))
+      problems.push(`poll cursor moved back at version ${after.version}: ${after.next} after ${before.next}`);
   }
-  const searchWrites = world.cursorWrites.filter((w) => w.pk.startsWith(`cursor#${connection}#search#`)).sort((a, b) => a.version - b.version);
+  const searchWrites = world.cursorWrites
+    .filter((w) => w.pk.startsWith(`cursor#${connection}#search#`))
+    .sort((a, b) => a.version - b.version);
   for (let i = 1; i < searchWrites.length; i += 1) {
     if (Date.parse(searchWrites[i]!.until ?? '') <= Date.parse(searchWrites[i - 1]!.until ?? '')) {
       problems.push(`search cursor moved back at version ${searchWrites[i]!.version}`);
@@ -85,10 +91,13 @@ function position(next: string | undefined): number {
 }
 
 function searchWindowsContiguous({ searchSummaries }: RunToCheck): string[] {
-  const windows = searchSummaries.flatMap((summary) => summary.windows).sort((a, b) => Date.parse(a.since) - Date.parse(b.since));
+  const windows = searchSummaries
+    .flatMap((summary) => summary.windows)
+    .sort((a, b) => Date.parse(a.since) - Date.parse(b.since));
   const problems: string[] = [];
   for (let i = 1; i < windows.length; i += 1) {
-    if (windows[i]!.since !== windows[i - 1]!.until) problems.push(`search windows not contiguous: ${windows[i - 1]!.until} then ${windows[i]!.since}`);
+    if (windows[i]!.since !== windows[i - 1]!.until)
+      problems.push(`search windows not contiguous: ${windows[i - 1]!.until} then ${windows[i]!.since}`);
   }
   return problems;
 }
@@ -102,7 +111,10 @@ function failuresAreContractTypes({ failures }: RunToCheck): string[] {
 function hookAnswers({ sim, hookId }: RunToCheck): string[] {
   const deliveries = sim.control.hookDeliveries() as Array<{ hookId: string; kind: string; status?: number }>;
   return deliveries
-    .filter((d) => d.hookId === hookId && d.kind === 'deliver' && d.status !== undefined && d.status !== 200 && d.status !== 500)
+    .filter(
+      (d) =>
+        d.hookId === hookId && d.kind === 'deliver' && d.status !== undefined && d.status !== 200 && d.status !== 500,
+    )
     .map((d) => `the event hook answered Okta ${d.status}`);
 }
 

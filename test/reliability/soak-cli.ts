@@ -7,7 +7,11 @@ import { parseArgs } from 'node:util';
 import { runSoak, type SoakReport } from './soak.js';
 
 const { values } = parseArgs({
-  options: { runs: { type: 'string', default: '20' }, seed: { type: 'string', default: '1' }, load: { type: 'boolean', default: false } },
+  options: {
+    runs: { type: 'string', default: '20' },
+    seed: { type: 'string', default: '1' },
+    load: { type: 'boolean', default: false },
+  },
 });
 const runs = Number(values.runs);
 const seed = Number(values.seed);
@@ -21,8 +25,10 @@ const report = await runSoak({
   seed,
   onRun: (run, index) => {
     const faults = Object.values(run.faults).reduce((sum, n) => sum + n, 0);
-    console.log(`run ${String(index + 1).padStart(4)}/${runs} seed ${run.seed}: ${run.events} events, ${run.published} published, `
-      + `${run.actions.ok + run.actions.failed} actions (${run.actions.failed} failed), ${faults} faults, ${run.violations.length} violations, ${run.ms} ms`);
+    console.log(
+      `run ${String(index + 1).padStart(4)}/${runs} seed ${run.seed}: ${run.events} events, ${run.published} published, ` +
+        `${run.actions.ok + run.actions.failed} actions (${run.actions.failed} failed), ${faults} faults, ${run.violations.length} violations, ${run.ms} ms`,
+    );
     for (const violation of run.violations) console.log(`    VIOLATION ${violation}`);
   },
 });
@@ -39,7 +45,9 @@ if (report.violations.length > 0) process.exitCode = 1;
 function printReport(r: SoakReport): void {
   console.log(`\nsoak seed ${r.seed}: ${r.runs} runs in ${(r.ms / 1000).toFixed(1)} s`);
   console.log(`  events in the System Logs: ${r.events}; published once each: ${r.published}`);
-  console.log(`  search result windows published: ${r.searchWindows.published} (${r.searchWindows.twice} of them twice: overlapping runs, or a cursor write lost after publishing)`);
+  console.log(
+    `  search result windows published: ${r.searchWindows.published} (${r.searchWindows.twice} of them twice: overlapping runs, or a cursor write lost after publishing)`,
+  );
   console.log(`  actions: ${r.actions.ok + r.actions.failed} (${r.actions.failed} ended in a CONTRACT error)`);
   console.log('  faults injected:');
   for (const [kind, count] of Object.entries(r.faults).sort()) console.log(`    ${kind.padEnd(34)} ${count}`);

@@ -62,7 +62,16 @@ export interface RunPlan {
   pageSize: number;
 }
 
-const lifecycle = ['suspend-user', 'unsuspend-user', 'update-user', 'get-user', 'add-user-to-group', 'reset-password', 'deactivate-user', 'search-users'];
+const lifecycle = [
+  'suspend-user',
+  'unsuspend-user',
+  'update-user',
+  'get-user',
+  'add-user-to-group',
+  'reset-password',
+  'deactivate-user',
+  'search-users',
+];
 const faultPaths = ['^/api/v1/logs', '^/api/v1/users', '^/api/v1/'];
 
 /** Draws the plan of one run. */
@@ -87,17 +96,33 @@ export function planRun(seed: number): RunPlan {
   const actions: ActionCall[] = [];
   for (let user = 0; user < users; user += 1) {
     actions.push({ name: 'create-user', user, deadline: deadline(1_200, 10_000) });
-    for (let i = between(1, 4); i > 0; i -= 1) actions.push({ name: pick(lifecycle), user, deadline: deadline(1_200, 10_000) });
+    for (let i = between(1, 4); i > 0; i -= 1)
+      actions.push({ name: pick(lifecycle), user, deadline: deadline(1_200, 10_000) });
   }
 
-  const bursts = Array.from({ length: between(1, 4) }, () => ({ atMs: between(0, 1_200), count: between(10, 250), lateShare: random() < 0.5 ? random() * 0.3 : 0 }));
+  const bursts = Array.from({ length: between(1, 4) }, () => ({
+    atMs: between(0, 1_200),
+    count: between(10, 250),
+    lateShare: random() < 0.5 ? random() * 0.3 : 0,
+  }));
   // Pollers stop when under 15 s are left, searches under 20 s: tight budgets sit just above, so runs are cut mid-way.
-  const polls = Array.from({ length: between(2, 5) }, () => ({ atMs: between(0, 1_600), twice: random() < 0.3, deadline: deadline(15_000, 120_000) }));
-  const searches = Array.from({ length: between(1, 3) }, () => ({ atMs: between(0, 1_600), twice: random() < 0.25, deadline: deadline(20_000, 120_000) }));
+  const polls = Array.from({ length: between(2, 5) }, () => ({
+    atMs: between(0, 1_600),
+    twice: random() < 0.3,
+    deadline: deadline(15_000, 120_000),
+  }));
+  const searches = Array.from({ length: between(1, 3) }, () => ({
+    atMs: between(0, 1_600),
+    twice: random() < 0.25,
+    deadline: deadline(20_000, 120_000),
+  }));
 
   return {
     simFaults,
-    entryFailures: { count: random() < 0.6 ? between(1, 40) : 0, errorCode: pick(['InternalFailure', 'ThrottlingException'] as const) },
+    entryFailures: {
+      count: random() < 0.6 ? between(1, 40) : 0,
+      errorCode: pick(['InternalFailure', 'ThrottlingException'] as const),
+    },
     eventBridgeThrottledCalls: random() < 0.4 ? between(1, 3) : 0,
     eventBridgeDelayMs: random() < 0.3 ? between(10, 150) : 0,
     dynamoFaults: {

@@ -27,7 +27,6 @@ export interface RunResult {
   ms: number;
 }
 
-
 const hookSecret = 'soak-hook-secret-5d1f0c9a';
 const pollOnlyTypes = ['system.api_token.create', 'policy.lifecycle.update', 'app.oauth2.token.grant'];
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -48,17 +47,39 @@ export async function soakRun(world: SoakWorld, index: number, seed: number): Pr
   const plan = planRun(seed);
   const connection = `soak-${index}`;
   const failures: Failure[] = [];
-  const sim = await startOktaSim({ seed: { users: 3, groups: 2, apps: 0, signInDays: 0 }, rateLimits: false, randomSeed: seed });
+  const sim = await startOktaSim({
+    seed: { users: 3, groups: 2, apps: 0, signInDays: 0 },
+    rateLimits: false,
+    randomSeed: seed,
+  });
   try {
-    world.aws.secrets.put(`okta-connector/${connection}`, { domain: sim.url, auth: { type: 'api-token', token: sim.apiToken }, eventHookSecret: hookSecret });
-    const hookId = await registerEventHook({ orgUrl: sim.url, apiToken: sim.apiToken, uri: `${world.hookUrl}?connection=${connection}`, secret: hookSecret });
+    world.aws.secrets.put(`okta-connector/${connection}`, {
+      domain: sim.url,
+      auth: { type: 'api-token', token: sim.apiToken },
+      eventHookSecret: hookSecret,
+    });
+    const hookId = await registerEventHook({
+      orgUrl: sim.url,
+      apiToken: sim.apiToken,
+      uri: `${world.hookUrl}?connection=${connection}`,
+      secret: hookSecret,
+    });
     world.cursorWrites.length = 0;
     world.aws.eventBridge.clear();
     const random = seededRandom(seed ^ 0x5eed);
     world.random = seededRandom(seed ^ 0xd1a0);
 
     const faults = arm(world, sim, plan);
-    const searches: SearchConfig[] = [{ connection, name: 'creates', filter: 'eventType eq "user.lifecycle.create"', schedule: 'rate(1 minute)', window: '1m', windowMs: 60_000 }];
+    const searches: SearchConfig[] = [
+      {
+        connection,
+        name: 'creates',
+        filter: 'eventType eq "user.lifecycle.create"',
+        schedule: 'rate(1 minute)',
+        window: '1m',
+        windowMs: 60_000,
+      },
+    ];
     const searchSummaries: ScheduledSearchSummary[] = [];
     // Searches run on a clock of their own that moves a window per run, so each run has windows to cover.
     let searchNow = Date.now() + 3 * 60_000;
@@ -68,19 +89,32 @@ export async function soakRun(world: SoakWorld, index: number, seed: number): Pr
     const actions = { ok: 0, failed: 0 };
     work.push(runActions(plan, connection, groupId, actions, failures));
     for (const burst of plan.bursts) {
-      work.push(sleep(burst.atMs).then(() => sim.control.addLogEvents(burstEvents(burst.count, burst.lateShare, random))));
+      work.push(
+        sleep(burst.atMs).then(() => sim.control.addLogEvents(burstEvents(burst.count, burst.lateShare, random))),
+      );
     }
     for (const poll of plan.polls) {
-      const once = () => pollHandler({ connection }, contextOf(poll.deadline), { pageSize: plan.pageSize }).catch((error: unknown) => failures.push({ where: 'poll', error }));
+      const once = () =>
+        pollHandler({ connection }, contextOf(poll.deadline), { pageSize: plan.pageSize }).catch((error: unknown) =>
+          failures.push({ where: 'poll', error }),
+        );
       work.push(sleep(poll.atMs).then(() => Promise.all(poll.twice ? [once(), once()] : [once()])));
     }
     for (const search of plan.searches) {
-      const once = () => searchHandler({ connection, search: 'creates' }, contextOf(search.deadline), { searches, now: () => searchNow })
-        .then((summary) => searchSummaries.push(summary as ScheduledSearchSummary), (error: unknown) => failures.push({ where: 'search', error }));
-      work.push(sleep(search.atMs).then(async () => {
-        await Promise.all(search.twice ? [once(), once()] : [once()]);
-        searchNow += 60_000;
-      }));
+      const once = () =>
+        searchHandler({ connection, search: 'creates' }, contextOf(search.deadline), {
+          searches,
+          now: () => searchNow,
+        }).then(
+          (summary) => searchSummaries.push(summary as ScheduledSearchSummary),
+          (error: unknown) => failures.push({ where: 'search', error }),
+        );
+      work.push(
+        sleep(search.atMs).then(async () => {
+          await Promise.all(search.twice ? [once(), once()] : [once()]);
+          searchNow += 60_000;
+        }),
+      );
     }
     work.push(sleep(900).then(() => redeliver(sim, hookId, plan.redeliveries, random)));
     await Promise.all(work);
@@ -111,7 +145,12 @@ export async function soakRun(world: SoakWorld, index: number, seed: number): Pr
       ms: Date.now() - started,
     };
   } finally {
-    world.counts = { dynamoThrottles: 0, dynamoExhaustedThrottles: 0, dynamoConditionalConflicts: 0, eventBridgeThrottles: 0 };
+    world.counts = {
+      dynamoThrottles: 0,
+      dynamoExhaustedThrottles: 0,
+      dynamoConditionalConflicts: 0,
+      eventBridgeThrottles: 0,
+    };
     await sim.close();
   }
 }
@@ -121,7 +160,13 @@ function arm(world: SoakWorld, sim: OktaSim, plan: RunPlan): Record<string, numb
   const counts = { 'eventbridge-entry-failure': 0 };
   for (const fault of plan.simFaults) sim.control.addFault(fault);
   if (plan.entryFailures.count > 0) {
-    world.aws.eventBridge.failEntries({ ...plan.entryFailures, match: () => { counts['eventbridge-entry-failure'] += 1; return true; } });
+    world.aws.eventBridge.failEntries({
+      ...plan.entryFailures,
+      match: () => {
+        counts['eventbridge-entry-failure'] += 1;
+        return true;
+      },
+    });
   }
   if (plan.eventBridgeThrottledCalls > 0) world.aws.eventBridge.throttle(plan.eventBridgeThrottledCalls);
   world.aws.eventBridge.delay(plan.eventBridgeDelayMs);
@@ -131,12 +176,19 @@ function arm(world: SoakWorld, sim: OktaSim, plan: RunPlan): Record<string, numb
 
 function simFaultCounts(sim: OktaSim): Record<string, number> {
   const counts: Record<string, number> = {};
-  for (const fault of sim.control.faults()) counts[`okta-${fault.type}`] = (counts[`okta-${fault.type}`] ?? 0) + fault.fired;
+  for (const fault of sim.control.faults())
+    counts[`okta-${fault.type}`] = (counts[`okta-${fault.type}`] ?? 0) + fault.fired;
   return counts;
 }
 
 /** Three workers change the run's users through the actions, each user's calls in order. */
-async function runActions(plan: RunPlan, connection: string, groupId: string, counts: { ok: number; failed: number }, failures: Failure[]): Promise<void> {
+async function runActions(
+  plan: RunPlan,
+  connection: string,
+  groupId: string,
+  counts: { ok: number; failed: number },
+  failures: Failure[],
+): Promise<void> {
   const userIds: Array<string | undefined> = [];
   const byUser = new Map<number, ActionCall[]>();
   for (const call of plan.actions) byUser.set(call.user, [...(byUser.get(call.user) ?? []), call]);
@@ -147,7 +199,9 @@ async function runActions(plan: RunPlan, connection: string, groupId: string, co
         const input = actionInput(call, userIds[call.user], connection, groupId);
         if (!input) continue;
         try {
-          const output = await (await loadAction(call.name)).handler(input, contextOf(call.deadline)) as { id?: string };
+          const output = (await (await loadAction(call.name)).handler(input, contextOf(call.deadline))) as {
+            id?: string;
+          };
           if (call.name === 'create-user') userIds[call.user] = output.id;
           counts.ok += 1;
         } catch (error) {
@@ -160,10 +214,19 @@ async function runActions(plan: RunPlan, connection: string, groupId: string, co
   await Promise.all([worker(), worker(), worker()]);
 }
 
-function actionInput(call: ActionCall, userId: string | undefined, connection: string, groupId: string): Record<string, unknown> | undefined {
+function actionInput(
+  call: ActionCall,
+  userId: string | undefined,
+  connection: string,
+  groupId: string,
+): Record<string, unknown> | undefined {
   if (call.name === 'create-user') {
     const login = `soak.${call.user}.${Math.random().toString(36).slice(2, 8)}@example.com`;
-    return { connection, profile: { login, email: login, firstName: 'Soak', lastName: `User${call.user}` }, password: 'Soak-Pass-2026!x' };
+    return {
+      connection,
+      profile: { login, email: login, firstName: 'Soak', lastName: `User${call.user}` },
+      password: 'Soak-Pass-2026!x',
+    };
   }
   if (call.name === 'search-users') return { connection, search: 'profile.firstName eq "Soak"', limit: 50 };
   if (!userId) return undefined;
@@ -175,9 +238,14 @@ function actionInput(call: ActionCall, userId: string | undefined, connection: s
 function burstEvents(count: number, lateShare: number, random: () => number) {
   return Array.from({ length: count }, () => {
     const subscribed = random() < 0.7;
-    const eventType = subscribed ? sandboxHookEventTypes[Math.floor(random() * sandboxHookEventTypes.length)] as string : pollOnlyTypes[Math.floor(random() * pollOnlyTypes.length)] as string;
+    const eventType = subscribed
+      ? (sandboxHookEventTypes[Math.floor(random() * sandboxHookEventTypes.length)] as string)
+      : (pollOnlyTypes[Math.floor(random() * pollOnlyTypes.length)] as string);
     const late = random() < lateShare;
-    return { eventType, ...(late ? { published: new Date(Date.now() - Math.floor(random() * 600_000)).toISOString() } : {}) };
+    return {
+      eventType,
+      ...(late ? { published: new Date(Date.now() - Math.floor(random() * 600_000)).toISOString() } : {}),
+    };
   });
 }
 
@@ -187,7 +255,11 @@ async function redeliver(sim: OktaSim, hookId: string, count: number, random: ()
   const posts = delivered.filter((d) => d.kind === 'deliver' && d.body);
   for (let i = 0; i < count && posts.length > 0; i += 1) {
     const eventId = posts[Math.floor(random() * posts.length)]?.body?.eventId;
-    await fetch(`${sim.url}/__sim/event-hooks/${hookId}/redeliver`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ eventId }) });
+    await fetch(`${sim.url}/__sim/event-hooks/${hookId}/redeliver`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ eventId }),
+    });
   }
 }
 

@@ -12,7 +12,11 @@
  * by its 30 s lease, which would make the run wait, not fail (docs/RELIABILITY.md).
  */
 import './quiet-env.js';
-import { ConditionalCheckFailedException, ProvisionedThroughputExceededException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  ProvisionedThroughputExceededException,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
 import { dynamoDb, eventBridge, resetAwsClients } from '../../functions/lib/aws-clients.js';
 import { resetConfig } from '../../functions/lib/config.js';
 import { clearConnectionCache } from '../../functions/lib/connections.js';
@@ -100,10 +104,16 @@ export async function startSoakWorld(): Promise<SoakWorld> {
 
 type Handler = (args: { input: unknown }) => Promise<unknown>;
 type Middleware = (next: Handler, context: { commandName?: string }) => Handler;
-interface Stacked { middlewareStack: { add(middleware: never, options: never): void } }
+interface Stacked {
+  middlewareStack: { add(middleware: never, options: never): void };
+}
 
 /** Adds a middleware at any step (the SDK's overloads type each step apart). */
-function addMiddleware(client: Stacked, middleware: Middleware, options: { step: string; priority: string; name: string }): void {
+function addMiddleware(
+  client: Stacked,
+  middleware: Middleware,
+  options: { step: string; priority: string; name: string },
+): void {
   client.middlewareStack.add(middleware as never, options as never);
 }
 
@@ -111,7 +121,10 @@ function armDynamoFaults(client: DynamoDBClient, world: SoakWorld): void {
   const insideRetries: Middleware = (next) => async (args) => {
     if (world.random() < world.dynamoFaults.throttle) {
       world.counts.dynamoThrottles += 1;
-      throw new ProvisionedThroughputExceededException({ message: 'Injected by the soak: throughput exceeded', $metadata: { httpStatusCode: 400 } });
+      throw new ProvisionedThroughputExceededException({
+        message: 'Injected by the soak: throughput exceeded',
+        $metadata: { httpStatusCode: 400 },
+      });
     }
     return next(args);
   };
@@ -120,30 +133,57 @@ function armDynamoFaults(client: DynamoDBClient, world: SoakWorld): void {
     const input = args.input as { ConditionExpression?: string; Item?: Record<string, { S?: string }> };
     if (command !== 'DeleteItemCommand' && world.random() < world.dynamoFaults.exhaustedThrottle) {
       world.counts.dynamoExhaustedThrottles += 1;
-      throw new ProvisionedThroughputExceededException({ message: 'Injected by the soak: throughput exceeded (retries exhausted)', $metadata: { httpStatusCode: 400 } });
+      throw new ProvisionedThroughputExceededException({
+        message: 'Injected by the soak: throughput exceeded (retries exhausted)',
+        $metadata: { httpStatusCode: 400 },
+      });
     }
-    if (command === 'PutItemCommand' && input.ConditionExpression && world.random() < world.dynamoFaults.conditionalConflict) {
+    if (
+      command === 'PutItemCommand' &&
+      input.ConditionExpression &&
+      world.random() < world.dynamoFaults.conditionalConflict
+    ) {
       world.counts.dynamoConditionalConflicts += 1;
-      throw new ConditionalCheckFailedException({ message: 'Injected by the soak: the conditional request failed', $metadata: { httpStatusCode: 400 } });
+      throw new ConditionalCheckFailedException({
+        message: 'Injected by the soak: the conditional request failed',
+        $metadata: { httpStatusCode: 400 },
+      });
     }
     const result = await next(args);
     const pk = input.Item?.pk?.S ?? '';
     if (command === 'PutItemCommand' && pk.startsWith('cursor#')) {
-      world.cursorWrites.push({ pk, version: Number((input.Item?.version as { N?: string })?.N), next: input.Item?.next?.S, until: input.Item?.until?.S });
+      world.cursorWrites.push({
+        pk,
+        version: Number((input.Item?.version as { N?: string })?.N),
+        next: input.Item?.next?.S,
+        until: input.Item?.until?.S,
+      });
     }
     return result;
   };
-  addMiddleware(client as unknown as Stacked, insideRetries, { step: 'finalizeRequest', priority: 'low', name: 'soakThrottleInsideRetries' });
-  addMiddleware(client as unknown as Stacked, beforeRetries, { step: 'initialize', priority: 'high', name: 'soakFaultsBeforeRetries' });
+  addMiddleware(client as unknown as Stacked, insideRetries, {
+    step: 'finalizeRequest',
+    priority: 'low',
+    name: 'soakThrottleInsideRetries',
+  });
+  addMiddleware(client as unknown as Stacked, beforeRetries, {
+    step: 'initialize',
+    priority: 'high',
+    name: 'soakFaultsBeforeRetries',
+  });
 }
 
 function countEventBridgeThrottles(world: SoakWorld): void {
-  addMiddleware(eventBridge() as unknown as Stacked, (next) => async (args) => {
-    try {
-      return await next(args);
-    } catch (error) {
-      if ((error as Error).name === 'ThrottlingException') world.counts.eventBridgeThrottles += 1;
-      throw error;
-    }
-  }, { step: 'finalizeRequest', priority: 'low', name: 'soakCountThrottles' });
+  addMiddleware(
+    eventBridge() as unknown as Stacked,
+    (next) => async (args) => {
+      try {
+        return await next(args);
+      } catch (error) {
+        if ((error as Error).name === 'ThrottlingException') world.counts.eventBridgeThrottles += 1;
+        throw error;
+      }
+    },
+    { step: 'finalizeRequest', priority: 'low', name: 'soakCountThrottles' },
+  );
 }

@@ -16,7 +16,10 @@ describe('the fault-injection soak, 3 runs of seed 7', () => {
   });
 
   it('injected faults on Okta, EventBridge and DynamoDB', () => {
-    const injected = (prefix: string) => Object.entries(report.faults).filter(([kind]) => kind.startsWith(prefix)).reduce((sum, [, n]) => sum + n, 0);
+    const injected = (prefix: string) =>
+      Object.entries(report.faults)
+        .filter(([kind]) => kind.startsWith(prefix))
+        .reduce((sum, [, n]) => sum + n, 0);
     expect(injected('okta-')).toBeGreaterThan(0);
     expect(injected('eventbridge') + report.faults.eventBridgeThrottles!).toBeGreaterThan(0);
     expect(injected('dynamo')).toBeGreaterThan(0);

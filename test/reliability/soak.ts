@@ -35,7 +35,17 @@ export function runSeed(seed: number, index: number): number {
 /** Plays the soak and returns its report. */
 export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const started = Date.now();
-  const report: SoakReport = { runs: 0, seed: options.seed, events: 0, published: 0, searchWindows: { published: 0, twice: 0 }, actions: { ok: 0, failed: 0 }, faults: {}, violations: [], ms: 0 };
+  const report: SoakReport = {
+    runs: 0,
+    seed: options.seed,
+    events: 0,
+    published: 0,
+    searchWindows: { published: 0, twice: 0 },
+    actions: { ok: 0, failed: 0 },
+    faults: {},
+    violations: [],
+    ms: 0,
+  };
   const world = await startSoakWorld();
   const rejections: unknown[] = [];
   const onRejection = (reason: unknown) => rejections.push(reason);
@@ -44,7 +54,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     for (let index = 0; index < options.runs; index += 1) {
       const seed = runSeed(options.seed, index);
       const run = await soakRun(world, index, seed);
-      for (const reason of rejections.splice(0)) run.violations.push(`unhandled rejection: ${reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason)}`);
+      for (const reason of rejections.splice(0))
+        run.violations.push(
+          `unhandled rejection: ${reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason)}`,
+        );
       report.runs += 1;
       report.events += run.events;
       report.published += run.published;

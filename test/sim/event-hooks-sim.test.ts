@@ -8,7 +8,10 @@ import { startOktaSim, type OktaSim } from '../../local/okta-sim/index.js';
 let sim: OktaSim;
 let receiver: Server;
 let receiverUrl: string;
-const posts: Array<{ headers: IncomingHttpHeaders; body: { source: string; data: { events: Array<{ eventType: string; target?: Array<{ id: string }> }> } } }> = [];
+const posts: Array<{
+  headers: IncomingHttpHeaders;
+  body: { source: string; data: { events: Array<{ eventType: string; target?: Array<{ id: string }> }> } };
+}> = [];
 
 const api = async (method: string, path: string, body?: unknown) => {
   const response = await fetch(`${sim.url}${path}`, {
@@ -26,8 +29,11 @@ beforeAll(async () => {
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       const challenge = request.headers['x-okta-verification-challenge'];
-      if (request.method === 'POST') posts.push({ headers: request.headers, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
-      response.writeHead(200, { 'content-type': 'application/json' }).end(challenge ? JSON.stringify({ verification: challenge }) : '');
+      if (request.method === 'POST')
+        posts.push({ headers: request.headers, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
+      response
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(challenge ? JSON.stringify({ verification: challenge }) : '');
     });
   });
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
@@ -44,14 +50,19 @@ it('delivers the user.lifecycle.create event of a user created through the API t
   const hook = await api('POST', '/api/v1/eventHooks', {
     name: 'Connector',
     events: { type: 'EVENT_TYPE', items: ['user.lifecycle.create'] },
-    channel: { type: 'HTTP', version: '1.0.0', config: { uri: receiverUrl, authScheme: { type: 'HEADER', key: 'Authorization', value: 'shared-secret' } } },
+    channel: {
+      type: 'HTTP',
+      version: '1.0.0',
+      config: { uri: receiverUrl, authScheme: { type: 'HEADER', key: 'Authorization', value: 'shared-secret' } },
+    },
   });
   expect((await api('POST', `/api/v1/eventHooks/${hook.id}/lifecycle/verify`)).verificationStatus).toBe('VERIFIED');
 
   const user = await api('POST', '/api/v1/users?activate=false', {
     profile: { firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com', login: 'ada@example.com' },
   });
-  for (let waited = 0; posts.length === 0 && waited < 2000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+  for (let waited = 0; posts.length === 0 && waited < 2000; waited += 20)
+    await new Promise((resolve) => setTimeout(resolve, 20));
 
   expect(posts).toHaveLength(1);
   expect(posts[0]?.headers.authorization).toBe('shared-secret');

@@ -27,7 +27,11 @@ let org: FakeOrg;
 let eventHooks: EventHooks;
 let server: RouteServer;
 
-async function api(method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+async function api(
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const response = await fetch(`${server.url}${path}`, {
     method,
     headers: { 'content-type': 'application/json', accept: 'application/json' },
@@ -77,11 +81,16 @@ beforeAll(async () => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
-      const entry = { method: request.method ?? '', headers: request.headers, body: Buffer.concat(chunks).toString('utf8') };
+      const entry = {
+        method: request.method ?? '',
+        headers: request.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
       received.push(entry);
       const answer = behaviour(entry);
       setTimeout(() => {
-        if (!response.destroyed) response.writeHead(answer.status, { 'content-type': 'application/json' }).end(answer.body ?? '');
+        if (!response.destroyed)
+          response.writeHead(answer.status, { 'content-type': 'application/json' }).end(answer.body ?? '');
       }, answer.delayMs ?? 0);
     });
   });
@@ -115,13 +124,20 @@ describe('the event hook API', () => {
       verificationStatus: 'UNVERIFIED',
       name: 'Connector',
       events: { type: 'EVENT_TYPE', items: ['user.lifecycle.create', 'group.user_membership.add'] },
-      channel: { type: 'HTTP', version: '1.0.0', config: { method: 'POST', authScheme: { type: 'HEADER', key: 'Authorization' } } },
+      channel: {
+        type: 'HTTP',
+        version: '1.0.0',
+        config: { method: 'POST', authScheme: { type: 'HEADER', key: 'Authorization' } },
+      },
     });
     expect(JSON.stringify(body)).not.toContain('hook-secret');
   });
 
   it('refuses a hook without events with 400 E0000001', async () => {
-    const { status, body } = await api('POST', '/api/v1/eventHooks', { ...hookBody(), events: { type: 'EVENT_TYPE', items: [] } });
+    const { status, body } = await api('POST', '/api/v1/eventHooks', {
+      ...hookBody(),
+      events: { type: 'EVENT_TYPE', items: [] },
+    });
 
     expect(status).toBe(400);
     expect(body.errorCode).toBe('E0000001');
@@ -201,7 +217,7 @@ describe('verification', () => {
 });
 
 describe('delivery', () => {
-  it('batches events that happen close together into one POST with Okta\'s envelope and headers', async () => {
+  it("batches events that happen close together into one POST with Okta's envelope and headers", async () => {
     const id = await verifiedHook();
     const first = org.services.appendLogEvent({ eventType: 'user.lifecycle.create' });
     const second = org.services.appendLogEvent({ eventType: 'group.user_membership.add' });
@@ -245,7 +261,11 @@ describe('delivery', () => {
 
     await eventHooks.flush();
 
-    expect(posts().flatMap(eventsIn).map((event) => event.uuid)).toEqual([wanted.uuid]);
+    expect(
+      posts()
+        .flatMap(eventsIn)
+        .map((event) => event.uuid),
+    ).toEqual([wanted.uuid]);
   });
 
   it('sends nothing to an unverified hook', async () => {
@@ -276,7 +296,15 @@ describe('delivery', () => {
 
     expect(posts()).toHaveLength(2);
     expect(posts()[1]?.body).toBe(posts()[0]?.body);
-    expect(eventHooks.deliveries().filter((d) => d.kind === 'deliver').map((d) => [d.attempt, d.status])).toEqual([[1, 503], [2, 503]]);
+    expect(
+      eventHooks
+        .deliveries()
+        .filter((d) => d.kind === 'deliver')
+        .map((d) => [d.attempt, d.status]),
+    ).toEqual([
+      [1, 503],
+      [2, 503],
+    ]);
   });
 
   it('does not retry a 4xx', async () => {
@@ -298,7 +326,10 @@ describe('delivery', () => {
     await eventHooks.flush();
 
     const attempts = eventHooks.deliveries().filter((d) => d.kind === 'deliver');
-    expect(attempts.map((d) => [d.attempt, d.error])).toEqual([[1, 'timeout'], [2, 'timeout']]);
+    expect(attempts.map((d) => [d.attempt, d.error])).toEqual([
+      [1, 'timeout'],
+      [2, 'timeout'],
+    ]);
     expect(Date.now() - started).toBeGreaterThanOrEqual(6000);
     expect(Date.now() - started).toBeLessThan(7000);
   }, 15_000);

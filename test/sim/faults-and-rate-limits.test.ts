@@ -24,7 +24,11 @@ describe('faults', () => {
   it('answers a rate-limit fault with 429 E0000047 and remaining 0', async () => {
     sim.control.addFault({ type: 'rate-limit', path: '^/api/v1/users$', count: 1 });
     const response = await get('/api/v1/users');
-    expect([response.status, ((await response.json()) as { errorCode: string }).errorCode, response.headers.get('x-rate-limit-remaining')]).toEqual([429, 'E0000047', '0']);
+    expect([
+      response.status,
+      ((await response.json()) as { errorCode: string }).errorCode,
+      response.headers.get('x-rate-limit-remaining'),
+    ]).toEqual([429, 'E0000047', '0']);
   });
 
   it('fires only as many times as its count', async () => {
@@ -60,11 +64,19 @@ describe('faults', () => {
   it('answers a concurrency fault with limit and remaining both 0', async () => {
     sim.control.addFault({ type: 'concurrency-limit', count: 1 });
     const response = await get('/api/v1/users');
-    expect([response.status, response.headers.get('x-rate-limit-limit'), response.headers.get('x-rate-limit-remaining')]).toEqual([429, '0', '0']);
+    expect([
+      response.status,
+      response.headers.get('x-rate-limit-limit'),
+      response.headers.get('x-rate-limit-remaining'),
+    ]).toEqual([429, '0', '0']);
   });
 
   it('is installed over HTTP through /__sim/faults too', async () => {
-    await fetch(`${sim.url}/__sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'server-error', status: 502, count: 1 }) });
+    await fetch(`${sim.url}/__sim/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'server-error', status: 502, count: 1 }),
+    });
     expect((await get('/api/v1/users')).status).toBe(502);
   });
 
@@ -114,7 +126,9 @@ describe('rate limits', () => {
   it('answers 429 with limit and remaining 0 beyond the concurrency limit', async () => {
     const crowded = await startOktaSim({ seed: 'empty', concurrencyLimit: 2 });
     crowded.control.addFault({ type: 'delay', delayMs: 200 });
-    const calls = Array.from({ length: 4 }, () => fetch(`${crowded.url}/api/v1/groups`, { headers: { authorization: `SSWS ${crowded.apiToken}` } }));
+    const calls = Array.from({ length: 4 }, () =>
+      fetch(`${crowded.url}/api/v1/groups`, { headers: { authorization: `SSWS ${crowded.apiToken}` } }),
+    );
     const responses = await Promise.all(calls);
     await crowded.close();
     const refused = responses.filter((response) => response.status === 429);

@@ -12,21 +12,31 @@ async function userIn(status: UserStatus): Promise<string> {
   const response = await fetch(`${sim.url}/api/v1/users?activate=false`, {
     method: 'POST',
     headers: { authorization: `SSWS ${sim.apiToken}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ profile: { firstName: 'State', lastName: `User${counter}`, email: login, login }, credentials: { password: { value: 'Sup3r-Secret!' } } }),
+    body: JSON.stringify({
+      profile: { firstName: 'State', lastName: `User${counter}`, email: login, login },
+      credentials: { password: { value: 'Sup3r-Secret!' } },
+    }),
   });
   const { id } = (await response.json()) as { id: string };
   sim.control.setUserStatus(id, status);
   return id;
 }
 
-async function lifecycle(userId: string, operation: string): Promise<{ status: number; errorCode?: string; userStatus: string }> {
+async function lifecycle(
+  userId: string,
+  operation: string,
+): Promise<{ status: number; errorCode?: string; userStatus: string }> {
   const response = await fetch(`${sim.url}/api/v1/users/${userId}/lifecycle/${operation}`, {
     method: 'POST',
     headers: { authorization: `SSWS ${sim.apiToken}`, 'content-length': '0' },
   });
   const text = await response.text();
   const errorCode = text ? (JSON.parse(text) as { errorCode?: string }).errorCode : undefined;
-  return { status: response.status, ...(errorCode ? { errorCode } : {}), userStatus: String(sim.org.user(userId)?.status) };
+  return {
+    status: response.status,
+    ...(errorCode ? { errorCode } : {}),
+    userStatus: String(sim.org.user(userId)?.status),
+  };
 }
 
 beforeAll(async () => {
@@ -66,9 +76,12 @@ describe('the user status state machine', () => {
     ['reset_password', 'DEPROVISIONED', 403, 'DEPROVISIONED', 'E0000038'],
   ];
 
-  it.each(table)('%s from %s answers %i and leaves the user %s', async (operation, from, status, userStatus, errorCode) => {
-    const userId = await userIn(from);
-    const answer = await lifecycle(userId, operation);
-    expect(answer).toEqual({ status, userStatus, ...(errorCode ? { errorCode } : {}) });
-  });
+  it.each(table)(
+    '%s from %s answers %i and leaves the user %s',
+    async (operation, from, status, userStatus, errorCode) => {
+      const userId = await userIn(from);
+      const answer = await lifecycle(userId, operation);
+      expect(answer).toEqual({ status, userStatus, ...(errorCode ? { errorCode } : {}) });
+    },
+  );
 });

@@ -27,13 +27,19 @@ afterAll(() => {
 
 describe('npm run sim', () => {
   it('prints the org URL, the API token and READY, in that order', () => {
-    expect(lines).toEqual([expect.stringMatching(/^OKTA_ORG_URL=http:\/\/127\.0\.0\.1:\d+$/), expect.stringMatching(/^OKTA_API_TOKEN=\S{20,}$/), 'READY']);
+    expect(lines).toEqual([
+      expect.stringMatching(/^OKTA_ORG_URL=http:\/\/127\.0\.0\.1:\d+$/),
+      expect.stringMatching(/^OKTA_API_TOKEN=\S{20,}$/),
+      'READY',
+    ]);
   });
 
   it('serves an org of the size asked for with that token', async () => {
     const url = (lines[0] as string).split('=')[1] as string;
     const token = (lines[1] as string).split('=')[1] as string;
-    const response = await fetch(`${url}/api/v1/groups/${await everyoneId(url, token)}/users?limit=10000`, { headers: { authorization: `SSWS ${token}` } });
+    const response = await fetch(`${url}/api/v1/groups/${await everyoneId(url, token)}/users?limit=10000`, {
+      headers: { authorization: `SSWS ${token}` },
+    });
     expect(((await response.json()) as unknown[]).length).toBe(2001);
   });
 

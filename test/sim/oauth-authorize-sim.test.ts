@@ -39,16 +39,18 @@ it('signs a user in on the consent page and issues tokens that act as that user'
     }),
   });
   const userId = ((await created.json()) as { id: string }).id;
-  const client = (await (await fetch(`${sim.url}/__sim/oauth-clients`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      label: 'Okta connector',
-      grantTypes: ['authorization_code', 'refresh_token'],
-      redirectUris: [callbackUrl],
-      grantedScopes: ['okta.users.read'],
-    }),
-  })).json()) as OAuthClient;
+  const client = (await (
+    await fetch(`${sim.url}/__sim/oauth-clients`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        label: 'Okta connector',
+        grantTypes: ['authorization_code', 'refresh_token'],
+        redirectUris: [callbackUrl],
+        grantedScopes: ['okta.users.read'],
+      }),
+    })
+  ).json()) as OAuthClient;
   const verifier = randomBytes(32).toString('base64url');
   const authorizeParams = new URLSearchParams({
     response_type: 'code',
@@ -65,20 +67,32 @@ it('signs a user in on the consent page and issues tokens that act as that user'
   const landed = await fetch(`${sim.url}/oauth2/v1/authorize`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ ...Object.fromEntries(authorizeParams), username: 'ada@example.com', password: 'Analytical-Engine-1', decision: 'allow' }),
+    body: new URLSearchParams({
+      ...Object.fromEntries(authorizeParams),
+      username: 'ada@example.com',
+      password: 'Analytical-Engine-1',
+      decision: 'allow',
+    }),
   });
   expect(await landed.text()).toBe('signed in');
   const code = callbackHits[0]?.searchParams.get('code') ?? '';
   expect(callbackHits[0]?.searchParams.get('state')).toBe('xyz');
 
-  const tokens = (await (await fetch(`${sim.url}/oauth2/v1/token`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      authorization: `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret ?? ''}`).toString('base64')}`,
-    },
-    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: callbackUrl, code_verifier: verifier }),
-  })).json()) as { access_token: string; refresh_token?: string };
+  const tokens = (await (
+    await fetch(`${sim.url}/oauth2/v1/token`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret ?? ''}`).toString('base64')}`,
+      },
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: callbackUrl,
+        code_verifier: verifier,
+      }),
+    })
+  ).json()) as { access_token: string; refresh_token?: string };
   const me = await fetch(`${sim.url}/api/v1/users/me`, {
     headers: { accept: 'application/json', authorization: `Bearer ${tokens.access_token}` },
   });

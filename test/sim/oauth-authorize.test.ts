@@ -45,7 +45,11 @@ function submitForm(flow: Flow, fields: Record<string, string>): Promise<Respons
 }
 
 async function signInForCode(flow: Flow): Promise<string> {
-  const response = await submitForm(flow, { username: 'ada@example.com', password: 'Correct-horse-1', decision: 'allow' });
+  const response = await submitForm(flow, {
+    username: 'ada@example.com',
+    password: 'Correct-horse-1',
+    decision: 'allow',
+  });
   return new URL(response.headers.get('location') ?? '').searchParams.get('code') ?? '';
 }
 
@@ -122,7 +126,9 @@ describe('the sign-in and consent page', () => {
     const response = await fetch(`${server.url}/oauth2/v1/authorize?${flow.params}`, { redirect: 'manual' });
 
     expect(response.status).toBe(400);
-    expect(await response.text()).toContain('<p id="error-description">Invalid value for &#39;client_id&#39; parameter.</p>');
+    expect(await response.text()).toContain(
+      '<p id="error-description">Invalid value for &#39;client_id&#39; parameter.</p>',
+    );
   });
 
   it('shows an error page, and does not redirect, for a redirect URI the app did not register', async () => {
@@ -149,7 +155,11 @@ describe('the sign-in and consent page', () => {
   it('redirects with a code and the state after sign-in and consent', async () => {
     const flow = startFlow();
 
-    const response = await submitForm(flow, { username: 'ada@example.com', password: 'Correct-horse-1', decision: 'allow' });
+    const response = await submitForm(flow, {
+      username: 'ada@example.com',
+      password: 'Correct-horse-1',
+      decision: 'allow',
+    });
     const location = new URL(response.headers.get('location') ?? '');
 
     expect(response.status).toBe(302);
@@ -161,7 +171,11 @@ describe('the sign-in and consent page', () => {
   it('redirects with access_denied when the user does not allow access', async () => {
     const flow = startFlow();
 
-    const response = await submitForm(flow, { username: 'ada@example.com', password: 'Correct-horse-1', decision: 'deny' });
+    const response = await submitForm(flow, {
+      username: 'ada@example.com',
+      password: 'Correct-horse-1',
+      decision: 'deny',
+    });
     const location = new URL(response.headers.get('location') ?? '');
 
     expect(location.searchParams.get('error')).toBe('access_denied');
@@ -169,7 +183,11 @@ describe('the sign-in and consent page', () => {
   });
 
   it('shows the page again with an error when the password is wrong', async () => {
-    const response = await submitForm(startFlow(), { username: 'ada@example.com', password: 'wrong', decision: 'allow' });
+    const response = await submitForm(startFlow(), {
+      username: 'ada@example.com',
+      password: 'wrong',
+      decision: 'allow',
+    });
 
     expect(response.status).toBe(401);
     expect(await response.text()).toContain('<p id="error" role="alert">Unable to sign in</p>');
@@ -181,7 +199,9 @@ describe('the authorization code grant', () => {
     const flow = startFlow();
     const tokens = await exchange(flow, await signInForCode(flow));
 
-    const me = await fetch(`${server.url}/api/v1/users/me`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+    const me = await fetch(`${server.url}/api/v1/users/me`, {
+      headers: { authorization: `Bearer ${tokens.access_token}` },
+    });
 
     expect(tokens).toMatchObject({ token_type: 'Bearer', expires_in: 3600, scope: 'okta.users.read offline_access' });
     expect(await me.json()).toMatchObject({ kind: 'oauth', clientId: web.clientId, userId: '00uada' });
@@ -218,7 +238,10 @@ describe('the authorization code grant', () => {
 
     const again = await exchange(flow, code);
 
-    expect(again).toEqual({ error: 'invalid_grant', error_description: 'The authorization code is invalid or has expired.' });
+    expect(again).toEqual({
+      error: 'invalid_grant',
+      error_description: 'The authorization code is invalid or has expired.',
+    });
   });
 
   it('refuses a redirect_uri other than the one of the authorize request', async () => {
@@ -237,7 +260,10 @@ describe('the authorization code grant', () => {
   });
 
   it('refuses a wrong client secret', async () => {
-    const response = await tokenRequest({ grant_type: 'refresh_token', refresh_token: 'x' }, { ...web, clientSecret: 'nope' });
+    const response = await tokenRequest(
+      { grant_type: 'refresh_token', refresh_token: 'x' },
+      { ...web, clientSecret: 'nope' },
+    );
 
     expect(response.status).toBe(401);
     expect(((await response.json()) as { error: string }).error).toBe('invalid_client');
@@ -285,10 +311,12 @@ describe('refresh token rotation', () => {
     });
     const flow = startFlow('okta.users.read offline_access', staticClient);
     const code = await signInForCode(flow);
-    const first = (await (await tokenRequest(
-      { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, code_verifier: flow.verifier },
-      staticClient,
-    )).json()) as Record<string, string>;
+    const first = (await (
+      await tokenRequest(
+        { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, code_verifier: flow.verifier },
+        staticClient,
+      )
+    ).json()) as Record<string, string>;
 
     const second = await refresh(first.refresh_token as string, staticClient);
 

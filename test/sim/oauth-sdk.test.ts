@@ -13,7 +13,12 @@ async function registerClient(settings: Partial<OAuthClient>): Promise<OAuthClie
   const response = await fetch(`${sim.url}/__sim/oauth-clients`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ label: 'SDK service app', jwks: [publicJwk], grantedScopes: ['okta.users.read'], ...settings }),
+    body: JSON.stringify({
+      label: 'SDK service app',
+      jwks: [publicJwk],
+      grantedScopes: ['okta.users.read'],
+      ...settings,
+    }),
   });
   return (await response.json()) as OAuthClient;
 }
@@ -62,9 +67,11 @@ describe('okta-sdk-nodejs with authorizationMode PrivateKey', () => {
   it('is refused with 403 when the call needs a scope the token does not carry', async () => {
     const client = sdkClient(await registerClient({}));
 
-    const error = await errorOf((async () => {
-      for await (const group of await client.groupApi.listGroups()) return group;
-    })());
+    const error = await errorOf(
+      (async () => {
+        for await (const group of await client.groupApi.listGroups()) return group;
+      })(),
+    );
 
     expect(error.status).toBe(403);
   });

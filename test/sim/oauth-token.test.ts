@@ -48,7 +48,11 @@ async function requestToken(
     headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', ...headers },
     body: new URLSearchParams(form).toString(),
   });
-  return { status: response.status, body: (await response.json()) as Record<string, string>, headers: response.headers };
+  return {
+    status: response.status,
+    body: (await response.json()) as Record<string, string>,
+    headers: response.headers,
+  };
 }
 
 async function clientCredentials(client: OAuthClient, key: KeyPair, scope = 'okta.users.read', headers = {}) {
@@ -147,9 +151,17 @@ describe('client credentials with private_key_jwt', () => {
 
   it.each([
     ['a bad signature', { signWith: 'other' }, 'The client_assertion signature is invalid.'],
-    ['the wrong audience', { aud: 'https://elsewhere.okta.com/oauth2/v1/token' }, 'The audience claim for client_assertion must be the endpoint invoked for the request.'],
+    [
+      'the wrong audience',
+      { aud: 'https://elsewhere.okta.com/oauth2/v1/token' },
+      'The audience claim for client_assertion must be the endpoint invoked for the request.',
+    ],
     ['an expired assertion', { exp: -10 }, 'The client_assertion token is expired.'],
-    ['an expiry more than an hour ahead', { exp: 7200 }, 'The client_assertion token has an expiration too far into the future.'],
+    [
+      'an expiry more than an hour ahead',
+      { exp: 7200 },
+      'The client_assertion token has an expiration too far into the future.',
+    ],
     ['an unknown client', { iss: '0oaunknown' }, 'The issuer claim for client_assertion is not a valid client_id.'],
     ['an unknown kid', { kid: 'nope' }, 'The client_assertion JWT kid is invalid.'],
   ])('refuses %s with 401 invalid_client', async (_case, change: Record<string, unknown>, description) => {
@@ -175,13 +187,21 @@ describe('client credentials with private_key_jwt', () => {
 
   it('refuses a replayed assertion jti', async () => {
     const jwt = await assertion(service, serviceKey);
-    const form = { grant_type: 'client_credentials', scope: 'okta.users.read', client_assertion_type: JWT_BEARER, client_assertion: jwt };
+    const form = {
+      grant_type: 'client_credentials',
+      scope: 'okta.users.read',
+      client_assertion_type: JWT_BEARER,
+      client_assertion: jwt,
+    };
     expect((await requestToken(form)).status).toBe(200);
 
     const { status, body } = await requestToken(form);
 
     expect(status).toBe(401);
-    expect(body).toEqual({ error: 'invalid_client', error_description: 'The client_assertion token has already been used.' });
+    expect(body).toEqual({
+      error: 'invalid_client',
+      error_description: 'The client_assertion token has already been used.',
+    });
   });
 
   it('refuses a scope the app was not granted with 400 invalid_scope', async () => {
@@ -199,7 +219,11 @@ describe('client credentials with private_key_jwt', () => {
   });
 
   it('refuses client credentials authenticated by a client secret, as the org authorization server does', async () => {
-    const web = oauth.registerClient({ label: 'Web', grantTypes: ['client_credentials'], clientSecret: 's3cret-s3cret' });
+    const web = oauth.registerClient({
+      label: 'Web',
+      grantTypes: ['client_credentials'],
+      clientSecret: 's3cret-s3cret',
+    });
 
     const { status, body } = await requestToken(
       { grant_type: 'client_credentials', scope: 'okta.users.read' },
@@ -224,7 +248,11 @@ describe('access token lifetime on the sim clock', () => {
   });
 
   it('issues shorter tokens when the client is set to, through the control route', async () => {
-    const client = oauth.registerClient({ label: 'Short', jwks: [serviceKey.publicJwk], grantedScopes: ['okta.users.read'] });
+    const client = oauth.registerClient({
+      label: 'Short',
+      jwks: [serviceKey.publicJwk],
+      grantedScopes: ['okta.users.read'],
+    });
     const update = await fetch(`${server.url}/__sim/oauth-clients/${client.clientId}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -278,7 +306,10 @@ describe('DPoP-bound access tokens', () => {
     });
 
     expect(status).toBe(400);
-    expect(body).toEqual({ error: 'use_dpop_nonce', error_description: 'Authorization server requires nonce in DPoP proof.' });
+    expect(body).toEqual({
+      error: 'use_dpop_nonce',
+      error_description: 'Authorization server requires nonce in DPoP proof.',
+    });
     expect(headers.get('dpop-nonce')).toEqual(expect.any(String));
   });
 
@@ -301,10 +332,18 @@ describe('DPoP-bound access tokens', () => {
     ['the wrong htm', { htm: 'GET' }, "'htm' claim in the DPoP proof JWT is invalid."],
     ['an old iat', { iat: -400 }, 'The DPoP proof JWT is issued more than five minutes in the past.'],
   ])('refuses a token request whose proof has %s', async (_case, change: Record<string, unknown>, description) => {
-    const nonce = (await clientCredentials(dpopClient, serviceKey, 'okta.users.read', {
-      dpop: await dpopProof({ htm: 'POST', htu: tokenUrl() }),
-    })).headers.get('dpop-nonce');
-    const claims = { htm: 'POST', htu: tokenUrl(), nonce, ...change, iat: nowS() + ((change.iat as number | undefined) ?? 0) };
+    const nonce = (
+      await clientCredentials(dpopClient, serviceKey, 'okta.users.read', {
+        dpop: await dpopProof({ htm: 'POST', htu: tokenUrl() }),
+      })
+    ).headers.get('dpop-nonce');
+    const claims = {
+      htm: 'POST',
+      htu: tokenUrl(),
+      nonce,
+      ...change,
+      iat: nowS() + ((change.iat as number | undefined) ?? 0),
+    };
 
     const { status, body } = await clientCredentials(dpopClient, serviceKey, 'okta.users.read', {
       dpop: await dpopProof(claims),
@@ -321,12 +360,16 @@ describe('DPoP-bound access tokens', () => {
       new SignJWT({ jti: randomUUID(), iat: nowS(), ...claims })
         .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: { kty, crv, x, y } })
         .sign(privateKey);
-    const nonce = (await clientCredentials(dpopClient, serviceKey, 'okta.users.read', {
-      dpop: await esProof({ htm: 'POST', htu: tokenUrl() }),
-    })).headers.get('dpop-nonce');
-    const token = (await clientCredentials(dpopClient, serviceKey, 'okta.users.read', {
-      dpop: await esProof({ htm: 'POST', htu: tokenUrl(), nonce }),
-    })).body.access_token as string;
+    const nonce = (
+      await clientCredentials(dpopClient, serviceKey, 'okta.users.read', {
+        dpop: await esProof({ htm: 'POST', htu: tokenUrl() }),
+      })
+    ).headers.get('dpop-nonce');
+    const token = (
+      await clientCredentials(dpopClient, serviceKey, 'okta.users.read', {
+        dpop: await esProof({ htm: 'POST', htu: tokenUrl(), nonce }),
+      })
+    ).body.access_token as string;
 
     const response = await ping({
       authorization: `DPoP ${token}`,
@@ -337,9 +380,11 @@ describe('DPoP-bound access tokens', () => {
   });
 
   it('asks for a new nonce once the old one is more than three days old', async () => {
-    const nonce = (await clientCredentials(dpopClient, serviceKey, 'okta.users.read', {
-      dpop: await dpopProof({ htm: 'POST', htu: tokenUrl() }),
-    })).headers.get('dpop-nonce');
+    const nonce = (
+      await clientCredentials(dpopClient, serviceKey, 'okta.users.read', {
+        dpop: await dpopProof({ htm: 'POST', htu: tokenUrl() }),
+      })
+    ).headers.get('dpop-nonce');
     org.clock.advance(4 * 24 * 3600 * 1000);
 
     const { body, headers } = await clientCredentials(dpopClient, serviceKey, 'okta.users.read', {
@@ -368,11 +413,17 @@ describe('DPoP-bound access tokens', () => {
 
     expect(response.status).toBe(401);
     expect(response.headers.get('www-authenticate')).toContain('error="invalid_dpop_proof"');
-    expect(await calculateJwkThumbprint(dpopKey.publicJwk)).not.toBe(await calculateJwkThumbprint(strangerKey.publicJwk));
+    expect(await calculateJwkThumbprint(dpopKey.publicJwk)).not.toBe(
+      await calculateJwkThumbprint(strangerKey.publicJwk),
+    );
   });
 
   it.each([
-    ['a proof whose ath is for another token', { ath: 'AAAA' }, "'ath' claim in the DPoP proof does not match the presented access_token."],
+    [
+      'a proof whose ath is for another token',
+      { ath: 'AAAA' },
+      "'ath' claim in the DPoP proof does not match the presented access_token.",
+    ],
     ['a proof with the query in htu', { htu: 'QUERY' }, "'htu' claim in the DPoP proof JWT is invalid."],
   ])('refuses an /api/v1 call with %s', async (_case, change: Record<string, unknown>, description) => {
     const token = await dpopToken();
@@ -407,7 +458,11 @@ describe('DPoP-bound access tokens', () => {
 
   it('refuses a Bearer token sent with the DPoP scheme', async () => {
     const { body } = await clientCredentials(service, serviceKey);
-    const proof = await dpopProof({ htm: 'GET', htu: `${server.url}/api/v1/ping`, ath: await ath(body.access_token as string) });
+    const proof = await dpopProof({
+      htm: 'GET',
+      htu: `${server.url}/api/v1/ping`,
+      ath: await ath(body.access_token as string),
+    });
 
     const response = await ping({ authorization: `DPoP ${body.access_token}`, dpop: proof });
 
@@ -428,7 +483,11 @@ describe('control routes', () => {
     const listed = (await (await fetch(`${server.url}/__sim/oauth-clients`)).json()) as OAuthClient[];
 
     expect(created.status).toBe(201);
-    expect(client).toMatchObject({ label: 'From control', tokenEndpointAuthMethod: 'private_key_jwt', grantTypes: ['client_credentials'] });
+    expect(client).toMatchObject({
+      label: 'From control',
+      tokenEndpointAuthMethod: 'private_key_jwt',
+      grantTypes: ['client_credentials'],
+    });
     expect(listed.map((item) => item.clientId)).toContain(client.clientId);
   });
 

@@ -18,7 +18,12 @@ interface Answer {
   body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- scenario steps read ids from many shapes
 }
 
-async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
+async function call(
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<Answer> {
   const response = await fetch(`${sim.url}${path}`, {
     method,
     headers: {
@@ -33,14 +38,23 @@ async function call(method: string, path: string, body?: unknown, headers: Recor
   return { status: response.status, body: text === '' ? undefined : JSON.parse(text) };
 }
 
-const profile = (name: string) => ({ firstName: 'Grace', lastName: name, email: `${name}@example.com`, login: `${name}@example.com` });
+const profile = (name: string) => ({
+  firstName: 'Grace',
+  lastName: name,
+  email: `${name}@example.com`,
+  login: `${name}@example.com`,
+});
 
 beforeAll(async () => {
   const validator = createOpenApiValidator();
   receiver = createServer((request, response) => {
     const challenge = request.headers['x-okta-verification-challenge'];
     request.resume();
-    request.on('end', () => response.writeHead(200, { 'content-type': 'application/json' }).end(challenge ? JSON.stringify({ verification: challenge }) : ''));
+    request.on('end', () =>
+      response
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(challenge ? JSON.stringify({ verification: challenge }) : ''),
+    );
   });
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
@@ -59,7 +73,10 @@ afterAll(async () => {
 
 describe('a broad scenario checked against the OpenAPI spec', () => {
   it('users: create, read, update, list and search', async () => {
-    const created = await call('POST', '/api/v1/users?activate=true', { profile: profile('hopper'), credentials: { password: { value: 'Sup3r-Secret!' } } });
+    const created = await call('POST', '/api/v1/users?activate=true', {
+      profile: profile('hopper'),
+      credentials: { password: { value: 'Sup3r-Secret!' } },
+    });
     expect(created.status).toBe(200);
     const id = created.body.id as string;
     await call('POST', '/api/v1/users?activate=false', { profile: profile('staged') });
@@ -77,7 +94,12 @@ describe('a broad scenario checked against the OpenAPI spec', () => {
   });
 
   it('users: the lifecycle, from staged to deleted', async () => {
-    const staged = (await call('POST', '/api/v1/users?activate=false', { profile: profile('lifecycle'), credentials: { password: { value: 'Sup3r-Secret!' } } })).body.id as string;
+    const staged = (
+      await call('POST', '/api/v1/users?activate=false', {
+        profile: profile('lifecycle'),
+        credentials: { password: { value: 'Sup3r-Secret!' } },
+      })
+    ).body.id as string;
     await call('POST', `/api/v1/users/${staged}/lifecycle/activate?sendEmail=false`);
     await call('POST', `/api/v1/users/${staged}/lifecycle/suspend`);
     await call('POST', `/api/v1/users/${staged}/lifecycle/unsuspend`);
@@ -91,7 +113,12 @@ describe('a broad scenario checked against the OpenAPI spec', () => {
   });
 
   it('groups: create, search, members', async () => {
-    const user = (await call('POST', '/api/v1/users', { profile: profile('member'), credentials: { password: { value: 'Sup3r-Secret!' } } })).body.id as string;
+    const user = (
+      await call('POST', '/api/v1/users', {
+        profile: profile('member'),
+        credentials: { password: { value: 'Sup3r-Secret!' } },
+      })
+    ).body.id as string;
     const group = await call('POST', '/api/v1/groups', { profile: { name: 'Navy', description: 'Sailors' } });
     expect(group.status).toBe(200);
     const groupId = group.body.id as string;
@@ -111,8 +138,14 @@ describe('a broad scenario checked against the OpenAPI spec', () => {
     const someUser = sim.org.users()[0]?.id as string;
     await call('GET', `/api/v1/apps?filter=${encodeURIComponent(`user.id eq "${someUser}"`)}`);
     if (apps.body[0]) await call('GET', `/api/v1/apps/${apps.body[0].id as string}`);
-    await call('GET', `/api/v1/logs?since=${encodeURIComponent(new Date(Date.now() - 3_600_000).toISOString())}&limit=20`);
-    await call('GET', `/api/v1/logs?filter=${encodeURIComponent('eventType eq "user.session.start"')}&sortOrder=DESCENDING&limit=5`);
+    await call(
+      'GET',
+      `/api/v1/logs?since=${encodeURIComponent(new Date(Date.now() - 3_600_000).toISOString())}&limit=20`,
+    );
+    await call(
+      'GET',
+      `/api/v1/logs?filter=${encodeURIComponent('eventType eq "user.session.start"')}&sortOrder=DESCENDING&limit=5`,
+    );
     const polled = await call('GET', '/api/v1/logs?limit=5&sortOrder=ASCENDING');
     expect(polled.status).toBe(200);
   });
@@ -121,7 +154,15 @@ describe('a broad scenario checked against the OpenAPI spec', () => {
     const hook = await call('POST', '/api/v1/eventHooks', {
       name: 'Conformance',
       events: { type: 'EVENT_TYPE', items: ['user.lifecycle.create'] },
-      channel: { type: 'HTTP', version: '1.0.0', config: { uri: `${receiverUrl}/hook`, headers: [], authScheme: { type: 'HEADER', key: 'Authorization', value: 'secret' } } },
+      channel: {
+        type: 'HTTP',
+        version: '1.0.0',
+        config: {
+          uri: `${receiverUrl}/hook`,
+          headers: [],
+          authScheme: { type: 'HEADER', key: 'Authorization', value: 'secret' },
+        },
+      },
     });
     expect(hook.status).toBe(200);
     const id = hook.body.id as string;
@@ -138,11 +179,17 @@ describe('a broad scenario checked against the OpenAPI spec', () => {
 
   it('OAuth: a token by client credentials, and calls with it', async () => {
     const { privateKey, publicKey } = await generateKeyPair('RS256');
-    const client = (await (await fetch(`${sim.url}/__sim/oauth-clients`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ label: 'Conformance', jwks: [{ ...(await exportJWK(publicKey)), kid: 'k1' }], grantedScopes: ['okta.users.read'] }),
-    })).json()) as { clientId: string };
+    const client = (await (
+      await fetch(`${sim.url}/__sim/oauth-clients`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          label: 'Conformance',
+          jwks: [{ ...(await exportJWK(publicKey)), kid: 'k1' }],
+          grantedScopes: ['okta.users.read'],
+        }),
+      })
+    ).json()) as { clientId: string };
     const assertion = await new SignJWT({ jti: crypto.randomUUID() })
       .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
       .setIssuer(client.clientId)
@@ -150,11 +197,17 @@ describe('a broad scenario checked against the OpenAPI spec', () => {
       .setAudience(`${sim.url}/oauth2/v1/token`)
       .setExpirationTime('5m')
       .sign(privateKey);
-    const tokenRequest = (scope: string, jwt: string) => fetch(`${sim.url}/oauth2/v1/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', scope, client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: jwt }),
-    });
+    const tokenRequest = (scope: string, jwt: string) =>
+      fetch(`${sim.url}/oauth2/v1/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+        body: new URLSearchParams({
+          grant_type: 'client_credentials',
+          scope,
+          client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+          client_assertion: jwt,
+        }),
+      });
     const token = (await (await tokenRequest('okta.users.read', assertion)).json()) as { access_token: string };
     await tokenRequest('okta.users.read', assertion); // replayed: 401 invalid_client
     await call('GET', '/api/v1/users?limit=2', undefined, { authorization: `Bearer ${token.access_token}` });
@@ -165,9 +218,17 @@ describe('a broad scenario checked against the OpenAPI spec', () => {
 
   it('error answers', async () => {
     await call('GET', '/api/v1/users/00unotthere');
-    const active = (await call('POST', '/api/v1/users', { profile: profile('errors'), credentials: { password: { value: 'Sup3r-Secret!' } } })).body.id as string;
+    const active = (
+      await call('POST', '/api/v1/users', {
+        profile: profile('errors'),
+        credentials: { password: { value: 'Sup3r-Secret!' } },
+      })
+    ).body.id as string;
     await call('POST', `/api/v1/users/${active}/lifecycle/unsuspend`);
-    await call('POST', '/api/v1/users', { profile: profile('errors'), credentials: { password: { value: 'Sup3r-Secret!' } } });
+    await call('POST', '/api/v1/users', {
+      profile: profile('errors'),
+      credentials: { password: { value: 'Sup3r-Secret!' } },
+    });
     await call('GET', `/api/v1/users?search=${encodeURIComponent('profile.lastName ne "x"')}`);
     await call('GET', '/api/v1/groups/00gnotthere');
     await call('GET', '/api/v1/eventHooks/whonotthere');

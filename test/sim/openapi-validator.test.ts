@@ -8,7 +8,12 @@ const sample = (name: string): unknown => JSON.parse(readFileSync(new URL(name, 
 
 function request(method: string, pathAndQuery: string, body?: unknown, contentType = 'application/json'): SimRequest {
   const url = new URL(pathAndQuery, 'http://127.0.0.1:4010');
-  const rawBody = body === undefined ? '' : contentType.includes('json') ? JSON.stringify(body) : new URLSearchParams(body as Record<string, string>).toString();
+  const rawBody =
+    body === undefined
+      ? ''
+      : contentType.includes('json')
+        ? JSON.stringify(body)
+        : new URLSearchParams(body as Record<string, string>).toString();
   return {
     method,
     url,
@@ -43,15 +48,24 @@ describe('samples from the spec', () => {
       readFileSync(new URL('../from-okta-developer-docs/event-hook-delivery-user.session.start.json', SAMPLES), 'utf8'),
     ) as { data: { events: unknown[] } };
 
-    const problems = validator.validateExchange(request('GET', '/api/v1/logs?since=2023-03-26T00:00:00.000Z&limit=10'), ok(delivery.data.events));
+    const problems = validator.validateExchange(
+      request('GET', '/api/v1/logs?since=2023-03-26T00:00:00.000Z&limit=10'),
+      ok(delivery.data.events),
+    );
 
     expect(problems).toEqual([]);
   });
 
   it('accepts the create-user request and response samples', () => {
-    const exchange = request('POST', '/api/v1/users?activate=true', sample('users-create-user-with-password-request.json'));
+    const exchange = request(
+      'POST',
+      '/api/v1/users?activate=true',
+      sample('users-create-user-with-password-request.json'),
+    );
 
-    expect(validator.validateExchange(exchange, ok(sample('users-create-user-with-password-response.json')))).toEqual([]);
+    expect(validator.validateExchange(exchange, ok(sample('users-create-user-with-password-response.json')))).toEqual(
+      [],
+    );
   });
 
   it.each([
@@ -70,13 +84,19 @@ describe('broken exchanges', () => {
 
     const problems = validator.validateExchange(request('GET', '/api/v1/users/00ub0oNGTSWTBKOLGLNR'), ok(user));
 
-    expect(problems).toContainEqual(expect.stringMatching(/^GET \/api\/v1\/users\/00ub0oNGTSWTBKOLGLNR -> 200: response body\/status must be equal to one of the allowed values/));
+    expect(problems).toContainEqual(
+      expect.stringMatching(
+        /^GET \/api\/v1\/users\/00ub0oNGTSWTBKOLGLNR -> 200: response body\/status must be equal to one of the allowed values/,
+      ),
+    );
   });
 
   it('reports a status the operation does not declare', () => {
     const problems = validator.validateExchange(request('DELETE', '/api/v1/groups/00g1/users/00u1'), { status: 200 });
 
-    expect(problems).toEqual([expect.stringContaining('response status 200 is not declared (declared: 204, 403, 404, 429)')]);
+    expect(problems).toEqual([
+      expect.stringContaining('response status 200 is not declared (declared: 204, 403, 404, 429)'),
+    ]);
   });
 
   it('reports an error body that is not an Okta error', () => {
@@ -99,8 +119,15 @@ describe('broken exchanges', () => {
 
   it('reports a request body missing a required field', () => {
     const problems = validator.validateExchange(
-      request('POST', '/api/v1/eventHooks', { name: 'x', events: { type: 'EVENT_TYPE', items: ['user.lifecycle.create'] } }),
-      ok({ name: 'x', events: { type: 'EVENT_TYPE', items: ['user.lifecycle.create'] }, channel: { type: 'HTTP', version: '1.0.0', config: { uri: 'https://a' } } }),
+      request('POST', '/api/v1/eventHooks', {
+        name: 'x',
+        events: { type: 'EVENT_TYPE', items: ['user.lifecycle.create'] },
+      }),
+      ok({
+        name: 'x',
+        events: { type: 'EVENT_TYPE', items: ['user.lifecycle.create'] },
+        channel: { type: 'HTTP', version: '1.0.0', config: { uri: 'https://a' } },
+      }),
     );
 
     expect(problems).toEqual([expect.stringContaining("request body must have required property 'channel'")]);
@@ -120,7 +147,11 @@ describe('broken exchanges', () => {
 
     const problems = validator.validateExchange(exchange, ok(sample('apps-GetApplicationsByUserResponseEx.json')));
 
-    expect(problems).toContainEqual(expect.stringContaining("response body/0/settings/signOn must have required property 'allowMultipleAcsEndpoints'"));
+    expect(problems).toContainEqual(
+      expect.stringContaining(
+        "response body/0/settings/signOn must have required property 'allowMultipleAcsEndpoints'",
+      ),
+    );
   });
 
   it('does not check control routes', () => {
@@ -133,7 +164,12 @@ describe('the OAuth spec', () => {
     const exchange = request(
       'POST',
       '/oauth2/v1/token',
-      { grant_type: 'client_credentials', scope: 'okta.users.read', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: 'a.b.c' },
+      {
+        grant_type: 'client_credentials',
+        scope: 'okta.users.read',
+        client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+        client_assertion: 'a.b.c',
+      },
       'application/x-www-form-urlencoded',
     );
 
@@ -146,8 +182,15 @@ describe('the OAuth spec', () => {
   });
 
   it('accepts an OAuth error response', () => {
-    const exchange = request('POST', '/oauth2/v1/token', { grant_type: 'client_credentials' }, 'application/x-www-form-urlencoded');
+    const exchange = request(
+      'POST',
+      '/oauth2/v1/token',
+      { grant_type: 'client_credentials' },
+      'application/x-www-form-urlencoded',
+    );
 
-    expect(validator.validateExchange(exchange, ok({ error: 'invalid_client', error_description: 'x' }, 401))).toEqual([]);
+    expect(validator.validateExchange(exchange, ok({ error: 'invalid_client', error_description: 'x' }, 401))).toEqual(
+      [],
+    );
   });
 });

@@ -4,7 +4,11 @@ import { startOktaSim, type OktaSim } from '../../local/okta-sim/index.js';
 
 let sim: OktaSim;
 
-async function call(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown; headers: Headers }> {
+async function call(
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: unknown; headers: Headers }> {
   const response = await fetch(`${sim.url}${path}`, {
     method,
     headers: { authorization: `SSWS ${sim.apiToken}`, 'content-type': 'application/json', accept: 'application/json' },
@@ -15,7 +19,12 @@ async function call(method: string, path: string, body?: unknown): Promise<{ sta
 }
 
 const q = encodeURIComponent;
-const newProfile = (name: string) => ({ firstName: name, lastName: 'Tester', email: `${name.toLowerCase()}@example.com`, login: `${name.toLowerCase()}@example.com` });
+const newProfile = (name: string) => ({
+  firstName: name,
+  lastName: 'Tester',
+  email: `${name.toLowerCase()}@example.com`,
+  login: `${name.toLowerCase()}@example.com`,
+});
 
 beforeAll(async () => {
   sim = await startOktaSim({ seed: 'realistic' });
@@ -27,7 +36,9 @@ afterAll(async () => {
 
 describe('user queries', () => {
   it('q matches name prefixes, leaves out DEPROVISIONED users and has no next link', async () => {
-    const deprovisioned = sim.org.users().find((user) => user.status === 'DEPROVISIONED') as { profile: { firstName: string } };
+    const deprovisioned = sim.org.users().find((user) => user.status === 'DEPROVISIONED') as {
+      profile: { firstName: string };
+    };
     const response = await call('GET', `/api/v1/users?q=${q(deprovisioned.profile.firstName)}&limit=200`);
     const statuses = (response.body as Array<{ status: string }>).map((user) => user.status);
     expect(statuses).not.toContain('DEPROVISIONED');
@@ -41,19 +52,30 @@ describe('user queries', () => {
 
   it('search includes DEPROVISIONED users', async () => {
     const response = await call('GET', `/api/v1/users?search=${q('status eq "DEPROVISIONED"')}`);
-    expect((response.body as unknown[]).length).toBe(sim.org.users().filter((user) => user.status === 'DEPROVISIONED').length);
+    expect((response.body as unknown[]).length).toBe(
+      sim.org.users().filter((user) => user.status === 'DEPROVISIONED').length,
+    );
   });
 
   it('search sorts by sortBy and sortOrder', async () => {
-    const response = await call('GET', `/api/v1/users?search=${q('status eq "ACTIVE"')}&sortBy=profile.lastName&sortOrder=desc`);
-    const names = (response.body as Array<{ profile: { lastName: string } }>).map((user) => user.profile.lastName.toLowerCase());
+    const response = await call(
+      'GET',
+      `/api/v1/users?search=${q('status eq "ACTIVE"')}&sortBy=profile.lastName&sortOrder=desc`,
+    );
+    const names = (response.body as Array<{ profile: { lastName: string } }>).map((user) =>
+      user.profile.lastName.toLowerCase(),
+    );
     expect(names).toEqual([...names].sort().reverse());
   });
 
   it('returns a user by login with the okta-response option leaving out credentials', async () => {
     const response = await call('GET', `/api/v1/users/${q('admin@okta-sim.example.com')}`);
     const omitted = await fetch(`${sim.url}/api/v1/users/${sim.org.adminUserId}`, {
-      headers: { authorization: `SSWS ${sim.apiToken}`, 'content-type': 'application/json; okta-response="omitCredentials,omitCredentialsLinks,omitTransitioningToStatus"' },
+      headers: {
+        authorization: `SSWS ${sim.apiToken}`,
+        'content-type':
+          'application/json; okta-response="omitCredentials,omitCredentialsLinks,omitTransitioningToStatus"',
+      },
     });
     expect((response.body as { credentials?: unknown }).credentials).toBeDefined();
     expect(((await omitted.json()) as { credentials?: unknown }).credentials).toBeUndefined();
@@ -80,7 +102,10 @@ describe('eventually consistent search', () => {
     const search = await call('GET', `/api/v1/users?search=${q('profile.title eq "Renamed"')}`);
     const byId = await call('GET', `/api/v1/users/${id}`);
     sim.control.setSearchLag(0);
-    expect([(search.body as unknown[]).length, (byId.body as { profile: { title: string } }).profile.title]).toEqual([0, 'Renamed']);
+    expect([(search.body as unknown[]).length, (byId.body as { profile: { title: string } }).profile.title]).toEqual([
+      0,
+      'Renamed',
+    ]);
   });
 });
 
@@ -89,21 +114,37 @@ describe('System Log events of changes', () => {
     const created = await call('POST', '/api/v1/users', { profile: newProfile('Evented') });
     const id = (created.body as { id: string }).id;
     await call('POST', `/api/v1/users/${id}`, { profile: { title: 'Logged' } });
-    const event = sim.org.logEvents().at(-1) as unknown as { eventType: string; target: Array<{ id: string }>; actor: { id: string } };
-    expect([event.eventType, event.target[0]?.id, event.actor.id]).toEqual(['user.account.update_profile', id, sim.org.adminUserId]);
+    const event = sim.org.logEvents().at(-1) as unknown as {
+      eventType: string;
+      target: Array<{ id: string }>;
+      actor: { id: string };
+    };
+    expect([event.eventType, event.target[0]?.id, event.actor.id]).toEqual([
+      'user.account.update_profile',
+      id,
+      sim.org.adminUserId,
+    ]);
   });
 });
 
 describe('control', () => {
   it('adds System Log events over HTTP', async () => {
-    const response = await fetch(`${sim.url}/__sim/logs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([{ eventType: 'user.session.start' }]) });
+    const response = await fetch(`${sim.url}/__sim/logs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([{ eventType: 'user.session.start' }]),
+    });
     const [event] = (await response.json()) as Array<{ uuid: string; version: string }>;
     expect(sim.org.logEvents().at(-1)?.uuid).toBe(event?.uuid);
   });
 
   it('advances the clock over HTTP', async () => {
     const before = sim.clock.now();
-    await fetch(`${sim.url}/__sim/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceMs: 3_600_000 }) });
+    await fetch(`${sim.url}/__sim/clock`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ advanceMs: 3_600_000 }),
+    });
     expect(sim.clock.now() - before).toBeGreaterThanOrEqual(3_600_000);
   });
 
@@ -124,7 +165,10 @@ describe('control', () => {
 
 describe('seeding', () => {
   it('is deterministic: the same options give the same org', async () => {
-    const [first, second] = await Promise.all([startOktaSim({ seed: 'realistic', clock: 0 }), startOktaSim({ seed: 'realistic', clock: 0 })]);
+    const [first, second] = await Promise.all([
+      startOktaSim({ seed: 'realistic', clock: 0 }),
+      startOktaSim({ seed: 'realistic', clock: 0 }),
+    ]);
     const logins = (sim: OktaSim) => sim.org.users().map((user) => (user.profile as { login: string }).login);
     const same = JSON.stringify(logins(first)) === JSON.stringify(logins(second));
     await Promise.all([first.close(), second.close()]);

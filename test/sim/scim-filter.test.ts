@@ -8,7 +8,11 @@ const user = {
   lastUpdated: '2026-02-01T00:00:00.000Z',
   profile: { firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com', nickName: null },
 };
-const event = { eventType: 'user.session.start', target: [{ id: '00uA' }, { id: '0oaB' }], outcome: { result: 'FAILURE' } };
+const event = {
+  eventType: 'user.session.start',
+  target: [{ id: '00uA' }, { id: '0oaB' }],
+  outcome: { result: 'FAILURE' },
+};
 
 const matches = (filter: string, object: unknown = user) => matchesFilter(parseFilter(filter), object);
 
@@ -37,10 +41,14 @@ describe('SCIM filters', () => {
     expect(matches('profile.lastName eq "O\\"Brien"', { profile: { lastName: 'O"Brien' } })).toBe(true);
   });
 
-  it.each(['profile.login eq', 'status eq "A" and', '(status eq "A"', 'emails[type eq "work"]', 'status like "A"', 'status eq "A" status'])(
-    'refuses the malformed filter %s',
-    (filter) => {
-      expect(() => parseFilter(filter)).toThrow(FilterSyntaxError);
-    },
-  );
+  it.each([
+    'profile.login eq',
+    'status eq "A" and',
+    '(status eq "A"',
+    'emails[type eq "work"]',
+    'status like "A"',
+    'status eq "A" status',
+  ])('refuses the malformed filter %s', (filter) => {
+    expect(() => parseFilter(filter)).toThrow(FilterSyntaxError);
+  });
 });

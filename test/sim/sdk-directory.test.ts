@@ -11,7 +11,10 @@ async function createUser(): Promise<string> {
   counter++;
   const login = `grace${counter}@example.com`;
   const user = await client.userApi.createUser({
-    body: { profile: { firstName: 'Grace', lastName: `Hopper${counter}`, email: login, login }, credentials: { password: { value: 'C0bol-Rules!' } } },
+    body: {
+      profile: { firstName: 'Grace', lastName: `Hopper${counter}`, email: login, login },
+      credentials: { password: { value: 'C0bol-Rules!' } },
+    },
   });
   return user.id as string;
 }
@@ -75,7 +78,9 @@ describe('groups through okta-sdk-nodejs', () => {
   it('refuses membership changes of the built-in Everyone group with 403 E0000006', async () => {
     const userId = await createUser();
     const everyone = sim.org.groups().find((group) => group.type === 'BUILT_IN') as { id: string };
-    const error = await client.groupApi.unassignUserFromGroup({ groupId: everyone.id, userId }).catch((e: unknown) => e as { status: number; errorCode: string });
+    const error = await client.groupApi
+      .unassignUserFromGroup({ groupId: everyone.id, userId })
+      .catch((e: unknown) => e as { status: number; errorCode: string });
     expect([error?.status, error?.errorCode]).toEqual([403, 'E0000006']);
   });
 });
@@ -106,7 +111,9 @@ describe('the System Log through okta-sdk-nodejs', () => {
     const since = new Date(sim.clock.now() - 1000).toISOString();
     const userId = await createUser();
     const until = new Date(sim.clock.now() + 1000).toISOString();
-    const events = await collect(await client.systemLogApi.listLogEvents({ since, until, filter: `target.id eq "${userId}"` }));
+    const events = await collect(
+      await client.systemLogApi.listLogEvents({ since, until, filter: `target.id eq "${userId}"` }),
+    );
     expect(events.map((event) => event?.eventType)).toEqual(['user.lifecycle.create', 'user.lifecycle.activate']);
   });
 

@@ -10,11 +10,18 @@ let counter = 0;
 /** A fresh, unique user profile. */
 function profile(): { firstName: string; lastName: string; email: string; login: string } {
   counter++;
-  return { firstName: 'Ada', lastName: `Lovelace${counter}`, email: `ada${counter}@example.com`, login: `ada${counter}@example.com` };
+  return {
+    firstName: 'Ada',
+    lastName: `Lovelace${counter}`,
+    email: `ada${counter}@example.com`,
+    login: `ada${counter}@example.com`,
+  };
 }
 
 async function createActiveUser(): Promise<string> {
-  const user = await client.userApi.createUser({ body: { profile: profile(), credentials: { password: { value: 'Sup3r-Secret!' } } } });
+  const user = await client.userApi.createUser({
+    body: { profile: profile(), credentials: { password: { value: 'Sup3r-Secret!' } } },
+  });
   return user.id as string;
 }
 
@@ -38,7 +45,9 @@ afterAll(async () => {
 
 describe('users through okta-sdk-nodejs', () => {
   it('creates a user with a password as ACTIVE with an Okta-shaped id', async () => {
-    const user = await client.userApi.createUser({ body: { profile: profile(), credentials: { password: { value: 'Sup3r-Secret!' } } } });
+    const user = await client.userApi.createUser({
+      body: { profile: profile(), credentials: { password: { value: 'Sup3r-Secret!' } } },
+    });
     expect(user.status).toBe('ACTIVE');
     expect(user.id).toMatch(/^00u[0-9A-Za-z]{17}$/);
     expect(user.credentials?.provider?.type).toBe('OKTA');
@@ -83,7 +92,10 @@ describe('users through okta-sdk-nodejs', () => {
   it('lists every non-deprovisioned user through auto-paging', async () => {
     const seen: string[] = [];
     for await (const user of await client.userApi.listUsers({ limit: 7 })) seen.push(user?.id as string);
-    const expected = sim.org.users().filter((user) => user.status !== 'DEPROVISIONED').map((user) => user.id);
+    const expected = sim.org
+      .users()
+      .filter((user) => user.status !== 'DEPROVISIONED')
+      .map((user) => user.id);
     expect(seen.sort()).toEqual(expected.sort());
   });
 
@@ -91,7 +103,8 @@ describe('users through okta-sdk-nodejs', () => {
     const body = profile();
     await client.userApi.createUser({ body: { profile: body } });
     const found: string[] = [];
-    for await (const user of await client.userApi.listUsers({ search: `profile.lastName eq "${body.lastName}"` })) found.push(user?.profile?.login as string);
+    for await (const user of await client.userApi.listUsers({ search: `profile.lastName eq "${body.lastName}"` }))
+      found.push(user?.profile?.login as string);
     expect(found).toEqual([body.login]);
   });
 });
@@ -153,7 +166,13 @@ describe('user lifecycle through okta-sdk-nodejs', () => {
 
   it('starts a forgot-password flow for a user with a recovery question', async () => {
     const created = await client.userApi.createUser({
-      body: { profile: profile(), credentials: { password: { value: 'Sup3r-Secret!' }, recovery_question: { question: 'Favourite engine?', answer: 'analytical' } } },
+      body: {
+        profile: profile(),
+        credentials: {
+          password: { value: 'Sup3r-Secret!' },
+          recovery_question: { question: 'Favourite engine?', answer: 'analytical' },
+        },
+      },
     });
     const answer = await client.userApi.forgotPassword({ userId: created.id as string, sendEmail: false });
     expect(answer.resetPasswordUrl).toContain('/signin/reset-password/');

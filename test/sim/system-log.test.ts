@@ -95,17 +95,36 @@ describe('bounded queries', () => {
   });
 
   it('end without a next link after the last page', async () => {
-    sim.control.addLogEvents([{ eventType: 'one', published: iso(START - 1000) }, { eventType: 'two', published: iso(START - 500) }]);
+    sim.control.addLogEvents([
+      { eventType: 'one', published: iso(START - 1000) },
+      { eventType: 'two', published: iso(START - 500) },
+    ]);
     const first = await get(`${sim.url}/api/v1/logs?since=${iso(START - 60_000)}&until=${iso(START)}&limit=1`);
     const second = await get(first.next as string);
     expect([first.events[0]?.eventType, second.events[0]?.eventType, second.next]).toEqual(['one', 'two', undefined]);
   });
 
   it('filter by event type, outcome and client IP', async () => {
-    sim.control.generateSignIns({ count: 40, since: START - 3600_000, until: START, ipAddresses: ['184.73.186.14', '81.2.69.160'], failureRate: 0.5 });
-    const filter = encodeURIComponent('eventType eq "user.session.start" and client.ipAddress eq "184.73.186.14" and outcome.result eq "FAILURE"');
-    const page = await get(`${sim.url}/api/v1/logs?since=${iso(START - 3600_000)}&until=${iso(START + 1)}&filter=${filter}&limit=1000`);
-    const expected = sim.org.logEvents().filter((event) => (event.client as { ipAddress: string }).ipAddress === '184.73.186.14' && (event.outcome as { result: string }).result === 'FAILURE');
+    sim.control.generateSignIns({
+      count: 40,
+      since: START - 3600_000,
+      until: START,
+      ipAddresses: ['184.73.186.14', '81.2.69.160'],
+      failureRate: 0.5,
+    });
+    const filter = encodeURIComponent(
+      'eventType eq "user.session.start" and client.ipAddress eq "184.73.186.14" and outcome.result eq "FAILURE"',
+    );
+    const page = await get(
+      `${sim.url}/api/v1/logs?since=${iso(START - 3600_000)}&until=${iso(START + 1)}&filter=${filter}&limit=1000`,
+    );
+    const expected = sim.org
+      .logEvents()
+      .filter(
+        (event) =>
+          (event.client as { ipAddress: string }).ipAddress === '184.73.186.14' &&
+          (event.outcome as { result: string }).result === 'FAILURE',
+      );
     expect(page.events.map((event) => event.uuid).sort()).toEqual(expected.map((event) => event.uuid).sort());
   });
 
@@ -116,7 +135,10 @@ describe('bounded queries', () => {
   });
 
   it('match q keywords anywhere in the event', async () => {
-    sim.control.addLogEvents([{ eventType: 'user.session.start', displayMessage: 'Needle in a haystack' }, { eventType: 'user.session.start' }]);
+    sim.control.addLogEvents([
+      { eventType: 'user.session.start', displayMessage: 'Needle in a haystack' },
+      { eventType: 'user.session.start' },
+    ]);
     const page = await get(`${sim.url}/api/v1/logs?since=${iso(START - 1000)}&until=${iso(START + 1000)}&q=needle`);
     expect(page.events.length).toBe(1);
   });

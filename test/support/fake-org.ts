@@ -117,11 +117,12 @@ export async function serveRoutes(
       Object.entries(incoming.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : value]),
     );
     const contentType = headers['content-type'] ?? '';
-    const body = rawBody === ''
-      ? undefined
-      : contentType.includes('application/x-www-form-urlencoded')
-        ? Object.fromEntries(new URLSearchParams(rawBody))
-        : JSON.parse(rawBody);
+    const body =
+      rawBody === ''
+        ? undefined
+        : contentType.includes('application/x-www-form-urlencoded')
+          ? Object.fromEntries(new URLSearchParams(rawBody))
+          : JSON.parse(rawBody);
     const req: SimRequest = {
       method: incoming.method ?? 'GET',
       url,
@@ -151,10 +152,11 @@ export async function serveRoutes(
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 

@@ -62,7 +62,8 @@ export function registerPrivateKey(key: unknown, label: string): void {
     return;
   }
   if (typeof key === 'object' && key !== null) {
-    for (const member of ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k']) registerSecret((key as Record<string, unknown>)[member], `${label} (JWK ${member})`);
+    for (const member of ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'])
+      registerSecret((key as Record<string, unknown>)[member], `${label} (JWK ${member})`);
   }
 }
 
@@ -78,7 +79,10 @@ export function registerConnectionSecret(secret: unknown, name: string): void {
   }
   if (typeof value !== 'object' || value === null) return;
   const connection = value as Record<string, unknown>;
-  const auth = (typeof connection.auth === 'object' && connection.auth !== null ? connection.auth : {}) as Record<string, unknown>;
+  const auth = (typeof connection.auth === 'object' && connection.auth !== null ? connection.auth : {}) as Record<
+    string,
+    unknown
+  >;
   registerSecret(auth.token, `${name}: api token`);
   registerSecret(auth.clientSecret, `${name}: client secret`);
   registerSecret(auth.refreshToken, `${name}: refresh token`);
@@ -138,7 +142,10 @@ export function scanText(where: string, text: string, candidates: ReadonlyMap<st
   for (const [secret, label] of candidates) {
     const at = text.indexOf(secret);
     if (at < 0) continue;
-    const excerpt = text.slice(Math.max(0, at - 60), at + secret.length + 60).split(secret).join('[the secret]');
+    const excerpt = text
+      .slice(Math.max(0, at - 60), at + secret.length + 60)
+      .split(secret)
+      .join('[the secret]');
     found.push({ label, where, excerpt });
   }
   return found;
@@ -147,7 +154,10 @@ export function scanText(where: string, text: string, candidates: ReadonlyMap<st
 /** The parts of a simulated org the registry watches (structural, so this file does not import the sim). */
 interface WatchedSim {
   apiToken: string;
-  control: { oauthClients(): Array<{ clientSecret?: string }>; registerOAuthClient(input: never): { clientSecret?: string } };
+  control: {
+    oauthClients(): Array<{ clientSecret?: string }>;
+    registerOAuthClient(input: never): { clientSecret?: string };
+  };
   observe(listener: (req: { path: string }, res: { body?: unknown }) => void): () => void;
 }
 

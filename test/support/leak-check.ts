@@ -17,7 +17,10 @@ type Write = typeof process.stdout.write;
 function captureStream(stream: NodeJS.WriteStream, where: string): void {
   const write = stream.write.bind(stream) as Write;
   stream.write = ((chunk: unknown, ...rest: unknown[]) => {
-    captureText(where, typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : String(chunk));
+    captureText(
+      where,
+      typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : String(chunk),
+    );
     if (isOutputMuted()) {
       const callback = rest.find((arg) => typeof arg === 'function') as (() => void) | undefined;
       callback?.();
@@ -56,11 +59,19 @@ const awsModule = new URL('../../local/aws/index.ts', import.meta.url).pathname;
 
 vi.doMock(simModule, async (importOriginal) => {
   const original = await importOriginal<typeof import('../../local/okta-sim/index.js')>();
-  return { ...original, startOktaSim: async (...args: Parameters<typeof original.startOktaSim>) => watchSim(await original.startOktaSim(...args)) };
+  return {
+    ...original,
+    startOktaSim: async (...args: Parameters<typeof original.startOktaSim>) =>
+      watchSim(await original.startOktaSim(...args)),
+  };
 });
 vi.doMock(awsModule, async (importOriginal) => {
   const original = await importOriginal<typeof import('../../local/aws/index.js')>();
-  return { ...original, startLocalAws: async (...args: Parameters<typeof original.startLocalAws>) => watchLocalAws(await original.startLocalAws(...args)) };
+  return {
+    ...original,
+    startLocalAws: async (...args: Parameters<typeof original.startLocalAws>) =>
+      watchLocalAws(await original.startLocalAws(...args)),
+  };
 });
 
 afterAll(() => {

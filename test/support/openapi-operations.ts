@@ -84,7 +84,12 @@ export function indexOperations(documents: Record<SpecName, OpenApiDocument>): O
 }
 
 /** The operation whose template fits the path; literal segments win over parameters (`/users/me`). */
-export function findOperation(operations: Operation[], spec: SpecName, method: string, path: string): Operation | undefined {
+export function findOperation(
+  operations: Operation[],
+  spec: SpecName,
+  method: string,
+  path: string,
+): Operation | undefined {
   let best: { operation: Operation; literals: number } | undefined;
   for (const operation of operations) {
     if (operation.spec !== spec || operation.method !== method || !matchTemplate(operation.template, path)) continue;

@@ -68,7 +68,16 @@ export function specId(name: SpecName): string {
 }
 
 /** Keys whose value maps names to things; such a map is never itself a schema, even with a `nullable` entry. */
-const NAME_MAPS = new Set(['properties', 'patternProperties', 'paths', 'schemas', 'responses', 'content', 'headers', 'mapping']);
+const NAME_MAPS = new Set([
+  'properties',
+  'patternProperties',
+  'paths',
+  'schemas',
+  'responses',
+  'content',
+  'headers',
+  'mapping',
+]);
 
 function prepare(document: OpenApiDocument, id: string): OpenApiDocument {
   // The YAML's anchors make some objects shared; each is prepared once.

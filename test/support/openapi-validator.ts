@@ -26,8 +26,20 @@ const addFormats = addFormatsModule as unknown as typeof addFormatsModule.defaul
 
 /** Formats the spec uses that are descriptions rather than checkable formats; they accept any value. */
 const FREE_FORMATS = [
-  'ISO 8601 compliant timestamp', 'Opaque token', 'SCIM Filter expression', 'Integer between 0 and 1000', 'text',
-  'select', 'checkbox', 'radio', 'iss_sub', 'utf-8', 'boolean', 'opaque', 'url', 'base64',
+  'ISO 8601 compliant timestamp',
+  'Opaque token',
+  'SCIM Filter expression',
+  'Integer between 0 and 1000',
+  'text',
+  'select',
+  'checkbox',
+  'radio',
+  'iss_sub',
+  'utf-8',
+  'boolean',
+  'opaque',
+  'url',
+  'base64',
   'URL encoded string. Max length is 40 characters per keyword, with a maximum of 10 keyword filters per query (before encoding)',
 ];
 const MAX_ERRORS_PER_PART = 5;
@@ -94,7 +106,9 @@ function checkRequest(operation: Operation, req: SimRequest, check: Check): stri
   for (const { node: parameter, pointer } of parameters) {
     const schemaPointer = `${pointer}/schema`;
     if (parameter.in === 'path') {
-      problems.push(...check(`path parameter ${parameter.name}`, operation.spec, schemaPointer, values[parameter.name]));
+      problems.push(
+        ...check(`path parameter ${parameter.name}`, operation.spec, schemaPointer, values[parameter.name]),
+      );
     }
     if (parameter.in !== 'query') continue;
     const raw = req.query.getAll(parameter.name);
@@ -102,10 +116,13 @@ function checkRequest(operation: Operation, req: SimRequest, check: Check): stri
       if (parameter.required) problems.push(`is missing the required query parameter ${parameter.name}`);
       continue;
     }
-    problems.push(...check(`query parameter ${parameter.name}`, operation.spec, schemaPointer, coerce(raw, parameter.schema)));
+    problems.push(
+      ...check(`query parameter ${parameter.name}`, operation.spec, schemaPointer, coerce(raw, parameter.schema)),
+    );
   }
   const declared = new Set(parameters.filter(({ node }) => node.in === 'query').map(({ node }) => node.name));
-  for (const name of new Set(req.query.keys())) if (!declared.has(name)) problems.push(`has an undeclared query parameter ${name}`);
+  for (const name of new Set(req.query.keys()))
+    if (!declared.has(name)) problems.push(`has an undeclared query parameter ${name}`);
 
   if (!operation.definition.requestBody) return problems;
   const { node: body, pointer } = deref<RequestBody>(operation, `${operation.pointer}/requestBody`);
@@ -116,7 +133,9 @@ function checkRequest(operation: Operation, req: SimRequest, check: Check): stri
   } else if (!contentType) {
     problems.push(`has content type ${req.headers['content-type'] ?? '(none)'}, not one of ${types.join(', ')}`);
   } else if (body.content?.[contentType]?.schema) {
-    problems.push(...check('body', operation.spec, `${pointer}/content/${escapePointer(contentType)}/schema`, req.body));
+    problems.push(
+      ...check('body', operation.spec, `${pointer}/content/${escapePointer(contentType)}/schema`, req.body),
+    );
   }
   return problems;
 }
@@ -130,7 +149,10 @@ function checkResponse(operation: Operation, res: SimResponse, check: Check): st
     return [`status ${res.status} is not declared (declared: ${Object.keys(responses).join(', ')})`];
   }
   if (res.html !== undefined) return [];
-  const { node: response, pointer } = deref<ResponseObject>(operation, `${operation.pointer}/responses/${escapePointer(key)}`);
+  const { node: response, pointer } = deref<ResponseObject>(
+    operation,
+    `${operation.pointer}/responses/${escapePointer(key)}`,
+  );
   const content = response.content ?? {};
   const jsonType = Object.keys(content).find((type) => type.includes('json'));
   if (!jsonType || !content[jsonType]?.schema) {
@@ -168,7 +190,9 @@ function withoutNullProperties(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutNullProperties);
   if (typeof value !== 'object' || value === null) return value;
   return Object.fromEntries(
-    Object.entries(value).filter(([, item]) => item !== null).map(([key, item]) => [key, withoutNullProperties(item)]),
+    Object.entries(value)
+      .filter(([, item]) => item !== null)
+      .map(([key, item]) => [key, withoutNullProperties(item)]),
   );
 }
 
@@ -176,7 +200,8 @@ function withoutNullProperties(value: unknown): unknown {
 function coerce(raw: string[], schema: Record<string, unknown> | undefined): unknown {
   const type = schema?.type;
   const one = (value: string): unknown => {
-    if ((type === 'integer' || type === 'number') && value.trim() !== '' && !Number.isNaN(Number(value))) return Number(value);
+    if ((type === 'integer' || type === 'number') && value.trim() !== '' && !Number.isNaN(Number(value)))
+      return Number(value);
     if (type === 'boolean' && (value === 'true' || value === 'false')) return value === 'true';
     return value;
   };
@@ -185,8 +210,17 @@ function coerce(raw: string[], schema: Record<string, unknown> | undefined): unk
 
 function describe(where: string, errors: ErrorObject[]): string[] {
   // anyOf/if failures repeat each branch's errors; the first few distinct ones say enough.
-  const messages = [...new Set(errors.map((error) => `${where}${error.instancePath || ''} ${error.message ?? 'is invalid'}${
-    error.params && 'allowedValues' in error.params ? ` (${(error.params.allowedValues as unknown[]).join(', ')})` : ''
-  }${error.params && 'additionalProperty' in error.params ? ` (${String(error.params.additionalProperty)})` : ''}`))];
+  const messages = [
+    ...new Set(
+      errors.map(
+        (error) =>
+          `${where}${error.instancePath || ''} ${error.message ?? 'is invalid'}${
+            error.params && 'allowedValues' in error.params
+              ? ` (${(error.params.allowedValues as unknown[]).join(', ')})`
+              : ''
+          }${error.params && 'additionalProperty' in error.params ? ` (${String(error.params.additionalProperty)})` : ''}`,
+      ),
+    ),
+  ];
   return messages.slice(0, MAX_ERRORS_PER_PART);
 }

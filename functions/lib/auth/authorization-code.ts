@@ -16,7 +16,11 @@ export interface AuthorizationCodeDeps extends TokenEndpointDeps {
   saveRefreshToken?: (connection: Connection, refreshToken: string) => Promise<void>;
 }
 
-export function authorizationCodeAuthorizer(connection: Connection, auth: AuthorizationCodeAuth, deps: AuthorizationCodeDeps = {}): Authorizer {
+export function authorizationCodeAuthorizer(
+  connection: Connection,
+  auth: AuthorizationCodeAuth,
+  deps: AuthorizationCodeDeps = {},
+): Authorizer {
   const save = deps.saveRefreshToken ?? ((c: Connection, token: string) => saveToSecret(c, token));
   const endpoint = tokenEndpointFor(connection, deps);
   let refreshToken = auth.refreshToken;
@@ -24,7 +28,9 @@ export function authorizationCodeAuthorizer(connection: Connection, auth: Author
   async function grant(deadline: number): Promise<TokenResponse> {
     const current = refreshToken;
     if (current === undefined) {
-      throw new OktaAuthFailed(`Connection "${connection.name}" has no refresh token yet: open /oauth/authorize?connection=${encodeURIComponent(connection.name)} to consent`);
+      throw new OktaAuthFailed(
+        `Connection "${connection.name}" has no refresh token yet: open /oauth/authorize?connection=${encodeURIComponent(connection.name)} to consent`,
+      );
     }
     const token = await endpoint.request(async () => ({ grant_type: 'refresh_token', refresh_token: current }), {
       headers: { authorization: basicAuthorization(auth) },
@@ -49,12 +55,15 @@ export function exchangeCode(
   deps: TokenEndpointDeps = {},
 ): Promise<TokenResponse> {
   const endpoint = tokenEndpointFor(connection, deps);
-  return endpoint.request(async () => ({
-    grant_type: 'authorization_code',
-    code: input.code,
-    code_verifier: input.codeVerifier,
-    redirect_uri: input.redirectUri,
-  }), { headers: { authorization: basicAuthorization(auth) } });
+  return endpoint.request(
+    async () => ({
+      grant_type: 'authorization_code',
+      code: input.code,
+      code_verifier: input.codeVerifier,
+      redirect_uri: input.redirectUri,
+    }),
+    { headers: { authorization: basicAuthorization(auth) } },
+  );
 }
 
 /** RFC 6749 2.3.1: client id and secret are form-encoded before they are joined and base64-encoded. */

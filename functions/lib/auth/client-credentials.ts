@@ -10,14 +10,22 @@ import { tokenEndpointFor, type TokenEndpointDeps } from './token-endpoint.js';
 
 const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
-export function clientCredentialsAuthorizer(connection: Connection, auth: ClientCredentialsAuth, deps: TokenEndpointDeps = {}): Authorizer {
+export function clientCredentialsAuthorizer(
+  connection: Connection,
+  auth: ClientCredentialsAuth,
+  deps: TokenEndpointDeps = {},
+): Authorizer {
   const now = deps.now ?? Date.now;
   const endpoint = tokenEndpointFor(connection, deps);
-  const grant = (deadline: number) => endpoint.request(async () => ({
-    grant_type: 'client_credentials',
-    scope: auth.scopes.join(' '),
-    client_assertion_type: JWT_BEARER,
-    client_assertion: await clientAssertion(auth, endpoint.url, now()),
-  }), { deadline, retryFailures: true });
+  const grant = (deadline: number) =>
+    endpoint.request(
+      async () => ({
+        grant_type: 'client_credentials',
+        scope: auth.scopes.join(' '),
+        client_assertion_type: JWT_BEARER,
+        client_assertion: await clientAssertion(auth, endpoint.url, now()),
+      }),
+      { deadline, retryFailures: true },
+    );
   return oauthAuthorizer(endpoint, grant, { now });
 }

@@ -36,7 +36,8 @@ export async function dpopProof(claims: ProofClaims): Promise<string> {
   const { privateKey, publicJwk } = await dpopKey();
   const payload: Record<string, string> = { htm: claims.htm, htu: claims.htu };
   if (claims.nonce !== undefined) payload.nonce = claims.nonce;
-  if (claims.accessToken !== undefined) payload.ath = createHash('sha256').update(claims.accessToken).digest('base64url');
+  if (claims.accessToken !== undefined)
+    payload.ath = createHash('sha256').update(claims.accessToken).digest('base64url');
   return new SignJWT(payload)
     .setProtectedHeader({ typ: 'dpop+jwt', alg: 'ES256', jwk: publicJwk })
     .setIssuedAt(Math.floor(claims.nowMs / 1000))

@@ -28,16 +28,16 @@ export function oauthAuthorizer(
 
   function accessToken(deadline: number): Promise<TokenResponse> {
     if (cached && now() < cached.renewAt) return Promise.resolve(cached.token);
-    inFlight ??= grant(deadline).then(
-      (token) => {
+    inFlight ??= grant(deadline)
+      .then((token) => {
         const lifetime = token.expiresIn * 1000;
         // A token shorter-lived than two minutes (tests, odd settings) is renewed halfway instead.
         cached = { token, renewAt: now() + Math.max(lifetime - RENEW_BEFORE_MS, lifetime / 2) };
         return token;
-      },
-    ).finally(() => {
-      inFlight = undefined;
-    });
+      })
+      .finally(() => {
+        inFlight = undefined;
+      });
     return inFlight;
   }
 
@@ -45,7 +45,13 @@ export function oauthAuthorizer(
     async authorize(method, url, deadline): Promise<Record<string, string>> {
       const token = await accessToken(deadline);
       if (token.tokenType !== 'DPoP' && !endpoint.usesDpop) return { authorization: `Bearer ${token.accessToken}` };
-      const proof = await dpopProof({ htm: method, htu: dpopHtu(url), nowMs: now(), accessToken: token.accessToken, nonce: resourceNonce });
+      const proof = await dpopProof({
+        htm: method,
+        htu: dpopHtu(url),
+        nowMs: now(),
+        accessToken: token.accessToken,
+        nonce: resourceNonce,
+      });
       return { authorization: `DPoP ${token.accessToken}`, dpop: proof };
     },
     rejected(response) {

@@ -4,7 +4,12 @@
  * and the redirect URI, for ten minutes. Taking it deletes it with a condition, so a state is good once.
  */
 import { randomBytes, createHash } from 'node:crypto';
-import { ConditionalCheckFailedException, DeleteItemCommand, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  DeleteItemCommand,
+  PutItemCommand,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
 
 export const OAUTH_STATE_TTL_SECONDS = 10 * 60;
 
@@ -39,18 +44,20 @@ export function codeChallenge(codeVerifier: string): string {
 }
 
 export async function saveOAuthState(item: OAuthState, store: OAuthStateStore): Promise<void> {
-  await store.db.send(new PutItemCommand({
-    TableName: store.tableName,
-    Item: {
-      pk: { S: `oauth-state#${item.state}` },
-      connection: { S: item.connection },
-      codeVerifier: { S: item.codeVerifier },
-      redirectUri: { S: item.redirectUri },
-      expiresAt: { N: String(item.expiresAt) },
-    },
-    // A random 192-bit state never collides; the condition makes sure of it.
-    ConditionExpression: 'attribute_not_exists(pk)',
-  }));
+  await store.db.send(
+    new PutItemCommand({
+      TableName: store.tableName,
+      Item: {
+        pk: { S: `oauth-state#${item.state}` },
+        connection: { S: item.connection },
+        codeVerifier: { S: item.codeVerifier },
+        redirectUri: { S: item.redirectUri },
+        expiresAt: { N: String(item.expiresAt) },
+      },
+      // A random 192-bit state never collides; the condition makes sure of it.
+      ConditionExpression: 'attribute_not_exists(pk)',
+    }),
+  );
 }
 
 /**
@@ -63,12 +70,14 @@ export async function takeOAuthState(
   nowMs: number,
 ): Promise<{ found: OAuthState } | { problem: 'unknown' | 'expired' }> {
   try {
-    const result = await store.db.send(new DeleteItemCommand({
-      TableName: store.tableName,
-      Key: { pk: { S: `oauth-state#${state}` } },
-      ConditionExpression: 'attribute_exists(pk)',
-      ReturnValues: 'ALL_OLD',
-    }));
+    const result = await store.db.send(
+      new DeleteItemCommand({
+        TableName: store.tableName,
+        Key: { pk: { S: `oauth-state#${state}` } },
+        ConditionExpression: 'attribute_exists(pk)',
+        ReturnValues: 'ALL_OLD',
+      }),
+    );
     const item = result.Attributes ?? {};
     const found: OAuthState = {
       state,

@@ -64,7 +64,8 @@ export function tokenEndpointFor(connection: Connection, deps: TokenEndpointDeps
     /** Whether to send the grant again after a failure: only when safe, and when the wait ends before the deadline. */
     const retryAfterFailure = async (): Promise<boolean> => {
       const wait = 250 * 2 ** failures;
-      if (!options.retryFailures || failures >= MAX_FAILURE_RETRIES || now() + wait >= (options.deadline ?? Infinity)) return false;
+      if (!options.retryFailures || failures >= MAX_FAILURE_RETRIES || now() + wait >= (options.deadline ?? Infinity))
+        return false;
       failures += 1;
       await sleep(wait);
       return true;
@@ -81,15 +82,22 @@ export function tokenEndpointFor(connection: Connection, deps: TokenEndpointDeps
       let response: Response;
       let text: string;
       try {
-        response = await fetchFn(url, { method: 'POST', headers, body: new URLSearchParams(await form()).toString(), signal: AbortSignal.timeout(timeout) });
+        response = await fetchFn(url, {
+          method: 'POST',
+          headers,
+          body: new URLSearchParams(await form()).toString(),
+          signal: AbortSignal.timeout(timeout),
+        });
         text = await response.text();
       } catch (error) {
         if (await retryAfterFailure()) continue;
-        throw new OktaUnavailable(`Okta's token endpoint could not be reached for connection "${connection.name}"`, { cause: error });
+        throw new OktaUnavailable(`Okta's token endpoint could not be reached for connection "${connection.name}"`, {
+          cause: error,
+        });
       }
       const body = parse(text);
       if (response.ok) return tokenResponse(connection.name, body);
-      if (response.status >= 500 && await retryAfterFailure()) continue;
+      if (response.status >= 500 && (await retryAfterFailure())) continue;
 
       const error = typeof body === 'object' && body !== null ? (body as Record<string, unknown>).error : undefined;
       const offeredNonce = response.headers.get('dpop-nonce');
@@ -103,7 +111,7 @@ export function tokenEndpointFor(connection: Connection, deps: TokenEndpointDeps
       }
       lastError = signInError(connection.name, response, body);
     }
-    throw lastError ?? new OktaUnavailable('Okta\'s token endpoint did not answer');
+    throw lastError ?? new OktaUnavailable("Okta's token endpoint did not answer");
   }
 
   return {
@@ -117,9 +125,10 @@ export function tokenEndpointFor(connection: Connection, deps: TokenEndpointDeps
 
 function signInError(name: string, response: Response, body: unknown): ConnectorError {
   const reset = Number(response.headers.get('x-rate-limit-reset'));
-  const retryAfterSeconds = response.status === 429 && Number.isFinite(reset) && reset > 0
-    ? Math.max(1, Math.ceil(reset - Date.now() / 1000))
-    : undefined;
+  const retryAfterSeconds =
+    response.status === 429 && Number.isFinite(reset) && reset > 0
+      ? Math.max(1, Math.ceil(reset - Date.now() / 1000))
+      : undefined;
   const error = oktaError(response.status, body, response.headers, { retryAfterSeconds });
   error.message = `Sign-in of connection "${name}" failed: ${error.message}`;
   return error;

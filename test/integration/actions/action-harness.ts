@@ -38,12 +38,19 @@ export async function startHarness(simOptions: StartOktaSimOptions = {}): Promis
   resetConfig();
   resetAwsClients();
   aws.secrets.put('okta-connector/default', { domain: sim.url, auth: { type: 'api-token', token: sim.apiToken } });
-  aws.secrets.put('okta-connector/bad-token', { domain: sim.url, auth: { type: 'api-token', token: 'not-a-token-of-this-org' } });
+  aws.secrets.put('okta-connector/bad-token', {
+    domain: sim.url,
+    auth: { type: 'api-token', token: 'not-a-token-of-this-org' },
+  });
 
   async function okta<T>(method: string, path: string, body?: unknown) {
     const response = await fetch(`${sim.url}${path}`, {
       method,
-      headers: { authorization: `SSWS ${sim.apiToken}`, accept: 'application/json', 'content-type': 'application/json' },
+      headers: {
+        authorization: `SSWS ${sim.apiToken}`,
+        accept: 'application/json',
+        'content-type': 'application/json',
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();
@@ -102,11 +109,17 @@ export interface Outcome {
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
 /** Calls the handler as API Gateway REST, HTTP API or a direct invoke (Step Functions) would. */
-export async function invoke(handler: Handler, name: string, input: unknown, shape: Shape, context = lambdaContext): Promise<Outcome> {
+export async function invoke(
+  handler: Handler,
+  name: string,
+  input: unknown,
+  shape: Shape,
+  context = lambdaContext,
+): Promise<Outcome> {
   const body = JSON.stringify(input);
   if (shape === 'direct') {
     try {
-      return { status: 200, body: await handler(structuredClone(input), context) as Record<string, unknown> };
+      return { status: 200, body: (await handler(structuredClone(input), context)) as Record<string, unknown> };
     } catch (error) {
       const e = error as Error;
       expect(e).toBeInstanceOf(Error);
@@ -114,21 +127,40 @@ export async function invoke(handler: Handler, name: string, input: unknown, sha
       expect(e.stack).toBe(`${e.name}: ${e.message}`);
       const type = e.name as ErrorType;
       // The thrown error keeps what the HTTP body shows (Okta's code, error id, causes).
-      return { status: httpStatusOf[type], type, body: (error as ConnectorError).toBody().error as unknown as Record<string, unknown> };
+      return {
+        status: httpStatusOf[type],
+        type,
+        body: (error as ConnectorError).toBody().error as unknown as Record<string, unknown>,
+      };
     }
   }
-  const event = shape === 'rest'
-    ? {
-      resource: '/actions/{name}', path: `/actions/${name}`, httpMethod: 'POST', headers: { 'content-type': 'application/json' },
-      pathParameters: { name }, requestContext: { resourcePath: '/actions/{name}', httpMethod: 'POST', stage: 'prod' },
-      body, isBase64Encoded: false,
-    }
-    : {
-      version: '2.0', routeKey: `POST /actions/${name}`, rawPath: `/actions/${name}`, rawQueryString: '',
-      headers: { 'content-type': 'application/json' }, requestContext: { http: { method: 'POST', path: `/actions/${name}` }, stage: '$default' },
-      body: Buffer.from(body).toString('base64'), isBase64Encoded: true,
-    };
-  const response = await handler(event, context) as { statusCode: number; headers: Record<string, string>; body: string };
+  const event =
+    shape === 'rest'
+      ? {
+          resource: '/actions/{name}',
+          path: `/actions/${name}`,
+          httpMethod: 'POST',
+          headers: { 'content-type': 'application/json' },
+          pathParameters: { name },
+          requestContext: { resourcePath: '/actions/{name}', httpMethod: 'POST', stage: 'prod' },
+          body,
+          isBase64Encoded: false,
+        }
+      : {
+          version: '2.0',
+          routeKey: `POST /actions/${name}`,
+          rawPath: `/actions/${name}`,
+          rawQueryString: '',
+          headers: { 'content-type': 'application/json' },
+          requestContext: { http: { method: 'POST', path: `/actions/${name}` }, stage: '$default' },
+          body: Buffer.from(body).toString('base64'),
+          isBase64Encoded: true,
+        };
+  const response = (await handler(event, context)) as {
+    statusCode: number;
+    headers: Record<string, string>;
+    body: string;
+  };
   expect(response.headers['content-type']).toBe('application/json');
   const parsed = JSON.parse(response.body) as Record<string, unknown>;
   if (response.statusCode === 200) return { status: 200, body: parsed };

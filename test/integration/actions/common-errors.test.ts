@@ -18,25 +18,33 @@ let okGroupId = '';
 beforeAll(async () => {
   h = await startHarness();
   for (const action of actions) {
-    const module = await import(`../../../${action.entry.replace(/\.ts$/, '.js')}`) as { handler: Handler };
+    const module = (await import(`../../../${action.entry.replace(/\.ts$/, '.js')}`)) as { handler: Handler };
     handlers.set(action.name, module.handler);
   }
   okGroupId = (await h.okta<{ id: string }>('POST', '/api/v1/groups', { profile: { name: 'Common errors' } })).body.id;
 });
-afterAll(async () => { await h?.close(); });
-afterEach(() => { h.sim.control.clearFaults(); });
+afterAll(async () => {
+  await h?.close();
+});
+afterEach(() => {
+  h.sim.control.clearFaults();
+});
 
 let n = 0;
 /** An input with which the action succeeds in the simulated org, made fresh (lifecycle changes are one-shot). */
 async function validInput(name: string): Promise<Record<string, unknown>> {
   const active = async () => ({ userId: await h.userIn('ACTIVE') });
   switch (name) {
-    case 'activate-user': return { userId: await h.userIn('STAGED') };
-    case 'unsuspend-user': return { userId: await h.userIn('SUSPENDED') };
-    case 'reset-forgotten-password': return { userId: await h.userIn('ACTIVE', { recoveryQuestion: true }) };
-    case 'add-user-to-group': return { ...await active(), groupId: okGroupId };
+    case 'activate-user':
+      return { userId: await h.userIn('STAGED') };
+    case 'unsuspend-user':
+      return { userId: await h.userIn('SUSPENDED') };
+    case 'reset-forgotten-password':
+      return { userId: await h.userIn('ACTIVE', { recoveryQuestion: true }) };
+    case 'add-user-to-group':
+      return { ...(await active()), groupId: okGroupId };
     case 'remove-user-from-group': {
-      const input = { ...await active(), groupId: okGroupId };
+      const input = { ...(await active()), groupId: okGroupId };
       await h.okta('PUT', `/api/v1/groups/${okGroupId}/users/${input.userId}`);
       return input;
     }
@@ -44,12 +52,18 @@ async function validInput(name: string): Promise<Record<string, unknown>> {
       const login = `common.${++n}.${Date.now()}@example.com`;
       return { profile: { login, email: login, firstName: 'Common', lastName: 'Errors' } };
     }
-    case 'update-user': return { ...await active(), profile: { title: 'Checked' } };
-    case 'get-group-members': return { groupId: okGroupId, limit: 5 };
-    case 'get-groups-by-name': return { name: 'Common errors' };
-    case 'get-logon-events-by-ip': return { ipAddress: '203.0.113.9' };
-    case 'search-users': return { filter: 'status eq "ACTIVE"', limit: 2 };
-    default: return active();
+    case 'update-user':
+      return { ...(await active()), profile: { title: 'Checked' } };
+    case 'get-group-members':
+      return { groupId: okGroupId, limit: 5 };
+    case 'get-groups-by-name':
+      return { name: 'Common errors' };
+    case 'get-logon-events-by-ip':
+      return { ipAddress: '203.0.113.9' };
+    case 'search-users':
+      return { filter: 'status eq "ACTIVE"', limit: 2 };
+    default:
+      return active();
   }
 }
 
@@ -72,7 +86,10 @@ function serviceAppConnection(scopes: string[]): string {
   h.aws.secrets.put(`okta-connector/${name}`, {
     domain: h.sim.url,
     auth: {
-      type: 'client-credentials', clientId: client.clientId, keyId: kid, scopes,
+      type: 'client-credentials',
+      clientId: client.clientId,
+      keyId: kid,
+      scopes,
       privateKey: servicePair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
     },
   });
@@ -85,7 +102,10 @@ function serviceAppConnection(scopes: string[]): string {
  * as it should, so a fault test must not share its connection with the tests after it.
  */
 function isolatedConnection(name: string): string {
-  h.aws.secrets.put(`okta-connector/${name}`, { domain: h.sim.url, auth: { type: 'api-token', token: h.sim.apiToken } });
+  h.aws.secrets.put(`okta-connector/${name}`, {
+    domain: h.sim.url,
+    auth: { type: 'api-token', token: h.sim.apiToken },
+  });
   return name;
 }
 
@@ -93,42 +113,67 @@ const byName = actions.map((action) => [action.name, action] as [string, ActionS
 
 describe.each(SHAPES)('every action through %s', (shape) => {
   it.each(byName)('%s succeeds on the connection the input names', async (name) => {
-    h.aws.secrets.put('okta-connector/second', { domain: h.sim.url, auth: { type: 'api-token', token: h.sim.apiToken } });
-    const outcome = await invoke(handlers.get(name)!, name, { ...await validInput(name), connection: 'second' }, shape);
+    h.aws.secrets.put('okta-connector/second', {
+      domain: h.sim.url,
+      auth: { type: 'api-token', token: h.sim.apiToken },
+    });
+    const outcome = await invoke(
+      handlers.get(name)!,
+      name,
+      { ...(await validInput(name)), connection: 'second' },
+      shape,
+    );
     expect(outcome.status).toBe(200);
   });
 
   it.each(byName)('%s answers a connection that does not exist with UnknownConnection', async (name) => {
-    const outcome = await invoke(handlers.get(name)!, name, { ...await validInput(name), connection: 'no-such-org' }, shape);
+    const outcome = await invoke(
+      handlers.get(name)!,
+      name,
+      { ...(await validInput(name)), connection: 'no-such-org' },
+      shape,
+    );
     expect(outcome).toMatchObject({ status: 400, type: 'UnknownConnection' });
   });
 
   it.each(byName)('%s answers a refused API token with OktaAuthFailed', async (name) => {
-    const outcome = await invoke(handlers.get(name)!, name, { ...await validInput(name), connection: 'bad-token' }, shape);
+    const outcome = await invoke(
+      handlers.get(name)!,
+      name,
+      { ...(await validInput(name)), connection: 'bad-token' },
+      shape,
+    );
     expect(outcome).toMatchObject({ status: 401, type: 'OktaAuthFailed' });
   });
 
   it.each(byName)('%s succeeds with exactly the Okta scopes the catalog names', async (name, action) => {
     const connection = serviceAppConnection(action.scopes);
-    const outcome = await invoke(handlers.get(name)!, name, { ...await validInput(name), connection }, shape);
+    const outcome = await invoke(handlers.get(name)!, name, { ...(await validInput(name)), connection }, shape);
     expect(outcome.status).toBe(200);
   });
 
   it.each(byName)('%s answers a token without its scope with OktaForbidden', async (name) => {
     const connection = serviceAppConnection(['okta.apps.read']);
-    const outcome = await invoke(handlers.get(name)!, name, { ...await validInput(name), connection }, shape);
+    const outcome = await invoke(handlers.get(name)!, name, { ...(await validInput(name)), connection }, shape);
     expect(outcome).toMatchObject({ status: 403, type: 'OktaForbidden' });
   });
 
-  it.each(byName)('%s answers Okta\'s rate limit outlasting the time left with OktaRateLimited and retryAfterSeconds', async (name) => {
-    const input = { ...await validInput(name), connection: isolatedConnection(`limited-${name}-${shape}`) };
-    h.sim.control.addFault({ type: 'rate-limit', path: '^/api/v1/' });
-    const outcome = await invoke(handlers.get(name)!, name, input, shape, contextWithRemaining(1_500));
-    expect(outcome).toMatchObject({ status: 429, type: 'OktaRateLimited', body: { retryAfterSeconds: expect.any(Number) } });
-  });
+  it.each(byName)(
+    "%s answers Okta's rate limit outlasting the time left with OktaRateLimited and retryAfterSeconds",
+    async (name) => {
+      const input = { ...(await validInput(name)), connection: isolatedConnection(`limited-${name}-${shape}`) };
+      h.sim.control.addFault({ type: 'rate-limit', path: '^/api/v1/' });
+      const outcome = await invoke(handlers.get(name)!, name, input, shape, contextWithRemaining(1_500));
+      expect(outcome).toMatchObject({
+        status: 429,
+        type: 'OktaRateLimited',
+        body: { retryAfterSeconds: expect.any(Number) },
+      });
+    },
+  );
 
   it.each(byName)('%s answers Okta failing with 5xx after retries with OktaUnavailable', async (name) => {
-    const input = { ...await validInput(name), connection: isolatedConnection(`failing-${name}-${shape}`) };
+    const input = { ...(await validInput(name)), connection: isolatedConnection(`failing-${name}-${shape}`) };
     h.sim.control.addFault({ type: 'server-error', status: 503, path: '^/api/v1/' });
     // A short budget keeps the retries (and the test) short; the answer is the same with a long one.
     const outcome = await invoke(handlers.get(name)!, name, input, shape, contextWithRemaining(1_100));

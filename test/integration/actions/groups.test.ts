@@ -8,8 +8,12 @@ import { handler as listUserApps } from '../../../functions/actions/list-user-ap
 import { handler as removeUserFromGroup } from '../../../functions/actions/remove-user-from-group.js';
 
 let h: Harness;
-beforeAll(async () => { h = await startHarness(); });
-afterAll(async () => { await h?.close(); });
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h?.close();
+});
 
 let n = 0;
 async function newGroup(name = `Group ${++n} ${Date.now()}`): Promise<string> {
@@ -41,35 +45,41 @@ describe.each(SHAPES)('group membership through %s', (shape) => {
     expect(await memberIds(groupId)).not.toContain(userId);
   });
 
-  it.each([['add-user-to-group', addUserToGroup], ['remove-user-from-group', removeUserFromGroup]] as const)(
-    '%s on an APP_GROUP is OktaForbidden',
-    async (name, handler) => {
-      const userId = await h.userIn('ACTIVE');
-      const outcome = await invoke(handler, name, { userId, groupId: appGroupId() }, shape);
-      expect(outcome).toMatchObject({ status: 403, type: 'OktaForbidden', body: { oktaErrorCode: 'E0000006' } });
-    },
-  );
+  it.each([
+    ['add-user-to-group', addUserToGroup],
+    ['remove-user-from-group', removeUserFromGroup],
+  ] as const)('%s on an APP_GROUP is OktaForbidden', async (name, handler) => {
+    const userId = await h.userIn('ACTIVE');
+    const outcome = await invoke(handler, name, { userId, groupId: appGroupId() }, shape);
+    expect(outcome).toMatchObject({ status: 403, type: 'OktaForbidden', body: { oktaErrorCode: 'E0000006' } });
+  });
 
-  it.each([['add-user-to-group', addUserToGroup], ['remove-user-from-group', removeUserFromGroup]] as const)(
-    '%s with an unknown group or user is OktaNotFound',
-    async (name, handler) => {
-      const userId = await h.userIn('ACTIVE');
-      expect(await invoke(handler, name, { userId, groupId: '00gNoSuchGroup00000' }, shape)).toMatchObject({ status: 404, type: 'OktaNotFound' });
-      const groupId = await newGroup();
-      expect(await invoke(handler, name, { userId: '00uNoSuchUser000000', groupId }, shape)).toMatchObject({ status: 404, type: 'OktaNotFound' });
-    },
-  );
+  it.each([
+    ['add-user-to-group', addUserToGroup],
+    ['remove-user-from-group', removeUserFromGroup],
+  ] as const)('%s with an unknown group or user is OktaNotFound', async (name, handler) => {
+    const userId = await h.userIn('ACTIVE');
+    expect(await invoke(handler, name, { userId, groupId: '00gNoSuchGroup00000' }, shape)).toMatchObject({
+      status: 404,
+      type: 'OktaNotFound',
+    });
+    const groupId = await newGroup();
+    expect(await invoke(handler, name, { userId: '00uNoSuchUser000000', groupId }, shape)).toMatchObject({
+      status: 404,
+      type: 'OktaNotFound',
+    });
+  });
 
-  it.each([['add-user-to-group', addUserToGroup], ['remove-user-from-group', removeUserFromGroup]] as const)(
-    '%s names each bad field',
-    async (name, handler) => {
-      const outcome = await invoke(handler, name, { userId: '00u1', groupId: '00g1/../users' }, shape);
-      expect(outcome).toMatchObject({ status: 400, type: 'InvalidInput' });
-      expect(outcome.body.message).toMatch(/^groupId: must be an id or login/);
-      const missing = await invoke(handler, name, { groupId: '00g1' }, shape);
-      expect(missing.body.message).toBe('userId: is required');
-    },
-  );
+  it.each([
+    ['add-user-to-group', addUserToGroup],
+    ['remove-user-from-group', removeUserFromGroup],
+  ] as const)('%s names each bad field', async (name, handler) => {
+    const outcome = await invoke(handler, name, { userId: '00u1', groupId: '00g1/../users' }, shape);
+    expect(outcome).toMatchObject({ status: 400, type: 'InvalidInput' });
+    expect(outcome.body.message).toMatch(/^groupId: must be an id or login/);
+    const missing = await invoke(handler, name, { groupId: '00g1' }, shape);
+    expect(missing.body.message).toBe('userId: is required');
+  });
 });
 
 describe.each(SHAPES)('get-group-members through %s', (shape) => {
@@ -93,7 +103,11 @@ describe.each(SHAPES)('get-group-members through %s', (shape) => {
 
   it('refuses a limit outside 1..1000', async () => {
     const outcome = await invoke(getGroupMembers, 'get-group-members', { groupId: '00g1', limit: 0 }, shape);
-    expect(outcome).toMatchObject({ status: 400, type: 'InvalidInput', body: { message: 'limit: must be at least 1' } });
+    expect(outcome).toMatchObject({
+      status: 400,
+      type: 'InvalidInput',
+      body: { message: 'limit: must be at least 1' },
+    });
   });
 });
 
@@ -159,19 +173,23 @@ describe.each(SHAPES)('get-user-groups and list-user-apps through %s', (shape) =
     expect(outcome).toEqual({ status: 200, body: { apps: [] } });
   });
 
-  it.each([['get-user-groups', getUserGroups], ['list-user-apps', listUserApps]] as const)(
-    '%s answers an unknown user with OktaNotFound',
-    async (name, handler) => {
-      const outcome = await invoke(handler, name, { userId: '00uNoSuchUser000000' }, shape);
-      expect(outcome).toMatchObject({ status: 404, type: 'OktaNotFound' });
-    },
-  );
+  it.each([
+    ['get-user-groups', getUserGroups],
+    ['list-user-apps', listUserApps],
+  ] as const)('%s answers an unknown user with OktaNotFound', async (name, handler) => {
+    const outcome = await invoke(handler, name, { userId: '00uNoSuchUser000000' }, shape);
+    expect(outcome).toMatchObject({ status: 404, type: 'OktaNotFound' });
+  });
 
-  it.each([['get-user-groups', getUserGroups], ['list-user-apps', listUserApps]] as const)(
-    '%s refuses an unknown field',
-    async (name, handler) => {
-      const outcome = await invoke(handler, name, { userId: '00u1', limit: 5 }, shape);
-      expect(outcome).toMatchObject({ status: 400, type: 'InvalidInput', body: { message: 'limit: is not a known field' } });
-    },
-  );
+  it.each([
+    ['get-user-groups', getUserGroups],
+    ['list-user-apps', listUserApps],
+  ] as const)('%s refuses an unknown field', async (name, handler) => {
+    const outcome = await invoke(handler, name, { userId: '00u1', limit: 5 }, shape);
+    expect(outcome).toMatchObject({
+      status: 400,
+      type: 'InvalidInput',
+      body: { message: 'limit: is not a known field' },
+    });
+  });
 });

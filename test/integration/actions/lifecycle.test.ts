@@ -7,8 +7,12 @@ import { handler as suspendUser } from '../../../functions/actions/suspend-user.
 import { handler as unsuspendUser } from '../../../functions/actions/unsuspend-user.js';
 
 let h: Harness;
-beforeAll(async () => { h = await startHarness(); });
-afterAll(async () => { await h?.close(); });
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h?.close();
+});
 
 const handlers = {
   'activate-user': activateUser,
@@ -93,7 +97,7 @@ describe.each(SHAPES)('lifecycle actions through %s', (shape) => {
     expect(outcome.body).toEqual({ userId, status: 'SUSPENDED', changed: true });
   });
 
-  it('delete-user deletes an ACTIVE user in both of Okta\'s steps', async () => {
+  it("delete-user deletes an ACTIVE user in both of Okta's steps", async () => {
     const userId = await h.userIn('ACTIVE');
     const outcome = await invoke(deleteUser, 'delete-user', { userId }, shape);
     expect(outcome).toEqual({ status: 200, body: { userId, deleted: true } });

@@ -3,8 +3,12 @@ import { invoke, SHAPES, startHarness, type Harness } from './action-harness.js'
 import { handler as getLogonEventsByIp } from '../../../functions/actions/get-logon-events-by-ip.js';
 
 let h: Harness;
-beforeAll(async () => { h = await startHarness(); });
-afterAll(async () => { await h?.close(); });
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h?.close();
+});
 
 const HOUR = 3_600_000;
 const ago = (hours: number) => new Date(Date.now() - hours * HOUR).toISOString();
@@ -31,12 +35,18 @@ function signInsFrom(ip: string): { all: string[]; failures: string[] } {
 
 const uuids = (events: unknown) => (events as { uuid: string }[]).map((e) => e.uuid);
 
-const IPS = { rest: ['198.51.100.1', '2001:db8::1'], http: ['198.51.100.2', '2001:db8::2'], direct: ['198.51.100.3', '2001:db8::3'] };
+const IPS = {
+  rest: ['198.51.100.1', '2001:db8::1'],
+  http: ['198.51.100.2', '2001:db8::2'],
+  direct: ['198.51.100.3', '2001:db8::3'],
+};
 
 describe.each(SHAPES)('get-logon-events-by-ip through %s', (shape) => {
   const [ipv4, ipv6] = IPS[shape];
   let v4: { all: string[]; failures: string[] };
-  beforeAll(() => { v4 = signInsFrom(ipv4!); });
+  beforeAll(() => {
+    v4 = signInsFrom(ipv4!);
+  });
 
   it('returns the sign-ins from the IP of the last 24 hours, newest first', async () => {
     const outcome = await invoke(getLogonEventsByIp, 'get-logon-events-by-ip', { ipAddress: ipv4 }, shape);
@@ -45,7 +55,12 @@ describe.each(SHAPES)('get-logon-events-by-ip through %s', (shape) => {
   });
 
   it('keeps only failures with outcome FAILURE', async () => {
-    const outcome = await invoke(getLogonEventsByIp, 'get-logon-events-by-ip', { ipAddress: ipv4, outcome: 'FAILURE' }, shape);
+    const outcome = await invoke(
+      getLogonEventsByIp,
+      'get-logon-events-by-ip',
+      { ipAddress: ipv4, outcome: 'FAILURE' },
+      shape,
+    );
     expect(uuids(outcome.body.events)).toEqual(v4.failures);
   });
 
@@ -57,7 +72,12 @@ describe.each(SHAPES)('get-logon-events-by-ip through %s', (shape) => {
   it('looks further back with since, and stops at until', async () => {
     const wide = await invoke(getLogonEventsByIp, 'get-logon-events-by-ip', { ipAddress: ipv4, since: ago(48) }, shape);
     expect(uuids(wide.body.events)).toHaveLength(4);
-    const bounded = await invoke(getLogonEventsByIp, 'get-logon-events-by-ip', { ipAddress: ipv4, since: ago(2.5), until: ago(1.5) }, shape);
+    const bounded = await invoke(
+      getLogonEventsByIp,
+      'get-logon-events-by-ip',
+      { ipAddress: ipv4, since: ago(2.5), until: ago(1.5) },
+      shape,
+    );
     expect(uuids(bounded.body.events)).toEqual([v4.all[1]]);
   });
 
@@ -68,7 +88,13 @@ describe.each(SHAPES)('get-logon-events-by-ip through %s', (shape) => {
   });
 
   it('answers Okta refusing the query with OktaValidationFailed', async () => {
-    const fault = h.sim.control.addFault({ type: 'server-error', status: 400, errorCode: 'E0000053', path: '^/api/v1/logs$', count: 1 });
+    const fault = h.sim.control.addFault({
+      type: 'server-error',
+      status: 400,
+      errorCode: 'E0000053',
+      path: '^/api/v1/logs$',
+      count: 1,
+    });
     const outcome = await invoke(getLogonEventsByIp, 'get-logon-events-by-ip', { ipAddress: ipv4 }, shape);
     h.sim.control.removeFault(fault.id);
     expect(outcome).toMatchObject({ status: 400, type: 'OktaValidationFailed', body: { oktaErrorCode: 'E0000053' } });
@@ -78,7 +104,10 @@ describe.each(SHAPES)('get-logon-events-by-ip through %s', (shape) => {
     [{ ipAddress: '198.51.100' }, 'ipAddress: must be an IPv4 or IPv6 address'],
     [{ ipAddress: '198.51.100.1" or eventType eq "x' }, 'ipAddress: must be an IPv4 or IPv6 address'],
     [{}, 'ipAddress: is required'],
-    [{ ipAddress: '198.51.100.1', since: ago(1), until: ago(2) }, expect.stringMatching(/^since: must be before until/)],
+    [
+      { ipAddress: '198.51.100.1', since: ago(1), until: ago(2) },
+      expect.stringMatching(/^since: must be before until/),
+    ],
     [{ ipAddress: '198.51.100.1', outcome: 'success' }, 'outcome: must be one of "SUCCESS", "FAILURE"'],
     [{ ipAddress: '198.51.100.1', limit: 1001 }, 'limit: must be at most 1000'],
   ])('refuses %j', async (input, message) => {

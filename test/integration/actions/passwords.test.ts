@@ -5,8 +5,12 @@ import { handler as resetForgottenPassword } from '../../../functions/actions/re
 import { handler as resetPassword } from '../../../functions/actions/reset-password.js';
 
 let h: Harness;
-beforeAll(async () => { h = await startHarness(); });
-afterAll(async () => { await h?.close(); });
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h?.close();
+});
 
 const statusOf = (userId: string) => h.sim.org.user(userId)?.status;
 
@@ -21,14 +25,23 @@ describe.each(SHAPES)('expire-password through %s', (shape) => {
 
   it('sets and returns a temporary password with tempPassword true', async () => {
     const userId = await h.userIn('ACTIVE');
-    const outcome = await invoke(expirePassword, 'expire-password', { userId, tempPassword: true, revokeSessions: true }, shape);
+    const outcome = await invoke(
+      expirePassword,
+      'expire-password',
+      { userId, tempPassword: true, revokeSessions: true },
+      shape,
+    );
     expect(outcome.body).toEqual({ userId, tempPassword: expect.any(String) });
     expect(h.sim.org.directory.users.get(userId)?.password).toBe(outcome.body.tempPassword);
   });
 
   it('refuses revokeSessions without tempPassword', async () => {
     const outcome = await invoke(expirePassword, 'expire-password', { userId: '00u1', revokeSessions: true }, shape);
-    expect(outcome).toMatchObject({ status: 400, type: 'InvalidInput', body: { message: 'revokeSessions: applies only with tempPassword: true' } });
+    expect(outcome).toMatchObject({
+      status: 400,
+      type: 'InvalidInput',
+      body: { message: 'revokeSessions: applies only with tempPassword: true' },
+    });
   });
 
   it('answers a STAGED user with InvalidUserState', async () => {
@@ -72,7 +85,11 @@ describe.each(SHAPES)('reset-password through %s', (shape) => {
 
   it('names a bad flag', async () => {
     const outcome = await invoke(resetPassword, 'reset-password', { userId: '00u1', sendEmail: 'no' }, shape);
-    expect(outcome).toMatchObject({ status: 400, type: 'InvalidInput', body: { message: 'sendEmail: must be true or false' } });
+    expect(outcome).toMatchObject({
+      status: 400,
+      type: 'InvalidInput',
+      body: { message: 'sendEmail: must be true or false' },
+    });
   });
 });
 
@@ -86,7 +103,12 @@ describe.each(SHAPES)('reset-forgotten-password through %s', (shape) => {
 
   it('returns no URL when Okta sends the email', async () => {
     const userId = await h.userIn('ACTIVE', { recoveryQuestion: true });
-    const outcome = await invoke(resetForgottenPassword, 'reset-forgotten-password', { userId, sendEmail: true }, shape);
+    const outcome = await invoke(
+      resetForgottenPassword,
+      'reset-forgotten-password',
+      { userId, sendEmail: true },
+      shape,
+    );
     expect(outcome.body).toEqual({ userId });
   });
 
@@ -101,7 +123,12 @@ describe.each(SHAPES)('reset-forgotten-password through %s', (shape) => {
   });
 
   it('answers an unknown user with OktaNotFound', async () => {
-    const outcome = await invoke(resetForgottenPassword, 'reset-forgotten-password', { userId: '00uNoSuchUser000000' }, shape);
+    const outcome = await invoke(
+      resetForgottenPassword,
+      'reset-forgotten-password',
+      { userId: '00uNoSuchUser000000' },
+      shape,
+    );
     expect(outcome).toMatchObject({ status: 404, type: 'OktaNotFound' });
   });
 });

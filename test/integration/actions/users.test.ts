@@ -6,8 +6,12 @@ import { handler as searchUsers } from '../../../functions/actions/search-users.
 import { handler as updateUser } from '../../../functions/actions/update-user.js';
 
 let h: Harness;
-beforeAll(async () => { h = await startHarness(); });
-afterAll(async () => { await h?.close(); });
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h?.close();
+});
 
 let n = 0;
 function newProfile(extra: Record<string, unknown> = {}) {
@@ -32,20 +36,32 @@ describe.each(SHAPES)('create-user through %s', (shape) => {
 
   it('creates a STAGED user with activate false, in the groups given', async () => {
     const group = h.sim.org.groups().find((g) => g.type === 'OKTA_GROUP')!;
-    const outcome = await invoke(createUser, 'create-user', { profile: newProfile(), activate: false, groupIds: [group.id] }, shape);
+    const outcome = await invoke(
+      createUser,
+      'create-user',
+      { profile: newProfile(), activate: false, groupIds: [group.id] },
+      shape,
+    );
     expect(outcome.body.status).toBe('STAGED');
     const groups = await h.okta<{ id: string }[]>('GET', `/api/v1/users/${String(outcome.body.id)}/groups`);
     expect(groups.body.map((g) => g.id)).toContain(group.id);
   });
 
   it('sets the recovery question', async () => {
-    const outcome = await invoke(createUser, 'create-user', {
-      profile: newProfile(), password: 'Analytical-Engine-1843', recoveryQuestion: { question: 'First computer?', answer: 'difference engine' },
-    }, shape);
+    const outcome = await invoke(
+      createUser,
+      'create-user',
+      {
+        profile: newProfile(),
+        password: 'Analytical-Engine-1843',
+        recoveryQuestion: { question: 'First computer?', answer: 'difference engine' },
+      },
+      shape,
+    );
     expect(outcome.body.credentials).toMatchObject({ recovery_question: { question: 'First computer?' } });
   });
 
-  it('answers a duplicate login with OktaValidationFailed and Okta\'s cause', async () => {
+  it("answers a duplicate login with OktaValidationFailed and Okta's cause", async () => {
     const profile = newProfile();
     await invoke(createUser, 'create-user', { profile }, shape);
     const outcome = await invoke(createUser, 'create-user', { profile }, shape);
@@ -53,13 +69,23 @@ describe.each(SHAPES)('create-user through %s', (shape) => {
     expect(outcome.body.causes).toEqual([expect.stringContaining('login: An object with this field already exists')]);
   });
 
-  it('answers changePassword without a password with Okta\'s E0000124', async () => {
-    const outcome = await invoke(createUser, 'create-user', { profile: newProfile(), nextLogin: 'changePassword' }, shape);
+  it("answers changePassword without a password with Okta's E0000124", async () => {
+    const outcome = await invoke(
+      createUser,
+      'create-user',
+      { profile: newProfile(), nextLogin: 'changePassword' },
+      shape,
+    );
     expect(outcome).toMatchObject({ status: 400, type: 'OktaValidationFailed', body: { oktaErrorCode: 'E0000124' } });
   });
 
   it('names each bad field of the input', async () => {
-    const outcome = await invoke(createUser, 'create-user', { profile: { login: 'x', firstName: 'Ada🚀', lastName: 'L' }, activate: 'yes' }, shape);
+    const outcome = await invoke(
+      createUser,
+      'create-user',
+      { profile: { login: 'x', firstName: 'Ada🚀', lastName: 'L' }, activate: 'yes' },
+      shape,
+    );
     expect(outcome).toMatchObject({ status: 400, type: 'InvalidInput' });
     expect(outcome.body.message).toBe(
       'profile.email: is required; profile.firstName: contains a character Okta does not support (4 bytes in UTF-8, e.g. an emoji); activate: must be true or false',
@@ -80,9 +106,16 @@ describe.each(SHAPES)('update-user through %s', (shape) => {
     const userId = await h.userIn('ACTIVE');
     await invoke(updateUser, 'update-user', { userId, profile: { title: 'Before' } }, shape);
     const login = String(profileOf(userId).login);
-    const outcome = await invoke(updateUser, 'update-user', {
-      userId, replace: true, profile: { login, email: login, firstName: 'New', lastName: 'Name' },
-    }, shape);
+    const outcome = await invoke(
+      updateUser,
+      'update-user',
+      {
+        userId,
+        replace: true,
+        profile: { login, email: login, firstName: 'New', lastName: 'Name' },
+      },
+      shape,
+    );
     expect(outcome.status).toBe(200);
     expect(profileOf(userId).firstName).toBe('New');
     expect(profileOf(userId).title ?? undefined).toBeUndefined();
@@ -97,13 +130,26 @@ describe.each(SHAPES)('update-user through %s', (shape) => {
 
   it('needs profile with replace true', async () => {
     const userId = await h.userIn('ACTIVE');
-    const outcome = await invoke(updateUser, 'update-user', { userId, replace: true, password: 'Brand-New-Secret-7' }, shape);
-    expect(outcome).toMatchObject({ status: 400, type: 'InvalidInput', body: { message: 'profile: is required when replace is true (Okta replaces the whole profile)' } });
+    const outcome = await invoke(
+      updateUser,
+      'update-user',
+      { userId, replace: true, password: 'Brand-New-Secret-7' },
+      shape,
+    );
+    expect(outcome).toMatchObject({
+      status: 400,
+      type: 'InvalidInput',
+      body: { message: 'profile: is required when replace is true (Okta replaces the whole profile)' },
+    });
   });
 
   it('needs profile or password', async () => {
     const outcome = await invoke(updateUser, 'update-user', { userId: '00u1' }, shape);
-    expect(outcome).toMatchObject({ status: 400, type: 'InvalidInput', body: { message: 'at least one of profile, password is required' } });
+    expect(outcome).toMatchObject({
+      status: 400,
+      type: 'InvalidInput',
+      body: { message: 'at least one of profile, password is required' },
+    });
   });
 
   it('answers a DEPROVISIONED user with InvalidUserState', async () => {
@@ -120,7 +166,12 @@ describe.each(SHAPES)('update-user through %s', (shape) => {
   });
 
   it('answers an unknown user with OktaNotFound', async () => {
-    const outcome = await invoke(updateUser, 'update-user', { userId: '00uNoSuchUser000000', profile: { title: 'x' } }, shape);
+    const outcome = await invoke(
+      updateUser,
+      'update-user',
+      { userId: '00uNoSuchUser000000', profile: { title: 'x' } },
+      shape,
+    );
     expect(outcome).toMatchObject({ status: 404, type: 'OktaNotFound' });
   });
 });
@@ -140,7 +191,7 @@ describe.each(SHAPES)('get-user through %s', (shape) => {
     expect(outcome.body.id).toBe(userId);
   });
 
-  it('answers an unknown user with OktaNotFound and Okta\'s code', async () => {
+  it("answers an unknown user with OktaNotFound and Okta's code", async () => {
     const outcome = await invoke(getUser, 'get-user', { userId: 'nobody@example.com' }, shape);
     expect(outcome).toMatchObject({ status: 404, type: 'OktaNotFound', body: { oktaErrorCode: 'E0000007' } });
   });
@@ -155,8 +206,15 @@ describe.each(SHAPES)('search-users through %s', (shape) => {
   it('finds users with an Okta search expression', async () => {
     const profile = newProfile({ lastName: `Searchable${shape}` });
     await invoke(createUser, 'create-user', { profile, password: 'Analytical-Engine-1843' }, shape);
-    const outcome = await invoke(searchUsers, 'search-users', { search: `profile.lastName eq "Searchable${shape}"` }, shape);
-    expect((outcome.body.users as Record<string, unknown>[]).map((u) => (u.profile as Record<string, unknown>).login)).toEqual([profile.login]);
+    const outcome = await invoke(
+      searchUsers,
+      'search-users',
+      { search: `profile.lastName eq "Searchable${shape}"` },
+      shape,
+    );
+    expect(
+      (outcome.body.users as Record<string, unknown>[]).map((u) => (u.profile as Record<string, unknown>).login),
+    ).toEqual([profile.login]);
     expect(outcome.body.users as unknown[]).not.toContainEqual(expect.objectContaining({ _links: expect.anything() }));
   });
 
@@ -180,7 +238,12 @@ describe.each(SHAPES)('search-users through %s', (shape) => {
     const firstIds = (first.body.users as Record<string, unknown>[]).map((u) => u.id);
     expect(firstIds).toHaveLength(3);
     expect(first.body.after).toEqual(expect.any(String));
-    const second = await invoke(searchUsers, 'search-users', { search: 'status eq "ACTIVE"', limit: 3, after: first.body.after }, shape);
+    const second = await invoke(
+      searchUsers,
+      'search-users',
+      { search: 'status eq "ACTIVE"', limit: 3, after: first.body.after },
+      shape,
+    );
     const secondIds = (second.body.users as Record<string, unknown>[]).map((u) => u.id);
     expect(secondIds).toHaveLength(3);
     expect(secondIds.filter((id) => firstIds.includes(id))).toEqual([]);
@@ -193,7 +256,10 @@ describe.each(SHAPES)('search-users through %s', (shape) => {
 
   it.each([
     [{}, 'exactly one of search, filter, query is required'],
-    [{ search: 'status eq "ACTIVE"', filter: 'status eq "ACTIVE"' }, 'only one of search, filter, query may be given (got search, filter)'],
+    [
+      { search: 'status eq "ACTIVE"', filter: 'status eq "ACTIVE"' },
+      'only one of search, filter, query may be given (got search, filter)',
+    ],
     [{ query: 'ada', after: 'abc' }, 'after: cannot be used with query (Okta does not page q results)'],
     [{ query: 'ada', limit: 201 }, 'limit: must be at most 200 with query'],
     [{ filter: 'status eq "ACTIVE"', sortBy: 'profile.lastName' }, 'sortBy: can be used only with search'],

@@ -12,7 +12,10 @@ let sandbox: Sandbox;
 
 /** Registers a service app with a fresh key pair through the simulator's control API; returns its connection secret. */
 async function serviceApp(options: { dpop?: boolean; alg?: 'RS256' | 'ES256' } = {}) {
-  const pair = options.alg === 'ES256' ? generateKeyPairSync('ec', { namedCurve: 'P-256' }) : generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const pair =
+    options.alg === 'ES256'
+      ? generateKeyPairSync('ec', { namedCurve: 'P-256' })
+      : generateKeyPairSync('rsa', { modulusLength: 2048 });
   const kid = `kid-${Math.random().toString(36).slice(2, 8)}`;
   const response = await fetch(`${sandbox.sim.url}/__sim/oauth-clients`, {
     method: 'POST',
@@ -24,15 +27,25 @@ async function serviceApp(options: { dpop?: boolean; alg?: 'RS256' | 'ES256' } =
       dpopBoundAccessTokens: options.dpop ?? false,
     }),
   });
-  const client = await response.json() as { clientId: string };
+  const client = (await response.json()) as { clientId: string };
   return {
     domain: sandbox.sim.url,
-    auth: { type: 'client-credentials', clientId: client.clientId, keyId: kid, privateKey: pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), scopes: ['okta.users.read', 'okta.groups.read'] },
+    auth: {
+      type: 'client-credentials',
+      clientId: client.clientId,
+      keyId: kid,
+      privateKey: pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+      scopes: ['okta.users.read', 'okta.groups.read'],
+    },
   };
 }
 
-beforeAll(async () => { sandbox = await startSandbox(); });
-afterAll(async () => { await sandbox.close(); });
+beforeAll(async () => {
+  sandbox = await startSandbox();
+});
+afterAll(async () => {
+  await sandbox.close();
+});
 
 describe('client-credentials sign-in on the wire', () => {
   it('signs in with private_key_jwt and makes 20 calls for one token request', async () => {
@@ -74,33 +87,51 @@ describe('client-credentials sign-in on the wire', () => {
 
   it('gives OktaForbidden for a scope the app was not granted', async () => {
     const secret = await serviceApp();
-    sandbox.aws.secrets.put('okta-connector/svc-scope', { ...secret, auth: { ...secret.auth, scopes: ['okta.users.manage'] } });
-    await expect((await oktaClient('svc-scope')).request({ method: 'GET', path: '/api/v1/users' }))
-      .rejects.toMatchObject({ name: 'OktaForbidden', oktaErrorCode: 'invalid_scope' });
+    sandbox.aws.secrets.put('okta-connector/svc-scope', {
+      ...secret,
+      auth: { ...secret.auth, scopes: ['okta.users.manage'] },
+    });
+    await expect(
+      (await oktaClient('svc-scope')).request({ method: 'GET', path: '/api/v1/users' }),
+    ).rejects.toMatchObject({ name: 'OktaForbidden', oktaErrorCode: 'invalid_scope' });
   });
 });
 
 describe('authorization-code: the first consent and the refresh-token sign-in on the wire', () => {
   function gatewayEvent(path: string, query: Record<string, string>): APIGatewayProxyEvent {
     return {
-      httpMethod: 'GET', path, headers: { Host: 'connector.example.test' }, queryStringParameters: query,
+      httpMethod: 'GET',
+      path,
+      headers: { Host: 'connector.example.test' },
+      queryStringParameters: query,
       requestContext: { path: `/prod${path}`, stage: 'prod' },
     } as unknown as APIGatewayProxyEvent;
   }
 
-  it('runs authorize, the org\'s sign-in form and the callback, then signs in with the stored refresh token', async () => {
+  it("runs authorize, the org's sign-in form and the callback, then signs in with the stored refresh token", async () => {
     const redirectUri = 'https://connector.example.test/prod/oauth/callback';
     const registered = await fetch(`${sandbox.sim.url}/__sim/oauth-clients`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
-        label: 'okta-connector (web)', tokenEndpointAuthMethod: 'client_secret_basic', grantTypes: ['authorization_code', 'refresh_token'],
-        redirectUris: [redirectUri], grantedScopes: ['okta.users.read'], refreshTokenRotation: 'ROTATE', refreshTokenLeewaySeconds: 0,
+        label: 'okta-connector (web)',
+        tokenEndpointAuthMethod: 'client_secret_basic',
+        grantTypes: ['authorization_code', 'refresh_token'],
+        redirectUris: [redirectUri],
+        grantedScopes: ['okta.users.read'],
+        refreshTokenRotation: 'ROTATE',
+        refreshTokenLeewaySeconds: 0,
       }),
     });
-    const web = await registered.json() as { clientId: string; clientSecret: string };
+    const web = (await registered.json()) as { clientId: string; clientSecret: string };
     sandbox.aws.secrets.put('okta-connector/web', {
-      domain: sandbox.sim.url, auth: { type: 'authorization-code', clientId: web.clientId, clientSecret: web.clientSecret, scopes: ['okta.users.read'] },
+      domain: sandbox.sim.url,
+      auth: {
+        type: 'authorization-code',
+        clientId: web.clientId,
+        clientSecret: web.clientSecret,
+        scopes: ['okta.users.read'],
+      },
     });
 
     // 1. The connector redirects the admin to the org.
@@ -118,7 +149,10 @@ describe('authorization-code: the first consent and the refresh-token sign-in on
     form.set('password', ADMIN.password);
     form.set('decision', 'allow');
     const signedIn = await fetch(`${sandbox.sim.url}/oauth2/v1/authorize`, {
-      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString(), redirect: 'manual',
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: form.toString(),
+      redirect: 'manual',
     });
     expect(signedIn.status).toBe(302);
     const back = new URL(signedIn.headers.get('location') ?? '');
@@ -128,17 +162,25 @@ describe('authorization-code: the first consent and the refresh-token sign-in on
     const done = await callback(gatewayEvent('/oauth/callback', Object.fromEntries(back.searchParams)));
     expect(done.statusCode).toBe(200);
     expect(done.body).toContain('is ready');
-    const firstRefresh = (JSON.parse(sandbox.aws.secrets.get('okta-connector/web') ?? '{}') as { auth: { refreshToken?: string } }).auth.refreshToken;
+    const firstRefresh = (
+      JSON.parse(sandbox.aws.secrets.get('okta-connector/web') ?? '{}') as { auth: { refreshToken?: string } }
+    ).auth.refreshToken;
     expect(firstRefresh).toMatch(/\S{20,}/);
 
     // The same link cannot be used twice.
-    expect((await callback(gatewayEvent('/oauth/callback', Object.fromEntries(back.searchParams)))).statusCode).toBe(400);
+    expect((await callback(gatewayEvent('/oauth/callback', Object.fromEntries(back.searchParams)))).statusCode).toBe(
+      400,
+    );
 
     // 4. Calls now sign in as the admin with the refresh token, and the rotated token is written back.
     const okta = await oktaClient('web');
     const me = await okta.request<{ id: string }>({ method: 'GET', path: '/api/v1/users/me' });
     expect(me.body.id).toBe(sandbox.sim.org.adminUserId);
-    const rotated = (JSON.parse(sandbox.aws.secrets.get('okta-connector/web') ?? '{}') as { auth: { refreshToken?: string; clientSecret: string } }).auth;
+    const rotated = (
+      JSON.parse(sandbox.aws.secrets.get('okta-connector/web') ?? '{}') as {
+        auth: { refreshToken?: string; clientSecret: string };
+      }
+    ).auth;
     expect(rotated.refreshToken).toMatch(/\S{20,}/);
     expect(rotated.refreshToken).not.toBe(firstRefresh);
     expect(rotated.clientSecret).toBe(web.clientSecret);

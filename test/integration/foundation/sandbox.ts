@@ -17,7 +17,10 @@ export interface Sandbox {
 }
 
 export async function startSandbox(simOptions: StartOktaSimOptions = {}): Promise<Sandbox> {
-  const [sim, aws] = await Promise.all([startOktaSim({ seed: { users: 12, groups: 2, apps: 1 }, ...simOptions }), startLocalAws()]);
+  const [sim, aws] = await Promise.all([
+    startOktaSim({ seed: { users: 12, groups: 2, apps: 1 }, ...simOptions }),
+    startLocalAws(),
+  ]);
   Object.assign(process.env, aws.env(), { ALLOW_INSECURE_LOCAL_OKTA: 'true', TABLE_NAME });
   resetConfig();
   resetAwsClients();
@@ -36,7 +39,9 @@ export async function startSandbox(simOptions: StartOktaSimOptions = {}): Promis
 /** Counts the requests the org received, by path prefix. */
 export function countRequests(sim: OktaSim) {
   const paths: string[] = [];
-  const stop = sim.observe((req) => { paths.push(req.path); });
+  const stop = sim.observe((req) => {
+    paths.push(req.path);
+  });
   return {
     stop,
     token: () => paths.filter((p) => p === '/oauth2/v1/token').length,

@@ -35,13 +35,21 @@ describe('local DynamoDB (dynalite)', () => {
 
   it('stores and reads items, with conditional writes', async () => {
     await aws.createTable('items');
-    await client.send(new PutItemCommand({ TableName: 'items', Item: { pk: { S: 'cursor#default#poll' }, version: { N: '1' } } }));
+    await client.send(
+      new PutItemCommand({ TableName: 'items', Item: { pk: { S: 'cursor#default#poll' }, version: { N: '1' } } }),
+    );
 
     const conditional = client.send(
-      new PutItemCommand({ TableName: 'items', Item: { pk: { S: 'cursor#default#poll' } }, ConditionExpression: 'attribute_not_exists(pk)' }),
+      new PutItemCommand({
+        TableName: 'items',
+        Item: { pk: { S: 'cursor#default#poll' } },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
     );
     await expect(conditional).rejects.toMatchObject({ name: 'ConditionalCheckFailedException' });
-    const read = await client.send(new GetItemCommand({ TableName: 'items', Key: { pk: { S: 'cursor#default#poll' } } }));
+    const read = await client.send(
+      new GetItemCommand({ TableName: 'items', Key: { pk: { S: 'cursor#default#poll' } } }),
+    );
     expect(read.Item?.version).toEqual({ N: '1' });
   });
 });

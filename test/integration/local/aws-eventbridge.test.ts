@@ -88,7 +88,9 @@ describe('local EventBridge: PutEvents', () => {
     const fits = entry({ DetailType: 'x', Time: new Date(), Detail: detail(256 * 1024) });
     const tooBig = entry({ DetailType: 'x', Time: new Date(), Detail: detail(256 * 1024 + 1) });
 
-    await expect(client.send(new PutEventsCommand({ Entries: [fits] }))).resolves.toMatchObject({ FailedEntryCount: 0 });
+    await expect(client.send(new PutEventsCommand({ Entries: [fits] }))).resolves.toMatchObject({
+      FailedEntryCount: 0,
+    });
     await expect(client.send(new PutEventsCommand({ Entries: [tooBig] }))).rejects.toMatchObject({
       name: 'ValidationException',
       message: 'Total size of the entries in the request is over the limit.',
@@ -97,7 +99,9 @@ describe('local EventBridge: PutEvents', () => {
 
   it('rejects a call whose entries together exceed 256 KB', async () => {
     const half = entry({ Detail: JSON.stringify({ a: 'x'.repeat(140 * 1024) }) });
-    await expect(client.send(new PutEventsCommand({ Entries: [half, half] }))).rejects.toMatchObject({ name: 'ValidationException' });
+    await expect(client.send(new PutEventsCommand({ Entries: [half, half] }))).rejects.toMatchObject({
+      name: 'ValidationException',
+    });
   });
 
   it.each([
@@ -117,18 +121,27 @@ describe('local EventBridge: PutEvents', () => {
 });
 
 describe('local EventBridge: fault injection', () => {
-  it.each(['InternalFailure', 'ThrottlingException'] as const)('fails the next entries with %s as a partial failure', async (errorCode) => {
-    aws.eventBridge.failEntries({ count: 2, errorCode });
-    const result = await client.send(new PutEventsCommand({ Entries: [entry({ DetailType: 'a' }), entry({ DetailType: 'b' }), entry({ DetailType: 'c' })] }));
+  it.each(['InternalFailure', 'ThrottlingException'] as const)(
+    'fails the next entries with %s as a partial failure',
+    async (errorCode) => {
+      aws.eventBridge.failEntries({ count: 2, errorCode });
+      const result = await client.send(
+        new PutEventsCommand({
+          Entries: [entry({ DetailType: 'a' }), entry({ DetailType: 'b' }), entry({ DetailType: 'c' })],
+        }),
+      );
 
-    expect(result.FailedEntryCount).toBe(2);
-    expect(result.Entries?.map((e) => e.ErrorCode)).toEqual([errorCode, errorCode, undefined]);
-    expect(aws.eventBridge.entries().map((e) => e.DetailType)).toEqual(['c']);
-  });
+      expect(result.FailedEntryCount).toBe(2);
+      expect(result.Entries?.map((e) => e.ErrorCode)).toEqual([errorCode, errorCode, undefined]);
+      expect(aws.eventBridge.entries().map((e) => e.DetailType)).toEqual(['c']);
+    },
+  );
 
   it('fails only the entries that match', async () => {
     aws.eventBridge.failEntries({ match: (e) => e.DetailType === 'b' });
-    const result = await client.send(new PutEventsCommand({ Entries: [entry({ DetailType: 'a' }), entry({ DetailType: 'b' })] }));
+    const result = await client.send(
+      new PutEventsCommand({ Entries: [entry({ DetailType: 'a' }), entry({ DetailType: 'b' })] }),
+    );
 
     expect(result.Entries?.map((e) => e.ErrorCode)).toEqual([undefined, 'InternalFailure']);
   });
@@ -139,7 +152,9 @@ describe('local EventBridge: fault injection', () => {
       name: 'ThrottlingException',
       $metadata: { httpStatusCode: 400 },
     });
-    await expect(client.send(new PutEventsCommand({ Entries: [entry()] }))).resolves.toMatchObject({ FailedEntryCount: 0 });
+    await expect(client.send(new PutEventsCommand({ Entries: [entry()] }))).resolves.toMatchObject({
+      FailedEntryCount: 0,
+    });
   });
 
   it('lets the SDK retry a throttled call on its own', async () => {
@@ -147,7 +162,9 @@ describe('local EventBridge: fault injection', () => {
     aws.eventBridge.throttle(1);
     const calls = aws.eventBridge.callCount();
 
-    await expect(retrying.send(new PutEventsCommand({ Entries: [entry()] }))).resolves.toMatchObject({ FailedEntryCount: 0 });
+    await expect(retrying.send(new PutEventsCommand({ Entries: [entry()] }))).resolves.toMatchObject({
+      FailedEntryCount: 0,
+    });
     expect(aws.eventBridge.callCount() - calls).toBe(2);
     retrying.destroy();
   });
@@ -164,9 +181,14 @@ describe('local EventBridge: fault injection', () => {
 
 describe('local EventBridge: fault injection over HTTP (for a sandbox in another process)', () => {
   it('fails entries and throttles calls as POST /faults says', async () => {
-    await fetch(`${aws.endpoints.eventbridge}/faults`, { method: 'POST', body: JSON.stringify({ failEntries: { count: 1, errorCode: 'ThrottlingException' }, throttle: 1 }) });
+    await fetch(`${aws.endpoints.eventbridge}/faults`, {
+      method: 'POST',
+      body: JSON.stringify({ failEntries: { count: 1, errorCode: 'ThrottlingException' }, throttle: 1 }),
+    });
 
-    await expect(client.send(new PutEventsCommand({ Entries: [entry()] }))).rejects.toMatchObject({ name: 'ThrottlingException' });
+    await expect(client.send(new PutEventsCommand({ Entries: [entry()] }))).rejects.toMatchObject({
+      name: 'ThrottlingException',
+    });
     const result = await client.send(new PutEventsCommand({ Entries: [entry(), entry()] }));
     expect(result.Entries?.map((e) => e.ErrorCode)).toEqual(['ThrottlingException', undefined]);
   });
@@ -188,6 +210,9 @@ describe('local EventBridge: protocol', () => {
     });
 
     expect(response.status).toBe(400);
-    expect(await response.json()).toEqual({ __type: 'UnknownOperationException', message: expect.stringContaining('ListRules') });
+    expect(await response.json()).toEqual({
+      __type: 'UnknownOperationException',
+      message: expect.stringContaining('ListRules'),
+    });
   });
 });

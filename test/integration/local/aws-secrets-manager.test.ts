@@ -30,11 +30,18 @@ afterAll(async () => {
 
 describe('local Secrets Manager', () => {
   it('creates a secret and returns its AWSCURRENT value', async () => {
-    const created = await client.send(new CreateSecretCommand({ Name: 'okta-connector/create', SecretString: '{"domain":"a"}' }));
+    const created = await client.send(
+      new CreateSecretCommand({ Name: 'okta-connector/create', SecretString: '{"domain":"a"}' }),
+    );
     const read = await client.send(new GetSecretValueCommand({ SecretId: 'okta-connector/create' }));
 
     expect(created.ARN).toMatch(/^arn:aws:secretsmanager:us-east-1:\d{12}:secret:okta-connector\/create-\w{6}$/);
-    expect(read).toMatchObject({ Name: 'okta-connector/create', SecretString: '{"domain":"a"}', VersionId: created.VersionId, VersionStages: ['AWSCURRENT'] });
+    expect(read).toMatchObject({
+      Name: 'okta-connector/create',
+      SecretString: '{"domain":"a"}',
+      VersionId: created.VersionId,
+      VersionStages: ['AWSCURRENT'],
+    });
     expect(read.CreatedDate).toBeInstanceOf(Date);
   });
 
@@ -54,19 +61,29 @@ describe('local Secrets Manager', () => {
     const byId = await client.send(new GetSecretValueCommand({ SecretId: 'rotated', VersionId: created.VersionId }));
     expect(put.VersionStages).toEqual(['AWSCURRENT']);
     expect(current).toMatchObject({ SecretString: 'two', VersionId: put.VersionId });
-    expect(previous).toMatchObject({ SecretString: 'one', VersionId: created.VersionId, VersionStages: ['AWSPREVIOUS'] });
+    expect(previous).toMatchObject({
+      SecretString: 'one',
+      VersionId: created.VersionId,
+      VersionStages: ['AWSPREVIOUS'],
+    });
     expect(byId.SecretString).toBe('one');
   });
 
   it('treats a retried PutSecretValue with the same token as the same version', async () => {
     await client.send(new CreateSecretCommand({ Name: 'idempotent', SecretString: 'one' }));
     const token = 'a1b2c3d4-0000-4000-8000-000000000001';
-    const first = await client.send(new PutSecretValueCommand({ SecretId: 'idempotent', SecretString: 'two', ClientRequestToken: token }));
-    const again = await client.send(new PutSecretValueCommand({ SecretId: 'idempotent', SecretString: 'two', ClientRequestToken: token }));
+    const first = await client.send(
+      new PutSecretValueCommand({ SecretId: 'idempotent', SecretString: 'two', ClientRequestToken: token }),
+    );
+    const again = await client.send(
+      new PutSecretValueCommand({ SecretId: 'idempotent', SecretString: 'two', ClientRequestToken: token }),
+    );
 
     expect(again.VersionId).toBe(first.VersionId);
     await expect(
-      client.send(new PutSecretValueCommand({ SecretId: 'idempotent', SecretString: 'other', ClientRequestToken: token })),
+      client.send(
+        new PutSecretValueCommand({ SecretId: 'idempotent', SecretString: 'other', ClientRequestToken: token }),
+      ),
     ).rejects.toBeInstanceOf(ResourceExistsException);
   });
 
@@ -80,12 +97,16 @@ describe('local Secrets Manager', () => {
 
   it('answers ResourceNotFoundException for a secret that has no value yet', async () => {
     await client.send(new CreateSecretCommand({ Name: 'empty' }));
-    await expect(client.send(new GetSecretValueCommand({ SecretId: 'empty' }))).rejects.toBeInstanceOf(ResourceNotFoundException);
+    await expect(client.send(new GetSecretValueCommand({ SecretId: 'empty' }))).rejects.toBeInstanceOf(
+      ResourceNotFoundException,
+    );
   });
 
   it('answers ResourceExistsException when creating a secret twice', async () => {
     await client.send(new CreateSecretCommand({ Name: 'twice', SecretString: 'x' }));
-    await expect(client.send(new CreateSecretCommand({ Name: 'twice', SecretString: 'y' }))).rejects.toBeInstanceOf(ResourceExistsException);
+    await expect(client.send(new CreateSecretCommand({ Name: 'twice', SecretString: 'y' }))).rejects.toBeInstanceOf(
+      ResourceExistsException,
+    );
   });
 
   it('answers InvalidRequestException for a value that is both string and binary', async () => {
@@ -102,10 +123,19 @@ describe('local Secrets Manager', () => {
   });
 
   it('lists secrets filtered by name prefix, page by page', async () => {
-    for (const name of ['list/a', 'list/b', 'list/c']) await client.send(new CreateSecretCommand({ Name: name, SecretString: name }));
+    for (const name of ['list/a', 'list/b', 'list/c'])
+      await client.send(new CreateSecretCommand({ Name: name, SecretString: name }));
 
-    const first = await client.send(new ListSecretsCommand({ Filters: [{ Key: 'name', Values: ['list/'] }], MaxResults: 2 }));
-    const second = await client.send(new ListSecretsCommand({ Filters: [{ Key: 'name', Values: ['list/'] }], MaxResults: 2, NextToken: first.NextToken }));
+    const first = await client.send(
+      new ListSecretsCommand({ Filters: [{ Key: 'name', Values: ['list/'] }], MaxResults: 2 }),
+    );
+    const second = await client.send(
+      new ListSecretsCommand({
+        Filters: [{ Key: 'name', Values: ['list/'] }],
+        MaxResults: 2,
+        NextToken: first.NextToken,
+      }),
+    );
 
     expect(first.SecretList?.map((s) => s.Name)).toEqual(['list/a', 'list/b']);
     expect(second.SecretList?.map((s) => s.Name)).toEqual(['list/c']);

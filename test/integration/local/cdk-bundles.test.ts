@@ -13,13 +13,24 @@ let cdkOut: string;
 beforeAll(async () => {
   cdkOut = mkdtempSync(join(tmpdir(), 'cdk-out-'));
   mkdirSync(join(cdkOut, 'asset.abc'));
-  await build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', outfile: join(cdkOut, 'asset.abc', 'index.mjs'), logLevel: 'silent' });
+  await build({
+    entryPoints: [entry],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    outfile: join(cdkOut, 'asset.abc', 'index.mjs'),
+    logLevel: 'silent',
+  });
   writeFileSync(
     join(cdkOut, 'Stack.template.json'),
     JSON.stringify({
       Resources: {
         FnRole: { Type: 'AWS::IAM::Role', Properties: { Description: `Runs ${entry}` } },
-        Fn: { Type: 'AWS::Lambda::Function', Properties: { Handler: 'index.handler', Role: { 'Fn::GetAtt': ['FnRole', 'Arn'] } }, Metadata: { 'aws:asset:path': 'asset.abc' } },
+        Fn: {
+          Type: 'AWS::Lambda::Function',
+          Properties: { Handler: 'index.handler', Role: { 'Fn::GetAtt': ['FnRole', 'Arn'] } },
+          Metadata: { 'aws:asset:path': 'asset.abc' },
+        },
       },
     }),
   );

@@ -21,7 +21,10 @@ beforeAll(async () => {
 afterAll(() => sandbox.stop());
 
 /** Runs the CLI in this process (fast), with its output captured and `env` applied for the call. */
-async function cli(args: string[], env: Record<string, string | undefined> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+async function cli(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const saved = { ...process.env };
   Object.assign(process.env, cliEnv);
   for (const [name, value] of Object.entries(env)) {
@@ -41,15 +44,25 @@ async function cli(args: string[], env: Record<string, string | undefined> = {})
 /** Runs the CLI as `npx okta-connector` does: the bin shim in a new process. */
 function cliProcess(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['bin/okta-connector.js', ...args], { env: cliEnv, timeout: 20_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      ['bin/okta-connector.js', ...args],
+      { env: cliEnv, timeout: 20_000 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
 describe('okta-connector as a command (the bin shim)', () => {
   it('runs an action and prints its output as JSON on stdout', async () => {
-    const { code, stdout } = await cliProcess(['invoke', 'get-user', '--input', '{"userId":"admin@okta-sim.example.com"}']);
+    const { code, stdout } = await cliProcess([
+      'invoke',
+      'get-user',
+      '--input',
+      '{"userId":"admin@okta-sim.example.com"}',
+    ]);
 
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toMatchObject({ profile: { login: 'admin@okta-sim.example.com' } });
@@ -95,13 +108,20 @@ describe('okta-connector invoke', () => {
   });
 
   it('runs the action with the connection given', async () => {
-    const { code, stdout } = await cli(['invoke', 'get-user', '--connection', 'service', '--input', '{"userId":"admin@okta-sim.example.com"}']);
+    const { code, stdout } = await cli([
+      'invoke',
+      'get-user',
+      '--connection',
+      'service',
+      '--input',
+      '{"userId":"admin@okta-sim.example.com"}',
+    ]);
 
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toMatchObject({ status: 'ACTIVE' });
   });
 
-  it("prints the CONTRACT error type of a failure and exits 1", async () => {
+  it('prints the CONTRACT error type of a failure and exits 1', async () => {
     const { code, stderr } = await cli(['invoke', 'get-user', '--input', '{"userId":"nobody@example.com"}']);
 
     expect(code).toBe(1);
@@ -116,14 +136,28 @@ describe('okta-connector invoke', () => {
   });
 
   it('invokes the function directly with --function-name (Lambda Invoke API)', async () => {
-    const { code, stdout } = await cli(['invoke', 'get-user', '--function-name', 'okta-connector-get-user', '--input', '{"userId":"admin@okta-sim.example.com"}']);
+    const { code, stdout } = await cli([
+      'invoke',
+      'get-user',
+      '--function-name',
+      'okta-connector-get-user',
+      '--input',
+      '{"userId":"admin@okta-sim.example.com"}',
+    ]);
 
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toMatchObject({ profile: { login: 'admin@okta-sim.example.com' } });
   });
 
   it('reports the thrown error type of a direct invoke', async () => {
-    const { code, stderr } = await cli(['invoke', 'get-user', '--function-name', 'okta-connector-get-user', '--input', '{"userId":"nobody@example.com"}']);
+    const { code, stderr } = await cli([
+      'invoke',
+      'get-user',
+      '--function-name',
+      'okta-connector-get-user',
+      '--input',
+      '{"userId":"nobody@example.com"}',
+    ]);
 
     expect(code).toBe(1);
     expect(stderr).toContain('OktaNotFound:');
@@ -139,15 +173,29 @@ describe('okta-connector invoke', () => {
 
 describe('okta-connector connections', () => {
   it('adds an API token connection to Secrets Manager', async () => {
-    const { code, stdout } = await cli(['connections', 'add', 'cli-token', '--domain', sandbox.orgUrl, '--api-token', sandbox.apiToken]);
+    const { code, stdout } = await cli([
+      'connections',
+      'add',
+      'cli-token',
+      '--domain',
+      sandbox.orgUrl,
+      '--api-token',
+      sandbox.apiToken,
+    ]);
 
     expect(code).toBe(0);
     expect(stdout).toContain('Saved connection "cli-token"');
-    expect(JSON.parse(sandbox.aws.secrets.get('okta-connector/cli-token') ?? '{}')).toEqual({ domain: sandbox.orgUrl, auth: { type: 'api-token', token: sandbox.apiToken } });
+    expect(JSON.parse(sandbox.aws.secrets.get('okta-connector/cli-token') ?? '{}')).toEqual({
+      domain: sandbox.orgUrl,
+      auth: { type: 'api-token', token: sandbox.apiToken },
+    });
   });
 
   it('tests a connection by signing in and reading the token owner', async () => {
-    sandbox.aws.secrets.put('okta-connector/cli-tested', { domain: sandbox.orgUrl, auth: { type: 'api-token', token: sandbox.apiToken } });
+    sandbox.aws.secrets.put('okta-connector/cli-tested', {
+      domain: sandbox.orgUrl,
+      auth: { type: 'api-token', token: sandbox.apiToken },
+    });
     const { code, stdout } = await cli(['connections', 'test', 'cli-tested']);
 
     expect(code).toBe(0);
@@ -162,7 +210,10 @@ describe('okta-connector connections', () => {
   });
 
   it('reports refused credentials with what to check', async () => {
-    sandbox.aws.secrets.put('okta-connector/cli-bad', { domain: sandbox.orgUrl, auth: { type: 'api-token', token: 'not-a-token' } });
+    sandbox.aws.secrets.put('okta-connector/cli-bad', {
+      domain: sandbox.orgUrl,
+      auth: { type: 'api-token', token: 'not-a-token' },
+    });
     const { code, stderr } = await cli(['connections', 'test', 'cli-bad']);
 
     expect(code).toBe(1);
@@ -194,7 +245,15 @@ describe('okta-connector connections', () => {
   });
 
   it('refuses a domain that is not an Okta domain over HTTPS, naming the field', async () => {
-    const { code, stderr } = await cli(['connections', 'add', 'x', '--domain', 'http://acme.example.com', '--api-token', 't']);
+    const { code, stderr } = await cli([
+      'connections',
+      'add',
+      'x',
+      '--domain',
+      'http://acme.example.com',
+      '--api-token',
+      't',
+    ]);
 
     expect(code).toBe(1);
     expect(stderr).toContain('domain');
@@ -203,8 +262,11 @@ describe('okta-connector connections', () => {
 
 describe('okta-connector events tail', () => {
   it('prints the events on the local bus as lines', async () => {
-    await fetch(`${sandbox.actionsUrl}/actions/suspend-user`, { method: 'POST', body: JSON.stringify({ userId: await activeUserId() }) });
-    await waitFor(async () => (await fetch(sandbox.eventsUrl).then((r) => r.json()) as unknown[]).length > 0);
+    await fetch(`${sandbox.actionsUrl}/actions/suspend-user`, {
+      method: 'POST',
+      body: JSON.stringify({ userId: await activeUserId() }),
+    });
+    await waitFor(async () => ((await fetch(sandbox.eventsUrl).then((r) => r.json())) as unknown[]).length > 0);
     const { code, stdout } = await cli(['events', 'tail', '--once', '--lines', 'all']);
 
     expect(code).toBe(0);
@@ -220,19 +282,39 @@ describe('okta-connector events tail', () => {
 
 describe('okta-connector replay', () => {
   it('publishes a past range again with a progress bar, marked as replayed', async () => {
-    const { code, stdout, stderr } = await cli(['replay', '--since', '2h', '--types', 'user.lifecycle.suspend', '--slices', '2']);
+    const { code, stdout, stderr } = await cli([
+      'replay',
+      '--since',
+      '2h',
+      '--types',
+      'user.lifecycle.suspend',
+      '--slices',
+      '2',
+    ]);
 
     expect(code).toBe(0);
     expect(stderr).toMatch(/replay \[#{15}\.{15}\] +50%/);
     expect(JSON.parse(stdout)).toMatchObject({ published: expect.any(Number) });
-    const replayed = sandbox.aws.eventBridge.entries().filter((e) => JSON.parse(e.Detail)['okta-connector']?.replayed === true);
+    const replayed = sandbox.aws.eventBridge
+      .entries()
+      .filter((e) => JSON.parse(e.Detail)['okta-connector']?.replayed === true);
     expect(replayed.length).toBeGreaterThan(0);
     expect(replayed.every((e) => e.DetailType === 'user.lifecycle.suspend')).toBe(true);
   });
 
   it('replays through the deployed replay function with --function-name', async () => {
     const before = sandbox.aws.eventBridge.entries().length;
-    const { code, stdout } = await cli(['replay', '--since', '2h', '--types', 'user.lifecycle.suspend', '--slices', '1', '--function-name', 'okta-connector-replay']);
+    const { code, stdout } = await cli([
+      'replay',
+      '--since',
+      '2h',
+      '--types',
+      'user.lifecycle.suspend',
+      '--slices',
+      '1',
+      '--function-name',
+      'okta-connector-replay',
+    ]);
 
     expect(code).toBe(0);
     expect(JSON.parse(stdout).published).toBeGreaterThan(0);

@@ -43,7 +43,12 @@ describe('local gateway: actions as API Gateway REST', () => {
       queryStringParameters: { x: '2' },
       multiValueQueryStringParameters: { x: ['1', '2'] },
       pathParameters: null,
-      requestContext: { stage: 'local', httpMethod: 'POST', resourcePath: '/actions/echo', identity: { sourceIp: expect.any(String) } },
+      requestContext: {
+        stage: 'local',
+        httpMethod: 'POST',
+        resourcePath: '/actions/echo',
+        identity: { sourceIp: expect.any(String) },
+      },
     });
     expect(event.headers['X-Custom-Header']).toBe('kept');
     expect(event.multiValueHeaders['X-Custom-Header']).toEqual(['kept']);
@@ -80,13 +85,20 @@ describe('local gateway: actions as API Gateway REST', () => {
     const response = await fetch(`${gateway.url}/actions/nope`, { method: 'POST', body: '{}' });
 
     expect(response.status).toBe(404);
-    expect((await response.json()) as { message: string }).toEqual({ message: expect.stringContaining('echo, failing') });
+    expect((await response.json()) as { message: string }).toEqual({
+      message: expect.stringContaining('echo, failing'),
+    });
   });
 
   it('routes GET /oauth/authorize with its query string', async () => {
     const { event } = await echoed(await fetch(`${gateway.url}/oauth/authorize?connection=web`));
 
-    expect(event).toMatchObject({ resource: '/oauth/authorize', httpMethod: 'GET', body: null, queryStringParameters: { connection: 'web' } });
+    expect(event).toMatchObject({
+      resource: '/oauth/authorize',
+      httpMethod: 'GET',
+      body: null,
+      queryStringParameters: { connection: 'web' },
+    });
     expect(event.headers.host).toBe(new URL(gateway.url).host);
     expect(event.headers).toMatchObject({ 'X-Forwarded-Proto': 'http', 'X-Forwarded-Port': new URL(gateway.url).port });
   });
@@ -119,7 +131,9 @@ describe('local gateway: the event hook as a Function URL', () => {
   });
 
   it('passes the verification GET with its challenge header', async () => {
-    const { event } = await echoed(await fetch(gateway.eventHookUrl, { headers: { 'x-okta-verification-challenge': 'abc' } }));
+    const { event } = await echoed(
+      await fetch(gateway.eventHookUrl, { headers: { 'x-okta-verification-challenge': 'abc' } }),
+    );
 
     expect(event.requestContext.http.method).toBe('GET');
     expect(event.headers['x-okta-verification-challenge']).toBe('abc');

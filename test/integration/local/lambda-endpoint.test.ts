@@ -31,7 +31,9 @@ const decoded = (bytes: Uint8Array | undefined) => JSON.parse(new TextDecoder().
 
 describe('local Lambda Invoke API', () => {
   it("returns the function's result as the payload", async () => {
-    const result = await client.send(new InvokeCommand({ FunctionName: 'okta-connector-value', Payload: payload({ value: { userId: '00u1' } }) }));
+    const result = await client.send(
+      new InvokeCommand({ FunctionName: 'okta-connector-value', Payload: payload({ value: { userId: '00u1' } }) }),
+    );
 
     expect(result.StatusCode).toBe(200);
     expect(result.FunctionError).toBeUndefined();
@@ -39,25 +41,36 @@ describe('local Lambda Invoke API', () => {
   });
 
   it('finds a function by its ARN', async () => {
-    const result = await client.send(new InvokeCommand({ FunctionName: 'arn:aws:lambda:us-east-1:000000000000:function:okta-connector-value', Payload: payload({ value: 1 }) }));
+    const result = await client.send(
+      new InvokeCommand({
+        FunctionName: 'arn:aws:lambda:us-east-1:000000000000:function:okta-connector-value',
+        Payload: payload({ value: 1 }),
+      }),
+    );
 
     expect(decoded(result.Payload)).toBe(1);
   });
 
   it('reports a thrown error as an Unhandled function error with its type, as Step Functions sees it', async () => {
-    const result = await client.send(new InvokeCommand({ FunctionName: 'okta-connector-failing', Payload: payload({}) }));
+    const result = await client.send(
+      new InvokeCommand({ FunctionName: 'okta-connector-failing', Payload: payload({}) }),
+    );
 
     expect(result.FunctionError).toBe('Unhandled');
     expect(decoded(result.Payload)).toMatchObject({ errorType: 'OktaNotFound', errorMessage: 'No user 00u1' });
   });
 
   it('accepts an asynchronous (Event) invocation with 202', async () => {
-    const result = await client.send(new InvokeCommand({ FunctionName: 'okta-connector-value', InvocationType: 'Event', Payload: payload({}) }));
+    const result = await client.send(
+      new InvokeCommand({ FunctionName: 'okta-connector-value', InvocationType: 'Event', Payload: payload({}) }),
+    );
 
     expect(result.StatusCode).toBe(202);
   });
 
   it('answers ResourceNotFoundException for an unknown function', async () => {
-    await expect(client.send(new InvokeCommand({ FunctionName: 'okta-connector-nope', Payload: payload({}) }))).rejects.toBeInstanceOf(ResourceNotFoundException);
+    await expect(
+      client.send(new InvokeCommand({ FunctionName: 'okta-connector-nope', Payload: payload({}) })),
+    ).rejects.toBeInstanceOf(ResourceNotFoundException);
   });
 });

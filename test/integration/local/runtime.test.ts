@@ -38,9 +38,15 @@ describe('local runtime', () => {
   });
 
   it('reports a timeout when the handler outlives the function timeout', async () => {
-    const outcome = await runtime.invoke({ name: 'slow', entry: `${fixtures}/slow-handler.ts`, timeoutSeconds: 0.05 }, { ms: 300 });
+    const outcome = await runtime.invoke(
+      { name: 'slow', entry: `${fixtures}/slow-handler.ts`, timeoutSeconds: 0.05 },
+      { ms: 300 },
+    );
 
-    expect(outcome).toMatchObject({ ok: false, error: { errorType: 'Sandbox.Timedout', errorMessage: 'Task timed out after 0.05 seconds' } });
+    expect(outcome).toMatchObject({
+      ok: false,
+      error: { errorType: 'Sandbox.Timedout', errorMessage: 'Task timed out after 0.05 seconds' },
+    });
   });
 
   it('says which handler file is missing', async () => {
@@ -50,14 +56,22 @@ describe('local runtime', () => {
   });
 
   it('reports a module without the handler export', async () => {
-    const outcome = await runtime.invoke({ name: 'echo', entry: `${fixtures}/echo-handler.ts`, handlerExport: 'main' }, {});
+    const outcome = await runtime.invoke(
+      { name: 'echo', entry: `${fixtures}/echo-handler.ts`, handlerExport: 'main' },
+      {},
+    );
 
     expect(outcome).toMatchObject({ ok: false, error: { errorType: 'Runtime.HandlerNotFound' } });
   });
 
   it('runs a bundle instead of the entry when one is given for the function', async () => {
-    const bundled = createLocalRuntime({ bundles: { [`${fixtures}/echo-handler.ts`]: `${process.cwd()}/${fixtures}/value-handler.ts` } });
-    const outcome = await bundled.invoke({ name: 'echo', entry: `${fixtures}/echo-handler.ts` }, { value: 'from the bundle' });
+    const bundled = createLocalRuntime({
+      bundles: { [`${fixtures}/echo-handler.ts`]: `${process.cwd()}/${fixtures}/value-handler.ts` },
+    });
+    const outcome = await bundled.invoke(
+      { name: 'echo', entry: `${fixtures}/echo-handler.ts` },
+      { value: 'from the bundle' },
+    );
 
     expect(outcome).toMatchObject({ ok: true, result: 'from the bundle' });
   });

@@ -9,7 +9,11 @@ const notes: string[] = [];
 
 beforeAll(async () => {
   org = await startOktaSim({ seed: 'empty' });
-  sandbox = await startSandbox({ scheduleSeconds: 3600, env: { OKTA_ORG_URL: org.url, OKTA_API_TOKEN: org.apiToken }, note: (n) => notes.push(n) });
+  sandbox = await startSandbox({
+    scheduleSeconds: 3600,
+    env: { OKTA_ORG_URL: org.url, OKTA_API_TOKEN: org.apiToken },
+    note: (n) => notes.push(n),
+  });
 }, 30_000);
 afterAll(async () => {
   await sandbox.stop();
@@ -18,7 +22,10 @@ afterAll(async () => {
 
 describe('the sandbox with an org from the environment', () => {
   it('starts no simulator and runs the actions against that org', async () => {
-    const response = await fetch(`${sandbox.actionsUrl}/actions/get-user`, { method: 'POST', body: JSON.stringify({ userId: org.org.adminUserId }) });
+    const response = await fetch(`${sandbox.actionsUrl}/actions/get-user`, {
+      method: 'POST',
+      body: JSON.stringify({ userId: org.org.adminUserId }),
+    });
 
     expect(sandbox.sim).toBeUndefined();
     expect(sandbox.orgUrl).toBe(org.url);
@@ -37,14 +44,24 @@ describe('the sandbox with an org from the environment', () => {
 
 describe('realOrgFromEnv', () => {
   it('reads client credentials', () => {
-    expect(realOrgFromEnv({ OKTA_ORG_URL: 'https://acme.okta.com', OKTA_CLIENT_ID: 'c', OKTA_PRIVATE_KEY: 'pem', OKTA_KEY_ID: 'k', OKTA_SCOPES: 'okta.users.read' })).toEqual({
+    expect(
+      realOrgFromEnv({
+        OKTA_ORG_URL: 'https://acme.okta.com',
+        OKTA_CLIENT_ID: 'c',
+        OKTA_PRIVATE_KEY: 'pem',
+        OKTA_KEY_ID: 'k',
+        OKTA_SCOPES: 'okta.users.read',
+      }),
+    ).toEqual({
       domain: 'https://acme.okta.com',
       auth: { type: 'client-credentials', clientId: 'c', privateKey: 'pem', keyId: 'k', scopes: ['okta.users.read'] },
     });
   });
 
   it('says which credentials to set when only the URL is given', () => {
-    expect(() => realOrgFromEnv({ OKTA_ORG_URL: 'https://acme.okta.com' })).toThrow(/set OKTA_API_TOKEN, or OKTA_CLIENT_ID, OKTA_PRIVATE_KEY and OKTA_KEY_ID/);
+    expect(() => realOrgFromEnv({ OKTA_ORG_URL: 'https://acme.okta.com' })).toThrow(
+      /set OKTA_API_TOKEN, or OKTA_CLIENT_ID, OKTA_PRIVATE_KEY and OKTA_KEY_ID/,
+    );
   });
 
   it('uses the simulator when OKTA_ORG_URL is unset', () => {

@@ -25,7 +25,11 @@ describe('local schedules', () => {
     });
     await schedules.runAll();
 
-    expect(state.slowPayloads).toEqual([{ connection: 'default' }, { connection: 'service' }, { connection: 'default', search: 'failed-logins' }]);
+    expect(state.slowPayloads).toEqual([
+      { connection: 'default' },
+      { connection: 'service' },
+      { connection: 'default', search: 'failed-logins' },
+    ]);
   });
 
   it('runs every interval and never overlaps a run with itself', async () => {
@@ -45,7 +49,13 @@ describe('local schedules', () => {
 
   it('reports each run with what the function returned', async () => {
     const outcomes: unknown[] = [];
-    schedules = startSchedules({ runtime: createLocalRuntime(), connections: ['default'], intervalSeconds: 60, pollerEntry: slow, onRun: ({ outcome }) => outcomes.push(outcome) });
+    schedules = startSchedules({
+      runtime: createLocalRuntime(),
+      connections: ['default'],
+      intervalSeconds: 60,
+      pollerEntry: slow,
+      onRun: ({ outcome }) => outcomes.push(outcome),
+    });
     await schedules.runAll();
 
     expect(outcomes).toEqual([expect.objectContaining({ ok: true, result: { done: true } })]);

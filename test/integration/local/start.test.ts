@@ -12,7 +12,13 @@ let exitCode: Promise<number | null>;
 beforeAll(async () => {
   const started = Date.now();
   child = spawn('npm', ['start', '--silent'], {
-    env: { ...process.env, PORT: '0', LOCAL_SCHEDULE_SECONDS: '1', OKTA_ORG_URL: '', OKTA_CONNECTOR_SANDBOX_FILE: `${tmpdir()}/okta-connector-start-test-${process.pid}.json` },
+    env: {
+      ...process.env,
+      PORT: '0',
+      LOCAL_SCHEDULE_SECONDS: '1',
+      OKTA_ORG_URL: '',
+      OKTA_CONNECTOR_SANDBOX_FILE: `${tmpdir()}/okta-connector-start-test-${process.pid}.json`,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   exitCode = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
@@ -28,7 +34,9 @@ beforeAll(async () => {
     child.once('exit', () => reject(new Error(`npm start exited before READY:\n${stderr}`)));
   });
   readyMs = Date.now() - started;
-  urls = Object.fromEntries(lines.filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+  urls = Object.fromEntries(
+    lines.filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
 }, 40_000);
 
 afterAll(() => {
@@ -44,20 +52,36 @@ const eventsFor = async (login: string, type: string) => {
   const entries = (await (await fetch(urls.EVENTS_URL as string)).json()) as BusEntry[];
   return entries
     .filter((e) => e.DetailType === type)
-    .map((e) => JSON.parse(e.Detail) as { uuid: string; target?: Array<{ alternateId?: string }>; 'okta-connector': { trigger: string } })
+    .map(
+      (e) =>
+        JSON.parse(e.Detail) as {
+          uuid: string;
+          target?: Array<{ alternateId?: string }>;
+          'okta-connector': { trigger: string };
+        },
+    )
     .filter((d) => d.target?.some((t) => t.alternateId === login));
 };
 
 describe('npm start', () => {
   it('prints the CONTRACT lines, then READY, within 30 seconds', () => {
-    expect(lines.slice(0, 6).map((l) => l.split('=')[0])).toEqual(['OKTA_ORG_URL', 'OKTA_API_TOKEN', 'ACTIONS_URL', 'EVENT_HOOK_URL', 'EVENTS_URL', 'READY']);
+    expect(lines.slice(0, 6).map((l) => l.split('=')[0])).toEqual([
+      'OKTA_ORG_URL',
+      'OKTA_API_TOKEN',
+      'ACTIONS_URL',
+      'EVENT_HOOK_URL',
+      'EVENTS_URL',
+      'READY',
+    ]);
     expect(urls.OKTA_ORG_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(urls.OKTA_API_TOKEN).toMatch(/^\S{20,}$/);
     expect(readyMs).toBeLessThan(30_000);
   });
 
   it('serves the simulated org with the printed token', async () => {
-    const response = await fetch(`${urls.OKTA_ORG_URL}/api/v1/users/me`, { headers: { authorization: `SSWS ${urls.OKTA_API_TOKEN}`, accept: 'application/json' } });
+    const response = await fetch(`${urls.OKTA_ORG_URL}/api/v1/users/me`, {
+      headers: { authorization: `SSWS ${urls.OKTA_API_TOKEN}`, accept: 'application/json' },
+    });
 
     expect(response.status).toBe(200);
   });

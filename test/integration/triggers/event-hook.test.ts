@@ -3,7 +3,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { handler as poll } from '../../../functions/triggers/poll-system-log.js';
 import { hookSecret, longContext, startWorld, uuidCounts, waitFor, type TriggerWorld } from './harness.js';
 
-const sampleDelivery = readFileSync('local/okta-sim/reference/samples/from-okta-developer-docs/event-hook-delivery-user.session.start.json', 'utf8');
+const sampleDelivery = readFileSync(
+  'local/okta-sim/reference/samples/from-okta-developer-docs/event-hook-delivery-user.session.start.json',
+  'utf8',
+);
 
 let world: TriggerWorld;
 let hookId: string;
@@ -16,10 +19,18 @@ interface Delivery {
   body?: { eventId?: string; data?: { events?: Array<{ uuid: string }> } };
 }
 
-async function okta(method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+async function okta(
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const response = await fetch(`${world.sim.url}${path}`, {
     method,
-    headers: { authorization: `SSWS ${world.sim.apiToken}`, accept: 'application/json', 'content-type': 'application/json' },
+    headers: {
+      authorization: `SSWS ${world.sim.apiToken}`,
+      accept: 'application/json',
+      'content-type': 'application/json',
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();
@@ -32,7 +43,11 @@ function deliveries(): Delivery[] {
 
 /** POSTs to the hook receiver as Okta would, with the given secret and body. */
 function postToHook(body: string, authorization = hookSecret, contentType = 'application/json'): Promise<Response> {
-  return fetch(`${world.hookUrl}?connection=default`, { method: 'POST', headers: { authorization, 'content-type': contentType }, body });
+  return fetch(`${world.hookUrl}?connection=default`, {
+    method: 'POST',
+    headers: { authorization, 'content-type': contentType },
+    body,
+  });
 }
 
 beforeAll(async () => {
@@ -45,7 +60,11 @@ beforeAll(async () => {
     channel: {
       type: 'HTTP',
       version: '1.0.0',
-      config: { uri: `${world.hookUrl}?connection=default`, headers: [], authScheme: { type: 'HEADER', key: 'Authorization', value: hookSecret } },
+      config: {
+        uri: `${world.hookUrl}?connection=default`,
+        headers: [],
+        authScheme: { type: 'HEADER', key: 'Authorization', value: hookSecret },
+      },
     },
   });
   hookId = created.body.id as string;
@@ -60,18 +79,27 @@ beforeEach(() => {
 });
 
 describe('event-hook', () => {
-  it('passes Okta\'s verification through the simulator\'s own /lifecycle/verify', async () => {
+  it("passes Okta's verification through the simulator's own /lifecycle/verify", async () => {
     const verified = await okta('POST', `/api/v1/eventHooks/${hookId}/lifecycle/verify`);
     expect(verified.status).toBe(200);
     expect(verified.body.verificationStatus).toBe('VERIFIED');
-    expect(deliveries().filter((d) => d.kind === 'verify').at(-1)?.status).toBe(200);
+    expect(
+      deliveries()
+        .filter((d) => d.kind === 'verify')
+        .at(-1)?.status,
+    ).toBe(200);
   });
 
   it('publishes a delivery once, in the CONTRACT format, and answers 200', async () => {
     const [event] = world.sim.control.addLogEvents([{ eventType: 'user.lifecycle.create' }]);
     await waitFor(() => world.aws.eventBridge.entries().length === 1);
     const entry = world.aws.eventBridge.entries()[0];
-    expect(entry).toMatchObject({ Source: 'okta-connector', DetailType: 'user.lifecycle.create', EventBusName: 'okta-bus', Time: event?.published });
+    expect(entry).toMatchObject({
+      Source: 'okta-connector',
+      DetailType: 'user.lifecycle.create',
+      EventBusName: 'okta-bus',
+      Time: event?.published,
+    });
     expect(JSON.parse(entry?.Detail ?? '{}')).toEqual({
       ...event,
       'okta-connector': { connection: 'default', trigger: 'event-hook', receivedAt: expect.any(String) },
@@ -101,7 +129,9 @@ describe('event-hook', () => {
     // Every attempt of the first delivery fails (5 attempts); Okta's retry then goes through.
     world.aws.eventBridge.failEntries({ count: 5, errorCode: 'InternalFailure' });
     const [event] = world.sim.control.addLogEvents([{ eventType: 'user.lifecycle.create' }]);
-    await waitFor(() => deliveries().some((d) => d.body?.data?.events?.[0]?.uuid === event?.uuid && d.attempt === 2 && d.status === 200));
+    await waitFor(() =>
+      deliveries().some((d) => d.body?.data?.events?.[0]?.uuid === event?.uuid && d.attempt === 2 && d.status === 200),
+    );
     const attempts = deliveries().filter((d) => d.body?.data?.events?.[0]?.uuid === event?.uuid);
     expect(attempts.map((d) => d.status)).toEqual([500, 200]);
     expect(uuidCounts(world.published()).get(event?.uuid ?? '')).toBe(1);
@@ -119,11 +149,14 @@ describe('event-hook', () => {
 
   it('passes every real sample LogEvent through unchanged, a uuid repeated in the samples once', async () => {
     const folder = 'local/okta-sim/reference/samples';
-    const samples = ['from-openapi-spec/systemlog-ListLogs.json', 'from-openapi-spec/systemlog-ListLogsWithAdditionalSecurityContext.json',
+    const samples = [
+      'from-openapi-spec/systemlog-ListLogs.json',
+      'from-openapi-spec/systemlog-ListLogsWithAdditionalSecurityContext.json',
       'from-okta-developer-docs/systemlog-core.concurrency.org.limit.violation.json',
       'from-okta-developer-docs/systemlog-ratelimit-example-0-system.operation.rate_limit.violation.json',
-      'from-panther-analysis/brute_force_logins.json', 'from-panther-analysis/legit_login.json']
-      .flatMap((file) => [JSON.parse(readFileSync(`${folder}/${file}`, 'utf8'))].flat() as Array<{ uuid: string }>);
+      'from-panther-analysis/brute_force_logins.json',
+      'from-panther-analysis/legit_login.json',
+    ].flatMap((file) => [JSON.parse(readFileSync(`${folder}/${file}`, 'utf8'))].flat() as Array<{ uuid: string }>);
     const response = await postToHook(JSON.stringify({ eventType: 'com.okta.event_hook', data: { events: samples } }));
     expect(response.status).toBe(200);
     // The first event of each uuid is the one published; the samples repeat some uuids.
@@ -138,14 +171,20 @@ describe('event-hook', () => {
   });
 
   it('answers 401 and publishes nothing when the secret is wrong', async () => {
-    const body = JSON.stringify({ data: { events: [{ uuid: 'wrong-secret', published: new Date().toISOString(), eventType: 'x.y' }] } });
+    const body = JSON.stringify({
+      data: { events: [{ uuid: 'wrong-secret', published: new Date().toISOString(), eventType: 'x.y' }] },
+    });
     const response = await postToHook(body, 'not-the-secret');
     expect(response.status).toBe(401);
     expect(world.aws.eventBridge.entries()).toHaveLength(0);
   });
 
   it('answers 401 for a connection that does not exist', async () => {
-    const response = await fetch(`${world.hookUrl}?connection=nobody`, { method: 'POST', headers: { authorization: hookSecret, 'content-type': 'application/json' }, body: '{}' });
+    const response = await fetch(`${world.hookUrl}?connection=nobody`, {
+      method: 'POST',
+      headers: { authorization: hookSecret, 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(response.status).toBe(401);
   });
 
@@ -156,8 +195,16 @@ describe('event-hook', () => {
       eventHookSecret: 'new-secret',
       previousEventHookSecret: hookSecret,
     });
-    const body = JSON.stringify({ data: { events: [{ uuid: 'rotation-1', published: new Date().toISOString(), eventType: 'user.lifecycle.create' }] } });
-    const response = await fetch(`${world.hookUrl}?connection=rotating`, { method: 'POST', headers: { authorization: hookSecret, 'content-type': 'application/json' }, body });
+    const body = JSON.stringify({
+      data: {
+        events: [{ uuid: 'rotation-1', published: new Date().toISOString(), eventType: 'user.lifecycle.create' }],
+      },
+    });
+    const response = await fetch(`${world.hookUrl}?connection=rotating`, {
+      method: 'POST',
+      headers: { authorization: hookSecret, 'content-type': 'application/json' },
+      body,
+    });
     expect(response.status).toBe(200);
     expect(world.published()[0]?.['okta-connector']).toMatchObject({ connection: 'rotating' });
   });

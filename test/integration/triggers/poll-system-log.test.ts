@@ -40,9 +40,17 @@ describe('poll-system-log', () => {
     expect(summary).toMatchObject({ connection: 'default', published: 1, stoppedBecause: 'caught-up' });
     const [entry] = world.aws.eventBridge.entries();
     const stored = world.sim.org.logEvents().find((e) => e.uuid === uuid);
-    expect(entry).toMatchObject({ Source: 'okta-connector', DetailType: 'user.lifecycle.create', EventBusName: 'okta-bus', Time: stored?.published });
+    expect(entry).toMatchObject({
+      Source: 'okta-connector',
+      DetailType: 'user.lifecycle.create',
+      EventBusName: 'okta-bus',
+      Time: stored?.published,
+    });
     const detail = JSON.parse(entry?.Detail ?? '{}');
-    expect(detail).toEqual({ ...stored, 'okta-connector': { connection: 'default', trigger: 'poll', receivedAt: expect.any(String) } });
+    expect(detail).toEqual({
+      ...stored,
+      'okta-connector': { connection: 'default', trigger: 'poll', receivedAt: expect.any(String) },
+    });
   });
 
   it('reads with Okta polling requests: since once, then the stored next link', async () => {
@@ -76,7 +84,10 @@ describe('poll-system-log', () => {
     // Each run has time for a part of the backlog only: its remaining time runs out after some pages.
     for (let run = 0; run < 10; run++) {
       let calls = 0;
-      const summary = await poll({}, contextWith(() => (calls++ < 40 ? 60_000 : 10_000)));
+      const summary = await poll(
+        {},
+        contextWith(() => (calls++ < 40 ? 60_000 : 10_000)),
+      );
       runs.push(summary.stoppedBecause);
       if (summary.stoppedBecause === 'caught-up') break;
     }
@@ -119,7 +130,10 @@ describe('poll-system-log', () => {
     const uuids = addEvents(1_500);
     let calls = 0;
     // Enough time for one page only.
-    const first = await poll({}, contextWith(() => (calls++ < 1 ? 60_000 : 10_000)));
+    const first = await poll(
+      {},
+      contextWith(() => (calls++ < 1 ? 60_000 : 10_000)),
+    );
     expect(first).toMatchObject({ stoppedBecause: 'deadline', pages: 1 });
     expect(first.published).toBe(1_000);
     const second = await poll({}, longContext);
@@ -127,7 +141,7 @@ describe('poll-system-log', () => {
     expectPublishedOnce(uuids);
   });
 
-  it('loses and duplicates nothing when a page\'s publish is cut short by its deadline', async () => {
+  it("loses and duplicates nothing when a page's publish is cut short by its deadline", async () => {
     const uuids = addEvents(500);
     // A short lock lease puts the publish deadline ~200 ms after the page is read; slow EventBridge calls and
     // failed entries make the page's retries run past it.

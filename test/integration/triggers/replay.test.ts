@@ -12,10 +12,12 @@ let creates: string[] = [];
 
 beforeAll(async () => {
   world = await startWorld();
-  const added = world.sim.control.addLogEvents(Array.from({ length: 2_400 }, (_, i) => ({
-    eventType: i % 3 === 0 ? 'user.lifecycle.create' : 'user.session.start',
-    published: new Date(Date.now() - 50 * minute + i * 1_000).toISOString(),
-  })));
+  const added = world.sim.control.addLogEvents(
+    Array.from({ length: 2_400 }, (_, i) => ({
+      eventType: i % 3 === 0 ? 'user.lifecycle.create' : 'user.session.start',
+      published: new Date(Date.now() - 50 * minute + i * 1_000).toISOString(),
+    })),
+  );
   creates = added.filter((event) => event.eventType === 'user.lifecycle.create').map((event) => event.uuid);
   // The live poller has published everything already.
   for (let run = 0; run < 5; run++) if ((await poll({}, longContext)).stoppedBecause === 'caught-up') break;
@@ -32,10 +34,18 @@ describe('replay', () => {
     expect(summary).toMatchObject({ connection: 'default', published: creates.length, failed: 0, complete: true });
     const counts = uuidCounts(world.published());
     expect([...counts.keys()].sort()).toEqual([...creates].sort());
-    expect(world.published().every((d) => JSON.stringify(d['okta-connector']).includes('"trigger":"poll"') && (d['okta-connector'] as { replayed?: boolean }).replayed === true)).toBe(true);
+    expect(
+      world
+        .published()
+        .every(
+          (d) =>
+            JSON.stringify(d['okta-connector']).includes('"trigger":"poll"') &&
+            (d['okta-connector'] as { replayed?: boolean }).replayed === true,
+        ),
+    ).toBe(true);
   });
 
-  it('leaves the live poller\'s cursor where it was', async () => {
+  it("leaves the live poller's cursor where it was", async () => {
     const before = await readPollCursor('default');
     await replayEvents({ since, until, types: ['user.session.start'] });
     expect(await readPollCursor('default')).toEqual(before);
@@ -51,10 +61,15 @@ describe('replay', () => {
 
   it('refuses a range older than the 90 days Okta keeps', async () => {
     const old = new Date(Date.now() - 91 * 86_400_000).toISOString();
-    await expect(replayEvents({ since: old, until })).rejects.toMatchObject({ name: 'InvalidInput', message: expect.stringContaining('90 days') });
+    await expect(replayEvents({ since: old, until })).rejects.toMatchObject({
+      name: 'InvalidInput',
+      message: expect.stringContaining('90 days'),
+    });
   });
 
   it('refuses an event type that is not one', async () => {
-    await expect(replayEvents({ since, until, types: ['x" or eventType pr'] })).rejects.toMatchObject({ name: 'InvalidInput' });
+    await expect(replayEvents({ since, until, types: ['x" or eventType pr'] })).rejects.toMatchObject({
+      name: 'InvalidInput',
+    });
   });
 });

@@ -2,7 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSearchCursor } from '../../../functions/lib/cursors.js';
 import type { LogEvent } from '../../../functions/lib/event-format.js';
 import { durationMs } from '../../../functions/lib/searches.js';
-import { handler as search, type DirectSearchResult, type ScheduledSearchSummary } from '../../../functions/triggers/scheduled-search.js';
+import {
+  handler as search,
+  type DirectSearchResult,
+  type ScheduledSearchSummary,
+} from '../../../functions/triggers/scheduled-search.js';
 import { longContext, startWorld, type TriggerWorld } from './harness.js';
 
 let world: TriggerWorld;
@@ -22,11 +26,13 @@ let matching: LogEvent[] = [];
 
 beforeAll(async () => {
   world = await startWorld();
-  const added = world.sim.control.addLogEvents(Array.from({ length: 100 }, (_, i) => ({
-    eventType: i % 2 === 0 ? 'user.session.start' : 'user.lifecycle.create',
-    published: new Date(start + Math.floor(i / 2) * 3 * minute).toISOString(),
-    outcome: { result: 'FAILURE', reason: 'INVALID_CREDENTIALS' },
-  })));
+  const added = world.sim.control.addLogEvents(
+    Array.from({ length: 100 }, (_, i) => ({
+      eventType: i % 2 === 0 ? 'user.session.start' : 'user.lifecycle.create',
+      published: new Date(start + Math.floor(i / 2) * 3 * minute).toISOString(),
+      outcome: { result: 'FAILURE', reason: 'INVALID_CREDENTIALS' },
+    })),
+  );
   matching = added.filter((event) => event.eventType === 'user.session.start') as LogEvent[];
 });
 
@@ -39,7 +45,12 @@ describe('scheduled-search', () => {
     const runs: ScheduledSearchSummary[] = [];
     // Runs every 20 minutes (a schedule slower than the window), from 2 hours ago to now.
     for (let at = start + 20 * minute; at <= Date.now(); at += 20 * minute) {
-      runs.push(await search({ connection: 'default', search: 'failed-logins' }, longContext, { searches: [searchConfig], now: () => at }) as ScheduledSearchSummary);
+      runs.push(
+        (await search({ connection: 'default', search: 'failed-logins' }, longContext, {
+          searches: [searchConfig],
+          now: () => at,
+        })) as ScheduledSearchSummary,
+      );
     }
     const windows = runs.flatMap((run) => run.windows);
     for (let i = 1; i < windows.length; i++) expect(windows[i]?.since).toBe(windows[i - 1]?.until);
@@ -50,7 +61,9 @@ describe('scheduled-search', () => {
     expect(new Set(found).size).toBe(found.length);
     const first = Date.parse(windows[0]?.since ?? '');
     const last = Date.parse(windows.at(-1)?.until ?? '');
-    const expected = matching.filter((event) => Date.parse(event.published) >= first && Date.parse(event.published) < last).map((event) => event.uuid);
+    const expected = matching
+      .filter((event) => Date.parse(event.published) >= first && Date.parse(event.published) < last)
+      .map((event) => event.uuid);
     expect(found.sort()).toEqual(expected.sort());
     expect((await readSearchCursor('default', 'failed-logins')).until).toBe(windows.at(-1)?.until);
   });
@@ -59,8 +72,26 @@ describe('scheduled-search', () => {
     const entry = world.aws.eventBridge.entries()[0];
     expect(entry?.DetailType).toBe('Okta Event Search Results');
     const detail = JSON.parse(entry?.Detail ?? '{}');
-    expect(Object.keys(detail).sort()).toEqual(['connection', 'count', 'events', 'filter', 'part', 'parts', 'q', 'search', 'since', 'until']);
-    expect(detail).toMatchObject({ connection: 'default', search: 'failed-logins', filter: searchConfig.filter, q: null, part: 1, parts: 1 });
+    expect(Object.keys(detail).sort()).toEqual([
+      'connection',
+      'count',
+      'events',
+      'filter',
+      'part',
+      'parts',
+      'q',
+      'search',
+      'since',
+      'until',
+    ]);
+    expect(detail).toMatchObject({
+      connection: 'default',
+      search: 'failed-logins',
+      filter: searchConfig.filter,
+      q: null,
+      part: 1,
+      parts: 1,
+    });
     expect(detail.count).toBe(detail.events.length);
   });
 
@@ -69,10 +100,16 @@ describe('scheduled-search', () => {
     const at = start + 40 * minute;
     world.aws.eventBridge.clear();
     world.aws.eventBridge.failEntries({ count: 5, errorCode: 'InternalFailure' });
-    const failed = await search({ connection: 'default', search: 'all-sign-ins' }, longContext, { searches: [other], now: () => at }) as ScheduledSearchSummary;
+    const failed = (await search({ connection: 'default', search: 'all-sign-ins' }, longContext, {
+      searches: [other],
+      now: () => at,
+    })) as ScheduledSearchSummary;
     expect(failed.stoppedBecause).toBe('publish-failed');
     expect((await readSearchCursor('default', 'all-sign-ins')).until).toBeUndefined();
-    const retried = await search({ connection: 'default', search: 'all-sign-ins' }, longContext, { searches: [other], now: () => at }) as ScheduledSearchSummary;
+    const retried = (await search({ connection: 'default', search: 'all-sign-ins' }, longContext, {
+      searches: [other],
+      now: () => at,
+    })) as ScheduledSearchSummary;
     expect(retried).toMatchObject({ stoppedBecause: 'caught-up', published: 1 });
     expect(retried.windows).toHaveLength(1);
   });
@@ -81,8 +118,15 @@ describe('scheduled-search', () => {
     const both = { ...searchConfig, name: 'overlapping-runs', filter: 'eventType eq "user.session.start"' };
     const at = start + 60 * minute;
     world.aws.eventBridge.clear();
-    const runs = await Promise.all([1, 2].map(() =>
-      search({ connection: 'default', search: 'overlapping-runs' }, longContext, { searches: [both], now: () => at }) as Promise<ScheduledSearchSummary>));
+    const runs = await Promise.all(
+      [1, 2].map(
+        () =>
+          search({ connection: 'default', search: 'overlapping-runs' }, longContext, {
+            searches: [both],
+            now: () => at,
+          }) as Promise<ScheduledSearchSummary>,
+      ),
+    );
     const windows = runs.flatMap((run) => run.windows.map((w) => `${w.since}/${w.until}`));
     expect(windows.length).toBeGreaterThan(0);
     expect(new Set(windows).size).toBe(windows.length);
@@ -99,7 +143,10 @@ describe('scheduled-search', () => {
     const before = await readSearchCursor('default', 'failed-logins');
     const since = new Date(start).toISOString();
     const until = new Date(start + 30 * minute).toISOString();
-    const result = await search({ filter: 'eventType eq "user.session.start"', since, until }, longContext) as DirectSearchResult;
+    const result = (await search(
+      { filter: 'eventType eq "user.session.start"', since, until },
+      longContext,
+    )) as DirectSearchResult;
     expect(result.since).toBe(since);
     expect(result.until).toBe(until);
     expect(result.events.map((e) => e.uuid)).toEqual(matching.slice(0, 10).map((e) => e.uuid));
@@ -107,6 +154,8 @@ describe('scheduled-search', () => {
   });
 
   it('refuses a direct invoke whose range is not a range', async () => {
-    await expect(search({ since: '2026-01-02T00:00:00Z', until: '2026-01-01T00:00:00Z' }, longContext)).rejects.toMatchObject({ name: 'InvalidInput' });
+    await expect(
+      search({ since: '2026-01-02T00:00:00Z', until: '2026-01-01T00:00:00Z' }, longContext),
+    ).rejects.toMatchObject({ name: 'InvalidInput' });
   });
 });

@@ -28,18 +28,35 @@ beforeEach(() => {
 
 describe('delete-user', () => {
   it('deactivates, then deletes, a user who is not DEPROVISIONED, by the Okta id', async () => {
-    answers.push(() => ({ id: '00u1', status: 'ACTIVE' }), () => undefined, () => undefined);
+    answers.push(
+      () => ({ id: '00u1', status: 'ACTIVE' }),
+      () => undefined,
+      () => undefined,
+    );
     await expect(handler({ userId: 'ada@example.com' }, context)).resolves.toEqual({ userId: '00u1', deleted: true });
-    expect(sent).toEqual(['GET /api/v1/users/ada%40example.com', 'DELETE /api/v1/users/00u1', 'DELETE /api/v1/users/00u1']);
+    expect(sent).toEqual([
+      'GET /api/v1/users/ada%40example.com',
+      'DELETE /api/v1/users/00u1',
+      'DELETE /api/v1/users/00u1',
+    ]);
   });
 
   it('is done when the user is gone before the second step (deleted by someone else meanwhile)', async () => {
-    answers.push(() => ({ id: '00u1', status: 'SUSPENDED' }), () => undefined, () => { throw new OktaNotFound('gone'); });
+    answers.push(
+      () => ({ id: '00u1', status: 'SUSPENDED' }),
+      () => undefined,
+      () => {
+        throw new OktaNotFound('gone');
+      },
+    );
     await expect(handler({ userId: '00u1' }, context)).resolves.toEqual({ userId: '00u1', deleted: true });
   });
 
   it('sends one DELETE for a DEPROVISIONED user', async () => {
-    answers.push(() => ({ id: '00u1', status: 'DEPROVISIONED' }), () => undefined);
+    answers.push(
+      () => ({ id: '00u1', status: 'DEPROVISIONED' }),
+      () => undefined,
+    );
     await handler({ userId: '00u1', sendEmail: true }, context);
     expect(sent).toEqual(['GET /api/v1/users/00u1', 'DELETE /api/v1/users/00u1']);
   });

@@ -9,7 +9,8 @@ const sample: OrgSample = {
   signInIp: '198.51.100.7',
 };
 const options = (run: number) => ({ run, runTag: 't', hookSecret: 's' });
-const userOf = (name: string, run: number) => (invocationEvent(name, sample, options(run)) as { userId: string }).userId;
+const userOf = (name: string, run: number) =>
+  (invocationEvent(name, sample, options(run)) as { userId: string }).userId;
 
 describe('invocationEvent', () => {
   it('gives each run of an action that changes a user a user of its own', () => {
@@ -24,7 +25,8 @@ describe('invocationEvent', () => {
   });
 
   it('creates a new login on every run', () => {
-    const login = (run: number) => (invocationEvent('create-user', sample, options(run)) as { profile: { login: string } }).profile.login;
+    const login = (run: number) =>
+      (invocationEvent('create-user', sample, options(run)) as { profile: { login: string } }).profile.login;
     expect(login(0)).not.toBe(login(1));
   });
 

@@ -7,10 +7,16 @@ const report: RunReport = {
   machine: { cpu: 'AMD EPYC', cores: 2, memoryGB: 24, platform: 'linux', node: 'v20.20.2', loadAverage: [1, 2, 3] },
   options: {},
   durationSeconds: 300,
-  measurements: [{
-    id: 'event-hook', title: '4. Event hook ingest', status: 'measured', notes: ['one\n  note'],
-    table: { columns: ['', 'p99 ms'], rows: [['event-hook | 100', '63.3']] }, figures: {},
-  }],
+  measurements: [
+    {
+      id: 'event-hook',
+      title: '4. Event hook ingest',
+      status: 'measured',
+      notes: ['one\n  note'],
+      table: { columns: ['', 'p99 ms'], rows: [['event-hook | 100', '63.3']] },
+      figures: {},
+    },
+  ],
   targets: [
     { measurement: 'event-hook', target: 'under 300 ms at p99', measured: '63.3 ms', met: true },
     { measurement: 'poller', target: 'reserve kept', measured: 'not measured', met: undefined },

@@ -47,7 +47,12 @@ describe('ratio', () => {
     expect(ratio(50, 200)).toBe(0.25);
   });
 
-  it.each([[1, 0], [undefined, 2], [1, undefined], [Number.NaN, 2]])('is undefined for %s / %s', (ours, theirs) => {
+  it.each([
+    [1, 0],
+    [undefined, 2],
+    [1, undefined],
+    [Number.NaN, 2],
+  ])('is undefined for %s / %s', (ours, theirs) => {
     expect(ratio(ours, theirs)).toBeUndefined();
   });
 });

@@ -2,10 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { MeasurementResult } from '../../../bench/report.js';
 import { evaluateTargets } from '../../../bench/targets.js';
 
-const measurement = (id: string, figures: Record<string, unknown>, status: MeasurementResult['status'] = 'measured'): MeasurementResult =>
-  ({ id, title: id, status, notes: [], figures });
+const measurement = (
+  id: string,
+  figures: Record<string, unknown>,
+  status: MeasurementResult['status'] = 'measured',
+): MeasurementResult => ({ id, title: id, status, notes: [], figures });
 
-const target = (results: MeasurementResult[], text: string) => evaluateTargets(results).find((t) => t.target.includes(text));
+const target = (results: MeasurementResult[], text: string) =>
+  evaluateTargets(results).find((t) => t.target.includes(text));
 
 describe('evaluateTargets', () => {
   it('reports a target whose measurement did not run as not measured, never as met', () => {
@@ -18,9 +22,16 @@ describe('evaluateTargets', () => {
 
   it('judges the cold start on the worst ratio among the functions with a peer', () => {
     const coldStart = measurement('cold-start', {
-      functions: { 'get-user': { vsSdk: { coldStart: 0.1 } }, 'poll-system-log': { vsSdk: { coldStart: 0.3 } }, 'event-hook': {} },
+      functions: {
+        'get-user': { vsSdk: { coldStart: 0.1 } },
+        'poll-system-log': { vsSdk: { coldStart: 0.3 } },
+        'event-hook': {},
+      },
     });
-    expect(target([coldStart], 'cold start at most')).toMatchObject({ met: false, measured: expect.stringContaining('poll-system-log') });
+    expect(target([coldStart], 'cold start at most')).toMatchObject({
+      met: false,
+      measured: expect.stringContaining('poll-system-log'),
+    });
   });
 
   it('misses the event hook target at a p99 of 300 ms', () => {
@@ -28,12 +39,17 @@ describe('evaluateTargets', () => {
   });
 
   it('counts a 429 on the logs bucket as dipping into the reserve', () => {
-    const poller = measurement('poller', { connector: { reserveKept: false, lowestRemaining: 0, limit: 120, reserveRequests: 12, tooManyRequests: 3 } });
+    const poller = measurement('poller', {
+      connector: { reserveKept: false, lowestRemaining: 0, limit: 120, reserveRequests: 12, tooManyRequests: 3 },
+    });
     expect(target([poller], 'never dips')?.met).toBe(false);
   });
 
   it('misses the ceiling target when the share falls under 95% where the limit binds', () => {
-    const poller = measurement('poller', { connector: { shareOfCeiling: 1.8 }, binding: { limit: 30, connector: { shareOfCeiling: 0.9 } } });
+    const poller = measurement('poller', {
+      connector: { shareOfCeiling: 1.8 },
+      binding: { limit: 30, connector: { shareOfCeiling: 0.9 } },
+    });
     expect(target([poller], 'of the ceiling')?.met).toBe(false);
   });
 
@@ -43,12 +59,18 @@ describe('evaluateTargets', () => {
   });
 
   it('misses the paging memory target when the peak grows more than 10% from 5,000 to 20,000 users', () => {
-    const paging = measurement('paging', { flatMemoryTolerance: 0.1, results: { 'search-users': { 5000: { peakRssMB: 100 }, 20000: { peakRssMB: 111 } } } });
+    const paging = measurement('paging', {
+      flatMemoryTolerance: 0.1,
+      results: { 'search-users': { 5000: { peakRssMB: 100 }, 20000: { peakRssMB: 111 } } },
+    });
     expect(target([paging], 'search-users: memory')?.met).toBe(false);
   });
 
   it('judges memory on the largest connector function, leaving the SDK peers out', () => {
-    const memory = measurement('memory', { rssLimitMB: 128, functions: { 'get-user': { peakRssMB: 60 }, 'sdk:get-user': { peakRssMB: 150 } } });
+    const memory = measurement('memory', {
+      rssLimitMB: 128,
+      functions: { 'get-user': { peakRssMB: 60 }, 'sdk:get-user': { peakRssMB: 150 } },
+    });
     expect(target([memory], 'peak RSS')).toMatchObject({ met: true, measured: expect.stringContaining('get-user') });
   });
 });

@@ -22,11 +22,26 @@ function stubClient(): OktaClient {
 const context = { awsRequestId: 'aws-req-1', getRemainingTimeInMillis: () => 10_000 } as unknown as Context;
 
 function restEvent(body: string | null, isBase64Encoded = false) {
-  return { httpMethod: 'POST', path: '/actions/create-user', resource: '/actions/{name}', requestContext: { stage: 'prod' }, headers: {}, body, isBase64Encoded };
+  return {
+    httpMethod: 'POST',
+    path: '/actions/create-user',
+    resource: '/actions/{name}',
+    requestContext: { stage: 'prod' },
+    headers: {},
+    body,
+    isBase64Encoded,
+  };
 }
 
 function httpApiEvent(body: string, isBase64Encoded = false) {
-  return { version: '2.0', rawPath: '/actions/create-user', requestContext: { http: { method: 'POST' } }, headers: {}, body, isBase64Encoded };
+  return {
+    version: '2.0',
+    rawPath: '/actions/create-user',
+    requestContext: { http: { method: 'POST' } },
+    headers: {},
+    body,
+    isBase64Encoded,
+  };
 }
 
 const validInput = {
@@ -59,22 +74,36 @@ function build<O>(run: ActionRun<Record<string, unknown>, O>, client = stubClien
 }
 
 function logLines(): Record<string, unknown>[] {
-  return output.join('').split('\n').filter((l) => l.startsWith('{') && !l.includes('"_aws"')).map((l) => JSON.parse(l) as Record<string, unknown>);
+  return output
+    .join('')
+    .split('\n')
+    .filter((l) => l.startsWith('{') && !l.includes('"_aws"'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
 function metricLines(): Record<string, unknown>[] {
-  return output.join('').split('\n').filter((l) => l.includes('"_aws"')).map((l) => JSON.parse(l) as Record<string, unknown>);
+  return output
+    .join('')
+    .split('\n')
+    .filter((l) => l.includes('"_aws"'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
 describe('actionHandler', () => {
   it('throws at load for a name that is not in the catalog', () => {
-    expect(() => actionHandler('no-such-action', async () => ({}))).toThrow('"no-such-action" is not an action of the catalog');
+    expect(() => actionHandler('no-such-action', async () => ({}))).toThrow(
+      '"no-such-action" is not an action of the catalog',
+    );
   });
 
   it('answers a REST event with 200 and the JSON output', async () => {
     const { handler } = build(async () => ({ id: '00u1' }));
     const response = await handler(restEvent(JSON.stringify(validInput)), context);
-    expect(response).toEqual({ statusCode: 200, headers: { 'content-type': 'application/json' }, body: '{"id":"00u1"}' });
+    expect(response).toEqual({
+      statusCode: 200,
+      headers: { 'content-type': 'application/json' },
+      body: '{"id":"00u1"}',
+    });
   });
 
   it('reads a base64 body of an HTTP API event', async () => {
@@ -97,7 +126,10 @@ describe('actionHandler', () => {
 
   it('gives the action a deadline of the remaining time minus the safety margin', async () => {
     let deadline = 0;
-    const { handler } = build(async (_input, _okta, ctx) => { deadline = ctx.deadline; return {}; });
+    const { handler } = build(async (_input, _okta, ctx) => {
+      deadline = ctx.deadline;
+      return {};
+    });
     const before = Date.now();
     await handler(validInput, context);
     expect(deadline).toBeGreaterThanOrEqual(before + 10_000 - DEADLINE_MARGIN_MS);
@@ -106,15 +138,20 @@ describe('actionHandler', () => {
 
   it('answers a malformed JSON body with 400 InvalidInput', async () => {
     const { handler, getClient } = build(async () => ({}));
-    const response = await handler(restEvent('{"profile":'), context) as { statusCode: number; body: string };
+    const response = (await handler(restEvent('{"profile":'), context)) as { statusCode: number; body: string };
     expect(response.statusCode).toBe(400);
-    expect(JSON.parse(response.body)).toEqual({ error: { type: 'InvalidInput', message: 'the request body is not valid JSON' } });
+    expect(JSON.parse(response.body)).toEqual({
+      error: { type: 'InvalidInput', message: 'the request body is not valid JSON' },
+    });
     expect(getClient).not.toHaveBeenCalled();
   });
 
   it('answers an invalid input with 400 naming each bad field', async () => {
     const { handler } = build(async () => ({}));
-    const response = await handler(httpApiEvent(JSON.stringify({ profile: { login: 'a' }, extra: 1 })), context) as { statusCode: number; body: string };
+    const response = (await handler(httpApiEvent(JSON.stringify({ profile: { login: 'a' }, extra: 1 })), context)) as {
+      statusCode: number;
+      body: string;
+    };
     expect(response.statusCode).toBe(400);
     expect(JSON.parse(response.body).error.message).toBe(
       'profile.email: is required; profile.firstName: is required; profile.lastName: is required; extra: is not a known field',
@@ -123,21 +160,38 @@ describe('actionHandler', () => {
 
   it('answers a typed error over HTTP with its status and the contract body', async () => {
     const { handler } = build(async () => {
-      throw new OktaRateLimited('Okta rate limit exceeded', { oktaErrorCode: 'E0000047', oktaErrorId: 'oae1', retryAfterSeconds: 12 });
+      throw new OktaRateLimited('Okta rate limit exceeded', {
+        oktaErrorCode: 'E0000047',
+        oktaErrorId: 'oae1',
+        retryAfterSeconds: 12,
+      });
     });
-    const response = await handler(restEvent(JSON.stringify(validInput)), context) as { statusCode: number; body: string; headers: Record<string, string> };
+    const response = (await handler(restEvent(JSON.stringify(validInput)), context)) as {
+      statusCode: number;
+      body: string;
+      headers: Record<string, string>;
+    };
     expect(response.statusCode).toBe(429);
     expect(response.headers['retry-after']).toBe('12');
     expect(JSON.parse(response.body)).toEqual({
-      error: { type: 'OktaRateLimited', message: 'Okta rate limit exceeded', oktaErrorCode: 'E0000047', oktaErrorId: 'oae1', retryAfterSeconds: 12 },
+      error: {
+        type: 'OktaRateLimited',
+        message: 'Okta rate limit exceeded',
+        oktaErrorCode: 'E0000047',
+        oktaErrorId: 'oae1',
+        retryAfterSeconds: 12,
+      },
     });
   });
 
   it('throws a typed error on direct invoke whose name is the type, without stack frames or cause', async () => {
     const { handler } = build(async () => {
-      throw new OktaNotFound('Not found: Resource not found: 00u1 (User)', { oktaErrorCode: 'E0000007', cause: new Error('inner') });
+      throw new OktaNotFound('Not found: Resource not found: 00u1 (User)', {
+        oktaErrorCode: 'E0000007',
+        cause: new Error('inner'),
+      });
     });
-    const error = await handler(validInput, context).catch((e: unknown) => e) as Error & { oktaErrorCode?: string };
+    const error = (await handler(validInput, context).catch((e: unknown) => e)) as Error & { oktaErrorCode?: string };
     expect(error).toBeInstanceOf(OktaNotFound);
     expect(error.name).toBe('OktaNotFound');
     expect(error.message).toBe('Not found: Resource not found: 00u1 (User)');
@@ -147,12 +201,17 @@ describe('actionHandler', () => {
   });
 
   it('turns an unexpected error into a generic InternalError that leaks nothing', async () => {
-    const { handler } = build(async () => { throw new Error(`boom with ${SECRET_TOKEN}`); });
-    const response = await handler(restEvent(JSON.stringify(validInput)), context) as { statusCode: number; body: string };
+    const { handler } = build(async () => {
+      throw new Error(`boom with ${SECRET_TOKEN}`);
+    });
+    const response = (await handler(restEvent(JSON.stringify(validInput)), context)) as {
+      statusCode: number;
+      body: string;
+    };
     expect(response.statusCode).toBe(500);
     expect(response.body).not.toContain(SECRET_TOKEN);
     expect(JSON.parse(response.body).error.type).toBe('InternalError');
-    const error = await handler(validInput, context).catch((e: unknown) => e) as Error;
+    const error = (await handler(validInput, context).catch((e: unknown) => e)) as Error;
     expect(error.name).toBe('InternalError');
     expect(error.message).not.toContain('boom');
   });
@@ -177,14 +236,25 @@ describe('actionHandler', () => {
   });
 
   it('logs the error type of a failed call', async () => {
-    const { handler } = build(async () => { throw new OktaNotFound('no such user', { oktaErrorCode: 'E0000007' }); });
+    const { handler } = build(async () => {
+      throw new OktaNotFound('no such user', { oktaErrorCode: 'E0000007' });
+    });
     await handler(restEvent(JSON.stringify(validInput)), context);
-    expect(logLines()).toEqual([expect.objectContaining({ outcome: 'failure', errorType: 'OktaNotFound', oktaErrorCode: 'E0000007', httpStatus: 404 })]);
+    expect(logLines()).toEqual([
+      expect.objectContaining({
+        outcome: 'failure',
+        errorType: 'OktaNotFound',
+        oktaErrorCode: 'E0000007',
+        httpStatus: 404,
+      }),
+    ]);
   });
 
   it('never logs a password, token, secret or recovery answer, even in an unexpected error', async () => {
     const { handler } = build(async (input) => {
-      throw new Error(`failed for ${String(input.password)} with SSWS ${SECRET_TOKEN}`, { cause: { token: SECRET_TOKEN, answer: 'blue-answer-value' } });
+      throw new Error(`failed for ${String(input.password)} with SSWS ${SECRET_TOKEN}`, {
+        cause: { token: SECRET_TOKEN, answer: 'blue-answer-value' },
+      });
     });
     await handler(restEvent(JSON.stringify(validInput)), context);
     await handler(validInput, context).catch(() => undefined);
@@ -207,6 +277,8 @@ describe('actionHandler', () => {
   it('emits ActionFailed by action and error type', async () => {
     const { handler } = build(async () => ({}));
     await handler(restEvent('not json'), context);
-    expect(metricLines()).toEqual([expect.objectContaining({ action: 'create-user', errorType: 'InvalidInput', ActionFailed: 1 })]);
+    expect(metricLines()).toEqual([
+      expect.objectContaining({ action: 'create-user', errorType: 'InvalidInput', ActionFailed: 1 }),
+    ]);
   });
 });

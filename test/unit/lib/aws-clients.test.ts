@@ -22,7 +22,7 @@ describe('aws-clients', () => {
     expect(dynamoDb()).not.toBe(first);
   });
 
-  it('takes the region from the SDK\'s own settings', async () => {
+  it("takes the region from the SDK's own settings", async () => {
     expect(await dynamoDb().config.region()).toBe(process.env.AWS_REGION);
   });
 });

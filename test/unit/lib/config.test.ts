@@ -6,18 +6,41 @@ afterEach(() => resetConfig());
 describe('config', () => {
   it('uses the documented defaults when nothing is set', () => {
     expect(readConfig({})).toEqual({
-      connectionSecretPrefix: 'okta-connector/', defaultConnection: 'default', connectionCacheSeconds: 300, tableName: undefined,
-      eventBusName: 'default', eventSource: 'okta-connector', dedupeTtlDays: 7, rateLimitReserve: 0.1, allowInsecureLocalOkta: false,
+      connectionSecretPrefix: 'okta-connector/',
+      defaultConnection: 'default',
+      connectionCacheSeconds: 300,
+      tableName: undefined,
+      eventBusName: 'default',
+      eventSource: 'okta-connector',
+      dedupeTtlDays: 7,
+      rateLimitReserve: 0.1,
+      allowInsecureLocalOkta: false,
     });
   });
 
   it('reads every setting from the environment', () => {
-    expect(readConfig({
-      CONNECTION_SECRET_PREFIX: 'p/', DEFAULT_CONNECTION: 'acme', CONNECTION_CACHE_SECONDS: '0', TABLE_NAME: 't', EVENT_BUS_NAME: 'bus',
-      EVENT_SOURCE: 'src', DEDUPE_TTL_DAYS: '3', RATE_LIMIT_RESERVE: '0.25', ALLOW_INSECURE_LOCAL_OKTA: 'true',
-    })).toEqual({
-      connectionSecretPrefix: 'p/', defaultConnection: 'acme', connectionCacheSeconds: 0, tableName: 't', eventBusName: 'bus',
-      eventSource: 'src', dedupeTtlDays: 3, rateLimitReserve: 0.25, allowInsecureLocalOkta: true,
+    expect(
+      readConfig({
+        CONNECTION_SECRET_PREFIX: 'p/',
+        DEFAULT_CONNECTION: 'acme',
+        CONNECTION_CACHE_SECONDS: '0',
+        TABLE_NAME: 't',
+        EVENT_BUS_NAME: 'bus',
+        EVENT_SOURCE: 'src',
+        DEDUPE_TTL_DAYS: '3',
+        RATE_LIMIT_RESERVE: '0.25',
+        ALLOW_INSECURE_LOCAL_OKTA: 'true',
+      }),
+    ).toEqual({
+      connectionSecretPrefix: 'p/',
+      defaultConnection: 'acme',
+      connectionCacheSeconds: 0,
+      tableName: 't',
+      eventBusName: 'bus',
+      eventSource: 'src',
+      dedupeTtlDays: 3,
+      rateLimitReserve: 0.25,
+      allowInsecureLocalOkta: true,
     });
   });
 

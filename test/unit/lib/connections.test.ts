@@ -1,6 +1,9 @@
 import { generateKeyPairSync } from 'node:crypto';
 import {
-  GetSecretValueCommand, PutSecretValueCommand, ResourceNotFoundException, SecretsManagerClient,
+  GetSecretValueCommand,
+  PutSecretValueCommand,
+  ResourceNotFoundException,
+  SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -25,7 +28,12 @@ async function loaded(value: unknown, name = 'acme') {
 }
 
 async function refusal(value: unknown): Promise<Error> {
-  return loaded(value).then(() => { throw new Error('expected a refusal'); }, (error: Error) => error);
+  return loaded(value).then(
+    () => {
+      throw new Error('expected a refusal');
+    },
+    (error: Error) => error,
+  );
 }
 
 beforeEach(() => {
@@ -36,8 +44,17 @@ afterEach(() => clearConnectionCache());
 
 describe('connections: loading', () => {
   it('loads an api-token connection from the secret <prefix><name>', async () => {
-    const connection = await loaded({ domain: 'acme.okta.com', auth: { type: 'api-token', token: TOKEN }, eventHookSecret: 'hook-1' });
-    expect(connection).toEqual({ name: 'acme', baseUrl: 'https://acme.okta.com', auth: { type: 'api-token', token: TOKEN }, eventHookSecret: 'hook-1' });
+    const connection = await loaded({
+      domain: 'acme.okta.com',
+      auth: { type: 'api-token', token: TOKEN },
+      eventHookSecret: 'hook-1',
+    });
+    expect(connection).toEqual({
+      name: 'acme',
+      baseUrl: 'https://acme.okta.com',
+      auth: { type: 'api-token', token: TOKEN },
+      eventHookSecret: 'hook-1',
+    });
     expect(sm.commandCalls(GetSecretValueCommand)[0]?.args[0].input).toEqual({ SecretId: 'okta-connector/acme' });
   });
 
@@ -48,26 +65,55 @@ describe('connections: loading', () => {
   });
 
   it('loads a client-credentials connection with a PEM key and keyId', async () => {
-    const connection = await loaded({ domain: 'https://acme.okta.com/', auth: { type: 'client-credentials', clientId: '0oa1', privateKey: pkcs8, keyId: 'k1', scopes: ['okta.users.read'] } });
-    expect(connection.auth).toEqual({ type: 'client-credentials', clientId: '0oa1', privateKey: pkcs8, keyId: 'k1', scopes: ['okta.users.read'] });
+    const connection = await loaded({
+      domain: 'https://acme.okta.com/',
+      auth: {
+        type: 'client-credentials',
+        clientId: '0oa1',
+        privateKey: pkcs8,
+        keyId: 'k1',
+        scopes: ['okta.users.read'],
+      },
+    });
+    expect(connection.auth).toEqual({
+      type: 'client-credentials',
+      clientId: '0oa1',
+      privateKey: pkcs8,
+      keyId: 'k1',
+      scopes: ['okta.users.read'],
+    });
   });
 
-  it('takes the keyId from a JWK\'s kid, given as an object or as a JSON string', async () => {
+  it("takes the keyId from a JWK's kid, given as an object or as a JSON string", async () => {
     for (const privateKey of [jwk, JSON.stringify(jwk)]) {
       clearConnectionCache();
-      const connection = await loaded({ domain: 'acme.okta.com', auth: { type: 'client-credentials', clientId: '0oa1', privateKey, scopes: ['okta.users.read'] } });
+      const connection = await loaded({
+        domain: 'acme.okta.com',
+        auth: { type: 'client-credentials', clientId: '0oa1', privateKey, scopes: ['okta.users.read'] },
+      });
       expect(connection.auth).toMatchObject({ keyId: 'key-1', privateKey: jwk });
     }
   });
 
   it('loads an authorization-code connection, with or without its refresh token', async () => {
-    const connection = await loaded({ domain: 'acme.okta.com', auth: { type: 'authorization-code', clientId: '0oa2', clientSecret: 's', scopes: ['okta.users.read'] } });
-    expect(connection.auth).toEqual({ type: 'authorization-code', clientId: '0oa2', clientSecret: 's', scopes: ['okta.users.read'] });
+    const connection = await loaded({
+      domain: 'acme.okta.com',
+      auth: { type: 'authorization-code', clientId: '0oa2', clientSecret: 's', scopes: ['okta.users.read'] },
+    });
+    expect(connection.auth).toEqual({
+      type: 'authorization-code',
+      clientId: '0oa2',
+      clientSecret: 's',
+      scopes: ['okta.users.read'],
+    });
   });
 
   it('gives UnknownConnection when the secret does not exist', async () => {
     sm.on(GetSecretValueCommand).rejects(new ResourceNotFoundException({ message: 'not found', $metadata: {} }));
-    await expect(loadConnection('nope', { secrets, cfg })).rejects.toMatchObject({ name: 'UnknownConnection', message: expect.stringContaining('"nope"') });
+    await expect(loadConnection('nope', { secrets, cfg })).rejects.toMatchObject({
+      name: 'UnknownConnection',
+      message: expect.stringContaining('"nope"'),
+    });
   });
 
   it('gives UnknownConnection for a name that cannot be a connection, without reading anything', async () => {
@@ -90,8 +136,11 @@ describe('connections: loading', () => {
   });
 
   it('does not cache a failed load', async () => {
-    sm.on(GetSecretValueCommand).rejectsOnce(new ResourceNotFoundException({ message: 'x', $metadata: {} }))
-      .resolves({ SecretString: JSON.stringify({ domain: 'acme.okta.com', auth: { type: 'api-token', token: TOKEN } }) });
+    sm.on(GetSecretValueCommand)
+      .rejectsOnce(new ResourceNotFoundException({ message: 'x', $metadata: {} }))
+      .resolves({
+        SecretString: JSON.stringify({ domain: 'acme.okta.com', auth: { type: 'api-token', token: TOKEN } }),
+      });
     await expect(loadConnection('acme', { secrets, cfg })).rejects.toMatchObject({ name: 'UnknownConnection' });
     expect((await loadConnection('acme', { secrets, cfg })).baseUrl).toBe('https://acme.okta.com');
   });
@@ -105,19 +154,93 @@ describe('connections: malformed secrets are refused by field, without the secre
     ['no domain', { auth: apiToken }, 'domain is required'],
     ['an http domain', { domain: 'http://acme.okta.com', auth: apiToken }, 'domain must use https'],
     ['an admin domain', { domain: 'acme-admin.okta.com', auth: apiToken }, 'domain must not be the Okta admin host'],
-    ['a domain with user info', { domain: `https://u:${TOKEN}@acme.okta.com`, auth: apiToken }, 'domain must not contain user info'],
+    [
+      'a domain with user info',
+      { domain: `https://u:${TOKEN}@acme.okta.com`, auth: apiToken },
+      'domain must not contain user info',
+    ],
     ['no auth', { domain: 'acme.okta.com', token: TOKEN }, 'auth is required'],
-    ['an unknown auth type', { domain: 'acme.okta.com', auth: { type: 'password', token: TOKEN } }, 'auth.type must be'],
+    [
+      'an unknown auth type',
+      { domain: 'acme.okta.com', auth: { type: 'password', token: TOKEN } },
+      'auth.type must be',
+    ],
     ['an empty token', { domain: 'acme.okta.com', auth: { type: 'api-token', token: '' } }, 'auth.token is required'],
-    ['no clientId', { domain: 'acme.okta.com', auth: { type: 'client-credentials', privateKey: pkcs8, keyId: 'k', scopes: ['okta.users.read'] } }, 'auth.clientId is required'],
-    ['a key that is not a key', { domain: 'acme.okta.com', auth: { type: 'client-credentials', clientId: 'c', privateKey: TOKEN, keyId: 'k', scopes: ['a'] } }, 'auth.privateKey is not a PEM or JWK private key'],
-    ['a public key', { domain: 'acme.okta.com', auth: { type: 'client-credentials', clientId: 'c', privateKey: rsa.publicKey.export({ type: 'spki', format: 'pem' }).toString(), keyId: 'k', scopes: ['a'] } }, 'auth.privateKey is not a PEM or JWK private key'],
-    ['a JWK without its private part', { domain: 'acme.okta.com', auth: { type: 'client-credentials', clientId: 'c', privateKey: { ...jwk, d: undefined }, scopes: ['a'] } }, 'auth.privateKey is not a PEM or JWK private key'],
-    ['a PEM key without keyId', { domain: 'acme.okta.com', auth: { type: 'client-credentials', clientId: 'c', privateKey: pkcs8, scopes: ['a'] } }, 'auth.keyId is required'],
-    ['no scopes', { domain: 'acme.okta.com', auth: { type: 'client-credentials', clientId: 'c', privateKey: pkcs8, keyId: 'k', scopes: [] } }, 'auth.scopes must be a non-empty array'],
-    ['no clientSecret', { domain: 'acme.okta.com', auth: { type: 'authorization-code', clientId: 'c', scopes: ['a'], refreshToken: TOKEN } }, 'auth.clientSecret is required'],
-    ['a refresh token that is not a string', { domain: 'acme.okta.com', auth: { type: 'authorization-code', clientId: 'c', clientSecret: TOKEN, scopes: ['a'], refreshToken: 5 } }, 'auth.refreshToken must be a non-empty string'],
-    ['an event hook secret that is not a string', { domain: 'acme.okta.com', auth: apiToken, eventHookSecret: { value: TOKEN } }, 'eventHookSecret must be a non-empty string'],
+    [
+      'no clientId',
+      {
+        domain: 'acme.okta.com',
+        auth: { type: 'client-credentials', privateKey: pkcs8, keyId: 'k', scopes: ['okta.users.read'] },
+      },
+      'auth.clientId is required',
+    ],
+    [
+      'a key that is not a key',
+      {
+        domain: 'acme.okta.com',
+        auth: { type: 'client-credentials', clientId: 'c', privateKey: TOKEN, keyId: 'k', scopes: ['a'] },
+      },
+      'auth.privateKey is not a PEM or JWK private key',
+    ],
+    [
+      'a public key',
+      {
+        domain: 'acme.okta.com',
+        auth: {
+          type: 'client-credentials',
+          clientId: 'c',
+          privateKey: rsa.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+          keyId: 'k',
+          scopes: ['a'],
+        },
+      },
+      'auth.privateKey is not a PEM or JWK private key',
+    ],
+    [
+      'a JWK without its private part',
+      {
+        domain: 'acme.okta.com',
+        auth: { type: 'client-credentials', clientId: 'c', privateKey: { ...jwk, d: undefined }, scopes: ['a'] },
+      },
+      'auth.privateKey is not a PEM or JWK private key',
+    ],
+    [
+      'a PEM key without keyId',
+      {
+        domain: 'acme.okta.com',
+        auth: { type: 'client-credentials', clientId: 'c', privateKey: pkcs8, scopes: ['a'] },
+      },
+      'auth.keyId is required',
+    ],
+    [
+      'no scopes',
+      {
+        domain: 'acme.okta.com',
+        auth: { type: 'client-credentials', clientId: 'c', privateKey: pkcs8, keyId: 'k', scopes: [] },
+      },
+      'auth.scopes must be a non-empty array',
+    ],
+    [
+      'no clientSecret',
+      {
+        domain: 'acme.okta.com',
+        auth: { type: 'authorization-code', clientId: 'c', scopes: ['a'], refreshToken: TOKEN },
+      },
+      'auth.clientSecret is required',
+    ],
+    [
+      'a refresh token that is not a string',
+      {
+        domain: 'acme.okta.com',
+        auth: { type: 'authorization-code', clientId: 'c', clientSecret: TOKEN, scopes: ['a'], refreshToken: 5 },
+      },
+      'auth.refreshToken must be a non-empty string',
+    ],
+    [
+      'an event hook secret that is not a string',
+      { domain: 'acme.okta.com', auth: apiToken, eventHookSecret: { value: TOKEN } },
+      'eventHookSecret must be a non-empty string',
+    ],
   ])('refuses %s', async (_case, secret, problem) => {
     const error = await refusal(secret);
     expect(error.name).toBe('InternalError');
@@ -131,19 +254,36 @@ describe('connections: malformed secrets are refused by field, without the secre
 
 describe('connections: saving a rotated refresh token', () => {
   it('writes the new refresh token into the secret and keeps every other field', async () => {
-    const stored = { domain: 'acme.okta.com', auth: { type: 'authorization-code', clientId: '0oa2', clientSecret: 'cs', scopes: ['okta.users.read'], refreshToken: 'old' }, eventHookSecret: 'h', note: 'kept' };
+    const stored = {
+      domain: 'acme.okta.com',
+      auth: {
+        type: 'authorization-code',
+        clientId: '0oa2',
+        clientSecret: 'cs',
+        scopes: ['okta.users.read'],
+        refreshToken: 'old',
+      },
+      eventHookSecret: 'h',
+      note: 'kept',
+    };
     secretIs(stored);
     sm.on(PutSecretValueCommand).resolves({});
     const connection = await loadConnection('acme', { secrets, cfg });
     await saveRefreshToken(connection, 'new-refresh', { secrets, cfg });
     const put = sm.commandCalls(PutSecretValueCommand)[0]?.args[0].input;
     expect(put?.SecretId).toBe('okta-connector/acme');
-    expect(JSON.parse(put?.SecretString ?? '')).toEqual({ ...stored, auth: { ...stored.auth, refreshToken: 'new-refresh' } });
+    expect(JSON.parse(put?.SecretString ?? '')).toEqual({
+      ...stored,
+      auth: { ...stored.auth, refreshToken: 'new-refresh' },
+    });
     expect(connection.auth).toMatchObject({ refreshToken: 'new-refresh' });
   });
 
   it('gives an InternalError without the token when the write fails', async () => {
-    secretIs({ domain: 'acme.okta.com', auth: { type: 'authorization-code', clientId: '0oa2', clientSecret: 'cs', scopes: ['a'] } });
+    secretIs({
+      domain: 'acme.okta.com',
+      auth: { type: 'authorization-code', clientId: '0oa2', clientSecret: 'cs', scopes: ['a'] },
+    });
     sm.on(PutSecretValueCommand).rejects(new Error('AccessDenied'));
     const connection = await loadConnection('acme', { secrets, cfg });
     const error = await saveRefreshToken(connection, 'new-refresh-secret', { secrets, cfg }).catch((e: Error) => e);

@@ -1,5 +1,10 @@
 import {
-  BatchGetItemCommand, BatchWriteItemCommand, ConditionalCheckFailedException, DeleteItemCommand, DynamoDBClient, PutItemCommand,
+  BatchGetItemCommand,
+  BatchWriteItemCommand,
+  ConditionalCheckFailedException,
+  DeleteItemCommand,
+  DynamoDBClient,
+  PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -7,8 +12,16 @@ import { markPublished, publishedAmong, withPublishLock } from '../../../functio
 
 const dynamo = mockClient(DynamoDBClient);
 const now = 1_800_000_000_000;
-const deps = { dynamoDb: new DynamoDBClient({}), tableName: 't', ttlDays: 7, leaseMs: 30_000, now: () => now, sleep: async () => undefined };
-const conditionFailed = () => new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+const deps = {
+  dynamoDb: new DynamoDBClient({}),
+  tableName: 't',
+  ttlDays: 7,
+  leaseMs: 30_000,
+  now: () => now,
+  sleep: async () => undefined,
+};
+const conditionFailed = () =>
+  new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
 
 function record(uuid: string, expiresAt: number) {
   return { pk: { S: `dedupe#acme#${uuid}` }, expiresAt: { N: String(expiresAt) } };
@@ -38,7 +51,14 @@ describe('withPublishLock', () => {
     dynamo.on(PutItemCommand).resolves({});
     dynamo.on(DeleteItemCommand).resolves({});
     let owner = '';
-    await withPublishLock('acme', now + 1_000, async (lock) => { owner = lock.owner; }, deps);
+    await withPublishLock(
+      'acme',
+      now + 1_000,
+      async (lock) => {
+        owner = lock.owner;
+      },
+      deps,
+    );
     const del = dynamo.commandCalls(DeleteItemCommand)[0]?.args[0].input;
     expect(del?.ConditionExpression).toBe('#owner = :owner');
     expect(del?.ExpressionAttributeValues).toEqual({ ':owner': { S: owner } });
@@ -47,7 +67,16 @@ describe('withPublishLock', () => {
   it('releases the lock when the work throws', async () => {
     dynamo.on(PutItemCommand).resolves({});
     dynamo.on(DeleteItemCommand).resolves({});
-    await expect(withPublishLock('acme', now + 1_000, async () => { throw new Error('boom'); }, deps)).rejects.toThrow('boom');
+    await expect(
+      withPublishLock(
+        'acme',
+        now + 1_000,
+        async () => {
+          throw new Error('boom');
+        },
+        deps,
+      ),
+    ).rejects.toThrow('boom');
     expect(dynamo.commandCalls(DeleteItemCommand)).toHaveLength(1);
   });
 
@@ -62,7 +91,14 @@ describe('withPublishLock', () => {
   it('gives up at the deadline without running the work', async () => {
     dynamo.on(PutItemCommand).rejects(conditionFailed());
     let ran = false;
-    const result = await withPublishLock('acme', now + 1, async () => { ran = true; }, deps);
+    const result = await withPublishLock(
+      'acme',
+      now + 1,
+      async () => {
+        ran = true;
+      },
+      deps,
+    );
     expect(result).toEqual({ acquired: false });
     expect(ran).toBe(false);
   });
@@ -71,7 +107,11 @@ describe('withPublishLock', () => {
 describe('publishedAmong', () => {
   it('reads with consistent BatchGetItem calls of at most 100 keys', async () => {
     dynamo.on(BatchGetItemCommand).resolves({ Responses: { t: [] } });
-    await publishedAmong('acme', Array.from({ length: 250 }, (_, i) => `u${i}`), deps);
+    await publishedAmong(
+      'acme',
+      Array.from({ length: 250 }, (_, i) => `u${i}`),
+      deps,
+    );
     const gets = dynamo.commandCalls(BatchGetItemCommand).map((c) => c.args[0].input.RequestItems?.t);
     expect(gets.map((g) => g?.Keys?.length)).toEqual([100, 100, 50]);
     expect(gets.every((g) => g?.ConsistentRead === true)).toBe(true);
@@ -88,7 +128,8 @@ describe('publishedAmong', () => {
   });
 
   it('retries the keys BatchGetItem left unprocessed', async () => {
-    dynamo.on(BatchGetItemCommand)
+    dynamo
+      .on(BatchGetItemCommand)
       .resolvesOnce({ Responses: { t: [] }, UnprocessedKeys: { t: { Keys: [{ pk: { S: 'dedupe#acme#u1' } }] } } })
       .resolves({ Responses: { t: [record('u1', now / 1000 + 60)] } });
     await expect(publishedAmong('acme', ['u1'], deps)).resolves.toEqual(new Set(['u1']));
@@ -98,16 +139,29 @@ describe('publishedAmong', () => {
 describe('markPublished', () => {
   it('writes published records with a TTL in BatchWriteItem calls of at most 25', async () => {
     dynamo.on(BatchWriteItemCommand).resolves({});
-    await markPublished('acme', Array.from({ length: 60 }, (_, i) => `u${i}`), 'poll', deps);
+    await markPublished(
+      'acme',
+      Array.from({ length: 60 }, (_, i) => `u${i}`),
+      'poll',
+      deps,
+    );
     const sizes = dynamo.commandCalls(BatchWriteItemCommand).map((c) => c.args[0].input.RequestItems?.t?.length);
     expect(sizes).toEqual([25, 25, 10]);
     const first = dynamo.commandCalls(BatchWriteItemCommand)[0]?.args[0].input.RequestItems?.t?.[0]?.PutRequest?.Item;
-    expect(first).toMatchObject({ pk: { S: 'dedupe#acme#u0' }, state: { S: 'published' }, trigger: { S: 'poll' }, expiresAt: { N: String(now / 1000 + 7 * 86_400) } });
+    expect(first).toMatchObject({
+      pk: { S: 'dedupe#acme#u0' },
+      state: { S: 'published' },
+      trigger: { S: 'poll' },
+      expiresAt: { N: String(now / 1000 + 7 * 86_400) },
+    });
   });
 
   it('retries the items BatchWriteItem left unprocessed', async () => {
     const item = { PutRequest: { Item: { pk: { S: 'dedupe#acme#u1' } } } };
-    dynamo.on(BatchWriteItemCommand).resolvesOnce({ UnprocessedItems: { t: [item] } }).resolves({});
+    dynamo
+      .on(BatchWriteItemCommand)
+      .resolvesOnce({ UnprocessedItems: { t: [item] } })
+      .resolves({});
     await markPublished('acme', ['u1'], 'poll', deps);
     expect(dynamo.commandCalls(BatchWriteItemCommand)).toHaveLength(2);
   });

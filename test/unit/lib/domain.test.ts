@@ -36,7 +36,9 @@ describe('domain', () => {
   });
 
   it('never repeats the refused value, which may hold a password', () => {
-    expect(() => oktaBaseUrl('https://admin:hunter2@acme.okta.com')).toThrow(expect.objectContaining({ message: expect.not.stringContaining('hunter2') }));
+    expect(() => oktaBaseUrl('https://admin:hunter2@acme.okta.com')).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining('hunter2') }),
+    );
   });
 
   it.each([
@@ -52,7 +54,7 @@ describe('domain', () => {
     expect(() => oktaBaseUrl('http://10.1.1.1:80', { allowInsecureLocalOkta: true })).toThrow('must use https');
   });
 
-  it('tells Okta\'s own domains from custom domains', () => {
+  it("tells Okta's own domains from custom domains", () => {
     expect(isOktaOwnedDomain('https://acme.okta.com')).toBe(true);
     expect(isOktaOwnedDomain('https://login.example.com')).toBe(false);
   });

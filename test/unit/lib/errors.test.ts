@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
-  InternalError, InvalidInput, InvalidUserState, OktaRateLimited, OktaNotFound, toConnectorError, httpStatusOf,
+  InternalError,
+  InvalidInput,
+  InvalidUserState,
+  OktaRateLimited,
+  OktaNotFound,
+  toConnectorError,
+  httpStatusOf,
 } from '../../../functions/lib/errors.js';
 
 describe('errors', () => {
@@ -13,20 +19,42 @@ describe('errors', () => {
 
   it('maps every contract type to the HTTP status of CONTRACT section 2', () => {
     expect(httpStatusOf).toEqual({
-      InvalidInput: 400, UnknownConnection: 400, OktaValidationFailed: 400, OktaAuthFailed: 401, OktaForbidden: 403,
-      OktaNotFound: 404, InvalidUserState: 409, OktaRateLimited: 429, OktaUnavailable: 502, InternalError: 500,
+      InvalidInput: 400,
+      UnknownConnection: 400,
+      OktaValidationFailed: 400,
+      OktaAuthFailed: 401,
+      OktaForbidden: 403,
+      OktaNotFound: 404,
+      InvalidUserState: 409,
+      OktaRateLimited: 429,
+      OktaUnavailable: 502,
+      InternalError: 500,
     });
   });
 
   it('builds the contract body with only the fields that are set', () => {
-    const error = new OktaRateLimited('Okta rate limit', { oktaErrorCode: 'E0000047', oktaErrorId: 'abc', retryAfterSeconds: 12, causes: [] });
+    const error = new OktaRateLimited('Okta rate limit', {
+      oktaErrorCode: 'E0000047',
+      oktaErrorId: 'abc',
+      retryAfterSeconds: 12,
+      causes: [],
+    });
     expect(error.toBody()).toEqual({
-      error: { type: 'OktaRateLimited', message: 'Okta rate limit', oktaErrorCode: 'E0000047', oktaErrorId: 'abc', retryAfterSeconds: 12 },
+      error: {
+        type: 'OktaRateLimited',
+        message: 'Okta rate limit',
+        oktaErrorCode: 'E0000047',
+        oktaErrorId: 'abc',
+        retryAfterSeconds: 12,
+      },
     });
   });
 
   it('names every bad field in an InvalidInput message', () => {
-    const error = new InvalidInput([{ field: 'userId', problem: 'is required' }, { field: 'limit', problem: 'must be at most 200' }]);
+    const error = new InvalidInput([
+      { field: 'userId', problem: 'is required' },
+      { field: 'limit', problem: 'must be at most 200' },
+    ]);
     expect(error.message).toBe('userId: is required; limit: must be at most 200');
     expect(error.fields).toHaveLength(2);
   });

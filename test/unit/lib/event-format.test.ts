@@ -1,7 +1,13 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { entrySize, maxEntryBytes, toEventEntry, type ConnectorMark, type LogEvent } from '../../../functions/lib/event-format.js';
+import {
+  entrySize,
+  maxEntryBytes,
+  toEventEntry,
+  type ConnectorMark,
+  type LogEvent,
+} from '../../../functions/lib/event-format.js';
 
 const samples = 'local/okta-sim/reference/samples';
 const mark: ConnectorMark = { connection: 'acme', trigger: 'poll', receivedAt: '2026-01-01T00:00:00.000Z' };
@@ -16,7 +22,8 @@ function sampleEvents(): Array<[string, LogEvent]> {
       const delivered = (json as { data?: { events?: unknown[] } }).data?.events;
       const list = delivered ?? (Array.isArray(json) ? json : [json]);
       for (const item of list as Array<Record<string, unknown>>) {
-        if (typeof item.uuid === 'string' && typeof item.eventType === 'string') out.push([`${file} ${item.uuid}`, item as LogEvent]);
+        if (typeof item.uuid === 'string' && typeof item.eventType === 'string')
+          out.push([`${file} ${item.uuid}`, item as LogEvent]);
       }
     }
   }
@@ -37,7 +44,11 @@ describe('toEventEntry', () => {
   it('sets Source, DetailType, Time and the bus as CONTRACT section 3 says', () => {
     const event = { uuid: 'u1', published: '2026-03-04T05:06:07.089Z', eventType: 'user.lifecycle.create' };
     const entry = toEventEntry(event, mark, target);
-    expect(entry).toMatchObject({ Source: 'okta-connector', DetailType: 'user.lifecycle.create', EventBusName: 'okta-bus' });
+    expect(entry).toMatchObject({
+      Source: 'okta-connector',
+      DetailType: 'user.lifecycle.create',
+      EventBusName: 'okta-bus',
+    });
     expect(entry.Time?.toISOString()).toBe('2026-03-04T05:06:07.089Z');
   });
 
@@ -64,20 +75,30 @@ describe('toEventEntry', () => {
   });
 
   it('never shortens uuid, published or eventType', () => {
-    const event = { ...bigEvent(10), eventType: 'x'.repeat(10), target: Array.from({ length: 400 }, (_, i) => ({ id: `${i}`, displayName: 'z'.repeat(1000) })) };
+    const event = {
+      ...bigEvent(10),
+      eventType: 'x'.repeat(10),
+      target: Array.from({ length: 400 }, (_, i) => ({ id: `${i}`, displayName: 'z'.repeat(1000) })),
+    };
     const detail = JSON.parse(toEventEntry(event, mark, target).Detail as string);
     expect(detail.eventType).toBe('x'.repeat(10));
     expect(detail['okta-connector'].trimmed.length).toBeGreaterThan(0);
   });
 
   it('fits an event made of many small fields by trimming several of them', () => {
-    const event = { ...bigEvent(10), target: Array.from({ length: 400 }, (_, i) => ({ id: `${i}`, displayName: 'é'.repeat(500) })) };
+    const event = {
+      ...bigEvent(10),
+      target: Array.from({ length: 400 }, (_, i) => ({ id: `${i}`, displayName: 'é'.repeat(500) })),
+    };
     const entry = toEventEntry(event, mark, target);
     expect(entrySize(entry)).toBeLessThanOrEqual(maxEntryBytes);
   });
 
   it('fits an event whose size is in numbers rather than strings', () => {
-    const event = { ...bigEvent(10), debugContext: { debugData: { numbers: Array.from({ length: 60_000 }, (_, i) => i) } } };
+    const event = {
+      ...bigEvent(10),
+      debugContext: { debugData: { numbers: Array.from({ length: 60_000 }, (_, i) => i) } },
+    };
     const entry = toEventEntry(event, mark, target);
     expect(entrySize(entry)).toBeLessThanOrEqual(maxEntryBytes);
     expect(JSON.parse(entry.Detail as string)['okta-connector'].trimmed).toContain('debugContext.debugData.numbers');
@@ -86,14 +107,24 @@ describe('toEventEntry', () => {
 
 describe('entrySize', () => {
   it('counts 14 bytes for Time and the UTF-8 bytes of Source, DetailType, Detail and Resources, as AWS does', () => {
-    const size = entrySize({ Time: new Date(), Source: 'ab', DetailType: 'cd', Detail: '{"é":1}', Resources: ['r1'], EventBusName: 'ignored' });
+    const size = entrySize({
+      Time: new Date(),
+      Source: 'ab',
+      DetailType: 'cd',
+      Detail: '{"é":1}',
+      Resources: ['r1'],
+      EventBusName: 'ignored',
+    });
     expect(size).toBe(14 + 2 + 2 + 8 + 2);
   });
 });
 
 describe('toEventEntry with many fields', () => {
   it('fits an event of 50,000 small strings quickly', () => {
-    const event = { ...bigEvent(10), target: Array.from({ length: 50_000 }, (_, i) => ({ id: `id-${i}`, displayName: 'name-'.repeat(2) })) };
+    const event = {
+      ...bigEvent(10),
+      target: Array.from({ length: 50_000 }, (_, i) => ({ id: `id-${i}`, displayName: 'name-'.repeat(2) })),
+    };
     const started = Date.now();
     const entry = toEventEntry(event, mark, target);
     expect(entrySize(entry)).toBeLessThanOrEqual(maxEntryBytes);

@@ -18,12 +18,19 @@ export function scriptedFetch(...replies: Reply[]) {
   const requests: RecordedRequest[] = [];
   const fetch = async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
     const headers: Record<string, string> = {};
-    new Headers(init.headers).forEach((value, name) => { headers[name] = value; });
+    new Headers(init.headers).forEach((value, name) => {
+      headers[name] = value;
+    });
     const req: RecordedRequest = {
       url: new URL(String(input)),
       method: init.method ?? 'GET',
       headers,
-      body: typeof init.body === 'string' ? init.body : init.body === undefined || init.body === null ? undefined : String(init.body),
+      body:
+        typeof init.body === 'string'
+          ? init.body
+          : init.body === undefined || init.body === null
+            ? undefined
+            : String(init.body),
     };
     requests.push(req);
     const reply = replies[Math.min(requests.length - 1, replies.length - 1)];
@@ -49,7 +56,10 @@ export function fakeClock(start = Date.UTC(2026, 10, 29, 9, 0, 0)) {
     time: start,
     sleeps: [] as number[],
     now: () => clock.time,
-    sleep: async (ms: number) => { clock.sleeps.push(ms); clock.time += ms; },
+    sleep: async (ms: number) => {
+      clock.sleeps.push(ms);
+      clock.time += ms;
+    },
   };
   return clock;
 }

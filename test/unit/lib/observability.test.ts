@@ -23,7 +23,9 @@ describe('redact', () => {
 
   it('keeps flags and non-secret fields whose names look alike', () => {
     expect(redact({ tempPassword: true, revokeSessions: false, passwordChanged: '2026-01-01T00:00:00.000Z' })).toEqual({
-      tempPassword: true, revokeSessions: false, passwordChanged: '2026-01-01T00:00:00.000Z',
+      tempPassword: true,
+      revokeSessions: false,
+      passwordChanged: '2026-01-01T00:00:00.000Z',
     });
   });
 });
@@ -42,13 +44,19 @@ describe('redactString', () => {
   });
 
   it('leaves ordinary text alone', () => {
-    expect(redactString('Okta answered 404 E0000007: Not found: 00u1 (User)')).toBe('Okta answered 404 E0000007: Not found: 00u1 (User)');
+    expect(redactString('Okta answered 404 E0000007: Not found: 00u1 (User)')).toBe(
+      'Okta answered 404 E0000007: Not found: 00u1 (User)',
+    );
   });
 });
 
 describe('secretValuesOf and redactValues', () => {
   it('finds the secret values of an input and blanks them anywhere in an error', () => {
-    const input = { userId: '00u1', password: 'Correct-Horse-9', recoveryQuestion: { question: 'q', answer: 'blue-ish' } };
+    const input = {
+      userId: '00u1',
+      password: 'Correct-Horse-9',
+      recoveryQuestion: { question: 'q', answer: 'blue-ish' },
+    };
     const secrets = secretValuesOf(input);
     expect(secrets).toEqual(['Correct-Horse-9', 'blue-ish']);
     const error = new Error('bad password Correct-Horse-9 for 00u1', { cause: new Error('answer was blue-ish') });

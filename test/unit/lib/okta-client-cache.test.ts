@@ -1,4 +1,8 @@
-import { GetSecretValueCommand, ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import {
+  GetSecretValueCommand,
+  ResourceNotFoundException,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { resetConfig } from '../../../functions/lib/config.js';
@@ -6,7 +10,9 @@ import { clearConnectionCache } from '../../../functions/lib/connections.js';
 import { oktaClient } from '../../../functions/lib/okta-client.js';
 
 const sm = mockClient(SecretsManagerClient);
-const secret = (token: string) => ({ SecretString: JSON.stringify({ domain: 'acme.okta.com', auth: { type: 'api-token', token } }) });
+const secret = (token: string) => ({
+  SecretString: JSON.stringify({ domain: 'acme.okta.com', auth: { type: 'api-token', token } }),
+});
 
 beforeEach(() => {
   sm.reset();
@@ -35,7 +41,18 @@ describe('oktaClient: one client per connection per container', () => {
   });
 
   it('keeps the client of an authorization-code connection when only its refresh token was rotated', async () => {
-    const web = (refreshToken?: string) => ({ SecretString: JSON.stringify({ domain: 'acme.okta.com', auth: { type: 'authorization-code', clientId: 'c', clientSecret: 's', scopes: ['okta.users.read'], refreshToken } }) });
+    const web = (refreshToken?: string) => ({
+      SecretString: JSON.stringify({
+        domain: 'acme.okta.com',
+        auth: {
+          type: 'authorization-code',
+          clientId: 'c',
+          clientSecret: 's',
+          scopes: ['okta.users.read'],
+          refreshToken,
+        },
+      }),
+    });
     sm.on(GetSecretValueCommand).resolves(web());
     const beforeConsent = await oktaClient('web');
     clearConnectionCache();

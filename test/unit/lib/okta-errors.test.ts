@@ -4,13 +4,25 @@ import { API_TOKEN, apiTokenConnection, fakeClock, json, scriptedFetch } from '.
 
 function client(fetch: typeof globalThis.fetch) {
   const clock = fakeClock();
-  return oktaClientFor(apiTokenConnection(), { fetch, now: clock.now, sleep: clock.sleep, random: () => 0, rateLimitReserve: 0.1 });
+  return oktaClientFor(apiTokenConnection(), {
+    fetch,
+    now: clock.now,
+    sleep: clock.sleep,
+    random: () => 0,
+    rateLimitReserve: 0.1,
+  });
 }
 
 async function failureOf(response: Response, method: 'GET' | 'POST' = 'POST') {
   const { fetch } = scriptedFetch(response);
-  return client(fetch).request({ method, path: '/api/v1/users/00u1/lifecycle/activate' }, { deadline: Date.UTC(2026, 10, 29, 9, 0, 1) })
-    .then(() => { throw new Error('expected a failure'); }, (error: unknown) => error as Record<string, unknown>);
+  return client(fetch)
+    .request({ method, path: '/api/v1/users/00u1/lifecycle/activate' }, { deadline: Date.UTC(2026, 10, 29, 9, 0, 1) })
+    .then(
+      () => {
+        throw new Error('expected a failure');
+      },
+      (error: unknown) => error as Record<string, unknown>,
+    );
 }
 
 describe('okta-errors: each Okta answer becomes a CONTRACT error', () => {
@@ -41,37 +53,76 @@ describe('okta-errors: each Okta answer becomes a CONTRACT error', () => {
     [429, 'E0000047', 'OktaRateLimited'],
     [500, 'E0000009', 'OktaUnavailable'],
   ])('maps %i %s to %s, keeping code, id, causes, request id and status', async (status, errorCode, type) => {
-    const error = await failureOf(json(
-      { errorCode, errorSummary: 'Api validation failed: login', errorLink: errorCode, errorId: 'oaeAbc', errorCauses: [{ errorSummary: 'login: already exists' }] },
-      status,
-      { 'x-okta-request-id': 'XyZ123', 'x-rate-limit-limit': '600', 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': '1' },
-    ));
+    const error = await failureOf(
+      json(
+        {
+          errorCode,
+          errorSummary: 'Api validation failed: login',
+          errorLink: errorCode,
+          errorId: 'oaeAbc',
+          errorCauses: [{ errorSummary: 'login: already exists' }],
+        },
+        status,
+        {
+          'x-okta-request-id': 'XyZ123',
+          'x-rate-limit-limit': '600',
+          'x-rate-limit-remaining': '0',
+          'x-rate-limit-reset': '1',
+        },
+      ),
+    );
     expect(error).toMatchObject({
-      name: type, oktaErrorCode: errorCode, oktaErrorId: 'oaeAbc', causes: ['login: already exists'], oktaRequestId: 'XyZ123', oktaStatus: status,
+      name: type,
+      oktaErrorCode: errorCode,
+      oktaErrorId: 'oaeAbc',
+      causes: ['login: already exists'],
+      oktaRequestId: 'XyZ123',
+      oktaStatus: status,
     });
   });
 
   it.each([
-    [401, 'OktaAuthFailed'], [403, 'OktaForbidden'], [404, 'OktaNotFound'], [409, 'InvalidUserState'],
-    [400, 'OktaValidationFailed'], [422, 'OktaValidationFailed'], [502, 'OktaUnavailable'], [411, 'InternalError'],
+    [401, 'OktaAuthFailed'],
+    [403, 'OktaForbidden'],
+    [404, 'OktaNotFound'],
+    [409, 'InvalidUserState'],
+    [400, 'OktaValidationFailed'],
+    [422, 'OktaValidationFailed'],
+    [502, 'OktaUnavailable'],
+    [411, 'InternalError'],
   ])('maps a %i without an error code by its status to %s', async (status, type) => {
     expect(await failureOf(json({}, status))).toMatchObject({ name: type, oktaStatus: status });
   });
 
   it('maps an OAuth invalid_token in WWW-Authenticate to OktaAuthFailed', async () => {
-    const error = await failureOf(new Response(null, { status: 401, headers: { 'www-authenticate': 'Bearer error="invalid_token", error_description="expired"' } }));
+    const error = await failureOf(
+      new Response(null, {
+        status: 401,
+        headers: { 'www-authenticate': 'Bearer error="invalid_token", error_description="expired"' },
+      }),
+    );
     expect(error).toMatchObject({ name: 'OktaAuthFailed', oktaErrorCode: 'invalid_token' });
   });
 
   it('keeps the reason of a DPoP refusal given in WWW-Authenticate as a cause', async () => {
-    const error = await failureOf(json({ errorCode: 'E0000011', errorSummary: 'Invalid token provided', errorCauses: [] }, 401, {
-      'www-authenticate': 'DPoP algs="ES256", error="invalid_dpop_proof", error_description="\'htu\' claim in the DPoP proof JWT is invalid."',
-    }));
-    expect(error).toMatchObject({ name: 'OktaAuthFailed', oktaErrorCode: 'E0000011', causes: ["invalid_dpop_proof: 'htu' claim in the DPoP proof JWT is invalid."] });
+    const error = await failureOf(
+      json({ errorCode: 'E0000011', errorSummary: 'Invalid token provided', errorCauses: [] }, 401, {
+        'www-authenticate':
+          'DPoP algs="ES256", error="invalid_dpop_proof", error_description="\'htu\' claim in the DPoP proof JWT is invalid."',
+      }),
+    );
+    expect(error).toMatchObject({
+      name: 'OktaAuthFailed',
+      oktaErrorCode: 'E0000011',
+      causes: ["invalid_dpop_proof: 'htu' claim in the DPoP proof JWT is invalid."],
+    });
   });
 
   it('does not crash on a body that is not JSON', async () => {
-    const error = await failureOf(new Response('<html>Bad gateway</html>', { status: 502, headers: { 'content-type': 'text/html' } }), 'POST');
+    const error = await failureOf(
+      new Response('<html>Bad gateway</html>', { status: 502, headers: { 'content-type': 'text/html' } }),
+      'POST',
+    );
     expect(error).toMatchObject({ name: 'OktaUnavailable', oktaStatus: 502, message: 'Okta answered 502: HTTP 502' });
   });
 

@@ -20,8 +20,17 @@ describe('okta paths', () => {
 
 describe('withoutLinks', () => {
   it('removes only the top-level _links', () => {
-    const group = { id: '00g1', _links: { self: {} }, _embedded: { stats: { usersCount: 1 } }, profile: { _links: 'kept' } };
-    expect(withoutLinks(group)).toEqual({ id: '00g1', _embedded: { stats: { usersCount: 1 } }, profile: { _links: 'kept' } });
+    const group = {
+      id: '00g1',
+      _links: { self: {} },
+      _embedded: { stats: { usersCount: 1 } },
+      profile: { _links: 'kept' },
+    };
+    expect(withoutLinks(group)).toEqual({
+      id: '00g1',
+      _embedded: { stats: { usersCount: 1 } },
+      profile: { _links: 'kept' },
+    });
   });
 
   it('leaves what is not an object unchanged', () => {

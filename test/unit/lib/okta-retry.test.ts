@@ -4,13 +4,23 @@ import { backoffDelay, neverReachedOkta } from '../../../functions/lib/okta-retr
 import { apiTokenConnection, fakeClock, json, networkError, scriptedFetch, timeoutError } from './fake-okta.js';
 
 function client(fetch: typeof globalThis.fetch, clock = fakeClock()) {
-  return oktaClientFor(apiTokenConnection(), { fetch, now: clock.now, sleep: clock.sleep, random: () => 0, rateLimitReserve: 0.1 });
+  return oktaClientFor(apiTokenConnection(), {
+    fetch,
+    now: clock.now,
+    sleep: clock.sleep,
+    random: () => 0,
+    rateLimitReserve: 0.1,
+  });
 }
 
 describe('okta-client: retries of failures', () => {
   it('retries a GET after a 503 with growing backoff', async () => {
     const clock = fakeClock();
-    const { fetch, requests } = scriptedFetch(json({ errorCode: 'E0000009' }, 503), json({ errorCode: 'E0000009' }, 503), json({ id: 1 }));
+    const { fetch, requests } = scriptedFetch(
+      json({ errorCode: 'E0000009' }, 503),
+      json({ errorCode: 'E0000009' }, 503),
+      json({ id: 1 }),
+    );
     const response = await client(fetch, clock).request({ method: 'GET', path: '/api/v1/users/00u1' });
     expect(response).toMatchObject({ status: 200, retries: 2 });
     expect(requests).toHaveLength(3);
@@ -33,44 +43,60 @@ describe('okta-client: retries of failures', () => {
 
   it('does not retry a POST after a timeout: Okta may have acted on it', async () => {
     const { fetch, requests } = scriptedFetch(timeoutError(), json({ id: 'dup' }));
-    await expect(client(fetch).request({ method: 'POST', path: '/api/v1/users', body: { profile: {} } }))
-      .rejects.toMatchObject({ name: 'OktaUnavailable', message: expect.stringContaining('did not answer in time') });
+    await expect(
+      client(fetch).request({ method: 'POST', path: '/api/v1/users', body: { profile: {} } }),
+    ).rejects.toMatchObject({ name: 'OktaUnavailable', message: expect.stringContaining('did not answer in time') });
     expect(requests).toHaveLength(1);
   });
 
   it('does not retry a POST after a reset or a 5xx', async () => {
     for (const failure of [networkError('ECONNRESET'), json({ errorCode: 'E0000009' }, 500)]) {
       const { fetch, requests } = scriptedFetch(failure, json({}));
-      await expect(client(fetch).request({ method: 'POST', path: '/api/v1/users/00u1/lifecycle/suspend' })).rejects.toMatchObject({ name: 'OktaUnavailable' });
+      await expect(
+        client(fetch).request({ method: 'POST', path: '/api/v1/users/00u1/lifecycle/suspend' }),
+      ).rejects.toMatchObject({ name: 'OktaUnavailable' });
       expect(requests).toHaveLength(1);
     }
   });
 
   it('retries a POST after a refused connection: it never reached Okta', async () => {
-    const { fetch, requests } = scriptedFetch(networkError('ECONNREFUSED'), networkError('ENOTFOUND'), json({ id: '00u9' }));
+    const { fetch, requests } = scriptedFetch(
+      networkError('ECONNREFUSED'),
+      networkError('ENOTFOUND'),
+      json({ id: '00u9' }),
+    );
     const response = await client(fetch).request({ method: 'POST', path: '/api/v1/users', body: { profile: {} } });
     expect(response.body).toEqual({ id: '00u9' });
     expect(requests).toHaveLength(3);
   });
 
   it('gives OktaUnavailable when the retries are used up', async () => {
-    const { fetch, requests } = scriptedFetch(json({ errorCode: 'E0000009', errorSummary: 'Internal Server Error' }, 500));
-    await expect(client(fetch).request({ method: 'GET', path: '/api/v1/users/00u1' }))
-      .rejects.toMatchObject({ name: 'OktaUnavailable', oktaErrorCode: 'E0000009', oktaStatus: 500 });
+    const { fetch, requests } = scriptedFetch(
+      json({ errorCode: 'E0000009', errorSummary: 'Internal Server Error' }, 500),
+    );
+    await expect(client(fetch).request({ method: 'GET', path: '/api/v1/users/00u1' })).rejects.toMatchObject({
+      name: 'OktaUnavailable',
+      oktaErrorCode: 'E0000009',
+      oktaStatus: 500,
+    });
     expect(requests).toHaveLength(4);
   });
 
   it('does not start a retry whose backoff would end after the deadline', async () => {
     const clock = fakeClock();
     const { fetch, requests } = scriptedFetch(json({}, 502));
-    await expect(client(fetch, clock).request({ method: 'GET', path: '/api/v1/users/00u1' }, { deadline: clock.now() + 100 }))
-      .rejects.toMatchObject({ name: 'OktaUnavailable' });
+    await expect(
+      client(fetch, clock).request({ method: 'GET', path: '/api/v1/users/00u1' }, { deadline: clock.now() + 100 }),
+    ).rejects.toMatchObject({ name: 'OktaUnavailable' });
     expect(requests).toHaveLength(1);
   });
 
   it('sets a timeout on every attempt', async () => {
     const signals: (AbortSignal | null | undefined)[] = [];
-    const fetch = (async (_url: URL, init: RequestInit) => { signals.push(init.signal); return json({}); }) as unknown as typeof globalThis.fetch;
+    const fetch = (async (_url: URL, init: RequestInit) => {
+      signals.push(init.signal);
+      return json({});
+    }) as unknown as typeof globalThis.fetch;
     await client(fetch).request({ method: 'GET', path: '/api/v1/users/00u1' });
     expect(signals[0]).toBeInstanceOf(AbortSignal);
   });
@@ -78,8 +104,13 @@ describe('okta-client: retries of failures', () => {
 
 describe('okta-retry', () => {
   it.each([
-    ['ECONNREFUSED', true], ['ENOTFOUND', true], ['EAI_AGAIN', true], ['UND_ERR_CONNECT_TIMEOUT', true],
-    ['ECONNRESET', false], ['UND_ERR_SOCKET', false], ['EPIPE', false],
+    ['ECONNREFUSED', true],
+    ['ENOTFOUND', true],
+    ['EAI_AGAIN', true],
+    ['UND_ERR_CONNECT_TIMEOUT', true],
+    ['ECONNRESET', false],
+    ['UND_ERR_SOCKET', false],
+    ['EPIPE', false],
   ])('knows whether %s means the request never reached Okta (%s)', (code, expected) => {
     expect(neverReachedOkta(networkError(code))).toBe(expected);
   });

@@ -45,8 +45,12 @@ describe('publishEvents', () => {
   });
 
   it('retries only the entries EventBridge reported as failed', async () => {
-    eventBridge.on(PutEventsCommand)
-      .resolvesOnce({ FailedEntryCount: 1, Entries: [{ EventId: 'a' }, { ErrorCode: 'InternalFailure', ErrorMessage: 'x' }, { EventId: 'c' }] })
+    eventBridge
+      .on(PutEventsCommand)
+      .resolvesOnce({
+        FailedEntryCount: 1,
+        Entries: [{ EventId: 'a' }, { ErrorCode: 'InternalFailure', ErrorMessage: 'x' }, { EventId: 'c' }],
+      })
       .resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'b' }] });
     const input = entries(3);
     const result = await publishEvents(input, noWait);
@@ -55,22 +59,35 @@ describe('publishEvents', () => {
   });
 
   it('retries a call EventBridge throttled as a whole', async () => {
-    const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $fault: 'client', $metadata: { httpStatusCode: 400 } });
-    eventBridge.on(PutEventsCommand).rejectsOnce(throttled).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'a' }] });
+    const throttled = Object.assign(new Error('Rate exceeded'), {
+      name: 'ThrottlingException',
+      $fault: 'client',
+      $metadata: { httpStatusCode: 400 },
+    });
+    eventBridge
+      .on(PutEventsCommand)
+      .rejectsOnce(throttled)
+      .resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'a' }] });
     const result = await publishEvents(entries(1), noWait);
     expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(2);
     expect(result.published).toBe(1);
   });
 
   it('does not retry an entry refused for a reason that will not change', async () => {
-    eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'MalformedDetail', ErrorMessage: 'bad' }] });
+    eventBridge
+      .on(PutEventsCommand)
+      .resolves({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'MalformedDetail', ErrorMessage: 'bad' }] });
     const result = await publishEvents(entries(1), noWait);
     expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(1);
     expect(result).toEqual({ published: 0, failed: 1, accepted: [false] });
   });
 
   it('does not retry a call refused as invalid', async () => {
-    const invalid = Object.assign(new Error('bad'), { name: 'ValidationException', $fault: 'client', $metadata: { httpStatusCode: 400 } });
+    const invalid = Object.assign(new Error('bad'), {
+      name: 'ValidationException',
+      $fault: 'client',
+      $metadata: { httpStatusCode: 400 },
+    });
     eventBridge.on(PutEventsCommand).rejects(invalid);
     const result = await publishEvents(entries(2), noWait);
     expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(1);
@@ -78,14 +95,18 @@ describe('publishEvents', () => {
   });
 
   it('counts as failed the entries still refused after the last attempt', async () => {
-    eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'ThrottlingException', ErrorMessage: 'x' }] });
+    eventBridge
+      .on(PutEventsCommand)
+      .resolves({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'ThrottlingException', ErrorMessage: 'x' }] });
     const result = await publishEvents(entries(1), { ...noWait, maxAttempts: 3 });
     expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(3);
     expect(result).toMatchObject({ published: 0, failed: 1 });
   });
 
   it('starts no retry after the deadline', async () => {
-    eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'InternalFailure', ErrorMessage: 'x' }] });
+    eventBridge
+      .on(PutEventsCommand)
+      .resolves({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'InternalFailure', ErrorMessage: 'x' }] });
     const result = await publishEvents(entries(1), { ...noWait, now: () => 1_000, deadline: 1_001 });
     expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(1);
     expect(result.failed).toBe(1);

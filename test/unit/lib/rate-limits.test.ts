@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { pacingDelay, rateLimitBucket, RateLimits } from '../../../functions/lib/rate-limits.js';
 
-describe('rate-limits: buckets as in Okta\'s table', () => {
+describe("rate-limits: buckets as in Okta's table", () => {
   it.each([
     ['GET', '/api/v1/users', '/api/v1/users'],
     ['POST', '/api/v1/users?activate=true', '/api/v1/users'],
@@ -30,24 +30,45 @@ describe('rate-limits: buckets as in Okta\'s table', () => {
 describe('rate-limits: state and pacing', () => {
   it('keeps the latest headers per bucket, the reset in epoch ms', () => {
     const limits = new RateLimits();
-    limits.record('/api/v1/logs', new Headers({ 'x-rate-limit-limit': '120', 'x-rate-limit-remaining': '7', 'x-rate-limit-reset': '1700000060' }));
-    expect(limits.get('/api/v1/logs')).toEqual({ bucket: '/api/v1/logs', limit: 120, remaining: 7, resetAt: 1_700_000_060_000 });
+    limits.record(
+      '/api/v1/logs',
+      new Headers({ 'x-rate-limit-limit': '120', 'x-rate-limit-remaining': '7', 'x-rate-limit-reset': '1700000060' }),
+    );
+    expect(limits.get('/api/v1/logs')).toEqual({
+      bucket: '/api/v1/logs',
+      limit: 120,
+      remaining: 7,
+      resetAt: 1_700_000_060_000,
+    });
     expect(limits.get('/api/v1/users')).toBeUndefined();
   });
 
   it('reads duplicated headers cautiously (least remaining, latest reset)', () => {
     const limits = new RateLimits();
-    const state = limits.record('b', new Headers([
-      ['x-rate-limit-limit', '600'], ['x-rate-limit-limit', '100'], ['x-rate-limit-remaining', '50'], ['x-rate-limit-remaining', '3'],
-      ['x-rate-limit-reset', '10'], ['x-rate-limit-reset', '20'],
-    ]));
+    const state = limits.record(
+      'b',
+      new Headers([
+        ['x-rate-limit-limit', '600'],
+        ['x-rate-limit-limit', '100'],
+        ['x-rate-limit-remaining', '50'],
+        ['x-rate-limit-remaining', '3'],
+        ['x-rate-limit-reset', '10'],
+        ['x-rate-limit-reset', '20'],
+      ]),
+    );
     expect(state).toEqual({ bucket: 'b', limit: 100, remaining: 3, resetAt: 20_000 });
   });
 
-  it('does not take a concurrency 429 (limit and remaining 0) for the state of the bucket\'s window', () => {
+  it("does not take a concurrency 429 (limit and remaining 0) for the state of the bucket's window", () => {
     const limits = new RateLimits();
-    limits.record('b', new Headers({ 'x-rate-limit-limit': '600', 'x-rate-limit-remaining': '500', 'x-rate-limit-reset': '100' }));
-    const concurrency = limits.record('b', new Headers({ 'x-rate-limit-limit': '0', 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': '101' }));
+    limits.record(
+      'b',
+      new Headers({ 'x-rate-limit-limit': '600', 'x-rate-limit-remaining': '500', 'x-rate-limit-reset': '100' }),
+    );
+    const concurrency = limits.record(
+      'b',
+      new Headers({ 'x-rate-limit-limit': '0', 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': '101' }),
+    );
     expect(concurrency).toMatchObject({ limit: 0, remaining: 0 });
     expect(limits.get('b')).toMatchObject({ limit: 600, remaining: 500 });
   });

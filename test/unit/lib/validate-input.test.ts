@@ -71,7 +71,10 @@ describe('validateInput', () => {
   it.each([
     [{ ipAddress: '300.1.1.1' }, 'ipAddress: must be an IPv4 or IPv6 address'],
     [{ ipAddress: 'fe80::1%eth0' }, 'ipAddress: must be an IPv4 or IPv6 address'],
-    [{ ipAddress: '10.0.0.1', since: 'yesterday' }, 'since: must be an ISO 8601 date-time, e.g. 2026-01-31T12:00:00.000Z'],
+    [
+      { ipAddress: '10.0.0.1', since: 'yesterday' },
+      'since: must be an ISO 8601 date-time, e.g. 2026-01-31T12:00:00.000Z',
+    ],
     [{ ipAddress: '10.0.0.1', limit: 0 }, 'limit: must be at least 1'],
     [{ ipAddress: '10.0.0.1', limit: 1001 }, 'limit: must be at most 1000'],
     [{ ipAddress: '10.0.0.1', limit: 1.5 }, 'limit: must be an integer'],
@@ -81,15 +84,20 @@ describe('validateInput', () => {
     expect(problemsOf(logons, input)).toEqual([problem]);
   });
 
-  it.each(['10.0.0.1', '184.73.186.14', '2001:db8::8a2e:370:7334', '::1'])(
-    'accepts the IP address %s',
-    (ipAddress) => {
-      expect(problemsOf(logons, { ipAddress, since: '2026-01-31T12:00:00Z', until: '2026-01-31T13:00:00.123+02:00' })).toEqual([]);
-    },
-  );
+  it.each(['10.0.0.1', '184.73.186.14', '2001:db8::8a2e:370:7334', '::1'])('accepts the IP address %s', (ipAddress) => {
+    expect(
+      problemsOf(logons, { ipAddress, since: '2026-01-31T12:00:00Z', until: '2026-01-31T13:00:00.123+02:00' }),
+    ).toEqual([]);
+  });
 
   it('refuses strings with characters Okta cannot store (4 bytes in UTF-8), nested profile values too', () => {
-    const profile = { login: 'a@example.com', email: 'a@example.com', firstName: 'A😀', lastName: 'B', nickName: ['ok', '🎉'] };
+    const profile = {
+      login: 'a@example.com',
+      email: 'a@example.com',
+      firstName: 'A😀',
+      lastName: 'B',
+      nickName: ['ok', '🎉'],
+    };
     expect(problemsOf(createUser, { profile })).toEqual([
       'profile.firstName: contains a character Okta does not support (4 bytes in UTF-8, e.g. an emoji)',
       'profile.nickName[1]: contains a character Okta does not support (4 bytes in UTF-8, e.g. an emoji)',

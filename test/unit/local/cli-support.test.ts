@@ -15,7 +15,9 @@ describe('parseTime', () => {
   });
 
   it('refuses anything else with an example of what it takes', () => {
-    expect(() => parseTime('yesterday', 'since', now)).toThrow(/--since must be an ISO 8601 time .* or an age such as 2h/);
+    expect(() => parseTime('yesterday', 'since', now)).toThrow(
+      /--since must be an ISO 8601 time .* or an age such as 2h/,
+    );
   });
 });
 
@@ -29,14 +31,28 @@ describe('secretFromFlags', () => {
   });
 
   it('builds an authorization-code connection with its scopes', () => {
-    expect(secretFromFlags({ domain: 'acme.okta.com', 'client-id': 'c', 'client-secret': 's', scopes: 'okta.users.read, okta.groups.read' })).toEqual({
+    expect(
+      secretFromFlags({
+        domain: 'acme.okta.com',
+        'client-id': 'c',
+        'client-secret': 's',
+        scopes: 'okta.users.read, okta.groups.read',
+      }),
+    ).toEqual({
       domain: 'acme.okta.com',
-      auth: { type: 'authorization-code', clientId: 'c', clientSecret: 's', scopes: ['okta.users.read', 'okta.groups.read'] },
+      auth: {
+        type: 'authorization-code',
+        clientId: 'c',
+        clientSecret: 's',
+        scopes: ['okta.users.read', 'okta.groups.read'],
+      },
     });
   });
 
   it('asks for the key id of a private key', () => {
-    expect(() => secretFromFlags({ domain: 'acme.okta.com', 'client-id': 'c', 'private-key-file': '/dev/null' })).toThrow(UsageError);
+    expect(() =>
+      secretFromFlags({ domain: 'acme.okta.com', 'client-id': 'c', 'private-key-file': '/dev/null' }),
+    ).toThrow(UsageError);
   });
 
   it('asks for the domain', () => {

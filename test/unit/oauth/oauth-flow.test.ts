@@ -15,22 +15,42 @@ const NOW = Date.UTC(2026, 10, 29, 9, 0, 0);
 const webConnection = (): Connection => ({
   name: 'acme',
   baseUrl: 'https://acme.okta.com',
-  auth: { type: 'authorization-code', clientId: '0oaWeb', clientSecret: CLIENT_SECRET, scopes: ['okta.users.read', 'okta.groups.manage'] },
+  auth: {
+    type: 'authorization-code',
+    clientId: '0oaWeb',
+    clientSecret: CLIENT_SECRET,
+    scopes: ['okta.users.read', 'okta.groups.manage'],
+  },
 });
 
-function event(path: string, query: Record<string, string>, headers: Record<string, string> = { Host: 'abc.execute-api.eu-west-1.amazonaws.com' }): APIGatewayProxyEvent {
+function event(
+  path: string,
+  query: Record<string, string>,
+  headers: Record<string, string> = { Host: 'abc.execute-api.eu-west-1.amazonaws.com' },
+): APIGatewayProxyEvent {
   return {
-    httpMethod: 'GET', path, headers, queryStringParameters: query, requestContext: { path: `/prod${path}`, stage: 'prod' },
+    httpMethod: 'GET',
+    path,
+    headers,
+    queryStringParameters: query,
+    requestContext: { path: `/prod${path}`, stage: 'prod' },
   } as unknown as APIGatewayProxyEvent;
 }
 
 let table: { close(): Promise<void> };
-beforeAll(async () => { table = await startConnectorTable(); });
-afterAll(async () => { await table.close(); });
+beforeAll(async () => {
+  table = await startConnectorTable();
+});
+afterAll(async () => {
+  await table.close();
+});
 
 function authorize(options: { now?: number; load?: (name?: string) => Promise<Connection> } = {}) {
   return createAuthorizeHandler({
-    loadConnection: options.load ?? (async () => webConnection()), tableName: () => TABLE_NAME, now: () => options.now ?? NOW, env: {},
+    loadConnection: options.load ?? (async () => webConnection()),
+    tableName: () => TABLE_NAME,
+    now: () => options.now ?? NOW,
+    env: {},
   });
 }
 
@@ -40,7 +60,7 @@ async function startConsent(now = NOW) {
 }
 
 describe('GET /oauth/authorize', () => {
-  it('redirects to the org\'s authorize endpoint with PKCE, the scopes plus offline_access, and the callback URL', async () => {
+  it("redirects to the org's authorize endpoint with PKCE, the scopes plus offline_access, and the callback URL", async () => {
     const location = await startConsent();
     expect(location.origin + location.pathname).toBe('https://acme.okta.com/oauth2/v1/authorize');
     expect(Object.fromEntries(location.searchParams)).toMatchObject({
@@ -55,35 +75,68 @@ describe('GET /oauth/authorize', () => {
 
   it('keeps the state with the PKCE verifier in the table for ten minutes', async () => {
     const location = await startConsent();
-    const item = await dynamoDb().send(new GetItemCommand({ TableName: TABLE_NAME, Key: { pk: { S: `oauth-state#${location.searchParams.get('state')}` } } }));
+    const item = await dynamoDb().send(
+      new GetItemCommand({
+        TableName: TABLE_NAME,
+        Key: { pk: { S: `oauth-state#${location.searchParams.get('state')}` } },
+      }),
+    );
     expect(item.Item?.connection?.S).toBe('acme');
     expect(Number(item.Item?.expiresAt?.N)).toBe(NOW / 1000 + 600);
     expect(item.Item?.redirectUri?.S).toBe(location.searchParams.get('redirect_uri'));
-    const challenge = createHash('sha256').update(item.Item?.codeVerifier?.S ?? '').digest('base64url');
+    const challenge = createHash('sha256')
+      .update(item.Item?.codeVerifier?.S ?? '')
+      .digest('base64url');
     expect(location.searchParams.get('code_challenge')).toBe(challenge);
   });
 
   it('uses OAUTH_REDIRECT_URI when set, and X-Forwarded-Proto for the scheme', () => {
-    expect(callbackUrl(event('/oauth/authorize', {}), { OAUTH_REDIRECT_URI: 'https://okta.example.com/oauth/callback' })).toBe('https://okta.example.com/oauth/callback');
-    expect(callbackUrl(event('/oauth/authorize', {}, { host: 'login.example.com', 'X-Forwarded-Proto': 'http' }), {})).toBe('http://login.example.com/prod/oauth/callback');
+    expect(
+      callbackUrl(event('/oauth/authorize', {}), { OAUTH_REDIRECT_URI: 'https://okta.example.com/oauth/callback' }),
+    ).toBe('https://okta.example.com/oauth/callback');
+    expect(
+      callbackUrl(event('/oauth/authorize', {}, { host: 'login.example.com', 'X-Forwarded-Proto': 'http' }), {}),
+    ).toBe('http://login.example.com/prod/oauth/callback');
   });
 
   it('derives a plain-HTTP callback only for a local gateway on a loopback address', () => {
-    expect(callbackUrl(event('/oauth/authorize', {}, { host: '127.0.0.1:3000' }), {})).toBe('http://127.0.0.1:3000/prod/oauth/callback');
-    expect(callbackUrl(event('/oauth/authorize', {}, { host: 'localhost:3000' }), {})).toBe('http://localhost:3000/prod/oauth/callback');
-    expect(callbackUrl(event('/oauth/authorize', {}, { host: '127.0.0.1.nip.io' }), {})).toBe('https://127.0.0.1.nip.io/prod/oauth/callback');
+    expect(callbackUrl(event('/oauth/authorize', {}, { host: '127.0.0.1:3000' }), {})).toBe(
+      'http://127.0.0.1:3000/prod/oauth/callback',
+    );
+    expect(callbackUrl(event('/oauth/authorize', {}, { host: 'localhost:3000' }), {})).toBe(
+      'http://localhost:3000/prod/oauth/callback',
+    );
+    expect(callbackUrl(event('/oauth/authorize', {}, { host: '127.0.0.1.nip.io' }), {})).toBe(
+      'https://127.0.0.1.nip.io/prod/oauth/callback',
+    );
   });
 
   it('answers a clear page for an unknown connection', async () => {
-    const response = await authorize({ load: async () => { throw new UnknownConnection('No connection "nope"'); } })(event('/oauth/authorize', { connection: 'nope' }));
+    const response = await authorize({
+      load: async () => {
+        throw new UnknownConnection('No connection "nope"');
+      },
+    })(event('/oauth/authorize', { connection: 'nope' }));
     expect(response.statusCode).toBe(400);
     expect(response.body).toContain('No connection &quot;nope&quot;');
   });
 
   it('answers a 500 page without internals and logs the cause when the table cannot be written', async () => {
     const logged: unknown[] = [];
-    const logger = { info: () => undefined, warn: () => undefined, error: (_message: string, extra: unknown) => { logged.push(extra); } };
-    const handler = createAuthorizeHandler({ loadConnection: async () => webConnection(), tableName: () => 'no-such-table', now: () => NOW, env: {}, logger });
+    const logger = {
+      info: () => undefined,
+      warn: () => undefined,
+      error: (_message: string, extra: unknown) => {
+        logged.push(extra);
+      },
+    };
+    const handler = createAuthorizeHandler({
+      loadConnection: async () => webConnection(),
+      tableName: () => 'no-such-table',
+      now: () => NOW,
+      env: {},
+      logger,
+    });
     const response = await handler(event('/oauth/authorize', { connection: 'acme' }));
     expect(response.statusCode).toBe(500);
     expect(response.body).not.toContain('no-such-table');
@@ -92,7 +145,11 @@ describe('GET /oauth/authorize', () => {
   });
 
   it('refuses a connection that does not sign in with authorization-code', async () => {
-    const load = async (): Promise<Connection> => ({ name: 'svc', baseUrl: 'https://acme.okta.com', auth: { type: 'api-token', token: 't' } });
+    const load = async (): Promise<Connection> => ({
+      name: 'svc',
+      baseUrl: 'https://acme.okta.com',
+      auth: { type: 'api-token', token: 't' },
+    });
     const response = await authorize({ load })(event('/oauth/authorize', { connection: 'svc' }));
     expect(response.statusCode).toBe(400);
     expect(response.body).toContain('only authorization-code connections need a consent');
@@ -100,14 +157,24 @@ describe('GET /oauth/authorize', () => {
 });
 
 describe('GET /oauth/callback', () => {
-  function oktaTokenEndpoint(answer = json({ token_type: 'Bearer', expires_in: 3600, access_token: 'at', refresh_token: 'first-refresh-token', scope: 'okta.users.read offline_access' })) {
+  function oktaTokenEndpoint(
+    answer = json({
+      token_type: 'Bearer',
+      expires_in: 3600,
+      access_token: 'at',
+      refresh_token: 'first-refresh-token',
+      scope: 'okta.users.read offline_access',
+    }),
+  ) {
     return scriptedFetch(answer);
   }
 
   function callback(fetch: typeof globalThis.fetch, saved: string[], now = NOW) {
     return createCallbackHandler({
       loadConnection: async () => webConnection(),
-      saveRefreshToken: async (_c, token) => { saved.push(token); },
+      saveRefreshToken: async (_c, token) => {
+        saved.push(token);
+      },
       tableName: () => TABLE_NAME,
       now: () => now,
       fetch,
@@ -124,8 +191,16 @@ describe('GET /oauth/callback', () => {
     expect(response.body).toContain('Connection &quot;acme&quot; is ready');
     expect(saved).toEqual(['first-refresh-token']);
     const form = Object.fromEntries(new URLSearchParams(requests[0]?.body));
-    expect(form).toMatchObject({ grant_type: 'authorization_code', code: 'code-1', redirect_uri: location.searchParams.get('redirect_uri') });
-    expect(createHash('sha256').update(form.code_verifier ?? '').digest('base64url')).toBe(location.searchParams.get('code_challenge'));
+    expect(form).toMatchObject({
+      grant_type: 'authorization_code',
+      code: 'code-1',
+      redirect_uri: location.searchParams.get('redirect_uri'),
+    });
+    expect(
+      createHash('sha256')
+        .update(form.code_verifier ?? '')
+        .digest('base64url'),
+    ).toBe(location.searchParams.get('code_challenge'));
     expect(requests[0]?.headers.authorization).toMatch(/^Basic /);
     expect(response.body).not.toContain('first-refresh-token');
   });
@@ -151,7 +226,10 @@ describe('GET /oauth/callback', () => {
   });
 
   it('refuses a state it never issued', async () => {
-    const response = await callback(oktaTokenEndpoint().fetch, [])(event('/oauth/callback', { code: 'c', state: 'forged' }));
+    const response = await callback(
+      oktaTokenEndpoint().fetch,
+      [],
+    )(event('/oauth/callback', { code: 'c', state: 'forged' }));
     expect(response.statusCode).toBe(400);
     expect(response.body).toContain('unknown or already used');
   });
@@ -159,15 +237,20 @@ describe('GET /oauth/callback', () => {
   it('says so when the admin denied consent', async () => {
     const state = (await startConsent()).searchParams.get('state') ?? '';
     const saved: string[] = [];
-    const response = await callback(oktaTokenEndpoint().fetch, saved)(event('/oauth/callback', { error: 'access_denied', error_description: 'The user denied the request.', state }));
+    const response = await callback(
+      oktaTokenEndpoint().fetch,
+      saved,
+    )(event('/oauth/callback', { error: 'access_denied', error_description: 'The user denied the request.', state }));
     expect(response.statusCode).toBe(403);
     expect(response.body).toContain('Consent denied');
     expect(saved).toEqual([]);
   });
 
-  it('shows Okta\'s error when the code exchange fails, without the client secret', async () => {
+  it("shows Okta's error when the code exchange fails, without the client secret", async () => {
     const state = (await startConsent()).searchParams.get('state') ?? '';
-    const { fetch } = oktaTokenEndpoint(json({ error: 'invalid_grant', error_description: 'The authorization code is invalid or has expired.' }, 400));
+    const { fetch } = oktaTokenEndpoint(
+      json({ error: 'invalid_grant', error_description: 'The authorization code is invalid or has expired.' }, 400),
+    );
     const response = await callback(fetch, [])(event('/oauth/callback', { code: 'stale', state }));
     expect(response.statusCode).toBe(401);
     expect(response.body).toContain('invalid_grant');

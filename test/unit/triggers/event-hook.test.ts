@@ -1,4 +1,10 @@
-import { BatchGetItemCommand, BatchWriteItemCommand, DeleteItemCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetItemCommand,
+  BatchWriteItemCommand,
+  DeleteItemCommand,
+  DynamoDBClient,
+  PutItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -10,9 +16,17 @@ import { handler, isAuthorized, maxBodyBytes, type HookHttpEvent } from '../../.
 
 const dynamo = mockClient(DynamoDBClient);
 const eventBridge = mockClient(EventBridgeClient);
-const connection: Connection = { name: 'acme', baseUrl: 'https://acme.okta.com', auth: { type: 'api-token', token: 't' }, eventHookSecret: 'secret-1' };
+const connection: Connection = {
+  name: 'acme',
+  baseUrl: 'https://acme.okta.com',
+  auth: { type: 'api-token', token: 't' },
+  eventHookSecret: 'secret-1',
+};
 const deps = { loadConnection: async () => connection };
-const delivery = JSON.stringify({ eventType: 'com.okta.event_hook', data: { events: [{ uuid: 'u1', published: '2026-01-01T00:00:00.000Z', eventType: 'user.lifecycle.create' }] } });
+const delivery = JSON.stringify({
+  eventType: 'com.okta.event_hook',
+  data: { events: [{ uuid: 'u1', published: '2026-01-01T00:00:00.000Z', eventType: 'user.lifecycle.create' }] },
+});
 
 function post(overrides: Partial<HookHttpEvent> & { headers?: Record<string, string> } = {}): HookHttpEvent {
   return {
@@ -37,7 +51,12 @@ beforeEach(() => {
   dynamo.on(DeleteItemCommand).resolves({});
   dynamo.on(BatchGetItemCommand).resolves({ Responses: { table: [] } });
   dynamo.on(BatchWriteItemCommand).resolves({});
-  eventBridge.on(PutEventsCommand).callsFake((input: { Entries: unknown[] }) => ({ FailedEntryCount: 0, Entries: input.Entries.map(() => ({ EventId: 'e' })) }));
+  eventBridge
+    .on(PutEventsCommand)
+    .callsFake((input: { Entries: unknown[] }) => ({
+      FailedEntryCount: 0,
+      Entries: input.Entries.map(() => ({ EventId: 'e' })),
+    }));
 });
 
 afterEach(() => {
@@ -47,7 +66,11 @@ afterEach(() => {
 
 describe('event-hook handler', () => {
   it('answers the verification GET with the challenge', async () => {
-    const answer = await handler({ requestContext: { http: { method: 'GET' } }, headers: { 'x-okta-verification-challenge': 'abc' } }, undefined, deps);
+    const answer = await handler(
+      { requestContext: { http: { method: 'GET' } }, headers: { 'x-okta-verification-challenge': 'abc' } },
+      undefined,
+      deps,
+    );
     expect(answer).toMatchObject({ statusCode: 200, body: JSON.stringify({ verification: 'abc' }) });
   });
 
@@ -63,12 +86,24 @@ describe('event-hook handler', () => {
   });
 
   it('reads a base64-encoded body', async () => {
-    const answer = await handler(post({ body: Buffer.from(delivery).toString('base64'), isBase64Encoded: true }), undefined, deps);
+    const answer = await handler(
+      post({ body: Buffer.from(delivery).toString('base64'), isBase64Encoded: true }),
+      undefined,
+      deps,
+    );
     expect(answer.statusCode).toBe(200);
   });
 
   it('takes an API Gateway REST (v1) event with mixed-case headers', async () => {
-    const answer = await handler({ httpMethod: 'POST', headers: { 'Content-Type': 'application/json', Authorization: 'secret-1' }, body: delivery }, undefined, deps);
+    const answer = await handler(
+      {
+        httpMethod: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: 'secret-1' },
+        body: delivery,
+      },
+      undefined,
+      deps,
+    );
     expect(answer.statusCode).toBe(200);
   });
 
@@ -79,7 +114,11 @@ describe('event-hook handler', () => {
     ['401 when the secret is missing', post({ headers: { authorization: '' } }), 401],
     ['413 for a body over the limit', post({ body: 'x'.repeat(maxBodyBytes + 1) }), 413],
     ['400 for a body that is not JSON', post({ body: '{not json' }), 400],
-    ['400 for events without a uuid', post({ body: JSON.stringify({ data: { events: [{ eventType: 'a', published: 'b' }] } }) }), 400],
+    [
+      '400 for events without a uuid',
+      post({ body: JSON.stringify({ data: { events: [{ eventType: 'a', published: 'b' }] } }) }),
+      400,
+    ],
   ])('answers %s and publishes nothing', async (_name, event, status) => {
     const answer = await handler(event, undefined, deps);
     expect(answer.statusCode).toBe(status);
@@ -87,7 +126,11 @@ describe('event-hook handler', () => {
   });
 
   it('checks the method before the secret', async () => {
-    const answer = await handler(post({ requestContext: { http: { method: 'DELETE' } }, headers: { authorization: 'wrong' } }), undefined, deps);
+    const answer = await handler(
+      post({ requestContext: { http: { method: 'DELETE' } }, headers: { authorization: 'wrong' } }),
+      undefined,
+      deps,
+    );
     expect(answer.statusCode).toBe(405);
   });
 
@@ -97,12 +140,18 @@ describe('event-hook handler', () => {
   });
 
   it('answers 401 for an unknown connection, not revealing which exist', async () => {
-    const answer = await handler(post(), undefined, { loadConnection: async () => { throw new UnknownConnection('no such connection'); } });
+    const answer = await handler(post(), undefined, {
+      loadConnection: async () => {
+        throw new UnknownConnection('no such connection');
+      },
+    });
     expect(answer.statusCode).toBe(401);
   });
 
   it('answers 500 when EventBridge refuses the events, so Okta retries', async () => {
-    eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'AccessDeniedException', ErrorMessage: 'no' }] });
+    eventBridge
+      .on(PutEventsCommand)
+      .resolves({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'AccessDeniedException', ErrorMessage: 'no' }] });
     const answer = await handler(post(), undefined, deps);
     expect(answer.statusCode).toBe(500);
   });

@@ -1,18 +1,50 @@
 import { describe, expect, it } from 'vitest';
 import { entrySize, maxEntryBytes, type LogEvent } from '../../../functions/lib/event-format.js';
-import { durationMs, readSearches, searchResultEntries, settleMs, windowsToCover } from '../../../functions/lib/searches.js';
+import {
+  durationMs,
+  readSearches,
+  searchResultEntries,
+  settleMs,
+  windowsToCover,
+} from '../../../functions/lib/searches.js';
 
 const target = { source: 'okta-connector', eventBusName: 'default' };
-const header = { connection: 'acme', search: 'failed-logins', filter: 'outcome.result eq "FAILURE"', q: null, since: '2026-01-01T00:00:00.000Z', until: '2026-01-01T00:15:00.000Z' };
+const header = {
+  connection: 'acme',
+  search: 'failed-logins',
+  filter: 'outcome.result eq "FAILURE"',
+  q: null,
+  since: '2026-01-01T00:00:00.000Z',
+  until: '2026-01-01T00:15:00.000Z',
+};
 
 function events(count: number, padBytes: number): LogEvent[] {
-  return Array.from({ length: count }, (_, i) => ({ uuid: `u${i}`, published: '2026-01-01T00:01:00.000Z', eventType: 'user.session.start', pad: 'x'.repeat(padBytes) }));
+  return Array.from({ length: count }, (_, i) => ({
+    uuid: `u${i}`,
+    published: '2026-01-01T00:01:00.000Z',
+    eventType: 'user.session.start',
+    pad: 'x'.repeat(padBytes),
+  }));
 }
 
 describe('readSearches', () => {
   it('reads the searches of SEARCHES', () => {
-    const searches = readSearches({ SEARCHES: JSON.stringify([{ connection: 'acme', name: 's1', filter: 'eventType eq "a"', schedule: 'rate(15 minutes)', window: 'PT15M' }]) });
-    expect(searches).toEqual([{ connection: 'acme', name: 's1', filter: 'eventType eq "a"', q: undefined, schedule: 'rate(15 minutes)', window: 'PT15M', windowMs: 900_000 }]);
+    const searches = readSearches({
+      SEARCHES: JSON.stringify([
+        { connection: 'acme', name: 's1', filter: 'eventType eq "a"', schedule: 'rate(15 minutes)', window: 'PT15M' },
+      ]),
+    });
+    expect(searches).toEqual([
+      {
+        connection: 'acme',
+        name: 's1',
+        filter: 'eventType eq "a"',
+        q: undefined,
+        schedule: 'rate(15 minutes)',
+        window: 'PT15M',
+        windowMs: 900_000,
+      },
+    ]);
   });
 
   it('is empty when SEARCHES is not set', () => {
@@ -21,8 +53,16 @@ describe('readSearches', () => {
 
   it.each([
     ['not JSON', '[', /JSON array/],
-    ['without a name', JSON.stringify([{ connection: 'a', schedule: 'rate(1 hour)', window: 60 }]), /SEARCHES\[0\]\.name/],
-    ['with a bad window', JSON.stringify([{ connection: 'a', name: 'n', schedule: 'rate(1 hour)', window: 'soon' }]), /SEARCHES\[0\]\.window/],
+    [
+      'without a name',
+      JSON.stringify([{ connection: 'a', schedule: 'rate(1 hour)', window: 60 }]),
+      /SEARCHES\[0\]\.name/,
+    ],
+    [
+      'with a bad window',
+      JSON.stringify([{ connection: 'a', name: 'n', schedule: 'rate(1 hour)', window: 'soon' }]),
+      /SEARCHES\[0\]\.window/,
+    ],
   ])('names the problem when SEARCHES is %s', (_case, value, message) => {
     expect(() => readSearches({ SEARCHES: value })).toThrow(message);
   });
@@ -50,7 +90,9 @@ describe('windowsToCover', () => {
 
   it('covers the last whole window on a first run', () => {
     const now = Date.parse('2026-01-01T01:00:00.000Z') + settleMs;
-    expect(windowsToCover(undefined, now, window)).toEqual([{ since: '2026-01-01T00:45:00.000Z', until: '2026-01-01T01:00:00.000Z' }]);
+    expect(windowsToCover(undefined, now, window)).toEqual([
+      { since: '2026-01-01T00:45:00.000Z', until: '2026-01-01T01:00:00.000Z' },
+    ]);
   });
 
   it('starts where the cursor is and covers every whole window since, ending before now minus the settle delay', () => {

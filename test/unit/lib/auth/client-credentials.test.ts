@@ -11,7 +11,17 @@ const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const pem = (key: KeyObject, type: 'pkcs8' | 'pkcs1' | 'sec1') => key.export({ type, format: 'pem' }).toString();
 
 function connection(privateKey: StoredPrivateKey = pem(rsa.privateKey, 'pkcs8')): Connection {
-  return { name: 'acme', baseUrl: 'https://acme.okta.com', auth: { type: 'client-credentials', clientId: '0oaService', privateKey, keyId: 'kid-1', scopes: ['okta.users.read', 'okta.groups.read'] } };
+  return {
+    name: 'acme',
+    baseUrl: 'https://acme.okta.com',
+    auth: {
+      type: 'client-credentials',
+      clientId: '0oaService',
+      privateKey,
+      keyId: 'kid-1',
+      scopes: ['okta.users.read', 'okta.groups.read'],
+    },
+  };
 }
 
 /** A fake org: the token endpoint hands out numbered tokens; the API answers 200. */
@@ -20,7 +30,12 @@ function fakeOrg(options: { expiresIn?: number } = {}) {
   const scripted = scriptedFetch((req: RecordedRequest) => {
     if (req.url.pathname === '/oauth2/v1/token') {
       issued += 1;
-      return json({ token_type: 'Bearer', expires_in: options.expiresIn ?? 3600, access_token: `at-${issued}`, scope: 'okta.users.read okta.groups.read' });
+      return json({
+        token_type: 'Bearer',
+        expires_in: options.expiresIn ?? 3600,
+        access_token: `at-${issued}`,
+        scope: 'okta.users.read okta.groups.read',
+      });
     }
     return json({ id: '00u1' });
   });
@@ -30,9 +45,12 @@ function fakeOrg(options: { expiresIn?: number } = {}) {
 }
 
 describe('client-credentials sign-in', () => {
-  it('asks for a token with a client assertion and the connection\'s scopes, then calls with Bearer', async () => {
+  it("asks for a token with a client assertion and the connection's scopes, then calls with Bearer", async () => {
     const org = fakeOrg();
-    await oktaClientFor(connection(), { fetch: org.fetch, rateLimitReserve: 0.1 }).request({ method: 'GET', path: '/api/v1/users/00u1' });
+    await oktaClientFor(connection(), { fetch: org.fetch, rateLimitReserve: 0.1 }).request({
+      method: 'GET',
+      path: '/api/v1/users/00u1',
+    });
     const form = new URLSearchParams(org.tokenRequests()[0]?.body);
     expect(Object.fromEntries(form)).toMatchObject({
       grant_type: 'client_credentials',
@@ -54,7 +72,9 @@ describe('client-credentials sign-in', () => {
   it('costs one token request for concurrent first calls', async () => {
     const org = fakeOrg();
     const okta = oktaClientFor(connection(), { fetch: org.fetch, rateLimitReserve: 0.1 });
-    await Promise.all(Array.from({ length: 20 }, (_, i) => okta.request({ method: 'GET', path: `/api/v1/users/00u${i}` })));
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) => okta.request({ method: 'GET', path: `/api/v1/users/00u${i}` })),
+    );
     expect(org.tokenRequests()).toHaveLength(1);
     expect(new Set(org.apiRequests().map((r) => r.headers.authorization))).toEqual(new Set(['Bearer at-1']));
   });
@@ -62,7 +82,12 @@ describe('client-credentials sign-in', () => {
   it('renews the token a minute before it expires', async () => {
     const org = fakeOrg();
     const clock = fakeClock();
-    const okta = oktaClientFor(connection(), { fetch: org.fetch, now: clock.now, sleep: clock.sleep, rateLimitReserve: 0.1 });
+    const okta = oktaClientFor(connection(), {
+      fetch: org.fetch,
+      now: clock.now,
+      sleep: clock.sleep,
+      rateLimitReserve: 0.1,
+    });
     await okta.request({ method: 'GET', path: '/api/v1/users/00u1' });
     clock.time += 3600_000 - 61_000;
     await okta.request({ method: 'GET', path: '/api/v1/users/00u1' });
@@ -77,45 +102,81 @@ describe('client-credentials sign-in', () => {
     let apiCalls = 0;
     let issued = 0;
     const { fetch, requests } = scriptedFetch((req) => {
-      if (req.url.pathname === '/oauth2/v1/token') return json({ token_type: 'Bearer', expires_in: 3600, access_token: `at-${++issued}` });
+      if (req.url.pathname === '/oauth2/v1/token')
+        return json({ token_type: 'Bearer', expires_in: 3600, access_token: `at-${++issued}` });
       apiCalls += 1;
-      return apiCalls === 1 ? json({ errorCode: 'E0000011', errorSummary: 'Invalid token provided' }, 401) : json({ ok: true });
+      return apiCalls === 1
+        ? json({ errorCode: 'E0000011', errorSummary: 'Invalid token provided' }, 401)
+        : json({ ok: true });
     });
-    const response = await oktaClientFor(connection(), { fetch, rateLimitReserve: 0.1 }).request({ method: 'GET', path: '/api/v1/users/00u1' });
+    const response = await oktaClientFor(connection(), { fetch, rateLimitReserve: 0.1 }).request({
+      method: 'GET',
+      path: '/api/v1/users/00u1',
+    });
     expect(response).toMatchObject({ status: 200, retries: 1 });
-    expect(requests.filter((r) => r.url.pathname.startsWith('/api')).map((r) => r.headers.authorization)).toEqual(['Bearer at-1', 'Bearer at-2']);
+    expect(requests.filter((r) => r.url.pathname.startsWith('/api')).map((r) => r.headers.authorization)).toEqual([
+      'Bearer at-1',
+      'Bearer at-2',
+    ]);
   });
 
   it('gives OktaAuthFailed when a new token is refused too', async () => {
-    const { fetch, requests } = scriptedFetch((req) => req.url.pathname === '/oauth2/v1/token'
-      ? json({ token_type: 'Bearer', expires_in: 3600, access_token: 'at' })
-      : json({ errorCode: 'E0000011' }, 401));
-    await expect(oktaClientFor(connection(), { fetch, rateLimitReserve: 0.1 }).request({ method: 'GET', path: '/api/v1/users/00u1' }))
-      .rejects.toMatchObject({ name: 'OktaAuthFailed' });
+    const { fetch, requests } = scriptedFetch((req) =>
+      req.url.pathname === '/oauth2/v1/token'
+        ? json({ token_type: 'Bearer', expires_in: 3600, access_token: 'at' })
+        : json({ errorCode: 'E0000011' }, 401),
+    );
+    await expect(
+      oktaClientFor(connection(), { fetch, rateLimitReserve: 0.1 }).request({
+        method: 'GET',
+        path: '/api/v1/users/00u1',
+      }),
+    ).rejects.toMatchObject({ name: 'OktaAuthFailed' });
     expect(requests.filter((r) => r.url.pathname.startsWith('/api'))).toHaveLength(2);
   });
 
   it('gives OktaAuthFailed naming the connection when Okta refuses the client', async () => {
-    const { fetch } = scriptedFetch(json({ error: 'invalid_client', error_description: 'The client_assertion signature is invalid.' }, 401));
-    const error = await oktaClientFor(connection(), { fetch, rateLimitReserve: 0.1 }).request({ method: 'GET', path: '/api/v1/users/00u1' }).catch((e: Error) => e);
+    const { fetch } = scriptedFetch(
+      json({ error: 'invalid_client', error_description: 'The client_assertion signature is invalid.' }, 401),
+    );
+    const error = await oktaClientFor(connection(), { fetch, rateLimitReserve: 0.1 })
+      .request({ method: 'GET', path: '/api/v1/users/00u1' })
+      .catch((e: Error) => e);
     expect(error).toMatchObject({ name: 'OktaAuthFailed', oktaErrorCode: 'invalid_client' });
     expect((error as Error).message).toContain('Sign-in of connection "acme" failed');
     expect((error as Error).message).not.toContain('PRIVATE KEY');
   });
 
   it('gives OktaForbidden when the app was not granted a scope', async () => {
-    const { fetch } = scriptedFetch(json({ error: 'invalid_scope', error_description: 'The requested scope is invalid, unknown, or malformed.' }, 400));
-    await expect(oktaClientFor(connection(), { fetch, rateLimitReserve: 0.1 }).request({ method: 'GET', path: '/api/v1/users/00u1' }))
-      .rejects.toMatchObject({ name: 'OktaForbidden', oktaErrorCode: 'invalid_scope' });
+    const { fetch } = scriptedFetch(
+      json(
+        { error: 'invalid_scope', error_description: 'The requested scope is invalid, unknown, or malformed.' },
+        400,
+      ),
+    );
+    await expect(
+      oktaClientFor(connection(), { fetch, rateLimitReserve: 0.1 }).request({
+        method: 'GET',
+        path: '/api/v1/users/00u1',
+      }),
+    ).rejects.toMatchObject({ name: 'OktaForbidden', oktaErrorCode: 'invalid_scope' });
   });
 });
 
 describe('client-credentials sign-in: a rate-limited token endpoint', () => {
   it('gives OktaRateLimited with retryAfterSeconds', async () => {
     const reset = String(Math.floor(Date.now() / 1000) + 30);
-    const { fetch } = scriptedFetch(json({ errorCode: 'E0000047', errorSummary: 'API call exceeded rate limit due to too many requests.' }, 429, { 'x-rate-limit-reset': reset }));
-    const error = await oktaClientFor(connection(), { fetch, rateLimitReserve: 0.1 }).request({ method: 'GET', path: '/api/v1/users/00u1' })
-      .then(() => undefined, (e: { name: string; oktaErrorCode: string; retryAfterSeconds: number }) => e);
+    const { fetch } = scriptedFetch(
+      json({ errorCode: 'E0000047', errorSummary: 'API call exceeded rate limit due to too many requests.' }, 429, {
+        'x-rate-limit-reset': reset,
+      }),
+    );
+    const error = await oktaClientFor(connection(), { fetch, rateLimitReserve: 0.1 })
+      .request({ method: 'GET', path: '/api/v1/users/00u1' })
+      .then(
+        () => undefined,
+        (e: { name: string; oktaErrorCode: string; retryAfterSeconds: number }) => e,
+      );
     expect(error).toMatchObject({ name: 'OktaRateLimited', oktaErrorCode: 'E0000047' });
     expect(error?.retryAfterSeconds).toBeGreaterThanOrEqual(29);
     expect(error?.retryAfterSeconds).toBeLessThanOrEqual(31);
@@ -126,7 +187,9 @@ describe('client-credentials sign-in: a failing token endpoint', () => {
   it('sends the grant again, with a new assertion, after a 5xx and after a refused connection', async () => {
     const clock = fakeClock();
     let tokenCalls = 0;
-    const refused = new TypeError('fetch failed', { cause: Object.assign(new Error('ECONNREFUSED'), { code: 'ECONNREFUSED' }) });
+    const refused = new TypeError('fetch failed', {
+      cause: Object.assign(new Error('ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+    });
     const { fetch, requests } = scriptedFetch((req: RecordedRequest) => {
       if (req.url.pathname !== '/oauth2/v1/token') return json({ id: '00u1' });
       tokenCalls += 1;
@@ -135,8 +198,12 @@ describe('client-credentials sign-in: a failing token endpoint', () => {
       return json({ token_type: 'Bearer', expires_in: 3600, access_token: 'at-1' });
     });
     const okta = oktaClientFor(connection(), { fetch, now: clock.now, sleep: clock.sleep, rateLimitReserve: 0.1 });
-    await expect(okta.request({ method: 'GET', path: '/api/v1/users/00u1' }, { deadline: clock.now() + 10_000 })).resolves.toMatchObject({ status: 200 });
-    const assertions = requests.filter((r) => r.url.pathname === '/oauth2/v1/token').map((r) => new URLSearchParams(r.body).get('client_assertion'));
+    await expect(
+      okta.request({ method: 'GET', path: '/api/v1/users/00u1' }, { deadline: clock.now() + 10_000 }),
+    ).resolves.toMatchObject({ status: 200 });
+    const assertions = requests
+      .filter((r) => r.url.pathname === '/oauth2/v1/token')
+      .map((r) => new URLSearchParams(r.body).get('client_assertion'));
     expect(assertions).toHaveLength(3);
     expect(new Set(assertions).size).toBe(3);
     expect(clock.sleeps).toEqual([250, 500]);
@@ -144,9 +211,13 @@ describe('client-credentials sign-in: a failing token endpoint', () => {
 
   it('gives OktaUnavailable when the token endpoint keeps failing', async () => {
     const clock = fakeClock();
-    const { fetch, requests } = scriptedFetch(json({ errorCode: 'E0000009', errorSummary: 'Internal Server Error' }, 500));
+    const { fetch, requests } = scriptedFetch(
+      json({ errorCode: 'E0000009', errorSummary: 'Internal Server Error' }, 500),
+    );
     const okta = oktaClientFor(connection(), { fetch, now: clock.now, sleep: clock.sleep, rateLimitReserve: 0.1 });
-    await expect(okta.request({ method: 'GET', path: '/api/v1/users/00u1' }, { deadline: clock.now() + 10_000 })).rejects.toMatchObject({ name: 'OktaUnavailable' });
+    await expect(
+      okta.request({ method: 'GET', path: '/api/v1/users/00u1' }, { deadline: clock.now() + 10_000 }),
+    ).rejects.toMatchObject({ name: 'OktaUnavailable' });
     expect(requests).toHaveLength(3);
   });
 });
@@ -162,24 +233,35 @@ describe('client assertion', () => {
     ['an EC PKCS#8 PEM', pem(ec.privateKey, 'pkcs8'), ec.publicKey, 'ES256'],
     ['an EC SEC1 PEM', pem(ec.privateKey, 'sec1'), ec.publicKey, 'ES256'],
     ['an EC JWK', ec.privateKey.export({ format: 'jwk' }), ec.publicKey, 'ES256'],
-  ])('signed with %s verifies with the public key and carries the right claims', async (_kind, privateKey, publicKey, alg) => {
-    const auth = connection(privateKey as StoredPrivateKey).auth as Extract<Connection['auth'], { type: 'client-credentials' }>;
-    const assertion = await clientAssertion(auth, tokenUrl, now);
-    const { payload, protectedHeader } = await jwtVerify(assertion, publicKey, {
-      issuer: '0oaService', subject: '0oaService', audience: tokenUrl, currentDate: new Date(now), algorithms: [alg],
-    });
-    expect(protectedHeader).toMatchObject({ alg, kid: 'kid-1' });
-    expect(payload.iat).toBe(now / 1000);
-    expect(payload.exp).toBe(now / 1000 + 300);
-    expect(typeof payload.jti).toBe('string');
-  });
+  ])(
+    'signed with %s verifies with the public key and carries the right claims',
+    async (_kind, privateKey, publicKey, alg) => {
+      const auth = connection(privateKey as StoredPrivateKey).auth as Extract<
+        Connection['auth'],
+        { type: 'client-credentials' }
+      >;
+      const assertion = await clientAssertion(auth, tokenUrl, now);
+      const { payload, protectedHeader } = await jwtVerify(assertion, publicKey, {
+        issuer: '0oaService',
+        subject: '0oaService',
+        audience: tokenUrl,
+        currentDate: new Date(now),
+        algorithms: [alg],
+      });
+      expect(protectedHeader).toMatchObject({ alg, kid: 'kid-1' });
+      expect(payload.iat).toBe(now / 1000);
+      expect(payload.exp).toBe(now / 1000 + 300);
+      expect(typeof payload.jti).toBe('string');
+    },
+  );
 
   it('gives each assertion a unique jti', async () => {
     const auth = connection().auth as Extract<Connection['auth'], { type: 'client-credentials' }>;
     const a = await clientAssertion(auth, tokenUrl, now);
     const b = await clientAssertion(auth, tokenUrl, now);
     expect(decodeProtectedHeader(a).kid).toBe('kid-1');
-    const jti = (token: string) => (JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as { jti: string }).jti;
+    const jti = (token: string) =>
+      (JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as { jti: string }).jti;
     expect(jti(a)).not.toBe(jti(b));
   });
 });

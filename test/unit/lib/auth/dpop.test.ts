@@ -10,7 +10,13 @@ const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const connection: Connection = {
   name: 'acme',
   baseUrl: 'https://acme.okta.com',
-  auth: { type: 'client-credentials', clientId: '0oaDpop', privateKey: rsa.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), keyId: 'k1', scopes: ['okta.users.read'] },
+  auth: {
+    type: 'client-credentials',
+    clientId: '0oaDpop',
+    privateKey: rsa.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    keyId: 'k1',
+    scopes: ['okta.users.read'],
+  },
 };
 
 async function verifiedProof(proof: string | undefined) {
@@ -23,10 +29,15 @@ async function verifiedProof(proof: string | undefined) {
 function dpopOrg() {
   return scriptedFetch(async (req: RecordedRequest) => {
     if (req.url.pathname !== '/oauth2/v1/token') return json({ id: '00u1' });
-    if (!req.headers.dpop) return json({ error: 'invalid_dpop_proof', error_description: 'The DPoP proof JWT header is missing.' }, 400);
+    if (!req.headers.dpop)
+      return json({ error: 'invalid_dpop_proof', error_description: 'The DPoP proof JWT header is missing.' }, 400);
     const { payload } = await verifiedProof(req.headers.dpop);
     if (payload.nonce !== 'nonce-1') {
-      return json({ error: 'use_dpop_nonce', error_description: 'Authorization server requires nonce in DPoP proof.' }, 400, { 'dpop-nonce': 'nonce-1' });
+      return json(
+        { error: 'use_dpop_nonce', error_description: 'Authorization server requires nonce in DPoP proof.' },
+        400,
+        { 'dpop-nonce': 'nonce-1' },
+      );
     }
     return json({ token_type: 'DPoP', expires_in: 3600, access_token: 'dpop-bound-token', scope: 'okta.users.read' });
   });
@@ -35,7 +46,10 @@ function dpopOrg() {
 describe('DPoP', () => {
   it('answers invalid_dpop_proof with a proof, and use_dpop_nonce with the nonce', async () => {
     const { fetch, requests } = dpopOrg();
-    await oktaClientFor(connection, { fetch, rateLimitReserve: 0.1 }).request({ method: 'GET', path: '/api/v1/users/00u1' });
+    await oktaClientFor(connection, { fetch, rateLimitReserve: 0.1 }).request({
+      method: 'GET',
+      path: '/api/v1/users/00u1',
+    });
     const tokenRequests = requests.filter((r) => r.url.pathname === '/oauth2/v1/token');
     expect(tokenRequests).toHaveLength(3);
     expect(tokenRequests[0]?.headers.dpop).toBeUndefined();
@@ -43,7 +57,11 @@ describe('DPoP', () => {
     expect(second.payload).toMatchObject({ htm: 'POST', htu: 'https://acme.okta.com/oauth2/v1/token' });
     expect(second.payload.nonce).toBeUndefined();
     const third = await verifiedProof(tokenRequests[2]?.headers.dpop);
-    expect(third.payload).toMatchObject({ htm: 'POST', htu: 'https://acme.okta.com/oauth2/v1/token', nonce: 'nonce-1' });
+    expect(third.payload).toMatchObject({
+      htm: 'POST',
+      htu: 'https://acme.okta.com/oauth2/v1/token',
+      nonce: 'nonce-1',
+    });
     expect(third.header.jwk).toMatchObject({ kty: 'EC', crv: 'P-256' });
     expect((third.header.jwk as JWK).d).toBeUndefined();
     // Each attempt carries a fresh client assertion: Okta spends a jti once.
@@ -54,7 +72,11 @@ describe('DPoP', () => {
   it('calls the API with Authorization: DPoP and a fresh proof carrying htm, htu and ath', async () => {
     const { fetch, requests } = dpopOrg();
     const okta = oktaClientFor(connection, { fetch, rateLimitReserve: 0.1 });
-    await okta.request({ method: 'GET', path: `/api/v1/users/${encodeURIComponent('jo@example.com')}`, query: { expand: 'blocks' } });
+    await okta.request({
+      method: 'GET',
+      path: `/api/v1/users/${encodeURIComponent('jo@example.com')}`,
+      query: { expand: 'blocks' },
+    });
     await okta.request({ method: 'POST', path: '/api/v1/users/00u1/lifecycle/suspend' });
     const api = requests.filter((r) => r.url.pathname.startsWith('/api/v1'));
     expect(api.map((r) => r.headers.authorization)).toEqual(['DPoP dpop-bound-token', 'DPoP dpop-bound-token']);
@@ -65,7 +87,10 @@ describe('DPoP', () => {
       htu: 'https://acme.okta.com/api/v1/users/jo@example.com',
       ath: createHash('sha256').update('dpop-bound-token').digest('base64url'),
     });
-    expect(second.payload).toMatchObject({ htm: 'POST', htu: 'https://acme.okta.com/api/v1/users/00u1/lifecycle/suspend' });
+    expect(second.payload).toMatchObject({
+      htm: 'POST',
+      htu: 'https://acme.okta.com/api/v1/users/00u1/lifecycle/suspend',
+    });
     expect(first.payload.jti).not.toBe(second.payload.jti);
     // The DPoP key is the connector's own, not the client key.
     expect(first.header.jwk).toEqual(second.header.jwk);
@@ -75,21 +100,34 @@ describe('DPoP', () => {
   it('learns a resource nonce from a 401 use_dpop_nonce and retries once with it', async () => {
     let apiCalls = 0;
     const { fetch, requests } = scriptedFetch(async (req) => {
-      if (req.url.pathname === '/oauth2/v1/token') return json({ token_type: 'DPoP', expires_in: 3600, access_token: 't' });
+      if (req.url.pathname === '/oauth2/v1/token')
+        return json({ token_type: 'DPoP', expires_in: 3600, access_token: 't' });
       apiCalls += 1;
       if (apiCalls === 1) {
-        return new Response(null, { status: 401, headers: { 'www-authenticate': 'DPoP error="use_dpop_nonce", error_description="Resource server requires nonce in DPoP proof"', 'dpop-nonce': 'rn-1' } });
+        return new Response(null, {
+          status: 401,
+          headers: {
+            'www-authenticate':
+              'DPoP error="use_dpop_nonce", error_description="Resource server requires nonce in DPoP proof"',
+            'dpop-nonce': 'rn-1',
+          },
+        });
       }
       return json({ ok: true });
     });
-    await oktaClientFor(connection, { fetch, rateLimitReserve: 0.1 }).request({ method: 'GET', path: '/api/v1/users/00u1' });
+    await oktaClientFor(connection, { fetch, rateLimitReserve: 0.1 }).request({
+      method: 'GET',
+      path: '/api/v1/users/00u1',
+    });
     const api = requests.filter((r) => r.url.pathname.startsWith('/api/v1'));
     expect((await verifiedProof(api[1]?.headers.dpop)).payload.nonce).toBe('rn-1');
     expect(requests.filter((r) => r.url.pathname === '/oauth2/v1/token')).toHaveLength(1);
   });
 
   it('builds htu from the URL without its query and with the path decoded', () => {
-    expect(dpopHtu(new URL('https://acme.okta.com/api/v1/users/jo%40example.com/groups?limit=2'))).toBe('https://acme.okta.com/api/v1/users/jo@example.com/groups');
+    expect(dpopHtu(new URL('https://acme.okta.com/api/v1/users/jo%40example.com/groups?limit=2'))).toBe(
+      'https://acme.okta.com/api/v1/users/jo@example.com/groups',
+    );
     expect(dpopHtu(new URL('http://127.0.0.1:4010/api/v1/logs?since=x'))).toBe('http://127.0.0.1:4010/api/v1/logs');
   });
 });
