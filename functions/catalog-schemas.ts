@@ -3,7 +3,7 @@
  * documentation shows. Data only; nothing here runs on a request.
  */
 import type { ErrorType } from './lib/errors.js';
-import type { JsonSchema } from './lib/json-schema.js';
+import type { JsonSchema } from './lib/actions/json-schema.js';
 
 /** `connection`: added to every action's input by the catalog. */
 export const connectionSchema: JsonSchema = {

@@ -4,7 +4,7 @@
  * and the CDK stack are all derived from it. Data only: it never imports a handler.
  */
 import type { ErrorType } from './lib/errors.js';
-import type { JsonSchema } from './lib/json-schema.js';
+import type { JsonSchema } from './lib/actions/json-schema.js';
 import {
   connectionSchema,
   errorsWith,
@@ -21,7 +21,7 @@ import {
   userIdSchema,
 } from './catalog-schemas.js';
 
-export type { JsonSchema } from './lib/json-schema.js';
+export type { JsonSchema } from './lib/actions/json-schema.js';
 
 export interface ActionSpec {
   /** The action's name: its route `POST /actions/<name>` and its handler file. */

@@ -22,7 +22,7 @@ import { TriggerSchedules } from './trigger-schedules.js';
 export type { OktaConnectorProps } from './okta-connector-props.js';
 
 // What each function's code calls on the table (docs/ARCHITECTURE.md "The DynamoDB table"): the dedupe protocol of
-// functions/lib/dedupe.ts (batch read, conditional claims, batch marks, releases) and the cursors of cursors.ts.
+// functions/lib/events/dedupe.ts (batch read, conditional claims, batch marks, releases) and the cursors of cursors.ts.
 const DEDUPE: TableAction[] = ['BatchGetItem', 'PutItem', 'BatchWriteItem', 'DeleteItem'];
 const CURSORS: TableAction[] = ['GetItem', 'PutItem'];
 // A scheduled search also takes and releases its own lock (one run at a time per search).

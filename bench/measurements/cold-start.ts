@@ -11,7 +11,7 @@ import type { ColdStartResult } from '../probes/cold-start.js';
 import { cell, megabytes, type MeasurementResult } from '../report.js';
 import { median, ratio, round } from '../statistics.js';
 
-/** The connector's first poll reads the last 15 minutes (functions/lib/system-log.ts); the SDK peer is given the same. */
+/** The connector's first poll reads the last 15 minutes (functions/lib/events/system-log.ts); the SDK peer is given the same. */
 const pollLookbackMs = 15 * 60_000;
 
 interface Sampled {

@@ -5,7 +5,7 @@
  */
 import { Client, DefaultRequestExecutor } from '@okta/okta-sdk-nodejs';
 import { handler as connectorPoller } from '../../functions/triggers/poll-system-log.js';
-import { oktaClientFor } from '../../functions/lib/okta-client.js';
+import { oktaClientFor } from '../../functions/lib/okta/client.js';
 import { startOktaSim, type OktaSim } from '../../local/okta-sim/index.js';
 import { probeArgs, reportResult } from '../child-process.js';
 import { handler as sdkPoller } from '../peers/poll-system-log.js';

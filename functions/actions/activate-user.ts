@@ -2,9 +2,9 @@
  * `activate-user`: STAGED or DEPROVISIONED to PROVISIONED or ACTIVE. A user already ACTIVE, or PROVISIONED
  * (activation started, waiting for the user), is `changed: false`: Okta would refuse a second activation (E0000016).
  */
-import { actionHandler } from '../lib/action-handler.js';
-import { userPath } from '../lib/okta-paths.js';
-import { changeStatus, getUser } from '../lib/user-lifecycle.js';
+import { actionHandler } from '../lib/actions/action-handler.js';
+import { userPath } from '../lib/okta/paths.js';
+import { changeStatus, getUser } from '../lib/actions/user-lifecycle.js';
 
 interface Input {
   userId: string;

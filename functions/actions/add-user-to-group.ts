@@ -1,6 +1,6 @@
 /** `add-user-to-group`: adds a user to an OKTA_GROUP group (Okta refuses APP_GROUP and BUILT_IN groups with 403). */
-import { actionHandler } from '../lib/action-handler.js';
-import { groupPath, segment } from '../lib/okta-paths.js';
+import { actionHandler } from '../lib/actions/action-handler.js';
+import { groupPath, segment } from '../lib/okta/paths.js';
 
 interface Input {
   userId: string;

@@ -1,6 +1,6 @@
 /** `create-user`: creates the user (with password, recovery question and groups when given) and returns it. */
-import { actionHandler } from '../lib/action-handler.js';
-import { withoutLinks } from '../lib/okta-objects.js';
+import { actionHandler } from '../lib/actions/action-handler.js';
+import { withoutLinks } from '../lib/okta/objects.js';
 
 interface Input {
   profile: Record<string, unknown>;

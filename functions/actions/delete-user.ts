@@ -3,10 +3,10 @@
  * and "a second delete operation is required to delete the user" (SPEC deleteUser), so this action reads the
  * status and sends both when needed.
  */
-import { actionHandler } from '../lib/action-handler.js';
+import { actionHandler } from '../lib/actions/action-handler.js';
 import { isConnectorError } from '../lib/errors.js';
-import { userPath } from '../lib/okta-paths.js';
-import { getUser } from '../lib/user-lifecycle.js';
+import { userPath } from '../lib/okta/paths.js';
+import { getUser } from '../lib/actions/user-lifecycle.js';
 
 interface Input {
   userId: string;

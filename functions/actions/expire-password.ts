@@ -2,11 +2,11 @@
  * `expire-password`: the user must change the password at the next sign-in. With `tempPassword` Okta sets a
  * temporary password and returns it; otherwise the updated user comes back.
  */
-import { actionHandler } from '../lib/action-handler.js';
+import { actionHandler } from '../lib/actions/action-handler.js';
 import { InvalidInput } from '../lib/errors.js';
-import { withoutLinks } from '../lib/okta-objects.js';
-import { userPath } from '../lib/okta-paths.js';
-import { withStatusCheck } from '../lib/user-lifecycle.js';
+import { withoutLinks } from '../lib/okta/objects.js';
+import { userPath } from '../lib/okta/paths.js';
+import { withStatusCheck } from '../lib/actions/user-lifecycle.js';
 
 interface Input {
   userId: string;

@@ -1,7 +1,7 @@
 /** `get-group-members`: up to `limit` users of the group (default 200), with `after` when more remain. */
-import { actionHandler } from '../lib/action-handler.js';
-import { listWithoutLinks } from '../lib/okta-objects.js';
-import { groupPath } from '../lib/okta-paths.js';
+import { actionHandler } from '../lib/actions/action-handler.js';
+import { listWithoutLinks } from '../lib/okta/objects.js';
+import { groupPath } from '../lib/okta/paths.js';
 
 interface Input {
   groupId: string;

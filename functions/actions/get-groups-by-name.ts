@@ -3,9 +3,9 @@
  * case-insensitively); startsWith is Okta's `q`, which matches a name prefix but cannot be paged, so one page of
  * at most 200 groups.
  */
-import { actionHandler } from '../lib/action-handler.js';
-import { listWithoutLinks } from '../lib/okta-objects.js';
-import { scimString } from '../lib/okta-paths.js';
+import { actionHandler } from '../lib/actions/action-handler.js';
+import { listWithoutLinks } from '../lib/okta/objects.js';
+import { scimString } from '../lib/okta/paths.js';
 
 interface Input {
   name: string;

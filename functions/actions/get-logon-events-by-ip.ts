@@ -2,9 +2,9 @@
  * `get-logon-events-by-ip`: a bounded System Log query (both `since` and `until`, so Okta orders and filters by
  * `published` and the pages end, SLQ) for `user.session.start` from one IP, newest first.
  */
-import { actionHandler } from '../lib/action-handler.js';
+import { actionHandler } from '../lib/actions/action-handler.js';
 import { InvalidInput } from '../lib/errors.js';
-import { scimString } from '../lib/okta-paths.js';
+import { scimString } from '../lib/okta/paths.js';
 
 interface Input {
   ipAddress: string;

@@ -1,7 +1,7 @@
 /** `get-user-groups`: every group the user belongs to (all pages). */
-import { actionHandler } from '../lib/action-handler.js';
-import { listWithoutLinks } from '../lib/okta-objects.js';
-import { userPath } from '../lib/okta-paths.js';
+import { actionHandler } from '../lib/actions/action-handler.js';
+import { listWithoutLinks } from '../lib/okta/objects.js';
+import { userPath } from '../lib/okta/paths.js';
 
 interface Input {
   userId: string;

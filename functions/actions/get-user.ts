@@ -1,7 +1,7 @@
 /** `get-user`: the Okta user, by id or login. */
-import { actionHandler } from '../lib/action-handler.js';
-import { withoutLinks } from '../lib/okta-objects.js';
-import { getUser } from '../lib/user-lifecycle.js';
+import { actionHandler } from '../lib/actions/action-handler.js';
+import { withoutLinks } from '../lib/okta/objects.js';
+import { getUser } from '../lib/actions/user-lifecycle.js';
 
 interface Input {
   userId: string;

@@ -3,9 +3,9 @@
  * (OKTA-API-FACTS §1 18b) in one call with `okta.users.read`, where `/apps?filter=user.id eq` needs
  * `okta.apps.read` and pages through full app objects.
  */
-import { actionHandler } from '../lib/action-handler.js';
-import { listWithoutLinks } from '../lib/okta-objects.js';
-import { userPath } from '../lib/okta-paths.js';
+import { actionHandler } from '../lib/actions/action-handler.js';
+import { listWithoutLinks } from '../lib/okta/objects.js';
+import { userPath } from '../lib/okta/paths.js';
 
 interface Input {
   userId: string;

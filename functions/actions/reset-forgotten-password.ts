@@ -2,9 +2,9 @@
  * `reset-forgotten-password`: Okta's forgot-password flow for an ACTIVE user with a recovery question; the status
  * does not change. The URL comes back when `sendEmail` is false.
  */
-import { actionHandler } from '../lib/action-handler.js';
-import { userPath } from '../lib/okta-paths.js';
-import { withStatusCheck } from '../lib/user-lifecycle.js';
+import { actionHandler } from '../lib/actions/action-handler.js';
+import { userPath } from '../lib/okta/paths.js';
+import { withStatusCheck } from '../lib/actions/user-lifecycle.js';
 
 interface Input {
   userId: string;

@@ -1,7 +1,7 @@
 /** `reset-password`: an admin password reset (the user goes to RECOVERY); the URL comes back when `sendEmail` is false. */
-import { actionHandler } from '../lib/action-handler.js';
-import { userPath } from '../lib/okta-paths.js';
-import { withStatusCheck } from '../lib/user-lifecycle.js';
+import { actionHandler } from '../lib/actions/action-handler.js';
+import { userPath } from '../lib/okta/paths.js';
+import { withStatusCheck } from '../lib/actions/user-lifecycle.js';
 
 interface Input {
   userId: string;

@@ -3,9 +3,9 @@
  * filter results are paged through up to `limit`, with `after` to go on; `q` is one page (Okta does not page it)
  * of at most 200. Okta's search is eventually consistent: a user changed a second ago may not match yet.
  */
-import { actionHandler } from '../lib/action-handler.js';
+import { actionHandler } from '../lib/actions/action-handler.js';
 import { InvalidInput, type FieldProblem } from '../lib/errors.js';
-import { listWithoutLinks } from '../lib/okta-objects.js';
+import { listWithoutLinks } from '../lib/okta/objects.js';
 
 interface Input {
   search?: string;

@@ -1,7 +1,7 @@
 /** `suspend-user`: ACTIVE to SUSPENDED; already SUSPENDED is `changed: false`. */
-import { actionHandler } from '../lib/action-handler.js';
-import { userPath } from '../lib/okta-paths.js';
-import { changeStatus } from '../lib/user-lifecycle.js';
+import { actionHandler } from '../lib/actions/action-handler.js';
+import { userPath } from '../lib/okta/paths.js';
+import { changeStatus } from '../lib/actions/user-lifecycle.js';
 
 interface Input {
   userId: string;

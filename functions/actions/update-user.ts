@@ -3,12 +3,12 @@
  * Okta's PUT: the profile sent becomes the whole profile and every attribute not sent is deleted. A replacement
  * therefore needs `profile`, with every attribute Okta requires (login, email, firstName, lastName).
  */
-import { actionHandler } from '../lib/action-handler.js';
+import { actionHandler } from '../lib/actions/action-handler.js';
 import { InvalidInput, isConnectorError } from '../lib/errors.js';
-import { withoutLinks } from '../lib/okta-objects.js';
-import type { OktaClient } from '../lib/okta-client.js';
-import { userPath } from '../lib/okta-paths.js';
-import { getUser, invalidUserState } from '../lib/user-lifecycle.js';
+import { withoutLinks } from '../lib/okta/objects.js';
+import type { OktaClient } from '../lib/okta/client.js';
+import { userPath } from '../lib/okta/paths.js';
+import { getUser, invalidUserState } from '../lib/actions/user-lifecycle.js';
 
 interface Input {
   userId: string;

@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { secretsManager } from './aws-clients.js';
 import { config, type Config } from './config.js';
-import { InvalidOktaDomain, oktaBaseUrl } from './domain.js';
+import { InvalidOktaDomain, oktaBaseUrl } from './okta-domain.js';
 import { InternalError, UnknownConnection } from './errors.js';
 
 export interface ApiTokenAuth {

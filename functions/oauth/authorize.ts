@@ -7,13 +7,13 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { dynamoDb } from '../lib/aws-clients.js';
-import { htmlPage } from '../lib/auth/consent-pages.js';
+import { htmlPage } from './consent-pages.js';
 import { codeChallenge, newOAuthState, saveOAuthState } from '../lib/auth/oauth-state.js';
 import { config, requireTableName } from '../lib/config.js';
 import { loadConnection, type Connection } from '../lib/connections.js';
 import { isConnectorError } from '../lib/errors.js';
 import { logger as sharedLogger } from '../lib/observability.js';
-import type { ConsentLogger } from '../lib/auth/consent-pages.js';
+import type { ConsentLogger } from './consent-pages.js';
 
 export interface AuthorizeDeps {
   loadConnection?: (name?: string) => Promise<Connection>;

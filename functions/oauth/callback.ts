@@ -7,14 +7,14 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { dynamoDb } from '../lib/aws-clients.js';
 import { exchangeCode } from '../lib/auth/authorization-code.js';
-import { htmlPage } from '../lib/auth/consent-pages.js';
+import { htmlPage } from './consent-pages.js';
 import { takeOAuthState } from '../lib/auth/oauth-state.js';
 import { config, requireTableName } from '../lib/config.js';
 import { clearConnectionCache, loadConnection, saveRefreshToken, type Connection } from '../lib/connections.js';
 import { isConnectorError } from '../lib/errors.js';
 import { logger as sharedLogger } from '../lib/observability.js';
-import type { ConsentLogger } from '../lib/auth/consent-pages.js';
-import { USER_AGENT } from '../lib/okta-client.js';
+import type { ConsentLogger } from './consent-pages.js';
+import { USER_AGENT } from '../lib/okta/client.js';
 
 export interface CallbackDeps {
   loadConnection?: (name?: string) => Promise<Connection>;

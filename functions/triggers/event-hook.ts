@@ -18,9 +18,9 @@ import { timingSafeEqual } from 'node:crypto';
 import { config } from '../lib/config.js';
 import { loadConnection, type Connection } from '../lib/connections.js';
 import { UnknownConnection } from '../lib/errors.js';
-import type { LogEvent } from '../lib/event-format.js';
+import type { LogEvent } from '../lib/events/event-format.js';
 import { countMetric, logger } from '../lib/observability.js';
-import { publishOnce, type PublishOnceDeps } from '../lib/publish-once.js';
+import { publishOnce, type PublishOnceDeps } from '../lib/events/publish-once.js';
 
 /** The parts of a Function URL (payload 2.0) or API Gateway REST (v1) event the hook reads. */
 export interface HookHttpEvent {

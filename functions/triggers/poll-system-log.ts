@@ -8,14 +8,14 @@
 import { config } from '../lib/config.js';
 import { InvalidInput, toConnectorError } from '../lib/errors.js';
 import { countMetric, logger, MetricUnit } from '../lib/observability.js';
-import { oktaClient, type OktaClient } from '../lib/okta-client.js';
+import { oktaClient, type OktaClient } from '../lib/okta/client.js';
 import {
   defaultLookbackMs,
   pollSystemLog,
   rateLimitHeadroom,
   type PollDeps,
   type PollSummary,
-} from '../lib/system-log.js';
+} from '../lib/events/system-log.js';
 
 export interface PollInput {
   connection?: string;

@@ -9,11 +9,11 @@
  */
 import { config } from '../lib/config.js';
 import { InvalidInput, type FieldProblem } from '../lib/errors.js';
-import { toEventEntry } from '../lib/event-format.js';
+import { toEventEntry } from '../lib/events/event-format.js';
 import { countMetric, logger } from '../lib/observability.js';
-import { oktaClient, type OktaClient } from '../lib/okta-client.js';
-import { publishEvents, type PublishDeps } from '../lib/publish.js';
-import { boundedPages, type TimeRange } from '../lib/searches.js';
+import { oktaClient, type OktaClient } from '../lib/okta/client.js';
+import { publishEvents, type PublishDeps } from '../lib/events/publish.js';
+import { boundedPages, type TimeRange } from '../lib/events/searches.js';
 import type { LambdaContextLike } from './poll-system-log.js';
 
 export interface ReplayInput {

@@ -8,13 +8,13 @@
  *   `{events, since, until}` for that range and touches no cursor.
  */
 import { config } from '../lib/config.js';
-import { readSearchCursor, searchLockKey, writeSearchCursor, type CursorDeps } from '../lib/cursors.js';
+import { readSearchCursor, searchLockKey, writeSearchCursor, type CursorDeps } from '../lib/events/cursors.js';
 import { InvalidInput, toConnectorError, type FieldProblem } from '../lib/errors.js';
 import { withLeaseLock, type LeaseLockDeps } from '../lib/lease-lock.js';
-import type { LogEvent } from '../lib/event-format.js';
+import type { LogEvent } from '../lib/events/event-format.js';
 import { countMetric, logger } from '../lib/observability.js';
-import { oktaClient, type OktaClient } from '../lib/okta-client.js';
-import { publishEvents, type PublishDeps } from '../lib/publish.js';
+import { oktaClient, type OktaClient } from '../lib/okta/client.js';
+import { publishEvents, type PublishDeps } from '../lib/events/publish.js';
 import {
   readSearches,
   searchEvents,
@@ -22,7 +22,7 @@ import {
   windowsToCover,
   type SearchConfig,
   type TimeRange,
-} from '../lib/searches.js';
+} from '../lib/events/searches.js';
 import type { LambdaContextLike } from './poll-system-log.js';
 
 export interface ScheduledSearchInput {

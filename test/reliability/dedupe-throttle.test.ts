@@ -1,6 +1,6 @@
 import { DynamoDBClient, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { markPublished, publishedAmong } from '../../functions/lib/dedupe.js';
+import { markPublished, publishedAmong } from '../../functions/lib/events/dedupe.js';
 import { startLocalAws, type LocalAws } from '../../local/aws/index.js';
 
 // Found by the soak: events on the bus whose dedupe marks were throttled away were published again by the next

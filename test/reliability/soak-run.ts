@@ -7,7 +7,7 @@
 import type { Context } from 'aws-lambda';
 import { handler as pollHandler, type LambdaContextLike } from '../../functions/triggers/poll-system-log.js';
 import { handler as searchHandler, type ScheduledSearchSummary } from '../../functions/triggers/scheduled-search.js';
-import type { SearchConfig } from '../../functions/lib/searches.js';
+import type { SearchConfig } from '../../functions/lib/events/searches.js';
 import { registerEventHook, sandboxHookEventTypes } from '../../local/event-hook-registration.js';
 import { startOktaSim, type OktaSim } from '../../local/okta-sim/index.js';
 import { loadAction } from './action-modules.js';

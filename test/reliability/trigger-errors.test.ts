@@ -1,6 +1,6 @@
 import { DynamoDBClient, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
-import type { OktaClient } from '../../functions/lib/okta-client.js';
+import type { OktaClient } from '../../functions/lib/okta/client.js';
 import { logger } from '../../functions/lib/observability.js';
 import { handler as poll } from '../../functions/triggers/poll-system-log.js';
 import { handler as search } from '../../functions/triggers/scheduled-search.js';

@@ -4,7 +4,7 @@ import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { actions } from '../../functions/catalog.js';
 import { httpStatusOf } from '../../functions/lib/errors.js';
-import { validateInput } from '../../functions/lib/validate-input.js';
+import { validateInput } from '../../functions/lib/actions/validate-input.js';
 import {
   README_END,
   README_START,
@@ -80,7 +80,8 @@ describe('the action catalog', () => {
       const imports = [...read(file).matchAll(/from '([^']+)'/g)].map((m) => m[1]);
       expect(
         imports.every(
-          (path) => path === './lib/errors.js' || path === './lib/json-schema.js' || path === './catalog-schemas.js',
+          (path) =>
+            path === './lib/errors.js' || path === './lib/actions/json-schema.js' || path === './catalog-schemas.js',
         ),
       ).toBe(true);
     }

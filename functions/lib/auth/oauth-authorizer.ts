@@ -6,7 +6,7 @@
 import type { Authorizer } from './authorizer.js';
 import { dpopHtu, dpopProof } from './dpop.js';
 import type { TokenEndpoint, TokenResponse } from './token-endpoint.js';
-import { wwwAuthenticateError } from '../okta-errors.js';
+import { wwwAuthenticateError } from '../okta/errors.js';
 
 /** Renew a token this long before it expires, so it never runs out during a call. */
 const RENEW_BEFORE_MS = 60_000;

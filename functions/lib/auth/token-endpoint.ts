@@ -6,7 +6,7 @@
  */
 import type { Connection } from '../connections.js';
 import { OktaUnavailable, type ConnectorError } from '../errors.js';
-import { oktaError } from '../okta-errors.js';
+import { oktaError } from '../okta/errors.js';
 import { dpopProof } from './dpop.js';
 
 export interface TokenResponse {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConnection } from '../../../functions/lib/connections.js';
-import { oktaClientFor } from '../../../functions/lib/okta-client.js';
+import { oktaClientFor } from '../../../functions/lib/okta/client.js';
 import { handler as poll } from '../../../functions/triggers/poll-system-log.js';
 import { contextWith, startWorld, uuidCounts, type TriggerWorld } from './harness.js';
 

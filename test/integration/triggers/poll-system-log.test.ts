@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { readPollCursor, writePollCursor } from '../../../functions/lib/cursors.js';
+import { readPollCursor, writePollCursor } from '../../../functions/lib/events/cursors.js';
 import { handler as poll } from '../../../functions/triggers/poll-system-log.js';
 import { contextWith, longContext, startWorld, uuidCounts, type TriggerWorld } from './harness.js';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readPollCursor } from '../../../functions/lib/cursors.js';
+import { readPollCursor } from '../../../functions/lib/events/cursors.js';
 import { handler as poll } from '../../../functions/triggers/poll-system-log.js';
 import { replayEvents, type ReplayProgress } from '../../../functions/triggers/replay.js';
 import { longContext, startWorld, uuidCounts, type TriggerWorld } from './harness.js';

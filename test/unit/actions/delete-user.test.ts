@@ -1,7 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { OktaNotFound } from '../../../functions/lib/errors.js';
-import type { OktaRequest } from '../../../functions/lib/okta-client.js';
+import type { OktaRequest } from '../../../functions/lib/okta/client.js';
 
 // The two-step delete against scripted Okta answers, for the orders of events the simulated org cannot stage.
 const answers: Array<(req: OktaRequest) => unknown> = [];
@@ -16,7 +16,7 @@ const stubClient = {
   resetStats: () => undefined,
   stats: () => ({ requests: sent.length, retries: 0, requestIds: [] }),
 };
-vi.mock('../../../functions/lib/okta-client.js', () => ({ oktaClient: async () => stubClient }));
+vi.mock('../../../functions/lib/okta/client.js', () => ({ oktaClient: async () => stubClient }));
 
 const { handler } = await import('../../../functions/actions/delete-user.js');
 const context = { getRemainingTimeInMillis: () => 5_000 } as unknown as Context;

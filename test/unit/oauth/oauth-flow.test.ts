@@ -7,7 +7,7 @@ import { UnknownConnection } from '../../../functions/lib/errors.js';
 import type { Connection } from '../../../functions/lib/connections.js';
 import { callbackUrl, createAuthorizeHandler } from '../../../functions/oauth/authorize.js';
 import { createCallbackHandler } from '../../../functions/oauth/callback.js';
-import { json, scriptedFetch } from '../lib/fake-okta.js';
+import { json, scriptedFetch } from '../lib/okta/fake-okta.js';
 import { startConnectorTable, TABLE_NAME } from './connector-table.js';
 
 const CLIENT_SECRET = 'web-app-client-secret';

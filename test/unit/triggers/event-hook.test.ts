@@ -51,12 +51,10 @@ beforeEach(() => {
   dynamo.on(DeleteItemCommand).resolves({});
   dynamo.on(BatchGetItemCommand).resolves({ Responses: { table: [] } });
   dynamo.on(BatchWriteItemCommand).resolves({});
-  eventBridge
-    .on(PutEventsCommand)
-    .callsFake((input: { Entries: unknown[] }) => ({
-      FailedEntryCount: 0,
-      Entries: input.Entries.map(() => ({ EventId: 'e' })),
-    }));
+  eventBridge.on(PutEventsCommand).callsFake((input: { Entries: unknown[] }) => ({
+    FailedEntryCount: 0,
+    Entries: input.Entries.map(() => ({ EventId: 'e' })),
+  }));
 });
 
 afterEach(() => {

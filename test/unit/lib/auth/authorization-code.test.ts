@@ -9,8 +9,8 @@ import {
   type Connection,
 } from '../../../../functions/lib/connections.js';
 import { basicAuthorization } from '../../../../functions/lib/auth/authorization-code.js';
-import { oktaClientFor } from '../../../../functions/lib/okta-client.js';
-import { json, scriptedFetch, type RecordedRequest } from '../fake-okta.js';
+import { oktaClientFor } from '../../../../functions/lib/okta/client.js';
+import { json, scriptedFetch, type RecordedRequest } from '../okta/fake-okta.js';
 
 const CLIENT_SECRET = 'client-secret-value-never-logged';
 

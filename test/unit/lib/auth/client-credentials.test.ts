@@ -3,8 +3,8 @@ import { decodeProtectedHeader, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
 import type { Connection, StoredPrivateKey } from '../../../../functions/lib/connections.js';
 import { clientAssertion } from '../../../../functions/lib/auth/client-assertion.js';
-import { oktaClientFor } from '../../../../functions/lib/okta-client.js';
-import { fakeClock, json, scriptedFetch, type RecordedRequest } from '../fake-okta.js';
+import { oktaClientFor } from '../../../../functions/lib/okta/client.js';
+import { fakeClock, json, scriptedFetch, type RecordedRequest } from '../okta/fake-okta.js';
 
 const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });

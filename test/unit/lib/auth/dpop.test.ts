@@ -3,8 +3,8 @@ import { decodeProtectedHeader, importJWK, jwtVerify, type JWK } from 'jose';
 import { describe, expect, it } from 'vitest';
 import type { Connection } from '../../../../functions/lib/connections.js';
 import { dpopHtu } from '../../../../functions/lib/auth/dpop.js';
-import { oktaClientFor } from '../../../../functions/lib/okta-client.js';
-import { json, scriptedFetch, type RecordedRequest } from '../fake-okta.js';
+import { oktaClientFor } from '../../../../functions/lib/okta/client.js';
+import { json, scriptedFetch, type RecordedRequest } from '../okta/fake-okta.js';
 
 const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const connection: Connection = {
