@@ -4,27 +4,27 @@
  * a control surface for tests and benchmarks.
  */
 import type { AddressInfo } from 'node:net';
-import { appJson, appRoutes } from './apps.js';
+import { appJson, appRoutes } from './apps/apps-api.js';
 import { createClock } from './clock.js';
-import { createControl, controlRoutes, type SimControl } from './control.js';
+import { createControl, controlRoutes, type SimControl } from './control/control.js';
 import { Directory } from './directory.js';
 import { createOktaErrors } from './errors.js';
-import { createEventHooks } from './event-hooks.js';
-import { createFaults } from './faults.js';
-import { groupJson } from './group-json.js';
-import { groupRoutes } from './groups.js';
-import { lifecycleRoutes } from './lifecycle.js';
-import { logRoutes } from './logs-api.js';
-import { createOAuth } from './oauth.js';
+import { createEventHooks } from './hooks/event-hooks.js';
+import { createFaults } from './control/faults.js';
+import { groupJson } from './groups/group-json.js';
+import { groupRoutes } from './groups/groups-api.js';
+import { lifecycleRoutes } from './users/lifecycle.js';
+import { logRoutes } from './logs/logs-api.js';
+import { createOAuth } from './oauth/oauth.js';
 import { createAppendEvent, oktaId, type Org } from './org.js';
 import { createRandom } from './random.js';
-import { createRateLimiter, type RateLimitBucket } from './rate-limits.js';
+import { createRateLimiter, type RateLimitBucket } from './control/rate-limits.js';
 import { createRouter } from './router.js';
 import { seedFoundation, seedOrg, seedSize, type SeedOption } from './seed.js';
 import { createSimServer, type ExchangeListener } from './server.js';
-import { SystemLog } from './system-log.js';
-import { userJson } from './user-json.js';
-import { userRoutes } from './users.js';
+import { SystemLog } from './logs/system-log.js';
+import { userJson } from './users/user-json.js';
+import { userRoutes } from './users/users-api.js';
 import type { LogEventLike, SimClock, SimOrgServices } from './types.js';
 
 export interface StartOktaSimOptions {
@@ -178,8 +178,8 @@ export async function startOktaSim(options: StartOktaSimOptions = {}): Promise<O
   };
 }
 
-export type { SimControl } from './control.js';
-export type { FaultSpec, Fault } from './faults.js';
+export type { SimControl } from './control/control.js';
+export type { FaultSpec, Fault } from './control/faults.js';
 export type { SeedOption, SeedSize } from './seed.js';
-export type { SignInOptions } from './sign-ins.js';
-export type { RateLimitBucket } from './rate-limits.js';
+export type { SignInOptions } from './logs/sign-ins.js';
+export type { RateLimitBucket } from './control/rate-limits.js';

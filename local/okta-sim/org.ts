@@ -2,11 +2,11 @@
  * One simulated org's state and shared services: the directory, the System Log, the clock, ids and errors.
  * Every resource module gets this object; nothing else is shared between them.
  */
-import { buildLogEvent, describeClient, type LogActor } from './log-events.js';
+import { buildLogEvent, describeClient, type LogActor } from './logs/log-events.js';
 import type { Directory, UserRecord } from './directory.js';
 import type { OktaErrorFactory } from './errors.js';
 import type { Random } from './random.js';
-import type { SystemLog } from './system-log.js';
+import type { SystemLog } from './logs/system-log.js';
 import type { LogEventLike, SimClock, SimRequest } from './types.js';
 
 export interface Org {

@@ -6,8 +6,8 @@
  */
 import type { GroupRecord, UserRecord, UserStatus } from './directory.js';
 import type { Org } from './org.js';
-import { generateSignIns } from './sign-ins.js';
-import { DEFAULT_USER_TYPE_ID } from './users.js';
+import { generateSignIns } from './logs/sign-ins.js';
+import { DEFAULT_USER_TYPE_ID } from './users/users-api.js';
 
 export interface SeedSize {
   users?: number;

@@ -5,9 +5,9 @@
  * (`/__sim/...`) skip all of that.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Fault, Faults } from './faults.js';
+import type { Fault, Faults } from './control/faults.js';
 import type { Org } from './org.js';
-import { bucketOf, type RateLimiter } from './rate-limits.js';
+import { bucketOf, type RateLimiter } from './control/rate-limits.js';
 import type { Router } from './router.js';
 import type { Principal, Route, SimRequest, SimResponse } from './types.js';
 

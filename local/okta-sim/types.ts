@@ -1,6 +1,6 @@
 /**
  * The seams inside the simulated Okta org. The HTTP server, the directory (users, groups, apps), the System Log
- * and rate limits live on one side; OAuth (`oauth.ts`) and event hooks (`event-hooks.ts`) plug in through these
+ * and rate limits live on one side; OAuth (`oauth/`) and event hooks (`hooks/`) plug in through these
  * types, so each part can be read, and tested, on its own.
  */
 import type { JWK } from 'jose';

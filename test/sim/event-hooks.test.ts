@@ -1,7 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createEventHooks, type EventHooks } from '../../local/okta-sim/event-hooks.js';
+import { createEventHooks, type EventHooks } from '../../local/okta-sim/hooks/event-hooks.js';
 import { createFakeOrg, serveRoutes, type FakeOrg, type RouteServer } from '../support/fake-org.js';
 
 interface Received {

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOAuth, type OAuthServer } from '../../local/okta-sim/oauth.js';
+import { createOAuth, type OAuthServer } from '../../local/okta-sim/oauth/oauth.js';
 import type { OAuthClient } from '../../local/okta-sim/types.js';
 import { createFakeOrg, serveRoutes, type FakeOrg, type RouteServer } from '../support/fake-org.js';
 

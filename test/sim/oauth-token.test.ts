@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT, calculateJwkThumbprint, exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
-import { createOAuth, type OAuthServer } from '../../local/okta-sim/oauth.js';
+import { createOAuth, type OAuthServer } from '../../local/okta-sim/oauth/oauth.js';
 import type { OAuthClient } from '../../local/okta-sim/types.js';
 import { createFakeOrg, serveRoutes, type FakeOrg, type RouteServer } from '../support/fake-org.js';
 

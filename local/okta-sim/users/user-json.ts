@@ -3,9 +3,9 @@
  * read by SCIM attribute paths). Search sees what was indexed: within `searchLagMs` of a write, the user as
  * it was before it (Okta's user search is eventually consistent).
  */
-import { isoDate } from './clock.js';
-import type { UserRecord } from './directory.js';
-import type { Org } from './org.js';
+import { isoDate } from '../clock.js';
+import type { UserRecord } from '../directory.js';
+import type { Org } from '../org.js';
 
 const iso = (epochMs: number | null): string | null => (epochMs === null ? null : isoDate(epochMs));
 

@@ -2,10 +2,10 @@
  * Generates `user.session.start` events: users signing in from a handful of places, some failing (wrong
  * password, failed MFA), shaped like the panther-analysis and spec samples.
  */
-import type { UserRecord } from './directory.js';
+import type { UserRecord } from '../directory.js';
 import { buildLogEvent, describeClient, type Geo } from './log-events.js';
-import { userActor, type Org } from './org.js';
-import type { LogEventLike } from './types.js';
+import { userActor, type Org } from '../org.js';
+import type { LogEventLike } from '../types.js';
 
 interface Place {
   ipAddress: string;

@@ -3,21 +3,21 @@
  * consistent; `filter` on id, type, lastUpdated, lastMembershipUpdated only), members with paging, and
  * membership changes, which Okta allows only on OKTA_GROUP groups.
  */
-import type { GroupRecord, UserRecord } from './directory.js';
+import type { GroupRecord, UserRecord } from '../directory.js';
 import { groupJson, groupSearchView, groupTarget, indexedGroupView, recordGroupWrite } from './group-json.js';
-import { appendRequestEvent, userActor, type Org } from './org.js';
-import { linkHeaders, readLimit } from './paging.js';
-import { isResponse } from './responses.js';
+import { appendRequestEvent, userActor, type Org } from '../org.js';
+import { linkHeaders, readLimit } from '../paging.js';
+import { isResponse } from '../responses.js';
 import {
   FilterSyntaxError,
   matchesFilter,
   parseFilter,
   walkComparisons,
   type FilterExpression,
-} from './scim-filter.js';
-import { findUserOr404 } from './users.js';
-import { userJson } from './user-json.js';
-import type { Route, SimRequest, SimResponse } from './types.js';
+} from '../scim-filter.js';
+import { findUserOr404 } from '../users/users-api.js';
+import { userJson } from '../users/user-json.js';
+import type { Route, SimRequest, SimResponse } from '../types.js';
 
 const READ = ['okta.groups.read', 'okta.groups.manage'];
 const MANAGE = ['okta.groups.manage'];

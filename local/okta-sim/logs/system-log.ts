@@ -4,7 +4,7 @@
  * keeps them ordered by `published` for bounded queries; late (backdated) events are inserted into it by binary
  * search, so they show up in polling but can be missed by a bounded window that already passed.
  */
-import type { LogEventLike } from './types.js';
+import type { LogEventLike } from '../types.js';
 
 export interface StoredEvent {
   event: LogEventLike;

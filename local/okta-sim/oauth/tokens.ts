@@ -3,7 +3,7 @@
  * authorization codes. Tokens are opaque random strings; their lifetimes run on the simulator's clock.
  */
 import { randomBytes } from 'node:crypto';
-import type { SimClock } from './types.js';
+import type { SimClock } from '../types.js';
 
 /** SVC: "The lifetime for this token is fixed at one hour." */
 export const DEFAULT_ACCESS_TOKEN_LIFETIME_S = 60 * 60;

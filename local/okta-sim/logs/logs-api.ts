@@ -6,18 +6,18 @@
  *   has a finite number of pages.
  * The `after` cursors are opaque strings: `<ms>_<sequence>` (polling) and `<ms>_<sequence>_<since>` (bounded).
  */
-import type { Org } from './org.js';
-import { linkHeaders, readLimit } from './paging.js';
-import { isResponse } from './responses.js';
+import type { Org } from '../org.js';
+import { linkHeaders, readLimit } from '../paging.js';
+import { isResponse } from '../responses.js';
 import {
   FilterSyntaxError,
   matchesFilter,
   parseFilter,
   walkComparisons,
   type FilterExpression,
-} from './scim-filter.js';
+} from '../scim-filter.js';
 import type { StoredEvent } from './system-log.js';
-import type { Route, SimRequest, SimResponse } from './types.js';
+import type { Route, SimRequest, SimResponse } from '../types.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const RETENTION_MS = 90 * DAY_MS;

@@ -1,8 +1,8 @@
 /** How a group looks on the wire (the spec's `Group`, shaped like the samples) and to a group search. */
-import { isoDate } from './clock.js';
-import type { GroupRecord } from './directory.js';
-import type { LogTarget } from './log-events.js';
-import type { Org } from './org.js';
+import { isoDate } from '../clock.js';
+import type { GroupRecord } from '../directory.js';
+import type { LogTarget } from '../logs/log-events.js';
+import type { Org } from '../org.js';
 
 export function groupJson(org: Org, group: GroupRecord): Record<string, unknown> {
   const base = org.baseUrl();

@@ -2,7 +2,7 @@
  * The event hook management API (`/api/v1/eventHooks...`), shaped as the spec's `EventHook`: create, list, get,
  * replace, delete, activate, deactivate and verify. `authScheme.value` is kept but never returned.
  */
-import type { Route, SimOrgServices, SimRequest, SimResponse } from './types.js';
+import type { Route, SimOrgServices, SimRequest, SimResponse } from '../types.js';
 
 export interface StoredEventHook {
   id: string;

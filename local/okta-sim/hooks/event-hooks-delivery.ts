@@ -4,7 +4,7 @@
  * timeout, a network error or a 5xx (never on a 4xx). Every attempt is recorded.
  */
 import { randomUUID } from 'node:crypto';
-import type { LogEventLike, SimClock } from './types.js';
+import type { LogEventLike, SimClock } from '../types.js';
 
 /** One attempt to call an event hook endpoint, as the receiver saw it. */
 export interface EventHookDelivery {

@@ -11,8 +11,8 @@ import {
   sha256Base64url,
   verifyJwsSignature,
   ASYMMETRIC_ALGS,
-} from './oauth-jws.js';
-import type { SimClock } from './types.js';
+} from './jws.js';
+import type { SimClock } from '../types.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** DPOP: "The nonce rotates every 24 h; an old one keeps working for 3 days". */

@@ -2,9 +2,9 @@
  * Builds System Log events shaped like Okta's (every LogEvent field of the spec's ListLogs example), for the
  * changes the simulator makes and for events added through the control API.
  */
-import { isoDate } from './clock.js';
-import type { Random } from './random.js';
-import type { LogEventLike } from './types.js';
+import { isoDate } from '../clock.js';
+import type { Random } from '../random.js';
+import type { LogEventLike } from '../types.js';
 
 /** Display message and legacy event type per event type, as Okta writes them. */
 const EVENT_TYPES: Record<string, { displayMessage: string; legacyEventType: string | null }> = {

@@ -5,8 +5,8 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import { compactVerify, decodeJwt, decodeProtectedHeader, importJWK, type JWK, type JWTPayload } from 'jose';
-import { ASYMMETRIC_ALGS } from './oauth-jws.js';
-import type { SimClock, OAuthClient } from './types.js';
+import { ASYMMETRIC_ALGS } from './jws.js';
+import type { SimClock, OAuthClient } from '../types.js';
 
 export const JWT_BEARER_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 /** SVC: `exp` "no more than one hour in the future". */

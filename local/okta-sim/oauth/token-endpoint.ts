@@ -3,11 +3,11 @@
  * `client_credentials`, `authorization_code` (with PKCE) and `refresh_token` grants.
  */
 import { createHash } from 'node:crypto';
-import type { ClientAuthenticator } from './oauth-client-auth.js';
-import type { DpopVerifier } from './oauth-dpop.js';
+import type { ClientAuthenticator } from './client-auth.js';
+import type { DpopVerifier } from './dpop.js';
 import { oauthErrorResponse, oauthProblem } from './oauth-errors.js';
-import { DEFAULT_ACCESS_TOKEN_LIFETIME_S, DEFAULT_REFRESH_LEEWAY_S, type TokenStore } from './oauth-tokens.js';
-import type { OAuthClient, SimRequest, SimResponse } from './types.js';
+import { DEFAULT_ACCESS_TOKEN_LIFETIME_S, DEFAULT_REFRESH_LEEWAY_S, type TokenStore } from './tokens.js';
+import type { OAuthClient, SimRequest, SimResponse } from '../types.js';
 
 /** What a successful grant hands to the token response. */
 interface Grant {

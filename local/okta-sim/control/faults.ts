@@ -3,7 +3,7 @@
  * concurrency 429, wait before answering, or drop the connection before any response. A fault fires `count`
  * times (forever when absent), each time with `probability` (1 when absent).
  */
-import type { Random } from './random.js';
+import type { Random } from '../random.js';
 
 export type FaultKind = 'rate-limit' | 'server-error' | 'delay' | 'drop' | 'concurrency-limit';
 

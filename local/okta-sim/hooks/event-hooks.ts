@@ -12,7 +12,7 @@ import {
   type EventHookEnvelope,
   type HookTarget,
 } from './event-hooks-delivery.js';
-import type { LogEventLike, Route, SimOrgServices } from './types.js';
+import type { LogEventLike, Route, SimOrgServices } from '../types.js';
 
 export type { EventHookDelivery, EventHookEnvelope } from './event-hooks-delivery.js';
 

@@ -3,10 +3,10 @@
  * redirect URI is shown as an error page; every later problem, and the user's refusal, goes back to the
  * client's redirect URI, as RFC 6749 4.1.2.1 requires.
  */
-import { renderConsentPage, renderErrorPage, type AuthorizeParams } from './oauth-consent-page.js';
+import { renderConsentPage, renderErrorPage, type AuthorizeParams } from './consent-page.js';
 import { oauthProblem } from './oauth-errors.js';
-import type { TokenStore } from './oauth-tokens.js';
-import type { OAuthClient, SimOrgServices, SimRequest, SimResponse } from './types.js';
+import type { TokenStore } from './tokens.js';
+import type { OAuthClient, SimOrgServices, SimRequest, SimResponse } from '../types.js';
 
 /** Scopes any client may ask a user for, besides the Okta API scopes granted to its app. */
 const OIDC_SCOPES = ['openid', 'profile', 'email', 'address', 'phone', 'offline_access'];

@@ -3,13 +3,13 @@
  * (`user.id`, `group.id`, `status` or `name`; a user's apps include those assigned through a group) and
  * `expand=user/{id}`.
  */
-import { isoDate } from './clock.js';
-import type { AppRecord, UserRecord } from './directory.js';
-import { appendRequestEvent, userActor, type Org } from './org.js';
-import { linkHeaders, readLimit } from './paging.js';
-import { isResponse } from './responses.js';
-import { FilterSyntaxError, parseFilter } from './scim-filter.js';
-import type { Route, SimRequest, SimResponse } from './types.js';
+import { isoDate } from '../clock.js';
+import type { AppRecord, UserRecord } from '../directory.js';
+import { appendRequestEvent, userActor, type Org } from '../org.js';
+import { linkHeaders, readLimit } from '../paging.js';
+import { isResponse } from '../responses.js';
+import { FilterSyntaxError, parseFilter } from '../scim-filter.js';
+import type { Route, SimRequest, SimResponse } from '../types.js';
 
 const READ = ['okta.apps.read', 'okta.apps.manage'];
 const MANAGE = ['okta.apps.manage'];

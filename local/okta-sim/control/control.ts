@@ -2,17 +2,17 @@
  * The control surface for tests and benchmarks, in-process (`sim.control.*`) and over HTTP under `/__sim/`
  * (JSON in, JSON out, no authentication: never part of Okta's API). See README.md.
  */
-import type { UserStatus } from './directory.js';
-import type { EventHooks } from './event-hooks.js';
+import type { UserStatus } from '../directory.js';
+import type { EventHooks } from '../hooks/event-hooks.js';
 import type { Fault, FaultSpec, Faults } from './faults.js';
-import { buildLogEvent } from './log-events.js';
-import type { OAuthServer } from './oauth.js';
-import type { Org } from './org.js';
+import { buildLogEvent } from '../logs/log-events.js';
+import type { OAuthServer } from '../oauth/oauth.js';
+import type { Org } from '../org.js';
 import type { RateLimiter } from './rate-limits.js';
-import { seedOrg, seedSize, type SeedOption } from './seed.js';
-import { generateSignIns, type SignInOptions } from './sign-ins.js';
-import { recordUserWrite } from './user-json.js';
-import type { LogEventLike, OAuthClient, Route, SimResponse } from './types.js';
+import { seedOrg, seedSize, type SeedOption } from '../seed.js';
+import { generateSignIns, type SignInOptions } from '../logs/sign-ins.js';
+import { recordUserWrite } from '../users/user-json.js';
+import type { LogEventLike, OAuthClient, Route, SimResponse } from '../types.js';
 
 export interface SimControl {
   /** Injects a fault for matching requests; returns it with its id. */

@@ -4,7 +4,7 @@
  * `error` and `error_description`.
  */
 import { readFileSync } from 'node:fs';
-import type { SimResponse } from './types.js';
+import type { SimResponse } from '../types.js';
 
 interface OAuthCatalogueEntry {
   statusCode: number;
@@ -16,7 +16,7 @@ interface OAuthCatalogueEntry {
 const catalogue: Map<string, OAuthCatalogueEntry> = new Map(
   (
     JSON.parse(
-      readFileSync(new URL('./reference/openapi/error-codes/oauth2-error-codes.json', import.meta.url), 'utf8'),
+      readFileSync(new URL('../reference/openapi/error-codes/oauth2-error-codes.json', import.meta.url), 'utf8'),
     ) as { errors: OAuthCatalogueEntry[] }
   ).errors.map((entry) => [entry.internalErrorCode, entry]),
 );

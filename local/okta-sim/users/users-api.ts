@@ -2,14 +2,14 @@
  * `/api/v1/users`: create, get (by id, login or unambiguous short name), partial update (POST), replace (PUT),
  * list with `search`, `filter` or `q`, and a user's groups and app links.
  */
-import type { GroupRecord, UserRecord, UserStatus } from './directory.js';
-import { groupJson, groupTarget } from './group-json.js';
-import { appendRequestEvent, userActor, type Org } from './org.js';
-import { linkHeaders } from './paging.js';
-import { isResponse } from './responses.js';
+import type { GroupRecord, UserRecord, UserStatus } from '../directory.js';
+import { groupJson, groupTarget } from '../groups/group-json.js';
+import { appendRequestEvent, userActor, type Org } from '../org.js';
+import { linkHeaders } from '../paging.js';
+import { isResponse } from '../responses.js';
 import { listUsers } from './user-lists.js';
 import { recordUserWrite, userJson, userJsonOptions } from './user-json.js';
-import type { Route, SimRequest, SimResponse } from './types.js';
+import type { Route, SimRequest, SimResponse } from '../types.js';
 
 const READ = ['okta.users.read', 'okta.users.manage'];
 const MANAGE = ['okta.users.manage'];

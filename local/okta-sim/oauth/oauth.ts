@@ -3,15 +3,15 @@
  * consent page, the check of access tokens on `/api/v1` calls, and the control routes that register clients.
  */
 import { randomBytes } from 'node:crypto';
-import { createAuthorizeEndpoint } from './oauth-authorize.js';
-import { createClientAuthenticator } from './oauth-client-auth.js';
+import { createAuthorizeEndpoint } from './authorize.js';
+import { createClientAuthenticator } from './client-auth.js';
 import { createOAuthControlRoutes } from './oauth-control.js';
-import { createDpopVerifier } from './oauth-dpop.js';
+import { createDpopVerifier } from './dpop.js';
 import { oauthProblem } from './oauth-errors.js';
-import { ASYMMETRIC_ALGS } from './oauth-jws.js';
-import { createTokenEndpoint } from './oauth-token-endpoint.js';
-import { createTokenStore } from './oauth-tokens.js';
-import type { OAuthClient, Principal, Route, SimOrgServices, SimRequest, SimResponse } from './types.js';
+import { ASYMMETRIC_ALGS } from './jws.js';
+import { createTokenEndpoint } from './token-endpoint.js';
+import { createTokenStore } from './tokens.js';
+import type { OAuthClient, Principal, Route, SimOrgServices, SimRequest, SimResponse } from '../types.js';
 
 export interface OAuthServer {
   /** `/oauth2/v1/token`, `/oauth2/v1/authorize`, the metadata document and the `/__sim/oauth-clients` routes. */

@@ -15,9 +15,9 @@ import {
   parseFilter,
   walkComparisons,
   type FilterExpression,
-} from './scim-filter.js';
-import type { Org } from './org.js';
-import type { SimResponse } from './types.js';
+} from '../scim-filter.js';
+import type { Org } from '../org.js';
+import type { SimResponse } from '../types.js';
 
 const CONTAINS_ATTRIBUTES = new Set(['profile.firstName', 'profile.lastName', 'profile.email', 'profile.login']);
 const SEARCH_ATTRIBUTE =

@@ -2,13 +2,13 @@
  * `GET /api/v1/users`: the plain list (DEPROVISIONED left out), `filter`, `q` (starts-with, not pageable) and
  * `search` (eventually consistent; sorted with `sortBy`/`sortOrder`), paged by `limit` and `after`.
  */
-import type { UserRecord } from './directory.js';
-import type { Org } from './org.js';
-import { linkHeaders, readLimit } from './paging.js';
-import { isResponse } from './responses.js';
+import type { UserRecord } from '../directory.js';
+import type { Org } from '../org.js';
+import { linkHeaders, readLimit } from '../paging.js';
+import { isResponse } from '../responses.js';
 import { parseUserFilter, parseUserSearch, userQueryPredicate, type UserPredicate } from './user-queries.js';
 import { indexedUserView, userJson, userJsonOptions, userSearchView } from './user-json.js';
-import type { SimRequest, SimResponse } from './types.js';
+import type { SimRequest, SimResponse } from '../types.js';
 
 type UserView = (user: UserRecord) => Record<string, unknown> | undefined;
 

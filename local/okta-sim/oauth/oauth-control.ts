@@ -4,7 +4,7 @@
  * `POST /__sim/oauth-clients/:clientId` changes some settings (e.g. `tokenLifetimeSeconds`, `dpopBoundAccessTokens`).
  */
 import type { JWK } from 'jose';
-import type { OAuthClient, Route, SimRequest, SimResponse } from './types.js';
+import type { OAuthClient, Route, SimRequest, SimResponse } from '../types.js';
 
 export interface OAuthControlDeps {
   registerClient(input: Partial<OAuthClient> & { label: string }): OAuthClient;

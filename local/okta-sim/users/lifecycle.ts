@@ -2,12 +2,12 @@
  * User lifecycle operations and their state machine (facts §1b). Each wrong-status call is answered with the
  * code Okta documents; where Okta documents none (UNVERIFIED in the facts) the choice is said next to it.
  */
-import type { UserRecord, UserStatus } from './directory.js';
-import { appendRequestEvent, userActor, type Org } from './org.js';
-import { isResponse } from './responses.js';
-import { findUserOr404 } from './users.js';
+import type { UserRecord, UserStatus } from '../directory.js';
+import { appendRequestEvent, userActor, type Org } from '../org.js';
+import { isResponse } from '../responses.js';
+import { findUserOr404 } from './users-api.js';
 import { recordUserWrite, userJson } from './user-json.js';
-import type { Route, SimRequest, SimResponse } from './types.js';
+import type { Route, SimRequest, SimResponse } from '../types.js';
 
 const MANAGE = ['okta.users.manage'];
 
