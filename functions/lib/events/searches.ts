@@ -1,5 +1,5 @@
 /**
- * Scheduled filter searches (CONTRACT sections 3 and 5): their configuration, the windows a run covers, the bounded
+ * Scheduled filter searches (docs/CONTRACT.md §3 and §5): their configuration, the windows a run covers, the bounded
  * System Log query that reads one window, and the "Okta Event Search Results" entries that carry the results.
  *
  * `SEARCHES` is a JSON array of `{connection, name, filter?, q?, schedule, window}`. `window` is the length of the
