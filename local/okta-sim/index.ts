@@ -8,7 +8,6 @@ import { appJson, appRoutes } from './apps/apps-api.js';
 import { createClock } from './clock.js';
 import { createControl, controlRoutes, type SimControl } from './control/control.js';
 import { Directory } from './directory.js';
-import { createOktaErrors } from './errors.js';
 import { createEventHooks } from './hooks/event-hooks.js';
 import { createFaults } from './control/faults.js';
 import { groupJson } from './groups/group-json.js';
@@ -84,7 +83,6 @@ export async function startOktaSim(options: StartOktaSimOptions = {}): Promise<O
     random,
     directory: new Directory(),
     log,
-    oktaError: createOktaErrors(random),
     searchLagMs: options.searchLagMs ?? 0,
     baseUrl: () => url,
     adminUserId: oktaId(random, '00u'),
@@ -106,7 +104,6 @@ export async function startOktaSim(options: StartOktaSimOptions = {}): Promise<O
     },
     appendLogEvent: (event) => org.appendEvent(event),
     onLogEvent: (listener) => log.onAppend(listener),
-    oktaError: org.oktaError,
     newId: org.newId,
   };
   const oauth = createOAuth(services);

@@ -1,10 +1,9 @@
 /**
- * One simulated org's state and shared services: the directory, the System Log, the clock, ids and errors.
+ * One simulated org's state and shared services: the directory, the System Log, the clock and ids.
  * Every resource module gets this object; nothing else is shared between them.
  */
 import { buildLogEvent, describeClient, type LogActor } from './logs/log-events.js';
 import type { Directory, UserRecord } from './directory.js';
-import type { OktaErrorFactory } from './errors.js';
 import type { Random } from './random.js';
 import type { SystemLog } from './logs/system-log.js';
 import type { LogEventLike, SimClock, SimRequest } from './types.js';
@@ -14,7 +13,6 @@ export interface Org {
   random: Random;
   directory: Directory;
   log: SystemLog;
-  oktaError: OktaErrorFactory;
   /** Search results lag writes by this many ms (Okta's search is eventually consistent). */
   searchLagMs: number;
   baseUrl(): string;

@@ -2,8 +2,9 @@
  * Cursor paging as Okta does it: `limit` and an opaque `after`, with `self` and `next` links as separate `link`
  * header lines (`<url>; rel="self"`).
  */
+import { OktaApiError } from './errors.js';
 import type { Org } from './org.js';
-import type { SimRequest, SimResponse } from './types.js';
+import type { SimRequest } from './types.js';
 
 export interface LimitRule {
   defaultLimit: number;
@@ -11,18 +12,24 @@ export interface LimitRule {
 }
 
 /**
- * Reads `limit`. Over the maximum or not a non-negative integer is refused with 400 E0000001 naming `limit`
+ * Reads `limit`. Over the maximum or not a non-negative integer is refused (thrown) as 400 E0000001 naming `limit`
  * (UNVERIFIED: Okta documents the maxima, not the answer to exceeding them; some endpoints may clamp instead).
  */
-export function readLimit(org: Org, req: SimRequest, rule: LimitRule): number | SimResponse {
+export function readLimit(req: SimRequest, rule: LimitRule): number {
   const raw = req.query.get('limit');
   if (raw === null || raw === '') return rule.defaultLimit;
   const limit = Number(raw);
   if (!Number.isInteger(limit) || limit < 0) {
-    return org.oktaError('E0000001', [`limit: The field must be a non-negative integer`], 'limit');
+    throw new OktaApiError('E0000001', {
+      causes: [`limit: The field must be a non-negative integer`],
+      summaryArgument: 'limit',
+    });
   }
   if (limit > rule.max) {
-    return org.oktaError('E0000001', [`limit: The field cannot exceed ${rule.max}`], 'limit');
+    throw new OktaApiError('E0000001', {
+      causes: [`limit: The field cannot exceed ${rule.max}`],
+      summaryArgument: 'limit',
+    });
   }
   return limit;
 }

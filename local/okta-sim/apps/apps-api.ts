@@ -5,9 +5,9 @@
  */
 import { isoDate } from '../clock.js';
 import type { AppRecord, UserRecord } from '../directory.js';
+import { OktaApiError } from '../errors.js';
 import { appendRequestEvent, userActor, type Org } from '../org.js';
 import { linkHeaders, readLimit } from '../paging.js';
-import { isResponse } from '../responses.js';
 import { FilterSyntaxError, parseFilter } from '../scim-filter.js';
 import type { Route, SimRequest, SimResponse } from '../types.js';
 
@@ -78,17 +78,18 @@ export function appJson(org: Org, app: AppRecord, embeddedUser?: UserRecord): Re
   };
 }
 
-/** Reads the one `eq` expression the apps list accepts; E0000031 for anything else (UNVERIFIED code). */
-function appFilter(org: Org, text: string): ((app: AppRecord) => boolean) | SimResponse {
+/** Reads the one `eq` expression the apps list accepts; throws E0000031 for anything else (UNVERIFIED code). */
+function appFilter(org: Org, text: string): (app: AppRecord) => boolean {
   let expression;
   try {
     expression = parseFilter(text);
   } catch (error) {
-    if (error instanceof FilterSyntaxError) return org.oktaError('E0000031', [`Invalid filter: ${error.message}`]);
+    if (error instanceof FilterSyntaxError)
+      throw new OktaApiError('E0000031', { causes: [`Invalid filter: ${error.message}`] });
     throw error;
   }
   if (expression.kind !== 'compare' || expression.operator !== 'eq') {
-    return org.oktaError('E0000031', ['The apps filter takes one "eq" expression']);
+    throw new OktaApiError('E0000031', { causes: ['The apps filter takes one "eq" expression'] });
   }
   const value = String(expression.value);
   switch (expression.attribute) {
@@ -103,16 +104,14 @@ function appFilter(org: Org, text: string): ((app: AppRecord) => boolean) | SimR
     case 'name':
       return (app) => app.name === value;
     default:
-      return org.oktaError('E0000031', [`Unsupported filter attribute: ${expression.attribute}`]);
+      throw new OktaApiError('E0000031', { causes: [`Unsupported filter attribute: ${expression.attribute}`] });
   }
 }
 
 function listApps(org: Org, req: SimRequest): SimResponse {
-  const limit = readLimit(org, req, { defaultLimit: 20, max: 200 });
-  if (typeof limit !== 'number') return limit;
+  const limit = readLimit(req, { defaultLimit: 20, max: 200 });
   const filterText = req.query.get('filter');
   const predicate = filterText === null ? undefined : appFilter(org, filterText);
-  if (isResponse(predicate)) return predicate;
   const expandUserId = /^user\/(.+)$/.exec(req.query.get('expand') ?? '')?.[1];
   const expandUser = expandUserId ? org.directory.users.get(expandUserId) : undefined;
   const q = req.query.get('q')?.toLowerCase();
@@ -138,16 +137,17 @@ function listApps(org: Org, req: SimRequest): SimResponse {
   };
 }
 
-function findAppOr404(org: Org, appId: string): AppRecord | SimResponse {
-  return org.directory.apps.get(appId) ?? org.oktaError('E0000007', [], `Resource not found: ${appId} (AppInstance)`);
+function findAppOr404(org: Org, appId: string): AppRecord {
+  const app = org.directory.apps.get(appId);
+  if (!app) throw new OktaApiError('E0000007', { summaryArgument: `Resource not found: ${appId} (AppInstance)` });
+  return app;
 }
 
 function assignUser(org: Org, req: SimRequest, appId: string): SimResponse {
   const app = findAppOr404(org, appId);
-  if (isResponse(app)) return app;
   const userId = String((req.body as { id?: unknown } | undefined)?.id ?? '');
   const user = org.directory.users.get(userId);
-  if (!user) return org.oktaError('E0000007', [], `Resource not found: ${userId} (User)`);
+  if (!user) throw new OktaApiError('E0000007', { summaryArgument: `Resource not found: ${userId} (User)` });
   if (!app.users.has(user.id)) {
     app.users.set(user.id, { id: org.newId('0ua'), created: org.clock.now(), userName: String(user.profile.login) });
     appendRequestEvent(org, req, {
@@ -163,9 +163,8 @@ function assignUser(org: Org, req: SimRequest, appId: string): SimResponse {
 
 function assignGroup(org: Org, appId: string, groupId: string): SimResponse {
   const app = findAppOr404(org, appId);
-  if (isResponse(app)) return app;
   if (!org.directory.groups.has(groupId))
-    return org.oktaError('E0000007', [], `Resource not found: ${groupId} (UserGroup)`);
+    throw new OktaApiError('E0000007', { summaryArgument: `Resource not found: ${groupId} (UserGroup)` });
   const assignment = app.groups.get(groupId) ?? { id: groupId, priority: app.groups.size };
   app.groups.set(groupId, assignment);
   return {
@@ -190,10 +189,7 @@ export function appRoutes(org: Org): Route[] {
       pattern: '/api/v1/apps/:appId',
       bucket: 'app',
       scopes: READ,
-      handler: (_req, p) => {
-        const app = findAppOr404(org, p.appId as string);
-        return isResponse(app) ? app : { status: 200, body: appJson(org, app) };
-      },
+      handler: (_req, p) => ({ status: 200, body: appJson(org, findAppOr404(org, p.appId as string)) }),
     },
     {
       method: 'GET',
@@ -202,7 +198,6 @@ export function appRoutes(org: Org): Route[] {
       scopes: READ,
       handler: (_req, p) => {
         const app = findAppOr404(org, p.appId as string);
-        if (isResponse(app)) return app;
         const users = [...app.users.keys()]
           .map((id) => org.directory.users.get(id))
           .filter((u): u is UserRecord => u !== undefined);

@@ -4,10 +4,10 @@
  * membership changes, which Okta allows only on OKTA_GROUP groups.
  */
 import type { GroupRecord, UserRecord } from '../directory.js';
+import { OktaApiError } from '../errors.js';
 import { groupJson, groupSearchView, groupTarget, indexedGroupView, recordGroupWrite } from './group-json.js';
 import { appendRequestEvent, userActor, type Org } from '../org.js';
 import { linkHeaders, readLimit } from '../paging.js';
-import { isResponse } from '../responses.js';
 import {
   FilterSyntaxError,
   matchesFilter,
@@ -24,20 +24,20 @@ const MANAGE = ['okta.groups.manage'];
 const SEARCH_ATTRIBUTE = /^(id|type|created|lastUpdated|lastMembershipUpdated|source\.id|profile\.[A-Za-z0-9_]+)$/;
 const FILTER_ATTRIBUTES = new Set(['id', 'type', 'lastUpdated', 'lastMembershipUpdated']);
 
-function findGroupOr404(org: Org, groupId: string): GroupRecord | SimResponse {
-  return (
-    org.directory.groups.get(groupId) ?? org.oktaError('E0000007', [], `Resource not found: ${groupId} (UserGroup)`)
-  );
+function findGroupOr404(org: Org, groupId: string): GroupRecord {
+  const group = org.directory.groups.get(groupId);
+  if (!group) throw new OktaApiError('E0000007', { summaryArgument: `Resource not found: ${groupId} (UserGroup)` });
+  return group;
 }
 
-/** Parses `search` or `filter` against the rule of each; E0000031 on anything Okta does not support. */
-function parseGroupExpression(org: Org, text: string, mode: 'search' | 'filter'): FilterExpression | SimResponse {
+/** Parses `search` or `filter` against the rule of each; throws E0000031 on anything Okta does not support. */
+function parseGroupExpression(text: string, mode: 'search' | 'filter'): FilterExpression {
   let expression: FilterExpression;
   try {
     expression = parseFilter(text);
   } catch (error) {
     if (error instanceof FilterSyntaxError)
-      return org.oktaError('E0000031', [`Invalid search criteria: ${error.message}`]);
+      throw new OktaApiError('E0000031', { causes: [`Invalid search criteria: ${error.message}`] });
     throw error;
   }
   const problems: string[] = [];
@@ -59,20 +59,18 @@ function parseGroupExpression(org: Org, text: string, mode: 'search' | 'filter')
     },
     () => problems.push('The "not" operator is not supported'),
   );
-  return problems.length > 0 ? org.oktaError('E0000031', problems) : expression;
+  if (problems.length > 0) throw new OktaApiError('E0000031', { causes: problems });
+  return expression;
 }
 
 function listGroups(org: Org, req: SimRequest): SimResponse {
   const q = req.query.get('q');
   const search = req.query.get('search');
   const filter = req.query.get('filter');
-  const limit = readLimit(org, req, { defaultLimit: q !== null ? 300 : 200, max: 10000 });
-  if (typeof limit !== 'number') return limit;
+  const limit = readLimit(req, { defaultLimit: q !== null ? 300 : 200, max: 10000 });
   let expression: FilterExpression | undefined;
   if (search !== null || filter !== null) {
-    const parsed = parseGroupExpression(org, (search ?? filter) as string, search !== null ? 'search' : 'filter');
-    if (isResponse(parsed)) return parsed;
-    expression = parsed;
+    expression = parseGroupExpression((search ?? filter) as string, search !== null ? 'search' : 'filter');
   }
   const prefix = q?.toLowerCase();
   const pageable = q === null;
@@ -108,16 +106,15 @@ function createGroup(org: Org, req: SimRequest): SimResponse {
   const body = (req.body ?? {}) as { profile?: { name?: unknown; description?: unknown } };
   const name = body.profile?.name;
   if (typeof name !== 'string' || name.trim() === '')
-    return org.oktaError('E0000001', ['name: The field cannot be left blank'], 'name');
+    throw new OktaApiError('E0000001', { causes: ['name: The field cannot be left blank'], summaryArgument: 'name' });
   const taken = org.directory.groupsInOrder.some(
     (group) => org.directory.groups.has(group.id) && group.profile.name === name && group.type === 'OKTA_GROUP',
   );
   if (taken)
-    return org.oktaError(
-      'E0000001',
-      ['name: An object with this field already exists in the current organization'],
-      'name',
-    );
+    throw new OktaApiError('E0000001', {
+      causes: ['name: An object with this field already exists in the current organization'],
+      summaryArgument: 'name',
+    });
   const now = org.clock.now();
   const group = org.directory.addGroup({
     id: org.newId('00g'),
@@ -139,9 +136,7 @@ function createGroup(org: Org, req: SimRequest): SimResponse {
 
 function listMembers(org: Org, req: SimRequest, groupId: string): SimResponse {
   const group = findGroupOr404(org, groupId);
-  if (isResponse(group)) return group;
-  const limit = readLimit(org, req, { defaultLimit: 1000, max: 10000 });
-  if (typeof limit !== 'number') return limit;
+  const limit = readLimit(req, { defaultLimit: 1000, max: 10000 });
   const after = req.query.get('after');
   const page: UserRecord[] = [];
   let hasMore = false;
@@ -170,11 +165,9 @@ function listMembers(org: Org, req: SimRequest, groupId: string): SimResponse {
 
 function changeMembership(org: Org, req: SimRequest, groupId: string, userId: string, add: boolean): SimResponse {
   const group = findGroupOr404(org, groupId);
-  if (isResponse(group)) return group;
   const user = findUserOr404(org, req, userId);
-  if (isResponse(user)) return user;
   // Only OKTA_GROUP memberships can be changed; APP_GROUP comes from imports and Everyone is built in.
-  if (group.type !== 'OKTA_GROUP') return org.oktaError('E0000006');
+  if (group.type !== 'OKTA_GROUP') throw new OktaApiError('E0000006');
   const now = org.clock.now();
   recordGroupWrite(org, group);
   const appsBefore = new Set(org.directory.userApps(user.id).map((app) => app.id));
@@ -226,10 +219,7 @@ export function groupRoutes(org: Org): Route[] {
       pattern: '/api/v1/groups/:groupId',
       bucket: 'group',
       scopes: READ,
-      handler: (_req, p) => {
-        const group = findGroupOr404(org, p.groupId as string);
-        return isResponse(group) ? group : { status: 200, body: groupJson(org, group) };
-      },
+      handler: (_req, p) => ({ status: 200, body: groupJson(org, findGroupOr404(org, p.groupId as string)) }),
     },
     {
       method: 'GET',

@@ -2,6 +2,7 @@
  * The event hook management API (`/api/v1/eventHooks...`), shaped as the spec's `EventHook`: create, list, get,
  * replace, delete, activate, deactivate and verify. `authScheme.value` is kept but never returned.
  */
+import { OktaApiError } from '../errors.js';
 import type { Route, SimOrgServices, SimRequest, SimResponse } from '../types.js';
 
 export interface StoredEventHook {
@@ -50,7 +51,9 @@ export function createEventHookApiRoutes(deps: EventHookApiDeps): Route[] {
     (req: SimRequest, params: Record<string, string>): SimResponse | Promise<SimResponse> => {
       const hook = hooks.get(params.eventHookId ?? '');
       if (!hook)
-        return services.oktaError('E0000007', [], `Resource not found: ${params.eventHookId ?? ''} (EventHook)`);
+        throw new OktaApiError('E0000007', {
+          summaryArgument: `Resource not found: ${params.eventHookId ?? ''} (EventHook)`,
+        });
       return handler(hook, req);
     };
   const route = (method: Route['method'], pattern: string, scopes: string[], handler: Route['handler']): Route => ({
@@ -68,7 +71,8 @@ export function createEventHookApiRoutes(deps: EventHookApiDeps): Route[] {
     })),
     route('POST', '/api/v1/eventHooks', MANAGE, (req) => {
       const input = parseEventHook(req.body);
-      if (typeof input === 'string') return services.oktaError('E0000001', [input], 'eventHook');
+      if (typeof input === 'string')
+        throw new OktaApiError('E0000001', { causes: [input], summaryArgument: 'eventHook' });
       const hook: StoredEventHook = {
         ...input,
         id: services.newId('who'),
@@ -89,7 +93,8 @@ export function createEventHookApiRoutes(deps: EventHookApiDeps): Route[] {
       MANAGE,
       withHook((hook, req) => {
         const input = parseEventHook(req.body);
-        if (typeof input === 'string') return services.oktaError('E0000001', [input], 'eventHook');
+        if (typeof input === 'string')
+          throw new OktaApiError('E0000001', { causes: [input], summaryArgument: 'eventHook' });
         // A client cannot send back the secret it never sees: an omitted value keeps the one on file.
         const previousSecret = hook.channel.config.authScheme?.value;
         if (input.channel.config.authScheme && input.channel.config.authScheme.value === undefined) {
@@ -109,11 +114,10 @@ export function createEventHookApiRoutes(deps: EventHookApiDeps): Route[] {
       withHook((hook) => {
         // The spec: "you can only delete event hooks with a status of INACTIVE". The error code is UNVERIFIED.
         if (hook.status !== 'INACTIVE') {
-          return services.oktaError(
-            'E0000001',
-            ['Cannot delete an event hook that is ACTIVE. Deactivate it first.'],
-            'eventHook',
-          );
+          throw new OktaApiError('E0000001', {
+            causes: ['Cannot delete an event hook that is ACTIVE. Deactivate it first.'],
+            summaryArgument: 'eventHook',
+          });
         }
         hooks.delete(hook.id);
         return { status: 204 };
@@ -144,7 +148,10 @@ export function createEventHookApiRoutes(deps: EventHookApiDeps): Route[] {
       withHook(async (hook) => {
         const problem = await deps.verify(hook);
         if (problem !== undefined) {
-          return services.oktaError('E0000001', [`Event hook verification failed: ${problem}.`], 'Verification failed');
+          throw new OktaApiError('E0000001', {
+            causes: [`Event hook verification failed: ${problem}.`],
+            summaryArgument: 'Verification failed',
+          });
         }
         Object.assign(hook, { verificationStatus: 'VERIFIED', lastUpdated: now() });
         return json(hook);

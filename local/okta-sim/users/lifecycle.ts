@@ -3,8 +3,8 @@
  * code Okta documents; where Okta documents none (UNVERIFIED in the facts) the choice is said next to it.
  */
 import type { UserRecord, UserStatus } from '../directory.js';
+import { OktaApiError } from '../errors.js';
 import { appendRequestEvent, userActor, type Org } from '../org.js';
-import { isResponse } from '../responses.js';
 import { findUserOr404 } from './users-api.js';
 import { recordUserWrite, userJson } from './user-json.js';
 import type { Route, SimRequest, SimResponse } from '../types.js';
@@ -39,10 +39,10 @@ function activationToken(org: Org): { activationUrl: string; activationToken: st
 type Operation = (org: Org, req: SimRequest, user: UserRecord) => SimResponse;
 
 const activate: Operation = (org, req, user) => {
-  if (user.status === 'ACTIVE') return org.oktaError('E0000016');
+  if (user.status === 'ACTIVE') throw new OktaApiError('E0000016');
   // Okta documents activate for STAGED and DEPROVISIONED only; for the other statuses (PROVISIONED waits
   // for its user, and can be re-sent with reactivate) E0000038 is the plausible answer (UNVERIFIED).
-  if (user.status !== 'STAGED' && user.status !== 'DEPROVISIONED') return org.oktaError('E0000038');
+  if (user.status !== 'STAGED' && user.status !== 'DEPROVISIONED') throw new OktaApiError('E0000038');
   setStatus(org, user, user.password !== undefined || user.provider.type !== 'OKTA' ? 'ACTIVE' : 'PROVISIONED');
   user.activated = org.clock.now();
   event(org, req, user, 'user.lifecycle.activate');
@@ -50,7 +50,7 @@ const activate: Operation = (org, req, user) => {
 };
 
 const reactivate: Operation = (org, req, user) => {
-  if (user.status !== 'PROVISIONED' && user.status !== 'RECOVERY') return org.oktaError('E0000038');
+  if (user.status !== 'PROVISIONED' && user.status !== 'RECOVERY') throw new OktaApiError('E0000038');
   setStatus(org, user, 'PROVISIONED');
   event(org, req, user, 'user.lifecycle.reactivate');
   return { status: 200, body: sendEmail(req, false) ? {} : activationToken(org) };
@@ -59,7 +59,7 @@ const reactivate: Operation = (org, req, user) => {
 const deactivate: Operation = (org, req, user) => {
   // Deactivating an already deactivated user: Okta's answer is UNVERIFIED; E0000038 ("not allowed in the
   // user's current status") is the catalogue's code for exactly that.
-  if (user.status === 'DEPROVISIONED') return org.oktaError('E0000038');
+  if (user.status === 'DEPROVISIONED') throw new OktaApiError('E0000038');
   setStatus(org, user, 'DEPROVISIONED');
   event(org, req, user, 'user.lifecycle.deactivate');
   // Deactivation deprovisions the user from every app assigned directly.
@@ -79,7 +79,10 @@ const deactivate: Operation = (org, req, user) => {
 
 const suspend: Operation = (org, req, user) => {
   if (user.status !== 'ACTIVE')
-    return org.oktaError('E0000001', ['Cannot suspend a user that is not active'], 'suspendUser');
+    throw new OktaApiError('E0000001', {
+      causes: ['Cannot suspend a user that is not active'],
+      summaryArgument: 'suspendUser',
+    });
   setStatus(org, user, 'SUSPENDED');
   event(org, req, user, 'user.lifecycle.suspend');
   return emptyOk();
@@ -87,7 +90,10 @@ const suspend: Operation = (org, req, user) => {
 
 const unsuspend: Operation = (org, req, user) => {
   if (user.status !== 'SUSPENDED')
-    return org.oktaError('E0000001', ['Cannot unsuspend a user that is not suspended'], 'unsuspendUser');
+    throw new OktaApiError('E0000001', {
+      causes: ['Cannot unsuspend a user that is not suspended'],
+      summaryArgument: 'unsuspendUser',
+    });
   setStatus(org, user, 'ACTIVE');
   event(org, req, user, 'user.lifecycle.unsuspend');
   return emptyOk();
@@ -97,7 +103,7 @@ const unlock: Operation = (org, req, user) => {
   // ACTIVE users may be "blocked from unknown devices", which unlock clears too: a no-op here.
   if (user.status === 'ACTIVE') return emptyOk();
   // Other statuses: UNVERIFIED; E0000038 chosen.
-  if (user.status !== 'LOCKED_OUT') return org.oktaError('E0000038');
+  if (user.status !== 'LOCKED_OUT') throw new OktaApiError('E0000038');
   setStatus(org, user, 'ACTIVE');
   event(org, req, user, 'user.account.unlock');
   return emptyOk();
@@ -112,7 +118,7 @@ function tempPassword(org: Org): string {
 }
 
 const expirePassword: Operation = (org, req, user) => {
-  if (!PASSWORD_STATUSES.has(user.status)) return org.oktaError('E0000038');
+  if (!PASSWORD_STATUSES.has(user.status)) throw new OktaApiError('E0000038');
   setStatus(org, user, 'PASSWORD_EXPIRED');
   event(org, req, user, 'user.account.expire_password');
   // The legacy `?tempPassword=true` form answers with the temporary password instead of the user.
@@ -124,7 +130,7 @@ const expirePassword: Operation = (org, req, user) => {
 };
 
 const expirePasswordWithTemp: Operation = (org, req, user) => {
-  if (!PASSWORD_STATUSES.has(user.status)) return org.oktaError('E0000038');
+  if (!PASSWORD_STATUSES.has(user.status)) throw new OktaApiError('E0000038');
   setStatus(org, user, 'PASSWORD_EXPIRED');
   user.password = tempPassword(org);
   user.passwordChanged = org.clock.now();
@@ -133,7 +139,7 @@ const expirePasswordWithTemp: Operation = (org, req, user) => {
 };
 
 const resetPassword: Operation = (org, req, user) => {
-  if (!PASSWORD_STATUSES.has(user.status)) return org.oktaError('E0000038');
+  if (!PASSWORD_STATUSES.has(user.status)) throw new OktaApiError('E0000038');
   setStatus(org, user, 'RECOVERY');
   event(org, req, user, 'user.account.reset_password');
   const url = `${org.baseUrl()}/reset_password/${org.random.base62(20)}`;
@@ -143,8 +149,8 @@ const resetPassword: Operation = (org, req, user) => {
 const forgotPassword: Operation = (org, req, user) => {
   // Forgot password is for ACTIVE users who can answer a recovery question (facts #19). The wrong status is
   // E0000038; no recovery question is E0000017 "Password reset failed" (both UNVERIFIED).
-  if (user.status !== 'ACTIVE') return org.oktaError('E0000038');
-  if (!user.recoveryQuestion) return org.oktaError('E0000017');
+  if (user.status !== 'ACTIVE') throw new OktaApiError('E0000038');
+  if (!user.recoveryQuestion) throw new OktaApiError('E0000017');
   const url = `${org.baseUrl()}/signin/reset-password/${org.random.base62(20)}`;
   event(org, req, user, 'user.account.reset_password');
   return { status: 200, body: sendEmail(req, true) ? {} : { resetPasswordUrl: url } };
@@ -167,10 +173,7 @@ function route(org: Org, method: 'POST' | 'DELETE', pattern: string, operation: 
     pattern,
     bucket: 'user-write',
     scopes: MANAGE,
-    handler: (req, params) => {
-      const user = findUserOr404(org, req, params.id as string);
-      return isResponse(user) ? user : operation(org, req, user);
-    },
+    handler: (req, params) => operation(org, req, findUserOr404(org, req, params.id as string)),
   };
 }
 

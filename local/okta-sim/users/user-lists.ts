@@ -5,7 +5,6 @@
 import type { UserRecord } from '../directory.js';
 import type { Org } from '../org.js';
 import { linkHeaders, readLimit } from '../paging.js';
-import { isResponse } from '../responses.js';
 import { parseUserFilter, parseUserSearch, userQueryPredicate, type UserPredicate } from './user-queries.js';
 import { indexedUserView, userJson, userJsonOptions, userSearchView } from './user-json.js';
 import type { SimRequest, SimResponse } from '../types.js';
@@ -25,16 +24,14 @@ export function listUsers(org: Org, req: SimRequest): SimResponse {
   const q = req.query.get('q');
   const search = req.query.get('search');
   const filter = req.query.get('filter');
-  const limit = readLimit(org, req, {
+  const limit = readLimit(req, {
     defaultLimit: q !== null && search === null && filter === null ? 10 : 200,
     max: 200,
   });
-  if (typeof limit !== 'number') return limit;
   const options = { ...userJsonOptions(req.headers['content-type'], req.headers['okta-response']), inCollection: true };
 
   if (search !== null) {
-    const predicate = parseUserSearch(org, search);
-    if (isResponse(predicate)) return predicate;
+    const predicate = parseUserSearch(search);
     if (req.query.get('sortBy')) return sortedSearchPage(org, req, predicate, limit, options);
     return walkPage(
       org,
@@ -45,8 +42,7 @@ export function listUsers(org: Org, req: SimRequest): SimResponse {
     );
   }
   if (filter !== null) {
-    const predicate = parseUserFilter(org, filter);
-    if (isResponse(predicate)) return predicate;
+    const predicate = parseUserFilter(filter);
     return walkPage(
       org,
       req,

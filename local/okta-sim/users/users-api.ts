@@ -4,9 +4,9 @@
  */
 import type { GroupRecord, UserRecord, UserStatus } from '../directory.js';
 import { groupJson, groupTarget } from '../groups/group-json.js';
+import { OktaApiError } from '../errors.js';
 import { appendRequestEvent, userActor, type Org } from '../org.js';
 import { linkHeaders } from '../paging.js';
-import { isResponse } from '../responses.js';
 import { listUsers } from './user-lists.js';
 import { recordUserWrite, userJson, userJsonOptions } from './user-json.js';
 import type { Route, SimRequest, SimResponse } from '../types.js';
@@ -22,11 +22,12 @@ type Body = Record<string, unknown>;
 const asObject = (value: unknown): Body | undefined =>
   value && typeof value === 'object' && !Array.isArray(value) ? (value as Body) : undefined;
 
-/** Finds the user of an `{id}` path parameter (`me` is the caller), or the 404 Okta gives. */
-export function findUserOr404(org: Org, req: SimRequest, idOrLogin: string): UserRecord | SimResponse {
+/** Finds the user of an `{id}` path parameter (`me` is the caller), or throws the 404 Okta gives. */
+export function findUserOr404(org: Org, req: SimRequest, idOrLogin: string): UserRecord {
   const key = idOrLogin === 'me' ? (req.principal?.userId ?? org.adminUserId) : idOrLogin;
   const user = org.directory.findUser(key);
-  return user ?? org.oktaError('E0000007', [], `Resource not found: ${idOrLogin} (User)`);
+  if (!user) throw new OktaApiError('E0000007', { summaryArgument: `Resource not found: ${idOrLogin} (User)` });
+  return user;
 }
 
 /** Checks a profile for Okta's required attributes and login format; the causes Okta lists, if any. */
@@ -53,7 +54,11 @@ function profileProblems(org: Org, profile: Body, ownId?: string): string[] {
 function createUser(org: Org, req: SimRequest): SimResponse {
   const body = asObject(req.body) ?? {};
   const profile = asObject(body.profile);
-  if (!profile) return org.oktaError('E0000001', ['profile: The field cannot be left blank'], 'profile');
+  if (!profile)
+    throw new OktaApiError('E0000001', {
+      causes: ['profile: The field cannot be left blank'],
+      summaryArgument: 'profile',
+    });
   const credentials = asObject(body.credentials) ?? {};
   const password = asObject(credentials.password)?.value;
   const recovery = asObject(credentials.recovery_question);
@@ -63,16 +68,21 @@ function createUser(org: Org, req: SimRequest): SimResponse {
   const expirePassword = req.query.get('nextLogin') === 'changePassword';
 
   if (groupIds.length > MAX_GROUP_IDS) {
-    return org.oktaError('E0000093', [`groupIds: A maximum of ${MAX_GROUP_IDS} groups can be assigned`]);
+    throw new OktaApiError('E0000093', { causes: [`groupIds: A maximum of ${MAX_GROUP_IDS} groups can be assigned`] });
   }
-  if (expirePassword && !activate) return org.oktaError('E0000125');
-  if (expirePassword && typeof password !== 'string') return org.oktaError('E0000124');
+  if (expirePassword && !activate) throw new OktaApiError('E0000125');
+  if (expirePassword && typeof password !== 'string') throw new OktaApiError('E0000124');
   const problems = profileProblems(org, profile);
-  if (problems.length > 0) return org.oktaError('E0000001', problems, problems[0]?.split(':')[0]);
+  if (problems.length > 0)
+    throw new OktaApiError('E0000001', { causes: problems, summaryArgument: problems[0]?.split(':')[0] });
   const unknownGroup = groupIds.find((id) => !org.directory.groups.has(id));
-  if (unknownGroup) return org.oktaError('E0000001', [`groupIds: Group ${unknownGroup} not found`], 'groupIds');
+  if (unknownGroup)
+    throw new OktaApiError('E0000001', {
+      causes: [`groupIds: Group ${unknownGroup} not found`],
+      summaryArgument: 'groupIds',
+    });
   const notOktaGroup = groupIds.find((id) => org.directory.groups.get(id)?.type !== 'OKTA_GROUP');
-  if (notOktaGroup) return org.oktaError('E0000006');
+  if (notOktaGroup) throw new OktaApiError('E0000006');
 
   const now = org.clock.now();
   // Okta's user creation scenarios: with a password (or a federated provider) activation ends ACTIVE;
@@ -116,7 +126,6 @@ function createUser(org: Org, req: SimRequest): SimResponse {
 
 function getUser(org: Org, req: SimRequest, id: string): SimResponse {
   const user = findUserOr404(org, req, id);
-  if (isResponse(user)) return user;
   const options = userJsonOptions(req.headers['content-type'], req.headers['okta-response']);
   return { status: 200, headers: { etag: `"${user.lastUpdated}"` }, body: userJson(org, user, options) };
 }
@@ -124,19 +133,22 @@ function getUser(org: Org, req: SimRequest, id: string): SimResponse {
 /** POST is a partial update (only the fields sent change); PUT replaces the profile and credentials. */
 function updateUser(org: Org, req: SimRequest, id: string, replace: boolean): SimResponse {
   const user = findUserOr404(org, req, id);
-  if (isResponse(user)) return user;
   const body = asObject(req.body) ?? {};
   const profileChange = asObject(body.profile);
   if (replace && !profileChange)
-    return org.oktaError('E0000001', ['profile: The field cannot be left blank'], 'profile');
+    throw new OktaApiError('E0000001', {
+      causes: ['profile: The field cannot be left blank'],
+      summaryArgument: 'profile',
+    });
   if (user.status === 'DEPROVISIONED' && profileChange) {
     // Okta refuses profile changes of a deactivated user unless an admin setting allows them.
-    return org.oktaError('E0000001', ['Deactivated users cannot be updated'], 'profile');
+    throw new OktaApiError('E0000001', { causes: ['Deactivated users cannot be updated'], summaryArgument: 'profile' });
   }
   const nextProfile = replace ? { ...profileChange } : { ...user.profile, ...profileChange };
   for (const [name, value] of Object.entries(nextProfile)) if (value === null && !replace) delete nextProfile[name];
   const problems = profileProblems(org, nextProfile, user.id);
-  if (problems.length > 0) return org.oktaError('E0000001', problems, problems[0]?.split(':')[0]);
+  if (problems.length > 0)
+    throw new OktaApiError('E0000001', { causes: problems, summaryArgument: problems[0]?.split(':')[0] });
 
   const now = org.clock.now();
   recordUserWrite(org, user);
@@ -164,7 +176,6 @@ function updateUser(org: Org, req: SimRequest, id: string, replace: boolean): Si
 
 function listUserGroups(org: Org, req: SimRequest, id: string): SimResponse {
   const user = findUserOr404(org, req, id);
-  if (isResponse(user)) return user;
   return {
     status: 200,
     headers: { link: linkHeaders(org, req) },
@@ -174,7 +185,6 @@ function listUserGroups(org: Org, req: SimRequest, id: string): SimResponse {
 
 function listAppLinks(org: Org, req: SimRequest, id: string): SimResponse {
   const user = findUserOr404(org, req, id);
-  if (isResponse(user)) return user;
   const base = org.baseUrl();
   const links = org.directory.userApps(user.id).map((app, index) => ({
     id: user.id,
