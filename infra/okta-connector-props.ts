@@ -72,6 +72,11 @@ export interface OktaConnectorProps {
   eventHookConcurrency?: number;
   /** The poller lag (seconds) above which a connection's lag alarm fires. Default: 300. */
   pollerLagAlarmSeconds?: number;
+  /**
+   * Adds an EventBridge Schema Registry with the schemas of the published events (a System Log event and a search
+   * result part), for code bindings. Default: false.
+   */
+  eventSchemas?: boolean;
 }
 
 /** The settings with every default applied. */
@@ -92,6 +97,7 @@ export interface ResolvedSettings {
   stepFunctionsExample: boolean;
   eventHookConcurrency: number;
   pollerLagAlarmSeconds: number;
+  eventSchemas: boolean;
 }
 
 // Secrets Manager secret names allow these characters; a connection also becomes part of a construct id.
@@ -170,6 +176,7 @@ export function resolveSettings(props: OktaConnectorProps = {}): ResolvedSetting
     stepFunctionsExample: props.stepFunctionsExample ?? false,
     eventHookConcurrency,
     pollerLagAlarmSeconds,
+    eventSchemas: props.eventSchemas ?? false,
   };
 }
 

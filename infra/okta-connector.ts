@@ -15,6 +15,7 @@ import { ActionsApi } from './actions-api.js';
 import { ConnectorAlarms } from './alarms.js';
 import { ConnectorFunction, type TableAction } from './connector-function.js';
 import { ConnectorDashboard } from './dashboard.js';
+import { EventSchemaRegistry } from './event-schema-registry.js';
 import { OnboardingExample } from './onboarding-example.js';
 import { resolveSettings, type OktaConnectorProps, type ResolvedSettings } from './okta-connector-props.js';
 import { TriggerSchedules } from './trigger-schedules.js';
@@ -47,6 +48,8 @@ export class OktaConnector extends Construct {
   readonly deadLetters: sqs.Queue;
   readonly alarms: ConnectorAlarms;
   readonly onboarding?: OnboardingExample;
+  /** The Schema Registry of the published events, with `eventSchemas: true`. */
+  readonly eventSchemas?: EventSchemaRegistry;
   private readonly logRetention: logs.RetentionDays;
 
   /**
@@ -200,6 +203,10 @@ export class OktaConnector extends Construct {
         tracing: settings.tracing,
         logRetention: this.logRetention,
       });
+    }
+
+    if (settings.eventSchemas) {
+      this.eventSchemas = new EventSchemaRegistry(this, 'EventSchemas', { eventSource: settings.eventSource });
     }
 
     new CfnOutput(this, 'ActionsUrl', { value: this.api.api.url, description: 'POST {ActionsUrl}actions/<name>' });

@@ -1,10 +1,13 @@
 /**
  * `npm run docs`: writes what is generated from the action catalog: `docs/openapi.json`, `docs/ACTIONS.md` and
- * the README's actions section (between its markers, nothing else of the README is touched).
+ * the README's actions section (between its markers, nothing else of the README is touched); and the event
+ * schemas in docs/schemas/ from infra/event-schemas.ts.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { actions } from '../functions/catalog.js';
+import { eventSchemaFiles } from '../infra/event-schemas.js';
 import { buildOpenApiDocument } from '../infra/openapi.js';
 import { renderActionsMarkdown, renderReadmeSection, withReadmeSection } from './actions-markdown.js';
 
@@ -16,6 +19,7 @@ export function generatedDocs(readme: string, version: string): Record<string, s
     'docs/openapi.json': `${JSON.stringify(buildOpenApiDocument(actions, { version }), null, 2)}\n`,
     'docs/ACTIONS.md': renderActionsMarkdown(actions),
     'README.md': withReadmeSection(readme, renderReadmeSection(actions)),
+    ...eventSchemaFiles(),
   };
 }
 
@@ -26,9 +30,10 @@ export function packageVersion(): string {
 
 function main(): void {
   const readme = readFileSync(`${root}README.md`, 'utf8');
-  for (const [path, content] of Object.entries(generatedDocs(readme, packageVersion()))) {
-    writeFileSync(`${root}${path}`, content);
-    console.log(`wrote ${path}`);
+  for (const [file, content] of Object.entries(generatedDocs(readme, packageVersion()))) {
+    mkdirSync(path.dirname(`${root}${file}`), { recursive: true });
+    writeFileSync(`${root}${file}`, content);
+    console.log(`wrote ${file}`);
   }
 }
 
