@@ -1,5 +1,5 @@
 /**
- * THE action catalog (CONTRACT section 2): every action's name, input and output schemas, Okta scopes, error
+ * THE action catalog (docs/CONTRACT.md §2): every action's name, input and output schemas, Okta scopes, error
  * types, handler file and an example. The handler's validation, the OpenAPI document, the docs, the local gateway
  * and the CDK stack are all derived from it. Data only: it never imports a handler.
  */

@@ -1,5 +1,5 @@
 /**
- * The polled-events trigger (CONTRACT section 5): an EventBridge schedule per connection (every minute by default)
+ * The polled-events trigger (docs/CONTRACT.md §5): an EventBridge schedule per connection (every minute by default)
  * invokes it with `{"connection": "<name>"}`. Reserved concurrency 1 in AWS; the cursor's conditional writes keep it
  * safe even if two runs overlap. Returns the run's summary and writes one log line and its metrics.
  *
