@@ -6,6 +6,7 @@ import { buildLogEvent, describeClient, type LogActor } from './logs/log-events.
 import type { Directory, UserRecord } from './directory.js';
 import type { Random } from './random.js';
 import type { SystemLog } from './logs/system-log.js';
+import type { DeactivateAnswer } from './users/lifecycle.js';
 import type { LogEventLike, SimClock, SimRequest } from './types.js';
 
 export interface Org {
@@ -13,6 +14,10 @@ export interface Org {
   random: Random;
   directory: Directory;
   log: SystemLog;
+  /** Which of Okta's two recorded deactivate answers to give (see lifecycle.ts). */
+  deactivateAnswer: DeactivateAnswer;
+  /** A generator of its own for choices between recorded answers, so they do not shift the org's ids. */
+  answerRandom: Random;
   /** Search results lag writes by this many ms (Okta's search is eventually consistent). */
   searchLagMs: number;
   baseUrl(): string;

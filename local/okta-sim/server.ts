@@ -83,7 +83,9 @@ function authenticate(parts: ServerParts, req: SimRequest, route: Route): void {
   const authorization = req.headers.authorization ?? '';
   const [scheme = '', credential = ''] = authorization.split(/\s+/, 2);
   let principal: Principal;
-  if (scheme.toUpperCase() === 'SSWS' && credential === parts.apiToken) {
+  if (scheme.toUpperCase() === 'SSWS') {
+    // A wrong token: 401 E0000011 with `WWW-Authenticate: SSWS` (oktakit.json[33], the one recording of it).
+    if (credential !== parts.apiToken) throw new OktaApiError('E0000011', { headers: { 'www-authenticate': 'SSWS' } });
     principal = { kind: 'api-token', userId: parts.org.adminUserId };
   } else if (/^(bearer|dpop)$/i.test(scheme)) {
     principal = parts.authenticateAccessToken(req);
@@ -239,8 +241,11 @@ function dateHeader(epochMs: number): string {
 
 function send(parts: ServerParts, req: SimRequest, res: SimResponse, outgoing: ServerResponse): void {
   const payload = res.html ?? (res.body === undefined || res.status === 204 ? '' : JSON.stringify(res.body));
+  // A 204 (or any answer without a body) has no Content-Type (facts §4: every recorded 204).
+  const contentType =
+    res.html !== undefined ? 'text/html; charset=utf-8' : payload === '' ? undefined : 'application/json';
   const headers: Record<string, string | string[]> = {
-    'content-type': res.html !== undefined ? 'text/html; charset=utf-8' : 'application/json',
+    ...(contentType ? { 'content-type': contentType } : {}),
     'x-okta-request-id': req.requestId ?? '',
     date: dateHeader(parts.org.clock.now()),
     ...res.headers,

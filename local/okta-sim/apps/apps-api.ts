@@ -7,7 +7,7 @@ import { isoDate } from '../clock.js';
 import type { AppRecord, UserRecord } from '../directory.js';
 import { OktaApiError } from '../errors.js';
 import { appendRequestEvent, userActor, type Org } from '../org.js';
-import { linkHeaders, readLimit } from '../paging.js';
+import { invalidCursor, linkHeaders, readLimit } from '../paging.js';
 import { FilterSyntaxError, parseFilter } from '../scim-filter.js';
 import type { Route, SimRequest, SimResponse } from '../types.js';
 
@@ -116,7 +116,12 @@ function listApps(org: Org, req: SimRequest): SimResponse {
   const expandUser = expandUserId ? org.directory.users.get(expandUserId) : undefined;
   const q = req.query.get('q')?.toLowerCase();
   const after = req.query.get('after');
-  let position = after ? (org.directory.appPositions.get(after) ?? -1) + 1 : 0;
+  let position = 0;
+  if (after) {
+    const cursor = org.directory.appPositions.get(after);
+    if (cursor === undefined) throw invalidCursor();
+    position = cursor + 1;
+  }
   const page: AppRecord[] = [];
   let hasMore = false;
   for (; position < org.directory.appsInOrder.length; position++) {
@@ -132,7 +137,7 @@ function listApps(org: Org, req: SimRequest): SimResponse {
   const last = page[page.length - 1];
   return {
     status: 200,
-    headers: { link: linkHeaders(org, req, hasMore && last ? { after: last.id } : undefined) },
+    headers: { link: linkHeaders(org, req, limit, hasMore && last ? { after: last.id } : undefined) },
     body: page.map((app) => appJson(org, app, expandUser)),
   };
 }
