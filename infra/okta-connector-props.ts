@@ -5,7 +5,7 @@
  */
 import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import type * as logs from 'aws-cdk-lib/aws-logs';
-import { durationMs } from '../functions/lib/events/searches.js';
+import { durationMs } from '../functions/lib/events/search-settings.js';
 
 /** A scheduled System Log search (CONTRACT section 5), passed unchanged to the search function as `SEARCHES`. */
 export interface SearchSetting {

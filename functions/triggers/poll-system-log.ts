@@ -8,6 +8,7 @@
 import { config } from '../lib/config.js';
 import { InvalidInput, toConnectorError } from '../lib/errors.js';
 import { countMetric, logger, MetricUnit } from '../lib/observability.js';
+import { remainingTimeOf, type LambdaContextLike } from '../lib/lambda-time.js';
 import { oktaClient, type OktaClient } from '../lib/okta/client.js';
 import {
   defaultLookbackMs,
@@ -19,10 +20,6 @@ import {
 
 export interface PollInput {
   connection?: string;
-}
-
-export interface LambdaContextLike {
-  getRemainingTimeInMillis(): number;
 }
 
 export interface PollHandlerDeps extends Partial<Omit<PollDeps, 'okta' | 'remainingMs'>> {
@@ -49,7 +46,7 @@ export async function handler(
       reserve: deps.reserve ?? cfg.rateLimitReserve,
       lookbackMs: deps.lookbackMs ?? lookbackFromEnv(),
       // Without a Lambda context (a script, a test), allow 60 s.
-      remainingMs: context ? () => context.getRemainingTimeInMillis() : deadlineIn(60_000),
+      remainingMs: remainingTimeOf(context, 60_000),
     });
   } catch (error) {
     // The table or the bus failed past their retries: the run fails with a CONTRACT type, the cause stays in the log.
@@ -69,9 +66,4 @@ export async function handler(
 function lookbackFromEnv(): number {
   const minutes = Number(process.env.POLL_LOOKBACK_MINUTES);
   return Number.isFinite(minutes) && minutes > 0 ? minutes * 60_000 : defaultLookbackMs;
-}
-
-function deadlineIn(ms: number): () => number {
-  const end = Date.now() + ms;
-  return () => end - Date.now();
 }
