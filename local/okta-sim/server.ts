@@ -177,7 +177,11 @@ async function runPipeline(
     return withHeaders({ status: 411 }, rateHeaders);
   }
   if (!lookup.found) {
-    if (lookup.methodNotAllowed) throw new OktaApiError('E0000022');
+    if (lookup.methodNotAllowed) {
+      // Okta's 405 carries no rate-limit headers (okta-sdk-python.json[163]).
+      delete state.rateHeaders;
+      throw new OktaApiError('E0000022');
+    }
     throw new OktaApiError('E0000007', { summaryArgument: `Resource not found: ${req.path}` });
   }
   const { params } = lookup.match;
@@ -239,6 +243,9 @@ function dateHeader(epochMs: number): string {
   return dateCache.text;
 }
 
+/** What Okta sends on (nearly) every answer, 204s and errors included (okta-sdk-python.json, oktakit.json). */
+const NO_CACHE = { 'cache-control': 'no-cache, no-store', pragma: 'no-cache', expires: '0' };
+
 function send(parts: ServerParts, req: SimRequest, res: SimResponse, outgoing: ServerResponse): void {
   const payload = res.html ?? (res.body === undefined || res.status === 204 ? '' : JSON.stringify(res.body));
   // A 204 (or any answer without a body) has no Content-Type (facts §4: every recorded 204).
@@ -248,6 +255,7 @@ function send(parts: ServerParts, req: SimRequest, res: SimResponse, outgoing: S
     ...(contentType ? { 'content-type': contentType } : {}),
     'x-okta-request-id': req.requestId ?? '',
     date: dateHeader(parts.org.clock.now()),
+    ...NO_CACHE,
     ...res.headers,
     'content-length': String(Buffer.byteLength(payload)),
   };
