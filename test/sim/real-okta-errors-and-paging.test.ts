@@ -1,21 +1,10 @@
 // Error bodies, authentication, paging and headers as real Okta answers them. Each fact is stated here and cited
 // from the recordings of real orgs (shared/real-okta/<file>[<index>], then the recorder's repository, cassette,
 // commit and interaction).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startOktaSim, type OktaSim } from '../../local/okta-sim/index.js';
-import { newProfile, rawClient, type RawAnswer } from './real-okta-client.js';
+import { describe, expect, it } from 'vitest';
+import { newProfile, useSim, type RawAnswer } from './real-okta-client.js';
 
-let sim: OktaSim;
-let okta: ReturnType<typeof rawClient>;
-
-beforeAll(async () => {
-  sim = await startOktaSim({ seed: 'realistic', rateLimits: { users: 600, 'user-get': 2000, groups: 500 } });
-  okta = rawClient(sim);
-});
-
-afterAll(async () => {
-  await sim.close();
-});
+const { sim, okta } = useSim({ seed: 'realistic', rateLimits: { users: 600, 'user-get': 2000, groups: 500 } });
 
 /**
  * Facts §3 (57 of 57 recorded Management API errors): exactly the keys errorCode, errorSummary, errorLink, errorId,
@@ -60,7 +49,7 @@ describe('error bodies', () => {
   // oktakit.json[33] (Shopify/oktakit cassettes/enroll_factor.yml @8aa89c6044 i=1), the one recording of it: a wrong API
   // token is 401 E0000011 "Invalid token provided" with `WWW-Authenticate: SSWS`.
   it('a wrong API token is 401 E0000011 with WWW-Authenticate: SSWS', async () => {
-    const response = await fetch(`${sim.url}/api/v1/users/me`, { headers: { authorization: 'SSWS not-the-token' } });
+    const response = await fetch(`${sim().url}/api/v1/users/me`, { headers: { authorization: 'SSWS not-the-token' } });
     expect(response.status).toBe(401);
     expect(response.headers.get('www-authenticate')).toBe('SSWS');
     expect(await response.json()).toMatchObject({ errorCode: 'E0000011', errorSummary: 'Invalid token provided' });
@@ -114,7 +103,7 @@ describe('Link headers', () => {
   // list has a self link with `limit` moved first.
   it('a filtered group list has a self link with limit first', async () => {
     const answer = await okta('GET', '/api/v1/groups?filter=type+eq+%22BUILT_IN%22&limit=200');
-    expect(answer.links).toEqual([`<${sim.url}/api/v1/groups?limit=200&filter=type+eq+%22BUILT_IN%22>; rel="self"`]);
+    expect(answer.links).toEqual([`<${sim().url}/api/v1/groups?limit=200&filter=type+eq+%22BUILT_IN%22>; rel="self"`]);
   });
 
   // terraform-provider-okta.json[41] (TestAccResourceOktaUserGroupMemberships_crud/classic-00.yaml @e59c130b0b i=16):
@@ -123,14 +112,16 @@ describe('Link headers', () => {
   // okta-sdk-python.json[18] (test_users_it/TestUsersResource.test_suspend_user.yaml @f68509793a): `/users?filter=`
   // gets `?limit=200&filter=…`.
   it('self links carry the default limit the request left out', async () => {
-    const user = String(sim.org.users()[1]?.id);
+    const user = String(sim().org.users()[1]?.id);
     const groups = await okta('GET', `/api/v1/users/${user}/groups`);
-    expect(groups.links).toEqual([`<${sim.url}/api/v1/users/${user}/groups?limit=200>; rel="self"`]);
+    expect(groups.links).toEqual([`<${sim().url}/api/v1/users/${user}/groups?limit=200>; rel="self"`]);
     const everyone = String(groups.body[0].id);
     const members = await okta('GET', `/api/v1/groups/${everyone}/users`);
-    expect(members.links[0]).toBe(`<${sim.url}/api/v1/groups/${everyone}/users?limit=1000>; rel="self"`);
+    expect(members.links[0]).toBe(`<${sim().url}/api/v1/groups/${everyone}/users?limit=1000>; rel="self"`);
     const filtered = await okta('GET', '/api/v1/users?filter=status+eq+%22SUSPENDED%22');
-    expect(filtered.links[0]).toBe(`<${sim.url}/api/v1/users?limit=200&filter=status+eq+%22SUSPENDED%22>; rel="self"`);
+    expect(filtered.links[0]).toBe(
+      `<${sim().url}/api/v1/users?limit=200&filter=status+eq+%22SUSPENDED%22>; rel="self"`,
+    );
   });
 
   // terraform-provider-okta.json[70] (TestAccDataSourceOktaUser_read/classic-00.yaml @e59c130b0b i=15): self and next are
@@ -139,8 +130,8 @@ describe('Link headers', () => {
     const first = await okta('GET', '/api/v1/users?limit=1&search=status+eq+%22ACTIVE%22');
     const lastId = String(first.body[0].id);
     expect(first.links).toEqual([
-      `<${sim.url}/api/v1/users?limit=1&search=status+eq+%22ACTIVE%22>; rel="self"`,
-      `<${sim.url}/api/v1/users?after=${lastId}&limit=1&search=status+eq+%22ACTIVE%22>; rel="next"`,
+      `<${sim().url}/api/v1/users?limit=1&search=status+eq+%22ACTIVE%22>; rel="self"`,
+      `<${sim().url}/api/v1/users?after=${lastId}&limit=1&search=status+eq+%22ACTIVE%22>; rel="next"`,
     ]);
     const all = await okta('GET', '/api/v1/users?limit=200&search=status+eq+%22ACTIVE%22');
     expect(all.links).toHaveLength(1);
@@ -151,7 +142,7 @@ describe('Link headers', () => {
   // appLinks have no Link header.
   it('the event hooks list and appLinks have no Link header', async () => {
     expect((await okta('GET', '/api/v1/eventHooks')).headers.get('link')).toBeNull();
-    const user = String(sim.org.users()[1]?.id);
+    const user = String(sim().org.users()[1]?.id);
     expect((await okta('GET', `/api/v1/users/${user}/appLinks`)).headers.get('link')).toBeNull();
   });
 });
@@ -162,7 +153,7 @@ describe('headers on every answer', () => {
   // @f68509793a i=0): answers carry `cache-control: no-cache, no-store`, `pragma: no-cache`, `expires: 0`.
   it('a membership PUT is 204 without a content type, with the no-cache headers', async () => {
     const group = await okta('POST', '/api/v1/groups', { profile: { name: `headers-${Date.now()}` } });
-    const user = String(sim.org.users()[1]?.id);
+    const user = String(sim().org.users()[1]?.id);
     const answer = await okta('PUT', `/api/v1/groups/${String(group.body.id)}/users/${user}`);
     expect(answer.status).toBe(204);
     expect(answer.headers.get('content-type')).toBeNull();
@@ -174,9 +165,13 @@ describe('headers on every answer', () => {
   // okta-sdk-python.json[154] (test_agent_pools_it/TestAgentPoolsResource.test_list_agent_pools_with_multiple_pool_types.yaml
   // @f68509793a i=1): a 429 is E0000047 with `x-rate-limit-remaining: 0` and no Retry-After; the reset is epoch seconds.
   it('a 429 is E0000047 with remaining 0, a reset in epoch seconds and no Retry-After', async () => {
-    const fault = sim.control.addFault({ type: 'rate-limit', path: '^/api/v1/users$', count: 1 });
+    const fault = sim().control.addFault({ type: 'rate-limit', path: '^/api/v1/users$', count: 1 });
     const answer = await okta('GET', '/api/v1/users');
-    expect(sim.control.faults().find((candidate) => candidate.id === fault.id)?.fired).toBe(1);
+    expect(
+      sim()
+        .control.faults()
+        .find((candidate) => candidate.id === fault.id)?.fired,
+    ).toBe(1);
     expectOktaError(answer, 429, 'E0000047');
     expect(answer.headers.get('x-rate-limit-remaining')).toBe('0');
     expect(answer.headers.get('x-rate-limit-reset')).toMatch(/^\d{10}$/);

@@ -1,21 +1,11 @@
 // The user lifecycle as real Okta answers it. Each fact is stated here and cited from the recordings of real orgs
 // (shared/real-okta/<file>[<index>], then the recorder's repository, cassette, commit and interaction); the
 // simulator must give the same status, content type and body kind.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startOktaSim, type OktaSim } from '../../local/okta-sim/index.js';
-import { newProfile, rawClient, type RawAnswer } from './real-okta-client.js';
+import { describe, expect, it } from 'vitest';
+import { startOktaSim } from '../../local/okta-sim/index.js';
+import { newProfile, rawClient, useSim, type RawAnswer } from './real-okta-client.js';
 
-let sim: OktaSim;
-let okta: ReturnType<typeof rawClient>;
-
-beforeAll(async () => {
-  sim = await startOktaSim({ seed: 'empty', rateLimits: false, deactivateAnswer: 'empty-object' });
-  okta = rawClient(sim);
-});
-
-afterAll(async () => {
-  await sim.close();
-});
+const { sim, okta } = useSim({ seed: 'empty', rateLimits: false, deactivateAnswer: 'empty-object' });
 
 async function createUser(query: string, withPassword: boolean): Promise<string> {
   const credentials = withPassword ? { credentials: { password: { value: 'Sup3r-Secret-Pass!' } } } : {};
@@ -52,9 +42,9 @@ describe('lifecycle calls with nothing to return answer 200 {}', () => {
   // oktakit.json[9] (Shopify/oktakit cassettes/unlock_user.yml @8aa89c6044 i=0): unlock of a locked-out user is 200 `{}`.
   it('unlock of a locked-out user answers 200 {} and makes it ACTIVE', async () => {
     const userId = await createUser('?activate=true', true);
-    sim.control.setUserStatus(userId, 'LOCKED_OUT');
+    sim().control.setUserStatus(userId, 'LOCKED_OUT');
     expectEmptyObject(await lifecycle(userId, 'unlock'));
-    expect(sim.org.user(userId)?.status).toBe('ACTIVE');
+    expect(sim().org.user(userId)?.status).toBe('ACTIVE');
   });
 
   // terraform-provider-okta.json[2], [3] (okta/terraform-provider-okta TestAccResourceOktaUser_statusDeprovisioned/classic-00.yaml
@@ -70,14 +60,14 @@ describe("deactivate's two recorded answers", () => {
   // okta-sdk-python.json[12] (test_comprehensive_user_lifecycle.yaml @f68509793a i=14): 200 `{}`; okta-sdk-python.json[19]
   // (test_users_it/TestUsersResource.test_suspend_user.yaml @f68509793a i=5): 204 with no body and no content type.
   it('answers 204 with no body and no content type when set to no-content', async () => {
-    sim.control.setDeactivateAnswer('no-content');
+    sim().control.setDeactivateAnswer('no-content');
     try {
       const answer = await lifecycle(await createUser('?activate=true', true), 'deactivate');
       expect(answer.status).toBe(204);
       expect(answer.headers.get('content-type')).toBeNull();
       expect(answer.body).toBeNull();
     } finally {
-      sim.control.setDeactivateAnswer('empty-object');
+      sim().control.setDeactivateAnswer('empty-object');
     }
   });
 
@@ -165,7 +155,9 @@ describe('deleting users', () => {
     const answer = await okta('DELETE', `/api/v1/users/${userId}/sessions?oauthTokens=true`);
     expect(answer.status).toBe(204);
     expect(answer.headers.get('content-type')).toBeNull();
-    const cleared = sim.org.logEvents().filter((event) => event.eventType === 'user.session.clear');
+    const cleared = sim()
+      .org.logEvents()
+      .filter((event) => event.eventType === 'user.session.clear');
     expect(cleared.at(-1)?.target).toEqual([expect.objectContaining({ id: userId })]);
   });
 });

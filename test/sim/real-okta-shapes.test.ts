@@ -1,21 +1,10 @@
 // Resource shapes as real Okta returns them: users, groups and event hooks, key by key (null versus absent). Each
 // fact is stated here and cited from the recordings of real orgs (shared/real-okta/<file>[<index>], then the
 // recorder's repository, cassette, commit and interaction).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startOktaSim, type OktaSim } from '../../local/okta-sim/index.js';
-import { newProfile, rawClient } from './real-okta-client.js';
+import { describe, expect, it } from 'vitest';
+import { newProfile, useSim } from './real-okta-client.js';
 
-let sim: OktaSim;
-let okta: ReturnType<typeof rawClient>;
-
-beforeAll(async () => {
-  sim = await startOktaSim({ seed: 'empty', rateLimits: false, deactivateAnswer: 'empty-object' });
-  okta = rawClient(sim);
-});
-
-afterAll(async () => {
-  await sim.close();
-});
+const { sim, okta } = useSim({ seed: 'empty', rateLimits: false, deactivateAnswer: 'empty-object' });
 
 const linkNames = (resource: { _links: object }): string[] => Object.keys(resource._links).sort();
 
@@ -99,7 +88,7 @@ describe('a user', () => {
     ['PROVISIONED', ['deactivate', 'reactivate', 'resetFactors', 'resetPassword', 'schema', 'self', 'suspend', 'type']],
   ] as const)('a single GET of a %s user carries the recorded links', async (status, links) => {
     const created = await okta('POST', '/api/v1/users?activate=false', { profile: newProfile() });
-    sim.control.setUserStatus(String(created.body.id), status);
+    sim().control.setUserStatus(String(created.body.id), status);
     const user = await okta('GET', `/api/v1/users/${String(created.body.id)}`);
     expect(linkNames(user.body)).toEqual(links);
   });
@@ -107,7 +96,7 @@ describe('a user', () => {
   // Facts §5: 654 of 654 recorded resource timestamps end in `.000Z`; terraform-provider-okta.json[1]
   // (TestAccResourceOktaUser_statusDeprovisioned/classic-00.yaml @e59c130b0b i=1): a single GET has a weak ETag.
   it('has timestamps to the second and a weak ETag on a single GET', async () => {
-    sim.clock.set(Date.parse('2026-03-01T10:00:00.789Z'));
+    sim().clock.set(Date.parse('2026-03-01T10:00:00.789Z'));
     const created = await okta('POST', '/api/v1/users?activate=true', {
       profile: newProfile(),
       credentials: { password: { value: 'Sup3r-Secret-Pass!' } },
