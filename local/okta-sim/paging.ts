@@ -34,7 +34,7 @@ export function readLimit(req: SimRequest, rule: LimitRule): number {
   return limit;
 }
 
-/** Okta's answer to an `after` cursor it did not issue: 400 E0000029 "Invalid paging request." (facts §4). */
+/** Okta's answer to an `after` cursor it did not issue: 400 E0000029 "Invalid paging request." (facts §10.2). */
 export function invalidCursor(): OktaApiError {
   return new OktaApiError('E0000029', { causes: ['Invalid cursor.'] });
 }

@@ -248,7 +248,7 @@ const NO_CACHE = { 'cache-control': 'no-cache, no-store', pragma: 'no-cache', ex
 
 function send(parts: ServerParts, req: SimRequest, res: SimResponse, outgoing: ServerResponse): void {
   const payload = res.html ?? (res.body === undefined || res.status === 204 ? '' : JSON.stringify(res.body));
-  // A 204 (or any answer without a body) has no Content-Type (facts §4: every recorded 204).
+  // A 204 (or any answer without a body) has no Content-Type (facts §10.1: every recorded 204).
   const contentType =
     res.html !== undefined ? 'text/html; charset=utf-8' : payload === '' ? undefined : 'application/json';
   const headers: Record<string, string | string[]> = {

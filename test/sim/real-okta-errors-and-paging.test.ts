@@ -7,7 +7,7 @@ import { newProfile, useSim, type RawAnswer } from './real-okta-client.js';
 const { sim, okta } = useSim({ seed: 'realistic', rateLimits: { users: 600, 'user-get': 2000, groups: 500 } });
 
 /**
- * Facts §3 (57 of 57 recorded Management API errors): exactly the keys errorCode, errorSummary, errorLink, errorId,
+ * Facts §10.2 (57 of 57 recorded Management API errors): exactly the keys errorCode, errorSummary, errorLink, errorId,
  * errorCauses in that order; errorLink equal to errorCode; errorId `oae` and 22 characters; errorCauses an array.
  */
 function expectOktaError(answer: RawAnswer, status: number, errorCode: string): void {

@@ -62,7 +62,7 @@ describe('a user', () => {
     expect(created.body.credentials).toEqual({ provider: { type: 'OKTA', name: 'OKTA' } });
   });
 
-  // Facts §5 (_links by status, recorded 2025-26): okta-sdk-python.json[2] ACTIVE, [4] SUSPENDED
+  // Facts §10.4 (_links by status, recorded 2025-26): okta-sdk-python.json[2] ACTIVE, [4] SUSPENDED
   // (test_comprehensive_user_lifecycle.yaml @f68509793a i=2, i=4); terraform-provider-okta.json[3] DEPROVISIONED
   // (TestAccResourceOktaUser_statusDeprovisioned/classic-00.yaml @e59c130b0b i=6) and [13] PROVISIONED
   // (TestAccResourceOktaUser_updateAllAttributes/classic-00.yaml @e59c130b0b i=6).
@@ -93,7 +93,7 @@ describe('a user', () => {
     expect(linkNames(user.body)).toEqual(links);
   });
 
-  // Facts §5: 654 of 654 recorded resource timestamps end in `.000Z`; terraform-provider-okta.json[1]
+  // Facts §10.4: 654 of 654 recorded resource timestamps end in `.000Z`; terraform-provider-okta.json[1]
   // (TestAccResourceOktaUser_statusDeprovisioned/classic-00.yaml @e59c130b0b i=1): a single GET has a weak ETag.
   it('has timestamps to the second and a weak ETag on a single GET', async () => {
     sim().clock.set(Date.parse('2026-03-01T10:00:00.789Z'));

@@ -103,7 +103,7 @@ function listGroups(org: Org, req: SimRequest): SimResponse {
   const last = page[page.length - 1];
   return {
     status: 200,
-    // A `q` search sends no Link header at all (facts §4: every recorded `q` group search).
+    // A `q` search sends no Link header at all (facts §10.3: every recorded `q` group search).
     ...(pageable
       ? { headers: { link: linkHeaders(org, req, limit, hasMore && last ? { after: last.id } : undefined) } }
       : {}),

@@ -11,7 +11,7 @@ import type { Route, SimRequest, SimResponse } from '../types.js';
 
 const MANAGE = ['okta.users.manage'];
 
-/** 200 with the JSON body `{}`: Okta's answer to suspend, unsuspend, unlock and reset_factors (facts §1b). */
+/** 200 with the JSON body `{}`: Okta's answer to suspend, unsuspend, unlock and reset_factors (facts §10.1). */
 const emptyOk = (): SimResponse => ({ status: 200, body: {} });
 
 /**
@@ -173,7 +173,7 @@ const forgotPassword: Operation = (org, req, user) => {
 
 /**
  * Resets every factor: 200 `{}` (okta-sdk-python.json[8], oktakit.json[12]). The simulator keeps no factors,
- * so only the event is written; every status offers the link (facts §5), so none is refused.
+ * so only the event is written; every status offers the link (facts §10.4), so none is refused.
  */
 const resetFactors: Operation = (org, req, user) => {
   event(org, req, user, 'user.mfa.factor.reset_all');

@@ -10,7 +10,7 @@ import type { Org } from '../org.js';
 const iso = (epochMs: number | null): string | null => (epochMs === null ? null : isoDate(epochMs));
 
 /**
- * The lifecycle links Okta puts on a single user, by status (facts §5, recorded 2025-26): every status offers
+ * The lifecycle links Okta puts on a single user, by status (facts §10.4, recorded 2025-26): every status offers
  * `resetFactors`; STAGED offers no `deactivate`, PROVISIONED also offers `suspend` and `resetPassword`,
  * DEPROVISIONED offers `delete`. LOCKED_OUT and RECOVERY are not recorded (documentation-only).
  */
