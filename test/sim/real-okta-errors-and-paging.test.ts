@@ -137,6 +137,24 @@ describe('Link headers', () => {
     expect(all.links).toHaveLength(1);
   });
 
+  // oktakit.json[26]-[28] (Shopify/oktakit cassettes/pagination.yml @8aa89c6044, 2017): an app's users page with
+  // `limit`, self and next links, each with `_embedded.user` under `expand=user` and an (empty) `profile`.
+  it("an app's users are paged with self and next links", async () => {
+    const app = sim()
+      .org.apps()
+      .find((candidate) => (sim().org.directory.apps.get(String(candidate.id))?.users.size ?? 0) > 1);
+    const id = String(app?.id);
+    const first = await okta('GET', `/api/v1/apps/${id}/users?expand=user&limit=1`);
+    expect(first.body).toHaveLength(1);
+    expect(first.body[0]).toMatchObject({ profile: {}, _embedded: { user: { id: first.body[0].id } } });
+    expect(first.links).toEqual([
+      `<${sim().url}/api/v1/apps/${id}/users?limit=1&expand=user>; rel="self"`,
+      `<${sim().url}/api/v1/apps/${id}/users?after=${String(first.body[0].id)}&limit=1&expand=user>; rel="next"`,
+    ]);
+    const second = await okta('GET', `/api/v1/apps/${id}/users?after=${String(first.body[0].id)}&limit=1`);
+    expect(second.body[0].id).not.toBe(first.body[0].id);
+  });
+
   // okta-sdk-python.json[141] (test_event_hooks_it/TestEventHooksResource.test_list_event_hooks.yaml @f68509793a i=3) and
   // okta-sdk-python.json[11] (test_comprehensive_user_lifecycle.yaml @f68509793a i=13): the event hooks list and
   // appLinks have no Link header.

@@ -1,7 +1,7 @@
 /**
- * `/api/v1/groups`: create, get, list (`q` starts-with on name and not pageable; `search`, eventually
- * consistent; `filter` on id, type, lastUpdated, lastMembershipUpdated only), members with paging, and
- * membership changes, which Okta allows only on OKTA_GROUP groups.
+ * `/api/v1/groups`: create, get, replace, delete, list (`q` starts-with on name, not pageable and without a Link
+ * header; `search`, eventually consistent; `filter` on id, type, lastUpdated, lastMembershipUpdated only), members
+ * with paging, and membership changes. Replace, delete and membership changes are for OKTA_GROUP groups only.
  */
 import type { GroupRecord, UserRecord } from '../directory.js';
 import { OktaApiError } from '../errors.js';
