@@ -95,6 +95,7 @@ export async function startOktaSim(options: StartOktaSimOptions = {}): Promise<O
     adminUserId: oktaId(random, '00u'),
     newId: (prefix) => oktaId(random, prefix),
     appendEvent: createAppendEvent({ clock, random, log }),
+    revokeUserOAuthTokens: () => undefined,
   };
   const apiToken = `00${random.base62(40)}`;
   seedFoundation(org);
@@ -114,6 +115,7 @@ export async function startOktaSim(options: StartOktaSimOptions = {}): Promise<O
     newId: org.newId,
   };
   const oauth = createOAuth(services);
+  org.revokeUserOAuthTokens = (userId) => oauth.revokeUserTokens(userId);
   const hooks = createEventHooks(services);
   const rateLimiter = createRateLimiter(() => clock.now(), options.rateLimits);
   const faults = createFaults(random);

@@ -24,6 +24,8 @@ export interface Org {
   /** The super admin the SSWS token belongs to. */
   adminUserId: string;
   newId(prefix: string): string;
+  /** Revokes the OAuth tokens issued to a user (set once the OAuth module exists). */
+  revokeUserOAuthTokens(userId: string): void;
   /** Completes and appends an event, persisted now (its `published` may be earlier). */
   appendEvent(partial: Partial<LogEventLike> & { eventType: string }): LogEventLike;
 }

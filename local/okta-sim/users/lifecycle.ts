@@ -181,10 +181,11 @@ const resetFactors: Operation = (org, req, user) => {
 };
 
 /**
- * DELETE `/users/{id}/sessions`: ends the user's Okta sessions, 204 (the spec; no recording). `oauthTokens=true`
- * also revokes the OAuth tokens issued to the user, which this simulator's sign-ins do not track per session.
+ * DELETE `/users/{id}/sessions`: ends the user's Okta sessions, 204 (SPEC revokeUserSessions; no recording).
+ * `oauthTokens=true` also revokes the OAuth access and refresh tokens issued to the user (default false).
  */
 const clearSessions: Operation = (org, req, user) => {
+  if (req.query.get('oauthTokens') === 'true') org.revokeUserOAuthTokens(user.id);
   event(org, req, user, 'user.session.clear');
   return { status: 204 };
 };
