@@ -106,6 +106,32 @@ describe('lifecycle calls that return something', () => {
   });
 });
 
+describe('forgot password with the recovery answer', () => {
+  // oktakit.json[32] (Shopify/oktakit cassettes/forgot_password.yml @8aa89c6044 i=0): a body of the new password and
+  // the recovery answer is 200 with the user's credentials (password {}, the recovery question, the provider).
+  it('sets the password and answers with the credentials', async () => {
+    const created = await okta('POST', '/api/v1/users?activate=true', {
+      profile: newProfile(),
+      credentials: {
+        password: { value: 'Sup3r-Secret-Pass!' },
+        recovery_question: { question: 'How much wood could a woodchuck chuck?', answer: 'a lot' },
+      },
+    });
+    const userId = String(created.body.id);
+    const answer = await okta('POST', `/api/v1/users/${userId}/credentials/forgot_password`, {
+      password: { value: 'N3w-Secret-Pass!' },
+      recovery_question: { answer: 'a lot' },
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({
+      password: {},
+      recovery_question: { question: 'How much wood could a woodchuck chuck?' },
+      provider: { type: 'OKTA', name: 'OKTA' },
+    });
+    expect(sim().org.directory.users.get(userId)?.password).toBe('N3w-Secret-Pass!');
+  });
+});
+
 describe('wrong-status answers that were recorded', () => {
   // okta-sdk-python.json[26] (test_users_it/TestUsersResource.test_unlock_user.yaml @f68509793a i=1): unlock of an
   // ACTIVE user who is not locked out is 403 E0000032 "Unlock is not allowed for this user." with one cause.

@@ -166,10 +166,39 @@ const forgotPassword: Operation = (org, req, user) => {
   // E0000038; no recovery question is E0000017 "Password reset failed" (both UNVERIFIED).
   if (user.status !== 'ACTIVE') throw new OktaApiError('E0000038');
   if (!user.recoveryQuestion) throw new OktaApiError('E0000017');
+  const answered = recoveryAnswer(req.body);
+  if (answered) return forgotPasswordWithAnswer(org, req, user, answered);
   const url = `${org.baseUrl()}/signin/reset-password/${org.random.base62(20)}`;
   event(org, req, user, 'user.account.reset_password');
   return { status: 200, body: sendEmail(req, true) ? {} : { resetPasswordUrl: url } };
 };
+
+/** The `{password: {value}, recovery_question: {answer}}` body of a forgot-password with the answer, if sent. */
+function recoveryAnswer(body: unknown): { password: string; answer: string } | undefined {
+  const credentials = body as { password?: { value?: unknown }; recovery_question?: { answer?: unknown } } | undefined;
+  const password = credentials?.password?.value;
+  const answer = credentials?.recovery_question?.answer;
+  return typeof password === 'string' && typeof answer === 'string' ? { password, answer } : undefined;
+}
+
+/**
+ * Forgot password with the recovery answer sets the new password at once and answers with the user's credentials
+ * (oktakit.json[32], forgot_password.yml, 2016). A wrong answer is 403 E0000087 (the catalogue; UNVERIFIED).
+ */
+function forgotPasswordWithAnswer(
+  org: Org,
+  req: SimRequest,
+  user: UserRecord,
+  answered: { password: string; answer: string },
+): SimResponse {
+  if (answered.answer.toLowerCase() !== user.recoveryQuestion?.answer.toLowerCase()) throw new OktaApiError('E0000087');
+  recordUserWrite(org, user);
+  user.password = answered.password;
+  user.passwordChanged = org.clock.now();
+  user.lastUpdated = org.clock.now();
+  event(org, req, user, 'user.account.update_password');
+  return { status: 200, body: userJson(org, user).credentials };
+}
 
 /**
  * Resets every factor: 200 `{}` (okta-sdk-python.json[8], oktakit.json[12]). The simulator keeps no factors,
