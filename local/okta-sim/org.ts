@@ -71,7 +71,7 @@ export function appendRequestEvent(
     if (user) actor = userActor(user);
   }
   const ipAddress = req.remoteAddress ?? '127.0.0.1';
-  const requestId = req.requestId ?? org.random.base62(27);
+  const requestId = req.requestId ?? org.random.hex(32);
   return org.appendEvent({
     ...(actor ? { actor } : {}),
     ...describeClient({ ipAddress, geo: null, rawUserAgent: req.headers['user-agent'] ?? 'unknown' }),

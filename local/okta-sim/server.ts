@@ -199,7 +199,8 @@ function withHeaders(res: SimResponse, extra: Record<string, string> | undefined
 export function createSimServer(parts: ServerParts): Server {
   let inFlight = 0;
   const server = createServer((incoming: IncomingMessage, outgoing: ServerResponse) => {
-    const requestId = parts.org.random.base62(27);
+    // 32 lower-case hex characters, as Okta's X-Okta-Request-Id since 2025 (27 base64-like ones before; facts §10.3).
+    const requestId = parts.org.random.hex(32);
     readBody(incoming)
       .then(async (rawBody) => {
         const req = toSimRequest(incoming, rawBody, parts.org.baseUrl(), requestId);

@@ -180,6 +180,12 @@ describe('headers on every answer', () => {
     expect(answer.headers.get('expires')).toBe('0');
   });
 
+  // okta-sdk-python.json[0] (test_comprehensive_user_lifecycle.yaml @f68509793a i=0): since 2025 the
+  // X-Okta-Request-Id is 32 lower-case hex characters.
+  it('carries an X-Okta-Request-Id of 32 lower-case hex characters', async () => {
+    expect((await okta('GET', '/api/v1/users?limit=1')).headers.get('x-okta-request-id')).toMatch(/^[0-9a-f]{32}$/);
+  });
+
   // okta-sdk-python.json[154] (test_agent_pools_it/TestAgentPoolsResource.test_list_agent_pools_with_multiple_pool_types.yaml
   // @f68509793a i=1): a 429 is E0000047 with `x-rate-limit-remaining: 0` and no Retry-After; the reset is epoch seconds.
   it('a 429 is E0000047 with remaining 0, a reset in epoch seconds and no Retry-After', async () => {
