@@ -46,6 +46,20 @@ describe('error bodies', () => {
     });
   });
 
+  // terraform-provider-okta.json[156] (okta/terraform-provider-okta TestAccResourceOktaGroupMemberships_TrackAllUsersBehavior/
+  // mm-oie-2022-10-07-max.yaml @e2a145cb42 i=73): removing a deleted user from a group is 404 E0000007 "(User)".
+  it('removing a deleted user from a group is 404 E0000007 naming the user', async () => {
+    const group = await okta('POST', '/api/v1/groups', { profile: { name: `gone-${Date.now()}` } });
+    const user = await okta('POST', '/api/v1/users?activate=false', { profile: newProfile() });
+    const userId = String(user.body.id);
+    await okta('PUT', `/api/v1/groups/${String(group.body.id)}/users/${userId}`);
+    await okta('DELETE', `/api/v1/users/${userId}`);
+    await okta('DELETE', `/api/v1/users/${userId}`);
+    const answer = await okta('DELETE', `/api/v1/groups/${String(group.body.id)}/users/${userId}`);
+    expectOktaError(answer, 404, 'E0000007');
+    expect(answer.body.errorSummary).toBe(`Not found: Resource not found: ${userId} (User)`);
+  });
+
   // oktakit.json[33] (Shopify/oktakit cassettes/enroll_factor.yml @8aa89c6044 i=1), the one recording of it: a wrong API
   // token is 401 E0000011 "Invalid token provided" with `WWW-Authenticate: SSWS`.
   it('a wrong API token is 401 E0000011 with WWW-Authenticate: SSWS', async () => {
