@@ -70,12 +70,13 @@ describe('error bodies', () => {
   });
 
   // okta-sdk-python.json[163] (test_realms_it/TestRealmsResource.test_update_realm_basic.yaml @f68509793a i=1): 405
-  // E0000022 "The endpoint does not support the provided HTTP method" without rate-limit headers.
-  it('an unsupported method is 405 E0000022 without rate-limit headers', async () => {
+  // E0000022 "The endpoint does not support the provided HTTP method" without rate-limit headers or a request id.
+  it('an unsupported method is 405 E0000022 without rate-limit headers or a request id', async () => {
     const answer = await okta('PATCH', '/api/v1/users');
     expectOktaError(answer, 405, 'E0000022');
     expect(answer.body.errorSummary).toBe('The endpoint does not support the provided HTTP method');
     expect(answer.headers.get('x-rate-limit-limit')).toBeNull();
+    expect(answer.headers.get('x-okta-request-id')).toBeNull();
   });
 });
 
