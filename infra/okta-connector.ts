@@ -13,7 +13,7 @@ import { Construct } from 'constructs';
 import { actions as catalog, type ActionSpec } from '../functions/catalog.js';
 import { ActionsApi } from './actions-api.js';
 import { ConnectorAlarms } from './alarms.js';
-import { ConnectorFunction, type TableAction } from './connector-function.js';
+import { ConnectorFunction, type ConnectorFunctionProps, type TableAction } from './connector-function.js';
 import { ConnectorDashboard } from './dashboard.js';
 import { EventSchemaRegistry } from './event-schema-registry.js';
 import { OnboardingExample } from './onboarding-example.js';
@@ -31,6 +31,19 @@ const SEARCH: TableAction[] = [...CURSORS, 'DeleteItem'];
 const DEDUPE_AND_CURSORS: TableAction[] = [...new Set([...DEDUPE, ...CURSORS])];
 const OAUTH_AUTHORIZE: TableAction[] = ['PutItem'];
 const OAUTH_CALLBACK: TableAction[] = ['GetItem', 'DeleteItem'];
+
+/** What differs from one of the connector's functions to the next; the construct sets the rest. */
+type FunctionShape = Pick<
+  ConnectorFunctionProps,
+  'entry' | 'description' | 'memorySize' | 'timeout' | 'reservedConcurrentExecutions'
+>;
+
+/** A trigger's function: its shape, the table calls its code makes, and whether it signs in to Okta. */
+interface PublisherShape extends FunctionShape {
+  readonly tableActions: readonly TableAction[];
+  /** It signs in to Okta, so it may store a refresh token Okta rotated. */
+  readonly callsOkta: boolean;
+}
 
 export class OktaConnector extends Construct {
   readonly settings: ResolvedSettings;
@@ -52,13 +65,10 @@ export class OktaConnector extends Construct {
   readonly eventSchemas?: EventSchemaRegistry;
   private readonly logRetention: logs.RetentionDays;
 
-  /**
-   * @param actions the actions to deploy: the catalog (`functions/catalog.ts`), or a subset of it for a test or a
-   *   trimmed deployment.
-   */
-  constructor(scope: Construct, id: string, props: OktaConnectorProps = {}, actions: readonly ActionSpec[] = catalog) {
+  constructor(scope: Construct, id: string, props: OktaConnectorProps = {}) {
     super(scope, id);
     const settings = resolveSettings(props);
+    const actions: readonly ActionSpec[] = props.actions ?? catalog;
     this.settings = settings;
     this.logRetention = props.logRetention ?? logs.RetentionDays.THREE_MONTHS;
 
@@ -97,13 +107,12 @@ export class OktaConnector extends Construct {
     for (const spec of actions) {
       // 28 s: an action called through API Gateway must answer within the REST integration's 29 s, and the handler
       // stops Okta retries a second before its own timeout.
-      const fn = this.connectorFunction(
-        `Action${pascal(spec.name)}`,
-        spec.entry,
-        `okta-connector action ${spec.name}: ${spec.summary}`,
-        512,
-        28,
-      );
+      const fn = this.connectorFunction(`Action${pascal(spec.name)}`, {
+        entry: spec.entry,
+        description: `okta-connector action ${spec.name}: ${spec.summary}`,
+        memorySize: 512,
+        timeout: Duration.seconds(28),
+      });
       fn.useSecrets({
         prefix: settings.secretPrefix,
         read: settings.connections,
@@ -114,16 +123,15 @@ export class OktaConnector extends Construct {
 
     // The hook never calls Okta (it only reads the hook secret), so it never writes a connection's secret. 10 s,
     // although Okta waits 3 s: a slow publish still completes (and dedupes) rather than being cut off halfway.
-    this.eventHook = this.publisher(
-      'EventHook',
-      'functions/triggers/event-hook.ts',
-      'Receives Okta event hooks',
-      DEDUPE,
-      false,
-      512,
-      10,
-      settings.eventHookConcurrency,
-    );
+    this.eventHook = this.publisher('EventHook', {
+      entry: 'functions/triggers/event-hook.ts',
+      description: 'Receives Okta event hooks',
+      tableActions: DEDUPE,
+      callsOkta: false,
+      memorySize: 512,
+      timeout: Duration.seconds(10),
+      reservedConcurrentExecutions: settings.eventHookConcurrency,
+    });
     this.eventHookUrl = this.eventHook.addFunctionUrl({
       // Okta cannot sign its requests (no SigV4, no IAM), so the URL must be public. The function authenticates
       // every POST itself: it compares the `Authorization` header with the connection's `eventHookSecret` in
@@ -133,37 +141,34 @@ export class OktaConnector extends Construct {
 
     // One poll at a time: overlapping polls of a connection would only race for its cursor. 55 s: done before the
     // next minute's poll.
-    this.poller = this.publisher(
-      'Poller',
-      'functions/triggers/poll-system-log.ts',
-      'Polls the Okta System Log',
-      DEDUPE_AND_CURSORS,
-      true,
-      512,
-      55,
-      1,
-    );
+    this.poller = this.publisher('Poller', {
+      entry: 'functions/triggers/poll-system-log.ts',
+      description: 'Polls the Okta System Log',
+      tableActions: DEDUPE_AND_CURSORS,
+      callsOkta: true,
+      memorySize: 512,
+      timeout: Duration.seconds(55),
+      reservedConcurrentExecutions: 1,
+    });
     if (settings.searches.length > 0) {
-      this.search = this.publisher(
-        'Search',
-        'functions/triggers/scheduled-search.ts',
-        'Runs scheduled System Log searches',
-        SEARCH,
-        true,
-        512,
-        300,
-      );
+      this.search = this.publisher('Search', {
+        entry: 'functions/triggers/scheduled-search.ts',
+        description: 'Runs scheduled System Log searches',
+        tableActions: SEARCH,
+        callsOkta: true,
+        memorySize: 512,
+        timeout: Duration.seconds(300),
+      });
       this.search.addEnvironment('SEARCHES', JSON.stringify(settings.searches));
     }
-    this.replay = this.publisher(
-      'Replay',
-      'functions/triggers/replay.ts',
-      'Replays a window of the System Log',
-      [],
-      true,
-      512,
-      900,
-    );
+    this.replay = this.publisher('Replay', {
+      entry: 'functions/triggers/replay.ts',
+      description: 'Replays a window of the System Log',
+      tableActions: [],
+      callsOkta: true,
+      memorySize: 512,
+      timeout: Duration.seconds(900),
+    });
 
     new TriggerSchedules(this, 'Schedules', {
       poller: this.poller,
@@ -219,22 +224,11 @@ export class OktaConnector extends Construct {
   }
 
   /** A function with the settings every handler reads. */
-  private connectorFunction(
-    id: string,
-    entry: string,
-    description: string,
-    memorySize: number,
-    timeoutSeconds: number,
-    reservedConcurrentExecutions?: number,
-  ): ConnectorFunction {
+  private connectorFunction(id: string, props: FunctionShape): ConnectorFunction {
     const fn = new ConnectorFunction(this, id, {
-      entry,
-      description,
-      memorySize,
-      timeout: Duration.seconds(timeoutSeconds),
+      ...props,
       logRetention: this.logRetention,
       tracing: this.settings.tracing,
-      reservedConcurrentExecutions,
       deadLetterQueue: this.deadLetters,
       environment: {
         DEFAULT_CONNECTION: this.settings.defaultConnection,
@@ -246,28 +240,10 @@ export class OktaConnector extends Construct {
     return fn;
   }
 
-  /**
-   * A trigger: reads connections, uses the table as its code does, publishes to the bus. `callsOkta`: it signs in
-   * to Okta, so it may store a refresh token Okta rotated.
-   */
-  private publisher(
-    id: string,
-    entry: string,
-    description: string,
-    tableActions: TableAction[],
-    callsOkta: boolean,
-    memorySize: number,
-    timeoutSeconds: number,
-    reservedConcurrentExecutions?: number,
-  ): ConnectorFunction {
-    const fn = this.connectorFunction(
-      id,
-      entry,
-      `okta-connector: ${description}`,
-      memorySize,
-      timeoutSeconds,
-      reservedConcurrentExecutions,
-    );
+  /** A trigger: reads connections, uses the table as its code does, publishes to the bus. */
+  private publisher(id: string, props: PublisherShape): ConnectorFunction {
+    const { tableActions, callsOkta, ...shape } = props;
+    const fn = this.connectorFunction(id, { ...shape, description: `okta-connector: ${shape.description}` });
     fn.useSecrets({
       prefix: this.settings.secretPrefix,
       read: this.settings.connections,
@@ -283,23 +259,21 @@ export class OktaConnector extends Construct {
   private oauthFunctions(): { authorize: ConnectorFunction; callback: ConnectorFunction } | undefined {
     const writable = this.settings.authorizationCodeConnections;
     if (writable.length === 0) return undefined;
-    const authorize = this.connectorFunction(
-      'OAuthAuthorize',
-      'functions/oauth/authorize.ts',
-      'okta-connector: starts an OAuth consent',
-      256,
-      10,
-    );
+    const authorize = this.connectorFunction('OAuthAuthorize', {
+      entry: 'functions/oauth/authorize.ts',
+      description: 'okta-connector: starts an OAuth consent',
+      memorySize: 256,
+      timeout: Duration.seconds(10),
+    });
     authorize.useSecrets({ prefix: this.settings.secretPrefix, read: writable });
     authorize.useTable(this.table, OAUTH_AUTHORIZE);
     if (this.settings.oauthRedirectUri) authorize.addEnvironment('OAUTH_REDIRECT_URI', this.settings.oauthRedirectUri);
-    const callback = this.connectorFunction(
-      'OAuthCallback',
-      'functions/oauth/callback.ts',
-      'okta-connector: finishes an OAuth consent',
-      256,
-      10,
-    );
+    const callback = this.connectorFunction('OAuthCallback', {
+      entry: 'functions/oauth/callback.ts',
+      description: 'okta-connector: finishes an OAuth consent',
+      memorySize: 256,
+      timeout: Duration.seconds(10),
+    });
     callback.useSecrets({ prefix: this.settings.secretPrefix, read: writable, write: writable });
     callback.useTable(this.table, OAUTH_CALLBACK);
     return { authorize, callback };

@@ -14,11 +14,11 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 
 export interface OnboardingExampleProps {
-  createUser: lambda.IFunction;
-  addUserToGroup: lambda.IFunction;
-  activateUser: lambda.IFunction;
-  tracing: boolean;
-  logRetention: logs.RetentionDays;
+  readonly createUser: lambda.IFunction;
+  readonly addUserToGroup: lambda.IFunction;
+  readonly activateUser: lambda.IFunction;
+  readonly tracing: boolean;
+  readonly logRetention: logs.RetentionDays;
 }
 
 /** The CONTRACT error types worth retrying: Okta will likely answer later. */
