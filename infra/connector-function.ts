@@ -83,6 +83,10 @@ export interface SecretAccess {
   readonly write?: readonly string[];
 }
 
+/**
+ * One of the connector's functions: bundled by esbuild from its TypeScript entry at synth, with a role that holds
+ * only what its `use*` calls grant.
+ */
 export class ConnectorFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: ConnectorFunctionProps) {
     const logGroup = new logs.LogGroup(scope, `${id}Logs`, { retention: props.logRetention });

@@ -45,21 +45,37 @@ interface PublisherShape extends FunctionShape {
   readonly callsOkta: boolean;
 }
 
+/**
+ * The whole connector: a function and a route per action, the event hook, the System Log poller, the scheduled
+ * searches, the table, the bus, alarms and a dashboard (docs/CONTRACT.md). Outputs `ActionsUrl`, `EventHookUrl`,
+ * `EventBusName` and `TableName`.
+ */
 export class OktaConnector extends Construct {
+  /** The props with every default applied. */
   readonly settings: ResolvedSettings;
+  /** The one DynamoDB table: cursors, dedupe records, locks, OAuth states. Retained when the stack is deleted. */
   readonly table: dynamodb.Table;
+  /** The bus events are published to: a rule on it receives the Okta events. */
   readonly bus: events.IEventBus;
+  /** The REST API of the actions (`POST /actions/<name>`). */
   readonly api: ActionsApi;
-  /** One function per catalog action, by action name. */
+  /** One function per catalog action, by action name: a Step Functions task invokes these. */
   readonly actionFunctions = new Map<string, ConnectorFunction>();
+  /** The function behind the event hook's URL. */
   readonly eventHook: ConnectorFunction;
+  /** The URL to register in Okta as the event hook, with `?connection=<name>`. */
   readonly eventHookUrl: lambda.FunctionUrl;
+  /** The System Log poller, run on a schedule per connection. */
   readonly poller: ConnectorFunction;
+  /** The scheduled searches' function, when `searches` names any. */
   readonly search?: ConnectorFunction;
+  /** The replay function: invoke it with `{since, until, types?, connection?}` to publish past events again. */
   readonly replay: ConnectorFunction;
   /** Where scheduler deliveries and asynchronous invocations that failed every retry end up. */
   readonly deadLetters: sqs.Queue;
+  /** The alarms (event hook, poller lag per connection, failures, dead letters), without actions: route them. */
   readonly alarms: ConnectorAlarms;
+  /** The onboarding state machine, with `stepFunctionsExample: true`. */
   readonly onboarding?: OnboardingExample;
   /** The Schema Registry of the published events, with `eventSchemas: true`. */
   readonly eventSchemas?: EventSchemaRegistry;

@@ -26,6 +26,7 @@ export const RETRIED_ERRORS = ['OktaRateLimited', 'OktaUnavailable'];
 /** The CONTRACT error types that end the onboarding: retrying cannot fix them. */
 export const CAUGHT_ERRORS = ['OktaNotFound', 'InvalidInput'];
 
+/** The onboarding state machine: create a user staged, add them to each group, activate them. */
 export class OnboardingExample extends Construct {
   readonly stateMachine: sfn.StateMachine;
 
