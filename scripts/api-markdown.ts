@@ -80,11 +80,7 @@ function classSection(symbol: ts.Symbol, checker: ts.TypeChecker): string[] {
     const parameters = constructor.parameters.map((p) => p.getText().replace(/\s+/g, ' ')).join(', ');
     lines.push('```ts', `new ${symbol.name}(${parameters})`, '```', '');
   }
-  const properties = declaration.members.filter(
-    (member): member is ts.PropertyDeclaration =>
-      ts.isPropertyDeclaration(member) &&
-      !(ts.getCombinedModifierFlags(member) & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)),
-  );
+  const properties = declaration.members.filter(isPublic).filter(ts.isPropertyDeclaration);
   if (properties.length > 0) {
     lines.push('| property | type | description |', '|---|---|---|');
     for (const property of properties) {
@@ -101,11 +97,7 @@ function classSection(symbol: ts.Symbol, checker: ts.TypeChecker): string[] {
     }
     lines.push('');
   }
-  const methods = declaration.members.filter(
-    (member): member is ts.MethodDeclaration =>
-      ts.isMethodDeclaration(member) &&
-      !(ts.getCombinedModifierFlags(member) & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)),
-  );
+  const methods = declaration.members.filter(isPublic).filter(ts.isMethodDeclaration);
   if (methods.length > 0) {
     lines.push('| method | description |', '|---|---|');
     for (const method of methods) {
@@ -141,6 +133,11 @@ function interfaceSection(symbol: ts.Symbol, checker: ts.TypeChecker): string[] 
   }
   lines.push('');
   return lines;
+}
+
+/** Whether a class member is part of the API (neither private nor protected). */
+function isPublic(member: ts.ClassElement): boolean {
+  return !(ts.getCombinedModifierFlags(member) & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected));
 }
 
 /** The doc comment's text, without its tags. */
