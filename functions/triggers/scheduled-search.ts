@@ -1,5 +1,5 @@
 /**
- * Scheduled filter searches (CONTRACT sections 3 and 5), one function for two callers:
+ * Scheduled filter searches (docs/CONTRACT.md §3 and §5), one function for two callers:
  * - a search's schedule invokes it with `{"connection", "search": "<name>"}`: it covers the windows from the
  *   search's cursor up to now minus the settle delay, publishes each window's results as "Okta Event Search
  *   Results" (nothing when a window has no result), and moves the cursor with a conditional write after each

@@ -1,6 +1,6 @@
 /**
  * Sign-in, as the Okta client sees it: something that gives the headers for one API request, and that is told
- * when Okta refused them. Each of the three methods of a connection (CONTRACT section 4) is one implementation.
+ * when Okta refused them. Each of the three methods of a connection (docs/CONTRACT.md §4) is one implementation.
  */
 import type { Connection } from '../connections.js';
 import type { Authorizer } from './authorizer-types.js';

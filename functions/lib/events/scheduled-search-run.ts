@@ -1,5 +1,5 @@
 /**
- * One run of a scheduled search (CONTRACT sections 3 and 5): it covers the windows from the search's cursor up to
+ * One run of a scheduled search (docs/CONTRACT.md §3 and §5): it covers the windows from the search's cursor up to
  * now minus the settle delay, publishes each window's results as "Okta Event Search Results" (nothing when a
  * window has no result), and moves the cursor with a conditional write after each window, so consecutive runs
  * have no gap and no overlap. One run at a time per search, under a lease lock in the table.

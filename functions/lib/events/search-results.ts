@@ -1,5 +1,5 @@
 /**
- * The "Okta Event Search Results" entries that carry one window's results (CONTRACT section 3).
+ * The "Okta Event Search Results" entries that carry one window's results (docs/CONTRACT.md §3).
  */
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { entrySize, markField, maxEntryBytes, trimToFit, type EntryTarget, type LogEvent } from './event-format.js';
