@@ -5,15 +5,18 @@
  *
  * In one container it holds three things per endpoint bucket: the latest `X-Rate-Limit-*` state, the calls in
  * flight (they will spend the window's `remaining` too) and the probe (a bucket's first call, while no answer has
- * told the window, goes out alone).
+ * told the window, goes out alone). Across containers, the org's budget (org-budget.ts) comes first: a call takes
+ * one of the connector's calls of the window there, and the container's own rules then hold it to what its headers
+ * say (and alone when the table is unavailable).
  */
 import type { Clock } from '../clock.js';
 import { OktaRateLimited } from '../errors.js';
-import { pacingDelay, RateLimits, type RateLimitState } from './rate-limits.js';
+import type { OrgBudget } from './org-budget.js';
+import { isConcurrencyLimit, pacingDelay, RateLimits, type RateLimitState } from './rate-limits.js';
 
 /** A call admitted and counted in flight until `answered` (with Okta's headers) or `release` (no answer). */
 export interface Ticket {
-  answered(headers: Headers): RateLimitState | undefined;
+  answered(headers: Headers): Promise<RateLimitState | undefined>;
   release(): void;
 }
 
@@ -21,6 +24,8 @@ export interface AdmissionOptions {
   clock: Clock;
   /** Share of each window left to the org's other apps. */
   reserve: number;
+  /** The org-wide budget shared through the table; without one, the container's rules alone. */
+  budget?: OrgBudget;
 }
 
 export class Admission {
@@ -43,6 +48,7 @@ export class Admission {
    */
   async admit(bucket: string, deadline: number, pacing: boolean): Promise<Ticket> {
     const { now } = this.options.clock;
+    await this.takeFromBudget(bucket, deadline, pacing);
     if (pacing) {
       let probe = this.probes.get(bucket);
       while (probe !== undefined && this.limits.get(bucket) === undefined && now() < deadline) {
@@ -50,7 +56,7 @@ export class Admission {
         probe = this.probes.get(bucket);
       }
     }
-    const ticket = this.count(bucket);
+    const ticket = this.count(bucket, deadline);
     if (!pacing) return ticket;
     try {
       await this.pace(bucket, deadline);
@@ -61,8 +67,30 @@ export class Admission {
     return ticket;
   }
 
+  /**
+   * One call of the org's budget. When the connector's share of the window is spent, a paced call waits for the
+   * next window if that comes before its deadline; otherwise it is refused, without a request, with the time the
+   * share refills.
+   */
+  private async takeFromBudget(bucket: string, deadline: number, pacing: boolean): Promise<void> {
+    const { budget, clock } = this.options;
+    if (!budget) return;
+    for (;;) {
+      const answer = await budget.take(bucket, deadline);
+      if (answer.kind !== 'spent') return;
+      const wait = Math.max(0, answer.until - clock.now());
+      if (!pacing || clock.now() + wait > deadline) {
+        throw new OktaRateLimited(
+          `The connector's share of Okta's rate limit for ${bucket} is spent until the window resets`,
+          { retryAfterSeconds: Math.max(1, Math.ceil(wait / 1000)) },
+        );
+      }
+      await clock.sleep(wait);
+    }
+  }
+
   /** Counts a call in flight (and makes it the probe when the bucket's window is unknown). */
-  private count(bucket: string): Ticket {
+  private count(bucket: string, deadline: number): Ticket {
     this.inFlight.set(bucket, (this.inFlight.get(bucket) ?? 0) + 1);
     let answered: (() => void) | undefined;
     if (this.limits.get(bucket) === undefined && !this.probes.has(bucket)) {
@@ -84,9 +112,10 @@ export class Admission {
       }
     };
     return {
-      answered: (headers) => {
+      answered: async (headers) => {
         const state = this.limits.record(bucket, headers);
         release();
+        if (state && !isConcurrencyLimit(state)) await this.options.budget?.observe(bucket, state, deadline);
         return state;
       },
       release,

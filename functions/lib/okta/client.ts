@@ -6,11 +6,12 @@
  */
 import { authorizerFor, type AuthDeps, type Authorizer } from '../auth/authorizer.js';
 import { systemClock, type Clock } from '../clock.js';
-import { config } from '../config.js';
+import { config, ConfigurationError } from '../config.js';
 import type { Connection } from '../connections.js';
 import { InternalError, OktaUnavailable } from '../errors.js';
 import { Admission } from './admission.js';
 import { oktaError } from './errors.js';
+import { orgBudgetFor, type OrgBudget } from './org-budget.js';
 import { listItems, walkPages } from './paging.js';
 import { isConcurrencyLimit, rateLimitBucket, type RateLimitState } from './rate-limits.js';
 import { parseResponseBody } from './response-body.js';
@@ -41,6 +42,8 @@ export interface OktaClientDeps extends AuthDeps {
   rateLimitReserve?: number;
   /** Sign-in to use instead of the connection's own (tests). */
   authorizer?: Authorizer;
+  /** The org-wide rate-limit budget (default: in the table when RATE_LIMIT_BUDGET is `table`; `false`: none). */
+  orgBudget?: OrgBudget | false;
 }
 
 const DEFAULT_BUDGET_MS = 30_000;
@@ -55,8 +58,9 @@ export function oktaClientFor(connection: Connection, deps: OktaClientDeps = {})
   const random = deps.random ?? Math.random;
   const authorizer =
     deps.authorizer ?? authorizerFor(connection, { ...deps, fetch: fetchFn, now, userAgent: USER_AGENT });
-  const admission = new Admission({ clock, reserve: deps.rateLimitReserve ?? config().rateLimitReserve });
   const origin = new URL(connection.baseUrl).origin;
+  const reserve = deps.rateLimitReserve ?? config().rateLimitReserve;
+  const admission = new Admission({ clock, reserve, budget: budgetOf(origin, reserve, clock, deps.orgBudget) });
   let counters = { requests: 0, retries: 0, requestIds: [] as string[] };
 
   async function request<T>(req: OktaRequest, options: CallOptions = {}): Promise<OktaResponse<T>> {
@@ -88,7 +92,7 @@ export function oktaClientFor(connection: Connection, deps: OktaClientDeps = {})
 
       const requestId = response.headers.get('x-okta-request-id') ?? undefined;
       if (requestId) counters.requestIds = [...counters.requestIds, requestId].slice(-KEPT_REQUEST_IDS);
-      const state = ticket.answered(response.headers);
+      const state = await ticket.answered(response.headers);
       const body = parseResponseBody(text);
       if (response.ok) {
         return {
@@ -170,4 +174,13 @@ export function oktaClientFor(connection: Connection, deps: OktaClientDeps = {})
       counters = { requests: 0, retries: 0, requestIds: [] };
     },
   };
+}
+
+/** The budget a client shares with the deployment's other containers: the table's, when the function has one. */
+function budgetOf(origin: string, reserve: number, clock: Clock, given: OrgBudget | false | undefined) {
+  if (given !== undefined) return given || undefined;
+  const { tableName, rateLimitBudget } = config();
+  if (rateLimitBudget !== 'table') return undefined;
+  if (!tableName) throw new ConfigurationError('TABLE_NAME', 'is required when RATE_LIMIT_BUDGET is "table"');
+  return orgBudgetFor(origin, { tableName, reserve, clock });
 }
