@@ -14,7 +14,7 @@ import { secretsManager } from '../functions/lib/aws-clients.js';
 import { config } from '../functions/lib/config.js';
 import { clearConnectionCache, parseConnection } from '../functions/lib/connections.js';
 import { isConnectorError } from '../functions/lib/errors.js';
-import { oktaClient } from '../functions/lib/okta/client.js';
+import { oktaClient } from '../functions/lib/okta/client-cache.js';
 import { chooseAwsTarget, CliError, parseCommand, UsageError, type Output } from './cli-support.js';
 
 export const connectionsHelp = `Usage: okta-connector connections <add|test|list> [options]
