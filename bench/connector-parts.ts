@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-/** The 19 actions of CONTRACT section 2 (used when `functions/catalog.ts` is not there to list them). */
+/** The 19 actions of docs/CONTRACT.md §2 (used when `functions/catalog.ts` is not there to list them). */
 export const contractActions = [
   'activate-user',
   'add-user-to-group',

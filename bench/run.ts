@@ -1,5 +1,5 @@
 /**
- * `npm run bench` (CONTRACT section 7, issue 8): runs the measurements on the simulated org and the local AWS
+ * `npm run bench` (docs/CONTRACT.md §8): runs the measurements on the simulated org and the local AWS
  * endpoints, each beside the same work done with `@okta/okta-sdk-nodejs` where such a peer exists, prints a table
  * and writes `bench/results/latest.json`. A part of the project that does not exist yet is reported as missing.
  *

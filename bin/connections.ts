@@ -1,5 +1,5 @@
 /**
- * `okta-connector connections add|test|list`: writes, checks and lists connection secrets (CONTRACT section 4) in
+ * `okta-connector connections add|test|list`: writes, checks and lists connection secrets (docs/CONTRACT.md §4) in
  * Secrets Manager: the running sandbox's by default, or your AWS account's with `--aws` (standard AWS settings).
  */
 import { readFileSync } from 'node:fs';

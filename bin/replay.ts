@@ -4,7 +4,7 @@
  * range is replayed in slices, which is what the progress bar counts.
  */
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { replayEvents, type ReplayInput, type ReplaySummary } from '../functions/triggers/replay.js';
+import { replayEvents, type ReplayInput, type ReplaySummary } from '../functions/lib/events/replay-run.js';
 import { isConnectorError } from '../functions/lib/errors.js';
 import {
   chooseAwsTarget,

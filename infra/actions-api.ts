@@ -1,5 +1,5 @@
 /**
- * The REST API in front of the actions (CONTRACT section 2): `POST /actions/<name>` per catalog action, each checked
+ * The REST API in front of the actions (docs/CONTRACT.md §2): `POST /actions/<name>` per catalog action, each checked
  * against a model of the action's input before the function runs, plus the two OAuth routes of the
  * authorization-code consent. Calls are authorized by IAM (SigV4) unless the deployer chose an API key or Cognito.
  */
@@ -34,7 +34,7 @@ export class ActionsApi extends Construct {
     super(scope, id);
     const accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: props.logRetention });
     this.api = new apigateway.RestApi(this, 'Api', {
-      description: 'okta-connector actions (CONTRACT section 2) and the OAuth consent routes',
+      description: 'okta-connector actions and the OAuth consent routes',
       endpointTypes: [apigateway.EndpointType.REGIONAL],
       // The account-wide CloudWatch role is a singleton per account and region: not this construct's to take over.
       cloudWatchRole: false,

@@ -5,9 +5,9 @@
  */
 import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import type * as logs from 'aws-cdk-lib/aws-logs';
-import { durationMs } from '../functions/lib/events/searches.js';
+import { durationMs } from '../functions/lib/events/search-settings.js';
 
-/** A scheduled System Log search (CONTRACT section 5), passed unchanged to the search function as `SEARCHES`. */
+/** A scheduled System Log search (docs/CONTRACT.md §5), passed unchanged to the search function as `SEARCHES`. */
 export interface SearchSetting {
   connection: string;
   /** Unique per connection; the search cursor and the published `search` field carry it. */

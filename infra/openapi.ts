@@ -1,5 +1,5 @@
 /**
- * The OpenAPI 3.0 document of the actions API (CONTRACT section 2), built from the action catalog: one
+ * The OpenAPI 3.0 document of the actions API (docs/CONTRACT.md §2), built from the action catalog: one
  * `POST /actions/<name>` per action, whose request body is the catalog's input schema, whose 200 answer is its
  * output schema, and whose error answers are the contract's error body, one per HTTP status the action can
  * answer. The API is IAM-authorized: requests are signed with SigV4. `npm run docs` writes it to

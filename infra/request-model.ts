@@ -49,7 +49,7 @@ export function toDraft4(schema: JsonSchema): Draft4 {
 }
 
 /**
- * The model of one action's body. Every action takes an optional `connection` (CONTRACT section 2), so it is added
+ * The model of one action's body. Every action takes an optional `connection` (docs/CONTRACT.md §2), so it is added
  * when the catalog schema does not list it.
  */
 export function requestModelSchema(actionName: string, input: JsonSchema): apigateway.JsonSchema {

@@ -32,9 +32,9 @@ export interface GatewayOptions {
 }
 
 export interface Gateway {
-  /** The base URL; the CONTRACT's `ACTIONS_URL` (actions at `{url}/actions/<name>`). */
+  /** The base URL; `ACTIONS_URL` of docs/CONTRACT.md §1 (actions at `{url}/actions/<name>`). */
   url: string;
-  /** `{url}/event-hook`, the CONTRACT's `EVENT_HOOK_URL`. */
+  /** `{url}/event-hook`, `EVENT_HOOK_URL` of docs/CONTRACT.md §1. */
   eventHookUrl: string;
   close(): Promise<void>;
 }

@@ -1,5 +1,5 @@
 /**
- * The sandbox's connections (CONTRACT section 4), written to the local Secrets Manager: `default` signs in with the
+ * The sandbox's connections (docs/CONTRACT.md §4), written to the local Secrets Manager: `default` signs in with the
  * simulated org's API token, `service` with client credentials, its RSA key pair generated here and the public key
  * registered with the simulator (its `/__sim/oauth-clients` control API), as an admin registers it in Okta.
  */

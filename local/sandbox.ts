@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { actions } from '../functions/catalog.js';
-import { readSearches } from '../functions/lib/events/searches.js';
+import { readSearches } from '../functions/lib/events/search-settings.js';
 import { startLocalAws, type LocalAws } from './aws/index.js';
 import { bundlesFromCdkOut } from './cdk-bundles.js';
 import { registerEventHook } from './event-hook-registration.js';

@@ -1,5 +1,5 @@
 /**
- * `npm start`: the whole connector on this machine (CONTRACT sections 1 and 6). Prints `KEY=value` lines and
+ * `npm start`: the whole connector on this machine (docs/CONTRACT.md §1 and §6). Prints `KEY=value` lines and
  * `READY` on stdout, then, when stdout is a terminal, one line per event put on the local bus; runs until SIGINT
  * or SIGTERM, then stops everything and exits 0.
  *

@@ -1,5 +1,5 @@
 /**
- * Connections: one Secrets Manager secret per Okta org (CONTRACT section 4), named `<prefix><name>`, checked
+ * Connections: one Secrets Manager secret per Okta org (docs/CONTRACT.md §4), named `<prefix><name>`, checked
  * field by field and cached in the warm container for `connectionCacheSeconds` so a rotated secret is picked up.
  *
  * Error types: a secret that does not exist is `UnknownConnection` (the caller named a connection that is not
@@ -161,7 +161,7 @@ function parseJson(name: string, text: string): Record<string, unknown> {
   return value;
 }
 
-/** Checks a parsed secret against CONTRACT section 4; the error names the first bad field. */
+/** Checks a parsed secret against docs/CONTRACT.md §4; the error names the first bad field. */
 export function parseConnection(name: string, secret: Record<string, unknown>, cfg: Config = config()): Connection {
   if (typeof secret.domain !== 'string') throw malformed(name, 'domain is required (e.g. "acme.okta.com")');
   let baseUrl: string;

@@ -1,5 +1,5 @@
 /**
- * The connector's error types (CONTRACT section 2). Each error's `name` is its contract `type`, so a
+ * The connector's error types (docs/CONTRACT.md §2). Each error's `name` is its contract `type`, so a
  * Step Functions `Retry`/`Catch` can match the thrown error of a direct invoke, and API Gateway callers get
  * the same type in the body with the matching HTTP status.
  *
@@ -49,7 +49,7 @@ export interface ConnectorErrorOptions extends ErrorOptions, OktaErrorDetails {
   retryAfterSeconds?: number;
 }
 
-/** The body of a failed call over HTTP: `{"error": {...}}` (CONTRACT section 2). */
+/** The body of a failed call over HTTP: `{"error": {...}}` (docs/CONTRACT.md §2). */
 export interface ErrorBody {
   error: {
     type: ErrorType;

@@ -1,5 +1,5 @@
 /**
- * The real-time events trigger (CONTRACT section 5): a Lambda Function URL (auth NONE: Okta cannot sign requests)
+ * The real-time events trigger (docs/CONTRACT.md §5): a Lambda Function URL (auth NONE: Okta cannot sign requests)
  * that Okta's event hook calls. The hook URL names the connection with a query parameter,
  * `https://<function-url>/?connection=<name>`; without it the default connection is used.
  *

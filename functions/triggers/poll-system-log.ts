@@ -1,5 +1,5 @@
 /**
- * The polled-events trigger (CONTRACT section 5): an EventBridge schedule per connection (every minute by default)
+ * The polled-events trigger (docs/CONTRACT.md §5): an EventBridge schedule per connection (every minute by default)
  * invokes it with `{"connection": "<name>"}`. Reserved concurrency 1 in AWS; the cursor's conditional writes keep it
  * safe even if two runs overlap. Returns the run's summary and writes one log line and its metrics.
  *
@@ -8,21 +8,12 @@
 import { config } from '../lib/config.js';
 import { InvalidInput, toConnectorError } from '../lib/errors.js';
 import { countMetric, logger, MetricUnit } from '../lib/observability.js';
+import { remainingTimeOf, type LambdaContextLike } from '../lib/lambda-time.js';
 import { oktaClient, type OktaClient } from '../lib/okta/client.js';
-import {
-  defaultLookbackMs,
-  pollSystemLog,
-  rateLimitHeadroom,
-  type PollDeps,
-  type PollSummary,
-} from '../lib/events/system-log.js';
+import { pollSystemLog, rateLimitHeadroom, type PollDeps, type PollSummary } from '../lib/events/system-log.js';
 
 export interface PollInput {
   connection?: string;
-}
-
-export interface LambdaContextLike {
-  getRemainingTimeInMillis(): number;
 }
 
 export interface PollHandlerDeps extends Partial<Omit<PollDeps, 'okta' | 'remainingMs'>> {
@@ -47,9 +38,9 @@ export async function handler(
       ...deps,
       okta,
       reserve: deps.reserve ?? cfg.rateLimitReserve,
-      lookbackMs: deps.lookbackMs ?? lookbackFromEnv(),
+      lookbackMs: deps.lookbackMs ?? cfg.pollLookbackMs,
       // Without a Lambda context (a script, a test), allow 60 s.
-      remainingMs: context ? () => context.getRemainingTimeInMillis() : deadlineIn(60_000),
+      remainingMs: remainingTimeOf(context, 60_000),
     });
   } catch (error) {
     // The table or the bus failed past their retries: the run fails with a CONTRACT type, the cause stays in the log.
@@ -64,14 +55,4 @@ export async function handler(
   if (headroom !== undefined) countMetric('RateLimitHeadroom', { connection }, headroom * 100, MetricUnit.Percent);
   logger.info('System Log polled', { ...summary });
   return summary;
-}
-
-function lookbackFromEnv(): number {
-  const minutes = Number(process.env.POLL_LOOKBACK_MINUTES);
-  return Number.isFinite(minutes) && minutes > 0 ? minutes * 60_000 : defaultLookbackMs;
-}
-
-function deadlineIn(ms: number): () => number {
-  const end = Date.now() + ms;
-  return () => end - Date.now();
 }

@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AwsError, readBody, startJsonProtocolServer, type RunningServer } from './json-protocol.js';
 
-/** An entry as `PutEvents` received it (CONTRACT section 6). */
+/** An entry as `PutEvents` received it (docs/CONTRACT.md §6). */
 export interface RecordedEntry {
   Source: string;
   DetailType: string;
@@ -116,7 +116,7 @@ export async function startLocalEventBridge(port = 0): Promise<LocalEventBridge>
     },
   };
 
-  // Plain HTTP beside the protocol: `GET /events` (the CONTRACT's EVENTS_URL), `DELETE /events`, and
+  // Plain HTTP beside the protocol: `GET /events` (`EVENTS_URL`, docs/CONTRACT.md §1), `DELETE /events`, and
   // `POST /faults` `{failEntries?: {count, errorCode}, throttle?: calls, delay?: ms}` for tests in another process.
   const plainRoutes = async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;

@@ -6,6 +6,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Fault, Faults } from './control/faults.js';
+import { OktaApiError, renderOktaError } from './errors.js';
 import type { Org } from './org.js';
 import { bucketOf, type RateLimiter } from './control/rate-limits.js';
 import type { Router } from './router.js';
@@ -20,8 +21,8 @@ export interface ServerParts {
   faults: Faults;
   concurrencyLimit: number;
   apiToken: string;
-  /** The OAuth module's check of `Bearer` and `DPoP` access tokens. */
-  authenticateAccessToken(req: SimRequest): Principal | SimResponse;
+  /** The OAuth module's check of `Bearer` and `DPoP` access tokens (throws the `OktaApiError` 401). */
+  authenticateAccessToken(req: SimRequest): Principal;
   listeners: Set<ExchangeListener>;
 }
 
@@ -62,55 +63,48 @@ function toSimRequest(incoming: IncomingMessage, rawBody: string, base: string, 
   };
 }
 
-/** Parses a JSON or form body; undefined when it is well-formed (or absent), the 400 E0000003 otherwise. */
-function parseBody(org: Org, req: SimRequest): SimResponse | undefined {
-  if (req.rawBody === '') return undefined;
+/** Parses a JSON or form body into `req.body`; a malformed one is the 400 E0000003. */
+function parseBody(req: SimRequest): void {
+  if (req.rawBody === '') return;
   const contentType = req.headers['content-type'] ?? '';
   if (contentType.includes('application/x-www-form-urlencoded')) {
     req.body = Object.fromEntries(new URLSearchParams(req.rawBody));
-    return undefined;
+    return;
   }
   try {
     req.body = JSON.parse(req.rawBody);
-    return undefined;
   } catch {
-    return org.oktaError('E0000003');
+    throw new OktaApiError('E0000003');
   }
 }
 
-function authenticate(parts: ServerParts, req: SimRequest, route: Route): SimResponse | undefined {
+/** Sets `req.principal`, or throws the 401 (no valid credential) or 403 (a token without the route's scopes). */
+function authenticate(parts: ServerParts, req: SimRequest, route: Route): void {
   const authorization = req.headers.authorization ?? '';
   const [scheme = '', credential = ''] = authorization.split(/\s+/, 2);
-  let principal: Principal | SimResponse;
+  let principal: Principal;
   if (scheme.toUpperCase() === 'SSWS') {
-    principal =
-      credential === parts.apiToken
-        ? { kind: 'api-token', userId: parts.org.adminUserId }
-        : parts.org.oktaError('E0000011');
+    // A wrong token: 401 E0000011 with `WWW-Authenticate: SSWS` (oktakit.json[33], the one recording of it).
+    if (credential !== parts.apiToken) throw new OktaApiError('E0000011', { headers: { 'www-authenticate': 'SSWS' } });
+    principal = { kind: 'api-token', userId: parts.org.adminUserId };
   } else if (/^(bearer|dpop)$/i.test(scheme)) {
     principal = parts.authenticateAccessToken(req);
   } else {
-    principal = parts.org.oktaError('E0000011');
+    throw new OktaApiError('E0000011');
   }
-  if ('status' in principal) return principal;
   req.principal = principal;
   if (principal.kind === 'oauth' && route.scopes && !route.scopes.some((scope) => principal.scopes.includes(scope))) {
     const base = parts.org.baseUrl();
-    const denied = parts.org.oktaError('E0000006');
-    denied.headers = {
-      'www-authenticate': `${principal.tokenType} authorization_uri="${base}/oauth2/v1/authorize", realm="${base}", scope="${route.scopes.join(' ')}", error="insufficient_scope", error_description="The access token provided does not contain the required scopes.", resource="${req.path}"`,
-    };
-    return denied;
+    throw new OktaApiError('E0000006', {
+      headers: {
+        'www-authenticate': `${principal.tokenType} authorization_uri="${base}/oauth2/v1/authorize", realm="${base}", scope="${route.scopes.join(' ')}", error="insufficient_scope", error_description="The access token provided does not contain the required scopes.", resource="${req.path}"`,
+      },
+    });
   }
-  return undefined;
 }
 
-/** What an injected fault does: the response it stands for, 'drop', or undefined after a delay. */
-async function applyFault(
-  parts: ServerParts,
-  req: SimRequest,
-  fault: Fault,
-): Promise<SimResponse | 'drop' | undefined> {
+/** What an injected fault does: 'drop', nothing after a delay, or it throws the error it stands for. */
+async function applyFault(parts: ServerParts, req: SimRequest, fault: Fault): Promise<'drop' | undefined> {
   const { org, rateLimiter } = parts;
   switch (fault.type) {
     case 'delay':
@@ -119,33 +113,47 @@ async function applyFault(
     case 'drop':
       return 'drop';
     case 'concurrency-limit':
-      return { ...org.oktaError('E0000047'), headers: rateLimiter.concurrencyHeaders() };
+      throw new OktaApiError('E0000047', { headers: rateLimiter.concurrencyHeaders() });
     case 'rate-limit': {
       // A reset at the next second, so clients that wait for it (as okta-sdk-nodejs does) retry at once.
       const reset = String(Math.ceil(org.clock.now() / 1000));
       const limit = rateLimiter.take(bucketOf(req.method, req.path)).headers['x-rate-limit-limit'] ?? '0';
-      return {
-        ...org.oktaError('E0000047'),
+      throw new OktaApiError('E0000047', {
         headers: { 'x-rate-limit-limit': limit, 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': reset },
-      };
+      });
     }
-    case 'server-error': {
-      const error = org.oktaError(fault.errorCode ?? 'E0000009');
-      return { ...error, status: fault.status ?? error.status };
-    }
+    case 'server-error':
+      throw new OktaApiError(fault.errorCode ?? 'E0000009', fault.status === undefined ? {} : { status: fault.status });
   }
 }
 
-/** Runs one request through the pipeline and returns the response to send, or 'drop'. */
+/**
+ * Runs one request through the pipeline and returns the response to send, or 'drop'. Every `OktaApiError`
+ * thrown on the way (by a step here or by the handler) is rendered here, with the rate-limit headers the
+ * request earned.
+ */
 async function handle(parts: ServerParts, req: SimRequest): Promise<SimResponse | 'drop'> {
-  const { org, router, rateLimiter } = parts;
+  const state: { rateHeaders?: Record<string, string> } = {};
+  try {
+    return await runPipeline(parts, req, state);
+  } catch (error) {
+    if (!(error instanceof OktaApiError)) throw error;
+    return withHeaders(renderOktaError(parts.org.random, error), state.rateHeaders);
+  }
+}
+
+async function runPipeline(
+  parts: ServerParts,
+  req: SimRequest,
+  state: { rateHeaders?: Record<string, string> },
+): Promise<SimResponse | 'drop'> {
+  const { router, rateLimiter } = parts;
   const isApi = req.path.startsWith('/api/v1/') || req.path === '/api/v1';
   const isOkta = isApi || req.path.startsWith('/oauth2/');
 
   if (isOkta) {
     for (const fault of parts.faults.take(req.method, req.path)) {
-      const faulted = await applyFault(parts, req, fault);
-      if (faulted) return faulted;
+      if ((await applyFault(parts, req, fault)) === 'drop') return 'drop';
     }
   }
 
@@ -154,8 +162,9 @@ async function handle(parts: ServerParts, req: SimRequest): Promise<SimResponse 
   let rateHeaders: Record<string, string> | undefined;
   if (isOkta) {
     const decision = rateLimiter.take(route?.bucket ?? bucketOf(req.method, req.path));
+    if (!decision.allowed) throw new OktaApiError('E0000047', { headers: decision.headers });
     rateHeaders = decision.headers;
-    if (!decision.allowed) return { ...org.oktaError('E0000047'), headers: rateHeaders };
+    state.rateHeaders = rateHeaders;
   }
   // Okta refuses a POST or PUT that carries neither a body nor `Content-Length: 0` (CORE "HTTP verbs"); the
   // answer is a bare 411 from its front end, without an Okta error body.
@@ -168,17 +177,17 @@ async function handle(parts: ServerParts, req: SimRequest): Promise<SimResponse 
     return withHeaders({ status: 411 }, rateHeaders);
   }
   if (!lookup.found) {
-    if (lookup.methodNotAllowed) return withHeaders(org.oktaError('E0000022'), rateHeaders);
-    return withHeaders(org.oktaError('E0000007', [], `Resource not found: ${req.path}`), rateHeaders);
+    if (lookup.methodNotAllowed) {
+      // Okta's 405 carries no rate-limit headers (okta-sdk-python.json[163]).
+      delete state.rateHeaders;
+      throw new OktaApiError('E0000022');
+    }
+    throw new OktaApiError('E0000007', { summaryArgument: `Resource not found: ${req.path}` });
   }
   const { params } = lookup.match;
   const matched = lookup.match.route;
-  const badBody = parseBody(org, req);
-  if (badBody) return withHeaders(badBody, rateHeaders);
-  if (isApi && matched.scopes) {
-    const refused = authenticate(parts, req, matched);
-    if (refused) return withHeaders(refused, rateHeaders);
-  }
+  parseBody(req);
+  if (isApi && matched.scopes) authenticate(parts, req, matched);
   return withHeaders(await matched.handler(req, params), rateHeaders);
 }
 
@@ -190,7 +199,8 @@ function withHeaders(res: SimResponse, extra: Record<string, string> | undefined
 export function createSimServer(parts: ServerParts): Server {
   let inFlight = 0;
   const server = createServer((incoming: IncomingMessage, outgoing: ServerResponse) => {
-    const requestId = parts.org.random.base62(27);
+    // 32 lower-case hex characters, as Okta's X-Okta-Request-Id since 2025 (27 base64-like ones before; facts §10.3).
+    const requestId = parts.org.random.hex(32);
     readBody(incoming)
       .then(async (rawBody) => {
         const req = toSimRequest(incoming, rawBody, parts.org.baseUrl(), requestId);
@@ -199,7 +209,10 @@ export function createSimServer(parts: ServerParts): Server {
         try {
           const res =
             counted && inFlight > parts.concurrencyLimit
-              ? { ...parts.org.oktaError('E0000047'), headers: parts.rateLimiter.concurrencyHeaders() }
+              ? renderOktaError(
+                  parts.org.random,
+                  new OktaApiError('E0000047', { headers: parts.rateLimiter.concurrencyHeaders() }),
+                )
               : await handle(parts, req);
           if (res === 'drop') {
             incoming.socket.destroy();
@@ -212,7 +225,10 @@ export function createSimServer(parts: ServerParts): Server {
       })
       .catch((error: unknown) => {
         if (outgoing.headersSent) return;
-        const res = parts.org.oktaError('E0000009', [error instanceof Error ? error.message : 'internal error']);
+        const res = renderOktaError(
+          parts.org.random,
+          new OktaApiError('E0000009', { causes: [error instanceof Error ? error.message : 'internal error'] }),
+        );
         outgoing.writeHead(res.status, { 'content-type': 'application/json', 'x-okta-request-id': requestId });
         outgoing.end(JSON.stringify(res.body));
       });
@@ -228,12 +244,20 @@ function dateHeader(epochMs: number): string {
   return dateCache.text;
 }
 
+/** What Okta sends on (nearly) every answer, 204s and errors included (okta-sdk-python.json, oktakit.json). */
+const NO_CACHE = { 'cache-control': 'no-cache, no-store', pragma: 'no-cache', expires: '0' };
+
 function send(parts: ServerParts, req: SimRequest, res: SimResponse, outgoing: ServerResponse): void {
   const payload = res.html ?? (res.body === undefined || res.status === 204 ? '' : JSON.stringify(res.body));
+  // A 204 (or any answer without a body) has no Content-Type (facts §10.1: every recorded 204).
+  const contentType =
+    res.html !== undefined ? 'text/html; charset=utf-8' : payload === '' ? undefined : 'application/json';
   const headers: Record<string, string | string[]> = {
-    'content-type': res.html !== undefined ? 'text/html; charset=utf-8' : 'application/json',
-    'x-okta-request-id': req.requestId ?? '',
+    ...(contentType ? { 'content-type': contentType } : {}),
+    // A 405 comes without a request id, as without rate-limit headers (okta-sdk-python.json[163]).
+    ...(res.status === 405 ? {} : { 'x-okta-request-id': req.requestId ?? '' }),
     date: dateHeader(parts.org.clock.now()),
+    ...NO_CACHE,
     ...res.headers,
     'content-length': String(Buffer.byteLength(payload)),
   };

@@ -103,8 +103,6 @@ export interface SimOrgServices {
   appendLogEvent(event: Partial<LogEventLike> & { eventType: string }): LogEventLike;
   /** Calls `listener` for every event appended to the System Log, in order. Returns an unsubscribe function. */
   onLogEvent(listener: (event: LogEventLike) => void): () => void;
-  /** An Okta error response with the catalogue's status and summary for `errorCode`. */
-  oktaError(errorCode: string, causes?: string[], summaryArgument?: string): SimResponse;
   newId(prefix: string): string;
 }
 

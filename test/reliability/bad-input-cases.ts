@@ -169,7 +169,7 @@ export function casesOf(spec: ActionSpec): BadInputCase[] {
 /** The whole matrix, every action of the catalog. */
 export const actionCases: BadInputCase[] = actions.flatMap(casesOf);
 
-/** Connection secrets whose domain must be refused (CONTRACT section 4), as deployed (no local exception). */
+/** Connection secrets whose domain must be refused (docs/CONTRACT.md §4), as deployed (no local exception). */
 export const badDomains: Record<string, string> = {
   'ip-domain': '10.0.0.1',
   'ipv6-domain': '[::1]',

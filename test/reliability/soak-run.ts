@@ -5,9 +5,10 @@
  * the checks of soak-checks.ts.
  */
 import type { Context } from 'aws-lambda';
-import { handler as pollHandler, type LambdaContextLike } from '../../functions/triggers/poll-system-log.js';
+import { handler as pollHandler } from '../../functions/triggers/poll-system-log.js';
+import type { LambdaContextLike } from '../../functions/lib/lambda-time.js';
 import { handler as searchHandler, type ScheduledSearchSummary } from '../../functions/triggers/scheduled-search.js';
-import type { SearchConfig } from '../../functions/lib/events/searches.js';
+import type { SearchConfig } from '../../functions/lib/events/search-settings.js';
 import { registerEventHook, sandboxHookEventTypes } from '../../local/event-hook-registration.js';
 import { startOktaSim, type OktaSim } from '../../local/okta-sim/index.js';
 import { loadAction } from './action-modules.js';

@@ -6,6 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { OktaApiError, renderOktaError } from '../../local/okta-sim/errors.js';
+import { createRandom } from '../../local/okta-sim/random.js';
 import type {
   LogEventLike,
   Principal,
@@ -62,19 +64,6 @@ export function createFakeOrg(): FakeOrg {
       listeners.add(listener);
       return () => void listeners.delete(listener);
     },
-    oktaError(errorCode, causes = [], summaryArgument) {
-      const status = { E0000001: 400, E0000006: 403, E0000007: 404, E0000011: 401 }[errorCode] ?? 400;
-      return {
-        status,
-        body: {
-          errorCode,
-          errorSummary: summaryArgument ?? errorCode,
-          errorLink: errorCode,
-          errorId: `oae${++counter}`,
-          errorCauses: causes.map((cause) => ({ errorSummary: cause })),
-        },
-      };
-    },
     newId: (prefix) => `${prefix}${String(++counter).padStart(17, 'x')}`,
   };
   return { services, clock, users, events, setBaseUrl: (url) => void (baseUrl = url) };
@@ -87,14 +76,20 @@ export interface RouteServer {
 
 /**
  * Serves `routes` over HTTP. `/api/v1` requests with a Bearer or DPoP token go through `authenticate`, and the
- * route's scopes are enforced against the principal, as the simulator does.
+ * route's scopes are enforced against the principal, as the simulator does; an `OktaApiError` thrown by either is
+ * rendered as the simulator renders it.
  */
 export async function serveRoutes(
   routes: Route[],
-  authenticate?: (req: SimRequest) => Principal | SimResponse,
+  authenticate?: (req: SimRequest) => Principal,
 ): Promise<RouteServer> {
+  const random = createRandom(1);
   const server: Server = createServer((incoming, outgoing) => {
-    void handle(incoming).then((response) => {
+    const answer = handle(incoming).catch((error: unknown) => {
+      if (error instanceof OktaApiError) return renderOktaError(random, error);
+      throw error;
+    });
+    void answer.then((response) => {
       const headers: Record<string, string | string[]> = { ...response.headers };
       let payload = '';
       if (response.html !== undefined) {
@@ -137,7 +132,6 @@ export async function serveRoutes(
       if (route.method !== req.method || !params) continue;
       if (route.scopes && authenticate && /^(Bearer|DPoP) /i.test(headers.authorization ?? '')) {
         const principal = authenticate(req);
-        if (!('kind' in principal)) return principal;
         if (principal.kind === 'oauth' && !route.scopes.some((scope) => principal.scopes.includes(scope))) {
           return { status: 403, body: { errorCode: 'E0000006' } };
         }

@@ -67,7 +67,7 @@ export function registerPrivateKey(key: unknown, label: string): void {
   }
 }
 
-/** Registers every secret of a connection secret (CONTRACT section 4), given as JSON text or an object. */
+/** Registers every secret of a connection secret (docs/CONTRACT.md §4), given as JSON text or an object. */
 export function registerConnectionSecret(secret: unknown, name: string): void {
   let value = secret;
   if (typeof secret === 'string') {

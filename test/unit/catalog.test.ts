@@ -16,7 +16,7 @@ import { generatedDocs, packageVersion } from '../../scripts/generate-docs.js';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const read = (path: string) => readFileSync(`${root}${path}`, 'utf8');
 
-/** CONTRACT section 2, in its order. */
+/** docs/CONTRACT.md §2, in its order. */
 const CONTRACT_ACTIONS = [
   'activate-user',
   'add-user-to-group',

@@ -1,5 +1,5 @@
 /**
- * The pipeline every action shares (CONTRACT section 2): read the invocation (REST, HTTP API or direct), validate
+ * The pipeline every action shares (docs/CONTRACT.md §2): read the invocation (REST, HTTP API or direct), validate
  * the input against the catalog, load the connection's Okta client, run the action within the Lambda's remaining
  * time, and answer: over HTTP with 200 or the error's status and `{"error": {...}}`; on direct invoke with the
  * output, or a thrown error whose `name` is the CONTRACT type (what a Step Functions `Retry`/`Catch` matches).

@@ -1,5 +1,5 @@
 /**
- * The three ways an action is invoked (CONTRACT section 2): an API Gateway REST (v1) proxy event, an HTTP API (v2)
+ * The three ways an action is invoked (docs/CONTRACT.md §2): an API Gateway REST (v1) proxy event, an HTTP API (v2)
  * proxy event, or a direct invoke whose payload is the input itself (Step Functions, the SDK). This module tells
  * them apart, reads the input out of them and shapes the HTTP answer.
  */

@@ -1,5 +1,5 @@
 /**
- * Lifecycle changes made safe to retry (CONTRACT section 2). The user is read first: already in the target status
+ * Lifecycle changes made safe to retry (docs/CONTRACT.md §2). The user is read first: already in the target status
  * (or on its way there) is a success with `changed: false`, so a Step Functions `Retry` after a timeout does no
  * harm. When Okta refuses the change with a status-related error code, a fresh read decides between "someone else
  * got there first" (`changed: false`) and `InvalidUserState` naming the current status. The decision rests on

@@ -1,6 +1,6 @@
 /** Sign-in with an Okta API token: `Authorization: SSWS <token>` on every call (CORE; SPEC `apiToken`). */
 import type { ApiTokenAuth } from '../connections.js';
-import type { Authorizer } from './authorizer.js';
+import type { Authorizer } from './authorizer-types.js';
 
 export function apiTokenAuthorizer(auth: ApiTokenAuth): Authorizer {
   const headers = { authorization: `SSWS ${auth.token}` };

@@ -7,7 +7,7 @@
  */
 import { OktaAuthFailed } from '../errors.js';
 import { saveRefreshToken as saveToSecret, type AuthorizationCodeAuth, type Connection } from '../connections.js';
-import type { Authorizer } from './authorizer.js';
+import type { Authorizer } from './authorizer-types.js';
 import { oauthAuthorizer } from './oauth-authorizer.js';
 import { tokenEndpointFor, type TokenEndpointDeps, type TokenResponse } from './token-endpoint.js';
 

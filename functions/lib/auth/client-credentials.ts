@@ -3,7 +3,7 @@
  * authenticated with a `private_key_jwt` assertion, for the connection's Okta API scopes.
  */
 import type { ClientCredentialsAuth, Connection } from '../connections.js';
-import type { Authorizer } from './authorizer.js';
+import type { Authorizer } from './authorizer-types.js';
 import { clientAssertion } from './client-assertion.js';
 import { oauthAuthorizer } from './oauth-authorizer.js';
 import { tokenEndpointFor, type TokenEndpointDeps } from './token-endpoint.js';

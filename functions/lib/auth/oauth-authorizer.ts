@@ -3,7 +3,7 @@
  * before it expires, one token request is in flight per connection at a time (concurrent callers share it),
  * and a DPoP-bound token goes out as `Authorization: DPoP <token>` with a fresh proof per request.
  */
-import type { Authorizer } from './authorizer.js';
+import type { Authorizer } from './authorizer-types.js';
 import { dpopHtu, dpopProof } from './dpop.js';
 import type { TokenEndpoint, TokenResponse } from './token-endpoint.js';
 import { wwwAuthenticateError } from '../okta/errors.js';

@@ -1,5 +1,5 @@
 /**
- * The shared dedupe of CONTRACT section 3: each (connection, uuid) is published at most once, whichever trigger saw
+ * The shared dedupe of docs/CONTRACT.md §3: each (connection, uuid) is published at most once, whichever trigger saw
  * it first. One record per published event, `dedupe#<connection>#<uuid>` (docs/ARCHITECTURE.md), with a TTL.
  *
  * The protocol, per batch of events (a hook delivery, a poller page):

@@ -1,6 +1,6 @@
 /**
  * The connector's most visible interface: how one Okta System Log event becomes one EventBridge entry
- * (CONTRACT section 3). `Detail` is the LogEvent with every field unchanged at the top level, so rules written for
+ * (docs/CONTRACT.md §3). `Detail` is the LogEvent with every field unchanged at the top level, so rules written for
  * Okta's own Log Streaming keep working, plus one field `"okta-connector"` saying where the event came from.
  *
  * A replayed event keeps `trigger: "poll"` (it was read from the System Log, the contract lists only

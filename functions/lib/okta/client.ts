@@ -11,59 +11,14 @@ import { oktaError } from './errors.js';
 import { listItems, walkPages } from './paging.js';
 import { backoffDelay, isIdempotent, isNetworkFailure, isTimeout, neverReachedOkta, resetJitter } from './retry.js';
 import { isConcurrencyLimit, pacingDelay, rateLimitBucket, RateLimits, type RateLimitState } from './rate-limits.js';
+import type { CallOptions, OktaClient, OktaRequest, OktaResponse } from './types.js';
 
 export type { RateLimitState } from './rate-limits.js';
+export type { CallOptions, OktaClient, OktaPage, OktaRequest, OktaResponse } from './types.js';
 
 /** The connector's version, sent in `User-Agent`; a test keeps it equal to package.json's. */
 export const CONNECTOR_VERSION = '0.1.0';
 export const USER_AGENT = `okta-connector/${CONNECTOR_VERSION}`;
-
-export interface OktaRequest {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
-  /** `/api/v1/users/00u1` with segments already encodeURIComponent-ed, or an absolute next-link URL of the same org. */
-  path: string;
-  query?: Record<string, string | number | boolean | undefined>;
-  body?: unknown;
-  headers?: Record<string, string>;
-}
-
-export interface CallOptions {
-  /** Epoch ms; no wait or retry may end after it (a Lambda's remaining time). Default: 30 s from the call. */
-  deadline?: number;
-  /** Default true: spread calls when under the reserve; the poller passes false and checks headroom itself. */
-  paceNearLimit?: boolean;
-  /** Per-attempt timeout in ms (default 20 s, never past the deadline). */
-  timeoutMs?: number;
-}
-
-export interface OktaResponse<T = unknown> {
-  status: number;
-  body: T;
-  headers: Headers;
-  requestId?: string;
-  retries: number;
-}
-
-export interface OktaPage<T> {
-  items: T[];
-  /** Absolute URL of rel="next". */
-  next?: string;
-  response: OktaResponse<T[]>;
-}
-
-export interface OktaClient {
-  readonly connection: Connection;
-  request<T = unknown>(req: OktaRequest, options?: CallOptions): Promise<OktaResponse<T>>;
-  pages<T = unknown>(req: OktaRequest, options?: CallOptions): AsyncGenerator<OktaPage<T>>;
-  list<T = unknown>(
-    req: OktaRequest,
-    options?: CallOptions & { limit?: number; pageSize?: number },
-  ): Promise<{ items: T[]; after?: string }>;
-  rateLimit(path: string, method?: string): RateLimitState | undefined;
-  stats(): { requests: number; retries: number; requestIds: string[] };
-  /** Starts the counters of `stats()` again (at the start of an invocation, the client living longer). */
-  resetStats(): void;
-}
 
 export interface OktaClientDeps extends AuthDeps {
   fetch?: typeof fetch;

@@ -3,7 +3,7 @@
  * cursor, and hand the caller the opaque `after` of the last next link to go on from.
  */
 import { nextLink } from './link-header.js';
-import type { CallOptions, OktaPage, OktaRequest, OktaResponse } from './client.js';
+import type { CallOptions, OktaPage, OktaRequest, OktaResponse } from './types.js';
 
 type Send = <T>(req: OktaRequest, options?: CallOptions) => Promise<OktaResponse<T>>;
 

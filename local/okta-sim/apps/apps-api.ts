@@ -5,10 +5,11 @@
  */
 import { isoDate } from '../clock.js';
 import type { AppRecord, UserRecord } from '../directory.js';
+import { OktaApiError } from '../errors.js';
 import { appendRequestEvent, userActor, type Org } from '../org.js';
-import { linkHeaders, readLimit } from '../paging.js';
-import { isResponse } from '../responses.js';
+import { invalidCursor, linkHeaders, readLimit } from '../paging.js';
 import { FilterSyntaxError, parseFilter } from '../scim-filter.js';
+import { userJson } from '../users/user-json.js';
 import type { Route, SimRequest, SimResponse } from '../types.js';
 
 const READ = ['okta.apps.read', 'okta.apps.manage'];
@@ -29,6 +30,7 @@ function appUserJson(org: Org, app: AppRecord, user: UserRecord): Record<string,
     syncState: 'DISABLED',
     lastSync: null,
     credentials: { userName: String(user.profile.login) },
+    profile: {},
     _links: {
       app: { href: `${org.baseUrl()}/api/v1/apps/${app.id}` },
       user: { href: `${org.baseUrl()}/api/v1/users/${user.id}` },
@@ -78,17 +80,18 @@ export function appJson(org: Org, app: AppRecord, embeddedUser?: UserRecord): Re
   };
 }
 
-/** Reads the one `eq` expression the apps list accepts; E0000031 for anything else (UNVERIFIED code). */
-function appFilter(org: Org, text: string): ((app: AppRecord) => boolean) | SimResponse {
+/** Reads the one `eq` expression the apps list accepts; throws E0000031 for anything else (UNVERIFIED code). */
+function appFilter(org: Org, text: string): (app: AppRecord) => boolean {
   let expression;
   try {
     expression = parseFilter(text);
   } catch (error) {
-    if (error instanceof FilterSyntaxError) return org.oktaError('E0000031', [`Invalid filter: ${error.message}`]);
+    if (error instanceof FilterSyntaxError)
+      throw new OktaApiError('E0000031', { causes: [`Invalid filter: ${error.message}`] });
     throw error;
   }
   if (expression.kind !== 'compare' || expression.operator !== 'eq') {
-    return org.oktaError('E0000031', ['The apps filter takes one "eq" expression']);
+    throw new OktaApiError('E0000031', { causes: ['The apps filter takes one "eq" expression'] });
   }
   const value = String(expression.value);
   switch (expression.attribute) {
@@ -103,21 +106,24 @@ function appFilter(org: Org, text: string): ((app: AppRecord) => boolean) | SimR
     case 'name':
       return (app) => app.name === value;
     default:
-      return org.oktaError('E0000031', [`Unsupported filter attribute: ${expression.attribute}`]);
+      throw new OktaApiError('E0000031', { causes: [`Unsupported filter attribute: ${expression.attribute}`] });
   }
 }
 
 function listApps(org: Org, req: SimRequest): SimResponse {
-  const limit = readLimit(org, req, { defaultLimit: 20, max: 200 });
-  if (typeof limit !== 'number') return limit;
+  const limit = readLimit(req, { defaultLimit: 20, max: 200 });
   const filterText = req.query.get('filter');
   const predicate = filterText === null ? undefined : appFilter(org, filterText);
-  if (isResponse(predicate)) return predicate;
   const expandUserId = /^user\/(.+)$/.exec(req.query.get('expand') ?? '')?.[1];
   const expandUser = expandUserId ? org.directory.users.get(expandUserId) : undefined;
   const q = req.query.get('q')?.toLowerCase();
   const after = req.query.get('after');
-  let position = after ? (org.directory.appPositions.get(after) ?? -1) + 1 : 0;
+  let position = 0;
+  if (after) {
+    const cursor = org.directory.appPositions.get(after);
+    if (cursor === undefined) throw invalidCursor();
+    position = cursor + 1;
+  }
   const page: AppRecord[] = [];
   let hasMore = false;
   for (; position < org.directory.appsInOrder.length; position++) {
@@ -133,21 +139,50 @@ function listApps(org: Org, req: SimRequest): SimResponse {
   const last = page[page.length - 1];
   return {
     status: 200,
-    headers: { link: linkHeaders(org, req, hasMore && last ? { after: last.id } : undefined) },
+    headers: { link: linkHeaders(org, req, limit, hasMore && last ? { after: last.id } : undefined) },
     body: page.map((app) => appJson(org, app, expandUser)),
   };
 }
 
-function findAppOr404(org: Org, appId: string): AppRecord | SimResponse {
-  return org.directory.apps.get(appId) ?? org.oktaError('E0000007', [], `Resource not found: ${appId} (AppInstance)`);
+function findAppOr404(org: Org, appId: string): AppRecord {
+  const app = org.directory.apps.get(appId);
+  if (!app) throw new OktaApiError('E0000007', { summaryArgument: `Resource not found: ${appId} (AppInstance)` });
+  return app;
+}
+
+/**
+ * An app's directly assigned users, paged (default 50, max 500: RL-OLD) with self and next links, the cursor the
+ * last user's id; `expand=user` embeds each user (oktakit.json[26]-[28], apps/{id}/users pagination, 2017).
+ */
+function listAppUsers(org: Org, req: SimRequest, appId: string): SimResponse {
+  const app = findAppOr404(org, appId);
+  const limit = readLimit(req, { defaultLimit: 50, max: 500 });
+  const after = req.query.get('after');
+  const assigned = [...app.users.keys()]
+    .map((id) => org.directory.users.get(id))
+    .filter((user): user is UserRecord => user !== undefined);
+  const start = after === null ? 0 : assigned.findIndex((user) => user.id === after) + 1;
+  if (after !== null && start === 0) throw invalidCursor();
+  const page = assigned.slice(start, start + limit);
+  const last = page[page.length - 1];
+  const expand = req.query.get('expand') === 'user';
+  return {
+    status: 200,
+    headers: {
+      link: linkHeaders(org, req, limit, start + limit < assigned.length && last ? { after: last.id } : undefined),
+    },
+    body: page.map((user) => ({
+      ...appUserJson(org, app, user),
+      ...(expand ? { _embedded: { user: userJson(org, user) } } : {}),
+    })),
+  };
 }
 
 function assignUser(org: Org, req: SimRequest, appId: string): SimResponse {
   const app = findAppOr404(org, appId);
-  if (isResponse(app)) return app;
   const userId = String((req.body as { id?: unknown } | undefined)?.id ?? '');
   const user = org.directory.users.get(userId);
-  if (!user) return org.oktaError('E0000007', [], `Resource not found: ${userId} (User)`);
+  if (!user) throw new OktaApiError('E0000007', { summaryArgument: `Resource not found: ${userId} (User)` });
   if (!app.users.has(user.id)) {
     app.users.set(user.id, { id: org.newId('0ua'), created: org.clock.now(), userName: String(user.profile.login) });
     appendRequestEvent(org, req, {
@@ -163,9 +198,8 @@ function assignUser(org: Org, req: SimRequest, appId: string): SimResponse {
 
 function assignGroup(org: Org, appId: string, groupId: string): SimResponse {
   const app = findAppOr404(org, appId);
-  if (isResponse(app)) return app;
   if (!org.directory.groups.has(groupId))
-    return org.oktaError('E0000007', [], `Resource not found: ${groupId} (UserGroup)`);
+    throw new OktaApiError('E0000007', { summaryArgument: `Resource not found: ${groupId} (UserGroup)` });
   const assignment = app.groups.get(groupId) ?? { id: groupId, priority: app.groups.size };
   app.groups.set(groupId, assignment);
   return {
@@ -190,24 +224,14 @@ export function appRoutes(org: Org): Route[] {
       pattern: '/api/v1/apps/:appId',
       bucket: 'app',
       scopes: READ,
-      handler: (_req, p) => {
-        const app = findAppOr404(org, p.appId as string);
-        return isResponse(app) ? app : { status: 200, body: appJson(org, app) };
-      },
+      handler: (_req, p) => ({ status: 200, body: appJson(org, findAppOr404(org, p.appId as string)) }),
     },
     {
       method: 'GET',
       pattern: '/api/v1/apps/:appId/users',
       bucket: 'apps',
       scopes: READ,
-      handler: (_req, p) => {
-        const app = findAppOr404(org, p.appId as string);
-        if (isResponse(app)) return app;
-        const users = [...app.users.keys()]
-          .map((id) => org.directory.users.get(id))
-          .filter((u): u is UserRecord => u !== undefined);
-        return { status: 200, body: users.map((user) => appUserJson(org, app, user)) };
-      },
+      handler: (req, p) => listAppUsers(org, req, p.appId as string),
     },
     {
       method: 'POST',

@@ -1,13 +1,13 @@
 /**
- * `/api/v1/groups`: create, get, list (`q` starts-with on name and not pageable; `search`, eventually
- * consistent; `filter` on id, type, lastUpdated, lastMembershipUpdated only), members with paging, and
- * membership changes, which Okta allows only on OKTA_GROUP groups.
+ * `/api/v1/groups`: create, get, replace, delete, list (`q` starts-with on name, not pageable and without a Link
+ * header; `search`, eventually consistent; `filter` on id, type, lastUpdated, lastMembershipUpdated only), members
+ * with paging, and membership changes. Replace, delete and membership changes are for OKTA_GROUP groups only.
  */
 import type { GroupRecord, UserRecord } from '../directory.js';
+import { OktaApiError } from '../errors.js';
 import { groupJson, groupSearchView, groupTarget, indexedGroupView, recordGroupWrite } from './group-json.js';
 import { appendRequestEvent, userActor, type Org } from '../org.js';
-import { linkHeaders, readLimit } from '../paging.js';
-import { isResponse } from '../responses.js';
+import { invalidCursor, linkHeaders, readLimit } from '../paging.js';
 import {
   FilterSyntaxError,
   matchesFilter,
@@ -24,20 +24,20 @@ const MANAGE = ['okta.groups.manage'];
 const SEARCH_ATTRIBUTE = /^(id|type|created|lastUpdated|lastMembershipUpdated|source\.id|profile\.[A-Za-z0-9_]+)$/;
 const FILTER_ATTRIBUTES = new Set(['id', 'type', 'lastUpdated', 'lastMembershipUpdated']);
 
-function findGroupOr404(org: Org, groupId: string): GroupRecord | SimResponse {
-  return (
-    org.directory.groups.get(groupId) ?? org.oktaError('E0000007', [], `Resource not found: ${groupId} (UserGroup)`)
-  );
+function findGroupOr404(org: Org, groupId: string): GroupRecord {
+  const group = org.directory.groups.get(groupId);
+  if (!group) throw new OktaApiError('E0000007', { summaryArgument: `Resource not found: ${groupId} (UserGroup)` });
+  return group;
 }
 
-/** Parses `search` or `filter` against the rule of each; E0000031 on anything Okta does not support. */
-function parseGroupExpression(org: Org, text: string, mode: 'search' | 'filter'): FilterExpression | SimResponse {
+/** Parses `search` or `filter` against the rule of each; throws E0000031 on anything Okta does not support. */
+function parseGroupExpression(text: string, mode: 'search' | 'filter'): FilterExpression {
   let expression: FilterExpression;
   try {
     expression = parseFilter(text);
   } catch (error) {
     if (error instanceof FilterSyntaxError)
-      return org.oktaError('E0000031', [`Invalid search criteria: ${error.message}`]);
+      throw new OktaApiError('E0000031', { causes: [`Invalid search criteria: ${error.message}`] });
     throw error;
   }
   const problems: string[] = [];
@@ -59,25 +59,29 @@ function parseGroupExpression(org: Org, text: string, mode: 'search' | 'filter')
     },
     () => problems.push('The "not" operator is not supported'),
   );
-  return problems.length > 0 ? org.oktaError('E0000031', problems) : expression;
+  if (problems.length > 0) throw new OktaApiError('E0000031', { causes: problems });
+  return expression;
 }
 
 function listGroups(org: Org, req: SimRequest): SimResponse {
   const q = req.query.get('q');
   const search = req.query.get('search');
   const filter = req.query.get('filter');
-  const limit = readLimit(org, req, { defaultLimit: q !== null ? 300 : 200, max: 10000 });
-  if (typeof limit !== 'number') return limit;
+  // Defaults: 300 for `q` (the spec), 10000 otherwise (the self link of a plain list, okta-sdk-python.json[109]).
+  const limit = readLimit(req, { defaultLimit: q !== null ? 300 : 10000, max: 10000 });
   let expression: FilterExpression | undefined;
   if (search !== null || filter !== null) {
-    const parsed = parseGroupExpression(org, (search ?? filter) as string, search !== null ? 'search' : 'filter');
-    if (isResponse(parsed)) return parsed;
-    expression = parsed;
+    expression = parseGroupExpression((search ?? filter) as string, search !== null ? 'search' : 'filter');
   }
   const prefix = q?.toLowerCase();
   const pageable = q === null;
   const after = req.query.get('after');
-  let position = after && pageable ? (org.directory.groupPositions.get(after) ?? -1) + 1 : 0;
+  let position = 0;
+  if (after && pageable) {
+    const cursor = org.directory.groupPositions.get(after);
+    if (cursor === undefined) throw invalidCursor();
+    position = cursor + 1;
+  }
   const all = org.directory.groupsInOrder;
   const page: GroupRecord[] = [];
   let hasMore = false;
@@ -99,25 +103,44 @@ function listGroups(org: Org, req: SimRequest): SimResponse {
   const last = page[page.length - 1];
   return {
     status: 200,
-    headers: { link: linkHeaders(org, req, pageable && hasMore && last ? { after: last.id } : undefined) },
+    // A `q` search sends no Link header at all (facts §10.3: every recorded `q` group search).
+    ...(pageable
+      ? { headers: { link: linkHeaders(org, req, limit, hasMore && last ? { after: last.id } : undefined) } }
+      : {}),
     body: page.map((group) => groupJson(org, group)),
   };
 }
 
-function createGroup(org: Org, req: SimRequest): SimResponse {
-  const body = (req.body ?? {}) as { profile?: { name?: unknown; description?: unknown } };
+type GroupBody = { profile?: { name?: unknown; description?: unknown } };
+
+/** The group name of a create or replace body; throws E0000001 when blank or taken by another OKTA_GROUP. */
+function checkedGroupName(org: Org, body: GroupBody, ownId?: string): string {
   const name = body.profile?.name;
   if (typeof name !== 'string' || name.trim() === '')
-    return org.oktaError('E0000001', ['name: The field cannot be left blank'], 'name');
+    throw new OktaApiError('E0000001', { causes: ['name: The field cannot be left blank'], summaryArgument: 'name' });
   const taken = org.directory.groupsInOrder.some(
-    (group) => org.directory.groups.has(group.id) && group.profile.name === name && group.type === 'OKTA_GROUP',
+    (group) =>
+      group.id !== ownId &&
+      org.directory.groups.has(group.id) &&
+      group.profile.name === name &&
+      group.type === 'OKTA_GROUP',
   );
   if (taken)
-    return org.oktaError(
-      'E0000001',
-      ['name: An object with this field already exists in the current organization'],
-      'name',
-    );
+    throw new OktaApiError('E0000001', {
+      causes: ['name: An object with this field already exists in the current organization'],
+      summaryArgument: 'name',
+    });
+  return name;
+}
+
+/** Only OKTA_GROUP groups are the API's to change (APP_GROUP comes from imports, Everyone is built in). */
+function requireOktaGroup(group: GroupRecord): void {
+  if (group.type !== 'OKTA_GROUP') throw new OktaApiError('E0000006');
+}
+
+function createGroup(org: Org, req: SimRequest): SimResponse {
+  const body = (req.body ?? {}) as GroupBody;
+  const name = checkedGroupName(org, body);
   const now = org.clock.now();
   const group = org.directory.addGroup({
     id: org.newId('00g'),
@@ -137,12 +160,38 @@ function createGroup(org: Org, req: SimRequest): SimResponse {
   return { status: 200, body: groupJson(org, group) };
 }
 
+/** PUT replaces the profile: 200 with the group (terraform-provider-okta.json[132]). */
+function replaceGroup(org: Org, req: SimRequest, groupId: string): SimResponse {
+  const group = findGroupOr404(org, groupId);
+  const body = (req.body ?? {}) as GroupBody;
+  requireOktaGroup(group);
+  const name = checkedGroupName(org, body, group.id);
+  recordGroupWrite(org, group);
+  group.profile = {
+    ...(body.profile as object),
+    name,
+    description: typeof body.profile?.description === 'string' ? body.profile.description : null,
+  };
+  group.lastUpdated = org.clock.now();
+  appendRequestEvent(org, req, { eventType: 'group.profile.update', target: [groupTarget(group)] });
+  return { status: 200, body: groupJson(org, group) };
+}
+
+/** DELETE: 204 with no body; a GET afterwards is 404 (terraform-provider-okta.json[134], [135]). */
+function deleteGroup(org: Org, req: SimRequest, groupId: string): SimResponse {
+  const group = findGroupOr404(org, groupId);
+  requireOktaGroup(group);
+  recordGroupWrite(org, group);
+  org.directory.deleteGroup(group);
+  appendRequestEvent(org, req, { eventType: 'group.lifecycle.delete', target: [groupTarget(group)] });
+  return { status: 204 };
+}
+
 function listMembers(org: Org, req: SimRequest, groupId: string): SimResponse {
   const group = findGroupOr404(org, groupId);
-  if (isResponse(group)) return group;
-  const limit = readLimit(org, req, { defaultLimit: 1000, max: 10000 });
-  if (typeof limit !== 'number') return limit;
+  const limit = readLimit(req, { defaultLimit: 1000, max: 10000 });
   const after = req.query.get('after');
+  if (after !== null && !org.directory.userPositions.has(after)) throw invalidCursor();
   const page: UserRecord[] = [];
   let hasMore = false;
   let skipping = after !== null;
@@ -163,18 +212,15 @@ function listMembers(org: Org, req: SimRequest, groupId: string): SimResponse {
   const last = page[page.length - 1];
   return {
     status: 200,
-    headers: { link: linkHeaders(org, req, hasMore && last ? { after: last.id } : undefined) },
+    headers: { link: linkHeaders(org, req, limit, hasMore && last ? { after: last.id } : undefined) },
     body: page.map((user) => userJson(org, user, { inCollection: true })),
   };
 }
 
 function changeMembership(org: Org, req: SimRequest, groupId: string, userId: string, add: boolean): SimResponse {
   const group = findGroupOr404(org, groupId);
-  if (isResponse(group)) return group;
   const user = findUserOr404(org, req, userId);
-  if (isResponse(user)) return user;
-  // Only OKTA_GROUP memberships can be changed; APP_GROUP comes from imports and Everyone is built in.
-  if (group.type !== 'OKTA_GROUP') return org.oktaError('E0000006');
+  requireOktaGroup(group);
   const now = org.clock.now();
   recordGroupWrite(org, group);
   const appsBefore = new Set(org.directory.userApps(user.id).map((app) => app.id));
@@ -226,10 +272,21 @@ export function groupRoutes(org: Org): Route[] {
       pattern: '/api/v1/groups/:groupId',
       bucket: 'group',
       scopes: READ,
-      handler: (_req, p) => {
-        const group = findGroupOr404(org, p.groupId as string);
-        return isResponse(group) ? group : { status: 200, body: groupJson(org, group) };
-      },
+      handler: (_req, p) => ({ status: 200, body: groupJson(org, findGroupOr404(org, p.groupId as string)) }),
+    },
+    {
+      method: 'PUT',
+      pattern: '/api/v1/groups/:groupId',
+      bucket: 'group',
+      scopes: MANAGE,
+      handler: (req, p) => replaceGroup(org, req, p.groupId as string),
+    },
+    {
+      method: 'DELETE',
+      pattern: '/api/v1/groups/:groupId',
+      bucket: 'group',
+      scopes: MANAGE,
+      handler: (req, p) => deleteGroup(org, req, p.groupId as string),
     },
     {
       method: 'GET',

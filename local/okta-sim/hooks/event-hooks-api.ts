@@ -2,6 +2,8 @@
  * The event hook management API (`/api/v1/eventHooks...`), shaped as the spec's `EventHook`: create, list, get,
  * replace, delete, activate, deactivate and verify. `authScheme.value` is kept but never returned.
  */
+import { isoDate } from '../clock.js';
+import { OktaApiError } from '../errors.js';
 import type { Route, SimOrgServices, SimRequest, SimResponse } from '../types.js';
 
 export interface StoredEventHook {
@@ -40,7 +42,7 @@ const MANAGE = ['okta.eventHooks.manage'];
 /** The `/api/v1/eventHooks` routes. */
 export function createEventHookApiRoutes(deps: EventHookApiDeps): Route[] {
   const { services, hooks } = deps;
-  const now = (): string => new Date(services.clock.now()).toISOString();
+  const now = (): string => isoDate(services.clock.now());
   const json = (hook: StoredEventHook): SimResponse => ({
     status: 200,
     body: toEventHookJson(hook, services.baseUrl()),
@@ -50,7 +52,10 @@ export function createEventHookApiRoutes(deps: EventHookApiDeps): Route[] {
     (req: SimRequest, params: Record<string, string>): SimResponse | Promise<SimResponse> => {
       const hook = hooks.get(params.eventHookId ?? '');
       if (!hook)
-        return services.oktaError('E0000007', [], `Resource not found: ${params.eventHookId ?? ''} (EventHook)`);
+        throw new OktaApiError('E0000007', {
+          // Okta names the type "Webhook" (okta-sdk-python.json[131]).
+          summaryArgument: `Resource not found: ${params.eventHookId ?? ''} (Webhook)`,
+        });
       return handler(hook, req);
     };
   const route = (method: Route['method'], pattern: string, scopes: string[], handler: Route['handler']): Route => ({
@@ -68,7 +73,8 @@ export function createEventHookApiRoutes(deps: EventHookApiDeps): Route[] {
     })),
     route('POST', '/api/v1/eventHooks', MANAGE, (req) => {
       const input = parseEventHook(req.body);
-      if (typeof input === 'string') return services.oktaError('E0000001', [input], 'eventHook');
+      if (typeof input === 'string')
+        throw new OktaApiError('E0000001', { causes: [input], summaryArgument: 'eventHook' });
       const hook: StoredEventHook = {
         ...input,
         id: services.newId('who'),
@@ -89,7 +95,8 @@ export function createEventHookApiRoutes(deps: EventHookApiDeps): Route[] {
       MANAGE,
       withHook((hook, req) => {
         const input = parseEventHook(req.body);
-        if (typeof input === 'string') return services.oktaError('E0000001', [input], 'eventHook');
+        if (typeof input === 'string')
+          throw new OktaApiError('E0000001', { causes: [input], summaryArgument: 'eventHook' });
         // A client cannot send back the secret it never sees: an omitted value keeps the one on file.
         const previousSecret = hook.channel.config.authScheme?.value;
         if (input.channel.config.authScheme && input.channel.config.authScheme.value === undefined) {
@@ -98,6 +105,9 @@ export function createEventHookApiRoutes(deps: EventHookApiDeps): Route[] {
         // The spec: "Updating the `channel` property requires you to verify the hook again."
         const channelChanged = JSON.stringify(input.channel) !== JSON.stringify(hook.channel);
         Object.assign(hook, input, { lastUpdated: now() });
+        // A PUT may set the status too (terraform-provider-okta.json[100] INACTIVE, [102] ACTIVE).
+        const status = asObject(req.body)?.status;
+        if (status === 'ACTIVE' || status === 'INACTIVE') hook.status = status;
         if (channelChanged) hook.verificationStatus = 'UNVERIFIED';
         return json(hook);
       }),
@@ -109,11 +119,10 @@ export function createEventHookApiRoutes(deps: EventHookApiDeps): Route[] {
       withHook((hook) => {
         // The spec: "you can only delete event hooks with a status of INACTIVE". The error code is UNVERIFIED.
         if (hook.status !== 'INACTIVE') {
-          return services.oktaError(
-            'E0000001',
-            ['Cannot delete an event hook that is ACTIVE. Deactivate it first.'],
-            'eventHook',
-          );
+          throw new OktaApiError('E0000001', {
+            causes: ['Cannot delete an event hook that is ACTIVE. Deactivate it first.'],
+            summaryArgument: 'eventHook',
+          });
         }
         hooks.delete(hook.id);
         return { status: 204 };
@@ -144,7 +153,10 @@ export function createEventHookApiRoutes(deps: EventHookApiDeps): Route[] {
       withHook(async (hook) => {
         const problem = await deps.verify(hook);
         if (problem !== undefined) {
-          return services.oktaError('E0000001', [`Event hook verification failed: ${problem}.`], 'Verification failed');
+          throw new OktaApiError('E0000001', {
+            causes: [`Event hook verification failed: ${problem}.`],
+            summaryArgument: 'Verification failed',
+          });
         }
         Object.assign(hook, { verificationStatus: 'VERIFIED', lastUpdated: now() });
         return json(hook);
@@ -177,11 +189,11 @@ export function toEventHookJson(hook: StoredEventHook, baseUrl: string): Record<
         ...(authScheme ? { authScheme: { type: authScheme.type, key: authScheme.key } } : {}),
       },
     },
-    _links: {
-      self: { href: self },
-      verify: post('verify'),
-      ...(hook.status === 'ACTIVE' ? { deactivate: post('deactivate') } : { activate: post('activate') }),
-    },
+    // ACTIVE: self, verify, deactivate; INACTIVE: activate, self, delete (terraform-provider-okta.json[100]-[104]).
+    _links:
+      hook.status === 'ACTIVE'
+        ? { self: { href: self }, verify: post('verify'), deactivate: post('deactivate') }
+        : { activate: post('activate'), self: { href: self }, delete: { href: self, hints: { allow: ['DELETE'] } } },
   };
 }
 

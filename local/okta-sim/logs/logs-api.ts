@@ -6,9 +6,9 @@
  *   has a finite number of pages.
  * The `after` cursors are opaque strings: `<ms>_<sequence>` (polling) and `<ms>_<sequence>_<since>` (bounded).
  */
+import { OktaApiError } from '../errors.js';
 import type { Org } from '../org.js';
 import { linkHeaders, readLimit } from '../paging.js';
-import { isResponse } from '../responses.js';
 import {
   FilterSyntaxError,
   matchesFilter,
@@ -33,28 +33,28 @@ interface LogQuery {
   matches: (stored: StoredEvent) => boolean;
 }
 
-function readDate(org: Org, req: SimRequest, name: 'since' | 'until'): number | undefined | SimResponse {
+function readDate(req: SimRequest, name: 'since' | 'until'): number | undefined {
   const raw = req.query.get(name);
   if (raw === null || raw === '') return undefined;
   const ms = Date.parse(raw);
   if (!ISO_DATE.test(raw) || Number.isNaN(ms)) {
-    return org.oktaError(
-      'E0000001',
-      [
+    throw new OktaApiError('E0000001', {
+      causes: [
         `${name}: The date format in your query is not recognized. Please enter dates using ISO8601 string format.. 'must be a valid date-time or empty'`,
       ],
-      name,
-    );
+      summaryArgument: name,
+    });
   }
   return ms;
 }
 
-function readFilter(org: Org, text: string): FilterExpression | SimResponse {
+function readFilter(text: string): FilterExpression {
   let expression: FilterExpression;
   try {
     expression = parseFilter(text);
   } catch (error) {
-    if (error instanceof FilterSyntaxError) return org.oktaError('E0000053', [`Invalid filter: ${error.message}`]);
+    if (error instanceof FilterSyntaxError)
+      throw new OktaApiError('E0000053', { causes: [`Invalid filter: ${error.message}`] });
     throw error;
   }
   const problems: string[] = [];
@@ -68,48 +68,57 @@ function readFilter(org: Org, text: string): FilterExpression | SimResponse {
       problems.push(`${attribute}: The "co" operator is not supported on this field`);
     }
   });
-  return problems.length > 0 ? org.oktaError('E0000031', problems) : expression;
+  if (problems.length > 0) throw new OktaApiError('E0000031', { causes: problems });
+  return expression;
 }
 
-function readKeywords(org: Org, q: string | null): string[] | SimResponse {
+function readKeywords(q: string | null): string[] {
   if (q === null || q.trim() === '') return [];
   const keywords = q.trim().toLowerCase().split(/\s+/);
-  if (keywords.length > 10) return org.oktaError('E0000001', ['q: There are more than 10 keywords in the query'], 'q');
+  if (keywords.length > 10)
+    throw new OktaApiError('E0000001', {
+      causes: ['q: There are more than 10 keywords in the query'],
+      summaryArgument: 'q',
+    });
   const tooLong = keywords.find((keyword) => keyword.length > 40);
-  if (tooLong) return org.oktaError('E0000001', [`q: The keyword ${tooLong} is longer than 40 characters`], 'q');
+  if (tooLong)
+    throw new OktaApiError('E0000001', {
+      causes: [`q: The keyword ${tooLong} is longer than 40 characters`],
+      summaryArgument: 'q',
+    });
   return keywords;
 }
 
-function readCursor(org: Org, raw: string | null): LogQuery['after'] | SimResponse | undefined {
+function readCursor(raw: string | null): LogQuery['after'] | undefined {
   if (raw === null) return undefined;
   const [ms, seq, sinceMs] = raw.split('_').map(Number);
   if (ms === undefined || seq === undefined || !Number.isInteger(ms) || !Number.isInteger(seq)) {
-    return org.oktaError('E0000001', ['after: The cursor is not valid'], 'after');
+    throw new OktaApiError('E0000001', { causes: ['after: The cursor is not valid'], summaryArgument: 'after' });
   }
   return { ms, seq, ...(sinceMs !== undefined && Number.isInteger(sinceMs) ? { sinceMs } : {}) };
 }
 
-function readQuery(org: Org, req: SimRequest): (LogQuery & { polling: boolean }) | SimResponse {
-  const sinceMs = readDate(org, req, 'since');
-  if (isResponse(sinceMs)) return sinceMs;
-  const untilMs = readDate(org, req, 'until');
-  if (isResponse(untilMs)) return untilMs;
+function readQuery(org: Org, req: SimRequest): LogQuery & { polling: boolean } {
+  const sinceMs = readDate(req, 'since');
+  const untilMs = readDate(req, 'until');
   if (sinceMs !== undefined && req.query.has('after')) {
-    return org.oktaError('E0000001', ['since: The since and after parameters cannot be used together'], 'since');
+    throw new OktaApiError('E0000001', {
+      causes: ['since: The since and after parameters cannot be used together'],
+      summaryArgument: 'since',
+    });
   }
   const sortOrder = (req.query.get('sortOrder') ?? 'ASCENDING').toUpperCase();
   if (sortOrder !== 'ASCENDING' && sortOrder !== 'DESCENDING') {
-    return org.oktaError('E0000001', ['sortOrder: The field must be ASCENDING or DESCENDING'], 'sortOrder');
+    throw new OktaApiError('E0000001', {
+      causes: ['sortOrder: The field must be ASCENDING or DESCENDING'],
+      summaryArgument: 'sortOrder',
+    });
   }
-  const limit = readLimit(org, req, { defaultLimit: 100, max: 1000 });
-  if (isResponse(limit)) return limit;
-  const after = readCursor(org, req.query.get('after'));
-  if (isResponse(after)) return after;
+  const limit = readLimit(req, { defaultLimit: 100, max: 1000 });
+  const after = readCursor(req.query.get('after'));
   const filterText = req.query.get('filter');
-  const expression = filterText ? readFilter(org, filterText) : undefined;
-  if (isResponse(expression)) return expression;
-  const keywords = readKeywords(org, req.query.get('q'));
-  if (isResponse(keywords)) return keywords;
+  const expression = filterText ? readFilter(filterText) : undefined;
+  const keywords = readKeywords(req.query.get('q'));
 
   const retentionStart = org.clock.now() - RETENTION_MS;
   const matches = (stored: StoredEvent): boolean => {
@@ -146,7 +155,7 @@ function pollingPage(org: Org, req: SimRequest, query: LogQuery): SimResponse {
   const cursor = `${lastScanned?.persistedAt ?? org.clock.now()}_${index}`;
   return {
     status: 200,
-    headers: { link: linkHeaders(org, req, { after: cursor, since: null }) },
+    headers: { link: linkHeaders(org, req, query.limit, { after: cursor, since: null }) },
     body: page.map((stored) => stored.event),
   };
 }
@@ -189,7 +198,11 @@ function boundedPage(org: Org, req: SimRequest, query: LogQuery): SimResponse {
     hasMore && last
       ? { after: `${last.publishedMs}_${last.seq}_${sinceMs}`, since: null, until: new Date(untilMs).toISOString() }
       : undefined;
-  return { status: 200, headers: { link: linkHeaders(org, req, next) }, body: page.map((stored) => stored.event) };
+  return {
+    status: 200,
+    headers: { link: linkHeaders(org, req, query.limit, next) },
+    body: page.map((stored) => stored.event),
+  };
 }
 
 export function logRoutes(org: Org): Route[] {
@@ -201,7 +214,6 @@ export function logRoutes(org: Org): Route[] {
       scopes: ['okta.logs.read'],
       handler: (req) => {
         const query = readQuery(org, req);
-        if (isResponse(query)) return query;
         return query.polling ? pollingPage(org, req, query) : boundedPage(org, req, query);
       },
     },

@@ -3,6 +3,7 @@
  * consent page, the check of access tokens on `/api/v1` calls, and the control routes that register clients.
  */
 import { randomBytes } from 'node:crypto';
+import { OktaApiError } from '../errors.js';
 import { createAuthorizeEndpoint } from './authorize.js';
 import { createClientAuthenticator } from './client-auth.js';
 import { createOAuthControlRoutes } from './oauth-control.js';
@@ -18,11 +19,13 @@ export interface OAuthServer {
   routes: Route[];
   /**
    * Checks the `Authorization: Bearer|DPoP <token>` of an `/api/v1` request (and its `DPoP` proof): the caller,
-   * or the 401 Okta answers (E0000011 with a `WWW-Authenticate` challenge naming the OAuth error).
+   * or it throws the 401 Okta answers (E0000011 with a `WWW-Authenticate` challenge naming the OAuth error).
    */
-  authenticateAccessToken(req: SimRequest): Principal | SimResponse;
+  authenticateAccessToken(req: SimRequest): Principal;
   registerClient(input: Partial<OAuthClient> & { label: string }): OAuthClient;
   clients(): OAuthClient[];
+  /** Revokes the access and refresh tokens issued to a user. */
+  revokeUserTokens(userId: string): void;
 }
 
 /** Creates the org authorization server; its routes are composed into the simulator's router. */
@@ -70,34 +73,31 @@ export function createOAuth(services: SimOrgServices): OAuthServer {
     return client;
   };
 
-  const challenge = (req: SimRequest, scheme: 'Bearer' | 'DPoP', internalCode: string): SimResponse => {
+  const challenge = (req: SimRequest, scheme: 'Bearer' | 'DPoP', internalCode: string): OktaApiError => {
     const problem = oauthProblem(internalCode);
     const base = services.baseUrl();
     const algs = scheme === 'DPoP' ? `algs="${ASYMMETRIC_ALGS.join(' ')}", ` : '';
-    const error = services.oktaError('E0000011');
-    return {
-      ...error,
+    return new OktaApiError('E0000011', {
       status: 401,
       headers: {
-        ...error.headers,
         'www-authenticate':
           `${scheme} ${algs}authorization_uri="${base}/oauth2/v1/authorize", realm="${base}", ` +
           `error="${problem.error}", error_description="${problem.description}", resource="${req.path}"`,
       },
-    };
+    });
   };
 
-  const authenticateAccessToken = (req: SimRequest): Principal | SimResponse => {
+  const authenticateAccessToken = (req: SimRequest): Principal => {
     const match = /^(Bearer|DPoP)\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
     const scheme = match?.[1]?.toLowerCase() === 'dpop' ? 'DPoP' : 'Bearer';
     const token = match?.[2] ?? '';
     const record = tokens.findAccessToken(token);
-    if (!record) return challenge(req, scheme, token === '' ? 'invalid_token' : 'access_token_invalid');
+    if (!record) throw challenge(req, scheme, token === '' ? 'invalid_token' : 'access_token_invalid');
     if (scheme === 'Bearer' && record.jkt !== undefined) {
-      return challenge(req, 'DPoP', 'dpop_authentication_scheme_required');
+      throw challenge(req, 'DPoP', 'dpop_authentication_scheme_required');
     }
     if (scheme === 'DPoP') {
-      if (record.jkt === undefined) return challenge(req, 'DPoP', 'access_token_not_dpop_bound');
+      if (record.jkt === undefined) throw challenge(req, 'DPoP', 'access_token_not_dpop_bound');
       // DPOP: `htu` is the resource URL without its query, with the path decoded.
       const proof = dpop.verify(req.headers.dpop, {
         htm: req.method.toUpperCase(),
@@ -106,7 +106,7 @@ export function createOAuth(services: SimOrgServices): OAuthServer {
         accessToken: token,
         boundJkt: record.jkt,
       });
-      if (!proof.ok) return challenge(req, 'DPoP', proof.code);
+      if (!proof.ok) throw challenge(req, 'DPoP', proof.code);
     }
     return {
       kind: 'oauth',
@@ -146,5 +146,6 @@ export function createOAuth(services: SimOrgServices): OAuthServer {
     authenticateAccessToken,
     registerClient,
     clients: () => [...registered.values()],
+    revokeUserTokens: (userId) => tokens.revokeUserTokens(userId),
   };
 }

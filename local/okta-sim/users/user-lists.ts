@@ -4,8 +4,7 @@
  */
 import type { UserRecord } from '../directory.js';
 import type { Org } from '../org.js';
-import { linkHeaders, readLimit } from '../paging.js';
-import { isResponse } from '../responses.js';
+import { invalidCursor, linkHeaders, readLimit } from '../paging.js';
 import { parseUserFilter, parseUserSearch, userQueryPredicate, type UserPredicate } from './user-queries.js';
 import { indexedUserView, userJson, userJsonOptions, userSearchView } from './user-json.js';
 import type { SimRequest, SimResponse } from '../types.js';
@@ -25,16 +24,14 @@ export function listUsers(org: Org, req: SimRequest): SimResponse {
   const q = req.query.get('q');
   const search = req.query.get('search');
   const filter = req.query.get('filter');
-  const limit = readLimit(org, req, {
+  const limit = readLimit(req, {
     defaultLimit: q !== null && search === null && filter === null ? 10 : 200,
     max: 200,
   });
-  if (typeof limit !== 'number') return limit;
   const options = { ...userJsonOptions(req.headers['content-type'], req.headers['okta-response']), inCollection: true };
 
   if (search !== null) {
-    const predicate = parseUserSearch(org, search);
-    if (isResponse(predicate)) return predicate;
+    const predicate = parseUserSearch(search);
     if (req.query.get('sortBy')) return sortedSearchPage(org, req, predicate, limit, options);
     return walkPage(
       org,
@@ -45,8 +42,7 @@ export function listUsers(org: Org, req: SimRequest): SimResponse {
     );
   }
   if (filter !== null) {
-    const predicate = parseUserFilter(org, filter);
-    if (isResponse(predicate)) return predicate;
+    const predicate = parseUserFilter(filter);
     return walkPage(
       org,
       req,
@@ -76,7 +72,12 @@ function walkPage(
 ): SimResponse {
   const directory = org.directory;
   const after = req.query.get('after');
-  let position = after && walk.pageable ? (directory.userPositions.get(after) ?? -1) + 1 : 0;
+  let position = 0;
+  if (after && walk.pageable) {
+    const cursor = directory.userPositions.get(after);
+    if (cursor === undefined) throw invalidCursor();
+    position = cursor + 1;
+  }
   const page: UserRecord[] = [];
   let hasMore = false;
   for (; position < directory.usersInOrder.length; position++) {
@@ -96,7 +97,7 @@ function walkPage(
   const next = walk.pageable && hasMore && last ? { after: last.id } : undefined;
   return {
     status: 200,
-    headers: { link: linkHeaders(org, req, next) },
+    headers: { link: linkHeaders(org, req, limit, next) },
     body: page.map((user) => userJson(org, user, options)),
   };
 }
@@ -127,13 +128,14 @@ function sortedSearchPage(
   keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.user.seq - b.user.seq));
   if (descending) keyed.reverse();
   const after = req.query.get('after');
+  if (after && !org.directory.userPositions.has(after)) throw invalidCursor();
   const start = after ? keyed.findIndex((match) => match.user.id === after) + 1 : 0;
   const page = keyed.slice(start, start + limit);
   const last = page[page.length - 1];
   const next = start + limit < keyed.length && last ? { after: last.user.id } : undefined;
   return {
     status: 200,
-    headers: { link: linkHeaders(org, req, next) },
+    headers: { link: linkHeaders(org, req, limit, next) },
     body: page.map((match) => userJson(org, match.user, options)),
   };
 }

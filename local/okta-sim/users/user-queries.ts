@@ -16,8 +16,7 @@ import {
   walkComparisons,
   type FilterExpression,
 } from '../scim-filter.js';
-import type { Org } from '../org.js';
-import type { SimResponse } from '../types.js';
+import { OktaApiError } from '../errors.js';
 
 const CONTAINS_ATTRIBUTES = new Set(['profile.firstName', 'profile.lastName', 'profile.email', 'profile.login']);
 const SEARCH_ATTRIBUTE =
@@ -34,9 +33,9 @@ const FILTER_ATTRIBUTES = new Set([
 
 export type UserPredicate = (view: Record<string, unknown>) => boolean;
 
-/** Parses and checks a `search` expression; an error response when Okta would refuse it. */
-export function parseUserSearch(org: Org, search: string): UserPredicate | SimResponse {
-  return parseChecked(org, search, (attribute, operator) => {
+/** Parses and checks a `search` expression; throws E0000031 when Okta would refuse it. */
+export function parseUserSearch(search: string): UserPredicate {
+  return parseChecked(search, (attribute, operator) => {
     if (!SEARCH_ATTRIBUTE.test(attribute)) return `Unsupported attribute: ${attribute}`;
     if (operator === 'ne') return 'The "ne" operator is not supported';
     if (operator === 'ew') return 'The "ew" operator is not supported';
@@ -47,9 +46,8 @@ export function parseUserSearch(org: Org, search: string): UserPredicate | SimRe
 }
 
 /** Parses and checks a `filter` expression. */
-export function parseUserFilter(org: Org, filter: string): UserPredicate | SimResponse {
+export function parseUserFilter(filter: string): UserPredicate {
   return parseChecked(
-    org,
     filter,
     (attribute, operator) => {
       if (!FILTER_ATTRIBUTES.has(attribute)) return `Unsupported filter attribute: ${attribute}`;
@@ -75,17 +73,16 @@ export function userQueryPredicate(q: string): UserPredicate {
 }
 
 function parseChecked(
-  org: Org,
   text: string,
   check: (attribute: string, operator: string) => string | undefined,
   notRefusal?: string,
-): UserPredicate | SimResponse {
+): UserPredicate {
   let expression: FilterExpression;
   try {
     expression = parseFilter(text);
   } catch (error) {
     if (error instanceof FilterSyntaxError)
-      return org.oktaError('E0000031', [`Invalid search criteria: ${error.message}`]);
+      throw new OktaApiError('E0000031', { causes: [`Invalid search criteria: ${error.message}`] });
     throw error;
   }
   const problems: string[] = [];
@@ -99,6 +96,6 @@ function parseChecked(
       if (notRefusal) problems.push(notRefusal);
     },
   );
-  if (problems.length > 0) return org.oktaError('E0000031', problems);
+  if (problems.length > 0) throw new OktaApiError('E0000031', { causes: problems });
   return (view) => matchesFilter(expression, view);
 }

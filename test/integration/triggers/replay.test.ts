@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPollCursor } from '../../../functions/lib/events/cursors.js';
 import { handler as poll } from '../../../functions/triggers/poll-system-log.js';
-import { replayEvents, type ReplayProgress } from '../../../functions/triggers/replay.js';
+import { replayEvents, type ReplayProgress } from '../../../functions/lib/events/replay-run.js';
 import { longContext, startWorld, uuidCounts, type TriggerWorld } from './harness.js';
 
 let world: TriggerWorld;

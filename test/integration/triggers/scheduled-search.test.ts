@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSearchCursor } from '../../../functions/lib/events/cursors.js';
 import type { LogEvent } from '../../../functions/lib/events/event-format.js';
-import { durationMs } from '../../../functions/lib/events/searches.js';
+import { durationMs } from '../../../functions/lib/events/search-settings.js';
 import {
   handler as search,
   type DirectSearchResult,

@@ -17,7 +17,7 @@ describe('errors', () => {
     expect(error.httpStatus).toBe(404);
   });
 
-  it('maps every contract type to the HTTP status of CONTRACT section 2', () => {
+  it('maps every contract type to the HTTP status of docs/CONTRACT.md §2', () => {
     expect(httpStatusOf).toEqual({
       InvalidInput: 400,
       UnknownConnection: 400,

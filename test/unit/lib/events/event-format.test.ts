@@ -41,7 +41,7 @@ function bigEvent(bytes: number): LogEvent {
 }
 
 describe('toEventEntry', () => {
-  it('sets Source, DetailType, Time and the bus as CONTRACT section 3 says', () => {
+  it('sets Source, DetailType, Time and the bus as docs/CONTRACT.md §3 says', () => {
     const event = { uuid: 'u1', published: '2026-03-04T05:06:07.089Z', eventType: 'user.lifecycle.create' };
     const entry = toEventEntry(event, mark, target);
     expect(entry).toMatchObject({

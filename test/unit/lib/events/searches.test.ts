@@ -1,12 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { entrySize, maxEntryBytes, type LogEvent } from '../../../../functions/lib/events/event-format.js';
-import {
-  durationMs,
-  readSearches,
-  searchResultEntries,
-  settleMs,
-  windowsToCover,
-} from '../../../../functions/lib/events/searches.js';
+import { searchResultEntries } from '../../../../functions/lib/events/search-results.js';
+import { durationMs, readSearches } from '../../../../functions/lib/events/search-settings.js';
+import { settleMs, windowsToCover } from '../../../../functions/lib/events/search-windows.js';
 
 const target = { source: 'okta-connector', eventBusName: 'default' };
 const header = {
