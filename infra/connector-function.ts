@@ -88,6 +88,9 @@ export interface SecretAccess {
  * only what its `use*` calls grant.
  */
 export class ConnectorFunction extends NodejsFunction {
+  /** The handler's TypeScript file, relative to the package root (the local runtime finds a function by it). */
+  readonly entry: string;
+
   constructor(scope: Construct, id: string, props: ConnectorFunctionProps) {
     const logGroup = new logs.LogGroup(scope, `${id}Logs`, { retention: props.logRetention });
     const role = new iam.Role(scope, `${id}Role`, {
@@ -131,6 +134,7 @@ export class ConnectorFunction extends NodejsFunction {
         tsconfig: path.join(packageRoot, 'tsconfig.json'),
       },
     });
+    this.entry = props.entry;
     // Logs go only to the function's own log group (no AWSLambdaBasicExecutionRole and its log-group wildcard).
     logGroup.grantWrite(role);
     for (const rule of ['AwsSolutions-L1', 'Serverless-LambdaLatestVersion']) {

@@ -65,14 +65,18 @@ const eventsFor = async (login: string, type: string) => {
 
 describe('npm start', () => {
   it('prints the CONTRACT lines, then READY, within 30 seconds', () => {
-    expect(lines.slice(0, 6).map((l) => l.split('=')[0])).toEqual([
+    expect(lines.slice(0, 8).map((l) => l.split('=')[0])).toEqual([
       'OKTA_ORG_URL',
       'OKTA_API_TOKEN',
       'ACTIONS_URL',
       'EVENT_HOOK_URL',
       'EVENTS_URL',
+      'LAMBDA_URL',
+      'EVENT_HOOK_SECRET',
       'READY',
     ]);
+    expect(urls.LAMBDA_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(urls.EVENT_HOOK_SECRET).toMatch(/^\S{16,}$/);
     expect(urls.OKTA_ORG_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(urls.OKTA_API_TOKEN).toMatch(/^\S{20,}$/);
     expect(readyMs).toBeLessThan(30_000);
