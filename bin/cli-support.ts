@@ -30,13 +30,18 @@ export const processOutput: Output = {
 };
 
 type Options = NonNullable<ParseArgsConfig['options']>;
+type HelpOption = { help: { type: 'boolean'; short: 'h' } };
+/** What `parseArgs` returns for these options, named so the compiled declarations can name it too. */
+type Parsed<T extends Options> = ReturnType<
+  typeof parseArgs<{ args: string[]; options: T & HelpOption; allowPositionals: true; strict: true }>
+>;
 
 /** Parses `args` strictly; an unknown flag or a missing value is a UsageError naming it. */
-export function parseCommand<T extends Options>(args: string[], options: T) {
+export function parseCommand<T extends Options>(args: string[], options: T): Parsed<T> {
   try {
     return parseArgs({
       args,
-      options: { ...options, help: { type: 'boolean', short: 'h' } },
+      options: { ...options, help: { type: 'boolean', short: 'h' } } as T & HelpOption,
       allowPositionals: true,
       strict: true,
     });

@@ -44,8 +44,11 @@ type ActionDefinition = Omit<ActionSpec, 'entry' | 'input'> & {
   input: { properties: Record<string, JsonSchema>; required?: string[]; oneOf?: JsonSchema[]; anyOf?: JsonSchema[] };
 };
 
-/** Adds what every action shares: the `connection` input, `additionalProperties: false`, the entry path. */
-function action(definition: ActionDefinition): ActionSpec {
+/**
+ * Adds what every action shares: the `connection` input, `additionalProperties: false`, the entry path. The name
+ * keeps its literal type, so `ActionName` lists the actions for a user's code.
+ */
+function action<Name extends string>(definition: ActionDefinition & { name: Name }): ActionSpec & { name: Name } {
   const { input, ...rest } = definition;
   return {
     ...rest,
@@ -76,7 +79,7 @@ const resetUrlOutput: JsonSchema = {
   additionalProperties: false,
 };
 
-export const actions: readonly ActionSpec[] = [
+export const actions = [
   action({
     name: 'activate-user',
     summary: 'Activate a STAGED or DEPROVISIONED user.',
@@ -536,7 +539,10 @@ export const actions: readonly ActionSpec[] = [
       },
     },
   }),
-];
+] as const satisfies readonly ActionSpec[];
+
+/** The name of every action in the catalog, e.g. `'get-user'`. */
+export type ActionName = (typeof actions)[number]['name'];
 
 function membershipOutput(): JsonSchema {
   return {

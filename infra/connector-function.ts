@@ -14,11 +14,31 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The package root: entries in the action catalog and the lock file are relative to it. */
-export const packageRoot = fileURLToPath(new URL('..', import.meta.url));
+/**
+ * The package root, where package.json is: entries in the action catalog are relative to it. This file runs from
+ * infra/ in the repository and from dist/infra/ once compiled, inside a user's node_modules.
+ */
+export const packageRoot = findPackageRoot(path.dirname(fileURLToPath(import.meta.url)));
+
+function findPackageRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`okta-connector: no package.json above ${from}`);
+  }
+}
+
+/**
+ * The repository's lock file; an installed package has none (npm never packs it), and CDK then needs another file
+ * of the package to stand in for it: it only locates the project root with it, as no node_modules are installed
+ * into the bundles. Installed, the bundles take the AWS SDK and the other dependencies the user's install resolved.
+ */
+const lockFile = [path.join(packageRoot, 'package-lock.json'), path.join(packageRoot, 'package.json')].find((file) =>
+  existsSync(file),
+)!;
 
 /** The service name every function reports its metrics under (Powertools adds it as the `service` dimension). */
 export const metricsServiceName = 'okta-connector';
@@ -61,7 +81,7 @@ export class ConnectorFunction extends NodejsFunction {
       entry: path.join(packageRoot, props.entry),
       handler: 'handler',
       projectRoot: packageRoot,
-      depsLockFilePath: path.join(packageRoot, 'package-lock.json'),
+      depsLockFilePath: lockFile,
       description: props.description,
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
@@ -90,6 +110,8 @@ export class ConnectorFunction extends NodejsFunction {
         banner:
           "import { createRequire as __okcCreateRequire } from 'node:module'; const require = __okcCreateRequire(import.meta.url);",
         forceDockerBundling: false,
+        // The package's own compiler settings, not those of a tsconfig.json esbuild would find above node_modules.
+        tsconfig: path.join(packageRoot, 'tsconfig.json'),
       },
     });
     // Logs go only to the function's own log group (no AWSLambdaBasicExecutionRole and its log-group wildcard).

@@ -1,11 +1,8 @@
 /**
- * The connector as a CDK construct for your own app:
- *
- *   import { OktaConnector } from 'okta-connector/infra';
- *   new OktaConnector(stack, 'Okta', { connections: ['acme'], defaultConnection: 'acme' });
- *
- * The package ships TypeScript sources (no build step), so the app that imports it runs through a TypeScript
- * loader such as tsx, as `cdk.json` here does (`npx tsx infra/app.ts`).
+ * The package's public surface (`import { OktaConnector } from 'okta-connector'`): the construct and its props,
+ * the onboarding example, and the catalog's names a CDK app uses (action names, error types, the event format).
+ * Compiled to dist/ by `npm run build`; the functions themselves are bundled by esbuild at synth from the
+ * package's TypeScript sources in functions/.
  */
 export { OktaConnector } from './okta-connector.js';
 export type {
@@ -17,4 +14,7 @@ export type {
 } from './okta-connector-props.js';
 export { resolveSettings } from './okta-connector-props.js';
 export { ConnectorFunction } from './connector-function.js';
+export type { ConnectorFunctionProps, SecretAccess, TableAction } from './connector-function.js';
 export { OnboardingExample } from './onboarding-example.js';
+export type { OnboardingExampleProps } from './onboarding-example.js';
+export * from './catalog-types.js';

@@ -18,11 +18,27 @@ export interface Config {
   dedupeTtlDays: number;
   /** Share (0 to <1) of each Okta rate-limit window left to the org's other apps. */
   rateLimitReserve: number;
+  /** Where a connection's very first poll starts, in ms before now (`POLL_LOOKBACK_MINUTES`, 15 by default). */
+  pollLookbackMs: number;
   /** Lets a connection's domain be plain HTTP on 127.0.0.1/localhost (the simulated org). Never set in AWS. */
   allowInsecureLocalOkta: boolean;
 }
 
 type Env = Record<string, string | undefined>;
+
+/**
+ * A setting of the deployment is missing or malformed. Thrown at cold start (or by the first call that needs the
+ * setting), it names the variable and the problem, never a secret; a caller sees it as an `InternalError`.
+ */
+export class ConfigurationError extends Error {
+  override readonly name = 'ConfigurationError';
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`Configuration: ${variable} ${problem}`);
+  }
+}
 
 let memo: { env: Env; value: Config } | undefined;
 
@@ -40,14 +56,15 @@ export function resetConfig(): void {
 /** The table name, for the functions that cannot work without it; throws a clear message when it is missing. */
 export function requireTableName(cfg: Config = config()): string {
   if (!cfg.tableName) {
-    throw new Error(
-      "Configuration: TABLE_NAME is required by this function (the connector's DynamoDB table) but is not set",
+    throw new ConfigurationError(
+      'TABLE_NAME',
+      "is required by this function (the connector's DynamoDB table) but is not set",
     );
   }
   return cfg.tableName;
 }
 
-/** Reads and checks every setting; throws an Error naming the first bad variable. */
+/** Reads and checks every setting; throws a `ConfigurationError` naming the first bad variable. */
 export function readConfig(env: Env): Config {
   return {
     connectionSecretPrefix: text(env, 'CONNECTION_SECRET_PREFIX', 'okta-connector/'),
@@ -58,6 +75,7 @@ export function readConfig(env: Env): Config {
     eventSource: text(env, 'EVENT_SOURCE', 'okta-connector'),
     dedupeTtlDays: numberIn(env, 'DEDUPE_TTL_DAYS', 7, { min: 1, integer: true }),
     rateLimitReserve: numberIn(env, 'RATE_LIMIT_RESERVE', 0.1, { min: 0, below: 1 }),
+    pollLookbackMs: numberIn(env, 'POLL_LOOKBACK_MINUTES', 15, { min: 1, integer: true }) * 60_000,
     allowInsecureLocalOkta: flag(env, 'ALLOW_INSECURE_LOCAL_OKTA'),
   };
 }
@@ -88,7 +106,7 @@ function numberIn(
   if (!ok) {
     const kind = range.integer ? 'an integer' : 'a number';
     const bound = range.below === undefined ? `at least ${range.min}` : `from ${range.min} to below ${range.below}`;
-    throw new Error(`Configuration: ${name} must be ${kind} ${bound} (got "${raw}")`);
+    throw new ConfigurationError(name, `must be ${kind} ${bound} (got "${raw}")`);
   }
   return value;
 }
@@ -97,5 +115,5 @@ function flag(env: Env, name: string): boolean {
   const raw = optionalText(env, name)?.toLowerCase();
   if (raw === undefined || raw === 'false' || raw === '0') return false;
   if (raw === 'true' || raw === '1') return true;
-  throw new Error(`Configuration: ${name} must be "true" or "false" (got "${raw}")`);
+  throw new ConfigurationError(name, `must be "true" or "false" (got "${raw}")`);
 }

@@ -10,13 +10,7 @@ import { InvalidInput, toConnectorError } from '../lib/errors.js';
 import { countMetric, logger, MetricUnit } from '../lib/observability.js';
 import { remainingTimeOf, type LambdaContextLike } from '../lib/lambda-time.js';
 import { oktaClient, type OktaClient } from '../lib/okta/client.js';
-import {
-  defaultLookbackMs,
-  pollSystemLog,
-  rateLimitHeadroom,
-  type PollDeps,
-  type PollSummary,
-} from '../lib/events/system-log.js';
+import { pollSystemLog, rateLimitHeadroom, type PollDeps, type PollSummary } from '../lib/events/system-log.js';
 
 export interface PollInput {
   connection?: string;
@@ -44,7 +38,7 @@ export async function handler(
       ...deps,
       okta,
       reserve: deps.reserve ?? cfg.rateLimitReserve,
-      lookbackMs: deps.lookbackMs ?? lookbackFromEnv(),
+      lookbackMs: deps.lookbackMs ?? cfg.pollLookbackMs,
       // Without a Lambda context (a script, a test), allow 60 s.
       remainingMs: remainingTimeOf(context, 60_000),
     });
@@ -61,9 +55,4 @@ export async function handler(
   if (headroom !== undefined) countMetric('RateLimitHeadroom', { connection }, headroom * 100, MetricUnit.Percent);
   logger.info('System Log polled', { ...summary });
   return summary;
-}
-
-function lookbackFromEnv(): number {
-  const minutes = Number(process.env.POLL_LOOKBACK_MINUTES);
-  return Number.isFinite(minutes) && minutes > 0 ? minutes * 60_000 : defaultLookbackMs;
 }

@@ -20,12 +20,15 @@ export function createClock(start: 'real' | number = 'real'): SimClock {
 // Formatting dates is a large share of listing users; the same few timestamps recur, so they are cached.
 const isoCache = new Map<number, string>();
 
-/** Okta's date format: ISO 8601 with milliseconds, UTC. */
+/**
+ * Okta's timestamp on users, groups, apps and hooks: ISO 8601 UTC to the second, written with a literal `.000Z`
+ * (654 of 654 recorded timestamps). System Log `published` keeps real milliseconds (log-events.ts).
+ */
 export function isoDate(epochMs: number): string {
   let text = isoCache.get(epochMs);
   if (text === undefined) {
     if (isoCache.size > 200_000) isoCache.clear();
-    text = new Date(epochMs).toISOString();
+    text = new Date(Math.floor(epochMs / 1000) * 1000).toISOString();
     isoCache.set(epochMs, text);
   }
   return text;

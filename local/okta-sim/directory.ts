@@ -148,6 +148,14 @@ export class Directory {
     return record;
   }
 
+  /** Removes a group, its memberships and its app assignments (its position stays, as users' do). */
+  deleteGroup(group: GroupRecord): void {
+    this.groups.delete(group.id);
+    for (const userId of group.members.keys()) this.groupsOfUser.get(userId)?.delete(group.id);
+    group.members.clear();
+    for (const app of this.apps.values()) app.groups.delete(group.id);
+  }
+
   /** Adds a member; false when the user already was one. */
   addMember(groupId: string, userId: string, at: number): boolean {
     const group = this.groups.get(groupId);

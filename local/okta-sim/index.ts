@@ -12,7 +12,7 @@ import { createEventHooks } from './hooks/event-hooks.js';
 import { createFaults } from './control/faults.js';
 import { groupJson } from './groups/group-json.js';
 import { groupRoutes } from './groups/groups-api.js';
-import { lifecycleRoutes } from './users/lifecycle.js';
+import { lifecycleRoutes, type DeactivateAnswer } from './users/lifecycle.js';
 import { logRoutes } from './logs/logs-api.js';
 import { createOAuth } from './oauth/oauth.js';
 import { createAppendEvent, oktaId, type Org } from './org.js';
@@ -42,6 +42,11 @@ export interface StartOktaSimOptions {
   clock?: 'real' | number;
   /** Seed of the pseudo-random generator (ids, names, sign-ins); default 1. */
   randomSeed?: number;
+  /**
+   * Deactivate's answer: 200 `{}`, 204 with no body (real Okta has given both), or `either` (default), a choice
+   * per call under `randomSeed`.
+   */
+  deactivateAnswer?: DeactivateAnswer;
 }
 
 /** In-process read access to the org, for assertions in tests. */
@@ -83,11 +88,14 @@ export async function startOktaSim(options: StartOktaSimOptions = {}): Promise<O
     random,
     directory: new Directory(),
     log,
+    deactivateAnswer: options.deactivateAnswer ?? 'either',
+    answerRandom: createRandom((options.randomSeed ?? 1) + 1),
     searchLagMs: options.searchLagMs ?? 0,
     baseUrl: () => url,
     adminUserId: oktaId(random, '00u'),
     newId: (prefix) => oktaId(random, prefix),
     appendEvent: createAppendEvent({ clock, random, log }),
+    revokeUserOAuthTokens: () => undefined,
   };
   const apiToken = `00${random.base62(40)}`;
   seedFoundation(org);
@@ -107,6 +115,7 @@ export async function startOktaSim(options: StartOktaSimOptions = {}): Promise<O
     newId: org.newId,
   };
   const oauth = createOAuth(services);
+  org.revokeUserOAuthTokens = (userId) => oauth.revokeUserTokens(userId);
   const hooks = createEventHooks(services);
   const rateLimiter = createRateLimiter(() => clock.now(), options.rateLimits);
   const faults = createFaults(random);

@@ -6,6 +6,7 @@ import { buildLogEvent, describeClient, type LogActor } from './logs/log-events.
 import type { Directory, UserRecord } from './directory.js';
 import type { Random } from './random.js';
 import type { SystemLog } from './logs/system-log.js';
+import type { DeactivateAnswer } from './users/lifecycle.js';
 import type { LogEventLike, SimClock, SimRequest } from './types.js';
 
 export interface Org {
@@ -13,12 +14,18 @@ export interface Org {
   random: Random;
   directory: Directory;
   log: SystemLog;
+  /** Which of Okta's two recorded deactivate answers to give (see lifecycle.ts). */
+  deactivateAnswer: DeactivateAnswer;
+  /** A generator of its own for choices between recorded answers, so they do not shift the org's ids. */
+  answerRandom: Random;
   /** Search results lag writes by this many ms (Okta's search is eventually consistent). */
   searchLagMs: number;
   baseUrl(): string;
   /** The super admin the SSWS token belongs to. */
   adminUserId: string;
   newId(prefix: string): string;
+  /** Revokes the OAuth tokens issued to a user (set once the OAuth module exists). */
+  revokeUserOAuthTokens(userId: string): void;
   /** Completes and appends an event, persisted now (its `published` may be earlier). */
   appendEvent(partial: Partial<LogEventLike> & { eventType: string }): LogEventLike;
 }
@@ -64,7 +71,7 @@ export function appendRequestEvent(
     if (user) actor = userActor(user);
   }
   const ipAddress = req.remoteAddress ?? '127.0.0.1';
-  const requestId = req.requestId ?? org.random.base62(27);
+  const requestId = req.requestId ?? org.random.hex(32);
   return org.appendEvent({
     ...(actor ? { actor } : {}),
     ...describeClient({ ipAddress, geo: null, rawUserAgent: req.headers['user-agent'] ?? 'unknown' }),

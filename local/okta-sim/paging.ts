@@ -34,21 +34,46 @@ export function readLimit(req: SimRequest, rule: LimitRule): number {
   return limit;
 }
 
+/** Okta's answer to an `after` cursor it did not issue: 400 E0000029 "Invalid paging request." (facts §10.2). */
+export function invalidCursor(): OktaApiError {
+  return new OktaApiError('E0000029', { causes: ['Invalid cursor.'] });
+}
+
 /**
- * The `link` header lines: `self` always, `next` with `nextParams` applied to the request's query (a null value
- * removes that parameter).
+ * The `link` header lines, as Okta writes them: `self` always, with the query rewritten (`after` first if the
+ * request had one, then `limit`, added with the page size in effect when the request had none, then the other
+ * parameters in request order); `next` when `nextParams` is given, with its `after` first, then `limit`, then
+ * the other parameters with `nextParams` applied (a null value removes that parameter).
  */
-export function linkHeaders(org: Org, req: SimRequest, nextParams?: Record<string, string | null>): string[] {
-  const base = org.baseUrl();
-  const self = `${base}${req.url.pathname}${req.url.search}`;
-  const links = [`<${self}>; rel="self"`];
+export function linkHeaders(
+  org: Org,
+  req: SimRequest,
+  limit: number,
+  nextParams?: Record<string, string | null>,
+): string[] {
+  const url = (entries: Array<[string, string]>) =>
+    `${org.baseUrl()}${req.url.pathname}?${new URLSearchParams(entries).toString()}`;
+  const rest = [...req.query].filter(([name]) => name !== 'after' && name !== 'limit');
+  const after = req.query.get('after');
+  const selfEntries: Array<[string, string]> = [
+    ...(after !== null ? ([['after', after]] as Array<[string, string]>) : []),
+    ['limit', String(limit)],
+    ...rest,
+  ];
+  const links = [`<${url(selfEntries)}>; rel="self"`];
   if (nextParams) {
-    const query = new URLSearchParams(req.query);
-    for (const [name, value] of Object.entries(nextParams)) {
-      if (value === null) query.delete(name);
-      else query.set(name, value);
+    const { after: nextAfter, ...changes } = nextParams;
+    const nextRest = new URLSearchParams(rest);
+    for (const [name, value] of Object.entries(changes)) {
+      if (value === null) nextRest.delete(name);
+      else nextRest.set(name, value);
     }
-    links.push(`<${base}${req.url.pathname}?${query.toString()}>; rel="next"`);
+    const nextEntries: Array<[string, string]> = [
+      ...(nextAfter ? ([['after', nextAfter]] as Array<[string, string]>) : []),
+      ['limit', String(limit)],
+      ...nextRest,
+    ];
+    links.push(`<${url(nextEntries)}>; rel="next"`);
   }
   return links;
 }

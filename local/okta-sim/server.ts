@@ -83,7 +83,9 @@ function authenticate(parts: ServerParts, req: SimRequest, route: Route): void {
   const authorization = req.headers.authorization ?? '';
   const [scheme = '', credential = ''] = authorization.split(/\s+/, 2);
   let principal: Principal;
-  if (scheme.toUpperCase() === 'SSWS' && credential === parts.apiToken) {
+  if (scheme.toUpperCase() === 'SSWS') {
+    // A wrong token: 401 E0000011 with `WWW-Authenticate: SSWS` (oktakit.json[33], the one recording of it).
+    if (credential !== parts.apiToken) throw new OktaApiError('E0000011', { headers: { 'www-authenticate': 'SSWS' } });
     principal = { kind: 'api-token', userId: parts.org.adminUserId };
   } else if (/^(bearer|dpop)$/i.test(scheme)) {
     principal = parts.authenticateAccessToken(req);
@@ -175,7 +177,11 @@ async function runPipeline(
     return withHeaders({ status: 411 }, rateHeaders);
   }
   if (!lookup.found) {
-    if (lookup.methodNotAllowed) throw new OktaApiError('E0000022');
+    if (lookup.methodNotAllowed) {
+      // Okta's 405 carries no rate-limit headers (okta-sdk-python.json[163]).
+      delete state.rateHeaders;
+      throw new OktaApiError('E0000022');
+    }
     throw new OktaApiError('E0000007', { summaryArgument: `Resource not found: ${req.path}` });
   }
   const { params } = lookup.match;
@@ -193,7 +199,8 @@ function withHeaders(res: SimResponse, extra: Record<string, string> | undefined
 export function createSimServer(parts: ServerParts): Server {
   let inFlight = 0;
   const server = createServer((incoming: IncomingMessage, outgoing: ServerResponse) => {
-    const requestId = parts.org.random.base62(27);
+    // 32 lower-case hex characters, as Okta's X-Okta-Request-Id since 2025 (27 base64-like ones before; facts §10.3).
+    const requestId = parts.org.random.hex(32);
     readBody(incoming)
       .then(async (rawBody) => {
         const req = toSimRequest(incoming, rawBody, parts.org.baseUrl(), requestId);
@@ -237,12 +244,20 @@ function dateHeader(epochMs: number): string {
   return dateCache.text;
 }
 
+/** What Okta sends on (nearly) every answer, 204s and errors included (okta-sdk-python.json, oktakit.json). */
+const NO_CACHE = { 'cache-control': 'no-cache, no-store', pragma: 'no-cache', expires: '0' };
+
 function send(parts: ServerParts, req: SimRequest, res: SimResponse, outgoing: ServerResponse): void {
   const payload = res.html ?? (res.body === undefined || res.status === 204 ? '' : JSON.stringify(res.body));
+  // A 204 (or any answer without a body) has no Content-Type (facts §10.1: every recorded 204).
+  const contentType =
+    res.html !== undefined ? 'text/html; charset=utf-8' : payload === '' ? undefined : 'application/json';
   const headers: Record<string, string | string[]> = {
-    'content-type': res.html !== undefined ? 'text/html; charset=utf-8' : 'application/json',
-    'x-okta-request-id': req.requestId ?? '',
+    ...(contentType ? { 'content-type': contentType } : {}),
+    // A 405 comes without a request id, as without rate-limit headers (okta-sdk-python.json[163]).
+    ...(res.status === 405 ? {} : { 'x-okta-request-id': req.requestId ?? '' }),
     date: dateHeader(parts.org.clock.now()),
+    ...NO_CACHE,
     ...res.headers,
     'content-length': String(Buffer.byteLength(payload)),
   };

@@ -2,36 +2,13 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOktaSim, type OktaSim } from '../../local/okta-sim/index.js';
+import { rawClient } from './real-okta-client.js';
 
 let sim: OktaSim;
 const ids: Record<string, string> = {};
 
-async function call(
-  method: string,
-  path: string,
-  body?: unknown,
-  headers: Record<string, string> = {},
-): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await fetch(`${sim.url}${path}`, {
-    method,
-    headers: {
-      authorization: `SSWS ${sim.apiToken}`,
-      accept: 'application/json',
-      'content-type': 'application/json',
-      ...headers,
-    },
-    body:
-      body === undefined
-        ? method === 'POST' || method === 'PUT'
-          ? ''
-          : undefined
-        : typeof body === 'string'
-          ? body
-          : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
-}
+const call = (method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
+  rawClient(sim)(method, path, body, headers);
 
 function userWithStatus(status: string): string {
   const user = sim.org.directory.usersInOrder.find((candidate) => candidate.status === status && !candidate.deleted);

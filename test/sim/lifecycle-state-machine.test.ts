@@ -1,4 +1,8 @@
-// The user status state machine (facts §1b): each lifecycle call from each status, with Okta's answer.
+// The user status state machine (facts §1b): each lifecycle call from each status, with Okta's answer. Recorded
+// in real orgs (shared/real-okta): reactivate of a STAGED user is 403 E0000038 (okta-sdk-python.json[22],
+// test_reactivate_user.yaml i=1); unlock of an ACTIVE user who is not locked out is 403 E0000032 (okta-sdk-python.json[26],
+// test_unlock_user.yaml i=1); reset_factors is 200 (okta-sdk-python.json[8], test_comprehensive_user_lifecycle.yaml
+// i=8). The other wrong-status answers are documentation-only.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserStatus } from '../../local/okta-sim/directory.js';
 import { startOktaSim, type OktaSim } from '../../local/okta-sim/index.js';
@@ -40,7 +44,8 @@ async function lifecycle(
 }
 
 beforeAll(async () => {
-  sim = await startOktaSim({ seed: 'empty' });
+  // Deactivate's 200 `{}` here; its 204 alternative is covered in real-okta-lifecycle.test.ts.
+  sim = await startOktaSim({ seed: 'empty', deactivateAnswer: 'empty-object' });
 });
 
 afterAll(async () => {
@@ -66,8 +71,10 @@ describe('the user status state machine', () => {
     ['unsuspend', 'SUSPENDED', 200, 'ACTIVE'],
     ['unsuspend', 'ACTIVE', 400, 'ACTIVE', 'E0000001'],
     ['unlock', 'LOCKED_OUT', 200, 'ACTIVE'],
-    ['unlock', 'ACTIVE', 200, 'ACTIVE'],
-    ['unlock', 'SUSPENDED', 403, 'SUSPENDED', 'E0000038'],
+    ['unlock', 'ACTIVE', 403, 'ACTIVE', 'E0000032'],
+    ['unlock', 'SUSPENDED', 403, 'SUSPENDED', 'E0000032'],
+    ['reset_factors', 'ACTIVE', 200, 'ACTIVE'],
+    ['reset_factors', 'PASSWORD_EXPIRED', 200, 'PASSWORD_EXPIRED'],
     ['expire_password', 'ACTIVE', 200, 'PASSWORD_EXPIRED'],
     ['expire_password', 'STAGED', 403, 'STAGED', 'E0000038'],
     ['expire_password_with_temp_password', 'LOCKED_OUT', 200, 'PASSWORD_EXPIRED'],

@@ -29,12 +29,15 @@ afterAll(async () => {
   await new Promise((resolve) => callback.close(resolve));
 });
 
-it('signs a user in on the consent page and issues tokens that act as that user', async () => {
+/** Creates a user, signs it in on the consent page and redeems the code: the user's id, its client and tokens. */
+async function signInNewUser(
+  login: string,
+): Promise<{ userId: string; client: OAuthClient; tokens: { access_token: string; refresh_token?: string } }> {
   const created = await fetch(`${sim.url}/api/v1/users?activate=true`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json', authorization: `SSWS ${sim.apiToken}` },
     body: JSON.stringify({
-      profile: { firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com', login: 'ada@example.com' },
+      profile: { firstName: 'Ada', lastName: 'Lovelace', email: login, login },
       credentials: { password: { value: 'Analytical-Engine-1' } },
     }),
   });
@@ -69,14 +72,14 @@ it('signs a user in on the consent page and issues tokens that act as that user'
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({
       ...Object.fromEntries(authorizeParams),
-      username: 'ada@example.com',
+      username: login,
       password: 'Analytical-Engine-1',
       decision: 'allow',
     }),
   });
   expect(await landed.text()).toBe('signed in');
-  const code = callbackHits[0]?.searchParams.get('code') ?? '';
-  expect(callbackHits[0]?.searchParams.get('state')).toBe('xyz');
+  const code = callbackHits.at(-1)?.searchParams.get('code') ?? '';
+  expect(callbackHits.at(-1)?.searchParams.get('state')).toBe('xyz');
 
   const tokens = (await (
     await fetch(`${sim.url}/oauth2/v1/token`, {
@@ -93,10 +96,41 @@ it('signs a user in on the consent page and issues tokens that act as that user'
       }),
     })
   ).json()) as { access_token: string; refresh_token?: string };
-  const me = await fetch(`${sim.url}/api/v1/users/me`, {
-    headers: { accept: 'application/json', authorization: `Bearer ${tokens.access_token}` },
+  return { userId, client, tokens };
+}
+
+const asUser = (accessToken: string) =>
+  fetch(`${sim.url}/api/v1/users/me`, {
+    headers: { accept: 'application/json', authorization: `Bearer ${accessToken}` },
   });
+
+it('signs a user in on the consent page and issues tokens that act as that user', async () => {
+  const { userId, tokens } = await signInNewUser('ada@example.com');
+  const me = await asUser(tokens.access_token);
 
   expect(tokens.refresh_token).toEqual(expect.any(String));
   expect(((await me.json()) as { id: string }).id).toBe(userId);
+});
+
+// SPEC revokeUserSessions: `oauthTokens=true` also revokes the user's OAuth access and refresh tokens.
+it("clearing a user's sessions with oauthTokens=true revokes the tokens issued to the user", async () => {
+  const { userId, client, tokens } = await signInNewUser('grace@example.com');
+  expect((await asUser(tokens.access_token)).status).toBe(200);
+  const cleared = await fetch(`${sim.url}/api/v1/users/${userId}/sessions?oauthTokens=true`, {
+    method: 'DELETE',
+    headers: { authorization: `SSWS ${sim.apiToken}` },
+  });
+  expect(cleared.status).toBe(204);
+
+  expect((await asUser(tokens.access_token)).status).toBe(401);
+  const refreshed = await fetch(`${sim.url}/oauth2/v1/token`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      authorization: `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret ?? ''}`).toString('base64')}`,
+    },
+    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token ?? '' }),
+  });
+  expect(refreshed.status).toBe(400);
+  expect(((await refreshed.json()) as { error: string }).error).toBe('invalid_grant');
 });

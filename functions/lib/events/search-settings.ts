@@ -3,6 +3,8 @@
  * `{connection, name, filter?, q?, schedule, window}`. `window` is the length of the time range one result covers:
  * an ISO 8601 duration (`PT15M`, `PT1H`, `P1D`), `"15 minutes"`, or a number of minutes.
  */
+import { ConfigurationError } from '../config.js';
+
 export interface SearchConfig {
   connection: string;
   name: string;
@@ -15,7 +17,7 @@ export interface SearchConfig {
   windowMs: number;
 }
 
-/** The searches of `SEARCHES`; throws an Error naming the bad entry and field. */
+/** The searches of `SEARCHES`; throws a `ConfigurationError` naming the bad entry and field. */
 export function readSearches(env: Record<string, string | undefined> = process.env): SearchConfig[] {
   const raw = env.SEARCHES?.trim();
   if (!raw) return [];
@@ -23,16 +25,17 @@ export function readSearches(env: Record<string, string | undefined> = process.e
   try {
     list = JSON.parse(raw);
   } catch {
-    throw new Error(
-      'Configuration: SEARCHES must be a JSON array of {connection, name, filter?, q?, schedule, window}',
+    throw new ConfigurationError(
+      'SEARCHES',
+      'must be a JSON array of {connection, name, filter?, q?, schedule, window}',
     );
   }
-  if (!Array.isArray(list)) throw new Error('Configuration: SEARCHES must be a JSON array');
+  if (!Array.isArray(list)) throw new ConfigurationError('SEARCHES', 'must be a JSON array');
   return list.map((item, i) => checkSearch(item, i));
 }
 
 function checkSearch(item: unknown, index: number): SearchConfig {
-  const bad = (field: string, problem: string) => new Error(`Configuration: SEARCHES[${index}].${field} ${problem}`);
+  const bad = (field: string, problem: string) => new ConfigurationError(`SEARCHES[${index}].${field}`, problem);
   if (item === null || typeof item !== 'object') throw bad('', 'must be an object');
   const s = item as Record<string, unknown>;
   for (const field of ['connection', 'name', 'schedule'] as const) {

@@ -7,8 +7,9 @@ import { isoDate } from '../clock.js';
 import type { AppRecord, UserRecord } from '../directory.js';
 import { OktaApiError } from '../errors.js';
 import { appendRequestEvent, userActor, type Org } from '../org.js';
-import { linkHeaders, readLimit } from '../paging.js';
+import { invalidCursor, linkHeaders, readLimit } from '../paging.js';
 import { FilterSyntaxError, parseFilter } from '../scim-filter.js';
+import { userJson } from '../users/user-json.js';
 import type { Route, SimRequest, SimResponse } from '../types.js';
 
 const READ = ['okta.apps.read', 'okta.apps.manage'];
@@ -29,6 +30,7 @@ function appUserJson(org: Org, app: AppRecord, user: UserRecord): Record<string,
     syncState: 'DISABLED',
     lastSync: null,
     credentials: { userName: String(user.profile.login) },
+    profile: {},
     _links: {
       app: { href: `${org.baseUrl()}/api/v1/apps/${app.id}` },
       user: { href: `${org.baseUrl()}/api/v1/users/${user.id}` },
@@ -116,7 +118,12 @@ function listApps(org: Org, req: SimRequest): SimResponse {
   const expandUser = expandUserId ? org.directory.users.get(expandUserId) : undefined;
   const q = req.query.get('q')?.toLowerCase();
   const after = req.query.get('after');
-  let position = after ? (org.directory.appPositions.get(after) ?? -1) + 1 : 0;
+  let position = 0;
+  if (after) {
+    const cursor = org.directory.appPositions.get(after);
+    if (cursor === undefined) throw invalidCursor();
+    position = cursor + 1;
+  }
   const page: AppRecord[] = [];
   let hasMore = false;
   for (; position < org.directory.appsInOrder.length; position++) {
@@ -132,7 +139,7 @@ function listApps(org: Org, req: SimRequest): SimResponse {
   const last = page[page.length - 1];
   return {
     status: 200,
-    headers: { link: linkHeaders(org, req, hasMore && last ? { after: last.id } : undefined) },
+    headers: { link: linkHeaders(org, req, limit, hasMore && last ? { after: last.id } : undefined) },
     body: page.map((app) => appJson(org, app, expandUser)),
   };
 }
@@ -141,6 +148,34 @@ function findAppOr404(org: Org, appId: string): AppRecord {
   const app = org.directory.apps.get(appId);
   if (!app) throw new OktaApiError('E0000007', { summaryArgument: `Resource not found: ${appId} (AppInstance)` });
   return app;
+}
+
+/**
+ * An app's directly assigned users, paged (default 50, max 500: RL-OLD) with self and next links, the cursor the
+ * last user's id; `expand=user` embeds each user (oktakit.json[26]-[28], apps/{id}/users pagination, 2017).
+ */
+function listAppUsers(org: Org, req: SimRequest, appId: string): SimResponse {
+  const app = findAppOr404(org, appId);
+  const limit = readLimit(req, { defaultLimit: 50, max: 500 });
+  const after = req.query.get('after');
+  const assigned = [...app.users.keys()]
+    .map((id) => org.directory.users.get(id))
+    .filter((user): user is UserRecord => user !== undefined);
+  const start = after === null ? 0 : assigned.findIndex((user) => user.id === after) + 1;
+  if (after !== null && start === 0) throw invalidCursor();
+  const page = assigned.slice(start, start + limit);
+  const last = page[page.length - 1];
+  const expand = req.query.get('expand') === 'user';
+  return {
+    status: 200,
+    headers: {
+      link: linkHeaders(org, req, limit, start + limit < assigned.length && last ? { after: last.id } : undefined),
+    },
+    body: page.map((user) => ({
+      ...appUserJson(org, app, user),
+      ...(expand ? { _embedded: { user: userJson(org, user) } } : {}),
+    })),
+  };
 }
 
 function assignUser(org: Org, req: SimRequest, appId: string): SimResponse {
@@ -196,13 +231,7 @@ export function appRoutes(org: Org): Route[] {
       pattern: '/api/v1/apps/:appId/users',
       bucket: 'apps',
       scopes: READ,
-      handler: (_req, p) => {
-        const app = findAppOr404(org, p.appId as string);
-        const users = [...app.users.keys()]
-          .map((id) => org.directory.users.get(id))
-          .filter((u): u is UserRecord => u !== undefined);
-        return { status: 200, body: users.map((user) => appUserJson(org, app, user)) };
-      },
+      handler: (req, p) => listAppUsers(org, req, p.appId as string),
     },
     {
       method: 'POST',

@@ -11,6 +11,7 @@ import type { Org } from '../org.js';
 import type { RateLimiter } from './rate-limits.js';
 import { seedOrg, seedSize, type SeedOption } from '../seed.js';
 import { generateSignIns, type SignInOptions } from '../logs/sign-ins.js';
+import type { DeactivateAnswer } from '../users/lifecycle.js';
 import { recordUserWrite } from '../users/user-json.js';
 import type { LogEventLike, OAuthClient, Route, SimResponse } from '../types.js';
 
@@ -41,6 +42,8 @@ export interface SimControl {
   setUserStatus(idOrLogin: string, status: UserStatus): boolean;
   /** Sets how long search results lag writes (users and groups `search`). */
   setSearchLag(ms: number): void;
+  /** Sets deactivate's answer: 200 `{}`, 204, or either one per call (see lifecycle.ts). */
+  setDeactivateAnswer(answer: DeactivateAnswer): void;
   /** Per-bucket rate-limit windows in use. */
   rateLimits(): ReturnType<RateLimiter['snapshot']>;
   /** Starts every rate-limit window afresh. */
@@ -93,6 +96,9 @@ export function createControl(
     },
     setSearchLag(ms) {
       org.searchLagMs = ms;
+    },
+    setDeactivateAnswer(answer) {
+      org.deactivateAnswer = answer;
     },
     rateLimits: () => rateLimiter.snapshot(),
     resetRateLimits: () => rateLimiter.reset(),
@@ -192,6 +198,17 @@ export function controlRoutes(control: SimControl): Route[] {
         return control.setUserStatus(p.id as string, status)
           ? { status: 204 }
           : { status: 404, body: { error: 'no such user' } };
+      },
+    },
+    {
+      method: 'POST',
+      pattern: '/__sim/deactivate-answer',
+      handler: (req) => {
+        const answer = asObject(req.body).answer as DeactivateAnswer;
+        if (!['empty-object', 'no-content', 'either'].includes(answer))
+          return badRequest('send {"answer": "empty-object" | "no-content" | "either"}');
+        control.setDeactivateAnswer(answer);
+        return ok({ answer });
       },
     },
     {

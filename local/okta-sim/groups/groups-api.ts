@@ -1,13 +1,13 @@
 /**
- * `/api/v1/groups`: create, get, list (`q` starts-with on name and not pageable; `search`, eventually
- * consistent; `filter` on id, type, lastUpdated, lastMembershipUpdated only), members with paging, and
- * membership changes, which Okta allows only on OKTA_GROUP groups.
+ * `/api/v1/groups`: create, get, replace, delete, list (`q` starts-with on name, not pageable and without a Link
+ * header; `search`, eventually consistent; `filter` on id, type, lastUpdated, lastMembershipUpdated only), members
+ * with paging, and membership changes. Replace, delete and membership changes are for OKTA_GROUP groups only.
  */
 import type { GroupRecord, UserRecord } from '../directory.js';
 import { OktaApiError } from '../errors.js';
 import { groupJson, groupSearchView, groupTarget, indexedGroupView, recordGroupWrite } from './group-json.js';
 import { appendRequestEvent, userActor, type Org } from '../org.js';
-import { linkHeaders, readLimit } from '../paging.js';
+import { invalidCursor, linkHeaders, readLimit } from '../paging.js';
 import {
   FilterSyntaxError,
   matchesFilter,
@@ -67,7 +67,8 @@ function listGroups(org: Org, req: SimRequest): SimResponse {
   const q = req.query.get('q');
   const search = req.query.get('search');
   const filter = req.query.get('filter');
-  const limit = readLimit(req, { defaultLimit: q !== null ? 300 : 200, max: 10000 });
+  // Defaults: 300 for `q` (the spec), 10000 otherwise (the self link of a plain list, okta-sdk-python.json[109]).
+  const limit = readLimit(req, { defaultLimit: q !== null ? 300 : 10000, max: 10000 });
   let expression: FilterExpression | undefined;
   if (search !== null || filter !== null) {
     expression = parseGroupExpression((search ?? filter) as string, search !== null ? 'search' : 'filter');
@@ -75,7 +76,12 @@ function listGroups(org: Org, req: SimRequest): SimResponse {
   const prefix = q?.toLowerCase();
   const pageable = q === null;
   const after = req.query.get('after');
-  let position = after && pageable ? (org.directory.groupPositions.get(after) ?? -1) + 1 : 0;
+  let position = 0;
+  if (after && pageable) {
+    const cursor = org.directory.groupPositions.get(after);
+    if (cursor === undefined) throw invalidCursor();
+    position = cursor + 1;
+  }
   const all = org.directory.groupsInOrder;
   const page: GroupRecord[] = [];
   let hasMore = false;
@@ -97,24 +103,44 @@ function listGroups(org: Org, req: SimRequest): SimResponse {
   const last = page[page.length - 1];
   return {
     status: 200,
-    headers: { link: linkHeaders(org, req, pageable && hasMore && last ? { after: last.id } : undefined) },
+    // A `q` search sends no Link header at all (facts §10.3: every recorded `q` group search).
+    ...(pageable
+      ? { headers: { link: linkHeaders(org, req, limit, hasMore && last ? { after: last.id } : undefined) } }
+      : {}),
     body: page.map((group) => groupJson(org, group)),
   };
 }
 
-function createGroup(org: Org, req: SimRequest): SimResponse {
-  const body = (req.body ?? {}) as { profile?: { name?: unknown; description?: unknown } };
+type GroupBody = { profile?: { name?: unknown; description?: unknown } };
+
+/** The group name of a create or replace body; throws E0000001 when blank or taken by another OKTA_GROUP. */
+function checkedGroupName(org: Org, body: GroupBody, ownId?: string): string {
   const name = body.profile?.name;
   if (typeof name !== 'string' || name.trim() === '')
     throw new OktaApiError('E0000001', { causes: ['name: The field cannot be left blank'], summaryArgument: 'name' });
   const taken = org.directory.groupsInOrder.some(
-    (group) => org.directory.groups.has(group.id) && group.profile.name === name && group.type === 'OKTA_GROUP',
+    (group) =>
+      group.id !== ownId &&
+      org.directory.groups.has(group.id) &&
+      group.profile.name === name &&
+      group.type === 'OKTA_GROUP',
   );
   if (taken)
     throw new OktaApiError('E0000001', {
       causes: ['name: An object with this field already exists in the current organization'],
       summaryArgument: 'name',
     });
+  return name;
+}
+
+/** Only OKTA_GROUP groups are the API's to change (APP_GROUP comes from imports, Everyone is built in). */
+function requireOktaGroup(group: GroupRecord): void {
+  if (group.type !== 'OKTA_GROUP') throw new OktaApiError('E0000006');
+}
+
+function createGroup(org: Org, req: SimRequest): SimResponse {
+  const body = (req.body ?? {}) as GroupBody;
+  const name = checkedGroupName(org, body);
   const now = org.clock.now();
   const group = org.directory.addGroup({
     id: org.newId('00g'),
@@ -134,10 +160,38 @@ function createGroup(org: Org, req: SimRequest): SimResponse {
   return { status: 200, body: groupJson(org, group) };
 }
 
+/** PUT replaces the profile: 200 with the group (terraform-provider-okta.json[132]). */
+function replaceGroup(org: Org, req: SimRequest, groupId: string): SimResponse {
+  const group = findGroupOr404(org, groupId);
+  const body = (req.body ?? {}) as GroupBody;
+  requireOktaGroup(group);
+  const name = checkedGroupName(org, body, group.id);
+  recordGroupWrite(org, group);
+  group.profile = {
+    ...(body.profile as object),
+    name,
+    description: typeof body.profile?.description === 'string' ? body.profile.description : null,
+  };
+  group.lastUpdated = org.clock.now();
+  appendRequestEvent(org, req, { eventType: 'group.profile.update', target: [groupTarget(group)] });
+  return { status: 200, body: groupJson(org, group) };
+}
+
+/** DELETE: 204 with no body; a GET afterwards is 404 (terraform-provider-okta.json[134], [135]). */
+function deleteGroup(org: Org, req: SimRequest, groupId: string): SimResponse {
+  const group = findGroupOr404(org, groupId);
+  requireOktaGroup(group);
+  recordGroupWrite(org, group);
+  org.directory.deleteGroup(group);
+  appendRequestEvent(org, req, { eventType: 'group.lifecycle.delete', target: [groupTarget(group)] });
+  return { status: 204 };
+}
+
 function listMembers(org: Org, req: SimRequest, groupId: string): SimResponse {
   const group = findGroupOr404(org, groupId);
   const limit = readLimit(req, { defaultLimit: 1000, max: 10000 });
   const after = req.query.get('after');
+  if (after !== null && !org.directory.userPositions.has(after)) throw invalidCursor();
   const page: UserRecord[] = [];
   let hasMore = false;
   let skipping = after !== null;
@@ -158,7 +212,7 @@ function listMembers(org: Org, req: SimRequest, groupId: string): SimResponse {
   const last = page[page.length - 1];
   return {
     status: 200,
-    headers: { link: linkHeaders(org, req, hasMore && last ? { after: last.id } : undefined) },
+    headers: { link: linkHeaders(org, req, limit, hasMore && last ? { after: last.id } : undefined) },
     body: page.map((user) => userJson(org, user, { inCollection: true })),
   };
 }
@@ -166,8 +220,7 @@ function listMembers(org: Org, req: SimRequest, groupId: string): SimResponse {
 function changeMembership(org: Org, req: SimRequest, groupId: string, userId: string, add: boolean): SimResponse {
   const group = findGroupOr404(org, groupId);
   const user = findUserOr404(org, req, userId);
-  // Only OKTA_GROUP memberships can be changed; APP_GROUP comes from imports and Everyone is built in.
-  if (group.type !== 'OKTA_GROUP') throw new OktaApiError('E0000006');
+  requireOktaGroup(group);
   const now = org.clock.now();
   recordGroupWrite(org, group);
   const appsBefore = new Set(org.directory.userApps(user.id).map((app) => app.id));
@@ -220,6 +273,20 @@ export function groupRoutes(org: Org): Route[] {
       bucket: 'group',
       scopes: READ,
       handler: (_req, p) => ({ status: 200, body: groupJson(org, findGroupOr404(org, p.groupId as string)) }),
+    },
+    {
+      method: 'PUT',
+      pattern: '/api/v1/groups/:groupId',
+      bucket: 'group',
+      scopes: MANAGE,
+      handler: (req, p) => replaceGroup(org, req, p.groupId as string),
+    },
+    {
+      method: 'DELETE',
+      pattern: '/api/v1/groups/:groupId',
+      bucket: 'group',
+      scopes: MANAGE,
+      handler: (req, p) => deleteGroup(org, req, p.groupId as string),
     },
     {
       method: 'GET',

@@ -2,6 +2,7 @@
  * The event hook management API (`/api/v1/eventHooks...`), shaped as the spec's `EventHook`: create, list, get,
  * replace, delete, activate, deactivate and verify. `authScheme.value` is kept but never returned.
  */
+import { isoDate } from '../clock.js';
 import { OktaApiError } from '../errors.js';
 import type { Route, SimOrgServices, SimRequest, SimResponse } from '../types.js';
 
@@ -41,7 +42,7 @@ const MANAGE = ['okta.eventHooks.manage'];
 /** The `/api/v1/eventHooks` routes. */
 export function createEventHookApiRoutes(deps: EventHookApiDeps): Route[] {
   const { services, hooks } = deps;
-  const now = (): string => new Date(services.clock.now()).toISOString();
+  const now = (): string => isoDate(services.clock.now());
   const json = (hook: StoredEventHook): SimResponse => ({
     status: 200,
     body: toEventHookJson(hook, services.baseUrl()),
@@ -52,7 +53,8 @@ export function createEventHookApiRoutes(deps: EventHookApiDeps): Route[] {
       const hook = hooks.get(params.eventHookId ?? '');
       if (!hook)
         throw new OktaApiError('E0000007', {
-          summaryArgument: `Resource not found: ${params.eventHookId ?? ''} (EventHook)`,
+          // Okta names the type "Webhook" (okta-sdk-python.json[131]).
+          summaryArgument: `Resource not found: ${params.eventHookId ?? ''} (Webhook)`,
         });
       return handler(hook, req);
     };
@@ -103,6 +105,9 @@ export function createEventHookApiRoutes(deps: EventHookApiDeps): Route[] {
         // The spec: "Updating the `channel` property requires you to verify the hook again."
         const channelChanged = JSON.stringify(input.channel) !== JSON.stringify(hook.channel);
         Object.assign(hook, input, { lastUpdated: now() });
+        // A PUT may set the status too (terraform-provider-okta.json[100] INACTIVE, [102] ACTIVE).
+        const status = asObject(req.body)?.status;
+        if (status === 'ACTIVE' || status === 'INACTIVE') hook.status = status;
         if (channelChanged) hook.verificationStatus = 'UNVERIFIED';
         return json(hook);
       }),
@@ -184,11 +189,11 @@ export function toEventHookJson(hook: StoredEventHook, baseUrl: string): Record<
         ...(authScheme ? { authScheme: { type: authScheme.type, key: authScheme.key } } : {}),
       },
     },
-    _links: {
-      self: { href: self },
-      verify: post('verify'),
-      ...(hook.status === 'ACTIVE' ? { deactivate: post('deactivate') } : { activate: post('activate') }),
-    },
+    // ACTIVE: self, verify, deactivate; INACTIVE: activate, self, delete (terraform-provider-okta.json[100]-[104]).
+    _links:
+      hook.status === 'ACTIVE'
+        ? { self: { href: self }, verify: post('verify'), deactivate: post('deactivate') }
+        : { activate: post('activate'), self: { href: self }, delete: { href: self, hints: { allow: ['DELETE'] } } },
   };
 }
 

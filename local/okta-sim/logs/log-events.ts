@@ -2,7 +2,6 @@
  * Builds System Log events shaped like Okta's (every LogEvent field of the spec's ListLogs example), for the
  * changes the simulator makes and for events added through the control API.
  */
-import { isoDate } from '../clock.js';
 import type { Random } from '../random.js';
 import type { LogEventLike } from '../types.js';
 
@@ -191,7 +190,7 @@ export function buildLogEvent(
     },
     displayMessage: known?.displayMessage ?? partial.eventType,
     outcome: { result: 'SUCCESS', reason: null },
-    published: isoDate(context.now),
+    published: new Date(context.now).toISOString(),
     securityContext: { asNumber: null, asOrg: null, isp: null, domain: null, isProxy: null },
     severity: 'INFO',
     debugContext: { debugData: { requestId, requestUri: '/api/v1', url: '/api/v1' } },

@@ -155,7 +155,7 @@ function pollingPage(org: Org, req: SimRequest, query: LogQuery): SimResponse {
   const cursor = `${lastScanned?.persistedAt ?? org.clock.now()}_${index}`;
   return {
     status: 200,
-    headers: { link: linkHeaders(org, req, { after: cursor, since: null }) },
+    headers: { link: linkHeaders(org, req, query.limit, { after: cursor, since: null }) },
     body: page.map((stored) => stored.event),
   };
 }
@@ -198,7 +198,11 @@ function boundedPage(org: Org, req: SimRequest, query: LogQuery): SimResponse {
     hasMore && last
       ? { after: `${last.publishedMs}_${last.seq}_${sinceMs}`, since: null, until: new Date(untilMs).toISOString() }
       : undefined;
-  return { status: 200, headers: { link: linkHeaders(org, req, next) }, body: page.map((stored) => stored.event) };
+  return {
+    status: 200,
+    headers: { link: linkHeaders(org, req, query.limit, next) },
+    body: page.map((stored) => stored.event),
+  };
 }
 
 export function logRoutes(org: Org): Route[] {

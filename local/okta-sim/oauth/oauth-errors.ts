@@ -44,7 +44,8 @@ export function oauthProblem(internalCode: string, argument?: string): OAuthProb
 export function oauthErrorResponse(problem: OAuthProblem, headers: Record<string, string> = {}): SimResponse {
   return {
     status: problem.status,
-    headers: { 'cache-control': 'no-store', pragma: 'no-cache', ...headers },
+    // Okta's no-cache headers are the server's, on every answer.
+    headers,
     body: { error: problem.error, error_description: problem.description },
   };
 }

@@ -24,6 +24,8 @@ export interface OAuthServer {
   authenticateAccessToken(req: SimRequest): Principal;
   registerClient(input: Partial<OAuthClient> & { label: string }): OAuthClient;
   clients(): OAuthClient[];
+  /** Revokes the access and refresh tokens issued to a user. */
+  revokeUserTokens(userId: string): void;
 }
 
 /** Creates the org authorization server; its routes are composed into the simulator's router. */
@@ -145,6 +147,7 @@ export function createOAuth(services: SimOrgServices): OAuthServer {
     authenticateAccessToken,
     registerClient,
     clients: () => [...registered.values()],
+    revokeUserTokens: (userId) => tokens.revokeUserTokens(userId),
   };
 }
 

@@ -147,7 +147,9 @@ export function createTokenEndpoint(deps: TokenEndpointDeps): (req: SimRequest) 
     );
     return {
       status: 200,
-      headers: { 'cache-control': 'no-store', pragma: 'no-cache' },
+      // A DPoP-bound token's answer carries the nonce too (real-okta okta-sdk-python.json[149]); the
+      // server adds Okta's no-cache headers to every answer.
+      headers: jkt === undefined ? {} : { 'dpop-nonce': deps.dpop.currentNonce() },
       body: {
         token_type: jkt === undefined ? 'Bearer' : 'DPoP',
         expires_in: lifetime,

@@ -70,6 +70,8 @@ export interface TokenStore {
   issueCode(record: Omit<AuthorizationCodeRecord, 'expiresAt'>): string;
   /** Takes a code out of the store: a code is good for one token request, successful or not. */
   redeemCode(code: string): AuthorizationCodeRecord | undefined;
+  /** Revokes every access and refresh token issued to a user (sessions cleared with `oauthTokens=true`). */
+  revokeUserTokens(userId: string): void;
 }
 
 export type RefreshTokenCheck =
@@ -135,6 +137,10 @@ export function createTokenStore(clock: SimClock): TokenStore {
       const record = codes.get(code);
       codes.delete(code);
       return record && record.expiresAt > clock.now() ? record : undefined;
+    },
+    revokeUserTokens(userId) {
+      for (const [token, record] of accessTokens) if (record.userId === userId) accessTokens.delete(token);
+      for (const [token, record] of refreshTokens) if (record.userId === userId) refreshTokens.delete(token);
     },
   };
 }

@@ -11,8 +11,20 @@ import type { Route, SimRequest, SimResponse } from '../types.js';
 
 const MANAGE = ['okta.users.manage'];
 
-/** 200 with no body: what Okta answers to suspend, unsuspend, deactivate and unlock. */
-const emptyOk = (): SimResponse => ({ status: 200 });
+/** 200 with the JSON body `{}`: Okta's answer to suspend, unsuspend, unlock and reset_factors (facts §10.1). */
+const emptyOk = (): SimResponse => ({ status: 200, body: {} });
+
+/**
+ * What deactivate answers: 200 `{}` (most recordings) or 204 with no body (12 of 22 calls in one 2020 org);
+ * `either` picks one per call under the org's seed, so a client is tested on both.
+ */
+export type DeactivateAnswer = 'empty-object' | 'no-content' | 'either';
+
+function deactivateAnswer(org: Org): SimResponse {
+  const noContent =
+    org.deactivateAnswer === 'no-content' || (org.deactivateAnswer === 'either' && org.answerRandom.next() < 0.5);
+  return noContent ? { status: 204 } : emptyOk();
+}
 
 function setStatus(org: Org, user: UserRecord, status: UserStatus): void {
   recordUserWrite(org, user);
@@ -49,11 +61,15 @@ const activate: Operation = (org, req, user) => {
   return { status: 200, body: sendEmail(req, true) ? {} : activationToken(org) };
 };
 
+/**
+ * Reactivate re-sends the activation of a PROVISIONED (or RECOVERY) user: 200 `{activationToken}` without an
+ * email (oktakit.json[8]); any other status is 403 E0000038 (okta-sdk-python.json[22], a STAGED user).
+ */
 const reactivate: Operation = (org, req, user) => {
   if (user.status !== 'PROVISIONED' && user.status !== 'RECOVERY') throw new OktaApiError('E0000038');
   setStatus(org, user, 'PROVISIONED');
   event(org, req, user, 'user.lifecycle.reactivate');
-  return { status: 200, body: sendEmail(req, false) ? {} : activationToken(org) };
+  return { status: 200, body: sendEmail(req, false) ? {} : { activationToken: activationToken(org).activationToken } };
 };
 
 const deactivate: Operation = (org, req, user) => {
@@ -74,7 +90,7 @@ const deactivate: Operation = (org, req, user) => {
       });
     }
   }
-  return emptyOk();
+  return deactivateAnswer(org);
 };
 
 const suspend: Operation = (org, req, user) => {
@@ -100,10 +116,9 @@ const unsuspend: Operation = (org, req, user) => {
 };
 
 const unlock: Operation = (org, req, user) => {
-  // ACTIVE users may be "blocked from unknown devices", which unlock clears too: a no-op here.
-  if (user.status === 'ACTIVE') return emptyOk();
-  // Other statuses: UNVERIFIED; E0000038 chosen.
-  if (user.status !== 'LOCKED_OUT') throw new OktaApiError('E0000038');
+  // An ACTIVE user who is not locked out: 403 E0000032 (okta-sdk-python.json[26]); the other statuses are not
+  // locked out either, so they get the same answer (UNVERIFIED for them).
+  if (user.status !== 'LOCKED_OUT') throw new OktaApiError('E0000032', { causes: ['The user is not locked out.'] });
   setStatus(org, user, 'ACTIVE');
   event(org, req, user, 'user.account.unlock');
   return emptyOk();
@@ -151,9 +166,57 @@ const forgotPassword: Operation = (org, req, user) => {
   // E0000038; no recovery question is E0000017 "Password reset failed" (both UNVERIFIED).
   if (user.status !== 'ACTIVE') throw new OktaApiError('E0000038');
   if (!user.recoveryQuestion) throw new OktaApiError('E0000017');
+  const answered = recoveryAnswer(req.body);
+  if (answered) return forgotPasswordWithAnswer(org, req, user, answered);
   const url = `${org.baseUrl()}/signin/reset-password/${org.random.base62(20)}`;
   event(org, req, user, 'user.account.reset_password');
   return { status: 200, body: sendEmail(req, true) ? {} : { resetPasswordUrl: url } };
+};
+
+/** The `{password: {value}, recovery_question: {answer}}` body of a forgot-password with the answer, if sent. */
+function recoveryAnswer(body: unknown): { password: string; answer: string } | undefined {
+  const credentials = body as { password?: { value?: unknown }; recovery_question?: { answer?: unknown } } | undefined;
+  const password = credentials?.password?.value;
+  const answer = credentials?.recovery_question?.answer;
+  return typeof password === 'string' && typeof answer === 'string' ? { password, answer } : undefined;
+}
+
+/**
+ * Forgot password with the recovery answer sets the new password at once and answers with the user's credentials
+ * (oktakit.json[32], forgot_password.yml, 2016). A wrong answer is 403 E0000087 (the catalogue; UNVERIFIED).
+ */
+function forgotPasswordWithAnswer(
+  org: Org,
+  req: SimRequest,
+  user: UserRecord,
+  answered: { password: string; answer: string },
+): SimResponse {
+  if (answered.answer.toLowerCase() !== user.recoveryQuestion?.answer.toLowerCase()) throw new OktaApiError('E0000087');
+  recordUserWrite(org, user);
+  user.password = answered.password;
+  user.passwordChanged = org.clock.now();
+  user.lastUpdated = org.clock.now();
+  event(org, req, user, 'user.account.update_password');
+  return { status: 200, body: userJson(org, user).credentials };
+}
+
+/**
+ * Resets every factor: 200 `{}` (okta-sdk-python.json[8], oktakit.json[12]). The simulator keeps no factors,
+ * so only the event is written; every status offers the link (facts §10.4), so none is refused.
+ */
+const resetFactors: Operation = (org, req, user) => {
+  event(org, req, user, 'user.mfa.factor.reset_all');
+  return emptyOk();
+};
+
+/**
+ * DELETE `/users/{id}/sessions`: ends the user's Okta sessions, 204 (SPEC revokeUserSessions; no recording).
+ * `oauthTokens=true` also revokes the OAuth access and refresh tokens issued to the user (default false).
+ */
+const clearSessions: Operation = (org, req, user) => {
+  if (req.query.get('oauthTokens') === 'true') org.revokeUserOAuthTokens(user.id);
+  event(org, req, user, 'user.session.clear');
+  return { status: 204 };
 };
 
 /** DELETE: the first call on a user who is not DEPROVISIONED deactivates; the next one deletes. */
@@ -190,7 +253,9 @@ export function lifecycleRoutes(org: Org): Route[] {
     lifecycle('expire_password', expirePassword),
     lifecycle('expire_password_with_temp_password', expirePasswordWithTemp),
     lifecycle('reset_password', resetPassword),
+    lifecycle('reset_factors', resetFactors),
     route(org, 'POST', '/api/v1/users/:id/credentials/forgot_password', forgotPassword),
     route(org, 'DELETE', '/api/v1/users/:id', deleteUser),
+    route(org, 'DELETE', '/api/v1/users/:id/sessions', clearSessions),
   ];
 }

@@ -9,30 +9,43 @@ import type { Org } from '../org.js';
 
 const iso = (epochMs: number | null): string | null => (epochMs === null ? null : isoDate(epochMs));
 
-/** The lifecycle links Okta puts on a user, by status. */
+/**
+ * The lifecycle links Okta puts on a single user, by status (facts §10.4, recorded 2025-26): every status offers
+ * `resetFactors`; STAGED offers no `deactivate`, PROVISIONED also offers `suspend` and `resetPassword`,
+ * DEPROVISIONED offers `delete`. LOCKED_OUT and RECOVERY are not recorded (documentation-only).
+ */
 function lifecycleLinks(user: UserRecord, userUrl: string): Record<string, { href: string; method?: string }> {
-  const lifecycle = (operation: string) => ({ href: `${userUrl}/lifecycle/${operation}`, method: 'POST' });
+  const post = (path: string) => ({ href: `${userUrl}/${path}`, method: 'POST' });
+  const lifecycle = (operation: string) => post(`lifecycle/${operation}`);
+  const resetFactors = lifecycle('reset_factors');
   switch (user.status) {
     case 'STAGED':
-      return { activate: lifecycle('activate'), deactivate: lifecycle('deactivate') };
+      return { activate: lifecycle('activate'), resetFactors };
     case 'PROVISIONED':
-      return { reactivate: lifecycle('reactivate'), deactivate: lifecycle('deactivate') };
+      return {
+        suspend: lifecycle('suspend'),
+        resetPassword: lifecycle('reset_password'),
+        reactivate: lifecycle('reactivate'),
+        resetFactors,
+        deactivate: lifecycle('deactivate'),
+      };
     case 'DEPROVISIONED':
-      return { activate: lifecycle('activate') };
+      return { activate: lifecycle('activate'), resetFactors, delete: { href: userUrl, method: 'DELETE' } };
     case 'SUSPENDED':
-      return { unsuspend: lifecycle('unsuspend'), deactivate: lifecycle('deactivate') };
+      return { unsuspend: lifecycle('unsuspend'), resetFactors, deactivate: lifecycle('deactivate') };
     case 'LOCKED_OUT':
-      return { unlock: lifecycle('unlock'), deactivate: lifecycle('deactivate') };
+      return { unlock: lifecycle('unlock'), resetFactors, deactivate: lifecycle('deactivate') };
     case 'RECOVERY':
-      return { reactivate: lifecycle('reactivate'), deactivate: lifecycle('deactivate') };
+      return { reactivate: lifecycle('reactivate'), resetFactors, deactivate: lifecycle('deactivate') };
     default:
       return {
         suspend: lifecycle('suspend'),
         resetPassword: lifecycle('reset_password'),
+        forgotPassword: post('credentials/forgot_password'),
         expirePassword: lifecycle('expire_password'),
-        forgotPassword: { href: `${userUrl}/credentials/forgot_password`, method: 'POST' },
-        changeRecoveryQuestion: { href: `${userUrl}/credentials/change_recovery_question`, method: 'POST' },
-        changePassword: { href: `${userUrl}/credentials/change_password`, method: 'POST' },
+        changeRecoveryQuestion: post('credentials/change_recovery_question'),
+        resetFactors,
+        changePassword: post('credentials/change_password'),
         deactivate: lifecycle('deactivate'),
       };
   }
@@ -49,8 +62,13 @@ export interface UserJsonOptions {
 /** The user as Okta returns it from get, create, update and list. */
 export function userJson(org: Org, user: UserRecord, options: UserJsonOptions = {}): Record<string, unknown> {
   const userUrl = `${org.baseUrl()}/api/v1/users/${user.id}`;
+  // A password user's credentials also list the primary email, verified (okta-sdk-python.json[0]); a user
+  // without a password has the provider only (terraform-provider-okta.json[0]).
   const credentials: Record<string, unknown> = {};
-  if (user.password !== undefined) credentials.password = {};
+  if (user.password !== undefined) {
+    credentials.password = {};
+    credentials.emails = [{ value: user.profile.email ?? null, status: 'VERIFIED', type: 'PRIMARY' }];
+  }
   if (user.recoveryQuestion) credentials.recovery_question = { question: user.recoveryQuestion.question };
   credentials.provider = user.provider;
   const links: Record<string, unknown> = options.inCollection
@@ -90,8 +108,19 @@ export function userSearchView(user: UserRecord): Record<string, unknown> {
     lastUpdated: isoDate(user.lastUpdated),
     passwordChanged: iso(user.passwordChanged),
     type: { id: user.typeId },
-    profile: user.profile,
+    profile: profileJson(user.profile),
   };
+}
+
+/**
+ * The profile as Okta returns it: `mobilePhone` and `secondEmail` always (null when unset), every other
+ * attribute only when it has a value, so a `postalAddress: null` sent on create is not echoed
+ * (terraform-provider-okta.json[0]).
+ */
+function profileJson(profile: Record<string, unknown>): Record<string, unknown> {
+  const json: Record<string, unknown> = { mobilePhone: null, secondEmail: null };
+  for (const name in profile) if (profile[name] !== null || name in json) json[name] = profile[name];
+  return json;
 }
 
 /** Call before changing a user: keeps what the search index still shows while the change is "indexing". */

@@ -4,7 +4,7 @@
  */
 import type { UserRecord } from '../directory.js';
 import type { Org } from '../org.js';
-import { linkHeaders, readLimit } from '../paging.js';
+import { invalidCursor, linkHeaders, readLimit } from '../paging.js';
 import { parseUserFilter, parseUserSearch, userQueryPredicate, type UserPredicate } from './user-queries.js';
 import { indexedUserView, userJson, userJsonOptions, userSearchView } from './user-json.js';
 import type { SimRequest, SimResponse } from '../types.js';
@@ -72,7 +72,12 @@ function walkPage(
 ): SimResponse {
   const directory = org.directory;
   const after = req.query.get('after');
-  let position = after && walk.pageable ? (directory.userPositions.get(after) ?? -1) + 1 : 0;
+  let position = 0;
+  if (after && walk.pageable) {
+    const cursor = directory.userPositions.get(after);
+    if (cursor === undefined) throw invalidCursor();
+    position = cursor + 1;
+  }
   const page: UserRecord[] = [];
   let hasMore = false;
   for (; position < directory.usersInOrder.length; position++) {
@@ -92,7 +97,7 @@ function walkPage(
   const next = walk.pageable && hasMore && last ? { after: last.id } : undefined;
   return {
     status: 200,
-    headers: { link: linkHeaders(org, req, next) },
+    headers: { link: linkHeaders(org, req, limit, next) },
     body: page.map((user) => userJson(org, user, options)),
   };
 }
@@ -123,13 +128,14 @@ function sortedSearchPage(
   keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.user.seq - b.user.seq));
   if (descending) keyed.reverse();
   const after = req.query.get('after');
+  if (after && !org.directory.userPositions.has(after)) throw invalidCursor();
   const start = after ? keyed.findIndex((match) => match.user.id === after) + 1 : 0;
   const page = keyed.slice(start, start + limit);
   const last = page[page.length - 1];
   const next = start + limit < keyed.length && last ? { after: last.user.id } : undefined;
   return {
     status: 200,
-    headers: { link: linkHeaders(org, req, next) },
+    headers: { link: linkHeaders(org, req, limit, next) },
     body: page.map((match) => userJson(org, match.user, options)),
   };
 }

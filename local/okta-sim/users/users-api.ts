@@ -2,6 +2,7 @@
  * `/api/v1/users`: create, get (by id, login or unambiguous short name), partial update (POST), replace (PUT),
  * list with `search`, `filter` or `q`, and a user's groups and app links.
  */
+import { createHash } from 'node:crypto';
 import type { GroupRecord, UserRecord, UserStatus } from '../directory.js';
 import { groupJson, groupTarget } from '../groups/group-json.js';
 import { OktaApiError } from '../errors.js';
@@ -14,6 +15,40 @@ import type { Route, SimRequest, SimResponse } from '../types.js';
 const READ = ['okta.users.read', 'okta.users.manage'];
 const MANAGE = ['okta.users.manage'];
 const REQUIRED_PROFILE = ['login', 'email', 'firstName', 'lastName'] as const;
+/** The base user schema's attributes (the spec's `UserProfile`); the org defines no custom ones. */
+const PROFILE_ATTRIBUTES = new Set([
+  'city',
+  'costCenter',
+  'countryCode',
+  'department',
+  'displayName',
+  'division',
+  'email',
+  'employeeNumber',
+  'firstName',
+  'honorificPrefix',
+  'honorificSuffix',
+  'lastName',
+  'locale',
+  'login',
+  'manager',
+  'managerId',
+  'middleName',
+  'mobilePhone',
+  'nickName',
+  'organization',
+  'postalAddress',
+  'preferredLanguage',
+  'primaryPhone',
+  'profileUrl',
+  'secondEmail',
+  'state',
+  'streetAddress',
+  'timezone',
+  'title',
+  'userType',
+  'zipCode',
+]);
 const MAX_GROUP_IDS = 20;
 export const DEFAULT_USER_TYPE_ID = 'oty00000000000000000';
 
@@ -28,6 +63,19 @@ export function findUserOr404(org: Org, req: SimRequest, idOrLogin: string): Use
   const user = org.directory.findUser(key);
   if (!user) throw new OktaApiError('E0000007', { summaryArgument: `Resource not found: ${idOrLogin} (User)` });
   return user;
+}
+
+/**
+ * A property the schema does not define: 400 E0000001 "Api validation failed: newUser" with the cause naming it
+ * (terraform-provider-okta.json[20], a create; the same answer on update is UNVERIFIED).
+ */
+function refuseUnknownProperties(profile: Body): void {
+  const unknown = Object.keys(profile).filter((name) => !PROFILE_ATTRIBUTES.has(name));
+  if (unknown.length > 0)
+    throw new OktaApiError('E0000001', {
+      causes: unknown.map((name) => `Property name '${name}' is not defined in profile`),
+      summaryArgument: 'newUser',
+    });
 }
 
 /** Checks a profile for Okta's required attributes and login format; the causes Okta lists, if any. */
@@ -72,6 +120,7 @@ function createUser(org: Org, req: SimRequest): SimResponse {
   }
   if (expirePassword && !activate) throw new OktaApiError('E0000125');
   if (expirePassword && typeof password !== 'string') throw new OktaApiError('E0000124');
+  refuseUnknownProperties(profile);
   const problems = profileProblems(org, profile);
   if (problems.length > 0)
     throw new OktaApiError('E0000001', { causes: problems, summaryArgument: problems[0]?.split(':')[0] });
@@ -95,7 +144,8 @@ function createUser(org: Org, req: SimRequest): SimResponse {
     status,
     created: now,
     activated: activate ? now : null,
-    statusChanged: activate ? now : null,
+    // A STAGED user created with a password already has a statusChanged (okta-sdk-python.json[0]).
+    statusChanged: activate || typeof password === 'string' ? now : null,
     lastLogin: null,
     lastUpdated: now,
     passwordChanged: typeof password === 'string' ? now : null,
@@ -127,24 +177,25 @@ function createUser(org: Org, req: SimRequest): SimResponse {
 function getUser(org: Org, req: SimRequest, id: string): SimResponse {
   const user = findUserOr404(org, req, id);
   const options = userJsonOptions(req.headers['content-type'], req.headers['okta-response']);
-  return { status: 200, headers: { etag: `"${user.lastUpdated}"` }, body: userJson(org, user, options) };
+  // A weak ETag of 64 hex characters, as Okta sends on a single GET (terraform-provider-okta.json[1]).
+  const etag = `W/"${createHash('sha256').update(`${user.id}:${user.lastUpdated}`).digest('hex')}"`;
+  return { status: 200, headers: { etag }, body: userJson(org, user, options) };
 }
 
-/** POST is a partial update (only the fields sent change); PUT replaces the profile and credentials. */
+/**
+ * POST is a partial update (only the fields sent change); PUT replaces the profile when it sends one. A PUT of
+ * credentials alone keeps the profile (terraform-provider-okta.json[139]).
+ */
 function updateUser(org: Org, req: SimRequest, id: string, replace: boolean): SimResponse {
   const user = findUserOr404(org, req, id);
   const body = asObject(req.body) ?? {};
   const profileChange = asObject(body.profile);
-  if (replace && !profileChange)
-    throw new OktaApiError('E0000001', {
-      causes: ['profile: The field cannot be left blank'],
-      summaryArgument: 'profile',
-    });
+  if (profileChange) refuseUnknownProperties(profileChange);
   if (user.status === 'DEPROVISIONED' && profileChange) {
     // Okta refuses profile changes of a deactivated user unless an admin setting allows them.
     throw new OktaApiError('E0000001', { causes: ['Deactivated users cannot be updated'], summaryArgument: 'profile' });
   }
-  const nextProfile = replace ? { ...profileChange } : { ...user.profile, ...profileChange };
+  const nextProfile = replace && profileChange ? { ...profileChange } : { ...user.profile, ...profileChange };
   for (const [name, value] of Object.entries(nextProfile)) if (value === null && !replace) delete nextProfile[name];
   const problems = profileProblems(org, nextProfile, user.id);
   if (problems.length > 0)
@@ -178,7 +229,8 @@ function listUserGroups(org: Org, req: SimRequest, id: string): SimResponse {
   const user = findUserOr404(org, req, id);
   return {
     status: 200,
-    headers: { link: linkHeaders(org, req) },
+    // Not paged; the self link carries the default limit all the same (terraform-provider-okta.json[41]).
+    headers: { link: linkHeaders(org, req, 200) },
     body: org.directory.userGroups(user.id).map((group) => groupJson(org, group)),
   };
 }

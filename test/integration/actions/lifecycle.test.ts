@@ -111,6 +111,31 @@ describe.each(SHAPES)('lifecycle actions through %s', (shape) => {
     expect(h.sim.org.user(userId)).toBeUndefined();
   });
 
+  // Real Okta has answered deactivate both ways: 200 `{}` (shared/real-okta okta-sdk-python.json[12],
+  // test_comprehensive_user_lifecycle.yaml i=14) and 204 with no body (okta-sdk-python.json[19], test_suspend_user.yaml i=5).
+  it.each(['empty-object', 'no-content'] as const)(
+    'deactivate-user and delete-user succeed when Okta answers deactivate with %s',
+    async (answer) => {
+      h.sim.control.setDeactivateAnswer(answer);
+      try {
+        const deactivated = await h.userIn('ACTIVE');
+        const outcome = await invoke(deactivateUser, 'deactivate-user', { userId: deactivated }, shape);
+        expect(outcome).toEqual({
+          status: 200,
+          body: expect.objectContaining({ userId: deactivated, status: 'DEPROVISIONED', changed: true }),
+        });
+        const deleted = await h.userIn('ACTIVE');
+        expect(await invoke(deleteUser, 'delete-user', { userId: deleted }, shape)).toEqual({
+          status: 200,
+          body: { userId: deleted, deleted: true },
+        });
+        expect(h.sim.org.user(deleted)).toBeUndefined();
+      } finally {
+        h.sim.control.setDeactivateAnswer('either');
+      }
+    },
+  );
+
   it('delete-user on a user that does not exist is OktaNotFound', async () => {
     const outcome = await invoke(deleteUser, 'delete-user', { userId: '00uGoneAlready000000' }, shape);
     expect(outcome).toMatchObject({ status: 404, type: 'OktaNotFound' });

@@ -1,5 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { config, readConfig, requireTableName, resetConfig } from '../../../functions/lib/config.js';
+import {
+  ConfigurationError,
+  config,
+  readConfig,
+  requireTableName,
+  resetConfig,
+} from '../../../functions/lib/config.js';
 
 afterEach(() => resetConfig());
 
@@ -14,6 +20,7 @@ describe('config', () => {
       eventSource: 'okta-connector',
       dedupeTtlDays: 7,
       rateLimitReserve: 0.1,
+      pollLookbackMs: 15 * 60_000,
       allowInsecureLocalOkta: false,
     });
   });
@@ -29,6 +36,7 @@ describe('config', () => {
         EVENT_SOURCE: 'src',
         DEDUPE_TTL_DAYS: '3',
         RATE_LIMIT_RESERVE: '0.25',
+        POLL_LOOKBACK_MINUTES: '60',
         ALLOW_INSECURE_LOCAL_OKTA: 'true',
       }),
     ).toEqual({
@@ -40,6 +48,7 @@ describe('config', () => {
       eventSource: 'src',
       dedupeTtlDays: 3,
       rateLimitReserve: 0.25,
+      pollLookbackMs: 60 * 60_000,
       allowInsecureLocalOkta: true,
     });
   });
@@ -50,8 +59,11 @@ describe('config', () => {
     ['CONNECTION_CACHE_SECONDS', '-5', /CONNECTION_CACHE_SECONDS must be an integer at least 0/],
     ['DEDUPE_TTL_DAYS', '1.5', /DEDUPE_TTL_DAYS must be an integer/],
     ['ALLOW_INSECURE_LOCAL_OKTA', 'yes', /ALLOW_INSECURE_LOCAL_OKTA must be "true" or "false"/],
-  ])('refuses %s=%s with a message naming the variable', (name, value, message) => {
+    ['POLL_LOOKBACK_MINUTES', 'soon', /POLL_LOOKBACK_MINUTES must be an integer at least 1/],
+    ['POLL_LOOKBACK_MINUTES', '0', /POLL_LOOKBACK_MINUTES must be an integer at least 1/],
+  ])('refuses %s=%s with a ConfigurationError naming the variable', (name, value, message) => {
     expect(() => readConfig({ [name]: value })).toThrow(message);
+    expect(() => readConfig({ [name]: value })).toThrow(ConfigurationError);
   });
 
   it('reads the environment once and memoizes it', () => {
