@@ -39,6 +39,8 @@ export interface Sandbox {
   apiToken: string;
   actionsUrl: string;
   eventHookUrl: string;
+  /** The `default` connection's event hook secret: the `Authorization` value a delivery to `eventHookUrl` carries. */
+  eventHookSecret: string;
   /** The local Lambda Invoke API (for `AWS_ENDPOINT_URL_LAMBDA`): every function, as `okta-connector-<name>`. */
   lambdaUrl: string;
   eventsUrl: string;
@@ -161,6 +163,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       apiToken: sim?.apiToken ?? '',
       actionsUrl: gateway.url,
       eventHookUrl: gateway.eventHookUrl,
+      eventHookSecret: connections.default.eventHookSecret ?? '',
       lambdaUrl: lambda.url,
       eventsUrl: `${aws.endpoints.eventbridge}/events`,
       sim,

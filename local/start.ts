@@ -48,6 +48,7 @@ async function main(): Promise<void> {
   print(`ACTIONS_URL=${sandbox.actionsUrl}`);
   print(`EVENT_HOOK_URL=${sandbox.eventHookUrl}`);
   print(`EVENTS_URL=${sandbox.eventsUrl}`);
+  print(`EVENT_HOOK_SECRET=${sandbox.eventHookSecret}`);
   print('READY');
   note(
     `ready in ${Date.now() - started} ms; connections: ${sandbox.connections.join(', ')}; ` +
