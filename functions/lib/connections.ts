@@ -1,6 +1,8 @@
 /**
  * Connections: one Secrets Manager secret per Okta org (docs/CONTRACT.md §4), named `<prefix><name>`, checked
  * field by field and cached in the warm container for `connectionCacheSeconds` so a rotated secret is picked up.
+ * The sign-in state of an authorization-code connection (its refresh token and the access token its containers
+ * share) is read and written past that cache (`readStoredSignIn`, `writeStoredSignIn`).
  *
  * Error types: a secret that does not exist is `UnknownConnection` (the caller named a connection that is not
  * there). A secret that exists but is malformed is a deployment problem, not the caller's, so it is an
