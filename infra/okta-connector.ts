@@ -6,6 +6,7 @@
 import { CfnOutput, Duration, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -134,6 +135,7 @@ export class OktaConnector extends Construct {
         read: settings.connections,
         write: settings.authorizationCodeConnections,
       });
+      this.useSignInLock(fn);
       this.actionFunctions.set(spec.name, fn);
     }
 
@@ -266,9 +268,29 @@ export class OktaConnector extends Construct {
       write: callsOkta ? this.settings.authorizationCodeConnections : [],
     });
     if (tableActions.length > 0) fn.useTable(this.table, tableActions);
+    if (callsOkta) this.useSignInLock(fn);
     fn.useBus(this.bus, this.settings.eventSource);
     fn.addEnvironment('DEDUPE_TTL_DAYS', String(this.settings.dedupeTtlDays));
     return fn;
+  }
+
+  /**
+   * The renewal lock of each authorization-code connection (functions/lib/auth/refresh-renewal.ts): a function
+   * that signs in takes and releases the item `lock#<connection>#sign-in`, and may touch no other item for it.
+   */
+  private useSignInLock(fn: ConnectorFunction): void {
+    const connections = this.settings.authorizationCodeConnections;
+    if (connections.length === 0) return;
+    fn.addEnvironment('TABLE_NAME', this.table.tableName);
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem'],
+        resources: [this.table.tableArn],
+        conditions: {
+          'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': connections.map((name) => `lock#${name}#sign-in`) },
+        },
+      }),
+    );
   }
 
   /** The OAuth consent functions, only when some connection signs in with the authorization-code flow. */

@@ -17,6 +17,8 @@ export interface TokenResponse {
   expiresIn: number;
   refreshToken?: string;
   scope?: string;
+  /** Epoch ms when to renew it, when the grant knows better than `expiresIn` (a token another container got). */
+  renewAt?: number;
 }
 
 export interface TokenEndpoint {
