@@ -539,10 +539,100 @@ export const actions = [
       },
     },
   }),
+  action({
+    name: 'clear-user-sessions',
+    summary: "End a user's Okta sessions, optionally with their OAuth tokens.",
+    description:
+      "Okta's revokeUserSessions (`DELETE /api/v1/users/{id}/sessions`): the user must sign in again. " +
+      '`revokeOAuthTokens` also revokes the OpenID Connect and OAuth access and refresh tokens issued to the user. ' +
+      "Sessions of apps that keep their own are not ended: Okta's Universal Logout does that (see docs/ACTIONS.md). " +
+      'Safe to retry: ending sessions twice ends them once.',
+    input: {
+      required: ['userId'],
+      properties: {
+        userId: userIdSchema(),
+        revokeOAuthTokens: flag('Also revoke the OAuth and OpenID Connect tokens issued to the user.'),
+      },
+    },
+    output: userIdOutput(),
+    scopes: usersManage,
+    errors: errorsWith('OktaNotFound'),
+    example: {
+      input: { userId: '00ub0oNGTSWTBKOLGLNR', revokeOAuthTokens: true },
+      output: { userId: '00ub0oNGTSWTBKOLGLNR' },
+    },
+  }),
+  action({
+    name: 'reset-factors',
+    summary: 'Reset every MFA factor of a user (the user enrols again at next sign-in).',
+    description:
+      "Okta's resetFactors (`POST /api/v1/users/{id}/lifecycle/reset_factors`): removes every enrolled factor. " +
+      'Safe to retry: a user with no factor left is reset again with no harm.',
+    input: { required: ['userId'], properties: { userId: userIdSchema() } },
+    output: userIdOutput(),
+    scopes: usersManage,
+    errors: lifecycleErrors,
+    example: { input: { userId: '00ub0oNGTSWTBKOLGLNR' }, output: { userId: '00ub0oNGTSWTBKOLGLNR' } },
+  }),
+  action({
+    name: 'unlock-user',
+    summary: 'Unlock a LOCKED_OUT user (back to ACTIVE).',
+    description:
+      'A user who is not locked out is refused by Okta (403 E0000032); the connector then reads the user again: ' +
+      'ACTIVE is a success with `changed: false` (safe to retry), any other status is InvalidUserState naming it.',
+    input: { required: ['userId'], properties: { userId: userIdSchema() } },
+    output: lifecycleOutputSchema,
+    scopes: usersManage,
+    errors: lifecycleErrors,
+    example: {
+      input: { userId: '00ub0oNGTSWTBKOLGLNR' },
+      output: { userId: '00ub0oNGTSWTBKOLGLNR', status: 'ACTIVE', changed: true },
+    },
+  }),
+  action({
+    name: 'reactivate-user',
+    summary: 'Send a PROVISIONED user (activation pending) a new activation.',
+    description:
+      "Okta's reactivateUser: a new activation token replaces the old one. With `sendEmail` false the " +
+      'activation token (and the URL, when Okta sends one) comes back instead of an email. A user in any other ' +
+      'status is InvalidUserState (Okta answers 403 E0000038). Not idempotent: every call issues a new token, so a retry invalidates the previous one.',
+    input: {
+      required: ['userId'],
+      properties: { userId: userIdSchema(), sendEmail: flag('Let Okta email the activation link to the user.') },
+    },
+    output: {
+      type: 'object',
+      required: ['userId'],
+      properties: {
+        userId: { type: 'string' },
+        activationUrl: { type: 'string' },
+        activationToken: { type: 'string' },
+      },
+      additionalProperties: false,
+    },
+    scopes: usersManage,
+    errors: lifecycleErrors,
+    example: {
+      input: { userId: '00ub0oNGTSWTBKOLGLNR' },
+      output: {
+        userId: '00ub0oNGTSWTBKOLGLNR',
+        activationToken: 'XE6wE17zmphl3KqAPFxO',
+      },
+    },
+  }),
 ] as const satisfies readonly ActionSpec[];
 
 /** The name of every action in the catalog, e.g. `'get-user'`. */
 export type ActionName = (typeof actions)[number]['name'];
+
+function userIdOutput(): JsonSchema {
+  return {
+    type: 'object',
+    required: ['userId'],
+    properties: { userId: { type: 'string' } },
+    additionalProperties: false,
+  };
+}
 
 function membershipOutput(): JsonSchema {
   return {

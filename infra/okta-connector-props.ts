@@ -66,7 +66,10 @@ export interface OktaConnectorProps {
   dedupeTtlDays?: number;
   /** The share of each Okta rate-limit window left to the org's other apps (0 to below 1). Default: the functions' own (0.1). */
   rateLimitReserve?: number;
-  /** Deploys the onboarding state machine of `onboarding-example.ts`. Default: false. */
+  /**
+   * Deploys the example state machines: onboarding (`onboarding-example.ts`) and contain a compromised account
+   * (`contain-account-example.ts`). Default: false.
+   */
   stepFunctionsExample?: boolean;
   /** Most concurrent event-hook deliveries processed at once. Default: 10. */
   eventHookConcurrency?: number;

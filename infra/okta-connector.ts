@@ -15,6 +15,7 @@ import { ActionsApi } from './actions-api.js';
 import { ConnectorAlarms } from './alarms.js';
 import { ConnectorFunction, type TableAction } from './connector-function.js';
 import { ConnectorDashboard } from './dashboard.js';
+import { CONTAIN_ACTIONS, ContainAccountExample } from './contain-account-example.js';
 import { OnboardingExample } from './onboarding-example.js';
 import { resolveSettings, type OktaConnectorProps, type ResolvedSettings } from './okta-connector-props.js';
 import { TriggerSchedules } from './trigger-schedules.js';
@@ -47,6 +48,7 @@ export class OktaConnector extends Construct {
   readonly deadLetters: sqs.Queue;
   readonly alarms: ConnectorAlarms;
   readonly onboarding?: OnboardingExample;
+  readonly containAccount?: ContainAccountExample;
   private readonly logRetention: logs.RetentionDays;
 
   /**
@@ -200,6 +202,16 @@ export class OktaConnector extends Construct {
         tracing: settings.tracing,
         logRetention: this.logRetention,
       });
+      // A stack built from a part of the catalog (the template snapshot's three actions) has no containment flow.
+      if (CONTAIN_ACTIONS.every((name) => this.actionFunctions.has(name))) {
+        this.containAccount = new ContainAccountExample(this, 'ContainAccount', {
+          suspendUser: this.requireAction('suspend-user'),
+          clearUserSessions: this.requireAction('clear-user-sessions'),
+          resetFactors: this.requireAction('reset-factors'),
+          tracing: settings.tracing,
+          logRetention: this.logRetention,
+        });
+      }
     }
 
     new CfnOutput(this, 'ActionsUrl', { value: this.api.api.url, description: 'POST {ActionsUrl}actions/<name>' });

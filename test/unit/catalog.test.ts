@@ -37,12 +37,16 @@ const CONTRACT_ACTIONS = [
   'get-user',
   'list-user-apps',
   'reset-forgotten-password',
+  'clear-user-sessions',
+  'reset-factors',
+  'unlock-user',
+  'reactivate-user',
 ];
 
 const names = actions.map((a) => a.name);
 
 describe('the action catalog', () => {
-  it('lists exactly the 19 actions of the contract, once each', () => {
+  it('lists exactly the actions of the contract, once each', () => {
     expect(names).toEqual(CONTRACT_ACTIONS);
   });
 
