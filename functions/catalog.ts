@@ -620,6 +620,55 @@ export const actions = [
       },
     },
   }),
+  action({
+    name: 'okta-request',
+    summary: "Call any endpoint of Okta's API that no action covers, on the connection's own org.",
+    description:
+      "Sends `{method, path, query, body}` to the connection's org with its sign-in, the rate-limit budget, " +
+      'retries and error mapping of every action. Only paths under `/api/v1/` and `/oauth2/v1/` (no URL, other ' +
+      'host, `..`, encoded traversal or backslash: InvalidInput). Only a GET is sent again after a 5xx or a ' +
+      'timeout; a write is retried only when Okta refused it with 429. `paginate: true` (GET) follows the Link ' +
+      'header up to `limit` items and returns `{items, after?}`. The scopes are those of the endpoint called. Its ' +
+      'IAM permission is the most powerful of all actions: it can do anything the connection may do in Okta.',
+    input: {
+      required: ['method', 'path'],
+      properties: {
+        method: { type: 'string', enum: ['GET', 'POST', 'PUT', 'DELETE'] },
+        path: {
+          type: 'string',
+          description: 'The path, e.g. `/api/v1/users/00ub0oNGTSWTBKOLGLNR/factors`; the query goes in `query`.',
+          minLength: 1,
+          maxLength: 2000,
+        },
+        query: {
+          type: 'object',
+          description: 'Query parameters: names to strings, numbers or booleans.',
+          additionalProperties: true,
+        },
+        body: { description: 'The JSON body of a POST or PUT.' },
+        paginate: flag('Follow the Link header (GET only) and return `{items, after?}`.'),
+        limit: { type: 'integer', minimum: 1, maximum: 10_000, description: 'With `paginate`: the most items.' },
+        after: { type: 'string', minLength: 1, maxLength: 500, description: 'The cursor to go on from.' },
+      },
+    },
+    output: {
+      type: 'object',
+      description: '`{status, body}`, or `{items, after?}` with `paginate`.',
+      properties: {
+        status: { type: 'integer', description: "Okta's HTTP status (2xx; other statuses are errors)." },
+        body: { description: "Okta's JSON answer, null when empty." },
+        items: { type: 'array', items: { type: 'object', additionalProperties: true } },
+        after: { type: 'string' },
+      },
+      additionalProperties: false,
+    },
+    scopes: [],
+    errors: errorsWith('OktaValidationFailed', 'OktaNotFound', 'InvalidUserState'),
+    example: {
+      input: { method: 'GET', path: '/api/v1/users/00ub0oNGTSWTBKOLGLNR/factors' },
+      output: { status: 200, body: [] },
+    },
+  }),
 ] as const satisfies readonly ActionSpec[];
 
 /** The name of every action in the catalog, e.g. `'get-user'`. */

@@ -117,7 +117,7 @@ export function oktaClientFor(connection: Connection, deps: OktaClientDeps = {})
       } catch (error) {
         release();
         if (!isNetworkFailure(error)) throw error;
-        const safe = isIdempotent(req.method) || neverReachedOkta(error);
+        const safe = (req.idempotent ?? isIdempotent(req.method)) || neverReachedOkta(error);
         if (safe && failures < MAX_FAILURE_RETRIES && (await waitWithin(backoffDelay(failures, random), deadline))) {
           failures += 1;
           retry();
@@ -153,7 +153,7 @@ export function oktaClientFor(connection: Connection, deps: OktaClientDeps = {})
       }
       if (
         response.status >= 500 &&
-        isIdempotent(req.method) &&
+        (req.idempotent ?? isIdempotent(req.method)) &&
         failures < MAX_FAILURE_RETRIES &&
         (await waitWithin(backoffDelay(failures, random), deadline))
       ) {
