@@ -69,6 +69,14 @@ const usersManage = ['okta.users.manage'];
 const groupsRead = ['okta.groups.read'];
 const groupsManage = ['okta.groups.manage'];
 const lifecycleErrors = errorsWith('OktaNotFound', 'InvalidUserState');
+/** A caller-given key that makes a write safe to retry (functions/lib/actions/idempotent-run.ts). */
+const idempotencyKeySchema: JsonSchema = {
+  type: 'string',
+  description: "Makes a retry return the first attempt's result instead of acting again (kept 24 hours).",
+  minLength: 1,
+  maxLength: 256,
+};
+
 const resetUrlOutput: JsonSchema = {
   type: 'object',
   required: ['userId'],
@@ -133,7 +141,9 @@ export const actions = [
     description:
       'Creates the user (ACTIVE with a password, else PROVISIONED or STAGED) and returns it. `nextLogin: ' +
       '"changePassword"` creates the password expired (needs `password` and `activate: true`). A duplicate login ' +
-      "is OktaValidationFailed with Okta's cause.",
+      "is OktaValidationFailed with Okta's cause. With `idempotencyKey` (e.g. Step Functions' `$$.Execution.Id`) a " +
+      'retry returns the user the first attempt created, for 24 hours; the same key with another input is ' +
+      'InvalidInput.',
     input: {
       required: ['profile'],
       properties: {
@@ -172,6 +182,7 @@ export const actions = [
           enum: ['changePassword'],
           description: 'Make the user change the password at first sign-in.',
         },
+        idempotencyKey: idempotencyKeySchema,
       },
     },
     output: oktaUserSchema,
@@ -629,7 +640,8 @@ export const actions = [
       'host, `..`, encoded traversal or backslash: InvalidInput). Only a GET is sent again after a 5xx or a ' +
       'timeout; a write is retried only when Okta refused it with 429. `paginate: true` (GET) follows the Link ' +
       'header up to `limit` items and returns `{items, after?}`. The scopes are those of the endpoint called. Its ' +
-      'IAM permission is the most powerful of all actions: it can do anything the connection may do in Okta.',
+      'IAM permission is the most powerful of all actions: it can do anything the connection may do in Okta. A ' +
+      'write with `idempotencyKey` is sent once per key: a retry gets the first answer (24 hours).',
     input: {
       required: ['method', 'path'],
       properties: {
@@ -649,6 +661,7 @@ export const actions = [
         paginate: flag('Follow the Link header (GET only) and return `{items, after?}`.'),
         limit: { type: 'integer', minimum: 1, maximum: 10_000, description: 'With `paginate`: the most items.' },
         after: { type: 'string', minLength: 1, maxLength: 500, description: 'The cursor to go on from.' },
+        idempotencyKey: idempotencyKeySchema,
       },
     },
     output: {

@@ -31,6 +31,8 @@ const SEARCH: TableAction[] = [...CURSORS, 'DeleteItem'];
 const DEDUPE_AND_CURSORS: TableAction[] = [...new Set([...DEDUPE, ...CURSORS])];
 const OAUTH_AUTHORIZE: TableAction[] = ['PutItem'];
 const OAUTH_CALLBACK: TableAction[] = ['GetItem', 'DeleteItem'];
+// An action with an `idempotencyKey` input keeps its records with Powertools Idempotency (idempotent-run.ts).
+const IDEMPOTENCY: TableAction[] = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'];
 
 export class OktaConnector extends Construct {
   readonly settings: ResolvedSettings;
@@ -108,6 +110,7 @@ export class OktaConnector extends Construct {
         read: settings.connections,
         write: settings.authorizationCodeConnections,
       });
+      if (spec.input.properties && 'idempotencyKey' in spec.input.properties) fn.useTable(this.table, IDEMPOTENCY);
       this.actionFunctions.set(spec.name, fn);
     }
 

@@ -137,6 +137,21 @@ describe('IAM: least privilege', () => {
     expect(actionActions.filter((a) => a.startsWith('dynamodb:') || a.startsWith('events:'))).toEqual([]);
   });
 
+  it('gives the table only to actions that take an idempotencyKey, and only the calls Powertools Idempotency makes', () => {
+    const tableCallsOf = (name: string) =>
+      statements
+        .filter(({ policy }) => policy === policyOf(synth.connector.actionFunctions.get(name)!))
+        .flatMap(({ statement }) => actionsOf(statement))
+        .filter((a) => a.startsWith('dynamodb:'))
+        .sort();
+    for (const name of synth.connector.actionFunctions.keys()) {
+      const idempotent = name === 'create-user' || name === 'okta-request';
+      expect(tableCallsOf(name), name).toEqual(
+        idempotent ? ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] : [],
+      );
+    }
+  });
+
   it('attaches no AWS managed policy to any role', () => {
     for (const role of Object.values(synth.template.findResources('AWS::IAM::Role'))) {
       expect((role as { Properties: Record<string, unknown> }).Properties.ManagedPolicyArns).toBeUndefined();
