@@ -14,17 +14,18 @@ import { Construct } from 'constructs';
 import { actionTask, exampleStateMachine, RETRIED_ERRORS } from './example-state-machine.js';
 
 export interface OnboardingExampleProps {
-  createUser: lambda.IFunction;
-  addUserToGroup: lambda.IFunction;
-  activateUser: lambda.IFunction;
-  tracing: boolean;
-  logRetention: logs.RetentionDays;
+  readonly createUser: lambda.IFunction;
+  readonly addUserToGroup: lambda.IFunction;
+  readonly activateUser: lambda.IFunction;
+  readonly tracing: boolean;
+  readonly logRetention: logs.RetentionDays;
 }
 
 export { RETRIED_ERRORS };
 /** The CONTRACT error types that end the onboarding: retrying cannot fix them. */
 export const CAUGHT_ERRORS = ['OktaNotFound', 'InvalidInput'];
 
+/** The onboarding state machine: create a user staged, add them to each group, activate them. */
 export class OnboardingExample extends Construct {
   readonly stateMachine: sfn.StateMachine;
 

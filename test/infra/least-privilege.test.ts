@@ -129,26 +129,40 @@ describe('IAM: least privilege', () => {
     ]);
   });
 
-  it('gives an action no table and no bus', () => {
+  it("gives an action no bus, and of the table only the authorization-code connection's sign-in lock item", () => {
     const actionPolicy = policyOf(synth.connector.actionFunctions.get('get-user')!);
-    const actionActions = statements
-      .filter(({ policy }) => policy === actionPolicy)
-      .flatMap(({ statement }) => actionsOf(statement));
-    expect(actionActions.filter((a) => a.startsWith('dynamodb:') || a.startsWith('events:'))).toEqual([]);
+    const actionStatements = statements.filter(({ policy }) => policy === actionPolicy).map((s) => s.statement);
+    const tableStatements = actionStatements.filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')));
+    expect(actionStatements.flatMap(actionsOf).filter((a) => a.startsWith('events:'))).toEqual([]);
+    expect(tableStatements).toHaveLength(1);
+    expect(actionsOf(tableStatements[0]!).sort()).toEqual(['dynamodb:DeleteItem', 'dynamodb:PutItem']);
+    expect((tableStatements[0] as Statement & { Condition?: unknown }).Condition).toEqual({
+      'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['lock#globex#sign-in'] },
+    });
   });
 
-  it('gives the table only to actions that take an idempotencyKey, and only the calls Powertools Idempotency makes', () => {
-    const tableCallsOf = (name: string) =>
+  it('gives actions that take an idempotencyKey the calls Powertools Idempotency makes, on their own records only', () => {
+    const idempotencyGrants = (name: string) =>
       statements
         .filter(({ policy }) => policy === policyOf(synth.connector.actionFunctions.get(name)!))
-        .flatMap(({ statement }) => actionsOf(statement))
-        .filter((a) => a.startsWith('dynamodb:'))
-        .sort();
+        .map(({ statement }) => statement as Statement & { Condition?: Record<string, Record<string, unknown>> })
+        .filter((statement) => JSON.stringify(statement.Condition ?? {}).includes('idempotency#'));
     for (const name of synth.connector.actionFunctions.keys()) {
-      const idempotent = name === 'create-user' || name === 'okta-request';
-      expect(tableCallsOf(name), name).toEqual(
-        idempotent ? ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] : [],
-      );
+      const grants = idempotencyGrants(name);
+      if (name !== 'create-user' && name !== 'okta-request') {
+        expect(grants, name).toEqual([]);
+        continue;
+      }
+      expect(grants).toHaveLength(1);
+      expect(actionsOf(grants[0]!).sort()).toEqual([
+        'dynamodb:DeleteItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+      ]);
+      expect(grants[0]!.Condition).toEqual({
+        'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`idempotency#${name}#*`] },
+      });
     }
   });
 
