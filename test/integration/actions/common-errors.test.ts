@@ -62,6 +62,12 @@ async function validInput(name: string): Promise<Record<string, unknown>> {
       return { ipAddress: '203.0.113.9' };
     case 'search-users':
       return { filter: 'status eq "ACTIVE"', limit: 2 };
+    case 'unlock-user':
+      return { userId: await h.userIn('LOCKED_OUT') };
+    case 'reactivate-user':
+      return { userId: await h.userIn('PROVISIONED') };
+    case 'okta-request':
+      return { method: 'GET', path: `/api/v1/users/${(await active()).userId}` };
     default:
       return active();
   }
@@ -147,7 +153,8 @@ describe.each(SHAPES)('every action through %s', (shape) => {
   });
 
   it.each(byName)('%s succeeds with exactly the Okta scopes the catalog names', async (name, action) => {
-    const connection = serviceAppConnection(action.scopes);
+    // okta-request needs the scopes of the endpoint it calls; its valid input reads a user.
+    const connection = serviceAppConnection(name === 'okta-request' ? ['okta.users.read'] : action.scopes);
     const outcome = await invoke(handlers.get(name)!, name, { ...(await validInput(name)), connection }, shape);
     expect(outcome.status).toBe(200);
   });
