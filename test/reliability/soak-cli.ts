@@ -2,7 +2,7 @@
  * `npm run soak -- --runs N --seed S`: the fault-injection soak (soak.ts), one progress line per run, then the
  * totals. Exits 1 when any run broke a guarantee. `--load` runs the load figures as well (load.ts).
  */
-import './quiet-env.js';
+import '../support/quiet-env.js';
 import { parseArgs } from 'node:util';
 import { runSoak, type SoakReport } from './soak.js';
 

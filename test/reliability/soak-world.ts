@@ -11,7 +11,7 @@
  * `DeleteItem` (the publish lock's release) is spared the exhausted throttle: a lock left behind is only released
  * by its 30 s lease, which would make the run wait, not fail (docs/RELIABILITY.md).
  */
-import './quiet-env.js';
+import '../support/quiet-env.js';
 import {
   ConditionalCheckFailedException,
   ProvisionedThroughputExceededException,
