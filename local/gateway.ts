@@ -3,6 +3,9 @@
  * and the OAuth routes, and for the event hook's Lambda Function URL (payload format 2.0). It turns each request
  * into the event AWS would send, runs the handler in the local runtime, and answers as AWS would.
  *
+ * An invocation the runtime throttles (the function's reserved concurrency or the account's is used up) is a 429,
+ * as API Gateway and Function URLs answer a Lambda throttle: `Rate Exceeded.`.
+ *
  * Locally there is no IAM (SigV4) check on the actions: anyone who can reach 127.0.0.1 can call them.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -100,6 +103,7 @@ async function runRest(
 ) {
   const body = await readBody(req);
   const outcome = await runtime.invoke(fn, restEvent(req, url, resource, body));
+  if (outcome.throttled) return sendJson(res, 429, { message: 'Rate Exceeded.' });
   if (!outcome.ok) {
     if (outcome.error.errorType === 'Sandbox.Timedout')
       return sendJson(res, 504, { message: 'Endpoint request timed out' });
@@ -122,6 +126,7 @@ async function runFunctionUrl(
 ) {
   const body = await readBody(req);
   const outcome = await runtime.invoke(fn, functionUrlEvent(req, url, body));
+  if (outcome.throttled) return sendJson(res, 429, { Message: 'Rate Exceeded.' });
   if (!outcome.ok) return sendJson(res, 502, { Message: 'Internal Server Error' });
   const result = outcome.result;
   if (result && typeof result === 'object' && typeof (result as ProxyResult).statusCode === 'number') {

@@ -1,20 +1,31 @@
 /**
- * The local Lambda runtime: runs a handler module (the TypeScript entry through tsx, or an esbuild bundle) in
- * this process with a Lambda `context` and the function's environment, as the Lambda Node.js runtime would.
+ * The local Lambda runtime: every function runs as Lambda runs it, in containers of its own. A container is a child
+ * process (runtime/container.ts) that loads one function's module once (the TypeScript entry through tsx, or its
+ * esbuild bundle) and serves one invocation at a time, with only that function's environment and the heap limit
+ * of its memory size. More containers start while every one is busy, up to the function's reserved concurrency or
+ * the account's limit; past that an invocation is throttled. A timed-out invocation kills its container; a crash
+ * is reported as Lambda reports it; idle containers are reused, then dropped. Each invocation is logged as Lambda
+ * logs it (START, the function's lines, END, REPORT). docs/ARCHITECTURE.md "The local runtime" says why.
  *
- * All functions share this process, so they share `process.env` (every function of the stack gets the same
- * settings) and module state (like warm containers that never go cold). A timed-out invocation is reported as
- * Lambda reports it, but its work is not killed.
+ * Settings come from the stack itself: `stackFunctions()` (runtime/stack-functions.ts) reads each function's
+ * environment, memory size, timeout and reserved concurrency from the `OktaConnector` construct.
  */
-import { existsSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { Context } from 'aws-lambda';
+import { isAbsolute, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  FunctionPool,
+  type AccountConcurrency,
+  type FunctionStats,
+  type InvokeOutcome,
+} from './runtime/function-pool.js';
+
+export type { InvokeOutcome, FunctionStats, ContainerInfo } from './runtime/function-pool.js';
+export type { LambdaErrorPayload } from './runtime/protocol.js';
 
 /** The repository root (local/ is one level below it). */
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** A function as the runtime knows it. */
+/** A function as the runtime knows it; what it leaves out comes from the stack's settings for its entry. */
 export interface LocalFunction {
   /** Short name, e.g. `get-user`; the Lambda function name is `okta-connector-<name>`. */
   name: string;
@@ -24,128 +35,117 @@ export interface LocalFunction {
   handlerExport?: string;
   timeoutSeconds?: number;
   memoryMb?: number;
+  reservedConcurrency?: number;
+  /** Variables of this function only, over the stack's and the runtime's. */
+  environment?: Record<string, string>;
 }
 
-/** A thrown error as Lambda's Invoke API reports it. */
-export interface LambdaErrorPayload {
-  errorType: string;
-  errorMessage: string;
+/** What the stack gives one function (its environment with the local endpoints substituted). */
+export interface FunctionSettings {
+  memoryMb: number;
+  timeoutSeconds: number;
+  reservedConcurrency?: number;
+  environment: Record<string, string>;
 }
-
-/** What an invocation gave: the handler's result, or its error. */
-export type InvokeOutcome = ({ ok: true; result: unknown } | { ok: false; error: LambdaErrorPayload }) & {
-  requestId: string;
-  durationMs: number;
-};
 
 export interface LocalRuntimeOptions {
-  /** Environment of every function, merged into `process.env` once (docs/ARCHITECTURE.md settings). */
+  /** Variables every function gets (the local AWS endpoints, local switches), over the stack's own. */
   env?: Record<string, string>;
-  /** Default timeout of a function, 30 s. */
+  /** The stack's settings of each function, by handler entry (`stackFunctions()`). */
+  functions?: Record<string, FunctionSettings>;
+  /** Timeout of a function the stack does not know, 30 s by default. */
   timeoutSeconds?: number;
-  /** Where relative entries are found; the repository root by default. */
+  /** Memory size of a function the stack does not know, 1024 MB by default. */
+  memoryMb?: number;
+  /**
+   * The account's concurrency: most invocations in flight at once over every function without reserved
+   * concurrency (Lambda's default is 1,000; locally 32 by default, each container being a Node.js process).
+   */
+  accountConcurrency?: number;
+  /** Seconds an idle container is kept before it is dropped (the next invocation is then cold); 300 by default. */
+  idleSeconds?: number;
+  /** Where relative entries are found, and the containers' working directory; the repository root by default. */
   root?: string;
   /** Run bundles instead of entries: maps an entry to its bundle file (see cdk-bundles.ts for `cdk.out`). */
   bundles?: Record<string, string>;
+  /** Receives each invocation's log (START … REPORT), as CloudWatch Logs would; dropped by default. */
+  onLog?: (functionName: string, log: string) => void;
+}
+
+/** Every function's containers and counters. */
+export interface RuntimeStats {
+  functions: FunctionStats[];
+  /** Containers alive now, over every function. */
+  containers: number;
+  /** Invocations in flight now, over every function, and the most there ever were at once (account-wide). */
+  busy: number;
+  peakBusy: number;
 }
 
 export interface LocalRuntime {
+  /**
+   * Runs one invocation of `fn` with `event` and waits for it. Never throws for the function's sake: a thrown
+   * error, a timeout (`Sandbox.Timedout`), a crash (`Runtime.ExitError`, `Runtime.OutOfMemory`) or a throttle
+   * (`TooManyRequestsException`, with `throttled` set) is an outcome with `ok: false`.
+   */
   invoke(fn: LocalFunction, event: unknown): Promise<InvokeOutcome>;
+  /** The containers of every function invoked so far, with their state, and the counters. */
+  stats(): RuntimeStats;
+  /** Kills every container; the runtime can still be used (the next invocations cold-start). */
+  close(): Promise<void>;
 }
 
-type Handler = (event: unknown, context: Context) => unknown;
-
-/** Creates a runtime; the environment is applied now, before any handler module is loaded. */
+/** Creates a runtime; no container starts before its function's first invocation. */
 export function createLocalRuntime(options: LocalRuntimeOptions = {}): LocalRuntime {
-  Object.assign(process.env, options.env ?? {});
   const root = options.root ?? repoRoot;
-  const modules = new Map<string, Promise<Record<string, unknown>>>();
+  const account: AccountConcurrency = {
+    limit: options.accountConcurrency ?? 32,
+    unreserved: 0,
+    inFlight: 0,
+    peakInFlight: 0,
+  };
+  const pools = new Map<string, FunctionPool>();
 
-  const load = (fn: LocalFunction): Promise<Record<string, unknown>> => {
-    const bundle = options.bundles?.[fn.entry];
-    const file = bundle ?? (isAbsolute(fn.entry) ? fn.entry : resolve(root, fn.entry));
-    let loaded = modules.get(file);
-    if (!loaded) {
-      if (!existsSync(file))
-        return Promise.reject(new Error(`The handler file ${file} of function ${fn.name} does not exist.`));
-      loaded = import(pathToFileURL(file).href) as Promise<Record<string, unknown>>;
-      modules.set(file, loaded);
-      loaded.catch(() => modules.delete(file));
+  const poolFor = (fn: LocalFunction): FunctionPool => {
+    const handlerExport = fn.handlerExport ?? 'handler';
+    const key = `${fn.name}\n${fn.entry}\n${handlerExport}`;
+    let pool = pools.get(key);
+    if (!pool) {
+      const stack = options.functions?.[fn.entry];
+      const moduleFile = options.bundles?.[fn.entry] ?? (isAbsolute(fn.entry) ? fn.entry : resolve(root, fn.entry));
+      pool = new FunctionPool(
+        {
+          functionName: `okta-connector-${fn.name}`,
+          moduleFile,
+          handlerExport,
+          memoryMb: fn.memoryMb ?? stack?.memoryMb ?? options.memoryMb ?? 1024,
+          timeoutSeconds: fn.timeoutSeconds ?? stack?.timeoutSeconds ?? options.timeoutSeconds ?? 30,
+          reservedConcurrency: fn.reservedConcurrency ?? stack?.reservedConcurrency,
+          environment: { ...stack?.environment, ...options.env, ...fn.environment },
+          taskRoot: root,
+        },
+        account,
+        (options.idleSeconds ?? 300) * 1000,
+        options.onLog ?? (() => undefined),
+      );
+      pools.set(key, pool);
     }
-    return loaded;
+    return pool;
   };
 
   return {
-    async invoke(fn, event) {
-      const requestId = crypto.randomUUID();
-      const started = Date.now();
-      const timeoutMs = (fn.timeoutSeconds ?? options.timeoutSeconds ?? 30) * 1000;
-      const finish = (
-        outcome: { ok: true; result: unknown } | { ok: false; error: LambdaErrorPayload },
-      ): InvokeOutcome => ({
-        ...outcome,
-        requestId,
-        durationMs: Date.now() - started,
-      });
-      let timer: NodeJS.Timeout | undefined;
-      try {
-        const module = await load(fn);
-        const handler =
-          module[fn.handlerExport ?? 'handler'] ??
-          (module.default as Record<string, unknown> | undefined)?.[fn.handlerExport ?? 'handler'];
-        if (typeof handler !== 'function') {
-          return finish({
-            ok: false,
-            error: {
-              errorType: 'Runtime.HandlerNotFound',
-              errorMessage: `${fn.entry} does not export ${fn.handlerExport ?? 'handler'}`,
-            },
-          });
-        }
-        const context = lambdaContext(fn, requestId, started + timeoutMs);
-        const timedOut = new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new LambdaTimeout(timeoutMs)), timeoutMs);
-        });
-        const result = await Promise.race([Promise.resolve((handler as Handler)(event, context)), timedOut]);
-        return finish({ ok: true, result });
-      } catch (error) {
-        return finish({ ok: false, error: lambdaError(error) });
-      } finally {
-        clearTimeout(timer);
-      }
+    invoke: (fn, event) => poolFor(fn).invoke(event),
+    stats: () => {
+      const functions = [...pools.values()].map((pool) => pool.stats());
+      return {
+        functions,
+        containers: functions.reduce((sum, f) => sum + f.containers.length, 0),
+        busy: account.inFlight,
+        peakBusy: account.peakInFlight,
+      };
     },
-  };
-}
-
-class LambdaTimeout extends Error {
-  override readonly name = 'Sandbox.Timedout';
-  constructor(timeoutMs: number) {
-    super(`Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds`);
-  }
-}
-
-/** The error as Lambda reports a thrown error: its `name` as `errorType`, its message, never the stack. */
-function lambdaError(error: unknown): LambdaErrorPayload {
-  if (error instanceof Error) return { errorType: error.name || 'Error', errorMessage: error.message };
-  return { errorType: 'Error', errorMessage: String(error) };
-}
-
-/** A Lambda `context` like the Node.js runtime's. */
-export function lambdaContext(fn: LocalFunction, requestId: string, deadline: number): Context {
-  const functionName = `okta-connector-${fn.name}`;
-  const day = new Date().toISOString().slice(0, 10).replaceAll('-', '/');
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:${process.env.AWS_REGION ?? 'us-east-1'}:000000000000:function:${functionName}`,
-    memoryLimitInMB: String(fn.memoryMb ?? 1024),
-    awsRequestId: requestId,
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: `${day}/[$LATEST]${requestId.replaceAll('-', '')}`,
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
+    close: async () => {
+      for (const pool of pools.values()) pool.close();
+    },
   };
 }

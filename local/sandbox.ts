@@ -14,6 +14,7 @@ import { startGateway, type Gateway } from './gateway.js';
 import { startLocalLambda } from './lambda-endpoint.js';
 import { startOktaSim, type OktaSim } from './okta-sim/index.js';
 import { createLocalRuntime, repoRoot, type LocalFunction, type LocalRuntime } from './runtime.js';
+import { stackFunctions } from './runtime/stack-functions.js';
 import {
   apiTokenConnection,
   registerServiceConnection,
@@ -31,6 +32,8 @@ export interface SandboxOptions {
   scheduleSeconds?: number;
   /** Prints a note for the user (stderr in `npm start`). */
   note?: (message: string) => void;
+  /** Receives each invocation's log (START … REPORT) with its function name; dropped by default. */
+  onLog?: (functionName: string, log: string) => void;
 }
 
 export interface Sandbox {
@@ -39,17 +42,23 @@ export interface Sandbox {
   apiToken: string;
   actionsUrl: string;
   eventHookUrl: string;
+  /** The `default` connection's event hook secret (the `Authorization` value Okta sends); empty for a real org. */
+  eventHookSecret: string;
   /** The local Lambda Invoke API (for `AWS_ENDPOINT_URL_LAMBDA`): every function, as `okta-connector-<name>`. */
   lambdaUrl: string;
   eventsUrl: string;
   sim?: OktaSim;
   aws: LocalAws;
+  /** The runtime every function runs in (its containers: `runtime.stats()`). */
   runtime: LocalRuntime;
   gateway: Gateway;
   schedules: Schedules;
   /** The connection names, `default` first. */
   connections: string[];
-  /** The environment every function runs with (AWS endpoints, settings). */
+  /**
+   * The deployment's settings and the local endpoints, together (what the CLI needs). Each function's container
+   * gets only its own share: what the stack gives that function, and the local endpoints.
+   */
   functionEnv: Record<string, string>;
   stop(): Promise<void>;
 }
@@ -90,23 +99,47 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     await aws.createTable(tableName);
 
     const searches = env.SEARCHES ?? JSON.stringify(realOrg ? [] : demoSearches);
-    const functionEnv: Record<string, string> = {
+    // Every function's local share: the AWS endpoints and the local switches; the rest is the stack's.
+    const localEnv: Record<string, string> = {
       ...aws.env(),
-      TABLE_NAME: tableName,
-      CONNECTION_SECRET_PREFIX: secretPrefix,
-      DEFAULT_CONNECTION: 'default',
-      EVENT_BUS_NAME: 'default',
       ALLOW_INSECURE_LOCAL_OKTA: 'true',
-      SEARCHES: searches,
-      POWERTOOLS_SERVICE_NAME: 'okta-connector',
       POWERTOOLS_LOG_LEVEL: env.LOG_LEVEL ?? 'WARN',
       POWERTOOLS_DEV: 'true',
       POWERTOOLS_METRICS_DISABLED: 'true',
     };
+    const functionEnv: Record<string, string> = {
+      ...localEnv,
+      TABLE_NAME: tableName,
+      CONNECTION_SECRET_PREFIX: secretPrefix,
+      DEFAULT_CONNECTION: 'default',
+      EVENT_BUS_NAME: 'default',
+      SEARCHES: searches,
+      POWERTOOLS_SERVICE_NAME: 'okta-connector',
+    };
+    const connectionNames = realOrg ? ['default'] : ['default', 'service', 'web'];
+    const functions = stackFunctions(
+      {
+        connections: connectionNames,
+        defaultConnection: 'default',
+        authorizationCodeConnections: realOrg ? [] : ['web'],
+        secretPrefix,
+        searches: readSearches({ SEARCHES: searches }),
+        bus: { type: 'existing', name: 'default' },
+      },
+      { TABLE_NAME: tableName },
+    );
     // LOCAL_BUNDLES=true runs the esbuild bundles of `npx cdk synth` (what would be deployed) instead of the sources.
     const bundles = env.LOCAL_BUNDLES === 'true' ? bundlesFromCdkOut() : undefined;
     if (bundles) note(`running the ${Object.keys(bundles).length} bundles of cdk.out`);
-    const runtime = createLocalRuntime({ env: functionEnv, bundles });
+    const runtime = createLocalRuntime({
+      env: localEnv,
+      functions,
+      bundles,
+      accountConcurrency: positiveNumber(env, 'LOCAL_LAMBDA_CONCURRENCY'),
+      idleSeconds: positiveNumber(env, 'LOCAL_LAMBDA_IDLE_SECONDS'),
+      onLog: options.onLog,
+    });
+    stops.push(() => runtime.close());
 
     const routes = gatewayRoutes();
     const gateway = await startGateway({ runtime, routes, port: at(1) });
@@ -161,6 +194,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       apiToken: sim?.apiToken ?? '',
       actionsUrl: gateway.url,
       eventHookUrl: gateway.eventHookUrl,
+      eventHookSecret: connections.default.eventHookSecret ?? '',
       lambdaUrl: lambda.url,
       eventsUrl: `${aws.endpoints.eventbridge}/events`,
       sim,
@@ -190,15 +224,30 @@ export function gatewayRoutes() {
   };
 }
 
-/** Every function of the stack, for direct invokes: the actions and the triggers. */
+/** Every function of the stack, for direct invokes: the actions and the triggers (settings: the stack's). */
 export function sandboxFunctions(routes: ReturnType<typeof gatewayRoutes>): LocalFunction[] {
   return [
     ...routes.actions,
+    ...(routes.oauth
+      ? [
+          { name: 'oauth-authorize', entry: routes.oauth.authorize },
+          { name: 'oauth-callback', entry: routes.oauth.callback },
+        ]
+      : []),
     { name: 'event-hook', entry: 'functions/triggers/event-hook.ts' },
-    { name: 'poll-system-log', entry: 'functions/triggers/poll-system-log.ts', timeoutSeconds: 60 },
-    { name: 'scheduled-search', entry: 'functions/triggers/scheduled-search.ts', timeoutSeconds: 300 },
-    { name: 'replay', entry: 'functions/triggers/replay.ts', timeoutSeconds: 900 },
+    { name: 'poll-system-log', entry: 'functions/triggers/poll-system-log.ts' },
+    { name: 'scheduled-search', entry: 'functions/triggers/scheduled-search.ts' },
+    { name: 'replay', entry: 'functions/triggers/replay.ts' },
   ];
+}
+
+/** A positive number from the environment, undefined when unset; throws naming the variable otherwise. */
+function positiveNumber(env: Record<string, string | undefined>, name: string): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number (got "${raw}")`);
+  return value;
 }
 
 /**

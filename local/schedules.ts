@@ -2,7 +2,9 @@
  * The schedules of the stack, as timers: the System Log poller once per connection (payload `{connection}`)
  * and each scheduled search (payload `{connection, search}`), every `intervalSeconds`. A run that is still going
  * when its next tick comes is not started again (the tick is skipped), as the connector's cursors expect one
- * poller per connection at a time.
+ * poller per connection at a time. The functions' settings (timeout, reserved concurrency) are the stack's, in the
+ * runtime; an invocation the runtime throttles is tried again a little later, as Lambda's queue of asynchronous
+ * invocations retries a throttled EventBridge Scheduler delivery.
  */
 import type { InvokeOutcome, LocalFunction, LocalRuntime } from './runtime.js';
 
@@ -47,12 +49,18 @@ export function startSchedules(options: SchedulesOptions): Schedules {
   const poller: LocalFunction = {
     name: 'poll-system-log',
     entry: options.pollerEntry ?? 'functions/triggers/poll-system-log.ts',
-    timeoutSeconds: 60,
   };
   const search: LocalFunction = {
     name: 'scheduled-search',
     entry: options.searchEntry ?? 'functions/triggers/scheduled-search.ts',
-    timeoutSeconds: 300,
+  };
+  let stopped = false;
+  const invokeUntilAccepted = async (fn: LocalFunction, payload: unknown): Promise<InvokeOutcome> => {
+    for (let delayMs = 100; ; delayMs = Math.min(delayMs * 2, 5_000)) {
+      const outcome = await options.runtime.invoke(fn, payload);
+      if (!outcome.throttled || stopped) return outcome;
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
   };
   const jobs = [
     ...options.connections.map((connection) => job(`poll ${connection}`, poller, { connection })),
@@ -65,8 +73,7 @@ export function startSchedules(options: SchedulesOptions): Schedules {
     let running: Promise<void> | undefined;
     const run = (): Promise<void> => {
       if (running) return running;
-      running = options.runtime
-        .invoke(fn, payload)
+      running = invokeUntilAccepted(fn, payload)
         .then((outcome) => options.onRun?.({ schedule, payload, outcome }))
         .finally(() => {
           running = undefined;
@@ -83,6 +90,7 @@ export function startSchedules(options: SchedulesOptions): Schedules {
       await Promise.all(jobs.map((j) => j.run()));
     },
     stop: async () => {
+      stopped = true;
       for (const j of jobs) clearInterval(j.timer);
       await Promise.all(jobs.map((j) => j.inFlight()));
     },

@@ -20,7 +20,11 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`PORT must be a port number or 0 (got "${process.env.PORT}")`);
   const started = Date.now();
-  const sandbox = await startSandbox({ port, note });
+  // Each invocation's log, as CloudWatch Logs would keep it, on stderr: one line each, after the function's name.
+  const onLog = (functionName: string, log: string) => {
+    for (const line of log.trimEnd().split('\n')) process.stderr.write(`${functionName} ${line}\n`);
+  };
+  const sandbox = await startSandbox({ port, note, onLog });
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -48,6 +52,8 @@ async function main(): Promise<void> {
   print(`ACTIONS_URL=${sandbox.actionsUrl}`);
   print(`EVENT_HOOK_URL=${sandbox.eventHookUrl}`);
   print(`EVENTS_URL=${sandbox.eventsUrl}`);
+  print(`LAMBDA_URL=${sandbox.lambdaUrl}`);
+  print(`EVENT_HOOK_SECRET=${sandbox.eventHookSecret}`);
   print('READY');
   note(
     `ready in ${Date.now() - started} ms; connections: ${sandbox.connections.join(', ')}; ` +

@@ -1,41 +1,49 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createLocalRuntime } from '../../../local/runtime.js';
 import { scheduleSecondsFromEnv, startSchedules, type Schedules } from '../../../local/schedules.js';
 
+// The handlers run in the runtime's containers: what they saw comes back in their results, and how many ran at once
+// in the runtime's stats. One runtime for the file, so its containers stay warm from test to test.
 const slow = 'test/integration/local/fixtures/slow-handler.ts';
-const state = globalThis as { slowRuns?: number; slowMaxActive?: number; slowPayloads?: unknown[] };
+const runtime = createLocalRuntime();
 let schedules: Schedules | undefined;
 
 afterEach(async () => {
   await schedules?.stop();
-  state.slowRuns = 0;
-  state.slowMaxActive = 0;
-  state.slowPayloads = [];
 });
+afterAll(() => runtime.close());
+
+const payloadOf = (outcome: unknown) => (outcome as { result: { event: unknown } }).result.event;
 
 describe('local schedules', () => {
   it('invokes the poller per connection with {connection} and each search with {connection, search}', async () => {
+    const payloads: unknown[] = [];
     schedules = startSchedules({
-      runtime: createLocalRuntime(),
+      runtime,
       connections: ['default', 'service'],
       searches: [{ connection: 'default', name: 'failed-logins' }],
       intervalSeconds: 60,
       pollerEntry: slow,
       searchEntry: slow,
+      onRun: ({ outcome }) => payloads.push(payloadOf(outcome)),
     });
     await schedules.runAll();
 
-    expect(state.slowPayloads).toEqual([
-      { connection: 'default' },
-      { connection: 'service' },
-      { connection: 'default', search: 'failed-logins' },
-    ]);
+    expect(payloads).toEqual(
+      expect.arrayContaining([
+        { connection: 'default' },
+        { connection: 'service' },
+        { connection: 'default', search: 'failed-logins' },
+      ]),
+    );
+    expect(payloads).toHaveLength(3);
   });
 
   it('runs every interval and never overlaps a run with itself', async () => {
     const runs: string[] = [];
+    const own = createLocalRuntime();
     schedules = startSchedules({
-      runtime: createLocalRuntime(),
+      runtime: own,
       connections: ['default'],
       intervalSeconds: 0.03,
       pollerEntry: slow, // each run takes 120 ms, four intervals
@@ -43,14 +51,18 @@ describe('local schedules', () => {
     });
     await new Promise((resolve) => setTimeout(resolve, 700));
 
+    await schedules.stop();
+    const poller = own.stats().functions.find((f) => f.functionName === 'okta-connector-poll-system-log');
+    await own.close();
+
     expect(runs.length).toBeGreaterThanOrEqual(2);
-    expect(state.slowMaxActive).toBe(1);
+    expect(poller?.peakBusy).toBe(1);
   });
 
   it('reports each run with what the function returned', async () => {
     const outcomes: unknown[] = [];
     schedules = startSchedules({
-      runtime: createLocalRuntime(),
+      runtime,
       connections: ['default'],
       intervalSeconds: 60,
       pollerEntry: slow,
@@ -58,7 +70,9 @@ describe('local schedules', () => {
     });
     await schedules.runAll();
 
-    expect(outcomes).toEqual([expect.objectContaining({ ok: true, result: { done: true } })]);
+    expect(outcomes).toEqual([
+      expect.objectContaining({ ok: true, result: { done: true, event: { connection: 'default' } } }),
+    ]);
   });
 
   it.each([

@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLocalRuntime, type FunctionSettings, type LocalRuntime } from '../../../local/runtime.js';
+import { stackFunctions } from '../../../local/runtime/stack-functions.js';
+
+// The settings each function runs with come from the OktaConnector construct itself (infra/okta-connector.ts):
+// actions 512 MB and 28 s, the event hook 10 s with a reserved concurrency of 10, the poller 55 s and 1, the OAuth
+// functions 256 MB and 10 s; only the functions that use the table get TABLE_NAME.
+let functions: Record<string, FunctionSettings>;
+let runtime: LocalRuntime;
+
+beforeAll(() => {
+  functions = stackFunctions(
+    {
+      connections: ['default', 'web'],
+      defaultConnection: 'default',
+      authorizationCodeConnections: ['web'],
+      bus: { type: 'existing', name: 'default' },
+    },
+    { TABLE_NAME: 'local-table' },
+  );
+  runtime = createLocalRuntime({ functions });
+}, 30_000);
+afterAll(() => runtime.close());
+
+describe("the stack's own function settings", () => {
+  it('gives each function the memory size, timeout and reserved concurrency of the construct', () => {
+    expect(functions['functions/actions/get-user.ts']).toMatchObject({ memoryMb: 512, timeoutSeconds: 28 });
+    expect(functions['functions/actions/get-user.ts']?.reservedConcurrency).toBeUndefined();
+    expect(functions['functions/triggers/event-hook.ts']).toMatchObject({
+      timeoutSeconds: 10,
+      reservedConcurrency: 10,
+    });
+    expect(functions['functions/triggers/poll-system-log.ts']).toMatchObject({
+      timeoutSeconds: 55,
+      reservedConcurrency: 1,
+    });
+    expect(functions['functions/oauth/authorize.ts']).toMatchObject({ memoryMb: 256, timeoutSeconds: 10 });
+  });
+
+  it("gives each function its own environment, the stack's references replaced by local values", () => {
+    expect(functions['functions/triggers/event-hook.ts']?.environment).toMatchObject({
+      TABLE_NAME: 'local-table',
+      EVENT_BUS_NAME: 'default',
+      DEFAULT_CONNECTION: 'default',
+    });
+    expect(functions['functions/actions/get-user.ts']?.environment).not.toHaveProperty('TABLE_NAME');
+    expect(functions['functions/actions/get-user.ts']?.environment).not.toHaveProperty('EVENT_BUS_NAME');
+  });
+
+  it('refuses a reference the stack gives without a local value', () => {
+    expect(() => stackFunctions({ bus: { type: 'existing', name: 'default' } }, {})).toThrow(/TABLE_NAME/);
+  });
+
+  it("reports the stack's memory size in the REPORT line of a function run with these settings", async () => {
+    const outcome = await runtime.invoke({ name: 'oauth-authorize', entry: 'functions/oauth/authorize.ts' }, {});
+
+    expect(outcome.log).toMatch(/\tMemory Size: 256 MB\t/);
+  }, 30_000);
+});
