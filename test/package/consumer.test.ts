@@ -99,7 +99,8 @@ describe('okta-connector installed from its tarball in a CDK app outside the rep
     expect(schedules.filter((s) => s.includes('"connection\\":\\"acme\\"')).length).toBeGreaterThanOrEqual(1);
     expect(schedules.filter((s) => s.includes('"connection\\":\\"globex\\"')).length).toBeGreaterThanOrEqual(1);
     expect(schedules.some((s) => s.includes('failed-sign-ins'))).toBe(true);
-    expect(resourcesOf('AWS::StepFunctions::StateMachine')).toHaveLength(1);
+    // The onboarding example and the "contain a compromised account" example (every action is deployed).
+    expect(resourcesOf('AWS::StepFunctions::StateMachine')).toHaveLength(2);
     const functions = resourcesOf('AWS::Lambda::Function');
     expect(functions.length).toBeGreaterThanOrEqual(19 + 4);
   });

@@ -4,7 +4,7 @@
  * have, all sharing one dynalite table and one simulated org over the real wire. Containers are grouped in
  * "functions"; each runs one call at a time, as a Lambda container runs one invocation at a time.
  */
-import './quiet-env.js';
+import '../support/quiet-env.js';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Connection } from '../../functions/lib/connections.js';
 import { oktaClientFor } from '../../functions/lib/okta/client.js';

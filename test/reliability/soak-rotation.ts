@@ -9,7 +9,7 @@
  * local Secrets Manager and dynalite, through the connector's default sign-in store and lease lock; the lease is
  * shortened to 3 s so that a killed holder stalls the others for seconds, not ten.
  */
-import './quiet-env.js';
+import '../support/quiet-env.js';
 import { leaseLockExclusive, secretSignInStore } from '../../functions/lib/auth/authorization-code.js';
 import { loadConnection } from '../../functions/lib/connections.js';
 import { oktaClientFor } from '../../functions/lib/okta/client.js';
