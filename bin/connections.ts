@@ -14,7 +14,7 @@ import { secretsManager } from '../functions/lib/aws-clients.js';
 import { config } from '../functions/lib/config.js';
 import { clearConnectionCache, parseConnection } from '../functions/lib/connections.js';
 import { isConnectorError } from '../functions/lib/errors.js';
-import { oktaClient } from '../functions/lib/okta/client.js';
+import { oktaClient } from '../functions/lib/okta/client-cache.js';
 import { chooseAwsTarget, CliError, parseCommand, UsageError, type Output } from './cli-support.js';
 
 export const connectionsHelp = `Usage: okta-connector connections <add|test|list> [options]
@@ -27,6 +27,7 @@ export const connectionsHelp = `Usage: okta-connector connections <add|test|list
   test <name>     signs in and reads one user (GET /api/v1/users/me with a token, one listed user otherwise)
   list            the connections: name, domain, sign-in type
 
+  --json          list and test: the answer as JSON, for scripts
   --aws           use your AWS account (standard AWS_* settings) even when \`npm start\` is running
   Secrets are named ${'`'}<CONNECTION_SECRET_PREFIX><name>${'`'} (default okta-connector/<name>).`;
 
@@ -43,14 +44,16 @@ export async function connections(args: string[], output: Output): Promise<void>
     scopes: { type: 'string' },
     'event-hook-secret': { type: 'string' },
     aws: { type: 'boolean' },
+    json: { type: 'boolean' },
   });
   const [subcommand, name] = positionals;
   if (values.help || subcommand === undefined) return output.out(connectionsHelp);
   chooseAwsTarget(values.aws === true, output);
-  if (subcommand === 'list') return list(output);
+  const json = values.json === true;
+  if (subcommand === 'list') return list(output, json);
   if (!name) throw new UsageError(`name the connection: okta-connector connections ${subcommand} <name>`);
   if (subcommand === 'add') return add(name, secretFromFlags(values), output);
-  if (subcommand === 'test') return test(name, output);
+  if (subcommand === 'test') return test(name, output, json);
   throw new UsageError(`unknown subcommand "${subcommand}"; use add, test or list`);
 }
 
@@ -134,25 +137,45 @@ async function add(name: string, secret: Record<string, unknown>, output: Output
   );
 }
 
-async function test(name: string, output: Output): Promise<void> {
+async function test(name: string, output: Output, json: boolean): Promise<void> {
   clearConnectionCache();
   const okta = await checkedAsync(() => oktaClient(name));
   const { baseUrl, auth } = okta.connection;
+  const report = (text: string, login?: string, usersRead?: number) =>
+    output.out(
+      json ? JSON.stringify({ connection: name, baseUrl, auth: auth.type, ok: true, login, usersRead }) : text,
+    );
   if (auth.type === 'api-token') {
     const me = await checkedAsync(() =>
       okta.request<{ profile?: { login?: string } }>({ method: 'GET', path: '/api/v1/users/me' }),
     );
-    return output.out(
-      `OK: connection "${name}" signed in to ${baseUrl} as ${me.body.profile?.login ?? 'the token owner'} (api-token).`,
+    const login = me.body.profile?.login;
+    return report(
+      `OK: connection "${name}" signed in to ${baseUrl} as ${login ?? 'the token owner'} (api-token).`,
+      login,
     );
   }
   const listed = await checkedAsync(() =>
     okta.request<unknown[]>({ method: 'GET', path: '/api/v1/users', query: { limit: 1 } }),
   );
-  output.out(`OK: connection "${name}" signed in to ${baseUrl} (${auth.type}) and read ${listed.body.length} user.`);
+  report(
+    `OK: connection "${name}" signed in to ${baseUrl} (${auth.type}) and read ${listed.body.length} user.`,
+    undefined,
+    listed.body.length,
+  );
 }
 
-async function list(output: Output): Promise<void> {
+/** One line of `connections list`, or its object with `--json`. */
+interface ListedConnection {
+  name: string;
+  baseUrl?: string;
+  auth?: string;
+  eventHookSecret?: boolean;
+  /** Why the secret could not be read as a connection (the field at fault, never the secret). */
+  error?: string;
+}
+
+async function list(output: Output, json: boolean): Promise<void> {
   const prefix = config().connectionSecretPrefix;
   const names: string[] = [];
   let nextToken: string | undefined;
@@ -165,20 +188,34 @@ async function list(output: Output): Promise<void> {
     names.push(...(page.SecretList ?? []).map((s) => s.Name ?? '').filter((n) => n.startsWith(prefix)));
     nextToken = page.NextToken;
   } while (nextToken);
-  if (names.length === 0)
+  if (names.length === 0 && !json)
     return output.out(
       `No connections (no secret named ${prefix}*). Add one: okta-connector connections add <name> --domain … --api-token …`,
     );
+  const listed: ListedConnection[] = [];
   for (const secretName of names) {
     const name = secretName.slice(prefix.length);
-    const summary = await secretsManager()
-      .send(new GetSecretValueCommand({ SecretId: secretName }))
-      .then((s) => {
-        const connection = parseConnection(name, JSON.parse(s.SecretString ?? '') as Record<string, unknown>);
-        return `${connection.baseUrl}  ${connection.auth.type}${connection.eventHookSecret ? '  event hook secret set' : ''}`;
-      })
-      .catch(() => 'malformed secret: run `okta-connector connections test ' + name + '` to see the bad field');
-    output.out(`${name}  ${summary}`);
+    listed.push(
+      await secretsManager()
+        .send(new GetSecretValueCommand({ SecretId: secretName }))
+        .then((s): ListedConnection => {
+          const connection = parseConnection(name, JSON.parse(s.SecretString ?? '') as Record<string, unknown>);
+          return {
+            name,
+            baseUrl: connection.baseUrl,
+            auth: connection.auth.type,
+            eventHookSecret: connection.eventHookSecret !== undefined,
+          };
+        })
+        .catch(() => ({ name, error: 'malformed secret' })),
+    );
+  }
+  if (json) return output.out(JSON.stringify(listed, null, 2));
+  for (const connection of listed) {
+    const summary = connection.error
+      ? `${connection.error}: run \`okta-connector connections test ${connection.name}\` to see the bad field`
+      : `${connection.baseUrl}  ${connection.auth}${connection.eventHookSecret ? '  event hook secret set' : ''}`;
+    output.out(`${connection.name}  ${summary}`);
   }
 }
 

@@ -48,7 +48,7 @@ type ActionDefinition = Omit<ActionSpec, 'entry' | 'input'> & {
  * Adds what every action shares: the `connection` input, `additionalProperties: false`, the entry path. The name
  * keeps its literal type, so `ActionName` lists the actions for a user's code.
  */
-function action<Name extends string>(definition: ActionDefinition & { name: Name }): ActionSpec & { name: Name } {
+function action<const Name extends string>(definition: ActionDefinition & { name: Name }): ActionSpec & { name: Name } {
   const { input, ...rest } = definition;
   return {
     ...rest,

@@ -13,11 +13,11 @@ import type { ApiAuthSetting } from './okta-connector-props.js';
 import { modelName, requestModelSchema } from './request-model.js';
 
 export interface ActionsApiProps {
-  actions: readonly { spec: ActionSpec; fn: lambda.IFunction }[];
-  oauth?: { authorize: lambda.IFunction; callback: lambda.IFunction };
-  auth: ApiAuthSetting;
-  tracing: boolean;
-  logRetention: logs.RetentionDays;
+  readonly actions: readonly { spec: ActionSpec; fn: lambda.IFunction }[];
+  readonly oauth?: { authorize: lambda.IFunction; callback: lambda.IFunction };
+  readonly auth: ApiAuthSetting;
+  readonly tracing: boolean;
+  readonly logRetention: logs.RetentionDays;
 }
 
 // Steady-state and burst requests per second for the whole stage; Okta's own limits are far lower, so this only
@@ -121,12 +121,12 @@ export class ActionsApi extends Construct {
       return { authorizationType: apigateway.AuthorizationType.NONE, apiKeyRequired: true };
     }
     const authorizer = new apigateway.CognitoUserPoolsAuthorizer(this, 'Authorizer', {
-      cognitoUserPools: auth.userPools,
+      cognitoUserPools: [...auth.userPools],
     });
     return {
       authorizationType: apigateway.AuthorizationType.COGNITO,
       authorizer,
-      authorizationScopes: auth.scopes,
+      authorizationScopes: auth.scopes && [...auth.scopes],
     };
   }
 

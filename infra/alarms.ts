@@ -11,12 +11,12 @@ import { Construct } from 'constructs';
 import { metricsNamespace, metricsServiceName } from './connector-function.js';
 
 export interface ConnectorAlarmsProps {
-  eventHook: lambda.IFunction;
-  poller: lambda.IFunction;
-  search?: lambda.IFunction;
-  connections: readonly string[];
-  pollerLagAlarmSeconds: number;
-  deadLetters: sqs.IQueue;
+  readonly eventHook: lambda.IFunction;
+  readonly poller: lambda.IFunction;
+  readonly search?: lambda.IFunction;
+  readonly connections: readonly string[];
+  readonly pollerLagAlarmSeconds: number;
+  readonly deadLetters: sqs.IQueue;
 }
 
 /** The `PollerLagSeconds` metric of one connection (seconds between now and the newest event published). */

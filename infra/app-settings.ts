@@ -18,6 +18,7 @@
  * | eventSource             | OKTA_EVENT_SOURCE             | `okta-connector`                                      |
  * | dedupeTtlDays           | OKTA_DEDUPE_TTL_DAYS          | `7`                                                   |
  * | stepFunctionsExample    | OKTA_STEP_FUNCTIONS_EXAMPLE   | `true`                                                |
+ * | eventSchemas            | OKTA_EVENT_SCHEMAS            | `true`: a Schema Registry of the published events     |
  * | stackName               | OKTA_STACK_NAME               | `OktaConnector`                                       |
  */
 import type { OktaConnectorProps, SearchSetting } from './okta-connector-props.js';
@@ -60,6 +61,7 @@ export function readAppSettings(context: Context, env: Env = process.env): AppSe
       eventSource: text(raw('eventSource', 'OKTA_EVENT_SOURCE')),
       dedupeTtlDays: num(raw('dedupeTtlDays', 'OKTA_DEDUPE_TTL_DAYS'), 'dedupeTtlDays'),
       stepFunctionsExample: bool(raw('stepFunctionsExample', 'OKTA_STEP_FUNCTIONS_EXAMPLE'), 'stepFunctionsExample'),
+      eventSchemas: bool(raw('eventSchemas', 'OKTA_EVENT_SCHEMAS'), 'eventSchemas'),
     },
   };
 }

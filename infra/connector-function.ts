@@ -47,17 +47,26 @@ export const metricsNamespace = 'OktaConnector';
 
 export interface ConnectorFunctionProps {
   /** The handler's TypeScript file, relative to the package root (e.g. `functions/actions/get-user.ts`). */
-  entry: string;
-  description: string;
-  memorySize: number;
-  timeout: Duration;
-  logRetention: logs.RetentionDays;
-  tracing: boolean;
-  /** Settings every function reads (docs/ARCHITECTURE.md "Settings"). */
-  environment?: Record<string, string>;
-  reservedConcurrentExecutions?: number;
+  readonly entry: string;
+  readonly description: string;
+  /** Megabytes. */
+  readonly memorySize: number;
+  readonly timeout: Duration;
+  readonly logRetention: logs.RetentionDays;
+  /** X-Ray active tracing. */
+  readonly tracing: boolean;
+  /**
+   * Settings every function reads (docs/ARCHITECTURE.md "Settings").
+   * @default only the Powertools service and namespace, and source maps on
+   */
+  readonly environment?: Readonly<Record<string, string>>;
+  /**
+   * The function's reserved concurrency.
+   * @default none: the account's unreserved concurrency
+   */
+  readonly reservedConcurrentExecutions?: number;
   /** Where an asynchronous invocation goes after Lambda's retries fail. */
-  deadLetterQueue: sqs.IQueue;
+  readonly deadLetterQueue: sqs.IQueue;
 }
 
 /** DynamoDB calls a function may make on the connector's table. */
@@ -65,11 +74,19 @@ export type TableAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 
 
 /** Which secrets a function may read, and which of them it may write. */
 export interface SecretAccess {
-  prefix: string;
-  read: readonly string[];
-  write?: readonly string[];
+  readonly prefix: string;
+  readonly read: readonly string[];
+  /**
+   * The secrets it may also write (refresh tokens of authorization-code connections).
+   * @default none
+   */
+  readonly write?: readonly string[];
 }
 
+/**
+ * One of the connector's functions: bundled by esbuild from its TypeScript entry at synth, with a role that holds
+ * only what its `use*` calls grant.
+ */
 export class ConnectorFunction extends NodejsFunction {
   /** The handler's TypeScript file, relative to the package root (the local runtime finds a function by it). */
   readonly entry: string;

@@ -11,8 +11,8 @@ import type { ConnectorAlarms } from './alarms.js';
 import { metricsNamespace } from './connector-function.js';
 
 export interface ConnectorDashboardProps {
-  pollerLagAlarmSeconds: number;
-  alarms: ConnectorAlarms;
+  readonly pollerLagAlarmSeconds: number;
+  readonly alarms: ConnectorAlarms;
 }
 
 const PERIOD = Duration.minutes(5);

@@ -5,93 +5,165 @@
  */
 import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import type * as logs from 'aws-cdk-lib/aws-logs';
+import type { ActionSpec } from '../functions/catalog.js';
 import { durationMs } from '../functions/lib/events/search-settings.js';
 
 /** A scheduled System Log search (docs/CONTRACT.md §5), passed unchanged to the search function as `SEARCHES`. */
 export interface SearchSetting {
-  connection: string;
+  /** The connection (Okta org) searched; one of `connections`. */
+  readonly connection: string;
   /** Unique per connection; the search cursor and the published `search` field carry it. */
-  name: string;
-  /** A System Log `filter` expression. */
-  filter?: string;
-  /** System Log keyword search. */
-  q?: string;
+  readonly name: string;
+  /**
+   * A System Log `filter` expression; a search needs a `filter`, a `q` or both.
+   * @default no filter
+   */
+  readonly filter?: string;
+  /**
+   * System Log keyword search.
+   * @default no keywords
+   */
+  readonly q?: string;
   /** An EventBridge Scheduler expression: `rate(15 minutes)` or `cron(0 8 * * ? *)`. */
-  schedule: string;
+  readonly schedule: string;
   /** The length of each searched window: an ISO duration (`PT15M`), `15 minutes`, or a number of minutes. */
-  window: string | number;
+  readonly window: string | number;
 }
 
 /** The bus events are published to: a new one (the default) or an existing one by name (e.g. `default`). */
-export type BusSetting = { type: 'new'; name?: string } | { type: 'existing'; name: string };
+export type BusSetting =
+  { readonly type: 'new'; readonly name?: string } | { readonly type: 'existing'; readonly name: string };
 
 /**
  * Who may call the actions over API Gateway: AWS IAM (SigV4; the default), an API key with a usage plan, or a
  * Cognito user pool authorizer (JWT access or id tokens of the given pools, optionally requiring OAuth scopes).
  */
-export type ApiAuthSetting = 'iam' | 'apiKey' | { type: 'cognito'; userPools: IUserPool[]; scopes?: string[] };
+export type ApiAuthSetting =
+  | 'iam'
+  | 'apiKey'
+  | { readonly type: 'cognito'; readonly userPools: readonly IUserPool[]; readonly scopes?: readonly string[] };
 
 export interface OktaConnectorProps {
-  /** The connections (Okta orgs) this deployment may use; each is the secret `<secretPrefix><name>`. Default: `[defaultConnection]`. */
-  connections?: string[];
-  /** The connection used when an input names none. Default: `default`. */
-  defaultConnection?: string;
+  /**
+   * The connections (Okta orgs) this deployment may use; each is the secret `<secretPrefix><name>`.
+   * @default [defaultConnection]
+   */
+  readonly connections?: readonly string[];
+  /**
+   * The connection used when an input names none.
+   * @default 'default'
+   */
+  readonly defaultConnection?: string;
   /**
    * The connections that sign in with the authorization-code flow. Their secrets are the only ones any function
    * may write: the OAuth callback stores the first refresh token, and the functions that call Okta store a
-   * rotated one. The OAuth routes are deployed only when this list is not empty. Default: none.
+   * rotated one. The OAuth routes are deployed only when this list is not empty.
+   * @default none
    */
-  authorizationCodeConnections?: string[];
+  readonly authorizationCodeConnections?: readonly string[];
   /**
    * The OAuth callback URL registered with Okta, when it is not this API's own `/oauth/callback` (e.g. behind a
-   * custom domain). Default: derived from each request.
+   * custom domain).
+   * @default derived from each request
    */
-  oauthRedirectUri?: string;
-  /** The secrets' name prefix. Default: `okta-connector/`. */
-  secretPrefix?: string;
-  /** Scheduled System Log searches. Default: none. */
-  searches?: SearchSetting[];
-  /** How often each connection's System Log is polled. Default: `rate(1 minute)`. */
-  pollSchedule?: string;
-  bus?: BusSetting;
-  /** Default: `iam`. */
-  apiAuth?: ApiAuthSetting;
-  /** X-Ray tracing of the functions, the API and the example state machine. Default: true. */
-  tracing?: boolean;
-  /** Retention of every log group. Default: three months. */
-  logRetention?: logs.RetentionDays;
-  /** The `Source` of published events. Default: `okta-connector`. */
-  eventSource?: string;
-  /** How long a published event `uuid` is remembered. Default: 7. */
-  dedupeTtlDays?: number;
-  /** The share of each Okta rate-limit window left to the org's other apps (0 to below 1). Default: the functions' own (0.1). */
-  rateLimitReserve?: number;
-  /** Deploys the onboarding state machine of `onboarding-example.ts`. Default: false. */
-  stepFunctionsExample?: boolean;
-  /** Most concurrent event-hook deliveries processed at once. Default: 10. */
-  eventHookConcurrency?: number;
-  /** The poller lag (seconds) above which a connection's lag alarm fires. Default: 300. */
-  pollerLagAlarmSeconds?: number;
+  readonly oauthRedirectUri?: string;
+  /**
+   * The secrets' name prefix.
+   * @default 'okta-connector/'
+   */
+  readonly secretPrefix?: string;
+  /**
+   * Scheduled System Log searches.
+   * @default none
+   */
+  readonly searches?: readonly SearchSetting[];
+  /**
+   * How often each connection's System Log is polled.
+   * @default 'rate(1 minute)'
+   */
+  readonly pollSchedule?: string;
+  /**
+   * The bus events are published to.
+   * @default a new bus, named after the stack and the construct
+   */
+  readonly bus?: BusSetting;
+  /**
+   * Who may call the actions over API Gateway.
+   * @default 'iam'
+   */
+  readonly apiAuth?: ApiAuthSetting;
+  /**
+   * X-Ray tracing of the functions, the API and the example state machine.
+   * @default true
+   */
+  readonly tracing?: boolean;
+  /**
+   * Retention of every log group.
+   * @default logs.RetentionDays.THREE_MONTHS
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * The `Source` of published events.
+   * @default 'okta-connector'
+   */
+  readonly eventSource?: string;
+  /**
+   * How many days a published event `uuid` is remembered, so it is not published twice.
+   * @default 7
+   */
+  readonly dedupeTtlDays?: number;
+  /**
+   * The share of each Okta rate-limit window left to the org's other apps (0 to below 1).
+   * @default the functions' own, 0.1
+   */
+  readonly rateLimitReserve?: number;
+  /**
+   * Deploys the onboarding state machine of `onboarding-example.ts`.
+   * @default false
+   */
+  readonly stepFunctionsExample?: boolean;
+  /**
+   * Most concurrent event-hook deliveries processed at once.
+   * @default 10
+   */
+  readonly eventHookConcurrency?: number;
+  /**
+   * The poller lag (seconds) above which a connection's lag alarm fires.
+   * @default 300
+   */
+  readonly pollerLagAlarmSeconds?: number;
+  /**
+   * Adds an EventBridge Schema Registry with the schemas of the published events (a System Log event and a search
+   * result part), for code bindings.
+   * @default false
+   */
+  readonly eventSchemas?: boolean;
+  /**
+   * The actions to deploy: a subset of the catalog for a trimmed deployment or a test.
+   * @default every action of the catalog (`functions/catalog.ts`)
+   */
+  readonly actions?: readonly ActionSpec[];
 }
 
 /** The settings with every default applied. */
 export interface ResolvedSettings {
-  connections: string[];
-  defaultConnection: string;
-  authorizationCodeConnections: string[];
-  oauthRedirectUri?: string;
-  secretPrefix: string;
-  searches: SearchSetting[];
-  pollSchedule: string;
-  bus: BusSetting;
-  apiAuth: ApiAuthSetting;
-  tracing: boolean;
-  eventSource: string;
-  dedupeTtlDays: number;
-  rateLimitReserve?: number;
-  stepFunctionsExample: boolean;
-  eventHookConcurrency: number;
-  pollerLagAlarmSeconds: number;
+  readonly connections: readonly string[];
+  readonly defaultConnection: string;
+  readonly authorizationCodeConnections: readonly string[];
+  readonly oauthRedirectUri?: string;
+  readonly secretPrefix: string;
+  readonly searches: readonly SearchSetting[];
+  readonly pollSchedule: string;
+  readonly bus: BusSetting;
+  readonly apiAuth: ApiAuthSetting;
+  readonly tracing: boolean;
+  readonly eventSource: string;
+  readonly dedupeTtlDays: number;
+  readonly rateLimitReserve?: number;
+  readonly stepFunctionsExample: boolean;
+  readonly eventHookConcurrency: number;
+  readonly pollerLagAlarmSeconds: number;
+  readonly eventSchemas: boolean;
 }
 
 // Secrets Manager secret names allow these characters; a connection also becomes part of a construct id.
@@ -170,10 +242,11 @@ export function resolveSettings(props: OktaConnectorProps = {}): ResolvedSetting
     stepFunctionsExample: props.stepFunctionsExample ?? false,
     eventHookConcurrency,
     pollerLagAlarmSeconds,
+    eventSchemas: props.eventSchemas ?? false,
   };
 }
 
-function checkSearches(searches: SearchSetting[], connections: string[]): void {
+function checkSearches(searches: readonly SearchSetting[], connections: readonly string[]): void {
   const seen = new Set<string>();
   for (const search of searches) {
     const label = `search "${search.name}"`;

@@ -6,6 +6,7 @@
 import { CfnOutput, Duration, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -13,8 +14,9 @@ import { Construct } from 'constructs';
 import { actions as catalog, type ActionSpec } from '../functions/catalog.js';
 import { ActionsApi } from './actions-api.js';
 import { ConnectorAlarms } from './alarms.js';
-import { ConnectorFunction, type TableAction } from './connector-function.js';
+import { ConnectorFunction, type ConnectorFunctionProps, type TableAction } from './connector-function.js';
 import { ConnectorDashboard } from './dashboard.js';
+import { EventSchemaRegistry } from './event-schema-registry.js';
 import { OnboardingExample } from './onboarding-example.js';
 import { resolveSettings, type OktaConnectorProps, type ResolvedSettings } from './okta-connector-props.js';
 import { TriggerSchedules } from './trigger-schedules.js';
@@ -31,31 +33,59 @@ const DEDUPE_AND_CURSORS: TableAction[] = [...new Set([...DEDUPE, ...CURSORS])];
 const OAUTH_AUTHORIZE: TableAction[] = ['PutItem'];
 const OAUTH_CALLBACK: TableAction[] = ['GetItem', 'DeleteItem'];
 
+/** What differs from one of the connector's functions to the next; the construct sets the rest. */
+type FunctionShape = Pick<
+  ConnectorFunctionProps,
+  'entry' | 'description' | 'memorySize' | 'timeout' | 'reservedConcurrentExecutions'
+>;
+
+/** A trigger's function: its shape, the table calls its code makes, and whether it signs in to Okta. */
+interface PublisherShape extends FunctionShape {
+  readonly tableActions: readonly TableAction[];
+  /** It signs in to Okta, so it may store a refresh token Okta rotated. */
+  readonly callsOkta: boolean;
+}
+
+/**
+ * The whole connector: a function and a route per action, the event hook, the System Log poller, the scheduled
+ * searches, the table, the bus, alarms and a dashboard (docs/CONTRACT.md). Outputs `ActionsUrl`, `EventHookUrl`,
+ * `EventBusName` and `TableName`.
+ */
 export class OktaConnector extends Construct {
+  /** The props with every default applied. */
   readonly settings: ResolvedSettings;
+  /** The one DynamoDB table: cursors, dedupe records, locks, OAuth states. Retained when the stack is deleted. */
   readonly table: dynamodb.Table;
+  /** The bus events are published to: a rule on it receives the Okta events. */
   readonly bus: events.IEventBus;
+  /** The REST API of the actions (`POST /actions/<name>`). */
   readonly api: ActionsApi;
-  /** One function per catalog action, by action name. */
+  /** One function per catalog action, by action name: a Step Functions task invokes these. */
   readonly actionFunctions = new Map<string, ConnectorFunction>();
+  /** The function behind the event hook's URL. */
   readonly eventHook: ConnectorFunction;
+  /** The URL to register in Okta as the event hook, with `?connection=<name>`. */
   readonly eventHookUrl: lambda.FunctionUrl;
+  /** The System Log poller, run on a schedule per connection. */
   readonly poller: ConnectorFunction;
+  /** The scheduled searches' function, when `searches` names any. */
   readonly search?: ConnectorFunction;
+  /** The replay function: invoke it with `{since, until, types?, connection?}` to publish past events again. */
   readonly replay: ConnectorFunction;
   /** Where scheduler deliveries and asynchronous invocations that failed every retry end up. */
   readonly deadLetters: sqs.Queue;
+  /** The alarms (event hook, poller lag per connection, failures, dead letters), without actions: route them. */
   readonly alarms: ConnectorAlarms;
+  /** The onboarding state machine, with `stepFunctionsExample: true`. */
   readonly onboarding?: OnboardingExample;
+  /** The Schema Registry of the published events, with `eventSchemas: true`. */
+  readonly eventSchemas?: EventSchemaRegistry;
   private readonly logRetention: logs.RetentionDays;
 
-  /**
-   * @param actions the actions to deploy: the catalog (`functions/catalog.ts`), or a subset of it for a test or a
-   *   trimmed deployment.
-   */
-  constructor(scope: Construct, id: string, props: OktaConnectorProps = {}, actions: readonly ActionSpec[] = catalog) {
+  constructor(scope: Construct, id: string, props: OktaConnectorProps = {}) {
     super(scope, id);
     const settings = resolveSettings(props);
+    const actions: readonly ActionSpec[] = props.actions ?? catalog;
     this.settings = settings;
     this.logRetention = props.logRetention ?? logs.RetentionDays.THREE_MONTHS;
 
@@ -94,33 +124,32 @@ export class OktaConnector extends Construct {
     for (const spec of actions) {
       // 28 s: an action called through API Gateway must answer within the REST integration's 29 s, and the handler
       // stops Okta retries a second before its own timeout.
-      const fn = this.connectorFunction(
-        `Action${pascal(spec.name)}`,
-        spec.entry,
-        `okta-connector action ${spec.name}: ${spec.summary}`,
-        512,
-        28,
-      );
+      const fn = this.connectorFunction(`Action${pascal(spec.name)}`, {
+        entry: spec.entry,
+        description: `okta-connector action ${spec.name}: ${spec.summary}`,
+        memorySize: 512,
+        timeout: Duration.seconds(28),
+      });
       fn.useSecrets({
         prefix: settings.secretPrefix,
         read: settings.connections,
         write: settings.authorizationCodeConnections,
       });
+      this.useSignInLock(fn);
       this.actionFunctions.set(spec.name, fn);
     }
 
     // The hook never calls Okta (it only reads the hook secret), so it never writes a connection's secret. 10 s,
     // although Okta waits 3 s: a slow publish still completes (and dedupes) rather than being cut off halfway.
-    this.eventHook = this.publisher(
-      'EventHook',
-      'functions/triggers/event-hook.ts',
-      'Receives Okta event hooks',
-      DEDUPE,
-      false,
-      512,
-      10,
-      settings.eventHookConcurrency,
-    );
+    this.eventHook = this.publisher('EventHook', {
+      entry: 'functions/triggers/event-hook.ts',
+      description: 'Receives Okta event hooks',
+      tableActions: DEDUPE,
+      callsOkta: false,
+      memorySize: 512,
+      timeout: Duration.seconds(10),
+      reservedConcurrentExecutions: settings.eventHookConcurrency,
+    });
     this.eventHookUrl = this.eventHook.addFunctionUrl({
       // Okta cannot sign its requests (no SigV4, no IAM), so the URL must be public. The function authenticates
       // every POST itself: it compares the `Authorization` header with the connection's `eventHookSecret` in
@@ -130,37 +159,34 @@ export class OktaConnector extends Construct {
 
     // One poll at a time: overlapping polls of a connection would only race for its cursor. 55 s: done before the
     // next minute's poll.
-    this.poller = this.publisher(
-      'Poller',
-      'functions/triggers/poll-system-log.ts',
-      'Polls the Okta System Log',
-      DEDUPE_AND_CURSORS,
-      true,
-      512,
-      55,
-      1,
-    );
+    this.poller = this.publisher('Poller', {
+      entry: 'functions/triggers/poll-system-log.ts',
+      description: 'Polls the Okta System Log',
+      tableActions: DEDUPE_AND_CURSORS,
+      callsOkta: true,
+      memorySize: 512,
+      timeout: Duration.seconds(55),
+      reservedConcurrentExecutions: 1,
+    });
     if (settings.searches.length > 0) {
-      this.search = this.publisher(
-        'Search',
-        'functions/triggers/scheduled-search.ts',
-        'Runs scheduled System Log searches',
-        SEARCH,
-        true,
-        512,
-        300,
-      );
+      this.search = this.publisher('Search', {
+        entry: 'functions/triggers/scheduled-search.ts',
+        description: 'Runs scheduled System Log searches',
+        tableActions: SEARCH,
+        callsOkta: true,
+        memorySize: 512,
+        timeout: Duration.seconds(300),
+      });
       this.search.addEnvironment('SEARCHES', JSON.stringify(settings.searches));
     }
-    this.replay = this.publisher(
-      'Replay',
-      'functions/triggers/replay.ts',
-      'Replays a window of the System Log',
-      [],
-      true,
-      512,
-      900,
-    );
+    this.replay = this.publisher('Replay', {
+      entry: 'functions/triggers/replay.ts',
+      description: 'Replays a window of the System Log',
+      tableActions: [],
+      callsOkta: true,
+      memorySize: 512,
+      timeout: Duration.seconds(900),
+    });
 
     new TriggerSchedules(this, 'Schedules', {
       poller: this.poller,
@@ -202,6 +228,10 @@ export class OktaConnector extends Construct {
       });
     }
 
+    if (settings.eventSchemas) {
+      this.eventSchemas = new EventSchemaRegistry(this, 'EventSchemas', { eventSource: settings.eventSource });
+    }
+
     new CfnOutput(this, 'ActionsUrl', { value: this.api.api.url, description: 'POST {ActionsUrl}actions/<name>' });
     new CfnOutput(this, 'EventHookUrl', {
       value: this.eventHookUrl.url,
@@ -212,22 +242,11 @@ export class OktaConnector extends Construct {
   }
 
   /** A function with the settings every handler reads. */
-  private connectorFunction(
-    id: string,
-    entry: string,
-    description: string,
-    memorySize: number,
-    timeoutSeconds: number,
-    reservedConcurrentExecutions?: number,
-  ): ConnectorFunction {
+  private connectorFunction(id: string, props: FunctionShape): ConnectorFunction {
     const fn = new ConnectorFunction(this, id, {
-      entry,
-      description,
-      memorySize,
-      timeout: Duration.seconds(timeoutSeconds),
+      ...props,
       logRetention: this.logRetention,
       tracing: this.settings.tracing,
-      reservedConcurrentExecutions,
       deadLetterQueue: this.deadLetters,
       environment: {
         DEFAULT_CONNECTION: this.settings.defaultConnection,
@@ -239,60 +258,60 @@ export class OktaConnector extends Construct {
     return fn;
   }
 
-  /**
-   * A trigger: reads connections, uses the table as its code does, publishes to the bus. `callsOkta`: it signs in
-   * to Okta, so it may store a refresh token Okta rotated.
-   */
-  private publisher(
-    id: string,
-    entry: string,
-    description: string,
-    tableActions: TableAction[],
-    callsOkta: boolean,
-    memorySize: number,
-    timeoutSeconds: number,
-    reservedConcurrentExecutions?: number,
-  ): ConnectorFunction {
-    const fn = this.connectorFunction(
-      id,
-      entry,
-      `okta-connector: ${description}`,
-      memorySize,
-      timeoutSeconds,
-      reservedConcurrentExecutions,
-    );
+  /** A trigger: reads connections, uses the table as its code does, publishes to the bus. */
+  private publisher(id: string, props: PublisherShape): ConnectorFunction {
+    const { tableActions, callsOkta, ...shape } = props;
+    const fn = this.connectorFunction(id, { ...shape, description: `okta-connector: ${shape.description}` });
     fn.useSecrets({
       prefix: this.settings.secretPrefix,
       read: this.settings.connections,
       write: callsOkta ? this.settings.authorizationCodeConnections : [],
     });
     if (tableActions.length > 0) fn.useTable(this.table, tableActions);
+    if (callsOkta) this.useSignInLock(fn);
     fn.useBus(this.bus, this.settings.eventSource);
     fn.addEnvironment('DEDUPE_TTL_DAYS', String(this.settings.dedupeTtlDays));
     return fn;
+  }
+
+  /**
+   * The renewal lock of each authorization-code connection (functions/lib/auth/refresh-renewal.ts): a function
+   * that signs in takes and releases the item `lock#<connection>#sign-in`, and may touch no other item for it.
+   */
+  private useSignInLock(fn: ConnectorFunction): void {
+    const connections = this.settings.authorizationCodeConnections;
+    if (connections.length === 0) return;
+    fn.addEnvironment('TABLE_NAME', this.table.tableName);
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem'],
+        resources: [this.table.tableArn],
+        conditions: {
+          'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': connections.map((name) => `lock#${name}#sign-in`) },
+        },
+      }),
+    );
   }
 
   /** The OAuth consent functions, only when some connection signs in with the authorization-code flow. */
   private oauthFunctions(): { authorize: ConnectorFunction; callback: ConnectorFunction } | undefined {
     const writable = this.settings.authorizationCodeConnections;
     if (writable.length === 0) return undefined;
-    const authorize = this.connectorFunction(
-      'OAuthAuthorize',
-      'functions/oauth/authorize.ts',
-      'okta-connector: starts an OAuth consent',
-      256,
-      10,
-    );
+    const authorize = this.connectorFunction('OAuthAuthorize', {
+      entry: 'functions/oauth/authorize.ts',
+      description: 'okta-connector: starts an OAuth consent',
+      memorySize: 256,
+      timeout: Duration.seconds(10),
+    });
     authorize.useSecrets({ prefix: this.settings.secretPrefix, read: writable });
     authorize.useTable(this.table, OAUTH_AUTHORIZE);
     if (this.settings.oauthRedirectUri) authorize.addEnvironment('OAUTH_REDIRECT_URI', this.settings.oauthRedirectUri);
-    const callback = this.connectorFunction(
-      'OAuthCallback',
-      'functions/oauth/callback.ts',
-      'okta-connector: finishes an OAuth consent',
-      256,
-      10,
-    );
+    const callback = this.connectorFunction('OAuthCallback', {
+      entry: 'functions/oauth/callback.ts',
+      description: 'okta-connector: finishes an OAuth consent',
+      memorySize: 256,
+      timeout: Duration.seconds(10),
+    });
     callback.useSecrets({ prefix: this.settings.secretPrefix, read: writable, write: writable });
     callback.useTable(this.table, OAUTH_CALLBACK);
     return { authorize, callback };

@@ -14,11 +14,11 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 
 export interface OnboardingExampleProps {
-  createUser: lambda.IFunction;
-  addUserToGroup: lambda.IFunction;
-  activateUser: lambda.IFunction;
-  tracing: boolean;
-  logRetention: logs.RetentionDays;
+  readonly createUser: lambda.IFunction;
+  readonly addUserToGroup: lambda.IFunction;
+  readonly activateUser: lambda.IFunction;
+  readonly tracing: boolean;
+  readonly logRetention: logs.RetentionDays;
 }
 
 /** The CONTRACT error types worth retrying: Okta will likely answer later. */
@@ -26,6 +26,7 @@ export const RETRIED_ERRORS = ['OktaRateLimited', 'OktaUnavailable'];
 /** The CONTRACT error types that end the onboarding: retrying cannot fix them. */
 export const CAUGHT_ERRORS = ['OktaNotFound', 'InvalidInput'];
 
+/** The onboarding state machine: create a user staged, add them to each group, activate them. */
 export class OnboardingExample extends Construct {
   readonly stateMachine: sfn.StateMachine;
 

@@ -12,13 +12,13 @@ import { Construct } from 'constructs';
 import type { SearchSetting } from './okta-connector-props.js';
 
 export interface TriggerSchedulesProps {
-  poller: lambda.IFunction;
-  search?: lambda.IFunction;
-  connections: readonly string[];
-  pollSchedule: string;
-  searches: readonly SearchSetting[];
+  readonly poller: lambda.IFunction;
+  readonly search?: lambda.IFunction;
+  readonly connections: readonly string[];
+  readonly pollSchedule: string;
+  readonly searches: readonly SearchSetting[];
   /** Where an invocation Scheduler could not deliver goes. */
-  deadLetters: sqs.IQueue;
+  readonly deadLetters: sqs.IQueue;
 }
 
 // A poll missed for longer than this is pointless to deliver: the next one reads from the same cursor.

@@ -1,12 +1,16 @@
 /**
  * `npm run docs`: writes what is generated from the action catalog: `docs/openapi.json`, `docs/ACTIONS.md` and
- * the README's actions section (between its markers, nothing else of the README is touched).
+ * the README's actions section (between its markers, nothing else of the README is touched); and the event
+ * schemas in docs/schemas/ from infra/event-schemas.ts; and API.md from infra/index.ts.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { actions } from '../functions/catalog.js';
+import { eventSchemaFiles } from '../infra/event-schemas.js';
 import { buildOpenApiDocument } from '../infra/openapi.js';
 import { renderActionsMarkdown, renderReadmeSection, withReadmeSection } from './actions-markdown.js';
+import { renderApiMarkdown } from './api-markdown.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -16,6 +20,7 @@ export function generatedDocs(readme: string, version: string): Record<string, s
     'docs/openapi.json': `${JSON.stringify(buildOpenApiDocument(actions, { version }), null, 2)}\n`,
     'docs/ACTIONS.md': renderActionsMarkdown(actions),
     'README.md': withReadmeSection(readme, renderReadmeSection(actions)),
+    ...eventSchemaFiles(),
   };
 }
 
@@ -26,9 +31,12 @@ export function packageVersion(): string {
 
 function main(): void {
   const readme = readFileSync(`${root}README.md`, 'utf8');
-  for (const [path, content] of Object.entries(generatedDocs(readme, packageVersion()))) {
-    writeFileSync(`${root}${path}`, content);
-    console.log(`wrote ${path}`);
+  // API.md is read from the compiled program, a few seconds: apart from the catalog's docs, which tests build often.
+  const files = { ...generatedDocs(readme, packageVersion()), 'API.md': renderApiMarkdown() };
+  for (const [file, content] of Object.entries(files)) {
+    mkdirSync(path.dirname(`${root}${file}`), { recursive: true });
+    writeFileSync(`${root}${file}`, content);
+    console.log(`wrote ${file}`);
   }
 }
 

@@ -18,6 +18,11 @@ export interface Config {
   dedupeTtlDays: number;
   /** Share (0 to <1) of each Okta rate-limit window left to the org's other apps. */
   rateLimitReserve: number;
+  /**
+   * Where the rate-limit budget is kept: `table` (one budget per org and bucket shared by every container through
+   * TABLE_NAME, docs/ARCHITECTURE.md) or `container` (each container alone, from the headers it saw).
+   */
+  rateLimitBudget: 'table' | 'container';
   /** Where a connection's very first poll starts, in ms before now (`POLL_LOOKBACK_MINUTES`, 15 by default). */
   pollLookbackMs: number;
   /** Lets a connection's domain be plain HTTP on 127.0.0.1/localhost (the simulated org). Never set in AWS. */
@@ -75,6 +80,7 @@ export function readConfig(env: Env): Config {
     eventSource: text(env, 'EVENT_SOURCE', 'okta-connector'),
     dedupeTtlDays: numberIn(env, 'DEDUPE_TTL_DAYS', 7, { min: 1, integer: true }),
     rateLimitReserve: numberIn(env, 'RATE_LIMIT_RESERVE', 0.1, { min: 0, below: 1 }),
+    rateLimitBudget: oneOf(env, 'RATE_LIMIT_BUDGET', ['container', 'table'] as const),
     pollLookbackMs: numberIn(env, 'POLL_LOOKBACK_MINUTES', 15, { min: 1, integer: true }) * 60_000,
     allowInsecureLocalOkta: flag(env, 'ALLOW_INSECURE_LOCAL_OKTA'),
   };
@@ -109,6 +115,14 @@ function numberIn(
     throw new ConfigurationError(name, `must be ${kind} ${bound} (got "${raw}")`);
   }
   return value;
+}
+
+/** One of `values`, the first being the default. */
+function oneOf<T extends string>(env: Env, name: string, values: readonly [T, ...T[]]): T {
+  const raw = optionalText(env, name);
+  if (raw === undefined) return values[0];
+  if ((values as readonly string[]).includes(raw)) return raw as T;
+  throw new ConfigurationError(name, `must be one of ${values.join(', ')} (got "${raw}")`);
 }
 
 function flag(env: Env, name: string): boolean {

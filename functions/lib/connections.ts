@@ -1,6 +1,8 @@
 /**
  * Connections: one Secrets Manager secret per Okta org (docs/CONTRACT.md §4), named `<prefix><name>`, checked
  * field by field and cached in the warm container for `connectionCacheSeconds` so a rotated secret is picked up.
+ * The sign-in state of an authorization-code connection (its refresh token and the access token its containers
+ * share) is read and written past that cache (`readStoredSignIn`, `writeStoredSignIn`).
  *
  * Error types: a secret that does not exist is `UnknownConnection` (the caller named a connection that is not
  * there). A secret that exists but is malformed is a deployment problem, not the caller's, so it is an
@@ -99,20 +101,64 @@ export function clearConnectionCache(): void {
 }
 
 /**
- * Writes a new refresh token into the connection's secret, keeping every other field as it is in the secret now
- * (read again, so a field changed by an operator since the load is not overwritten).
+ * The sign-in state of an authorization-code connection that its containers share through its secret: the refresh
+ * token, and the access token the last renewal obtained, so other containers use it instead of renewing
+ * (docs/ARCHITECTURE.md "Refresh-token rotation across containers").
  */
-export async function saveRefreshToken(
+export interface StoredSignIn {
+  refreshToken?: string;
+  accessToken?: SharedAccessToken;
+  /** The whole secret as read, so that a write keeps every other field as it is. */
+  secret: Record<string, unknown>;
+}
+
+/** An access token as stored in the secret (`auth.accessToken`); epoch ms inside, ISO 8601 in the secret. */
+export interface SharedAccessToken {
+  token: string;
+  expiresAt: number;
+  /** When a container should renew it instead of using it (a margin before `expiresAt`). */
+  renewAt: number;
+}
+
+/** Reads the connection's sign-in state from its secret now, past the container cache. */
+export async function readStoredSignIn(connection: Connection, deps: ConnectionDeps = {}): Promise<StoredSignIn> {
+  const cfg = deps.cfg ?? config();
+  const secretId = cfg.connectionSecretPrefix + connection.name;
+  const secret = parseJson(
+    connection.name,
+    await getSecretString(connection.name, secretId, deps.secrets ?? secretsManager()),
+  );
+  const auth = isObject(secret.auth) ? secret.auth : {};
+  const stored: StoredSignIn = { secret };
+  if (typeof auth.refreshToken === 'string' && auth.refreshToken !== '') stored.refreshToken = auth.refreshToken;
+  const accessToken = sharedAccessTokenOf(auth.accessToken);
+  if (accessToken) stored.accessToken = accessToken;
+  return stored;
+}
+
+/**
+ * Writes a renewal's refresh token and shared access token (none: the field is removed) over the secret as
+ * `basedOn` read it: one `PutSecretValue`.
+ */
+export async function writeStoredSignIn(
   connection: Connection,
-  refreshToken: string,
+  basedOn: StoredSignIn,
+  signIn: { refreshToken: string; accessToken?: SharedAccessToken },
   deps: ConnectionDeps = {},
 ): Promise<void> {
   const cfg = deps.cfg ?? config();
   const secrets = deps.secrets ?? secretsManager();
   const secretId = cfg.connectionSecretPrefix + connection.name;
-  const stored = parseJson(connection.name, await getSecretString(connection.name, secretId, secrets));
-  const auth = isObject(stored.auth) ? stored.auth : {};
-  const updated = { ...stored, auth: { ...auth, refreshToken } };
+  const { accessToken: _replaced, ...auth } = isObject(basedOn.secret.auth) ? basedOn.secret.auth : {};
+  const accessToken = signIn.accessToken && {
+    token: signIn.accessToken.token,
+    expiresAt: new Date(signIn.accessToken.expiresAt).toISOString(),
+    renewAt: new Date(signIn.accessToken.renewAt).toISOString(),
+  };
+  const updated = {
+    ...basedOn.secret,
+    auth: { ...auth, refreshToken: signIn.refreshToken, ...(accessToken ? { accessToken } : {}) },
+  };
   try {
     await secrets.send(new PutSecretValueCommand({ SecretId: secretId, SecretString: JSON.stringify(updated) }));
   } catch (error) {
@@ -121,7 +167,29 @@ export async function saveRefreshToken(
     });
   }
   // The loaded connection (the cached object) now says what the secret says.
-  if (connection.auth.type === 'authorization-code') connection.auth.refreshToken = refreshToken;
+  if (connection.auth.type === 'authorization-code') connection.auth.refreshToken = signIn.refreshToken;
+}
+
+/**
+ * Writes the refresh token of a new consent into the connection's secret, keeping every other field as it is in
+ * the secret now (read again, so a field changed by an operator since the load is not overwritten). A shared
+ * access token of the previous consent is removed.
+ */
+export async function saveRefreshToken(
+  connection: Connection,
+  refreshToken: string,
+  deps: ConnectionDeps = {},
+): Promise<void> {
+  await writeStoredSignIn(connection, await readStoredSignIn(connection, deps), { refreshToken }, deps);
+}
+
+/** A stored shared access token, or undefined when there is none or it is not well formed (it is only a cache). */
+function sharedAccessTokenOf(value: unknown): SharedAccessToken | undefined {
+  if (!isObject(value) || typeof value.token !== 'string' || value.token === '') return undefined;
+  const expiresAt = Date.parse(String(value.expiresAt));
+  const renewAt = Date.parse(String(value.renewAt));
+  if (!Number.isFinite(expiresAt) || !Number.isFinite(renewAt)) return undefined;
+  return { token: value.token, expiresAt, renewAt };
 }
 
 async function readConnection(

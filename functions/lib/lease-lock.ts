@@ -4,6 +4,7 @@
  * its lease ends, so nothing waits forever. Used for the per-connection publish lock (dedupe.ts) and for each
  * scheduled search (one run at a time covers a search's windows).
  */
+import { systemClock } from './clock.js';
 import {
   ConditionalCheckFailedException,
   DeleteItemCommand,
@@ -47,7 +48,7 @@ export async function withLeaseLock<T>(
   const client = deps.dynamoDb ?? dynamoDb();
   const table = deps.tableName ?? requireTableName();
   const now = deps.now ?? Date.now;
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const sleep = deps.sleep ?? systemClock.sleep;
   const leaseMs = deps.leaseMs ?? defaultLeaseMs;
   const owner = randomUUID();
   let lock: LeaseLock | undefined;

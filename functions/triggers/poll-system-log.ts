@@ -9,7 +9,8 @@ import { config } from '../lib/config.js';
 import { InvalidInput, toConnectorError } from '../lib/errors.js';
 import { countMetric, logger, MetricUnit } from '../lib/observability.js';
 import { remainingTimeOf, type LambdaContextLike } from '../lib/lambda-time.js';
-import { oktaClient, type OktaClient } from '../lib/okta/client.js';
+import { oktaClient } from '../lib/okta/client-cache.js';
+import type { OktaClient } from '../lib/okta/client.js';
 import { pollSystemLog, rateLimitHeadroom, type PollDeps, type PollSummary } from '../lib/events/system-log.js';
 
 export interface PollInput {

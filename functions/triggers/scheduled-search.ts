@@ -18,7 +18,7 @@ import {
 } from '../lib/events/scheduled-search-run.js';
 import { remainingTimeOf, type LambdaContextLike } from '../lib/lambda-time.js';
 import { logger } from '../lib/observability.js';
-import { oktaClient } from '../lib/okta/client.js';
+import { oktaClient } from '../lib/okta/client-cache.js';
 
 export type { ScheduledSearchInput, ScheduledSearchSummary } from '../lib/events/scheduled-search-run.js';
 

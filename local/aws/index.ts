@@ -19,6 +19,8 @@ export interface LocalAws {
   secrets: {
     put(name: string, value: string | object): void;
     get(name: string): string | undefined;
+    /** How many versions were ever written to a secret. */
+    versionsWritten(name: string): number;
   };
   /** Creates the connector's table (pk S) in dynalite; a no-op when it exists. */
   createTable(name: string): Promise<void>;
@@ -65,7 +67,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       callCount: eventBridge.callCount,
       onEntry: eventBridge.onEntry,
     },
-    secrets: { put: secrets.put, get: secrets.get },
+    secrets: { put: secrets.put, get: secrets.get, versionsWritten: secrets.versionsWritten },
     createTable: (name) => createConnectorTable(dynamoClient, name),
     close: async () => {
       dynamoClient.destroy();

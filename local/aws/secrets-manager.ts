@@ -28,6 +28,8 @@ export interface LocalSecretsManager {
   put(name: string, value: string | object): void;
   /** The `AWSCURRENT` string value of a secret, or undefined when there is none. */
   get(name: string): string | undefined;
+  /** How many versions were ever written to a secret (`CreateSecret` with a value, `PutSecretValue`, `put`). */
+  versionsWritten(name: string): number;
   close(): Promise<void>;
 }
 
@@ -37,6 +39,8 @@ const accountId = '000000000000';
 /** Starts the local Secrets Manager endpoint on 127.0.0.1:`port` (0 = any free port). */
 export async function startLocalSecretsManager(port = 0): Promise<LocalSecretsManager> {
   const secrets = new Map<string, Secret>();
+  // Versions without a staging label are dropped below (AWS deprecates them too), so the count is kept apart.
+  const written = new Map<string, number>();
 
   const find = (secretId: unknown): Secret => {
     if (typeof secretId !== 'string' || secretId === '') {
@@ -68,6 +72,7 @@ export async function startLocalSecretsManager(port = 0): Promise<LocalSecretsMa
     for (const version of secret.versions)
       version.stages = version.stages.filter((s) => s === 'AWSPREVIOUS' || !stages.includes(s));
     const version: SecretVersion = { versionId, ...value, stages, createdDate: new Date() };
+    written.set(secret.name, (written.get(secret.name) ?? 0) + 1);
     secret.versions.push(version);
     secret.versions = secret.versions.filter((v) => v.stages.length > 0);
     secret.lastChangedDate = version.createdDate;
@@ -185,6 +190,7 @@ export async function startLocalSecretsManager(port = 0): Promise<LocalSecretsMa
     get(name) {
       return secrets.get(name)?.versions.find((v) => v.stages.includes('AWSCURRENT'))?.secretString;
     },
+    versionsWritten: (name) => written.get(name) ?? 0,
     close: running.close,
   };
 }

@@ -31,6 +31,7 @@ function everyOption(stack: import('aws-cdk-lib').Stack): OktaConnectorProps {
     rateLimitReserve: 0.2,
     eventHookConcurrency: 20,
     pollerLagAlarmSeconds: 600,
+    eventSchemas: true,
   };
 }
 

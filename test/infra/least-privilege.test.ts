@@ -129,12 +129,16 @@ describe('IAM: least privilege', () => {
     ]);
   });
 
-  it('gives an action no table and no bus', () => {
+  it("gives an action no bus, and of the table only the authorization-code connection's sign-in lock item", () => {
     const actionPolicy = policyOf(synth.connector.actionFunctions.get('get-user')!);
-    const actionActions = statements
-      .filter(({ policy }) => policy === actionPolicy)
-      .flatMap(({ statement }) => actionsOf(statement));
-    expect(actionActions.filter((a) => a.startsWith('dynamodb:') || a.startsWith('events:'))).toEqual([]);
+    const actionStatements = statements.filter(({ policy }) => policy === actionPolicy).map((s) => s.statement);
+    const tableStatements = actionStatements.filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')));
+    expect(actionStatements.flatMap(actionsOf).filter((a) => a.startsWith('events:'))).toEqual([]);
+    expect(tableStatements).toHaveLength(1);
+    expect(actionsOf(tableStatements[0]!).sort()).toEqual(['dynamodb:DeleteItem', 'dynamodb:PutItem']);
+    expect((tableStatements[0] as Statement & { Condition?: unknown }).Condition).toEqual({
+      'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['lock#globex#sign-in'] },
+    });
   });
 
   it('attaches no AWS managed policy to any role', () => {

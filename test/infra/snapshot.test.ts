@@ -25,12 +25,14 @@ describe('OktaConnector template', () => {
     const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'OktaConnector');
     const { connections, defaultConnection, authorizationCodeConnections, searches, stepFunctionsExample } =
       fullContext;
-    new OktaConnector(
-      stack,
-      'OktaConnector',
-      { connections, defaultConnection, authorizationCodeConnections, searches, stepFunctionsExample },
-      fixtureActions,
-    );
+    new OktaConnector(stack, 'OktaConnector', {
+      connections,
+      defaultConnection,
+      authorizationCodeConnections,
+      searches,
+      stepFunctionsExample,
+      actions: fixtureActions,
+    });
     // Asset keys hash the code's absolute path when bundling is skipped, so they differ per checkout: not structure.
     const template = JSON.stringify(Template.fromStack(stack).toJSON(), null, 2).replace(
       /"[0-9a-f]{64}\.zip"/g,

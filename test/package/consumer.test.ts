@@ -43,9 +43,11 @@ import { OktaConnector, type ActionName, type ErrorType, type OktaConnectorProps
 const props: OktaConnectorProps = { connections: ['acme'], defaultConnection: 'acme' };
 const okta = new OktaConnector(new Stack(new App(), 'Typed'), 'Okta', props);
 const name: ActionName = 'get-user';
+// @ts-expect-error: ActionName lists the actions, so a name that is none fails to compile.
+const unknown: ActionName = 'no-such-action';
 const retried: ErrorType[] = ['OktaRateLimited'];
 const detail = {} as OktaEventDetail;
-export const used = [okta.actionFunctions.get(name), retried, detail['okta-connector'].connection];
+export const used = [okta.actionFunctions.get(name), unknown, retried, detail['okta-connector'].connection];
 `;
 
 let folder: string;
@@ -140,7 +142,7 @@ describe('okta-connector installed from its tarball in a CDK app outside the rep
       .filter((file) => !file.endsWith('.d.ts'));
     expect(compiledFromPackage).toEqual([]);
     expect(tsc.stdout).toContain('node_modules/okta-connector/dist/infra/index.d.ts');
-  });
+  }, 120_000); // tsc reads aws-cdk-lib's declarations: seconds alone, much longer on a loaded machine
 
   it('runs the installed CLI: --help prints the usage on stdout and nothing on stderr', () => {
     const cli = spawnSync(path.join(folder, 'node_modules', '.bin', 'okta-connector'), ['--help'], {

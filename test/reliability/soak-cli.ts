@@ -1,6 +1,7 @@
 /**
  * `npm run soak -- --runs N --seed S`: the fault-injection soak (soak.ts), one progress line per run, then the
- * totals. Exits 1 when any run broke a guarantee. `--load` runs the load figures as well (load.ts).
+ * totals, then the refresh-token rotation scenario (soak-rotation.ts, `--rotations N`, 0 to skip). Exits 1 when any
+ * run broke a guarantee. `--load` runs the load figures as well (load.ts).
  */
 import './quiet-env.js';
 import { parseArgs } from 'node:util';
@@ -11,12 +12,14 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '20' },
     seed: { type: 'string', default: '1' },
     load: { type: 'boolean', default: false },
+    rotations: { type: 'string', default: '40' },
   },
 });
 const runs = Number(values.runs);
 const seed = Number(values.seed);
-if (!Number.isInteger(runs) || runs < 1 || !Number.isInteger(seed)) {
-  console.error('usage: npm run soak -- [--runs N] [--seed S] [--load]');
+const rotations = Number(values.rotations);
+if (!Number.isInteger(runs) || runs < 1 || !Number.isInteger(seed) || !Number.isInteger(rotations) || rotations < 0) {
+  console.error('usage: npm run soak -- [--runs N] [--seed S] [--rotations N] [--load]');
   process.exit(2);
 }
 
@@ -33,6 +36,13 @@ const report = await runSoak({
   },
 });
 printReport(report);
+if (rotations > 0) {
+  const { runRotationSoak, rotationLines } = await import('./soak-rotation.js');
+  const rotation = await runRotationSoak({ rotations, seed, kills: Math.max(1, Math.floor(rotations / 10)) });
+  console.log('');
+  for (const line of rotationLines(rotation)) console.log(line);
+  if (rotation.violations.length > 0) process.exitCode = 1;
+}
 if (values.load) {
   const { runLoad } = await import('./load.js');
   const load = await runLoad({ deliveries: 200, eventsPerDelivery: 100, actionCalls: 500 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runSoak, type SoakReport } from './soak.js';
+import { runRotationSoak } from './soak-rotation.js';
 
 // A short fixed-seed soak; `npm run soak -- --runs 200` is the long one (docs/RELIABILITY.md).
 describe('the fault-injection soak, 3 runs of seed 7', () => {
@@ -24,4 +25,23 @@ describe('the fault-injection soak, 3 runs of seed 7', () => {
     expect(injected('eventbridge') + report.faults.eventBridgeThrottles!).toBeGreaterThan(0);
     expect(injected('dynamo')).toBeGreaterThan(0);
   });
+});
+
+// A short version of the soak's rotation scenario; `npm run soak` runs 40 rotations with 4 containers killed.
+describe('the refresh-token rotation scenario: 9 containers, 1 s tokens, token endpoint 5xx, a container killed', () => {
+  it('reaches 8 rotations with 0 invalid_grant, 0 reuse, and a secret version for each rotation that was stored', async () => {
+    const report = await runRotationSoak({ rotations: 8, seed: 7, kills: 1, tokenErrorRate: 0.3 });
+
+    expect(report.violations).toEqual([]);
+    expect(report.rotations).toBeGreaterThanOrEqual(8);
+    expect(report.invalidGrants).toBe(0);
+    expect(report.reuse).toBe(0);
+    expect(report.secretVersions).toBe(report.rotations - report.lostRotations);
+    // The faults fired: a container died after Okta rotated (its token never stored, the next holder sent the old
+    // one again within the grace period), and the token endpoint answered 5xx.
+    expect(report.faults.killedMidRenewal).toBe(1);
+    expect(report.lostRotations).toBe(1);
+    expect(report.resent).toBeGreaterThanOrEqual(1);
+    expect(report.faults.tokenEndpoint5xx).toBeGreaterThan(0);
+  }, 60_000);
 });

@@ -134,3 +134,33 @@ it("clearing a user's sessions with oauthTokens=true revokes the tokens issued t
   expect(refreshed.status).toBe(400);
   expect(((await refreshed.json()) as { error: string }).error).toBe('invalid_grant');
 });
+
+// Okta's refresh-token rotation guide: a reuse past the grace period revokes the tokens of the consent and is
+// logged as `app.oauth2.token.detect_reuse` (the org authorization server's event type).
+it('logs a refresh-token reuse past the grace period in the System Log, and revokes the newest tokens', async () => {
+  const { client, tokens } = await signInNewUser('linus@example.com');
+  const refresh = (refreshToken: string) =>
+    fetch(`${sim.url}/oauth2/v1/token`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret ?? ''}`).toString('base64')}`,
+      },
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }),
+    });
+  const rotated = (await (await refresh(tokens.refresh_token ?? '')).json()) as { access_token: string };
+  sim.control.advanceClock(31_000);
+
+  const reused = await refresh(tokens.refresh_token ?? '');
+  const logs = await fetch(
+    `${sim.url}/api/v1/logs?${new URLSearchParams({ filter: 'eventType eq "app.oauth2.token.detect_reuse"', since: new Date(sim.clock.now() - 120_000).toISOString() })}`,
+    { headers: { accept: 'application/json', authorization: `SSWS ${sim.apiToken}` } },
+  );
+
+  expect(reused.status).toBe(400);
+  expect(((await reused.json()) as { error: string }).error).toBe('invalid_grant');
+  expect((await asUser(rotated.access_token)).status).toBe(401);
+  const events = (await logs.json()) as Array<{ eventType: string; target: Array<{ id: string }> }>;
+  expect(events).toHaveLength(1);
+  expect(events[0]?.target[0]?.id).toBe(client.appId);
+});

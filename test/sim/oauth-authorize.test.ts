@@ -275,10 +275,37 @@ describe('refresh token rotation', () => {
     const response = await tokenRequest({ grant_type: 'refresh_token', refresh_token: refreshToken }, client);
     return (await response.json()) as Record<string, string>;
   }
+  const reuseEvents = () => org.events.filter((event) => event.eventType === 'app.oauth2.token.detect_reuse');
+  const me = (accessToken: string) =>
+    fetch(`${server.url}/api/v1/users/me`, { headers: { authorization: `Bearer ${accessToken}` } });
+  async function consent(client: OAuthClient = web): Promise<Record<string, string>> {
+    const flow = startFlow('okta.users.read offline_access', client);
+    const code = await signInForCode(flow);
+    const response = await tokenRequest(
+      { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, code_verifier: flow.verifier },
+      client,
+    );
+    return (await response.json()) as Record<string, string>;
+  }
+  /** A web app with its own rotation settings, set through the control API as a test against `npm start` would. */
+  async function webClient(settings: Record<string, unknown>): Promise<OAuthClient> {
+    const client = oauth.registerClient({
+      label: 'Rotating',
+      grantTypes: ['authorization_code', 'refresh_token'],
+      redirectUris: [REDIRECT_URI],
+      grantedScopes: ['okta.users.read'],
+    });
+    const response = await fetch(`${server.url}/__sim/oauth-clients/${client.clientId}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(settings),
+    });
+    expect(response.status).toBe(200);
+    return (await response.json()) as OAuthClient;
+  }
 
   it('hands out a new refresh token on every refresh', async () => {
-    const flow = startFlow();
-    const first = await exchange(flow, await signInForCode(flow));
+    const first = await consent();
 
     const second = await refresh(first.refresh_token as string);
 
@@ -287,39 +314,111 @@ describe('refresh token rotation', () => {
     expect(second.refresh_token).not.toBe(first.refresh_token);
   });
 
-  it('keeps the old refresh token working during the grace period only', async () => {
-    const flow = startFlow();
-    const first = await exchange(flow, await signInForCode(flow));
-    await refresh(first.refresh_token as string);
-    expect((await refresh(first.refresh_token as string)).access_token).toEqual(expect.any(String));
+  it("keeps the old refresh token working during Okta's default 30 s grace period", async () => {
+    const first = await consent();
+    const second = await refresh(first.refresh_token as string);
+    org.clock.advance(29 * 1000);
 
+    const again = await refresh(first.refresh_token as string);
+
+    expect(again.access_token).toEqual(expect.any(String));
+    expect((await me(second.access_token as string)).status).toBe(200);
+    expect(reuseEvents()).toHaveLength(0);
+  });
+
+  it('answers invalid_grant to a reuse past the grace period, revokes the whole family and logs the reuse', async () => {
+    const first = await consent();
+    const second = await refresh(first.refresh_token as string);
+    const third = await refresh(second.refresh_token as string);
+    const before = reuseEvents().length;
     org.clock.advance(31 * 1000);
 
-    expect(await refresh(first.refresh_token as string)).toEqual({
+    const reused = await tokenRequest({ grant_type: 'refresh_token', refresh_token: first.refresh_token as string });
+
+    expect(reused.status).toBe(400);
+    expect(await reused.json()).toEqual({
       error: 'invalid_grant',
       error_description: 'The refresh token is invalid or expired.',
     });
+    // The newest refresh token and every access token of the consent stop working.
+    expect(await refresh(third.refresh_token as string)).toMatchObject({ error: 'invalid_grant' });
+    expect((await me(third.access_token as string)).status).toBe(401);
+    expect((await me(first.access_token as string)).status).toBe(401);
+    const events = reuseEvents().slice(before);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      severity: 'WARN',
+      outcome: { result: 'FAILURE' },
+      actor: { id: '00uada', type: 'User' },
+      target: [{ id: web.appId, type: 'AppInstance' }],
+    });
   });
 
-  it('keeps the same refresh token when the client rotation is STATIC', async () => {
-    const staticClient = oauth.registerClient({
-      label: 'Static',
-      grantTypes: ['authorization_code', 'refresh_token'],
-      redirectUris: [REDIRECT_URI],
-      grantedScopes: ['okta.users.read'],
-      refreshTokenRotation: 'STATIC',
-    });
-    const flow = startFlow('okta.users.read offline_access', staticClient);
-    const code = await signInForCode(flow);
-    const first = (await (
-      await tokenRequest(
-        { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, code_verifier: flow.verifier },
-        staticClient,
-      )
-    ).json()) as Record<string, string>;
+  it("leaves another consent's tokens working when one family is revoked", async () => {
+    const other = await consent();
+    const first = await consent();
+    await refresh(first.refresh_token as string);
+    org.clock.advance(31 * 1000);
 
-    const second = await refresh(first.refresh_token as string, staticClient);
+    await refresh(first.refresh_token as string);
+
+    expect((await me(other.access_token as string)).status).toBe(200);
+    expect((await refresh(other.refresh_token as string)).access_token).toEqual(expect.any(String));
+  });
+
+  it('logs no reuse for an unknown refresh token', async () => {
+    const before = reuseEvents().length;
+
+    expect(await refresh('never-issued')).toMatchObject({ error: 'invalid_grant' });
+    expect(reuseEvents()).toHaveLength(before);
+  });
+
+  it('takes a grace period of 0 to 60 s per client from the control API: 0 makes any second use a reuse', async () => {
+    const strict = await webClient({ refreshTokenLeewaySeconds: 0 });
+    const first = await consent(strict);
+    const second = await refresh(first.refresh_token as string, strict);
+    const before = reuseEvents().length;
+    org.clock.advance(1);
+
+    expect(await refresh(first.refresh_token as string, strict)).toMatchObject({ error: 'invalid_grant' });
+    expect(await refresh(second.refresh_token as string, strict)).toMatchObject({ error: 'invalid_grant' });
+    expect(reuseEvents()).toHaveLength(before + 1);
+  });
+
+  it('takes a grace period of 60 s: the old token works at 59 s and is a reuse at 61 s', async () => {
+    const lenient = await webClient({ refreshTokenLeewaySeconds: 60 });
+    const first = await consent(lenient);
+    await refresh(first.refresh_token as string, lenient);
+
+    org.clock.advance(59 * 1000);
+    expect((await refresh(first.refresh_token as string, lenient)).access_token).toEqual(expect.any(String));
+    org.clock.advance(2 * 1000);
+    expect(await refresh(first.refresh_token as string, lenient)).toMatchObject({ error: 'invalid_grant' });
+  });
+
+  it('refuses a grace period over 60 s', async () => {
+    const response = await fetch(`${server.url}/__sim/oauth-clients/${web.clientId}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ refreshTokenLeewaySeconds: 61 }),
+    });
+
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ error: 'refreshTokenLeewaySeconds must be 0-60' });
+  });
+
+  it('keeps the same refresh token, usable again and again, when the rotation is STATIC (persistent)', async () => {
+    const persistent = await webClient({ refreshTokenRotation: 'STATIC' });
+    const first = await consent(persistent);
+    const before = reuseEvents().length;
+
+    const second = await refresh(first.refresh_token as string, persistent);
+    org.clock.advance(120 * 1000);
+    const third = await refresh(first.refresh_token as string, persistent);
 
     expect(second.refresh_token).toBe(first.refresh_token);
+    expect(third.refresh_token).toBe(first.refresh_token);
+    expect((await me(third.access_token as string)).status).toBe(200);
+    expect(reuseEvents()).toHaveLength(before);
   });
 });

@@ -14,7 +14,8 @@ import { httpErrorResponse, httpResponse, invocationShape, readInput } from './a
 import { config } from '../config.js';
 import { OktaUnavailable, toConnectorError, type ConnectorError } from '../errors.js';
 import { logger as sharedLogger, metrics as sharedMetrics, secretValuesOf } from '../observability.js';
-import { oktaClient, type OktaClient } from '../okta/client.js';
+import { oktaClient } from '../okta/client-cache.js';
+import type { OktaClient } from '../okta/client.js';
 import { recordCall } from './action-record.js';
 import { validateInput } from './validate-input.js';
 

@@ -1,19 +1,32 @@
 /**
  * Sign-in on behalf of a user who consented once (USR-OAUTH): the refresh-token grant with the refresh token
- * stored in the connection's secret, the client authenticated with its secret (`client_secret_basic`). When Okta
- * rotates the refresh token, the new one is written back to the secret so the next container uses it.
+ * stored in the connection's secret, the client authenticated with its secret (`client_secret_basic`). Okta
+ * rotates the refresh token on every use (unless the app's refresh token is persistent), so the renewal is done
+ * once for all containers, under a lock, with the secret read again first (refresh-renewal.ts); the rotated
+ * refresh token and the new access token are written back for the other containers.
  *
  * The first consent (`functions/oauth/`) uses `exchangeCode` to turn the authorization code into that refresh token.
  */
-import { OktaAuthFailed } from '../errors.js';
-import { saveRefreshToken as saveToSecret, type AuthorizationCodeAuth, type Connection } from '../connections.js';
+import { config } from '../config.js';
+import {
+  readStoredSignIn,
+  writeStoredSignIn,
+  type AuthorizationCodeAuth,
+  type Connection,
+  type ConnectionDeps,
+} from '../connections.js';
+import { withLeaseLock, type LeaseLockDeps } from '../lease-lock.js';
+import { logger } from '../observability.js';
 import type { Authorizer } from './authorizer-types.js';
 import { oauthAuthorizer } from './oauth-authorizer.js';
+import { RENEWAL_LEASE_MS, sharedRenewal, type Exclusive, type SignInStore } from './refresh-renewal.js';
 import { tokenEndpointFor, type TokenEndpointDeps, type TokenResponse } from './token-endpoint.js';
 
 export interface AuthorizationCodeDeps extends TokenEndpointDeps {
-  /** Writes a rotated refresh token back (default: into the connection's secret). */
-  saveRefreshToken?: (connection: Connection, refreshToken: string) => Promise<void>;
+  /** Where containers share the refresh and access tokens (default: the connection's secret, read past the cache). */
+  signInStore?: SignInStore;
+  /** Runs a renewal alone among all containers (default: the lease lock `lock#<connection>#sign-in` in the table). */
+  exclusive?: Exclusive;
 }
 
 export function authorizationCodeAuthorizer(
@@ -21,30 +34,57 @@ export function authorizationCodeAuthorizer(
   auth: AuthorizationCodeAuth,
   deps: AuthorizationCodeDeps = {},
 ): Authorizer {
-  const save = deps.saveRefreshToken ?? ((c: Connection, token: string) => saveToSecret(c, token));
+  const now = deps.now ?? Date.now;
   const endpoint = tokenEndpointFor(connection, deps);
-  let refreshToken = auth.refreshToken;
-
-  async function grant(deadline: number): Promise<TokenResponse> {
-    const current = refreshToken;
-    if (current === undefined) {
-      throw new OktaAuthFailed(
-        `Connection "${connection.name}" has no refresh token yet: open /oauth/authorize?connection=${encodeURIComponent(connection.name)} to consent`,
-      );
-    }
-    const token = await endpoint.request(async () => ({ grant_type: 'refresh_token', refresh_token: current }), {
+  const refresh = (refreshToken: string, deadline: number): Promise<TokenResponse> =>
+    endpoint.request(async () => ({ grant_type: 'refresh_token', refresh_token: refreshToken }), {
       headers: { authorization: basicAuthorization(auth) },
       deadline,
+      // Safe under the renewal lock: if Okta rotated the token but its answer was lost, the same refresh token is
+      // still good within Okta's grace period, which is what the grace period is for.
+      retryFailures: true,
     });
-    if (token.refreshToken !== undefined && token.refreshToken !== current) {
-      // Kept in memory first: the old token stops working after Okta's grace period, whatever the write does.
-      refreshToken = token.refreshToken;
-      await save(connection, token.refreshToken);
-    }
-    return token;
-  }
+  const renewal = sharedRenewal(connection.name, {
+    store: deps.signInStore ?? secretSignInStore(connection),
+    exclusive: deps.exclusive ?? leaseLockExclusive(connection.name, { now }),
+    refresh,
+    now,
+    notStored: () =>
+      logger.warn('A sign-in renewal ended after its lease; its refresh token was not stored', {
+        connection: connection.name,
+      }),
+  });
+  let refused: string | undefined;
+  return oauthAuthorizer(endpoint, (deadline) => renewal(deadline, refused), {
+    now,
+    refused: (accessToken) => {
+      refused = accessToken;
+    },
+  });
+}
 
-  return oauthAuthorizer(endpoint, grant, { now: deps.now });
+/** The connection's secret as the shared sign-in store. */
+export function secretSignInStore(connection: Connection, deps: ConnectionDeps = {}): SignInStore {
+  return {
+    read: () => readStoredSignIn(connection, deps),
+    write: (basedOn, signIn) => writeStoredSignIn(connection, basedOn, signIn, deps),
+  };
+}
+
+/**
+ * The renewal lock of a connection: a lease lock in the table. Without a table (the CLI run outside a deployment)
+ * the renewal runs unlocked; it still reads the secret first, so it renews with the newest refresh token.
+ */
+export function leaseLockExclusive(connectionName: string, deps: LeaseLockDeps = {}): Exclusive {
+  return async (deadline, work) => {
+    if (deps.tableName === undefined && config().tableName === undefined) {
+      return { acquired: true, value: await work((deps.now ?? Date.now)() + RENEWAL_LEASE_MS) };
+    }
+    return withLeaseLock(`lock#${connectionName}#sign-in`, deadline, (lock) => work(lock.leaseUntil), {
+      leaseMs: RENEWAL_LEASE_MS,
+      ...deps,
+    });
+  };
 }
 
 /** Exchanges an authorization code (with its PKCE verifier) for tokens, at the first consent. */

@@ -13,6 +13,14 @@ const RENEW_BEFORE_MS = 60_000;
 
 export interface OAuthAuthorizerDeps {
   now?: () => number;
+  /** Told of the access token Okta refused (a 401), before the next grant (which must not hand it out again). */
+  refused?: (accessToken: string) => void;
+}
+
+/** When to renew a token got at `issuedAt` (epoch ms) that lives `lifetimeMs`. */
+export function renewalTime(issuedAt: number, lifetimeMs: number): number {
+  // A token shorter-lived than two minutes (tests, odd settings) is renewed halfway instead.
+  return issuedAt + Math.max(lifetimeMs - RENEW_BEFORE_MS, lifetimeMs / 2);
 }
 
 /** An authorizer over a grant: `grant` asks the token endpoint for a new access token. */
@@ -30,9 +38,7 @@ export function oauthAuthorizer(
     if (cached && now() < cached.renewAt) return Promise.resolve(cached.token);
     inFlight ??= grant(deadline)
       .then((token) => {
-        const lifetime = token.expiresIn * 1000;
-        // A token shorter-lived than two minutes (tests, odd settings) is renewed halfway instead.
-        cached = { token, renewAt: now() + Math.max(lifetime - RENEW_BEFORE_MS, lifetime / 2) };
+        cached = { token, renewAt: token.renewAt ?? renewalTime(now(), token.expiresIn * 1000) };
         return token;
       })
       .finally(() => {
@@ -61,9 +67,10 @@ export function oauthAuthorizer(
         return true;
       }
       // The token may have been revoked or expired early: drop it so the retry fetches a new one.
-      const hadToken = cached !== undefined;
+      if (cached === undefined) return false;
+      deps.refused?.(cached.token.accessToken);
       cached = undefined;
-      return hadToken;
+      return true;
     },
   };
 }

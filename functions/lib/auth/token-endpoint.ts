@@ -4,9 +4,11 @@
  * (`invalid_dpop_proof`: the app requires DPoP) and answers the nonce challenge (`use_dpop_nonce` with a
  * `dpop-nonce` header), then keeps using DPoP and the nonce for the connection.
  */
+import { systemClock } from '../clock.js';
 import type { Connection } from '../connections.js';
 import { OktaUnavailable, type ConnectorError } from '../errors.js';
 import { oktaError } from '../okta/errors.js';
+import { parseResponseBody } from '../okta/response-body.js';
 import { dpopProof } from './dpop.js';
 
 export interface TokenResponse {
@@ -15,6 +17,8 @@ export interface TokenResponse {
   expiresIn: number;
   refreshToken?: string;
   scope?: string;
+  /** Epoch ms when to renew it, when the grant knows better than `expiresIn` (a token another container got). */
+  renewAt?: number;
 }
 
 export interface TokenEndpoint {
@@ -52,8 +56,8 @@ const MAX_FAILURE_RETRIES = 2;
 
 export function tokenEndpointFor(connection: Connection, deps: TokenEndpointDeps = {}): TokenEndpoint {
   const fetchFn = deps.fetch ?? globalThis.fetch;
-  const now = deps.now ?? Date.now;
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const now = deps.now ?? systemClock.now;
+  const sleep = deps.sleep ?? systemClock.sleep;
   const url = `${connection.baseUrl}/oauth2/v1/token`;
   let usesDpop = false;
   let nonce: string | undefined;
@@ -95,7 +99,7 @@ export function tokenEndpointFor(connection: Connection, deps: TokenEndpointDeps
           cause: error,
         });
       }
-      const body = parse(text);
+      const body = parseResponseBody(text);
       if (response.ok) return tokenResponse(connection.name, body);
       if (response.status >= 500 && (await retryAfterFailure())) continue;
 
@@ -147,12 +151,4 @@ function tokenResponse(name: string, body: unknown): TokenResponse {
     ...(typeof b.refresh_token === 'string' ? { refreshToken: b.refresh_token } : {}),
     ...(typeof b.scope === 'string' ? { scope: b.scope } : {}),
   };
-}
-
-function parse(text: string): unknown {
-  try {
-    return text === '' ? undefined : JSON.parse(text);
-  } catch {
-    return text;
-  }
 }

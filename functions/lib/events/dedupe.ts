@@ -18,6 +18,7 @@
  * two conditional writes per batch instead of one per event, so a page of 1,000 events costs ~55 DynamoDB calls
  * instead of ~1,050. The hook and the poller take turns; a holder keeps it for one batch (well under a second).
  */
+import { systemClock } from '../clock.js';
 import {
   BatchGetItemCommand,
   BatchWriteItemCommand,
@@ -150,7 +151,7 @@ function settings(deps: DedupeDeps): Settings {
     table: deps.tableName ?? requireTableName(),
     ttlDays: deps.ttlDays ?? config().dedupeTtlDays,
     now: deps.now ?? Date.now,
-    sleep: deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))),
+    sleep: deps.sleep ?? systemClock.sleep,
   };
 }
 

@@ -4,6 +4,7 @@
  * throttles. Only what EventBridge accepted counts as published: PutEvents answers 200 even when some entries
  * failed, so `FailedEntryCount` and each entry's `ErrorCode` are read, never assumed.
  */
+import { systemClock } from '../clock.js';
 import { PutEventsCommand, type EventBridgeClient, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { eventBridge } from '../aws-clients.js';
 import { entrySize, maxEntryBytes } from './event-format.js';
@@ -50,7 +51,7 @@ export async function publishEvents(entries: PutEventsRequestEntry[], deps: Publ
   const client = deps.eventBridge ?? eventBridge();
   const concurrency = deps.concurrency ?? 8;
   const maxAttempts = deps.maxAttempts ?? 5;
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const sleep = deps.sleep ?? systemClock.sleep;
   const now = deps.now ?? Date.now;
   const accepted = entries.map(() => false);
 

@@ -10,7 +10,8 @@
 import { config } from '../config.js';
 import { InvalidInput, type FieldProblem } from '../errors.js';
 import { countMetric, logger } from '../observability.js';
-import { oktaClient, type OktaClient } from '../okta/client.js';
+import { oktaClient } from '../okta/client-cache.js';
+import type { OktaClient } from '../okta/client.js';
 import { boundedPages } from './bounded-query.js';
 import { toEventEntry } from './event-format.js';
 import { publishEvents, type PublishDeps } from './publish.js';

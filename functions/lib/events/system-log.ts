@@ -7,6 +7,7 @@
  * A run stops on an empty page (caught up), when the Lambda's time runs low, or when the `/api/v1/logs` window has
  * only the reserve left and the reset is too far to wait for; a backlog is caught up over several runs.
  */
+import { systemClock } from '../clock.js';
 import { OktaRateLimited, OktaUnavailable, OktaValidationFailed, OktaNotFound } from '../errors.js';
 import { readPollCursor, writePollCursor, type CursorDeps, type PollCursor } from './cursors.js';
 import type { LogEvent } from './event-format.js';
@@ -56,7 +57,7 @@ export const stopWhenRemainingMs = 15_000;
 /** Polls one connection's System Log until caught up or out of time or rate-limit headroom. */
 export async function pollSystemLog(connection: string, deps: PollDeps): Promise<PollSummary> {
   const now = deps.now ?? Date.now;
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const sleep = deps.sleep ?? systemClock.sleep;
   const summary: PollSummary = {
     connection,
     pages: 0,

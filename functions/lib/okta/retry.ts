@@ -6,6 +6,7 @@
  * connection was never made (refused, DNS failure, unreachable network, connect timeout). A reset or a timeout
  * after connecting may come after Okta acted, so a POST is not retried then.
  */
+import type { Clock } from '../clock.js';
 
 /** Error codes (on a fetch error's `cause` chain) that mean no byte of the request reached the server. */
 const NEVER_CONNECTED = new Set([
@@ -69,4 +70,37 @@ export function backoffDelay(attempt: number, random: () => number, backoff: Bac
 /** Up to a second of random spread added to a wait for a rate-limit reset, so waiting callers do not all return at once. */
 export function resetJitter(random: () => number): number {
   return Math.round(1000 * random());
+}
+
+/** Why an attempt is to be made again. */
+export type RetryReason = 'failure' | 'rate-limit' | 'sign-in';
+
+/** Retries of one request per reason: 5xx and network failures, 429s (else bounded by the deadline), a new sign-in. */
+const MAX_RETRIES: Record<RetryReason, number> = { failure: 3, 'rate-limit': 10, 'sign-in': 1 };
+
+/**
+ * The retries one request may still spend, whatever their reason, and never a wait that ends past its deadline.
+ * `attempts(reason)` is the backoff step; `retry` waits and says yes, or says no and waits nothing.
+ */
+export class RetryBudget {
+  /** Retries made, all reasons together (the response's `retries`). */
+  retries = 0;
+  private readonly used: Record<RetryReason, number> = { failure: 0, 'rate-limit': 0, 'sign-in': 0 };
+
+  constructor(
+    private readonly deadline: number,
+    private readonly clock: Clock,
+  ) {}
+
+  attempts(reason: RetryReason): number {
+    return this.used[reason];
+  }
+
+  async retry(reason: RetryReason, waitMs = 0): Promise<boolean> {
+    if (this.used[reason] >= MAX_RETRIES[reason] || this.clock.now() + waitMs > this.deadline) return false;
+    if (waitMs > 0) await this.clock.sleep(waitMs);
+    this.used[reason] += 1;
+    this.retries += 1;
+    return true;
+  }
 }

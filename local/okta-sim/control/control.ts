@@ -8,7 +8,7 @@ import type { Fault, FaultSpec, Faults } from './faults.js';
 import { buildLogEvent } from '../logs/log-events.js';
 import type { OAuthServer } from '../oauth/oauth.js';
 import type { Org } from '../org.js';
-import type { RateLimiter } from './rate-limits.js';
+import { isRateLimitBucket, type RateLimitBucket, type RateLimiter } from './rate-limits.js';
 import { seedOrg, seedSize, type SeedOption } from '../seed.js';
 import { generateSignIns, type SignInOptions } from '../logs/sign-ins.js';
 import type { DeactivateAnswer } from '../users/lifecycle.js';
@@ -46,6 +46,8 @@ export interface SimControl {
   setDeactivateAnswer(answer: DeactivateAnswer): void;
   /** Per-bucket rate-limit windows in use. */
   rateLimits(): ReturnType<RateLimiter['snapshot']>;
+  /** Sets buckets' per-minute limits, e.g. `{"user-get": 300}` (the window in use included). */
+  setRateLimits(limits: Partial<Record<RateLimitBucket, number>>): void;
   /** Starts every rate-limit window afresh. */
   resetRateLimits(): void;
   /** What was sent to event hooks (delegated to the event-hooks module). */
@@ -101,6 +103,7 @@ export function createControl(
       org.deactivateAnswer = answer;
     },
     rateLimits: () => rateLimiter.snapshot(),
+    setRateLimits: (limits) => rateLimiter.setLimits(limits),
     resetRateLimits: () => rateLimiter.reset(),
     hookDeliveries: () => hooks.deliveries(),
     registerOAuthClient: (input) => oauth.registerClient(input),
@@ -222,6 +225,20 @@ export function controlRoutes(control: SimControl): Route[] {
       },
     },
     { method: 'GET', pattern: '/__sim/rate-limits', handler: () => ok(control.rateLimits()) },
+    {
+      method: 'POST',
+      pattern: '/__sim/rate-limits',
+      handler: (req) => {
+        const limits = Object.entries(asObject(req.body));
+        const bad = limits.find(
+          ([bucket, n]) => !isRateLimitBucket(bucket) || !Number.isInteger(n) || (n as number) < 1,
+        );
+        if (limits.length === 0 || bad)
+          return badRequest('send {"<bucket>": <per-minute limit, a positive integer>}, e.g. {"user-get": 300}');
+        control.setRateLimits(Object.fromEntries(limits) as Partial<Record<RateLimitBucket, number>>);
+        return ok(Object.fromEntries(limits));
+      },
+    },
     { method: 'DELETE', pattern: '/__sim/rate-limits', handler: () => (control.resetRateLimits(), { status: 204 }) },
     { method: 'GET', pattern: '/__sim/hook-deliveries', handler: () => ok(control.hookDeliveries()) },
     { method: 'GET', pattern: '/__sim/oauth-clients', handler: () => ok(control.oauthClients()) },

@@ -39,6 +39,8 @@ export interface RateLimiter {
   take(bucket: string): RateLimitDecision;
   /** The headers of a concurrency 429: limit and remaining 0, reset an estimate (RL-MON). */
   concurrencyHeaders(): Record<string, string>;
+  /** Sets buckets' per-minute limits from now on, the window in use included (as an admin's change in Okta). */
+  setLimits(limits: Partial<Record<RateLimitBucket, number>>): void;
   /** Current state, for the control API. */
   snapshot(): Record<string, { limit: number; used: number; resetAt: number }>;
   reset(): void;
@@ -60,6 +62,11 @@ export function bucketOf(method: string, path: string): RateLimitBucket {
   if (resource === 'groups') return id === undefined ? 'groups' : 'group';
   if (resource === 'apps') return id !== undefined && parts.length === 2 ? 'app' : 'apps';
   return 'other';
+}
+
+/** Whether `name` is one of the simulator's bucket names. */
+export function isRateLimitBucket(name: string): name is RateLimitBucket {
+  return Object.hasOwn(DEFAULT_RATE_LIMITS, name);
 }
 
 export function createRateLimiter(
@@ -95,6 +102,9 @@ export function createRateLimiter(
         'x-rate-limit-remaining': '0',
         'x-rate-limit-reset': String(Math.ceil((now() + 1000) / 1000)),
       };
+    },
+    setLimits(limits) {
+      Object.assign(configured, limits);
     },
     snapshot() {
       const out: Record<string, { limit: number; used: number; resetAt: number }> = {};

@@ -11,8 +11,8 @@ import { createDpopVerifier } from './dpop.js';
 import { oauthProblem } from './oauth-errors.js';
 import { ASYMMETRIC_ALGS } from './jws.js';
 import { createTokenEndpoint } from './token-endpoint.js';
-import { createTokenStore } from './tokens.js';
-import type { OAuthClient, Principal, Route, SimOrgServices, SimRequest, SimResponse } from '../types.js';
+import { createTokenStore, type RefreshTokenRecord } from './tokens.js';
+import type { LogEventLike, OAuthClient, Principal, Route, SimOrgServices, SimRequest, SimResponse } from '../types.js';
 
 export interface OAuthServer {
   /** `/oauth2/v1/token`, `/oauth2/v1/authorize`, the metadata document and the `/__sim/oauth-clients` routes. */
@@ -45,6 +45,7 @@ export function createOAuth(services: SimOrgServices): OAuthServer {
     dpop,
     tokens,
     tokenUrls: (req) => urlsFor(req, '/oauth2/v1/token'),
+    reuseDetected: (client, record, req) => services.appendLogEvent(reuseEvent(client, record, req)),
   });
   const authorize = createAuthorizeEndpoint({ services, tokens, findClient });
 
@@ -147,5 +148,38 @@ export function createOAuth(services: SimOrgServices): OAuthServer {
     registerClient,
     clients: () => [...registered.values()],
     revokeUserTokens: (userId) => tokens.revokeUserTokens(userId),
+  };
+}
+
+/** The event type Okta logs when the org authorization server detects a refresh token reuse. */
+export const REUSE_EVENT_TYPE = 'app.oauth2.token.detect_reuse';
+
+/**
+ * The System Log event of a refresh-token reuse. The event type is Okta's for the org authorization server
+ * (refresh-token rotation guide: `app.oauth2.as.token.detect_reuse` is the custom servers' one); its fields are
+ * inferred from Okta's other token events (no recording of one): the user of the consent as actor, the app as
+ * target, a failure outcome.
+ */
+function reuseEvent(
+  client: OAuthClient,
+  record: RefreshTokenRecord,
+  req: SimRequest,
+): Partial<LogEventLike> & { eventType: string } {
+  return {
+    eventType: REUSE_EVENT_TYPE,
+    displayMessage: 'Detect reuse of a refresh token',
+    severity: 'WARN',
+    actor: { id: record.userId, type: 'User', alternateId: null, displayName: null, detailEntry: null },
+    outcome: { result: 'FAILURE', reason: 'refresh_token_reuse_detected' },
+    target: [
+      {
+        id: client.appId,
+        type: 'AppInstance',
+        alternateId: client.label,
+        displayName: client.label,
+        detailEntry: null,
+      },
+    ],
+    debugContext: { debugData: { clientId: client.clientId, grantType: 'refresh_token', requestUri: req.path } },
   };
 }

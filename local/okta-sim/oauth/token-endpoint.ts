@@ -1,12 +1,22 @@
 /**
  * `POST /oauth2/v1/token` of the org authorization server: client authentication, DPoP, then the
  * `client_credentials`, `authorization_code` (with PKCE) and `refresh_token` grants.
+ *
+ * Refresh tokens rotate (a new one on every refresh) unless the client's rotation is STATIC (Okta's "persistent"
+ * refresh token). A rotated token keeps working for the client's grace period (`leeway`, 0-60 s, 30 by default);
+ * used after it, it is a reuse: the whole family is revoked, the answer is `invalid_grant`, and the System Log
+ * gets the reuse event.
  */
 import { createHash } from 'node:crypto';
 import type { ClientAuthenticator } from './client-auth.js';
 import type { DpopVerifier } from './dpop.js';
 import { oauthErrorResponse, oauthProblem } from './oauth-errors.js';
-import { DEFAULT_ACCESS_TOKEN_LIFETIME_S, DEFAULT_REFRESH_LEEWAY_S, type TokenStore } from './tokens.js';
+import {
+  DEFAULT_ACCESS_TOKEN_LIFETIME_S,
+  DEFAULT_REFRESH_LEEWAY_S,
+  type RefreshTokenRecord,
+  type TokenStore,
+} from './tokens.js';
 import type { OAuthClient, SimRequest, SimResponse } from '../types.js';
 
 /** What a successful grant hands to the token response. */
@@ -14,6 +24,8 @@ interface Grant {
   userId?: string;
   scopes: string[];
   refreshToken?: string;
+  /** The consent family the tokens belong to (refresh and authorization-code grants). */
+  familyId?: string;
 }
 
 type GrantResult = Grant | { problem: string; argument?: string };
@@ -24,6 +36,8 @@ export interface TokenEndpointDeps {
   tokens: TokenStore;
   /** The token URL as Okta names it (`<org>/oauth2/v1/token`), and as the request reached it. */
   tokenUrls(req: SimRequest): string[];
+  /** Told of a refresh token used past its grace period, after its family was revoked (the System Log event). */
+  reuseDetected(client: OAuthClient, record: RefreshTokenRecord, req: SimRequest): void;
 }
 
 const SUPPORTED_GRANTS = ['client_credentials', 'authorization_code', 'refresh_token'];
@@ -55,30 +69,39 @@ export function createTokenEndpoint(deps: TokenEndpointDeps): (req: SimRequest) 
       return { problem: 'pkce_missing_challenge_verifier_present' };
     }
     // USR-OAUTH: a refresh token only when `offline_access` was asked for at /authorize.
-    const refreshToken =
+    const refresh =
       code.scopes.includes('offline_access') && client.grantTypes.includes('refresh_token')
         ? deps.tokens.issueRefreshToken({ clientId: client.clientId, userId: code.userId, scopes: code.scopes })
         : undefined;
-    return { userId: code.userId, scopes: code.scopes, refreshToken };
+    return { userId: code.userId, scopes: code.scopes, refreshToken: refresh?.token, familyId: refresh?.familyId };
   };
 
-  const refreshToken = (client: OAuthClient, form: Record<string, string>): GrantResult => {
+  const refreshToken = (client: OAuthClient, form: Record<string, string>, req: SimRequest): GrantResult => {
     if (!form.refresh_token) return { problem: 'missing_token_request_parameter', argument: 'refresh_token' };
     const leeway = client.refreshTokenLeewaySeconds ?? DEFAULT_REFRESH_LEEWAY_S;
-    const record = deps.tokens.findRefreshToken(form.refresh_token, leeway);
-    if (!record || record.clientId !== client.clientId) return { problem: 'invalid_refresh_token' };
+    const check = deps.tokens.checkRefreshToken(form.refresh_token, leeway);
+    if (check.status === 'invalid' || check.record.clientId !== client.clientId) {
+      return { problem: 'invalid_refresh_token' };
+    }
+    const { record } = check;
+    if (check.status === 'reused') {
+      deps.tokens.revokeFamily(record.familyId);
+      deps.reuseDetected(client, record, req);
+      return { problem: 'invalid_refresh_token' };
+    }
     const requested = form.scope === undefined ? record.scopes : splitScopes(form.scope);
     if (!requested.every((scope) => record.scopes.includes(scope))) return { problem: 'invalid_scope' };
+    const grant = { userId: record.userId, scopes: requested, familyId: record.familyId };
     if (client.refreshTokenRotation === 'STATIC') {
       deps.tokens.touchRefreshToken(form.refresh_token);
-      return { userId: record.userId, scopes: requested, refreshToken: form.refresh_token };
+      return { ...grant, refreshToken: form.refresh_token };
     }
     deps.tokens.markRotated(form.refresh_token);
     const rotated = deps.tokens.issueRefreshToken({ ...record, rotatedAt: undefined });
-    return { userId: record.userId, scopes: requested, refreshToken: rotated };
+    return { ...grant, refreshToken: rotated.token };
   };
 
-  const grants: Record<string, (client: OAuthClient, form: Record<string, string>) => GrantResult> = {
+  const grants: Record<string, (client: OAuthClient, form: Record<string, string>, req: SimRequest) => GrantResult> = {
     client_credentials: clientCredentials,
     authorization_code: authorizationCode,
     refresh_token: refreshToken,
@@ -113,13 +136,13 @@ export function createTokenEndpoint(deps: TokenEndpointDeps): (req: SimRequest) 
       jkt = proof.jkt;
     }
 
-    const grant = (grants[grantType] as (typeof grants)[string])(client, form);
+    const grant = (grants[grantType] as (typeof grants)[string])(client, form, req);
     if ('problem' in grant) return fail(grant.problem, grant.argument);
     auth.commit();
 
     const lifetime = client.tokenLifetimeSeconds ?? DEFAULT_ACCESS_TOKEN_LIFETIME_S;
     const accessToken = deps.tokens.issueAccessToken(
-      { clientId: client.clientId, userId: grant.userId, scopes: grant.scopes, jkt },
+      { clientId: client.clientId, userId: grant.userId, scopes: grant.scopes, jkt, familyId: grant.familyId },
       lifetime,
     );
     return {

@@ -1,6 +1,11 @@
 /**
  * What the org authorization server has handed out: access tokens, refresh tokens (with rotation) and
  * authorization codes. Tokens are opaque random strings; their lifetimes run on the simulator's clock.
+ *
+ * The tokens of one consent form a family: the refresh token of the code exchange, every refresh token rotated
+ * from it, and the access tokens they were exchanged for. Okta's reuse detection revokes a whole family: "Okta
+ * immediately invalidates the most recently issued refresh token and all access tokens issued since the user
+ * authenticated" (refresh-token rotation guide).
  */
 import { randomBytes } from 'node:crypto';
 import type { SimClock } from '../types.js';
@@ -16,6 +21,8 @@ const AUTHORIZATION_CODE_LIFETIME_MS = 5 * 60 * 1000;
 
 export interface AccessTokenRecord {
   clientId: string;
+  /** The consent the token comes from (refresh and authorization-code grants). */
+  familyId?: string;
   userId?: string;
   scopes: string[];
   expiresAt: number;
@@ -25,6 +32,7 @@ export interface AccessTokenRecord {
 
 export interface RefreshTokenRecord {
   clientId: string;
+  familyId: string;
   userId: string;
   scopes: string[];
   lastUsedAt: number;
@@ -44,10 +52,20 @@ export interface AuthorizationCodeRecord {
 export interface TokenStore {
   issueAccessToken(record: Omit<AccessTokenRecord, 'expiresAt'>, lifetimeS: number): string;
   findAccessToken(token: string): AccessTokenRecord | undefined;
-  issueRefreshToken(record: Omit<RefreshTokenRecord, 'lastUsedAt'>): string;
-  /** The refresh token when it may still be used (not idle too long, not past its rotation leeway). */
-  findRefreshToken(token: string, leewayS: number): RefreshTokenRecord | undefined;
+  /** A refresh token of the family `familyId`, or of a new family (a first consent) without one. */
+  issueRefreshToken(record: Omit<RefreshTokenRecord, 'lastUsedAt' | 'familyId'> & { familyId?: string }): {
+    token: string;
+    familyId: string;
+  };
+  /**
+   * What a refresh token is worth now: `valid` (not idle too long, not rotated or still within its rotation
+   * leeway), `reused` (rotated longer ago than the leeway: the caller must revoke its family), or `invalid`
+   * (unknown, idle too long, or its family revoked).
+   */
+  checkRefreshToken(token: string, leewayS: number): RefreshTokenCheck;
   markRotated(token: string): void;
+  /** Revokes every refresh and access token of a family. */
+  revokeFamily(familyId: string): void;
   touchRefreshToken(token: string): void;
   issueCode(record: Omit<AuthorizationCodeRecord, 'expiresAt'>): string;
   /** Takes a code out of the store: a code is good for one token request, successful or not. */
@@ -56,10 +74,16 @@ export interface TokenStore {
   revokeUserTokens(userId: string): void;
 }
 
+export type RefreshTokenCheck =
+  | { status: 'valid'; record: RefreshTokenRecord }
+  | { status: 'reused'; record: RefreshTokenRecord }
+  | { status: 'invalid' };
+
 export function createTokenStore(clock: SimClock): TokenStore {
   const accessTokens = new Map<string, AccessTokenRecord>();
   const refreshTokens = new Map<string, RefreshTokenRecord>();
   const codes = new Map<string, AuthorizationCodeRecord>();
+  const revokedFamilies = new Set<string>();
   const newToken = (): string => randomBytes(32).toString('base64url');
   let issued = 0;
 
@@ -76,19 +100,25 @@ export function createTokenStore(clock: SimClock): TokenStore {
     },
     findAccessToken(token) {
       const record = accessTokens.get(token);
-      return record && record.expiresAt > clock.now() ? record : undefined;
+      if (!record || record.expiresAt <= clock.now()) return undefined;
+      return record.familyId !== undefined && revokedFamilies.has(record.familyId) ? undefined : record;
     },
     issueRefreshToken(record) {
       const token = newToken();
-      refreshTokens.set(token, { ...record, lastUsedAt: clock.now() });
-      return token;
+      const familyId = record.familyId ?? newToken();
+      refreshTokens.set(token, { ...record, familyId, lastUsedAt: clock.now() });
+      return { token, familyId };
     },
-    findRefreshToken(token, leewayS) {
+    checkRefreshToken(token, leewayS) {
       const record = refreshTokens.get(token);
-      if (!record) return undefined;
-      if (clock.now() - record.lastUsedAt > REFRESH_IDLE_LIMIT_MS) return undefined;
-      if (record.rotatedAt !== undefined && clock.now() > record.rotatedAt + leewayS * 1000) return undefined;
-      return record;
+      if (!record || revokedFamilies.has(record.familyId)) return { status: 'invalid' };
+      if (clock.now() - record.lastUsedAt > REFRESH_IDLE_LIMIT_MS) return { status: 'invalid' };
+      if (record.rotatedAt !== undefined && clock.now() > record.rotatedAt + leewayS * 1000)
+        return { status: 'reused', record };
+      return { status: 'valid', record };
+    },
+    revokeFamily(familyId) {
+      revokedFamilies.add(familyId);
     },
     markRotated(token) {
       const record = refreshTokens.get(token);

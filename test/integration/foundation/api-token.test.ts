@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConnection } from '../../../functions/lib/connections.js';
-import { oktaClient, USER_AGENT } from '../../../functions/lib/okta/client.js';
+import { oktaClient } from '../../../functions/lib/okta/client-cache.js';
+import { USER_AGENT } from '../../../functions/lib/okta/client.js';
 import { rateLimitBucket } from '../../../functions/lib/okta/rate-limits.js';
 import { bucketOf } from '../../../local/okta-sim/control/rate-limits.js';
 import { startSandbox, type Sandbox } from './sandbox.js';

@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clearConnectionCache } from '../../../functions/lib/connections.js';
-import { oktaClient } from '../../../functions/lib/okta/client.js';
+import { oktaClient } from '../../../functions/lib/okta/client-cache.js';
 import { handler as authorize } from '../../../functions/oauth/authorize.js';
 import { handler as callback } from '../../../functions/oauth/callback.js';
 import { countRequests, startSandbox, type Sandbox } from './sandbox.js';

@@ -42,12 +42,15 @@ async function cli(
 }
 
 /** Runs the CLI as `npx okta-connector` does: the bin shim in a new process. */
-function cliProcess(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function cliProcess(
+  args: string[],
+  env: Record<string, string | undefined> = cliEnv,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       ['bin/okta-connector.js', ...args],
-      { env: cliEnv, timeout: 20_000 },
+      { env, timeout: 20_000 },
       (error, stdout, stderr) => {
         resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
       },
@@ -235,6 +238,44 @@ describe('okta-connector connections', () => {
     expect(stdout).toMatch(/^default {2}http:\/\/127\.0\.0\.1:\d+ {2}api-token {2}event hook secret set$/m);
     expect(stdout).toMatch(/^service .*client-credentials/m);
     expect(stdout).not.toContain(sandbox.apiToken);
+  });
+
+  it('lists the connections as JSON with --json, without their secrets', async () => {
+    const { code, stdout } = await cli(['connections', 'list', '--json']);
+
+    expect(code).toBe(0);
+    const listed = JSON.parse(stdout) as Array<Record<string, unknown>>;
+    expect(listed).toContainEqual({
+      name: 'default',
+      baseUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+      auth: 'api-token',
+      eventHookSecret: true,
+    });
+    expect(listed.find((c) => c.name === 'service')).toMatchObject({ auth: 'client-credentials' });
+    expect(stdout).not.toContain(sandbox.apiToken);
+  });
+
+  it('answers connections list with its table and nothing else, as a command (no SDK notice on stderr)', async () => {
+    // Without the test setup's own switch: the command must turn the SDK's Node-version notice off itself.
+    const { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: _setByTests, ...env } = cliEnv;
+    const { code, stdout, stderr } = await cliProcess(['connections', 'list'], env);
+
+    expect(code).toBe(0);
+    expect(
+      stdout
+        .trim()
+        .split('\n')
+        .every((line) => /^\S+ {2}\S+ {2}\S+/.test(line)),
+    ).toBe(true);
+    expect(stdout).toMatch(/^default {2}/m);
+    expect(stderr).toBe('');
+  });
+
+  it('reports a connection test as JSON with --json', async () => {
+    const { code, stdout } = await cli(['connections', 'test', 'default', '--json']);
+
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ connection: 'default', auth: 'api-token', ok: true });
   });
 
   it('asks for credentials when none are given', async () => {

@@ -117,6 +117,31 @@ describe('npm start', () => {
     for (const login of logins) expect(await eventsFor(login, 'user.lifecycle.create')).toHaveLength(1);
   }, 45_000);
 
+  it('takes a delivery sent to EVENT_HOOK_URL with the printed EVENT_HOOK_SECRET, as Okta sends one, and refuses it without', async () => {
+    const uuid = `start-test-${Date.now()}-delivery`;
+    const delivery = JSON.stringify({
+      eventType: 'com.okta.event_hook',
+      eventTypeVersion: '1.0',
+      cloudEventsVersion: '0.1',
+      eventId: uuid,
+      eventTime: new Date().toISOString(),
+      contentType: 'application/json',
+      data: { events: [{ uuid, eventType: 'user.session.start', published: new Date().toISOString(), version: '0' }] },
+    });
+    const send = (authorization?: string) =>
+      fetch(urls.EVENT_HOOK_URL as string, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+        body: delivery,
+      });
+
+    expect(urls.EVENT_HOOK_SECRET).toMatch(/^\S{20,}$/);
+    expect((await send()).status).toBe(401);
+    expect((await send(urls.EVENT_HOOK_SECRET)).status).toBe(200);
+    const entries = (await (await fetch(urls.EVENTS_URL as string)).json()) as BusEntry[];
+    expect(entries.filter((e) => (JSON.parse(e.Detail) as { uuid: string }).uuid === uuid)).toHaveLength(1);
+  });
+
   it('stops on SIGINT with exit code 0 and leaves no port open', async () => {
     child.kill('SIGINT');
 

@@ -16,7 +16,7 @@ const stubClient = {
   resetStats: () => undefined,
   stats: () => ({ requests: sent.length, retries: 0, requestIds: [] }),
 };
-vi.mock('../../../functions/lib/okta/client.js', () => ({ oktaClient: async () => stubClient }));
+vi.mock('../../../functions/lib/okta/client-cache.js', () => ({ oktaClient: async () => stubClient }));
 
 const { handler } = await import('../../../functions/actions/delete-user.js');
 const context = { getRemainingTimeInMillis: () => 5_000 } as unknown as Context;

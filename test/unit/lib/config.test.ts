@@ -20,6 +20,7 @@ describe('config', () => {
       eventSource: 'okta-connector',
       dedupeTtlDays: 7,
       rateLimitReserve: 0.1,
+      rateLimitBudget: 'container',
       pollLookbackMs: 15 * 60_000,
       allowInsecureLocalOkta: false,
     });
@@ -36,6 +37,7 @@ describe('config', () => {
         EVENT_SOURCE: 'src',
         DEDUPE_TTL_DAYS: '3',
         RATE_LIMIT_RESERVE: '0.25',
+        RATE_LIMIT_BUDGET: 'table',
         POLL_LOOKBACK_MINUTES: '60',
         ALLOW_INSECURE_LOCAL_OKTA: 'true',
       }),
@@ -48,6 +50,7 @@ describe('config', () => {
       eventSource: 'src',
       dedupeTtlDays: 3,
       rateLimitReserve: 0.25,
+      rateLimitBudget: 'table',
       pollLookbackMs: 60 * 60_000,
       allowInsecureLocalOkta: true,
     });
@@ -56,6 +59,7 @@ describe('config', () => {
   it.each([
     ['RATE_LIMIT_RESERVE', '1', /RATE_LIMIT_RESERVE must be a number from 0 to below 1/],
     ['RATE_LIMIT_RESERVE', 'lots', /RATE_LIMIT_RESERVE/],
+    ['RATE_LIMIT_BUDGET', 'dynamo', /RATE_LIMIT_BUDGET must be one of container, table/],
     ['CONNECTION_CACHE_SECONDS', '-5', /CONNECTION_CACHE_SECONDS must be an integer at least 0/],
     ['DEDUPE_TTL_DAYS', '1.5', /DEDUPE_TTL_DAYS must be an integer/],
     ['ALLOW_INSECURE_LOCAL_OKTA', 'yes', /ALLOW_INSECURE_LOCAL_OKTA must be "true" or "false"/],

@@ -1,5 +1,3 @@
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   entrySize,
@@ -8,27 +6,10 @@ import {
   type ConnectorMark,
   type LogEvent,
 } from '../../../../functions/lib/events/event-format.js';
+import { sampleEvents } from '../../../support/sample-log-events.js';
 
-const samples = 'local/okta-sim/reference/samples';
 const mark: ConnectorMark = { connection: 'acme', trigger: 'poll', receivedAt: '2026-01-01T00:00:00.000Z' };
 const target = { source: 'okta-connector', eventBusName: 'okta-bus' };
-
-/** Every real LogEvent of the reference samples (the hook delivery's events included). */
-function sampleEvents(): Array<[string, LogEvent]> {
-  const out: Array<[string, LogEvent]> = [];
-  for (const folder of readdirSync(samples, { withFileTypes: true }).filter((d) => d.isDirectory())) {
-    for (const file of readdirSync(join(samples, folder.name))) {
-      const json: unknown = JSON.parse(readFileSync(join(samples, folder.name, file), 'utf8'));
-      const delivered = (json as { data?: { events?: unknown[] } }).data?.events;
-      const list = delivered ?? (Array.isArray(json) ? json : [json]);
-      for (const item of list as Array<Record<string, unknown>>) {
-        if (typeof item.uuid === 'string' && typeof item.eventType === 'string')
-          out.push([`${file} ${item.uuid}`, item as LogEvent]);
-      }
-    }
-  }
-  return out;
-}
 
 function bigEvent(bytes: number): LogEvent {
   return {

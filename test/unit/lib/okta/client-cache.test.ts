@@ -7,7 +7,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { resetConfig } from '../../../../functions/lib/config.js';
 import { clearConnectionCache } from '../../../../functions/lib/connections.js';
-import { oktaClient } from '../../../../functions/lib/okta/client.js';
+import { oktaClient } from '../../../../functions/lib/okta/client-cache.js';
 
 const sm = mockClient(SecretsManagerClient);
 const secret = (token: string) => ({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { oktaClientFor } from '../../../../functions/lib/okta/client.js';
-import { backoffDelay, neverReachedOkta } from '../../../../functions/lib/okta/retry.js';
+import { backoffDelay, neverReachedOkta, RetryBudget } from '../../../../functions/lib/okta/retry.js';
 import { apiTokenConnection, fakeClock, json, networkError, scriptedFetch, timeoutError } from './fake-okta.js';
 
 function client(fetch: typeof globalThis.fetch, clock = fakeClock()) {
@@ -122,5 +122,27 @@ describe('okta-retry', () => {
   it('doubles the backoff step each attempt, up to a cap', () => {
     expect([0, 1, 2, 3, 10].map((attempt) => backoffDelay(attempt, () => 1))).toEqual([250, 500, 1000, 2000, 8000]);
     expect(backoffDelay(2, () => 0)).toBe(500);
+  });
+});
+
+describe('RetryBudget: one budget of retries per request', () => {
+  it('allows each reason its own number of retries and counts them all together', async () => {
+    const clock = fakeClock();
+    const budget = new RetryBudget(clock.now() + 600_000, clock);
+    const failures: boolean[] = [];
+    for (let i = 0; i < 5; i += 1) failures.push(await budget.retry('failure', 10));
+    expect(failures).toEqual([true, true, true, false, false]);
+    expect([await budget.retry('sign-in'), await budget.retry('sign-in')]).toEqual([true, false]);
+    expect(budget.attempts('failure')).toBe(3);
+    expect(budget.retries).toBe(4);
+    expect(clock.sleeps).toEqual([10, 10, 10]);
+  });
+
+  it('refuses, without waiting, a retry whose wait would end past the deadline', async () => {
+    const clock = fakeClock();
+    const budget = new RetryBudget(clock.now() + 1_000, clock);
+    expect(await budget.retry('rate-limit', 1_001)).toBe(false);
+    expect(clock.sleeps).toEqual([]);
+    expect(budget.retries).toBe(0);
   });
 });
