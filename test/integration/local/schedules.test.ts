@@ -42,6 +42,8 @@ describe('local schedules', () => {
   it('runs every interval and never overlaps a run with itself', async () => {
     const runs: string[] = [];
     const own = createLocalRuntime();
+    // A warm container first, so the window below measures the schedule and not a cold start on a loaded machine.
+    await own.invoke({ name: 'poll-system-log', entry: slow }, { ms: 1 });
     schedules = startSchedules({
       runtime: own,
       connections: ['default'],

@@ -4,7 +4,7 @@ import { stackFunctions } from '../../../local/runtime/stack-functions.js';
 
 // The settings each function runs with come from the OktaConnector construct itself (infra/okta-connector.ts):
 // actions 512 MB and 28 s, the event hook 10 s with a reserved concurrency of 10, the poller 55 s and 1, the OAuth
-// functions 256 MB and 10 s; only the functions that use the table get TABLE_NAME.
+// functions 256 MB and 10 s; only the functions that publish get EVENT_BUS_NAME.
 let functions: Record<string, FunctionSettings>;
 let runtime: LocalRuntime;
 
@@ -43,8 +43,6 @@ describe("the stack's own function settings", () => {
       EVENT_BUS_NAME: 'default',
       DEFAULT_CONNECTION: 'default',
     });
-    // Actions get the table too (the sign-in renewal lock of authorization-code connections), but not the bus.
-    expect(functions['functions/actions/get-user.ts']?.environment).toMatchObject({ TABLE_NAME: 'local-table' });
     expect(functions['functions/actions/get-user.ts']?.environment).not.toHaveProperty('EVENT_BUS_NAME');
   });
 
