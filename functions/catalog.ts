@@ -69,6 +69,14 @@ const usersManage = ['okta.users.manage'];
 const groupsRead = ['okta.groups.read'];
 const groupsManage = ['okta.groups.manage'];
 const lifecycleErrors = errorsWith('OktaNotFound', 'InvalidUserState');
+/** A caller-given key that makes a write safe to retry (functions/lib/actions/idempotent-run.ts). */
+const idempotencyKeySchema: JsonSchema = {
+  type: 'string',
+  description: "Makes a retry return the first attempt's result instead of acting again (kept 24 hours).",
+  minLength: 1,
+  maxLength: 256,
+};
+
 const resetUrlOutput: JsonSchema = {
   type: 'object',
   required: ['userId'],
@@ -133,7 +141,9 @@ export const actions = [
     description:
       'Creates the user (ACTIVE with a password, else PROVISIONED or STAGED) and returns it. `nextLogin: ' +
       '"changePassword"` creates the password expired (needs `password` and `activate: true`). A duplicate login ' +
-      "is OktaValidationFailed with Okta's cause.",
+      "is OktaValidationFailed with Okta's cause. With `idempotencyKey` (e.g. Step Functions' `$$.Execution.Id`) a " +
+      'retry returns the user the first attempt created, for 24 hours; the same key with another input is ' +
+      'InvalidInput.',
     input: {
       required: ['profile'],
       properties: {
@@ -172,6 +182,7 @@ export const actions = [
           enum: ['changePassword'],
           description: 'Make the user change the password at first sign-in.',
         },
+        idempotencyKey: idempotencyKeySchema,
       },
     },
     output: oktaUserSchema,
@@ -539,10 +550,151 @@ export const actions = [
       },
     },
   }),
+  action({
+    name: 'clear-user-sessions',
+    summary: "End a user's Okta sessions, optionally with their OAuth tokens.",
+    description:
+      "Okta's revokeUserSessions (`DELETE /api/v1/users/{id}/sessions`): the user must sign in again. " +
+      '`revokeOAuthTokens` also revokes the OpenID Connect and OAuth access and refresh tokens issued to the user. ' +
+      "Sessions of apps that keep their own are not ended: Okta's Universal Logout does that (see docs/ACTIONS.md). " +
+      'Safe to retry: ending sessions twice ends them once.',
+    input: {
+      required: ['userId'],
+      properties: {
+        userId: userIdSchema(),
+        revokeOAuthTokens: flag('Also revoke the OAuth and OpenID Connect tokens issued to the user.'),
+      },
+    },
+    output: userIdOutput(),
+    scopes: usersManage,
+    errors: errorsWith('OktaNotFound'),
+    example: {
+      input: { userId: '00ub0oNGTSWTBKOLGLNR', revokeOAuthTokens: true },
+      output: { userId: '00ub0oNGTSWTBKOLGLNR' },
+    },
+  }),
+  action({
+    name: 'reset-factors',
+    summary: 'Reset every MFA factor of a user (the user enrols again at next sign-in).',
+    description:
+      "Okta's resetFactors (`POST /api/v1/users/{id}/lifecycle/reset_factors`): removes every enrolled factor. " +
+      'Safe to retry: a user with no factor left is reset again with no harm.',
+    input: { required: ['userId'], properties: { userId: userIdSchema() } },
+    output: userIdOutput(),
+    scopes: usersManage,
+    errors: lifecycleErrors,
+    example: { input: { userId: '00ub0oNGTSWTBKOLGLNR' }, output: { userId: '00ub0oNGTSWTBKOLGLNR' } },
+  }),
+  action({
+    name: 'unlock-user',
+    summary: 'Unlock a LOCKED_OUT user (back to ACTIVE).',
+    description:
+      'A user who is not locked out is refused by Okta (403 E0000032); the connector then reads the user again: ' +
+      'ACTIVE is a success with `changed: false` (safe to retry), any other status is InvalidUserState naming it.',
+    input: { required: ['userId'], properties: { userId: userIdSchema() } },
+    output: lifecycleOutputSchema,
+    scopes: usersManage,
+    errors: lifecycleErrors,
+    example: {
+      input: { userId: '00ub0oNGTSWTBKOLGLNR' },
+      output: { userId: '00ub0oNGTSWTBKOLGLNR', status: 'ACTIVE', changed: true },
+    },
+  }),
+  action({
+    name: 'reactivate-user',
+    summary: 'Send a PROVISIONED user (activation pending) a new activation.',
+    description:
+      "Okta's reactivateUser: a new activation token replaces the old one. With `sendEmail` false the " +
+      'activation token (and the URL, when Okta sends one) comes back instead of an email. A user in any other ' +
+      'status is InvalidUserState (Okta answers 403 E0000038). Not idempotent: every call issues a new token, so a retry invalidates the previous one.',
+    input: {
+      required: ['userId'],
+      properties: { userId: userIdSchema(), sendEmail: flag('Let Okta email the activation link to the user.') },
+    },
+    output: {
+      type: 'object',
+      required: ['userId'],
+      properties: {
+        userId: { type: 'string' },
+        activationUrl: { type: 'string' },
+        activationToken: { type: 'string' },
+      },
+      additionalProperties: false,
+    },
+    scopes: usersManage,
+    errors: lifecycleErrors,
+    example: {
+      input: { userId: '00ub0oNGTSWTBKOLGLNR' },
+      output: {
+        userId: '00ub0oNGTSWTBKOLGLNR',
+        activationToken: 'XE6wE17zmphl3KqAPFxO',
+      },
+    },
+  }),
+  action({
+    name: 'okta-request',
+    summary: "Call any endpoint of Okta's API that no action covers, on the connection's own org.",
+    description:
+      "Sends `{method, path, query, body}` to the connection's org with its sign-in, the rate-limit budget, " +
+      'retries and error mapping of every action. Only paths under `/api/v1/` and `/oauth2/v1/` (no URL, other ' +
+      'host, `..`, encoded traversal or backslash: InvalidInput). Only a GET is sent again after a 5xx or a ' +
+      'timeout; a write is retried only when Okta refused it with 429. `paginate: true` (GET) follows the Link ' +
+      'header up to `limit` items and returns `{items, after?}`. The scopes are those of the endpoint called. Its ' +
+      'IAM permission is the most powerful of all actions: it can do anything the connection may do in Okta. A ' +
+      'write with `idempotencyKey` is sent once per key: a retry gets the first answer (24 hours).',
+    input: {
+      required: ['method', 'path'],
+      properties: {
+        method: { type: 'string', enum: ['GET', 'POST', 'PUT', 'DELETE'] },
+        path: {
+          type: 'string',
+          description: 'The path, e.g. `/api/v1/users/00ub0oNGTSWTBKOLGLNR/factors`; the query goes in `query`.',
+          minLength: 1,
+          maxLength: 2000,
+        },
+        query: {
+          type: 'object',
+          description: 'Query parameters: names to strings, numbers or booleans.',
+          additionalProperties: true,
+        },
+        body: { description: 'The JSON body of a POST or PUT.' },
+        paginate: flag('Follow the Link header (GET only) and return `{items, after?}`.'),
+        limit: { type: 'integer', minimum: 1, maximum: 10_000, description: 'With `paginate`: the most items.' },
+        after: { type: 'string', minLength: 1, maxLength: 500, description: 'The cursor to go on from.' },
+        idempotencyKey: idempotencyKeySchema,
+      },
+    },
+    output: {
+      type: 'object',
+      description: '`{status, body}`, or `{items, after?}` with `paginate`.',
+      properties: {
+        status: { type: 'integer', description: "Okta's HTTP status (2xx; other statuses are errors)." },
+        body: { description: "Okta's JSON answer, null when empty." },
+        items: { type: 'array', items: { type: 'object', additionalProperties: true } },
+        after: { type: 'string' },
+      },
+      additionalProperties: false,
+    },
+    scopes: [],
+    errors: errorsWith('OktaValidationFailed', 'OktaNotFound', 'InvalidUserState'),
+    example: {
+      input: { method: 'GET', path: '/api/v1/users/00ub0oNGTSWTBKOLGLNR/factors' },
+      output: { status: 200, body: [] },
+    },
+  }),
 ] as const satisfies readonly ActionSpec[];
 
 /** The name of every action in the catalog, e.g. `'get-user'`. */
 export type ActionName = (typeof actions)[number]['name'];
+
+function userIdOutput(): JsonSchema {
+  return {
+    type: 'object',
+    required: ['userId'],
+    properties: { userId: { type: 'string' } },
+    additionalProperties: false,
+  };
+}
 
 function membershipOutput(): JsonSchema {
   return {

@@ -118,7 +118,8 @@ export interface OktaConnectorProps {
    */
   readonly rateLimitReserve?: number;
   /**
-   * Deploys the onboarding state machine of `onboarding-example.ts`.
+   * Deploys the example state machines: onboarding (`onboarding-example.ts`) and contain a compromised account
+   * (`contain-account-example.ts`).
    * @default false
    */
   readonly stepFunctionsExample?: boolean;

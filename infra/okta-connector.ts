@@ -16,6 +16,7 @@ import { ActionsApi } from './actions-api.js';
 import { ConnectorAlarms } from './alarms.js';
 import { ConnectorFunction, type ConnectorFunctionProps, type TableAction } from './connector-function.js';
 import { ConnectorDashboard } from './dashboard.js';
+import { CONTAIN_ACTIONS, ContainAccountExample } from './contain-account-example.js';
 import { EventSchemaRegistry } from './event-schema-registry.js';
 import { OnboardingExample } from './onboarding-example.js';
 import { resolveSettings, type OktaConnectorProps, type ResolvedSettings } from './okta-connector-props.js';
@@ -32,6 +33,8 @@ const SEARCH: TableAction[] = [...CURSORS, 'DeleteItem'];
 const DEDUPE_AND_CURSORS: TableAction[] = [...new Set([...DEDUPE, ...CURSORS])];
 const OAUTH_AUTHORIZE: TableAction[] = ['PutItem'];
 const OAUTH_CALLBACK: TableAction[] = ['GetItem', 'DeleteItem'];
+// An action with an `idempotencyKey` input keeps its records with Powertools Idempotency (idempotent-run.ts).
+const IDEMPOTENCY: TableAction[] = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'];
 
 /** What differs from one of the connector's functions to the next; the construct sets the rest. */
 type FunctionShape = Pick<
@@ -78,6 +81,7 @@ export class OktaConnector extends Construct {
   readonly alarms: ConnectorAlarms;
   /** The onboarding state machine, with `stepFunctionsExample: true`. */
   readonly onboarding?: OnboardingExample;
+  readonly containAccount?: ContainAccountExample;
   /** The Schema Registry of the published events, with `eventSchemas: true`. */
   readonly eventSchemas?: EventSchemaRegistry;
   private readonly logRetention: logs.RetentionDays;
@@ -135,6 +139,7 @@ export class OktaConnector extends Construct {
         read: settings.connections,
         write: settings.authorizationCodeConnections,
       });
+      if (spec.input.properties && 'idempotencyKey' in spec.input.properties) this.useIdempotency(fn, spec.name);
       this.useSignInLock(fn);
       this.actionFunctions.set(spec.name, fn);
     }
@@ -226,6 +231,16 @@ export class OktaConnector extends Construct {
         tracing: settings.tracing,
         logRetention: this.logRetention,
       });
+      // A stack built from a part of the catalog (the template snapshot's three actions) has no containment flow.
+      if (CONTAIN_ACTIONS.every((name) => this.actionFunctions.has(name))) {
+        this.containAccount = new ContainAccountExample(this, 'ContainAccount', {
+          suspendUser: this.requireAction('suspend-user'),
+          clearUserSessions: this.requireAction('clear-user-sessions'),
+          resetFactors: this.requireAction('reset-factors'),
+          tracing: settings.tracing,
+          logRetention: this.logRetention,
+        });
+      }
     }
 
     if (settings.eventSchemas) {
@@ -272,6 +287,21 @@ export class OktaConnector extends Construct {
     fn.useBus(this.bus, this.settings.eventSource);
     fn.addEnvironment('DEDUPE_TTL_DAYS', String(this.settings.dedupeTtlDays));
     return fn;
+  }
+
+  /**
+   * The idempotency records of an action taking `idempotencyKey` (functions/lib/actions/idempotent-run.ts): the
+   * calls Powertools Idempotency makes, on the items `idempotency#<action>#…` only.
+   */
+  private useIdempotency(fn: ConnectorFunction, action: string): void {
+    fn.addEnvironment('TABLE_NAME', this.table.tableName);
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: IDEMPOTENCY.map((call) => `dynamodb:${call}`),
+        resources: [this.table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`idempotency#${action}#*`] } },
+      }),
+    );
   }
 
   /**

@@ -6,12 +6,12 @@
  *
  * Input: `{"profile": {"login", "email", "firstName", "lastName", ...}, "groupIds": ["00g..."]}`.
  */
-import { CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import type * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { actionTask, exampleStateMachine, RETRIED_ERRORS } from './example-state-machine.js';
 
 export interface OnboardingExampleProps {
   readonly createUser: lambda.IFunction;
@@ -21,8 +21,7 @@ export interface OnboardingExampleProps {
   readonly logRetention: logs.RetentionDays;
 }
 
-/** The CONTRACT error types worth retrying: Okta will likely answer later. */
-export const RETRIED_ERRORS = ['OktaRateLimited', 'OktaUnavailable'];
+export { RETRIED_ERRORS };
 /** The CONTRACT error types that end the onboarding: retrying cannot fix them. */
 export const CAUGHT_ERRORS = ['OktaNotFound', 'InvalidInput'];
 
@@ -84,40 +83,12 @@ export class OnboardingExample extends Construct {
     );
 
     const definition = createUser.next(eachGroup).next(activateUser).next(new sfn.Succeed(this, 'Onboarded'));
-    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+    this.stateMachine = exampleStateMachine(this, {
       comment: 'okta-connector example: create a user, add them to groups, activate them',
-      definitionBody: sfn.DefinitionBody.fromChainable(definition),
-      timeout: Duration.minutes(15),
-      tracingEnabled: props.tracing,
-      logs: {
-        destination: new logs.LogGroup(this, 'Logs', { retention: props.logRetention }),
-        level: sfn.LogLevel.ALL,
-        // Outputs carry activation tokens and profiles; the log keeps the states, not the data.
-        includeExecutionData: false,
-      },
-    });
-    if (!props.tracing) {
-      Validations.of(this.stateMachine).acknowledge({
-        id: 'Serverless-StepFunctionStateMachineXray',
-        reason: 'The deployer turned X-Ray tracing off (tracing: false).',
-      });
-      Validations.of(this.stateMachine).acknowledge({
-        id: 'AwsSolutions-SF2',
-        reason: 'The deployer turned X-Ray tracing off (tracing: false).',
-      });
-    }
-    const role = this.stateMachine.role;
-    for (const fn of [props.createUser, props.addUserToGroup, props.activateUser]) {
-      Validations.of(role).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(fn.node.defaultChild as CfnElement)}.Arn>:*]`,
-        reason:
-          'The LambdaInvoke task grants the versions and aliases of this one named function (function:name:*), so a qualified ARN can be invoked.',
-      });
-    }
-    Validations.of(role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'CloudWatch Logs log-delivery actions (logs:CreateLogDelivery and the like) and X-Ray (xray:PutTraceSegments, GetSamplingRules...) support no resource-level permissions.',
+      definition,
+      functions: [props.createUser, props.addUserToGroup, props.activateUser],
+      tracing: props.tracing,
+      logRetention: props.logRetention,
     });
   }
 
@@ -133,20 +104,7 @@ export class OnboardingExample extends Construct {
     resultPath: string,
     failed: sfn.Fail,
   ): tasks.LambdaInvoke {
-    const task = new tasks.LambdaInvoke(this, id, {
-      lambdaFunction: fn,
-      payload: sfn.TaskInput.fromObject(payload),
-      resultSelector,
-      resultPath,
-      retryOnServiceExceptions: true,
-    });
-    task.addRetry({
-      errors: RETRIED_ERRORS,
-      interval: Duration.seconds(5),
-      backoffRate: 2,
-      maxAttempts: 5,
-      jitterStrategy: sfn.JitterType.FULL,
-    });
+    const task = actionTask(this, id, { fn, payload, resultSelector, resultPath });
     // In the Map, the Map's own Catch handles these; a task inside an item processor cannot jump out of it.
     if (id !== 'AddUserToGroup') task.addCatch(failed, { errors: CAUGHT_ERRORS, resultPath: '$.failure' });
     return task;

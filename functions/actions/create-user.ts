@@ -1,6 +1,11 @@
-/** `create-user`: creates the user (with password, recovery question and groups when given) and returns it. */
+/**
+ * `create-user`: creates the user (with password, recovery question and groups when given) and returns it. With an
+ * `idempotencyKey`, a retry returns the user the first attempt created (see idempotent-run.ts).
+ */
 import { actionHandler } from '../lib/actions/action-handler.js';
+import type { OktaClient } from '../lib/okta/client.js';
 import { withoutLinks } from '../lib/okta/objects.js';
+import { runOnce } from '../lib/actions/idempotent-run.js';
 
 interface Input {
   profile: Record<string, unknown>;
@@ -9,9 +14,18 @@ interface Input {
   activate: boolean;
   groupIds?: string[];
   nextLogin?: 'changePassword';
+  idempotencyKey?: string;
+  connection?: string;
 }
 
-export const handler = actionHandler<Input, unknown>('create-user', async (input, okta, { deadline }) => {
+export const handler = actionHandler<Input, unknown>('create-user', async (input, okta, { deadline, connection }) => {
+  const { idempotencyKey, connection: _named, ...request } = input;
+  const create = () => createUser(request, okta, deadline);
+  if (idempotencyKey === undefined) return create();
+  return runOnce({ action: 'create-user', connection, idempotencyKey, request, deadline, run: create });
+});
+
+async function createUser(input: Input, okta: OktaClient, deadline: number): Promise<unknown> {
   const credentials = {
     ...(input.password !== undefined ? { password: { value: input.password } } : {}),
     ...(input.recoveryQuestion ? { recovery_question: input.recoveryQuestion } : {}),
@@ -26,4 +40,4 @@ export const handler = actionHandler<Input, unknown>('create-user', async (input
     { deadline },
   );
   return withoutLinks(response.body);
-});
+}

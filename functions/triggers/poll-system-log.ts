@@ -6,9 +6,10 @@
  * `POLL_LOOKBACK_MINUTES` (default 15) sets where a connection's very first run starts.
  */
 import { config } from '../lib/config.js';
-import { InvalidInput, toConnectorError } from '../lib/errors.js';
+import { InvalidInput } from '../lib/errors.js';
 import { countMetric, logger, MetricUnit } from '../lib/observability.js';
 import { remainingTimeOf, type LambdaContextLike } from '../lib/lambda-time.js';
+import { runTrigger } from '../lib/trigger-run.js';
 import { oktaClient } from '../lib/okta/client-cache.js';
 import type { OktaClient } from '../lib/okta/client.js';
 import { pollSystemLog, rateLimitHeadroom, type PollDeps, type PollSummary } from '../lib/events/system-log.js';
@@ -33,27 +34,25 @@ export async function handler(
   const cfg = config();
   const okta = deps.okta ?? (await oktaClient(input.connection));
   const connection = okta.connection.name;
-  let summary: PollSummary;
-  try {
-    summary = await pollSystemLog(connection, {
+  const run = {
+    failed: 'System Log poll failed',
+    fields: { connection },
+    done(summary: PollSummary) {
+      countMetric('EventsPublished', { trigger: 'poll', connection }, summary.published);
+      if (summary.lagSeconds !== undefined)
+        countMetric('PollerLagSeconds', { connection }, summary.lagSeconds, MetricUnit.Seconds);
+      const headroom = rateLimitHeadroom(okta, cfg.rateLimitReserve);
+      if (headroom !== undefined) countMetric('RateLimitHeadroom', { connection }, headroom * 100, MetricUnit.Percent);
+      logger.info('System Log polled', { ...summary });
+    },
+  };
+  return runTrigger(run, () =>
+    pollSystemLog(connection, {
       ...deps,
       okta,
       reserve: deps.reserve ?? cfg.rateLimitReserve,
       lookbackMs: deps.lookbackMs ?? cfg.pollLookbackMs,
-      // Without a Lambda context (a script, a test), allow 60 s.
-      remainingMs: remainingTimeOf(context, 60_000),
-    });
-  } catch (error) {
-    // The table or the bus failed past their retries: the run fails with a CONTRACT type, the cause stays in the log.
-    logger.error('System Log poll failed', { connection, error });
-    throw toConnectorError(error);
-  }
-
-  countMetric('EventsPublished', { trigger: 'poll', connection }, summary.published);
-  if (summary.lagSeconds !== undefined)
-    countMetric('PollerLagSeconds', { connection }, summary.lagSeconds, MetricUnit.Seconds);
-  const headroom = rateLimitHeadroom(okta, cfg.rateLimitReserve);
-  if (headroom !== undefined) countMetric('RateLimitHeadroom', { connection }, headroom * 100, MetricUnit.Percent);
-  logger.info('System Log polled', { ...summary });
-  return summary;
+      remainingMs: remainingTimeOf(context),
+    }),
+  );
 }

@@ -7,7 +7,7 @@
  * - invoked directly (Step Functions, the SDK) with `{connection?, filter?, q?, since, until}` it returns
  *   `{events, since, until}` for that range and touches no cursor.
  */
-import { InvalidInput, toConnectorError, type FieldProblem } from '../lib/errors.js';
+import { InvalidInput, type FieldProblem } from '../lib/errors.js';
 import { searchEvents } from '../lib/events/bounded-query.js';
 import type { LogEvent } from '../lib/events/event-format.js';
 import {
@@ -17,7 +17,7 @@ import {
   type ScheduledSearchSummary,
 } from '../lib/events/scheduled-search-run.js';
 import { remainingTimeOf, type LambdaContextLike } from '../lib/lambda-time.js';
-import { logger } from '../lib/observability.js';
+import { runTrigger } from '../lib/trigger-run.js';
 import { oktaClient } from '../lib/okta/client-cache.js';
 
 export type { ScheduledSearchInput, ScheduledSearchSummary } from '../lib/events/scheduled-search-run.js';
@@ -44,15 +44,11 @@ export async function handler(
   context?: LambdaContextLike,
   deps: SearchHandlerDeps = {},
 ): Promise<ScheduledSearchSummary | DirectSearchResult> {
-  const remainingMs = remainingTimeOf(context, 60_000);
+  const remainingMs = remainingTimeOf(context);
   if ('search' in input && typeof input.search === 'string' && !('since' in input)) {
-    try {
-      return await runScheduledSearch(input, remainingMs, deps);
-    } catch (error) {
-      // The table or the bus failed past their retries: the run fails with a CONTRACT type, the cause stays in the log.
-      logger.error('Scheduled search failed', { search: input.search, error });
-      throw toConnectorError(error);
-    }
+    // The run counts and logs itself (scheduled-search-run.ts).
+    const run = { failed: 'Scheduled search failed', fields: { search: input.search } };
+    return runTrigger(run, () => runScheduledSearch(input, remainingMs, deps));
   }
   const direct = checkDirect(input as DirectSearchInput);
   const okta = deps.okta ?? (await oktaClient(direct.connection));

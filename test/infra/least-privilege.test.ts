@@ -141,6 +141,31 @@ describe('IAM: least privilege', () => {
     });
   });
 
+  it('gives actions that take an idempotencyKey the calls Powertools Idempotency makes, on their own records only', () => {
+    const idempotencyGrants = (name: string) =>
+      statements
+        .filter(({ policy }) => policy === policyOf(synth.connector.actionFunctions.get(name)!))
+        .map(({ statement }) => statement as Statement & { Condition?: Record<string, Record<string, unknown>> })
+        .filter((statement) => JSON.stringify(statement.Condition ?? {}).includes('idempotency#'));
+    for (const name of synth.connector.actionFunctions.keys()) {
+      const grants = idempotencyGrants(name);
+      if (name !== 'create-user' && name !== 'okta-request') {
+        expect(grants, name).toEqual([]);
+        continue;
+      }
+      expect(grants).toHaveLength(1);
+      expect(actionsOf(grants[0]!).sort()).toEqual([
+        'dynamodb:DeleteItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+      ]);
+      expect(grants[0]!.Condition).toEqual({
+        'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`idempotency#${name}#*`] },
+      });
+    }
+  });
+
   it('attaches no AWS managed policy to any role', () => {
     for (const role of Object.values(synth.template.findResources('AWS::IAM::Role'))) {
       expect((role as { Properties: Record<string, unknown> }).Properties.ManagedPolicyArns).toBeUndefined();

@@ -25,8 +25,11 @@ function joinedJson<T>(joined: unknown): T {
 }
 
 /** The example state machine's definition. */
-function stateMachineDefinition(): { StartAt: string; States: Record<string, StateJson> } {
-  const [machine] = Object.values(resources('AWS::StepFunctions::StateMachine'));
+/** The definition of the example state machine whose logical id holds `example`. */
+function stateMachineDefinition(example = 'Onboarding'): { StartAt: string; States: Record<string, StateJson> } {
+  const [machine] = Object.entries(resources('AWS::StepFunctions::StateMachine'))
+    .filter(([logicalId]) => logicalId.includes(example))
+    .map(([, resource]) => resource);
   return joinedJson(machine!.Properties.DefinitionString);
 }
 
@@ -326,6 +329,38 @@ describe('OktaConnector: settings of every function', () => {
         expect.objectContaining({ ErrorEquals: ['OktaNotFound', 'InvalidInput'], Next: 'OnboardingFailed' }),
       ]);
     }
+  });
+
+  it('deploys the containment state machine: suspend-user, clear-user-sessions with tokens, reset-factors', () => {
+    const { StartAt, States: states } = stateMachineDefinition('ContainAccount');
+    expect(StartAt).toBe('SuspendUser');
+    expect(states.SuspendUser).toMatchObject({ Type: 'Task', Next: 'ClearUserSessions' });
+    expect(states.ClearUserSessions).toMatchObject({ Next: 'ResetFactors' });
+    expect(states.ResetFactors).toMatchObject({ Next: 'Contained' });
+    expect(JSON.stringify(states.ClearUserSessions)).toContain('"revokeOAuthTokens":true');
+    for (const task of [states.SuspendUser!, states.ClearUserSessions!, states.ResetFactors!]) {
+      expect(task.Resource).toBe('arn:PARTITION:states:::lambda:invoke');
+      expect(task.Retry).toEqual(
+        expect.arrayContaining([expect.objectContaining({ ErrorEquals: ['OktaRateLimited', 'OktaUnavailable'] })]),
+      );
+      expect(task.Catch).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            ErrorEquals: ['OktaNotFound', 'InvalidInput', 'OktaForbidden'],
+            Next: 'ContainmentFailed',
+          }),
+        ]),
+      );
+    }
+  });
+
+  it('goes on to clear sessions and factors when suspend-user is InvalidUserState', () => {
+    const { States: states } = stateMachineDefinition('ContainAccount');
+    expect(states.SuspendUser!.Catch).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ ErrorEquals: ['InvalidUserState'], Next: 'ClearUserSessions' }),
+      ]),
+    );
   });
 
   it('shows every dashboard metric the functions emit', () => {

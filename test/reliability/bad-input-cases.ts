@@ -153,6 +153,20 @@ export function casesOf(spec: ActionSpec): BadInputCase[] {
       }
     }
   }
+  if (spec.name === 'okta-request') {
+    for (const path of ['https://evil.example.com/api/v1/users', '//evil.example.com/api/v1', '/api/v1/../admin'])
+      rows.push(row(`path outside the org's API: ${path}`, json({ ...base, path }), 'InvalidInput', /path/));
+    // In a whole path a plain slash is a separator, not a breaker.
+    for (const value of pathBreakers.filter((breaker) => breaker !== 'a/b'))
+      rows.push(
+        row(
+          `path traversal: /api/v1/users/${value}`,
+          json({ ...base, path: `/api/v1/users/${value}` }),
+          'InvalidInput',
+          /path/,
+        ),
+      );
+  }
   if (spec.name === 'get-logon-events-by-ip') {
     rows.push(
       row(

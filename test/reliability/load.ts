@@ -7,7 +7,7 @@
  * - `actionLoad`: N concurrent action calls on one client-credentials connection: one token request at the org,
  *   and `X-Rate-Limit-Remaining` never under the reserve (10 % of the limit).
  */
-import './quiet-env.js';
+import '../support/quiet-env.js';
 import { generateKeyPairSync } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import { handler as pollHandler } from '../../functions/triggers/poll-system-log.js';

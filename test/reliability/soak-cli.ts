@@ -3,7 +3,7 @@
  * totals, then the refresh-token rotation scenario (soak-rotation.ts, `--rotations N`, 0 to skip). Exits 1 when any
  * run broke a guarantee. `--load` runs the load figures as well (load.ts).
  */
-import './quiet-env.js';
+import '../support/quiet-env.js';
 import { parseArgs } from 'node:util';
 import { runSoak, type SoakReport } from './soak.js';
 

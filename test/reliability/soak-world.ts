@@ -11,7 +11,7 @@
  * `DeleteItem` (the publish lock's release) is spared the exhausted throttle: a lock left behind is only released
  * by its 30 s lease, which would make the run wait, not fail (docs/RELIABILITY.md).
  */
-import './quiet-env.js';
+import '../support/quiet-env.js';
 import {
   ConditionalCheckFailedException,
   ProvisionedThroughputExceededException,
@@ -22,6 +22,7 @@ import { resetConfig } from '../../functions/lib/config.js';
 import { clearConnectionCache } from '../../functions/lib/connections.js';
 import { logger } from '../../functions/lib/observability.js';
 import { serveEventHook } from '../support/serve-event-hook.js';
+import { addMiddleware, type Middleware } from '../support/fault-counters.js';
 import { startLocalAws, type LocalAws } from '../../local/aws/index.js';
 
 export const soakTable = 'okta-connector-soak';
@@ -102,21 +103,6 @@ export async function startSoakWorld(): Promise<SoakWorld> {
   return world;
 }
 
-type Handler = (args: { input: unknown }) => Promise<unknown>;
-type Middleware = (next: Handler, context: { commandName?: string }) => Handler;
-interface Stacked {
-  middlewareStack: { add(middleware: never, options: never): void };
-}
-
-/** Adds a middleware at any step (the SDK's overloads type each step apart). */
-function addMiddleware(
-  client: Stacked,
-  middleware: Middleware,
-  options: { step: string; priority: string; name: string },
-): void {
-  client.middlewareStack.add(middleware as never, options as never);
-}
-
 function armDynamoFaults(client: DynamoDBClient, world: SoakWorld): void {
   const insideRetries: Middleware = (next) => async (args) => {
     if (world.random() < world.dynamoFaults.throttle) {
@@ -161,12 +147,12 @@ function armDynamoFaults(client: DynamoDBClient, world: SoakWorld): void {
     }
     return result;
   };
-  addMiddleware(client as unknown as Stacked, insideRetries, {
+  addMiddleware(client, insideRetries, {
     step: 'finalizeRequest',
     priority: 'low',
     name: 'soakThrottleInsideRetries',
   });
-  addMiddleware(client as unknown as Stacked, beforeRetries, {
+  addMiddleware(client, beforeRetries, {
     step: 'initialize',
     priority: 'high',
     name: 'soakFaultsBeforeRetries',
@@ -175,7 +161,7 @@ function armDynamoFaults(client: DynamoDBClient, world: SoakWorld): void {
 
 function countEventBridgeThrottles(world: SoakWorld): void {
   addMiddleware(
-    eventBridge() as unknown as Stacked,
+    eventBridge(),
     (next) => async (args) => {
       try {
         return await next(args);

@@ -4,7 +4,7 @@
  * violation of the guarantees (soak-checks.ts). Unhandled rejections during a run are violations of that run.
  * `npm run soak -- --runs N --seed S` (soak-cli.ts) prints it; a short fixed-seed run is part of `npm test`.
  */
-import './quiet-env.js';
+import '../support/quiet-env.js';
 import { soakRun, type RunResult } from './soak-run.js';
 import { startSoakWorld } from './soak-world.js';
 

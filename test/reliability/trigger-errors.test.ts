@@ -12,8 +12,10 @@ const throttled = new DynamoDBClient({
   endpoint: 'http://127.0.0.1:9',
   credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
 });
+let throttledCalls = 0;
 throttled.middlewareStack.add(
   () => async () => {
+    throttledCalls += 1;
     throw new ProvisionedThroughputExceededException({ message: 'throttled', $metadata: { httpStatusCode: 400 } });
   },
   { step: 'initialize', priority: 'high' },
@@ -24,19 +26,25 @@ logger.setLogLevel('SILENT');
 
 describe('trigger runs when DynamoDB throttles past the retries', () => {
   it('fails the poll with InternalError', async () => {
+    const before = throttledCalls;
     await expect(
       poll({ connection: 'c' }, context, { okta, cursors: { dynamoDb: throttled, tableName: 't' } }),
     ).rejects.toMatchObject({ name: 'InternalError' });
+    expect(throttledCalls).toBeGreaterThan(before);
   });
 
   it('fails the scheduled search with InternalError', async () => {
+    const before = throttledCalls;
     const searches = [{ connection: 'c', name: 's', schedule: 'rate(1 hour)', window: '1h', windowMs: 3_600_000 }];
     await expect(
       search({ connection: 'c', search: 's' }, context, {
         okta,
         searches,
         cursors: { dynamoDb: throttled, tableName: 't' },
+        // The search's lease lock is in the same table: without this it would fail on the missing TABLE_NAME instead.
+        lock: { dynamoDb: throttled, tableName: 't' },
       }),
     ).rejects.toMatchObject({ name: 'InternalError' });
+    expect(throttledCalls).toBeGreaterThan(before);
   });
 });

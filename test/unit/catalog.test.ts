@@ -37,12 +37,17 @@ const CONTRACT_ACTIONS = [
   'get-user',
   'list-user-apps',
   'reset-forgotten-password',
+  'clear-user-sessions',
+  'reset-factors',
+  'unlock-user',
+  'reactivate-user',
+  'okta-request',
 ];
 
 const names = actions.map((a) => a.name);
 
 describe('the action catalog', () => {
-  it('lists exactly the 19 actions of the contract, once each', () => {
+  it('lists exactly the actions of the contract, once each', () => {
     expect(names).toEqual(CONTRACT_ACTIONS);
   });
 
@@ -114,7 +119,9 @@ describe('the action catalog', () => {
   it.each(actions.map((a) => [a.name, a] as const))(
     '%s: names its Okta scopes and contract error types',
     (_name, action) => {
-      expect(action.scopes.length).toBeGreaterThan(0);
+      // okta-request alone needs the scopes of whatever endpoint it is given, which its description says.
+      if (action.name === 'okta-request') expect(action.description).toContain('scopes are those of the endpoint');
+      else expect(action.scopes.length).toBeGreaterThan(0);
       for (const scope of action.scopes) expect(scope).toMatch(/^okta\.(users|groups|apps|logs)\.(read|manage)$/);
       for (const type of ['InvalidInput', 'UnknownConnection', 'OktaAuthFailed', 'OktaRateLimited', 'InternalError']) {
         expect(action.errors).toContain(type);

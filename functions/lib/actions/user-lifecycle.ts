@@ -20,9 +20,10 @@ export interface OktaUser {
 /**
  * Error codes Okta answers when the user's status does not allow an operation: E0000001 (e.g. suspending a user
  * who is not active), E0000016 (already active), E0000017 (password reset failed), E0000038 (not allowed in the
- * current status), E0000112 (still being activated). OKTA-API-FACTS §0 and §1b.
+ * current status), E0000112 (still being activated), E0000032 (unlock of a user who is not locked out, 403 in the
+ * okta-sdk-python recording test_unlock_user). OKTA-API-FACTS §0 and §1b.
  */
-const STATUS_ERROR_CODES = new Set(['E0000001', 'E0000016', 'E0000017', 'E0000038', 'E0000112']);
+const STATUS_ERROR_CODES = new Set(['E0000001', 'E0000016', 'E0000017', 'E0000032', 'E0000038', 'E0000112']);
 
 /** Reads a user by id or login. */
 export async function getUser(okta: OktaClient, userId: string, deadline: number): Promise<OktaUser> {
@@ -77,7 +78,8 @@ export async function withStatusCheck<R>(request: StatusCheckedCall<R>): Promise
   }
 }
 
-function isStatusError(error: unknown): error is ConnectorError {
+/** Whether Okta refused the call for the user's status (see STATUS_ERROR_CODES). */
+export function isStatusError(error: unknown): error is ConnectorError {
   return isConnectorError(error) && STATUS_ERROR_CODES.has(error.oktaErrorCode ?? '');
 }
 

@@ -16,6 +16,7 @@ import { boundedPages } from './bounded-query.js';
 import { toEventEntry } from './event-format.js';
 import { publishEvents, type PublishDeps } from './publish.js';
 import type { TimeRange } from './time-range.js';
+import { stopWhenRemainingMs as deadlines } from '../lambda-time.js';
 
 export interface ReplayInput {
   connection?: string;
@@ -51,7 +52,7 @@ export interface ReplayDeps {
 }
 
 export const retentionMs = 90 * 86_400_000;
-const stopWhenRemainingMs = 15_000;
+const stopWhenRemainingMs = deadlines.replay;
 const eventTypePattern = /^[A-Za-z0-9_.-]+$/;
 
 /** Republishes the events of `input`'s range; see the file comment. */

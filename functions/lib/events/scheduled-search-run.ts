@@ -17,6 +17,7 @@ import { searchResultEntries } from './search-results.js';
 import { readSearches, type SearchConfig } from './search-settings.js';
 import { windowsToCover } from './search-windows.js';
 import type { TimeRange } from './time-range.js';
+import { stopWhenRemainingMs as deadlines } from '../lambda-time.js';
 
 export interface ScheduledSearchInput {
   connection: string;
@@ -41,7 +42,7 @@ export interface ScheduledSearchDeps {
 }
 
 /** Keeps this much of the Lambda's time back: one window's query and publish. */
-const stopWhenRemainingMs = 20_000;
+const stopWhenRemainingMs = deadlines.scheduledSearch;
 
 /** Runs the scheduled search `input` names; see the file comment. */
 export async function runScheduledSearch(

@@ -14,6 +14,7 @@ import type { LogEvent } from './event-format.js';
 import { nextLink } from '../okta/link-header.js';
 import type { OktaClient, OktaRequest } from '../okta/client.js';
 import { publishOnce, type PublishOnceDeps } from './publish-once.js';
+import { stopWhenRemainingMs as deadlines } from '../lambda-time.js';
 
 export type PollStop =
   'caught-up' | 'deadline' | 'rate-limit' | 'cursor-conflict' | 'publish-failed' | 'okta-unavailable';
@@ -52,7 +53,7 @@ export const pageSize = 1000;
 export const lostCursorOverlapMs = 5 * 60_000;
 export const defaultLookbackMs = 15 * 60_000;
 /** Time kept back at the end of a run: one page request (Okta's query timeout is 30 s) and its publish. */
-export const stopWhenRemainingMs = 15_000;
+export const stopWhenRemainingMs = deadlines.poll;
 
 /** Polls one connection's System Log until caught up or out of time or rate-limit headroom. */
 export async function pollSystemLog(connection: string, deps: PollDeps): Promise<PollSummary> {

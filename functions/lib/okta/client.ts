@@ -84,7 +84,7 @@ export function oktaClientFor(connection: Connection, deps: OktaClientDeps = {})
       } catch (error) {
         ticket.release();
         if (!isNetworkFailure(error)) throw error;
-        const safe = isIdempotent(req.method) || neverReachedOkta(error);
+        const safe = (req.idempotent ?? isIdempotent(req.method)) || neverReachedOkta(error);
         if (safe && (await retry('failure', backoffDelay(budget.attempts('failure'), random)))) continue;
         const what = isTimeout(error) ? 'did not answer in time' : 'could not be reached';
         throw new OktaUnavailable(`Okta ${what} (${req.method} ${url.pathname})`, { cause: error });
@@ -114,7 +114,7 @@ export function oktaClientFor(connection: Connection, deps: OktaClientDeps = {})
       }
       if (
         response.status >= 500 &&
-        isIdempotent(req.method) &&
+        (req.idempotent ?? isIdempotent(req.method)) &&
         (await retry('failure', backoffDelay(budget.attempts('failure'), random)))
       )
         continue;

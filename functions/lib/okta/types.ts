@@ -12,6 +12,11 @@ export interface OktaRequest {
   query?: Record<string, string | number | boolean | undefined>;
   body?: unknown;
   headers?: Record<string, string>;
+  /**
+   * Whether Okta may get the request twice after a 5xx, timeout or reset. Default: by method (GET, PUT, DELETE
+   * yes; POST no). A 429 and a request that never reached Okta are retried either way.
+   */
+  idempotent?: boolean;
 }
 
 export interface CallOptions {

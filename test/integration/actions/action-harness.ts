@@ -3,17 +3,14 @@
  * secrets in the local Secrets Manager (read by the real SDK client), and `invoke`, which calls a handler in one
  * of the three shapes AWS uses and reduces the answer to `{status, body}` so one table covers all three.
  */
+// First: the handlers' log lines and metrics are asserted in the unit tests; here they would bury the report.
+import '../../support/quiet-env.js';
 import type { Context } from 'aws-lambda';
 import { expect } from 'vitest';
-import { startLocalAws, type LocalAws } from '../../../local/aws/index.js';
-import { startOktaSim, type OktaSim, type StartOktaSimOptions } from '../../../local/okta-sim/index.js';
-import { resetAwsClients } from '../../../functions/lib/aws-clients.js';
-import { resetConfig } from '../../../functions/lib/config.js';
+import type { LocalAws } from '../../../local/aws/index.js';
+import type { OktaSim, StartOktaSimOptions } from '../../../local/okta-sim/index.js';
+import { startWorld } from '../../support/world.js';
 import { httpStatusOf, type ConnectorError, type ErrorType } from '../../../functions/lib/errors.js';
-
-// The handlers' log lines and metrics are asserted in the unit tests; here they would only bury the test report.
-process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
-process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 
 export const SHAPES = ['rest', 'http', 'direct'] as const;
 export type Shape = (typeof SHAPES)[number];
@@ -30,32 +27,16 @@ export interface Harness {
 
 /** Starts the org and the local AWS endpoints, and stores the connections `default` and `bad-token`. */
 export async function startHarness(simOptions: StartOktaSimOptions = {}): Promise<Harness> {
-  const sim = await startOktaSim({ seed: 'realistic', rateLimits: false, ...simOptions });
-  const aws = await startLocalAws();
-  Object.assign(process.env, aws.env(), { ALLOW_INSECURE_LOCAL_OKTA: 'true', CONNECTION_CACHE_SECONDS: '0' });
-  delete process.env.DEFAULT_CONNECTION;
-  delete process.env.CONNECTION_SECRET_PREFIX;
-  resetConfig();
-  resetAwsClients();
-  aws.secrets.put('okta-connector/default', { domain: sim.url, auth: { type: 'api-token', token: sim.apiToken } });
-  aws.secrets.put('okta-connector/bad-token', {
-    domain: sim.url,
-    auth: { type: 'api-token', token: 'not-a-token-of-this-org' },
+  const world = await startWorld({
+    sim: { seed: 'realistic', rateLimits: false, ...simOptions },
+    connections: {
+      default: {},
+      'bad-token': { auth: { type: 'api-token', token: 'not-a-token-of-this-org' } },
+    },
+    env: { CONNECTION_CACHE_SECONDS: '0', DEFAULT_CONNECTION: undefined, CONNECTION_SECRET_PREFIX: undefined },
   });
-
-  async function okta<T>(method: string, path: string, body?: unknown) {
-    const response = await fetch(`${sim.url}${path}`, {
-      method,
-      headers: {
-        authorization: `SSWS ${sim.apiToken}`,
-        accept: 'application/json',
-        'content-type': 'application/json',
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
-  }
+  const { sim, aws } = world;
+  const okta = world.admin.okta;
 
   let counter = 0;
   async function userIn(status: string, extra: { recoveryQuestion?: boolean } = {}): Promise<string> {
@@ -80,10 +61,7 @@ export async function startHarness(simOptions: StartOktaSimOptions = {}): Promis
     aws,
     okta,
     userIn,
-    async close() {
-      await sim.close();
-      await aws.close();
-    },
+    close: world.close,
   };
 }
 

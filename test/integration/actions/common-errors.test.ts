@@ -7,6 +7,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { contextWithRemaining, invoke, SHAPES, startHarness, type Harness } from './action-harness.js';
+import { timesFired } from '../../support/fault-counters.js';
 import { actions, type ActionSpec } from '../../../functions/catalog.js';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
@@ -62,6 +63,12 @@ async function validInput(name: string): Promise<Record<string, unknown>> {
       return { ipAddress: '203.0.113.9' };
     case 'search-users':
       return { filter: 'status eq "ACTIVE"', limit: 2 };
+    case 'unlock-user':
+      return { userId: await h.userIn('LOCKED_OUT') };
+    case 'reactivate-user':
+      return { userId: await h.userIn('PROVISIONED') };
+    case 'okta-request':
+      return { method: 'GET', path: `/api/v1/users/${(await active()).userId}` };
     default:
       return active();
   }
@@ -147,7 +154,8 @@ describe.each(SHAPES)('every action through %s', (shape) => {
   });
 
   it.each(byName)('%s succeeds with exactly the Okta scopes the catalog names', async (name, action) => {
-    const connection = serviceAppConnection(action.scopes);
+    // okta-request needs the scopes of the endpoint it calls; its valid input reads a user.
+    const connection = serviceAppConnection(name === 'okta-request' ? ['okta.users.read'] : action.scopes);
     const outcome = await invoke(handlers.get(name)!, name, { ...(await validInput(name)), connection }, shape);
     expect(outcome.status).toBe(200);
   });
@@ -162,8 +170,9 @@ describe.each(SHAPES)('every action through %s', (shape) => {
     "%s answers Okta's rate limit outlasting the time left with OktaRateLimited and retryAfterSeconds",
     async (name) => {
       const input = { ...(await validInput(name)), connection: isolatedConnection(`limited-${name}-${shape}`) };
-      h.sim.control.addFault({ type: 'rate-limit', path: '^/api/v1/' });
+      const fault = h.sim.control.addFault({ type: 'rate-limit', path: '^/api/v1/' });
       const outcome = await invoke(handlers.get(name)!, name, input, shape, contextWithRemaining(1_500));
+      expect(timesFired(h.sim, fault)).toBeGreaterThan(0);
       expect(outcome).toMatchObject({
         status: 429,
         type: 'OktaRateLimited',
@@ -174,9 +183,10 @@ describe.each(SHAPES)('every action through %s', (shape) => {
 
   it.each(byName)('%s answers Okta failing with 5xx after retries with OktaUnavailable', async (name) => {
     const input = { ...(await validInput(name)), connection: isolatedConnection(`failing-${name}-${shape}`) };
-    h.sim.control.addFault({ type: 'server-error', status: 503, path: '^/api/v1/' });
+    const fault = h.sim.control.addFault({ type: 'server-error', status: 503, path: '^/api/v1/' });
     // A short budget keeps the retries (and the test) short; the answer is the same with a long one.
     const outcome = await invoke(handlers.get(name)!, name, input, shape, contextWithRemaining(1_100));
     expect(outcome).toMatchObject({ status: 502, type: 'OktaUnavailable' });
+    expect(timesFired(h.sim, fault)).toBeGreaterThan(0);
   });
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invoke, SHAPES, startHarness, type Harness } from './action-harness.js';
+import { timesFired } from '../../support/fault-counters.js';
 import { handler as getLogonEventsByIp } from '../../../functions/actions/get-logon-events-by-ip.js';
 
 let h: Harness;
@@ -96,6 +97,7 @@ describe.each(SHAPES)('get-logon-events-by-ip through %s', (shape) => {
       count: 1,
     });
     const outcome = await invoke(getLogonEventsByIp, 'get-logon-events-by-ip', { ipAddress: ipv4 }, shape);
+    expect(timesFired(h.sim, fault)).toBe(1);
     h.sim.control.removeFault(fault.id);
     expect(outcome).toMatchObject({ status: 400, type: 'OktaValidationFailed', body: { oktaErrorCode: 'E0000053' } });
   });

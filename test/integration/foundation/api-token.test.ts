@@ -5,6 +5,7 @@ import { USER_AGENT } from '../../../functions/lib/okta/client.js';
 import { rateLimitBucket } from '../../../functions/lib/okta/rate-limits.js';
 import { bucketOf } from '../../../local/okta-sim/control/rate-limits.js';
 import { startSandbox, type Sandbox } from './sandbox.js';
+import { timesFired } from '../../support/fault-counters.js';
 
 let sandbox: Sandbox;
 
@@ -96,16 +97,23 @@ describe('api-token connection on the wire', () => {
   });
 
   it('waits out an injected 429 and retries', async () => {
-    sandbox.sim.control.addFault({ type: 'rate-limit', method: 'GET', path: '^/api/v1/groups$', count: 1 });
+    const fault = sandbox.sim.control.addFault({
+      type: 'rate-limit',
+      method: 'GET',
+      path: '^/api/v1/groups$',
+      count: 1,
+    });
     const okta = await oktaClient('sim');
     const response = await okta.request({ method: 'GET', path: '/api/v1/groups' });
     expect(response.retries).toBe(1);
+    expect(timesFired(sandbox.sim, fault)).toBe(1);
   });
 
   it('retries a GET after a dropped connection', async () => {
-    sandbox.sim.control.addFault({ type: 'drop', method: 'GET', path: '^/api/v1/apps$', count: 1 });
+    const fault = sandbox.sim.control.addFault({ type: 'drop', method: 'GET', path: '^/api/v1/apps$', count: 1 });
     const okta = await oktaClient('sim');
     expect((await okta.request({ method: 'GET', path: '/api/v1/apps' })).retries).toBe(1);
+    expect(timesFired(sandbox.sim, fault)).toBe(1);
   });
 
   it('gives OktaUnavailable when a POST is dropped, without sending it again', async () => {

@@ -17,17 +17,12 @@ async function serviceApp(options: { dpop?: boolean; alg?: 'RS256' | 'ES256' } =
       ? generateKeyPairSync('ec', { namedCurve: 'P-256' })
       : generateKeyPairSync('rsa', { modulusLength: 2048 });
   const kid = `kid-${Math.random().toString(36).slice(2, 8)}`;
-  const response = await fetch(`${sandbox.sim.url}/__sim/oauth-clients`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      label: 'okta-connector',
-      jwks: [{ ...pair.publicKey.export({ format: 'jwk' }), kid }],
-      grantedScopes: ['okta.users.read', 'okta.groups.read'],
-      dpopBoundAccessTokens: options.dpop ?? false,
-    }),
+  const { body: client } = await sandbox.admin.control<{ clientId: string }>('POST', '/__sim/oauth-clients', {
+    label: 'okta-connector',
+    jwks: [{ ...pair.publicKey.export({ format: 'jwk' }), kid }],
+    grantedScopes: ['okta.users.read', 'okta.groups.read'],
+    dpopBoundAccessTokens: options.dpop ?? false,
   });
-  const client = (await response.json()) as { clientId: string };
   return {
     domain: sandbox.sim.url,
     auth: {
@@ -110,10 +105,10 @@ describe('authorization-code: the first consent and the refresh-token sign-in on
 
   it("runs authorize, the org's sign-in form and the callback, then signs in with the stored refresh token", async () => {
     const redirectUri = 'https://connector.example.test/prod/oauth/callback';
-    const registered = await fetch(`${sandbox.sim.url}/__sim/oauth-clients`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
+    const { body: web } = await sandbox.admin.control<{ clientId: string; clientSecret: string }>(
+      'POST',
+      '/__sim/oauth-clients',
+      {
         label: 'okta-connector (web)',
         tokenEndpointAuthMethod: 'client_secret_basic',
         grantTypes: ['authorization_code', 'refresh_token'],
@@ -121,9 +116,8 @@ describe('authorization-code: the first consent and the refresh-token sign-in on
         grantedScopes: ['okta.users.read'],
         refreshTokenRotation: 'ROTATE',
         refreshTokenLeewaySeconds: 0,
-      }),
-    });
-    const web = (await registered.json()) as { clientId: string; clientSecret: string };
+      },
+    );
     sandbox.aws.secrets.put('okta-connector/web', {
       domain: sandbox.sim.url,
       auth: {

@@ -43,7 +43,8 @@ describe("the stack's own function settings", () => {
       EVENT_BUS_NAME: 'default',
       DEFAULT_CONNECTION: 'default',
     });
-    expect(functions['functions/actions/get-user.ts']?.environment).not.toHaveProperty('TABLE_NAME');
+    // Actions get the table too (the sign-in renewal lock of authorization-code connections), but not the bus.
+    expect(functions['functions/actions/get-user.ts']?.environment).toMatchObject({ TABLE_NAME: 'local-table' });
     expect(functions['functions/actions/get-user.ts']?.environment).not.toHaveProperty('EVENT_BUS_NAME');
   });
 

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { handler as poll } from '../../../functions/triggers/poll-system-log.js';
 import { hookSecret, longContext, startWorld, uuidCounts, waitFor, type TriggerWorld } from './harness.js';
+import { failEntriesCounted } from '../../support/fault-counters.js';
 
 const sampleDelivery = readFileSync(
   'local/okta-sim/reference/samples/from-okta-developer-docs/event-hook-delivery-user.session.start.json',
@@ -127,13 +128,14 @@ describe('event-hook', () => {
 
   it('answers 500 when EventBridge refuses the events, so Okta retries, and the retry publishes them once', async () => {
     // Every attempt of the first delivery fails (5 attempts); Okta's retry then goes through.
-    world.aws.eventBridge.failEntries({ count: 5, errorCode: 'InternalFailure' });
+    const failedEntries = failEntriesCounted(world.aws.eventBridge, { count: 5, errorCode: 'InternalFailure' });
     const [event] = world.sim.control.addLogEvents([{ eventType: 'user.lifecycle.create' }]);
     await waitFor(() =>
       deliveries().some((d) => d.body?.data?.events?.[0]?.uuid === event?.uuid && d.attempt === 2 && d.status === 200),
     );
     const attempts = deliveries().filter((d) => d.body?.data?.events?.[0]?.uuid === event?.uuid);
     expect(attempts.map((d) => d.status)).toEqual([500, 200]);
+    expect(failedEntries()).toBe(5);
     expect(uuidCounts(world.published()).get(event?.uuid ?? '')).toBe(1);
   });
 

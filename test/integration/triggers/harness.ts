@@ -3,13 +3,10 @@
  * Manager endpoints reached by the real AWS SDK clients through `AWS_ENDPOINT_URL_*`, and the event hook handler
  * served over HTTP as a Lambda Function URL would serve it (payload 2.0), so the sim's own deliveries reach it.
  */
-import { resetAwsClients } from '../../../functions/lib/aws-clients.js';
-import { resetConfig } from '../../../functions/lib/config.js';
-import { clearConnectionCache } from '../../../functions/lib/connections.js';
 import { logger } from '../../../functions/lib/observability.js';
-import { serveEventHook } from '../../support/serve-event-hook.js';
-import { startLocalAws, type LocalAws } from '../../../local/aws/index.js';
-import { startOktaSim, type OktaSim, type StartOktaSimOptions } from '../../../local/okta-sim/index.js';
+import type { LocalAws } from '../../../local/aws/index.js';
+import type { OktaSim, StartOktaSimOptions } from '../../../local/okta-sim/index.js';
+import { startWorld as startTestWorld } from '../../support/world.js';
 
 export const hookSecret = 'hook-secret-0123456789';
 export const tableName = 'okta-connector-test';
@@ -27,42 +24,17 @@ export interface TriggerWorld {
 
 /** Starts the sim, the local AWS endpoints and the hook receiver, and points the connector's settings at them. */
 export async function startWorld(simOptions: StartOktaSimOptions = {}): Promise<TriggerWorld> {
-  const sim = await startOktaSim({ seed: 'empty', rateLimits: false, ...simOptions });
-  const aws = await startLocalAws();
-  Object.assign(process.env, aws.env(), {
-    TABLE_NAME: tableName,
-    EVENT_BUS_NAME: busName,
-    ALLOW_INSECURE_LOCAL_OKTA: 'true',
-    POWERTOOLS_METRICS_DISABLED: 'true',
-    POWERTOOLS_LOG_LEVEL: 'ERROR',
+  const world = await startTestWorld({
+    sim: { seed: 'empty', rateLimits: false, ...simOptions },
+    table: tableName,
+    bus: busName,
+    connections: { default: { eventHookSecret: hookSecret } },
+    env: { POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'ERROR' },
+    eventHook: true,
   });
   // The functions' one log line per run would drown the test output.
   logger.setLogLevel('SILENT');
-  resetConfig();
-  resetAwsClients();
-  clearConnectionCache();
-  await aws.createTable(tableName);
-  aws.secrets.put('okta-connector/default', {
-    domain: sim.url,
-    auth: { type: 'api-token', token: sim.apiToken },
-    eventHookSecret: hookSecret,
-  });
-  const receiver = await serveEventHook();
-  return {
-    sim,
-    aws,
-    hookUrl: receiver.url,
-    published: () => aws.eventBridge.entries().map((entry) => JSON.parse(entry.Detail) as Record<string, unknown>),
-    async close() {
-      await sim.close();
-      await new Promise<void>((resolve) => {
-        receiver.server.close(() => resolve());
-        receiver.server.closeAllConnections();
-      });
-      resetAwsClients();
-      await aws.close();
-    },
-  };
+  return { ...world, hookUrl: world.hookUrl! };
 }
 
 /** A Lambda context whose remaining time is whatever `remaining()` says. */

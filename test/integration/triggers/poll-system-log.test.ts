@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { readPollCursor, writePollCursor } from '../../../functions/lib/events/cursors.js';
 import { handler as poll } from '../../../functions/triggers/poll-system-log.js';
 import { contextWith, longContext, startWorld, uuidCounts, type TriggerWorld } from './harness.js';
+import { countEventBridgeThrottles, failEntriesCounted, timesFired } from '../../support/fault-counters.js';
 
 let world: TriggerWorld;
 
@@ -98,27 +99,34 @@ describe('poll-system-log', () => {
 
   it('loses and duplicates nothing through 429s, 5xx and a dropped connection', async () => {
     const uuids = addEvents(1_500);
-    world.sim.control.addFault({ type: 'rate-limit', path: '^/api/v1/logs', count: 2 });
-    world.sim.control.addFault({ type: 'server-error', path: '^/api/v1/logs', count: 2, status: 503 });
-    world.sim.control.addFault({ type: 'drop', path: '^/api/v1/logs', count: 1 });
+    const faults = [
+      world.sim.control.addFault({ type: 'rate-limit', path: '^/api/v1/logs', count: 2 }),
+      world.sim.control.addFault({ type: 'server-error', path: '^/api/v1/logs', count: 2, status: 503 }),
+      world.sim.control.addFault({ type: 'drop', path: '^/api/v1/logs', count: 1 }),
+    ];
     for (let run = 0; run < 10; run++) if ((await poll({}, longContext)).stoppedBecause === 'caught-up') break;
     expectPublishedOnce(uuids);
+    expect(faults.map((fault) => timesFired(world.sim, fault))).toEqual([2, 2, 1]);
   });
 
   it('loses and duplicates nothing when EventBridge fails entries and throttles calls', async () => {
     const uuids = addEvents(1_200);
-    world.aws.eventBridge.failEntries({ count: 15, errorCode: 'InternalFailure' });
+    const failedEntries = failEntriesCounted(world.aws.eventBridge, { count: 15, errorCode: 'InternalFailure' });
+    const throttles = countEventBridgeThrottles();
     world.aws.eventBridge.throttle(3);
     for (let run = 0; run < 10; run++) if ((await poll({}, longContext)).stoppedBecause === 'caught-up') break;
     expectPublishedOnce(uuids);
+    expect(failedEntries()).toBe(15);
+    expect(throttles()).toBe(3);
   });
 
   it('keeps the cursor on a page EventBridge kept refusing, and publishes it on the next run', async () => {
     const uuids = addEvents(20);
     // 20 entries, 5 attempts each: every attempt of the run fails.
-    world.aws.eventBridge.failEntries({ count: 100, errorCode: 'InternalFailure' });
+    const failedEntries = failEntriesCounted(world.aws.eventBridge, { count: 100, errorCode: 'InternalFailure' });
     const before = await readPollCursor('default');
     const failed = await poll({}, longContext);
+    expect(failedEntries()).toBe(100);
     expect(failed.stoppedBecause).toBe('publish-failed');
     expect((await readPollCursor('default')).next).toBe(before.next);
     const second = await poll({}, longContext);
@@ -146,9 +154,10 @@ describe('poll-system-log', () => {
     // A short lock lease puts the publish deadline ~200 ms after the page is read; slow EventBridge calls and
     // failed entries make the page's retries run past it.
     world.aws.eventBridge.delay(300);
-    world.aws.eventBridge.failEntries({ count: 40, errorCode: 'InternalFailure' });
+    const failedEntries = failEntriesCounted(world.aws.eventBridge, { count: 40, errorCode: 'InternalFailure' });
     const cut = await poll({}, longContext, { publish: { dedupe: { leaseMs: 5_200 } } });
     world.aws.eventBridge.delay(0);
+    expect(failedEntries()).toBeGreaterThan(0);
     expect(cut.stoppedBecause).toBe('publish-failed');
     expect(cut.published).toBeGreaterThan(0);
     expect(cut.published).toBeLessThan(500);

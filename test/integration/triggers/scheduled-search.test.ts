@@ -8,6 +8,7 @@ import {
   type ScheduledSearchSummary,
 } from '../../../functions/triggers/scheduled-search.js';
 import { longContext, startWorld, type TriggerWorld } from './harness.js';
+import { failEntriesCounted } from '../../support/fault-counters.js';
 
 let world: TriggerWorld;
 const minute = 60_000;
@@ -99,12 +100,13 @@ describe('scheduled-search', () => {
     const other = { ...searchConfig, name: 'all-sign-ins', filter: 'eventType eq "user.session.start"' };
     const at = start + 40 * minute;
     world.aws.eventBridge.clear();
-    world.aws.eventBridge.failEntries({ count: 5, errorCode: 'InternalFailure' });
+    const failedEntries = failEntriesCounted(world.aws.eventBridge, { count: 5, errorCode: 'InternalFailure' });
     const failed = (await search({ connection: 'default', search: 'all-sign-ins' }, longContext, {
       searches: [other],
       now: () => at,
     })) as ScheduledSearchSummary;
     expect(failed.stoppedBecause).toBe('publish-failed');
+    expect(failedEntries()).toBe(5);
     expect((await readSearchCursor('default', 'all-sign-ins')).until).toBeUndefined();
     const retried = (await search({ connection: 'default', search: 'all-sign-ins' }, longContext, {
       searches: [other],
