@@ -153,6 +153,14 @@ export function casesOf(spec: ActionSpec): BadInputCase[] {
       }
     }
   }
+  if (properties.some(([field]) => field === 'userId') && spec.scopes.some((scope) => scope.endsWith('.manage'))) {
+    rows.push(row('userId "me" on a changing action', json({ ...base, userId: 'me' }), 'InvalidInput', /userId/));
+  }
+  // Written as text: JSON.stringify itself overflows on this depth.
+  const nested = '['.repeat(20_000) + ']'.repeat(20_000);
+  const withNested = `${json(base).slice(0, -1)}${Object.keys(base).length > 0 ? ',' : ''}"connection":${nested}}`;
+  rows.push(row('20,000 nested arrays', withNested, 'InvalidInput', /nests deeper/));
+  rows.push(row('Object.prototype name as field', json({ ...base, constructor: 'x' }), 'InvalidInput', /constructor/));
   if (spec.name === 'get-logon-events-by-ip') {
     rows.push(
       row(

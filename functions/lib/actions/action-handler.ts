@@ -9,10 +9,10 @@ import middy, { type MiddyfiedHandler } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
-import { findAction } from '../../catalog.js';
+import { findAction, type ActionSpec } from '../../catalog.js';
 import { httpErrorResponse, httpResponse, invocationShape, readInput } from './api-events.js';
 import { config } from '../config.js';
-import { OktaUnavailable, toConnectorError, type ConnectorError } from '../errors.js';
+import { InvalidInput, OktaUnavailable, toConnectorError, type ConnectorError } from '../errors.js';
 import { logger as sharedLogger, metrics as sharedMetrics, secretValuesOf } from '../observability.js';
 import { oktaClient, type OktaClient } from '../okta/client.js';
 import { recordCall } from './action-record.js';
@@ -62,6 +62,7 @@ export function actionHandler<I, O>(name: string, run: ActionRun<I, O>, deps: Ac
     try {
       const input = validateInput<I & { connection?: string }>(spec!.input, readInput(event, shape));
       secrets = secretValuesOf(input);
+      refuseSelf(spec!, input);
       connection = input.connection ?? config().defaultConnection;
       okta = await getClient(input.connection);
       okta.resetStats();
@@ -91,6 +92,20 @@ export function actionHandler<I, O>(name: string, run: ActionRun<I, O>, deps: Ac
 
   // middy's own early timeout is off: the deadline given to the Okta client already ends the work in time.
   return middy<unknown, unknown, Error, Context>(handle, { timeoutEarlyInMillis: 0 });
+}
+
+/**
+ * Okta reads the user id `me` as the caller itself: the connector's own admin account. An action that changes a
+ * user (one that needs a `.manage` scope) never aims at it, so `reset-password {"userId":"me"}` cannot hand out a
+ * reset link for the connector's super admin. Here, not in each schema, so every action the catalog gains has it.
+ */
+function refuseSelf(spec: ActionSpec, input: { userId?: unknown }): void {
+  const changes = spec.scopes.some((scope) => scope.endsWith('.manage'));
+  if (changes && typeof input.userId === 'string' && input.userId.trim().toLowerCase() === 'me') {
+    throw new InvalidInput([
+      { field: 'userId', problem: 'must name a user; "me" (the connector\'s own account) is refused' },
+    ]);
+  }
 }
 
 function deadlineOf(context: Context | undefined, started: number): number {
