@@ -187,4 +187,7 @@ export const badDomains: Record<string, string> = {
   'admin-domain': 'acme-admin.okta.com',
   'http-domain': 'http://acme.okta.com',
   'path-domain': 'https://acme.okta.com/../api',
+  'wildcard-dns-domain': '169.254.169.254.nip.io',
+  'idna-domain': 'xn--acme-9na.okta.com',
+  'homograph-domain': 'acme.\u043ekta.com',
 };
