@@ -99,9 +99,10 @@ export function actionHandler<I, O>(name: string, run: ActionRun<I, O>, deps: Ac
  * user (one that needs a `.manage` scope) never aims at it, so `reset-password {"userId":"me"}` cannot hand out a
  * reset link for the connector's super admin. Here, not in each schema, so every action the catalog gains has it.
  */
-function refuseSelf(spec: ActionSpec, input: { userId?: unknown }): void {
+function refuseSelf(spec: ActionSpec, input: object): void {
+  const userId = (input as { userId?: unknown }).userId;
   const changes = spec.scopes.some((scope) => scope.endsWith('.manage'));
-  if (changes && typeof input.userId === 'string' && input.userId.trim().toLowerCase() === 'me') {
+  if (changes && typeof userId === 'string' && userId.trim().toLowerCase() === 'me') {
     throw new InvalidInput([
       { field: 'userId', problem: 'must name a user; "me" (the connector\'s own account) is refused' },
     ]);
