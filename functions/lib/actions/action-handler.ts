@@ -65,6 +65,8 @@ export function actionHandler<I, O>(name: string, run: ActionRun<I, O>, deps: Ac
       refuseSelf(spec!, input);
       connection = input.connection ?? config().defaultConnection;
       okta = await getClient(input.connection);
+      // The connection's own secrets (token, key, refresh token) are blanked wherever they appear in the log line.
+      secrets = [...secrets, ...secretValuesOf(okta.connection)];
       okta.resetStats();
       const deadline = deadlineOf(context, started);
       const output = await run(input, okta, { deadline, connection, logger });

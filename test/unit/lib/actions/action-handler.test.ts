@@ -304,4 +304,13 @@ describe('actionHandler', () => {
     });
     await expect(handler({ userId: 'me' }, context)).resolves.toEqual({ id: '00uSelf' });
   });
+
+  it("blanks the connection's own secret values in the log line, under any key", async () => {
+    const { handler } = build(async () => {
+      throw new Error(`upstream said: ${SECRET_TOKEN} is odd`);
+    });
+    await handler(restEvent(JSON.stringify(validInput)), context);
+    expect(output.join('')).not.toContain(SECRET_TOKEN);
+    expect(output.join('')).toContain('[REDACTED]');
+  });
 });
