@@ -26,10 +26,11 @@ export interface SearchSetting {
 export type BusSetting = { type: 'new'; name?: string } | { type: 'existing'; name: string };
 
 /**
- * Who may call the actions over API Gateway: AWS IAM (SigV4; the default), an API key with a usage plan, or a
+ * Who may call the actions over API Gateway: AWS IAM (SigV4; the default), a static API key with a usage plan (named insecure: one shared key is not authorization; non-production stacks only), or a
  * Cognito user pool authorizer (JWT access or id tokens of the given pools, optionally requiring OAuth scopes).
  */
-export type ApiAuthSetting = 'iam' | 'apiKey' | { type: 'cognito'; userPools: IUserPool[]; scopes?: string[] };
+export type ApiAuthSetting =
+  'iam' | 'insecureApiKeyNonProduction' | { type: 'cognito'; userPools: IUserPool[]; scopes?: string[] };
 
 export interface OktaConnectorProps {
   /** The connections (Okta orgs) this deployment may use; each is the secret `<secretPrefix><name>`. Default: `[defaultConnection]`. */
