@@ -47,7 +47,7 @@ export class ActionsApi extends Construct {
         accessLogDestination: new apigateway.LogGroupLogDestination(accessLogs),
         accessLogFormat: apigateway.AccessLogFormat.jsonWithStandardFields(),
       },
-      apiKeySourceType: props.auth === 'apiKey' ? apigateway.ApiKeySourceType.HEADER : undefined,
+      apiKeySourceType: props.auth === 'insecureApiKeyNonProduction' ? apigateway.ApiKeySourceType.HEADER : undefined,
     });
     const validator = this.api.addRequestValidator('Validator', {
       validateRequestBody: true,
@@ -80,7 +80,7 @@ export class ActionsApi extends Construct {
       this.routes.set(spec.name, method);
     }
     if (props.oauth) this.addOAuthRoutes(props.oauth);
-    if (props.auth === 'apiKey') this.addUsagePlan();
+    if (props.auth === 'insecureApiKeyNonProduction') this.addUsagePlan();
 
     if (!props.tracing) {
       Validations.of(this.api).acknowledge({
@@ -109,14 +109,15 @@ export class ActionsApi extends Construct {
       });
       return { authorizationType: apigateway.AuthorizationType.IAM };
     }
-    if (auth === 'apiKey') {
+    if (auth === 'insecureApiKeyNonProduction') {
       Validations.of(this).acknowledge({
         id: 'AwsSolutions-COG4',
-        reason: 'apiAuth is "apiKey": the deployer chose API keys with a usage plan instead of a Cognito authorizer.',
+        reason:
+          'apiAuth is "insecureApiKeyNonProduction": the deployer chose API keys with a usage plan instead of a Cognito authorizer.',
       });
       Validations.of(this).acknowledge({
         id: 'AwsSolutions-APIG4',
-        reason: 'apiAuth is "apiKey": every action method requires an API key of the usage plan.',
+        reason: 'apiAuth is "insecureApiKeyNonProduction": every action method requires an API key of the usage plan.',
       });
       return { authorizationType: apigateway.AuthorizationType.NONE, apiKeyRequired: true };
     }

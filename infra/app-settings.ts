@@ -13,7 +13,7 @@
  * | pollSchedule            | OKTA_POLL_SCHEDULE            | `rate(5 minutes)`                                     |
  * | eventBusName            | OKTA_EVENT_BUS_NAME           | a new bus of that name                                |
  * | existingEventBusName    | OKTA_EXISTING_EVENT_BUS_NAME  | `default`: publish to an existing bus                 |
- * | apiAuth                 | OKTA_API_AUTH                 | `iam` or `apiKey`                                     |
+ * | apiAuth                 | OKTA_API_AUTH                 | `iam` or `insecureApiKeyNonProduction` (never production) |
  * | tracing                 | OKTA_TRACING                  | `true`                                                |
  * | eventSource             | OKTA_EVENT_SOURCE             | `okta-connector`                                      |
  * | dedupeTtlDays           | OKTA_DEDUPE_TTL_DAYS          | `7`                                                   |
@@ -37,9 +37,15 @@ export function readAppSettings(context: Context, env: Env = process.env): AppSe
   const existingBus = text(raw('existingEventBusName', 'OKTA_EXISTING_EVENT_BUS_NAME'));
   const newBus = text(raw('eventBusName', 'OKTA_EVENT_BUS_NAME'));
   const apiAuth = text(raw('apiAuth', 'OKTA_API_AUTH'));
-  if (apiAuth !== undefined && apiAuth !== 'iam' && apiAuth !== 'apiKey') {
+  if (apiAuth === 'apiKey') {
+    // One static shared key guarding destructive admin actions is not authorization (AWS advises against it).
     throw new Error(
-      `Setting apiAuth: "${apiAuth}" is not iam or apiKey (a Cognito authorizer needs the construct in your own app)`,
+      'Setting apiAuth: "apiKey" was removed: use iam, or insecureApiKeyNonProduction for a non-production stack',
+    );
+  }
+  if (apiAuth !== undefined && apiAuth !== 'iam' && apiAuth !== 'insecureApiKeyNonProduction') {
+    throw new Error(
+      `Setting apiAuth: "${apiAuth}" is not iam or insecureApiKeyNonProduction (a Cognito authorizer needs the construct in your own app)`,
     );
   }
   return {

@@ -35,12 +35,12 @@ export type BusSetting =
   { readonly type: 'new'; readonly name?: string } | { readonly type: 'existing'; readonly name: string };
 
 /**
- * Who may call the actions over API Gateway: AWS IAM (SigV4; the default), an API key with a usage plan, or a
+ * Who may call the actions over API Gateway: AWS IAM (SigV4; the default), a static API key with a usage plan (named insecure: one shared key is not authorization; non-production stacks only), or a
  * Cognito user pool authorizer (JWT access or id tokens of the given pools, optionally requiring OAuth scopes).
  */
 export type ApiAuthSetting =
   | 'iam'
-  | 'apiKey'
+  | 'insecureApiKeyNonProduction'
   | { readonly type: 'cognito'; readonly userPools: readonly IUserPool[]; readonly scopes?: readonly string[] };
 
 export interface OktaConnectorProps {

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { actions } from '../functions/catalog.js';
 import { readSearches } from '../functions/lib/events/search-settings.js';
+import { LOCAL_RUNTIME_MARKER } from '../functions/lib/config.js';
 import { startLocalAws, type LocalAws } from './aws/index.js';
 import { bundlesFromCdkOut } from './cdk-bundles.js';
 import { registerEventHook } from './event-hook-registration.js';
@@ -103,6 +104,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const localEnv: Record<string, string> = {
       ...aws.env(),
       ALLOW_INSECURE_LOCAL_OKTA: 'true',
+      [LOCAL_RUNTIME_MARKER]: 'true',
+      SEARCHES: searches,
+      POWERTOOLS_SERVICE_NAME: 'okta-connector',
       POWERTOOLS_LOG_LEVEL: env.LOG_LEVEL ?? 'WARN',
       POWERTOOLS_DEV: 'true',
       POWERTOOLS_METRICS_DISABLED: 'true',

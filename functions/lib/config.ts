@@ -82,8 +82,35 @@ export function readConfig(env: Env): Config {
     rateLimitReserve: numberIn(env, 'RATE_LIMIT_RESERVE', 0.1, { min: 0, below: 1 }),
     rateLimitBudget: oneOf(env, 'RATE_LIMIT_BUDGET', ['container', 'table'] as const),
     pollLookbackMs: numberIn(env, 'POLL_LOOKBACK_MINUTES', 15, { min: 1, integer: true }) * 60_000,
-    allowInsecureLocalOkta: flag(env, 'ALLOW_INSECURE_LOCAL_OKTA'),
+    allowInsecureLocalOkta: insecureLocalOkta(env),
   };
+}
+
+/**
+ * The marker the local runtime and sandbox set on every function: they may imitate Lambda's own variables
+ * (`AWS_LAMBDA_RUNTIME_API`, `AWS_EXECUTION_ENV` in a Lambda base image) but never set this one, and the stack
+ * never does.
+ */
+export const LOCAL_RUNTIME_MARKER = 'OKTA_CONNECTOR_LOCAL_RUNTIME';
+
+/**
+ * Whether this code runs on real AWS Lambda (docs/RELIABILITY.md, Security): Lambda's variables are there and the
+ * local runtime's marker is not.
+ */
+export function runsOnLambda(env: Env): boolean {
+  const lambda = Boolean(env.AWS_LAMBDA_RUNTIME_API) || (env.AWS_EXECUTION_ENV ?? '').startsWith('AWS_Lambda_');
+  return lambda && env[LOCAL_RUNTIME_MARKER] !== 'true';
+}
+
+/** On Lambda, 127.0.0.1:9001 is the Runtime API: plain HTTP to a loopback "Okta" is refused there whatever is set. */
+function insecureLocalOkta(env: Env): boolean {
+  const allowed = flag(env, 'ALLOW_INSECURE_LOCAL_OKTA');
+  if (allowed && runsOnLambda(env)) {
+    throw new Error(
+      `Configuration: ALLOW_INSECURE_LOCAL_OKTA is for the local sandbox and is refused on AWS Lambda (AWS_LAMBDA_RUNTIME_API or AWS_EXECUTION_ENV is set, ${LOCAL_RUNTIME_MARKER} is not)`,
+    );
+  }
+  return allowed;
 }
 
 function optionalText(env: Env, name: string): string | undefined {

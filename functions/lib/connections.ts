@@ -17,7 +17,8 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { secretsManager } from './aws-clients.js';
 import { config, type Config } from './config.js';
-import { InvalidOktaDomain, oktaBaseUrl } from './okta-domain.js';
+import { domainWarning, InvalidOktaDomain, oktaBaseUrl } from './okta-domain.js';
+import { logger } from './observability.js';
 import { InternalError, UnknownConnection } from './errors.js';
 
 export interface ApiTokenAuth {
@@ -239,6 +240,8 @@ export function parseConnection(name: string, secret: Record<string, unknown>, c
     if (error instanceof InvalidOktaDomain) throw malformed(name, `domain ${error.message}`);
     throw error;
   }
+  const warning = domainWarning(baseUrl);
+  if (warning) logger.warn('Connection outside Okta domains', { connection: name, warning });
   const connection: Connection = { name, baseUrl, auth: parseAuth(name, secret.auth) };
   const hookSecret = optionalString(name, secret, 'eventHookSecret');
   if (hookSecret !== undefined) connection.eventHookSecret = hookSecret;

@@ -27,12 +27,13 @@ const SAFE_KEY = /^(passwordChanged|tokenType|token_type|expires_in|oktaRequestI
 /** Secrets recognisable by their shape inside any string (a message, a URL, a stack). */
 const SECRET_SHAPES: [RegExp, string][] = [
   [/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g, REDACTED],
-  [/\b(SSWS|Bearer|DPoP|Basic)\s+[A-Za-z0-9._~+/=-]+/g, `$1 ${REDACTED}`],
+  [/\b(SSWS|Bearer|DPoP|Basic)\s+[A-Za-z0-9._~+/=-]+/gi, `$1 ${REDACTED}`],
   [/\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, REDACTED],
   // One-time links Okta returns (activation, password reset): the last segment is the token.
   [/\/(welcome|reset_password|reset-password|activate|tokens?)\/[A-Za-z0-9._~-]{8,}/g, `/$1/${REDACTED}`],
   [
-    /([?&](?:token|access_token|refresh_token|code|client_secret|client_assertion|password)=)[^&\s"]+/gi,
+    // A query string or a form body (which starts with the parameter itself).
+    /((?:^|[?&\s"])(?:token|access_token|refresh_token|id_token|code|code_verifier|client_secret|client_assertion|password)=)[^&\s"]+/gi,
     `$1${REDACTED}`,
   ],
 ];

@@ -2,9 +2,11 @@
  * The Okta domain of a connection: `acme.okta.com` or `https://acme.okta.com[/]`, normalised to its origin.
  *
  * Any Okta org or custom domain is accepted over HTTPS (OKTA-API-FACTS §8: custom domains alias the org). Refused:
- * plain HTTP, the `-admin` host (never call the API there, okta-commons-java ConfigurationValidator), paths, ports,
- * user info, queries and fragments, IP literals, and names that cannot be a public org (localhost, single labels,
- * `.internal`, `.local`). The one exception is the simulated org: with `allowInsecureLocalOkta`, plain HTTP with a
+ * plain HTTP, Okta's own `-admin` hosts (`acme-admin.okta.com`: never call the API there, okta-commons-java
+ * ConfigurationValidator; a custom domain such as `sso-admin.example.com` is fine), paths, ports, user info,
+ * queries and fragments, IP literals, names that cannot be a public org (localhost, single labels, `.internal`,
+ * `.local`), names that spell an IP address for wildcard DNS (`169.254.169.254.nip.io`), and non-ASCII or IDNA
+ * (`xn--`) forms, which can be homographs of a real org. `domainWarning` says when a domain is outside Okta's own. The one exception is the simulated org: with `allowInsecureLocalOkta`, plain HTTP with a
  * port on 127.0.0.1, localhost or [::1].
  */
 
@@ -19,6 +21,8 @@ export interface DomainOptions {
 
 const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 const INTERNAL_SUFFIXES = ['.internal', '.local', '.localhost', '.localdomain', '.home.arpa'];
+/** Public wildcard DNS services: any name under them resolves to the address it spells. */
+const WILDCARD_DNS = ['nip.io', 'sslip.io', 'xip.io', 'localtest.me', 'lvh.me', 'traefik.me'];
 /** Okta's own org domains (OKTA-API-FACTS §8); anything else is a custom domain. */
 const OKTA_DOMAINS = [
   'okta.com',
@@ -34,6 +38,8 @@ const OKTA_DOMAINS = [
 export function oktaBaseUrl(domain: string, options: DomainOptions = {}): string {
   const trimmed = domain.trim();
   if (trimmed === '') throw new InvalidOktaDomain('is empty');
+  // eslint-disable-next-line no-control-regex
+  if (/[^\x00-\x7f]/.test(trimmed)) throw new InvalidOktaDomain('must be plain ASCII (no internationalised names)');
   const hasScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed);
   let url: URL;
   try {
@@ -62,10 +68,25 @@ export function oktaBaseUrl(domain: string, options: DomainOptions = {}): string
   }
   if (!host.includes('.') || host.endsWith('.'))
     throw new InvalidOktaDomain('must be a fully qualified host name, e.g. acme.okta.com');
-  if (host.split('.')[0]?.endsWith('-admin')) {
+  const labels = host.split('.');
+  if (labels.some((label) => label.startsWith('xn--')))
+    throw new InvalidOktaDomain('must not be an internationalised (xn--) name');
+  if (/(^|\.)\d{1,3}([.-]\d{1,3}){3}(\.|$)/.test(host) || WILDCARD_DNS.some((suffix) => host.endsWith(`.${suffix}`)))
+    throw new InvalidOktaDomain('must not be a name that spells an IP address (wildcard DNS such as nip.io)');
+  if (isOktaOwnedDomain(url.origin) && labels[0]?.endsWith('-admin')) {
     throw new InvalidOktaDomain('must not be the Okta admin host (-admin); use the org host, e.g. acme.okta.com');
   }
   return url.origin;
+}
+
+/**
+ * A warning for an accepted domain outside Okta's own (a custom domain, or a typo aimed elsewhere), to log when a
+ * connection is loaded; undefined for Okta's domains and the local simulated org.
+ */
+export function domainWarning(baseUrl: string): string | undefined {
+  const url = new URL(baseUrl);
+  if (url.protocol === 'http:' || isOktaOwnedDomain(baseUrl)) return undefined;
+  return `domain ${url.hostname} is not on one of Okta's domains (${OKTA_DOMAINS.join(', ')}); make sure it is your org's custom domain`;
 }
 
 /** Whether a base URL is on one of Okta's own domains rather than a custom domain. */

@@ -49,7 +49,10 @@ describe('cdk-nag AwsSolutions and Serverless packs', () => {
   // Each configuration leaves different resources to check.
   it.each([
     ['the defaults', {}],
-    ['an API key and tracing off', { apiAuth: 'apiKey', tracing: false, stepFunctionsExample: true }],
+    [
+      'an API key and tracing off',
+      { apiAuth: 'insecureApiKeyNonProduction', tracing: false, stepFunctionsExample: true },
+    ],
   ])('find nothing unacknowledged with %s', (_label, context) => {
     expect(unacknowledgedFindings(synthesize(context).app)).toEqual([]);
   });

@@ -159,7 +159,13 @@ describe('app settings', () => {
 
   it('refuses an apiAuth it cannot build from a string', () => {
     expect(() => readAppSettings(() => undefined, { OKTA_API_AUTH: 'cognito' })).toThrow(
-      /apiAuth: "cognito" is not iam or apiKey/,
+      /apiAuth: "cognito" is not iam or insecureApiKeyNonProduction/,
+    );
+  });
+
+  it('refuses the removed apiAuth "apiKey", naming the explicitly insecure replacement', () => {
+    expect(() => readAppSettings(() => undefined, { OKTA_API_AUTH: 'apiKey' })).toThrow(
+      /"apiKey" was removed: use iam, or insecureApiKeyNonProduction/,
     );
   });
 });

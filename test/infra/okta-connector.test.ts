@@ -131,8 +131,8 @@ describe('OktaConnector: actions', () => {
 });
 
 describe('OktaConnector: API auth options', () => {
-  it('requires an API key of a usage plan on every action when apiAuth is apiKey', () => {
-    const keyed = synthesize({ apiAuth: 'apiKey' }).template;
+  it('requires an API key of a usage plan on every action when apiAuth is insecureApiKeyNonProduction', () => {
+    const keyed = synthesize({ apiAuth: 'insecureApiKeyNonProduction' }).template;
     keyed.resourceCountIs('AWS::ApiGateway::UsagePlan', 1);
     keyed.resourceCountIs('AWS::ApiGateway::ApiKey', 1);
     const methods = Object.values(

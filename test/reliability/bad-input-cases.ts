@@ -167,6 +167,14 @@ export function casesOf(spec: ActionSpec): BadInputCase[] {
         ),
       );
   }
+  if (properties.some(([field]) => field === 'userId') && spec.scopes.some((scope) => scope.endsWith('.manage'))) {
+    rows.push(row('userId "me" on a changing action', json({ ...base, userId: 'me' }), 'InvalidInput', /userId/));
+  }
+  // Written as text: JSON.stringify itself overflows on this depth.
+  const nested = '['.repeat(20_000) + ']'.repeat(20_000);
+  const withNested = `${json(base).slice(0, -1)}${Object.keys(base).length > 0 ? ',' : ''}"connection":${nested}}`;
+  rows.push(row('20,000 nested arrays', withNested, 'InvalidInput', /nests deeper/));
+  rows.push(row('Object.prototype name as field', json({ ...base, constructor: 'x' }), 'InvalidInput', /constructor/));
   if (spec.name === 'get-logon-events-by-ip') {
     rows.push(
       row(
@@ -193,4 +201,7 @@ export const badDomains: Record<string, string> = {
   'admin-domain': 'acme-admin.okta.com',
   'http-domain': 'http://acme.okta.com',
   'path-domain': 'https://acme.okta.com/../api',
+  'wildcard-dns-domain': '169.254.169.254.nip.io',
+  'idna-domain': 'xn--acme-9na.okta.com',
+  'homograph-domain': 'acme.\u043ekta.com',
 };

@@ -9,10 +9,10 @@ import middy, { type MiddyfiedHandler } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
-import { findAction } from '../../catalog.js';
+import { findAction, type ActionSpec } from '../../catalog.js';
 import { httpErrorResponse, httpResponse, invocationShape, readInput } from './api-events.js';
 import { config } from '../config.js';
-import { OktaUnavailable, toConnectorError, type ConnectorError } from '../errors.js';
+import { InvalidInput, OktaUnavailable, toConnectorError, type ConnectorError } from '../errors.js';
 import { logger as sharedLogger, metrics as sharedMetrics, secretValuesOf } from '../observability.js';
 import { oktaClient } from '../okta/client-cache.js';
 import type { OktaClient } from '../okta/client.js';
@@ -63,8 +63,11 @@ export function actionHandler<I, O>(name: string, run: ActionRun<I, O>, deps: Ac
     try {
       const input = validateInput<I & { connection?: string }>(spec!.input, readInput(event, shape));
       secrets = secretValuesOf(input);
+      refuseSelf(spec!, input);
       connection = input.connection ?? config().defaultConnection;
       okta = await getClient(input.connection);
+      // The connection's own secrets (token, key, refresh token) are blanked wherever they appear in the log line.
+      secrets = [...secrets, ...secretValuesOf(okta.connection)];
       okta.resetStats();
       const deadline = deadlineOf(context, started);
       const output = await run(input, okta, { deadline, connection, logger });
@@ -92,6 +95,21 @@ export function actionHandler<I, O>(name: string, run: ActionRun<I, O>, deps: Ac
 
   // middy's own early timeout is off: the deadline given to the Okta client already ends the work in time.
   return middy<unknown, unknown, Error, Context>(handle, { timeoutEarlyInMillis: 0 });
+}
+
+/**
+ * Okta reads the user id `me` as the caller itself: the connector's own admin account. An action that changes a
+ * user (one that needs a `.manage` scope) never aims at it, so `reset-password {"userId":"me"}` cannot hand out a
+ * reset link for the connector's super admin. Here, not in each schema, so every action the catalog gains has it.
+ */
+function refuseSelf(spec: ActionSpec, input: object): void {
+  const userId = (input as { userId?: unknown }).userId;
+  const changes = spec.scopes.some((scope) => scope.endsWith('.manage'));
+  if (changes && typeof userId === 'string' && userId.trim().toLowerCase() === 'me') {
+    throw new InvalidInput([
+      { field: 'userId', problem: 'must name a user; "me" (the connector\'s own account) is refused' },
+    ]);
+  }
 }
 
 function deadlineOf(context: Context | undefined, started: number): number {

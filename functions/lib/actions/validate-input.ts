@@ -14,6 +14,10 @@ const EMAIL = /^[^\s@]+@[^\s@]+$/;
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/i;
 /** Anything that could change the path of the Okta URL an id is put in, raw or percent-encoded. */
 const PATH_BREAKER = /[/\\]|%(2f|5c|2e)/i;
+/** Deeper than any Okta profile or action input; a cap keeps 20,000 nested arrays from overflowing the stack. */
+export const MAX_INPUT_DEPTH = 32;
+/** Fields of one object: Okta profiles hold a few hundred attributes at most. */
+export const MAX_OBJECT_KEYS = 1_000;
 
 /**
  * Checks `value` against `schema`; returns a copy with defaults applied, or throws `InvalidInput` naming each bad
@@ -21,6 +25,9 @@ const PATH_BREAKER = /[/\\]|%(2f|5c|2e)/i;
  */
 export function validateInput<T>(schema: JsonSchema, value: unknown): T {
   const problems: FieldProblem[] = [];
+  const tooDeep = deeperThan(value, MAX_INPUT_DEPTH);
+  if (tooDeep !== undefined)
+    throw new InvalidInput([{ field: tooDeep, problem: `nests deeper than ${MAX_INPUT_DEPTH} levels` }]);
   const result = check(schema, value, '', problems);
   if (problems.length > 0) throw new InvalidInput(problems);
   return result as T;
@@ -64,17 +71,23 @@ function checkObject(schema: JsonSchema, value: Record<string, unknown>, field: 
   const properties = schema.properties ?? {};
   const result: Record<string, unknown> = {};
   for (const name of schema.required ?? []) {
-    if (value[name] === undefined) problems.push({ field: join(field, name), problem: 'is required' });
+    if (own(value, name) === undefined) problems.push({ field: join(field, name), problem: 'is required' });
   }
-  for (const [name, item] of Object.entries(value)) {
+  const entries = Object.entries(value);
+  if (entries.length > MAX_OBJECT_KEYS) {
+    problems.push({ field, problem: `must have at most ${MAX_OBJECT_KEYS} fields` });
+    return result;
+  }
+  for (const [name, item] of entries) {
     const inner = join(field, name);
-    const propertySchema = properties[name];
+    // Own properties only: `constructor` or `toString` must not find Object.prototype's.
+    const propertySchema = own(properties, name) as JsonSchema | undefined;
     if (propertySchema) setOwn(result, name, check(propertySchema, item, inner, problems));
     else if (schema.additionalProperties === false) problems.push({ field: inner, problem: 'is not a known field' });
     else setOwn(result, name, check({}, item, inner, problems));
   }
   for (const [name, propertySchema] of Object.entries(properties)) {
-    if (result[name] === undefined && propertySchema.default !== undefined)
+    if (own(result, name) === undefined && propertySchema.default !== undefined)
       result[name] = structuredClone(propertySchema.default);
   }
   checkBranches(schema, value, field, problems);
@@ -89,8 +102,10 @@ function checkBranches(schema: JsonSchema, value: Record<string, unknown>, field
   ] as const) {
     if (!branches) continue;
     const names = branches.flatMap((branch) => branch.required ?? []);
-    const present = names.filter((name) => value[name] !== undefined);
-    const holding = branches.filter((branch) => (branch.required ?? []).every((name) => value[name] !== undefined));
+    const present = names.filter((name) => own(value, name) !== undefined);
+    const holding = branches.filter((branch) =>
+      (branch.required ?? []).every((name) => own(value, name) !== undefined),
+    );
     const list = names.join(', ');
     if (holding.length === 0) {
       problems.push({
@@ -169,8 +184,29 @@ function checkUntyped(value: unknown, field: string, problems: FieldProblem[]): 
   } else if (Array.isArray(value)) {
     value.forEach((item, index) => checkUntyped(item, `${field}[${index}]`, problems));
   } else if (isPlainObject(value)) {
-    for (const [name, item] of Object.entries(value)) checkUntyped(item, join(field, name), problems);
+    const entries = Object.entries(value);
+    if (entries.length > MAX_OBJECT_KEYS)
+      problems.push({ field, problem: `must have at most ${MAX_OBJECT_KEYS} fields` });
+    else for (const [name, item] of entries) checkUntyped(item, join(field, name), problems);
   }
+}
+
+/** The field where `value` nests deeper than `limit` (`''` for the top), or undefined; iterative, so it cannot overflow. */
+function deeperThan(value: unknown, limit: number): string | undefined {
+  const stack: [unknown, number, string][] = [[value, 0, '']];
+  while (stack.length > 0) {
+    const [item, depth, field] = stack.pop()!;
+    if (typeof item !== 'object' || item === null) continue;
+    if (depth >= limit) return field;
+    if (Array.isArray(item)) item.forEach((inner, index) => stack.push([inner, depth + 1, `${field}[${index}]`]));
+    else for (const [name, inner] of Object.entries(item)) stack.push([inner, depth + 1, join(field, name)]);
+  }
+  return undefined;
+}
+
+/** A field's value when it is the object's own, never one inherited from Object.prototype. */
+function own(target: object, name: string): unknown {
+  return Object.hasOwn(target, name) ? (target as Record<string, unknown>)[name] : undefined;
 }
 
 /** Sets a field as an own property, so a field named `__proto__` stays data and never changes the prototype. */

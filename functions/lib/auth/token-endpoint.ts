@@ -91,6 +91,8 @@ export function tokenEndpointFor(connection: Connection, deps: TokenEndpointDeps
           headers,
           body: new URLSearchParams(await form()).toString(),
           signal: AbortSignal.timeout(timeout),
+          // A redirect would re-send the body (refresh token, code, assertion) to wherever it points.
+          redirect: 'error',
         });
         text = await response.text();
       } catch (error) {

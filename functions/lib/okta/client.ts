@@ -151,6 +151,8 @@ export function oktaClientFor(connection: Connection, deps: OktaClientDeps = {})
       headers,
       body: hasBody ? JSON.stringify(req.body) : undefined,
       signal: AbortSignal.timeout(Math.max(1, Math.min(timeoutMs, deadline - now()))),
+      // Okta's API never redirects; following one could carry the request elsewhere.
+      redirect: 'error',
     });
   }
 

@@ -2,9 +2,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   ConfigurationError,
   config,
+  LOCAL_RUNTIME_MARKER,
   readConfig,
   requireTableName,
   resetConfig,
+  runsOnLambda,
 } from '../../../functions/lib/config.js';
 
 afterEach(() => resetConfig());
@@ -82,5 +84,28 @@ describe('config', () => {
   it('requires TABLE_NAME only where asked, with a clear message', () => {
     expect(() => requireTableName(readConfig({}))).toThrow(/TABLE_NAME is required/);
     expect(requireTableName(readConfig({ TABLE_NAME: 'okta' }))).toBe('okta');
+  });
+
+  it('refuses ALLOW_INSECURE_LOCAL_OKTA on real Lambda, where 127.0.0.1:9001 is the Runtime API', () => {
+    for (const lambda of [
+      { AWS_LAMBDA_RUNTIME_API: '127.0.0.1:9001' },
+      { AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x' },
+    ]) {
+      expect(() => readConfig({ ...lambda, ALLOW_INSECURE_LOCAL_OKTA: 'true' })).toThrow(
+        /ALLOW_INSECURE_LOCAL_OKTA .*refused on AWS Lambda/,
+      );
+      expect(readConfig(lambda).allowInsecureLocalOkta).toBe(false);
+    }
+  });
+
+  it('keeps ALLOW_INSECURE_LOCAL_OKTA in the local runtime, which marks itself even when it imitates Lambda', () => {
+    const env = {
+      AWS_LAMBDA_RUNTIME_API: '127.0.0.1:9001',
+      AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+      [LOCAL_RUNTIME_MARKER]: 'true',
+      ALLOW_INSECURE_LOCAL_OKTA: 'true',
+    };
+    expect(runsOnLambda(env)).toBe(false);
+    expect(readConfig(env).allowInsecureLocalOkta).toBe(true);
   });
 });

@@ -65,4 +65,19 @@ describe('secretValuesOf and redactValues', () => {
     expect(logged).not.toContain('blue-ish');
     expect(logged).toContain('for 00u1');
   });
+
+  it.each([
+    ['lowercase ssws', 'sent ssws 00abcdefSecretToken42', '00abcdefSecretToken42'],
+    ['lowercase basic', 'authorization: basic dXNlcjpzZWNyZXQtcGFzcw==', 'dXNlcjpzZWNyZXQtcGFzcw=='],
+    ['a form body starting with refresh_token=', 'refresh_token=rt-Secret-Value-9&grant_type=x', 'rt-Secret-Value-9'],
+    [
+      'a PKCE code_verifier',
+      'grant_type=authorization_code&code_verifier=verifierSecret43chars',
+      'verifierSecret43chars',
+    ],
+  ])('redacts %s inside a string', (_shape, text, secret) => {
+    const redacted = redactString(text);
+    expect(redacted).not.toContain(secret);
+    expect(redacted).toContain('[REDACTED]');
+  });
 });

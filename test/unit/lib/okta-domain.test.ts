@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isOktaOwnedDomain, oktaBaseUrl } from '../../../functions/lib/okta-domain.js';
+import { domainWarning, isOktaOwnedDomain, oktaBaseUrl } from '../../../functions/lib/okta-domain.js';
 
 describe('domain', () => {
   it.each([
@@ -9,6 +9,8 @@ describe('domain', () => {
     ['  ACME.okta-emea.com ', 'https://acme.okta-emea.com'],
     ['dev-123.oktapreview.com', 'https://dev-123.oktapreview.com'],
     ['login.example.com', 'https://login.example.com'],
+    ['sso-admin.example.com', 'https://sso-admin.example.com'],
+    ['login.acme-admin.example.com', 'https://login.acme-admin.example.com'],
   ])('accepts %s as %s', (domain, baseUrl) => {
     expect(oktaBaseUrl(domain)).toBe(baseUrl);
   });
@@ -31,6 +33,13 @@ describe('domain', () => {
     ['intranet', 'fully qualified'],
     ['', 'is empty'],
     ['http://127.0.0.1:4010', 'must use https'],
+    ['169.254.169.254.nip.io', 'spells an IP address'],
+    ['10-0-0-1.sslip.io', 'spells an IP address'],
+    ['anything.localtest.me', 'spells an IP address'],
+    ['acme.xn--kta-ppa.com', 'internationalised'],
+    ['xn--acme-9na.okta.com', 'internationalised'],
+    ['acme.\u043ekta.com', 'plain ASCII'],
+    ['https://acm\u0435.okta.com', 'plain ASCII'],
   ])('refuses %s (%s)', (domain, problem) => {
     expect(() => oktaBaseUrl(domain)).toThrow(problem);
   });
@@ -57,5 +66,11 @@ describe('domain', () => {
   it("tells Okta's own domains from custom domains", () => {
     expect(isOktaOwnedDomain('https://acme.okta.com')).toBe(true);
     expect(isOktaOwnedDomain('https://login.example.com')).toBe(false);
+  });
+
+  it("warns for a domain outside Okta's own, and only then", () => {
+    expect(domainWarning('https://login.example.com')).toMatch(/login\.example\.com is not on one of Okta's domains/);
+    expect(domainWarning('https://acme.okta.com')).toBeUndefined();
+    expect(domainWarning('http://127.0.0.1:4010')).toBeUndefined();
   });
 });

@@ -281,4 +281,36 @@ describe('actionHandler', () => {
       expect.objectContaining({ action: 'create-user', errorType: 'InvalidInput', ActionFailed: 1 }),
     ]);
   });
+
+  it('refuses userId "me" in an action that changes a user, before any Okta call', async () => {
+    const run = vi.fn(async () => ({ userId: 'me' }));
+    const getClient = vi.fn(async () => stubClient());
+    const handler = actionHandler('reset-password', run, { oktaClient: getClient, logger: createLogger('test') });
+    for (const userId of ['me', 'ME', ' me ']) {
+      await expect(handler({ userId, sendEmail: false }, context)).rejects.toMatchObject({
+        name: 'InvalidInput',
+        message: expect.stringMatching(/^userId: .*"me"/),
+      });
+    }
+    expect(run).not.toHaveBeenCalled();
+    expect(getClient).not.toHaveBeenCalled();
+  });
+
+  it('still lets a read-only action look up userId "me"', async () => {
+    const handler = actionHandler('get-user', async () => ({ id: '00uSelf' }), {
+      oktaClient: async () => stubClient(),
+      logger: createLogger('test'),
+      metrics: createMetrics('test'),
+    });
+    await expect(handler({ userId: 'me' }, context)).resolves.toEqual({ id: '00uSelf' });
+  });
+
+  it("blanks the connection's own secret values in the log line, under any key", async () => {
+    const { handler } = build(async () => {
+      throw new Error(`upstream said: ${SECRET_TOKEN} is odd`);
+    });
+    await handler(restEvent(JSON.stringify(validInput)), context);
+    expect(output.join('')).not.toContain(SECRET_TOKEN);
+    expect(output.join('')).toContain('[REDACTED]');
+  });
 });

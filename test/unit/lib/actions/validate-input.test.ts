@@ -146,4 +146,28 @@ describe('validateInput', () => {
       'profile.login: is required; profile.email: is required; profile.firstName: is required; profile.lastName: is required; activate: must be true or false',
     );
   });
+
+  it('refuses Object.prototype names (constructor, toString, hasOwnProperty) as unknown fields', () => {
+    for (const name of ['constructor', 'toString', 'hasOwnProperty', 'valueOf', '__proto__']) {
+      const input = JSON.parse(`{"userId": "00u1", "${name}": {"x": 1}}`) as unknown;
+      expect(problemsOf(getUser, input)).toEqual([`${name}: is not a known field`]);
+    }
+  });
+
+  it('does not take a required field from Object.prototype', () => {
+    const schema: JsonSchema = { type: 'object', required: ['toString'], properties: {} };
+    expect(problemsOf(schema, {})).toEqual(['toString: is required']);
+  });
+
+  it('refuses 20,000 nested arrays as InvalidInput, without overflowing the stack', () => {
+    const nested = JSON.parse('['.repeat(20_000) + ']'.repeat(20_000)) as unknown;
+    const problems = problemsOf(updateUser, { userId: '00u1', profile: { nickName: nested } });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^profile\.nickName(\[0\])+: nests deeper than 32 levels$/);
+  });
+
+  it('refuses an object with more than 1,000 fields', () => {
+    const profile = Object.fromEntries(Array.from({ length: 1_001 }, (_, i) => [`attribute${i}`, 'x']));
+    expect(problemsOf(updateUser, { userId: '00u1', profile })).toEqual(['profile: must have at most 1000 fields']);
+  });
 });
