@@ -7,6 +7,7 @@
  * Warm containers are picked least recently used first, so that sequential invocations spread over the warm
  * containers (Lambda does not say which warm container it picks; spreading shows bugs that live between them).
  */
+import { LOCAL_RUNTIME_MARKER } from '../../functions/lib/config.js';
 import { randomUUID } from 'node:crypto';
 import { Container, type ContainerState } from './container.js';
 import { endLine, reportLine, startLine } from './lambda-log.js';
@@ -234,5 +235,7 @@ function lambdaEnvironment(config: FunctionConfig): Record<string, string> {
     AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${config.functionName}`,
     AWS_LAMBDA_LOG_STREAM_NAME: `${day}/[$LATEST]${randomUUID().replaceAll('-', '')}`,
     LAMBDA_TASK_ROOT: config.taskRoot,
+    // Says "this is the sandbox, not AWS": the code refuses ALLOW_INSECURE_LOCAL_OKTA on real Lambda.
+    [LOCAL_RUNTIME_MARKER]: 'true',
   };
 }
