@@ -65,8 +65,11 @@ export interface ConnectorFunctionProps {
    * @default none: the account's unreserved concurrency
    */
   readonly reservedConcurrentExecutions?: number;
-  /** Where an asynchronous invocation goes after Lambda's retries fail. */
-  readonly deadLetterQueue: sqs.IQueue;
+  /**
+   * Where an asynchronous invocation goes after Lambda's retries fail, with its whole payload.
+   * @default none
+   */
+  readonly deadLetterQueue?: sqs.IQueue;
 }
 
 /** DynamoDB calls a function may make on the connector's table. */

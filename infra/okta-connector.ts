@@ -128,12 +128,16 @@ export class OktaConnector extends Construct {
     for (const spec of actions) {
       // 28 s: an action called through API Gateway must answer within the REST integration's 29 s, and the handler
       // stops Okta retries a second before its own timeout.
-      const fn = this.connectorFunction(`Action${pascal(spec.name)}`, {
-        entry: spec.entry,
-        description: `okta-connector action ${spec.name}: ${spec.summary}`,
-        memorySize: 512,
-        timeout: Duration.seconds(28),
-      });
+      const fn = this.connectorFunction(
+        `Action${pascal(spec.name)}`,
+        {
+          entry: spec.entry,
+          description: `okta-connector action ${spec.name}: ${spec.summary}`,
+          memorySize: 512,
+          timeout: Duration.seconds(28),
+        },
+        { deadLetters: false },
+      );
       fn.useSecrets({
         prefix: settings.secretPrefix,
         read: settings.connections,
@@ -256,13 +260,20 @@ export class OktaConnector extends Construct {
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
   }
 
-  /** A function with the settings every handler reads. */
-  private connectorFunction(id: string, props: FunctionShape): ConnectorFunction {
+  /**
+   * A function with the settings every handler reads. `deadLetters: false` for a function whose payload may hold
+   * secrets: a dead-letter queue keeps an asynchronous invocation's whole payload for 14 days.
+   */
+  private connectorFunction(
+    id: string,
+    props: FunctionShape,
+    options: { deadLetters: boolean } = { deadLetters: true },
+  ): ConnectorFunction {
     const fn = new ConnectorFunction(this, id, {
       ...props,
       logRetention: this.logRetention,
       tracing: this.settings.tracing,
-      deadLetterQueue: this.deadLetters,
+      deadLetterQueue: options.deadLetters ? this.deadLetters : undefined,
       environment: {
         DEFAULT_CONNECTION: this.settings.defaultConnection,
         ...(this.settings.rateLimitReserve === undefined
@@ -270,6 +281,13 @@ export class OktaConnector extends Construct {
           : { RATE_LIMIT_RESERVE: String(this.settings.rateLimitReserve) }),
       },
     });
+    if (!options.deadLetters) {
+      Validations.of(fn).acknowledge({
+        id: 'Serverless-LambdaDLQ',
+        reason:
+          "An action's input may hold a password or a recovery answer, which a dead-letter queue would keep for 14 days. Actions are invoked synchronously (API Gateway, Step Functions, the SDK) and answer every failure to their caller.",
+      });
+    }
     return fn;
   }
 
