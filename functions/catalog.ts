@@ -709,3 +709,16 @@ function membershipOutput(): JsonSchema {
 export function findAction(name: string): ActionSpec | undefined {
   return actions.find((spec) => spec.name === name);
 }
+
+/** The path parameter of the per-connection routes: the connection a call runs against. */
+export const connectionPathParameter = 'connection';
+
+/**
+ * The API routes of an action (docs/CONTRACT.md §2): `/actions/<name>`, whose input may name any connection, and
+ * `/connections/{connection}/actions/<name>`, which runs only against the connection of its path, so that IAM can
+ * grant a caller one connection (`execute-api:Invoke` on `…/POST/connections/acme/actions/*`). The stack, the local
+ * gateway and the OpenAPI document all take their routes from here.
+ */
+export function actionRoutes(name: string): { any: string; perConnection: string } {
+  return { any: `/actions/${name}`, perConnection: `/connections/{${connectionPathParameter}}/actions/${name}` };
+}

@@ -1,14 +1,15 @@
 /**
- * The REST API in front of the actions (docs/CONTRACT.md §2): `POST /actions/<name>` per catalog action, each checked
- * against a model of the action's input before the function runs, plus the two OAuth routes of the
- * authorization-code consent. Calls are authorized by IAM (SigV4) unless the deployer chose an API key or Cognito.
+ * The REST API in front of the actions (docs/CONTRACT.md §2): per catalog action `POST /actions/<name>` and `POST
+ * /connections/{connection}/actions/<name>` (the connection of the path only, so IAM can scope a caller by
+ * connection: functions/catalog.ts `actionRoutes`), each checked against a model of the action's input before the
+ * function runs, plus the two OAuth routes of the authorization-code consent. Calls are authorized by IAM (SigV4) unless the deployer chose an API key or Cognito.
  */
 import { Validations } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { ActionSpec } from '../functions/catalog.js';
+import { actionRoutes, connectionPathParameter, type ActionSpec } from '../functions/catalog.js';
 import type { ApiAuthSetting } from './okta-connector-props.js';
 import { modelName, requestModelSchema } from './request-model.js';
 
@@ -27,8 +28,10 @@ const THROTTLE_BURST = 100;
 
 export class ActionsApi extends Construct {
   readonly api: apigateway.RestApi;
-  /** The route of each action, by action name. */
+  /** The route `POST /actions/<name>` of each action, by action name. */
   readonly routes = new Map<string, apigateway.Method>();
+  /** The route `POST /connections/{connection}/actions/<name>` of each action, by action name. */
+  readonly connectionRoutes = new Map<string, apigateway.Method>();
 
   constructor(scope: Construct, id: string, props: ActionsApiProps) {
     super(scope, id);
@@ -62,22 +65,33 @@ export class ActionsApi extends Construct {
     });
 
     const methodAuth = this.methodAuthorization(props.auth);
-    const actionsResource = this.api.root.addResource('actions');
     for (const { spec, fn } of props.actions) {
       const model = this.api.addModel(modelName(spec.name), {
         contentType: 'application/json',
         modelName: modelName(spec.name),
         schema: requestModelSchema(spec.name, spec.input),
       });
-      const method = actionsResource
-        .addResource(spec.name)
-        .addMethod('POST', new apigateway.LambdaIntegration(fn, { allowTestInvoke: false }), {
-          ...methodAuth,
-          requestValidator: validator,
-          requestModels: { 'application/json': model },
-          operationName: spec.name,
-        });
-      this.routes.set(spec.name, method);
+      const integration = new apigateway.LambdaIntegration(fn, { allowTestInvoke: false });
+      const routes = actionRoutes(spec.name);
+      const options: apigateway.MethodOptions = {
+        ...methodAuth,
+        requestValidator: validator,
+        requestModels: { 'application/json': model },
+      };
+      this.routes.set(
+        spec.name,
+        this.api.root
+          .resourceForPath(routes.any)
+          .addMethod('POST', integration, { ...options, operationName: spec.name }),
+      );
+      this.connectionRoutes.set(
+        spec.name,
+        this.api.root.resourceForPath(routes.perConnection).addMethod('POST', integration, {
+          ...options,
+          operationName: `${spec.name}-per-connection`,
+          requestParameters: { [`method.request.path.${connectionPathParameter}`]: true },
+        }),
+      );
     }
     if (props.oauth) this.addOAuthRoutes(props.oauth);
     if (props.auth === 'insecureApiKeyNonProduction') this.addUsagePlan();

@@ -19,6 +19,7 @@
  * | dedupeTtlDays           | OKTA_DEDUPE_TTL_DAYS          | `7`                                                   |
  * | stepFunctionsExample    | OKTA_STEP_FUNCTIONS_EXAMPLE   | `true`                                                |
  * | eventSchemas            | OKTA_EVENT_SCHEMAS            | `true`: a Schema Registry of the published events     |
+ * | pinnedActions           | OKTA_PINNED_ACTIONS           | `{"acme":["suspend-user"]}`: copies serving one connection |
  * | stackName               | OKTA_STACK_NAME               | `OktaConnector`                                       |
  */
 import type { OktaConnectorProps, SearchSetting } from './okta-connector-props.js';
@@ -68,6 +69,8 @@ export function readAppSettings(context: Context, env: Env = process.env): AppSe
       dedupeTtlDays: num(raw('dedupeTtlDays', 'OKTA_DEDUPE_TTL_DAYS'), 'dedupeTtlDays'),
       stepFunctionsExample: bool(raw('stepFunctionsExample', 'OKTA_STEP_FUNCTIONS_EXAMPLE'), 'stepFunctionsExample'),
       eventSchemas: bool(raw('eventSchemas', 'OKTA_EVENT_SCHEMAS'), 'eventSchemas'),
+      pinnedActions: json(raw('pinnedActions', 'OKTA_PINNED_ACTIONS'), 'pinnedActions') as
+        Record<string, string[]> | undefined,
     },
   };
 }

@@ -5,7 +5,7 @@
  */
 import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import type * as logs from 'aws-cdk-lib/aws-logs';
-import type { ActionSpec } from '../functions/catalog.js';
+import { actions as catalog, type ActionSpec } from '../functions/catalog.js';
 import { durationMs } from '../functions/lib/events/search-settings.js';
 
 /** A scheduled System Log search (docs/CONTRACT.md §5), passed unchanged to the search function as `SEARCHES`. */
@@ -140,6 +140,13 @@ export interface OktaConnectorProps {
    */
   readonly eventSchemas?: boolean;
   /**
+   * Actions to deploy once more per connection, pinned to it (`PINNED_CONNECTION`): the copy serves only that
+   * connection and reads only its secret, so `lambda:InvokeFunction` on it grants a direct invoker (a Step Functions
+   * task, the SDK) that one connection. Over API Gateway the per-connection routes do the same without copies.
+   * @default none, e.g. `{ acme: ['suspend-user', 'clear-user-sessions'] }`
+   */
+  readonly pinnedActions?: Readonly<Record<string, readonly string[]>>;
+  /**
    * The actions to deploy: a subset of the catalog for a trimmed deployment or a test.
    * @default every action of the catalog (`functions/catalog.ts`)
    */
@@ -165,6 +172,7 @@ export interface ResolvedSettings {
   readonly eventHookConcurrency: number;
   readonly pollerLagAlarmSeconds: number;
   readonly eventSchemas: boolean;
+  readonly pinnedActions: Readonly<Record<string, readonly string[]>>;
 }
 
 // Secrets Manager secret names allow these characters; a connection also becomes part of a construct id.
@@ -226,7 +234,10 @@ export function resolveSettings(props: OktaConnectorProps = {}): ResolvedSetting
   if (typeof apiAuth === 'object' && (apiAuth.type !== 'cognito' || apiAuth.userPools.length === 0)) {
     fail('apiAuth: a Cognito authorizer needs at least one user pool');
   }
+  const pinnedActions = props.pinnedActions ?? {};
+  checkPinnedActions(pinnedActions, connections, props.actions);
   return {
+    pinnedActions,
     connections,
     defaultConnection,
     authorizationCodeConnections,
@@ -264,6 +275,22 @@ function checkSearches(searches: readonly SearchSetting[], connections: readonly
       fail(`${label}: window must be an ISO 8601 duration (PT15M), "15 minutes" or a number of minutes`);
     }
     checkSchedule(`${label}: schedule`, search.schedule);
+  }
+}
+
+function checkPinnedActions(
+  pinned: Readonly<Record<string, readonly string[]>>,
+  connections: readonly string[],
+  actions: readonly ActionSpec[] | undefined,
+): void {
+  const deployed = (actions ?? catalog).map((spec) => spec.name);
+  for (const [connection, names] of Object.entries(pinned)) {
+    if (!connections.includes(connection)) fail(`pinnedActions names an unknown connection "${connection}"`);
+    for (const name of names) {
+      if (!deployed.includes(name))
+        fail(`pinnedActions: "${name}" is not a deployed action (pinned to "${connection}")`);
+    }
+    if (new Set(names).size !== names.length) fail(`pinnedActions lists an action twice for "${connection}"`);
   }
 }
 

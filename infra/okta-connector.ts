@@ -65,6 +65,8 @@ export class OktaConnector extends Construct {
   readonly api: ActionsApi;
   /** One function per catalog action, by action name: a Step Functions task invokes these. */
   readonly actionFunctions = new Map<string, ConnectorFunction>();
+  /** The copies of actions pinned to one connection (`pinnedActions`), by `<connection>/<action>`. */
+  readonly pinnedFunctions = new Map<string, ConnectorFunction>();
   /** The function behind the event hook's URL. */
   readonly eventHook: ConnectorFunction;
   /** The URL to register in Okta as the event hook, with `?connection=<name>`. */
@@ -126,26 +128,18 @@ export class OktaConnector extends Construct {
           });
 
     for (const spec of actions) {
-      // 28 s: an action called through API Gateway must answer within the REST integration's 29 s, and the handler
-      // stops Okta retries a second before its own timeout.
-      const fn = this.connectorFunction(
-        `Action${pascal(spec.name)}`,
-        {
-          entry: spec.entry,
-          description: `okta-connector action ${spec.name}: ${spec.summary}`,
-          memorySize: 512,
-          timeout: Duration.seconds(28),
-        },
-        { deadLetters: false },
+      this.actionFunctions.set(
+        spec.name,
+        this.actionFunction(`Action${pascal(spec.name)}`, spec, settings.connections),
       );
-      fn.useSecrets({
-        prefix: settings.secretPrefix,
-        read: settings.connections,
-        write: settings.authorizationCodeConnections,
-      });
-      if (spec.input.properties && 'idempotencyKey' in spec.input.properties) this.useIdempotency(fn, spec.name);
-      this.useSignInLock(fn);
-      this.actionFunctions.set(spec.name, fn);
+    }
+    for (const [connection, names] of Object.entries(settings.pinnedActions)) {
+      for (const name of names) {
+        const spec = actions.find((a) => a.name === name)!;
+        const fn = this.actionFunction(`Action${pascal(name)}Pinned-${connection}`, spec, [connection]);
+        fn.addEnvironment('PINNED_CONNECTION', connection);
+        this.pinnedFunctions.set(pinnedKey(connection, name), fn);
+      }
     }
 
     // The hook never calls Okta (it only reads the hook secret), so it never writes a connection's secret. 10 s,
@@ -261,6 +255,29 @@ export class OktaConnector extends Construct {
   }
 
   /**
+   * An action's function, which may read the secrets of `connections` only (and write those of them that sign in
+   * with the authorization-code flow). 28 s: an action called through API Gateway must answer within the REST
+   * integration's 29 s, and the handler stops Okta retries a second before its own timeout.
+   */
+  private actionFunction(id: string, spec: ActionSpec, connections: readonly string[]): ConnectorFunction {
+    const fn = this.connectorFunction(
+      id,
+      {
+        entry: spec.entry,
+        description: `okta-connector action ${spec.name}: ${spec.summary}`,
+        memorySize: 512,
+        timeout: Duration.seconds(28),
+      },
+      { deadLetters: false },
+    );
+    const signsIn = this.settings.authorizationCodeConnections.filter((name) => connections.includes(name));
+    fn.useSecrets({ prefix: this.settings.secretPrefix, read: connections, write: signsIn });
+    if (spec.input.properties && 'idempotencyKey' in spec.input.properties) this.useIdempotency(fn, spec.name);
+    this.useSignInLock(fn, signsIn);
+    return fn;
+  }
+
+  /**
    * A function with the settings every handler reads. `deadLetters: false` for a function whose payload may hold
    * secrets: a dead-letter queue keeps an asynchronous invocation's whole payload for 14 days.
    */
@@ -326,8 +343,10 @@ export class OktaConnector extends Construct {
    * The renewal lock of each authorization-code connection (functions/lib/auth/refresh-renewal.ts): a function
    * that signs in takes and releases the item `lock#<connection>#sign-in`, and may touch no other item for it.
    */
-  private useSignInLock(fn: ConnectorFunction): void {
-    const connections = this.settings.authorizationCodeConnections;
+  private useSignInLock(
+    fn: ConnectorFunction,
+    connections: readonly string[] = this.settings.authorizationCodeConnections,
+  ): void {
     if (connections.length === 0) return;
     fn.addEnvironment('TABLE_NAME', this.table.tableName);
     fn.addToRolePolicy(
@@ -365,6 +384,16 @@ export class OktaConnector extends Construct {
     return { authorize, callback };
   }
 
+  /**
+   * The copy of action `name` that serves only `connection` (`pinnedActions`): grant `lambda:InvokeFunction` on it
+   * to let a direct invoker (a Step Functions task, the SDK) use that connection alone.
+   */
+  pinnedFunction(connection: string, name: string): ConnectorFunction {
+    const fn = this.pinnedFunctions.get(pinnedKey(connection, name));
+    if (!fn) throw new Error(`OktaConnector: pinnedActions does not pin "${name}" to "${connection}"`);
+    return fn;
+  }
+
   private requireAction(name: string): ConnectorFunction {
     const fn = this.actionFunctions.get(name);
     if (!fn) throw new Error(`OktaConnector: stepFunctionsExample needs the action "${name}", which the catalog lacks`);
@@ -377,4 +406,8 @@ function pascal(name: string): string {
     .split('-')
     .map((part) => part[0]!.toUpperCase() + part.slice(1))
     .join('');
+}
+
+function pinnedKey(connection: string, action: string): string {
+  return `${connection}/${action}`;
 }

@@ -1,11 +1,12 @@
 /**
- * The OpenAPI 3.0 document of the actions API (docs/CONTRACT.md §2), built from the action catalog: one
- * `POST /actions/<name>` per action, whose request body is the catalog's input schema, whose 200 answer is its
+ * The OpenAPI 3.0 document of the actions API (docs/CONTRACT.md §2), built from the action catalog: per action
+ * `POST /actions/<name>` and `POST /connections/{connection}/actions/<name>` (functions/catalog.ts `actionRoutes`), whose request body is the catalog's input schema, whose 200 answer is its
  * output schema, and whose error answers are the contract's error body, one per HTTP status the action can
  * answer. The API is IAM-authorized: requests are signed with SigV4. `npm run docs` writes it to
  * `docs/openapi.json`.
  */
-import type { ActionSpec, JsonSchema } from '../functions/catalog.js';
+import { actionRoutes, connectionPathParameter, type ActionSpec, type JsonSchema } from '../functions/catalog.js';
+import { connectionSchema } from '../functions/catalog-schemas.js';
 import { httpStatusOf, type ErrorType } from '../functions/lib/errors.js';
 
 export interface OpenApiOptions {
@@ -36,8 +37,11 @@ export function buildOpenApiDocument(actions: readonly ActionSpec[], options: Op
     const base = pascalCase(action.name);
     schemas[`${base}Input`] = action.input;
     schemas[`${base}Output`] = action.output;
-    paths[`/actions/${action.name}`] = { post: operation(action, base) };
+    const routes = actionRoutes(action.name);
+    paths[routes.any] = { post: operation(action, base) };
+    paths[routes.perConnection] = { post: perConnectionOperation(operation(action, base)) };
   }
+
   return {
     openapi: '3.0.3',
     info: {
@@ -101,6 +105,27 @@ function operation(action: ActionSpec, base: string): OpenApiObject {
       content: { 'application/json': { schema: ref(`${base}Input`), example: action.example.input } },
     },
     responses,
+  };
+}
+
+/** The same operation on the per-connection route: the path's connection is the call's. */
+function perConnectionOperation(any: OpenApiObject): OpenApiObject {
+  return {
+    ...any,
+    operationId: `${String(any.operationId)}ForConnection`,
+    description:
+      `${String(any.description)}\n\nRuns only against the connection the path names, so IAM can grant a caller one ` +
+      'connection (`execute-api:Invoke` on `…/POST/connections/<name>/actions/*`); an input naming another ' +
+      'connection is `InvalidInput`.',
+    parameters: [
+      {
+        name: connectionPathParameter,
+        in: 'path',
+        required: true,
+        description: 'The connection (Okta org) the call runs against.',
+        schema: { type: 'string', pattern: connectionSchema.pattern },
+      },
+    ],
   };
 }
 

@@ -8,8 +8,17 @@ import type { IncomingMessage } from 'node:http';
 /** The stage name put in the API Gateway events' `requestContext.stage`. */
 export const localStage = 'local';
 
-/** The API Gateway REST proxy event (v1) for this request. */
-export function restEvent(req: IncomingMessage, url: URL, resource: string, body: string) {
+/**
+ * The API Gateway REST proxy event (v1) for this request; `pathParameters` are those of the resource's `{…}`
+ * segments, as API Gateway passes them.
+ */
+export function restEvent(
+  req: IncomingMessage,
+  url: URL,
+  resource: string,
+  body: string,
+  pathParameters: Record<string, string> | null = null,
+) {
   const { single, multi } = headersOf(req);
   const now = new Date();
   const query = queryOf(url);
@@ -21,7 +30,7 @@ export function restEvent(req: IncomingMessage, url: URL, resource: string, body
     multiValueHeaders: Object.keys(multi).length ? multi : null,
     queryStringParameters: query.single,
     multiValueQueryStringParameters: query.multi,
-    pathParameters: null,
+    pathParameters,
     stageVariables: null,
     requestContext: {
       accountId: '000000000000',

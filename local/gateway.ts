@@ -6,15 +6,22 @@
  * An invocation the runtime throttles (the function's reserved concurrency or the account's is used up) is a 429,
  * as API Gateway and Function URLs answer a Lambda throttle: `Rate Exceeded.`.
  *
- * Locally there is no IAM (SigV4) check on the actions: anyone who can reach 127.0.0.1 can call them.
+ * Locally there is no IAM (SigV4) check on the actions: any program on this machine can call them. Web pages
+ * cannot: `listen` answers only loopback `Host`s and no foreign `Origin` (local/aws/loopback-guard.ts), and an
+ * action needs `Content-Type: application/json`, which no page can send another site without a CORS preflight,
+ * which the gateway never grants.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { actionRoutes } from '../functions/catalog.js';
 import { listen, readBody } from './aws/json-protocol.js';
 import { functionUrlEvent, restEvent } from './gateway-events.js';
 import type { LocalFunction, LocalRuntime } from './runtime.js';
 
 export interface GatewayRoutes {
-  /** From the action catalog: `POST /actions/<name>` runs `entry`. */
+  /**
+   * From the action catalog: `POST /actions/<name>` and `POST /connections/<connection>/actions/<name>` run `entry`
+   * (functions/catalog.ts `actionRoutes`).
+   */
   actions: Array<{ name: string; entry: string }>;
   /** `GET /oauth/authorize` and `GET /oauth/callback`. */
   oauth?: { authorize: string; callback: string };
@@ -63,15 +70,27 @@ async function route(options: GatewayOptions, req: IncomingMessage, res: ServerR
   const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
   const method = req.method ?? 'GET';
   const { routes, runtime } = options;
-  const action = /^\/actions\/([^/]+)$/.exec(url.pathname);
-  const restFunction = (fn: LocalFunction, resource: string) => runRest(runtime, fn, resource, req, url, res);
+  const restFunction = (fn: LocalFunction, resource: string, parameters: Record<string, string> | null = null) =>
+    runRest(runtime, fn, resource, req, url, res, parameters);
 
+  const action = matchAction(url.pathname);
   if (action && method === 'POST') {
-    const spec = routes.actions.find((a) => a.name === action[1]);
-    if (spec) return restFunction({ name: spec.name, entry: spec.entry }, `/actions/${spec.name}`);
-    return sendJson(res, 404, {
-      message: `No action named "${action[1]}". The actions are: ${routes.actions.map((a) => a.name).join(', ')}.`,
-    });
+    const spec = routes.actions.find((a) => a.name === action.name);
+    if (!spec) {
+      return sendJson(res, 404, {
+        message: `No action named "${action.name}". The actions are: ${routes.actions.map((a) => a.name).join(', ')}.`,
+      });
+    }
+    if (!isJson(req)) {
+      return sendJson(res, 400, {
+        error: { type: 'InvalidInput', message: 'an action takes a JSON body: send Content-Type: application/json' },
+      });
+    }
+    const route = actionRoutes(spec.name);
+    const fn = { name: spec.name, entry: spec.entry };
+    return action.connection === undefined
+      ? restFunction(fn, route.any)
+      : restFunction(fn, route.perConnection, { connection: action.connection });
   }
   if (routes.oauth && method === 'GET' && url.pathname === '/oauth/authorize') {
     return restFunction({ name: 'oauth-authorize', entry: routes.oauth.authorize }, '/oauth/authorize');
@@ -84,12 +103,35 @@ async function route(options: GatewayOptions, req: IncomingMessage, res: ServerR
   }
   if (method === 'GET' && url.pathname === '/') {
     return sendJson(res, 200, {
-      actions: routes.actions.map((a) => `POST /actions/${a.name}`),
+      actions: routes.actions.flatMap((a) => Object.values(actionRoutes(a.name)).map((path) => `POST ${path}`)),
       oauth: routes.oauth ? ['GET /oauth/authorize?connection=<name>', 'GET /oauth/callback'] : [],
       eventHook: routes.eventHook ? ['GET /event-hook', 'POST /event-hook'] : [],
     });
   }
   sendJson(res, 404, { message: `No route ${method} ${url.pathname}; GET / lists the routes.` });
+}
+
+/** The catalog's action routes with the name as a parameter too: `/actions/{action}` and the per-connection one. */
+const actionPathPatterns = Object.values(actionRoutes('{action}')).map(
+  (template) => new RegExp(`^${template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{(\w+)\}/g, '(?<$1>[^/]+)')}$`),
+);
+
+/**
+ * The action a path names, with the connection of a per-connection route (as API Gateway passes a path parameter:
+ * still percent-encoded).
+ */
+function matchAction(pathname: string): { name: string; connection?: string } | undefined {
+  for (const pattern of actionPathPatterns) {
+    const groups = pattern.exec(pathname)?.groups;
+    if (groups?.action !== undefined) return { name: groups.action, connection: groups.connection };
+  }
+  return undefined;
+}
+
+/** `Content-Type: application/json`, with or without parameters (`; charset=utf-8`). */
+function isJson(req: IncomingMessage): boolean {
+  const type = req.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
+  return type === 'application/json';
 }
 
 /** API Gateway REST: a v1 proxy event; a thrown error or a malformed result is a 502, as API Gateway answers. */
@@ -100,9 +142,10 @@ async function runRest(
   req: IncomingMessage,
   url: URL,
   res: ServerResponse,
+  pathParameters: Record<string, string> | null,
 ) {
   const body = await readBody(req);
-  const outcome = await runtime.invoke(fn, restEvent(req, url, resource, body));
+  const outcome = await runtime.invoke(fn, restEvent(req, url, resource, body, pathParameters));
   if (outcome.throttled) return sendJson(res, 429, { message: 'Rate Exceeded.' });
   if (!outcome.ok) {
     if (outcome.error.errorType === 'Sandbox.Timedout')

@@ -27,6 +27,11 @@ export interface Config {
   pollLookbackMs: number;
   /** Lets a connection's domain be plain HTTP on 127.0.0.1/localhost (the simulated org). Never set in AWS. */
   allowInsecureLocalOkta: boolean;
+  /**
+   * The one connection an action function serves (`PINNED_CONNECTION`): the stack's pinned copies of an action, which
+   * IAM can grant one by one (functions/lib/actions/connection-scope.ts).
+   */
+  pinnedConnection?: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -83,6 +88,7 @@ export function readConfig(env: Env): Config {
     rateLimitBudget: oneOf(env, 'RATE_LIMIT_BUDGET', ['container', 'table'] as const),
     pollLookbackMs: numberIn(env, 'POLL_LOOKBACK_MINUTES', 15, { min: 1, integer: true }) * 60_000,
     allowInsecureLocalOkta: insecureLocalOkta(env),
+    pinnedConnection: optionalText(env, 'PINNED_CONNECTION'),
   };
 }
 

@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { guardLoopback } from './loopback-guard.js';
 
 /** An error the endpoint answers with AWS's error shape. */
 export class AwsError extends Error {
@@ -49,8 +50,12 @@ export async function startJsonProtocolServer(options: JsonProtocolServerOptions
   return listen(server, port);
 }
 
-/** Listens on 127.0.0.1 and returns the URL and a close that also drops idle keep-alive sockets. */
+/**
+ * Listens on 127.0.0.1, answering only requests addressed to a loopback name and not sent by another site's page
+ * (`loopback-guard.ts`), and returns the URL and a close that also drops idle keep-alive sockets.
+ */
 export async function listen(server: Server, port: number): Promise<RunningServer> {
+  guardLoopback(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => {

@@ -27,6 +27,8 @@ export function stackFunctions(
     const cfn = fn.node.defaultChild as CfnFunction & CfnResource;
     const environment = (stack.resolve(cfn.environment) as { variables?: Record<string, unknown> } | undefined)
       ?.variables;
+    // A copy pinned to one connection (`pinnedActions`) shares its action's entry; the sandbox runs the action.
+    if (environment?.PINNED_CONNECTION !== undefined) continue;
     settings[fn.entry] = {
       memoryMb: Number(cfn.memorySize),
       timeoutSeconds: Number(cfn.timeout),

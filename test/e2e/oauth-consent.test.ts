@@ -58,6 +58,7 @@ describe('authorization-code consent in a browser', () => {
     expect(webSecret().auth.refreshToken).toEqual(expect.any(String));
     const response = await fetch(`${sandbox.actionsUrl}/actions/get-user`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ connection: 'web', userId: ADMIN_LOGIN }),
     });
     expect(response.status).toBe(200);

@@ -1,11 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { synthesize, type Synthesized } from './synth-template.js';
-
-type Resource = { Type: string; Properties: Record<string, unknown> };
-interface Statement {
-  Action: string | string[];
-  Resource: unknown;
-}
+import {
+  logicalIdOf as logicalId,
+  resourcesOfType,
+  synthesize,
+  type PolicyStatement,
+  type Synthesized,
+} from './synth-template.js';
 
 let synth: Synthesized;
 
@@ -13,19 +13,14 @@ beforeAll(() => {
   synth = synthesize();
 });
 
-function resources(type: string): Record<string, Resource> {
-  return synth.template.findResources(type) as Record<string, Resource>;
-}
-
-function logicalIdOf(construct: { node: { defaultChild?: unknown } }): string {
-  return synth.stack.getLogicalId(construct.node.defaultChild as never);
-}
+const resources = (type: string) => resourcesOfType(synth, type);
+const logicalIdOf = (construct: { node: { defaultChild?: unknown } }) => logicalId(synth, construct);
 
 /** The logical ids of the roles whose policies may send to the dead-letter queue. */
 function queueSenders(): string[] {
   const queue = logicalIdOf(synth.connector.deadLetters);
   return Object.values(resources('AWS::IAM::Policy')).flatMap((policy) => {
-    const statements = (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement;
+    const statements = (policy.Properties.PolicyDocument as { Statement: PolicyStatement[] }).Statement;
     const sends = statements.some(
       (s) => [s.Action].flat().includes('sqs:SendMessage') && JSON.stringify(s.Resource).includes(queue),
     );

@@ -138,7 +138,8 @@ describe('OktaConnector: API auth options', () => {
     const methods = Object.values(
       keyed.findResources('AWS::ApiGateway::Method', { Properties: { HttpMethod: 'POST' } }),
     );
-    expect(methods).toHaveLength(actions.length);
+    // Both routes of every action: `/actions/<name>` and `/connections/{connection}/actions/<name>`.
+    expect(methods).toHaveLength(actions.length * 2);
     for (const method of methods)
       expect((method as Resource).Properties).toMatchObject({ ApiKeyRequired: true, AuthorizationType: 'NONE' });
   });
@@ -159,7 +160,7 @@ describe('OktaConnector: API auth options', () => {
     const methods = Object.values(
       pooled.findResources('AWS::ApiGateway::Method', { Properties: { HttpMethod: 'POST' } }),
     );
-    expect(methods).toHaveLength(actions.length);
+    expect(methods).toHaveLength(actions.length * 2);
     for (const method of methods) {
       expect((method as Resource).Properties).toMatchObject({
         AuthorizationType: 'COGNITO_USER_POOLS',

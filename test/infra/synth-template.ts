@@ -47,3 +47,25 @@ export function synthesizeConstruct(props: (stack: Stack) => OktaConnectorProps)
   const connector = new OktaConnector(stack, 'OktaConnector', props(stack));
   return { app, stack, connector, template: Template.fromStack(stack) };
 }
+
+/** A resource of the template, as the tests read it. */
+export interface TemplateResource {
+  Type: string;
+  Properties: Record<string, unknown>;
+}
+
+/** A statement of an IAM policy in the template. */
+export interface PolicyStatement {
+  Action: string | string[];
+  Resource: unknown;
+}
+
+/** The template's resources of one type, by logical id. */
+export function resourcesOfType(synth: Synthesized, type: string): Record<string, TemplateResource> {
+  return synth.template.findResources(type) as Record<string, TemplateResource>;
+}
+
+/** The logical id of a construct's CloudFormation resource (its default child). */
+export function logicalIdOf(synth: Synthesized, construct: { node: { defaultChild?: unknown } }): string {
+  return synth.stack.getLogicalId(construct.node.defaultChild as never);
+}

@@ -15,6 +15,8 @@ export interface BadInputCase {
   type: ErrorType;
   /** What the message must contain to help (a field name, a word). */
   message: RegExp;
+  /** Sent to `POST /connections/{connection}/actions/<name>` with this connection, not to `/actions/<name>`. */
+  pathConnection?: string;
 }
 
 /** Ids that would move the Okta URL they are put in (raw and percent-encoded traversal, slashes). */
@@ -79,6 +81,20 @@ export function casesOf(spec: ActionSpec): BadInputCase[] {
       /no-such-connection/,
     ),
     row('connection name with ../', json({ ...base, connection: '../default' }), 'InvalidInput', /connection/),
+    // Issue 14 item 2: the per-connection route's connection is the call's; a body cannot move it.
+    {
+      ...row(
+        'per-connection route, a body naming another',
+        json({ ...base, connection: 'prod' }),
+        'InvalidInput',
+        /connection: must be "default"/,
+      ),
+      pathConnection: 'default',
+    },
+    {
+      ...row('per-connection route, no connection name in the path', json(base), 'InvalidInput', /connection/),
+      pathConnection: '..%2Fdefault',
+    },
   ];
   for (const field of spec.input.required ?? []) {
     const { [field]: _omitted, ...rest } = base;

@@ -80,15 +80,18 @@ async function okta(method: string, path: string, body?: unknown) {
   return response.json() as Promise<unknown>;
 }
 
-/** Calls an action as API Gateway REST would, with the body as given; returns the status and the error. */
-async function callAction(name: string, body: string) {
+/**
+ * Calls an action as API Gateway REST would, with the body as given (on the per-connection route when
+ * `pathConnection` is given); returns the status and the error.
+ */
+async function callAction(name: string, body: string, pathConnection?: string) {
   const { handler } = await loadAction(name);
   const event = {
     resource: '/actions/{name}',
     path: `/actions/${name}`,
     httpMethod: 'POST',
     headers: { 'content-type': 'application/json' },
-    pathParameters: { name },
+    pathParameters: pathConnection === undefined ? { name } : { name, connection: pathConnection },
     requestContext: { resourcePath: '/actions/{name}', httpMethod: 'POST', stage: 'prod' },
     body,
     isBase64Encoded: false,
@@ -102,7 +105,7 @@ async function callAction(name: string, body: string) {
 
 describe('every action refuses bad input with its CONTRACT error', () => {
   it.each(actionCases.map((c) => [`${c.action}: ${c.kind}`, c] as const))('%s', async (_title, row) => {
-    const { status, body } = await callAction(row.action, row.body);
+    const { status, body } = await callAction(row.action, row.body, row.pathConnection);
     expect(body.error?.type).toBe(row.type);
     expect(status).toBe(row.type === 'UnknownConnection' || row.type === 'InvalidInput' ? 400 : 500);
     expect(body.error?.message).toMatch(row.message);

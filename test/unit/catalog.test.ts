@@ -61,7 +61,9 @@ describe('the action catalog', () => {
 
   it('agrees with the OpenAPI document in docs/, which is up to date', () => {
     const document = JSON.parse(read('docs/openapi.json')) as { paths: Record<string, unknown> };
-    expect(Object.keys(document.paths)).toEqual(names.map((n) => `/actions/${n}`));
+    expect(Object.keys(document.paths)).toEqual(
+      names.flatMap((n) => [`/actions/${n}`, `/connections/{connection}/actions/${n}`]),
+    );
     expect(read('docs/openapi.json'), 'docs/openapi.json is stale: run npm run docs').toBe(
       generatedDocs(read('README.md'), packageVersion())['docs/openapi.json'],
     );

@@ -10,7 +10,8 @@ import type { Context } from 'aws-lambda';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { findAction, type ActionSpec } from '../../catalog.js';
-import { httpErrorResponse, httpResponse, invocationShape, readInput } from './api-events.js';
+import { httpErrorResponse, httpResponse, invocationShape, pathConnection, readInput } from './api-events.js';
+import { scopedInput } from './connection-scope.js';
 import { config } from '../config.js';
 import { InvalidInput, OktaUnavailable, toConnectorError, type ConnectorError } from '../errors.js';
 import { logger as sharedLogger, metrics as sharedMetrics, secretValuesOf } from '../observability.js';
@@ -61,7 +62,11 @@ export function actionHandler<I, O>(name: string, run: ActionRun<I, O>, deps: Ac
     let okta: OktaClient | undefined;
     let secrets: string[] = [];
     try {
-      const input = validateInput<I & { connection?: string }>(spec!.input, readInput(event, shape));
+      const scope = { path: pathConnection(event, shape), pinned: config().pinnedConnection };
+      const input = validateInput<I & { connection?: string }>(
+        spec!.input,
+        scopedInput(readInput(event, shape), scope),
+      );
       secrets = secretValuesOf(input);
       refuseSelf(spec!, input);
       connection = input.connection ?? config().defaultConnection;

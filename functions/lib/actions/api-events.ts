@@ -26,6 +26,23 @@ export function readInput(event: unknown, shape: InvocationShape): unknown {
   return parseBody(event.body, event.isBase64Encoded === true);
 }
 
+/**
+ * The `{connection}` of the per-connection route (`/connections/{connection}/actions/<name>`), when the call came
+ * through it; percent-encoding is undone (no connection name holds a `%`).
+ */
+export function pathConnection(event: unknown, shape: InvocationShape): string | undefined {
+  if (shape === 'direct' || !isApiGatewayEvent(event)) return undefined;
+  const parameters = event.pathParameters;
+  if (typeof parameters !== 'object' || parameters === null) return undefined;
+  const value = (parameters as Record<string, unknown>).connection;
+  if (typeof value !== 'string') return undefined;
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
 /** The HTTP answer: JSON, with the status of the outcome. Same shape for REST and HTTP API. */
 export function httpResponse(statusCode: number, body: unknown): APIGatewayProxyResult {
   return {
@@ -49,6 +66,7 @@ interface ApiGatewayEventLike {
   version?: unknown;
   body?: unknown;
   isBase64Encoded?: unknown;
+  pathParameters?: unknown;
 }
 
 function isApiGatewayEvent(event: unknown): event is ApiGatewayEventLike {

@@ -305,6 +305,7 @@ describe('okta-connector events tail', () => {
   it('prints the events on the local bus as lines', async () => {
     await fetch(`${sandbox.actionsUrl}/actions/suspend-user`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ userId: await activeUserId() }),
     });
     await waitFor(async () => ((await fetch(sandbox.eventsUrl).then((r) => r.json())) as unknown[]).length > 0);

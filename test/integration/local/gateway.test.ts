@@ -54,8 +54,45 @@ describe('local gateway: actions as API Gateway REST', () => {
     expect(event.multiValueHeaders['X-Custom-Header']).toEqual(['kept']);
   });
 
+  it('turns POST /connections/<connection>/actions/<name> into the per-connection resource with its path parameter', async () => {
+    const response = await fetch(`${gateway.url}/connections/acme/actions/echo`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+      body: '{"userId":"00u1"}',
+    });
+    const { event } = await echoed(response);
+
+    expect(event).toMatchObject({
+      resource: '/connections/{connection}/actions/echo',
+      path: '/connections/acme/actions/echo',
+      pathParameters: { connection: 'acme' },
+      requestContext: { resourcePath: '/connections/{connection}/actions/echo' },
+    });
+  });
+
+  // Issue 14 item 7: a text/plain POST needs no CORS preflight, so any web page could send one.
+  it('refuses an action call that is not Content-Type: application/json, without running it', async () => {
+    const variants: Record<string, string>[] = [
+      { 'content-type': 'text/plain' },
+      {},
+      { 'content-type': 'application/jsonp' },
+    ];
+    for (const headers of variants) {
+      const response = await fetch(`${gateway.url}/actions/failing`, { method: 'POST', headers, body: '{}' });
+
+      expect(response.status).toBe(400);
+      expect(await response.json()).toEqual({
+        error: { type: 'InvalidInput', message: expect.stringContaining('Content-Type: application/json') },
+      });
+    }
+  });
+
   it("answers with the handler's statusCode, headers and body", async () => {
-    const response = await fetch(`${gateway.url}/actions/echo`, { method: 'POST', body: '{}' });
+    const response = await fetch(`${gateway.url}/actions/echo`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
 
     expect(response.status).toBe(201);
     expect(response.headers.get('x-echo')).toBe('yes');
@@ -63,26 +100,41 @@ describe('local gateway: actions as API Gateway REST', () => {
   });
 
   it('decodes a base64 body', async () => {
-    const response = await fetch(`${gateway.url}/actions/binary`, { method: 'POST' });
+    const response = await fetch(`${gateway.url}/actions/binary`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+    });
 
     expect([...new Uint8Array(await response.arrayBuffer())]).toEqual([0, 1, 2, 255]);
   });
 
   it('answers 502 Internal server error when the handler throws, as API Gateway does', async () => {
-    const response = await fetch(`${gateway.url}/actions/failing`, { method: 'POST', body: '{}' });
+    const response = await fetch(`${gateway.url}/actions/failing`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
 
     expect(response.status).toBe(502);
     expect(await response.json()).toEqual({ message: 'Internal server error' });
   });
 
   it('answers 502 when the handler returns something that is not a proxy result', async () => {
-    const response = await fetch(`${gateway.url}/actions/plain`, { method: 'POST', body: '{}' });
+    const response = await fetch(`${gateway.url}/actions/plain`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
 
     expect(response.status).toBe(502);
   });
 
   it('names the actions when the action does not exist', async () => {
-    const response = await fetch(`${gateway.url}/actions/nope`, { method: 'POST', body: '{}' });
+    const response = await fetch(`${gateway.url}/actions/nope`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
 
     expect(response.status).toBe(404);
     expect((await response.json()) as { message: string }).toEqual({

@@ -24,6 +24,7 @@ describe('the sandbox with an org from the environment', () => {
   it('starts no simulator and runs the actions against that org', async () => {
     const response = await fetch(`${sandbox.actionsUrl}/actions/get-user`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ userId: org.org.adminUserId }),
     });
 
