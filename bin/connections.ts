@@ -14,6 +14,7 @@ import { secretsManager } from '../functions/lib/aws-clients.js';
 import { config } from '../functions/lib/config.js';
 import { clearConnectionCache, parseConnection } from '../functions/lib/connections.js';
 import { isConnectorError } from '../functions/lib/errors.js';
+import { writeHookSecrets } from '../functions/lib/hook-secrets.js';
 import { oktaClient } from '../functions/lib/okta/client-cache.js';
 import { chooseAwsTarget, CliError, parseCommand, UsageError, type Output } from './cli-support.js';
 
@@ -112,7 +113,8 @@ function readKey(file: string): string {
   }
 }
 
-async function add(name: string, secret: Record<string, unknown>, output: Output): Promise<void> {
+async function add(name: string, fields: Record<string, unknown>, output: Output): Promise<void> {
+  const { eventHookSecret, ...secret } = fields;
   const connection = checked(() => parseConnection(name, secret));
   const secretId = config().connectionSecretPrefix + name;
   const value = JSON.stringify(secret);
@@ -131,6 +133,11 @@ async function add(name: string, secret: Record<string, unknown>, output: Output
       .catch((e: unknown) => {
         throw awsFailure(e);
       });
+  }
+  if (typeof eventHookSecret === 'string') {
+    await writeHookSecrets(name, { eventHookSecret }).catch((e: unknown) => {
+      throw awsFailure(e);
+    });
   }
   output.out(
     `Saved connection "${name}": ${connection.baseUrl}, ${connection.auth.type} (secret ${secretId}). Check it with: okta-connector connections test ${name}`,
@@ -188,6 +195,11 @@ async function list(output: Output, json: boolean): Promise<void> {
     names.push(...(page.SecretList ?? []).map((s) => s.Name ?? '').filter((n) => n.startsWith(prefix)));
     nextToken = page.NextToken;
   } while (nextToken);
+  // `<prefix><name>/event-hook` is a connection's hook secret, not a connection (connection names hold no `/`).
+  const hookSecrets = new Set(
+    names.filter((n) => n.endsWith('/event-hook')).map((n) => n.slice(0, -'/event-hook'.length)),
+  );
+  names.splice(0, names.length, ...names.filter((n) => !n.slice(prefix.length).includes('/')));
   if (names.length === 0 && !json)
     return output.out(
       `No connections (no secret named ${prefix}*). Add one: okta-connector connections add <name> --domain … --api-token …`,
@@ -204,7 +216,7 @@ async function list(output: Output, json: boolean): Promise<void> {
             name,
             baseUrl: connection.baseUrl,
             auth: connection.auth.type,
-            eventHookSecret: connection.eventHookSecret !== undefined,
+            eventHookSecret: hookSecrets.has(secretName),
           };
         })
         .catch(() => ({ name, error: 'malformed secret' })),

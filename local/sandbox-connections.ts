@@ -13,7 +13,6 @@ export type ConnectionSecret = {
     | { type: 'api-token'; token: string }
     | { type: 'client-credentials'; clientId: string; privateKey: string; keyId: string; scopes: string[] }
     | { type: 'authorization-code'; clientId: string; clientSecret: string; scopes: string[]; refreshToken?: string };
-  eventHookSecret?: string;
 };
 
 /** The scopes the connector's functions need: every action's, and the System Log's for the triggers. */
@@ -21,14 +20,9 @@ export function connectorScopes(): string[] {
   return [...new Set([...actions.flatMap((a) => a.scopes), 'okta.logs.read'])].sort();
 }
 
-/** A random event hook secret (the `Authorization` value Okta will send). */
-export function newEventHookSecret(): string {
-  return randomBytes(24).toString('base64url');
-}
-
 /** An API token connection. */
 export function apiTokenConnection(orgUrl: string, token: string): ConnectionSecret {
-  return { domain: orgUrl, auth: { type: 'api-token', token }, eventHookSecret: newEventHookSecret() };
+  return { domain: orgUrl, auth: { type: 'api-token', token } };
 }
 
 /** Registers a service app with a new RSA key in the simulated org; returns its client-credentials connection. */
@@ -62,7 +56,6 @@ export async function registerServiceConnection(
       keyId,
       scopes,
     },
-    eventHookSecret: newEventHookSecret(),
   };
 }
 

@@ -58,10 +58,6 @@ export interface Connection {
   /** Normalised origin, e.g. `https://acme.okta.com`. */
   baseUrl: string;
   auth: ApiTokenAuth | ClientCredentialsAuth | AuthorizationCodeAuth;
-  /** The `Authorization` value Okta sends to the event hook. */
-  eventHookSecret?: string;
-  /** Accepted as well during a rotation of `eventHookSecret`. */
-  previousEventHookSecret?: string;
 }
 
 export interface ConnectionDeps {
@@ -243,10 +239,14 @@ export function parseConnection(name: string, secret: Record<string, unknown>, c
   const warning = domainWarning(baseUrl);
   if (warning) logger.warn('Connection outside Okta domains', { connection: name, warning });
   const connection: Connection = { name, baseUrl, auth: parseAuth(name, secret.auth) };
-  const hookSecret = optionalString(name, secret, 'eventHookSecret');
-  if (hookSecret !== undefined) connection.eventHookSecret = hookSecret;
-  const previous = optionalString(name, secret, 'previousEventHookSecret');
-  if (previous !== undefined) connection.previousEventHookSecret = previous;
+  // The hook secret moved to its own secret (functions/lib/hook-secrets.ts) so the hook never reads this one; an old
+  // field here is no longer read, and nothing fails because of it (docs/TRIGGERS.md "Moving the hook secret").
+  if (secret.eventHookSecret !== undefined || secret.previousEventHookSecret !== undefined) {
+    logger.warn('Connection secret still holds eventHookSecret, which is no longer read', {
+      connection: name,
+      fix: `okta-connector hooks migrate ${name}`,
+    });
+  }
   return connection;
 }
 

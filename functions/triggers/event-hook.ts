@@ -16,8 +16,8 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import { config } from '../lib/config.js';
-import { loadConnection, type Connection } from '../lib/connections.js';
 import { UnknownConnection } from '../lib/errors.js';
+import { loadHookSecrets, type HookSecrets } from '../lib/hook-secrets.js';
 import type { LogEvent } from '../lib/events/event-format.js';
 import { countMetric, logger } from '../lib/observability.js';
 import { publishOnce, type PublishOnceDeps } from '../lib/events/publish-once.js';
@@ -40,7 +40,8 @@ export interface HookResponse {
 }
 
 export interface EventHookDeps {
-  loadConnection?: (name?: string) => Promise<Connection>;
+  /** The connection's hook secrets (functions/lib/hook-secrets.ts): the only secret this function can read. */
+  loadHookSecrets?: typeof loadHookSecrets;
   publish?: PublishOnceDeps;
   now?: () => number;
 }
@@ -80,15 +81,16 @@ export async function handler(
     return refuse(405, 'Only GET (verification) and POST (events) are accepted', { allow: 'GET, POST' });
   if (!isJson(headers['content-type'])) return refuse(415, 'Content-Type must be application/json');
 
-  let connection: Connection;
+  let secrets: HookSecrets;
   try {
-    connection = await (deps.loadConnection ?? loadConnection)(connectionName);
+    secrets = await (deps.loadHookSecrets ?? loadHookSecrets)(connectionName);
   } catch (error) {
-    // An unknown connection is refused like a wrong secret, so the hook does not reveal which connections exist.
+    // A connection without a hook secret is refused like a wrong secret, so the hook does not reveal which exist.
     if (error instanceof UnknownConnection) return refuse(401, 'Not authorized');
     throw error;
   }
-  if (!isAuthorized(headers.authorization, connection)) return refuse(401, 'Not authorized');
+  if (!isAuthorized(headers.authorization, secrets)) return refuse(401, 'Not authorized');
+  const connection = { name: connectionName };
 
   const raw = event.body ?? '';
   const body = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
@@ -130,17 +132,14 @@ export async function handler(
 }
 
 /**
- * Whether `Authorization` equals the connection's secret or, during a rotation, its previous one. Each comparison
- * is constant-time after a length check (timingSafeEqual needs equal lengths; the length itself is not secret).
+ * Whether `Authorization` equals the connection's hook secret or, during a rotation, its previous one. Each
+ * comparison is constant-time after a length check (timingSafeEqual needs equal lengths; the length is not secret).
  */
-export function isAuthorized(
-  header: string | undefined,
-  connection: Pick<Connection, 'eventHookSecret' | 'previousEventHookSecret'>,
-): boolean {
+export function isAuthorized(header: string | undefined, secrets: HookSecrets): boolean {
   if (!header) return false;
   const given = Buffer.from(header, 'utf8');
   let match = false;
-  for (const secret of [connection.eventHookSecret, connection.previousEventHookSecret]) {
+  for (const secret of [secrets.eventHookSecret, secrets.previousEventHookSecret]) {
     if (!secret) continue;
     const expected = Buffer.from(secret, 'utf8');
     if (expected.length === given.length && timingSafeEqual(expected, given)) match = true;

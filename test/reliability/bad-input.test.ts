@@ -47,8 +47,8 @@ beforeAll(async () => {
   aws.secrets.put('okta-connector/default', {
     domain: sim.url,
     auth: { type: 'api-token', token: sim.apiToken },
-    eventHookSecret: hookSecret,
   });
+  aws.secrets.put('okta-connector/default/event-hook', { eventHookSecret: hookSecret });
   for (const [name, domain] of Object.entries(badDomains))
     aws.secrets.put(`okta-connector/${name}`, { domain, auth: { type: 'api-token', token: sim.apiToken } });
   await okta('POST', '/api/v1/groups', {

@@ -174,6 +174,48 @@ describe('okta-connector invoke', () => {
   });
 });
 
+describe('okta-connector hooks migrate', () => {
+  const legacySecret = 'legacy-hook-secret-of-at-least-32-chars';
+  const legacy = () =>
+    sandbox.aws.secrets.put('okta-connector/cli-legacy', {
+      domain: sandbox.orgUrl,
+      auth: { type: 'api-token', token: sandbox.apiToken },
+      eventHookSecret: legacySecret,
+    });
+
+  it('moves eventHookSecret from the connection secret into <prefix><name>/event-hook', async () => {
+    legacy();
+    const { code, stdout } = await cli(['hooks', 'migrate', 'cli-legacy']);
+
+    expect(code).toBe(0);
+    expect(stdout).toContain('okta-connector/cli-legacy/event-hook');
+    expect(JSON.parse(sandbox.aws.secrets.get('okta-connector/cli-legacy/event-hook') ?? '{}')).toEqual({
+      eventHookSecret: legacySecret,
+    });
+    expect(JSON.parse(sandbox.aws.secrets.get('okta-connector/cli-legacy') ?? '{}')).toEqual({
+      domain: sandbox.orgUrl,
+      auth: { type: 'api-token', token: sandbox.apiToken },
+    });
+  });
+
+  it('refuses to overwrite an existing hook secret without --replace, and says so', async () => {
+    legacy();
+    const { code, stderr } = await cli(['hooks', 'migrate', 'cli-legacy']);
+
+    expect(code).toBe(1);
+    expect(stderr).toContain('--replace');
+    expect(stderr).not.toContain(legacySecret);
+    expect((await cli(['hooks', 'migrate', 'cli-legacy', '--replace'])).code).toBe(0);
+  });
+
+  it('says there is nothing to move from a connection without eventHookSecret', async () => {
+    const { code, stderr } = await cli(['hooks', 'migrate', 'default']);
+
+    expect(code).toBe(1);
+    expect(stderr).toContain('holds no eventHookSecret');
+  });
+});
+
 describe('okta-connector connections', () => {
   it('adds an API token connection to Secrets Manager', async () => {
     const { code, stdout } = await cli([

@@ -190,10 +190,25 @@ describe('event-hook', () => {
     expect(response.status).toBe(401);
   });
 
-  it('accepts the previous secret during a rotation', async () => {
-    world.aws.secrets.put('okta-connector/rotating', {
+  it('reads the hook secret only from <prefix><name>/event-hook, not one left in the connection secret', async () => {
+    world.aws.secrets.put('okta-connector/legacy', {
       domain: world.sim.url,
       auth: { type: 'api-token', token: world.sim.apiToken },
+      eventHookSecret: 'legacy-secret-kept-in-the-connection-secret',
+    });
+    const body = JSON.stringify({ data: { events: [] } });
+    const post = () =>
+      fetch(`${world.hookUrl}?connection=legacy`, {
+        method: 'POST',
+        headers: { authorization: 'legacy-secret-kept-in-the-connection-secret', 'content-type': 'application/json' },
+        body,
+      });
+    expect((await post()).status).toBe(401);
+    expect(world.aws.secrets.get('okta-connector/legacy/event-hook')).toBeUndefined();
+  });
+
+  it('accepts the previous secret during a rotation', async () => {
+    world.aws.secrets.put('okta-connector/rotating/event-hook', {
       eventHookSecret: 'new-secret',
       previousEventHookSecret: hookSecret,
     });

@@ -9,20 +9,15 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { resetConfig } from '../../../functions/lib/config.js';
-import type { Connection } from '../../../functions/lib/connections.js';
+import type { HookSecrets } from '../../../functions/lib/hook-secrets.js';
 import { UnknownConnection } from '../../../functions/lib/errors.js';
 import { logger } from '../../../functions/lib/observability.js';
 import { handler, isAuthorized, maxBodyBytes, type HookHttpEvent } from '../../../functions/triggers/event-hook.js';
 
 const dynamo = mockClient(DynamoDBClient);
 const eventBridge = mockClient(EventBridgeClient);
-const connection: Connection = {
-  name: 'acme',
-  baseUrl: 'https://acme.okta.com',
-  auth: { type: 'api-token', token: 't' },
-  eventHookSecret: 'secret-1',
-};
-const deps = { loadConnection: async () => connection };
+const hookSecrets: HookSecrets = { eventHookSecret: 'secret-1' };
+const deps = { loadHookSecrets: async () => hookSecrets };
 const delivery = JSON.stringify({
   eventType: 'com.okta.event_hook',
   data: { events: [{ uuid: 'u1', published: '2026-01-01T00:00:00.000Z', eventType: 'user.lifecycle.create' }] },
@@ -137,9 +132,9 @@ describe('event-hook handler', () => {
     expect(answer.statusCode).toBe(401);
   });
 
-  it('answers 401 for an unknown connection, not revealing which exist', async () => {
+  it('answers 401 for a connection without a hook secret, not revealing which exist', async () => {
     const answer = await handler(post(), undefined, {
-      loadConnection: async () => {
+      loadHookSecrets: async () => {
         throw new UnknownConnection('no such connection');
       },
     });
@@ -174,7 +169,8 @@ describe('isAuthorized', () => {
     expect(isAuthorized('secret-10', { eventHookSecret: 'secret-1' })).toBe(false);
   });
 
-  it('refuses everything when the connection has no hook secret', () => {
-    expect(isAuthorized('', {})).toBe(false);
+  it('refuses a missing Authorization header', () => {
+    expect(isAuthorized(undefined, { eventHookSecret: 'secret-1' })).toBe(false);
+    expect(isAuthorized('', { eventHookSecret: 'secret-1' })).toBe(false);
   });
 });
