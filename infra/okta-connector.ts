@@ -300,6 +300,8 @@ export class OktaConnector extends Construct {
       deadLetterQueue: options.deadLetters ? this.deadLetters : undefined,
       environment: {
         DEFAULT_CONNECTION: this.settings.defaultConnection,
+        // Every function refuses any other connection name before calling AWS (functions/lib/config.ts).
+        CONNECTIONS: this.settings.connections.join(','),
         ...(this.settings.rateLimitReserve === undefined
           ? {}
           : { RATE_LIMIT_RESERVE: String(this.settings.rateLimitReserve) }),

@@ -16,7 +16,7 @@ import {
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { secretsManager } from './aws-clients.js';
-import { config, type Config } from './config.js';
+import { config, isConfiguredConnection, type Config } from './config.js';
 import { domainWarning, InvalidOktaDomain, oktaBaseUrl } from './okta-domain.js';
 import { logger } from './observability.js';
 import { InternalError, UnknownConnection } from './errors.js';
@@ -78,6 +78,10 @@ export function loadConnection(name?: string, deps: ConnectionDeps = {}): Promis
   const connectionName = name ?? cfg.defaultConnection;
   if (!NAME.test(connectionName)) {
     return Promise.reject(new UnknownConnection('A connection name has only letters, digits and _+=.@- (at most 128)'));
+  }
+  // Refused here, not by IAM: a GetSecretValue outside the role's ARNs is AccessDenied, which is no caller's error.
+  if (!isConfiguredConnection(connectionName, cfg)) {
+    return Promise.reject(new UnknownConnection(`No connection "${connectionName}" is configured in this deployment`));
   }
   const key = cfg.connectionSecretPrefix + connectionName;
   const cached = cache.get(key);

@@ -15,7 +15,7 @@
  * batches of "events that occur within a short time of each other" are a few KB each).
  */
 import { timingSafeEqual } from 'node:crypto';
-import { config } from '../lib/config.js';
+import { config, isConfiguredConnection } from '../lib/config.js';
 import { UnknownConnection } from '../lib/errors.js';
 import { loadHookSecrets, type HookSecrets } from '../lib/hook-secrets.js';
 import type { LogEvent } from '../lib/events/event-format.js';
@@ -62,10 +62,15 @@ export async function handler(
   const method = (event.requestContext?.http?.method ?? event.httpMethod ?? '').toUpperCase();
   const connectionName = event.queryStringParameters?.connection || config().defaultConnection;
 
-  const refuse = (statusCode: number, message: string, extra: Record<string, string> = {}): HookResponse => {
+  const refuse = (
+    statusCode: number,
+    message: string,
+    extra: Record<string, string> = {},
+    reason = message,
+  ): HookResponse => {
     // No connection dimension: before authentication the name is anyone's input, and each value would be a metric.
     countMetric('HookDeliveriesRefused', { status: String(statusCode) });
-    logger.warn('Event hook call refused', { connection: connectionName.slice(0, 128), statusCode, reason: message });
+    logger.warn('Event hook call refused', { connection: connectionName.slice(0, 128), statusCode, reason });
     return json(statusCode, { error: message }, extra);
   };
 
@@ -81,15 +86,8 @@ export async function handler(
     return refuse(405, 'Only GET (verification) and POST (events) are accepted', { allow: 'GET, POST' });
   if (!isJson(headers['content-type'])) return refuse(415, 'Content-Type must be application/json');
 
-  let secrets: HookSecrets;
-  try {
-    secrets = await (deps.loadHookSecrets ?? loadHookSecrets)(connectionName);
-  } catch (error) {
-    // A connection without a hook secret is refused like a wrong secret, so the hook does not reveal which exist.
-    if (error instanceof UnknownConnection) return refuse(401, 'Not authorized');
-    throw error;
-  }
-  if (!isAuthorized(headers.authorization, secrets)) return refuse(401, 'Not authorized');
+  const secrets = await authenticate(connectionName, headers.authorization, deps.loadHookSecrets);
+  if (typeof secrets === 'string') return refuse(401, 'Not authorized', {}, secrets);
   const connection = { name: connectionName };
 
   const raw = event.body ?? '';
@@ -129,6 +127,36 @@ export async function handler(
   logger.info('Event hook delivery published', { connection: connection.name, ...outcome, ms: now() - startedAt });
   // Okta expects 200 or 204 with an empty body (EH).
   return { statusCode: 200 };
+}
+
+/**
+ * The hook secrets `authorization` matches, or why it does not (for the log; the caller only ever sees 401).
+ *
+ * Refused before any AWS call: a connection the deployment does not configure (`CONNECTIONS`). Then every way the
+ * hook secret may fail to load is the same 401, never a 500 with detail: a missing secret must not tell names apart,
+ * and an AWS failure must not let anyone outside trip the errors alarm (issue 14 item 5); the log and the
+ * `HookSecretUnavailable` metric tell the operator. A secret that does not match is checked once more against a
+ * fresh read (at most once per `negativeCacheMs`), so a rotation is honoured before the cache expires.
+ */
+export async function authenticate(
+  connection: string,
+  authorization: string | undefined,
+  load: typeof loadHookSecrets = loadHookSecrets,
+): Promise<HookSecrets | string> {
+  if (!isConfiguredConnection(connection)) return 'UnknownConnection: not one of the configured connections';
+  let secrets: HookSecrets;
+  try {
+    secrets = await load(connection);
+  } catch (error) {
+    if (error instanceof UnknownConnection) return 'UnknownConnection: the connection has no event hook secret';
+    countMetric('HookSecretUnavailable', { connection });
+    logger.error('Event hook secret could not be loaded', { connection, error });
+    return 'InternalError: the event hook secret could not be loaded';
+  }
+  if (isAuthorized(authorization, secrets)) return secrets;
+  if (!authorization) return 'no Authorization header';
+  const fresh = await load(connection, undefined, { refresh: true }).catch(() => undefined);
+  return fresh && isAuthorized(authorization, fresh) ? fresh : 'the Authorization header matches no hook secret';
 }
 
 /**

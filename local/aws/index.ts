@@ -21,6 +21,10 @@ export interface LocalAws {
     get(name: string): string | undefined;
     /** How many versions were ever written to a secret. */
     versionsWritten(name: string): number;
+    /** How many `GetSecretValue` calls named this secret. */
+    reads(name: string): number;
+    /** Makes `GetSecretValue` of this secret answer `AccessDeniedException` (IAM outside a role's ARNs). */
+    denyReads(name: string): void;
   };
   /** Creates the connector's table (pk S) in dynalite; a no-op when it exists. */
   createTable(name: string): Promise<void>;
@@ -67,7 +71,13 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       callCount: eventBridge.callCount,
       onEntry: eventBridge.onEntry,
     },
-    secrets: { put: secrets.put, get: secrets.get, versionsWritten: secrets.versionsWritten },
+    secrets: {
+      put: secrets.put,
+      get: secrets.get,
+      versionsWritten: secrets.versionsWritten,
+      reads: secrets.reads,
+      denyReads: secrets.denyReads,
+    },
     createTable: (name) => createConnectorTable(dynamoClient, name),
     close: async () => {
       dynamoClient.destroy();

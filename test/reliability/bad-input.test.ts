@@ -254,6 +254,33 @@ describe('the event hook refuses what Okta would not send', () => {
   });
 });
 
+describe('the event hook refuses connections it cannot vouch for, each as 401 (issue 14 item 5)', () => {
+  const good = delivery(['55555555-5555-4555-8555-555555555555']);
+  beforeAll(() => {
+    process.env.CONNECTIONS = 'default,no-hook-secret,denied';
+    resetConfig();
+    aws.secrets.put('okta-connector/no-hook-secret', { domain: sim.url, auth: { type: 'api-token', token: 'x' } });
+    aws.secrets.denyReads('okta-connector/denied/event-hook');
+  });
+  afterAll(() => {
+    delete process.env.CONNECTIONS;
+    resetConfig();
+  });
+  const rows: Array<[string, string]> = [
+    ['a connection the deployment does not configure', 'not-configured'],
+    ['a connection name that only differs in case', 'DEFAULT'],
+    ['a configured connection without a hook secret', 'no-hook-secret'],
+    ['a configured connection whose hook secret IAM refuses', 'denied'],
+  ];
+
+  it.each(rows)('answers %s with 401 Not authorized and publishes nothing', async (_title, connection) => {
+    const before = aws.eventBridge.entries().length;
+    const answer = await eventHook(hookPost(good, {}, { connection }));
+    expect(answer).toMatchObject({ statusCode: 401, body: JSON.stringify({ error: 'Not authorized' }) });
+    expect(aws.eventBridge.entries().length).toBe(before);
+  });
+});
+
 describe('a replayed hook delivery', () => {
   afterEach(() => {
     // This one publishes, once: the shared check's baseline moves by exactly the delivery's events.

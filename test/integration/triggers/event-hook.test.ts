@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { resetConfig } from '../../../functions/lib/config.js';
 import { handler as poll } from '../../../functions/triggers/poll-system-log.js';
 import { hookSecret, longContext, startWorld, uuidCounts, waitFor, type TriggerWorld } from './harness.js';
 import { failEntriesCounted } from '../../support/fault-counters.js';
@@ -224,6 +225,46 @@ describe('event-hook', () => {
     });
     expect(response.status).toBe(200);
     expect(world.published()[0]?.['okta-connector']).toMatchObject({ connection: 'rotating' });
+  });
+
+  describe('with the configured connections (CONNECTIONS, as the stack sets it)', () => {
+    beforeAll(() => {
+      process.env.CONNECTIONS = 'default,rotating,legacy,denied';
+      resetConfig();
+    });
+    afterAll(() => {
+      delete process.env.CONNECTIONS;
+      resetConfig();
+    });
+
+    it('refuses 100 requests naming unknown connections with 401 and never asks Secrets Manager', async () => {
+      const answers = await Promise.all(
+        Array.from({ length: 100 }, (_, i) =>
+          fetch(`${world.hookUrl}?connection=guess-${i % 5}`, {
+            method: 'POST',
+            headers: { authorization: hookSecret, 'content-type': 'application/json' },
+            body: '{}',
+          }).then((r) => r.status),
+        ),
+      );
+      expect(new Set(answers)).toEqual(new Set([401]));
+      for (let i = 0; i < 5; i++) expect(world.aws.secrets.reads(`okta-connector/guess-${i}/event-hook`)).toBe(0);
+    });
+
+    it('answers 401 (not 500) when IAM refuses the hook secret, and asks again only after the negative window', async () => {
+      world.aws.secrets.denyReads('okta-connector/denied/event-hook');
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, () =>
+          fetch(`${world.hookUrl}?connection=denied`, {
+            method: 'POST',
+            headers: { authorization: hookSecret, 'content-type': 'application/json' },
+            body: '{}',
+          }).then(async (r) => ({ status: r.status, body: await r.text() })),
+        ),
+      );
+      expect(answers.every((a) => a.status === 401 && a.body === '{"error":"Not authorized"}')).toBe(true);
+      expect(world.aws.secrets.reads('okta-connector/denied/event-hook')).toBe(1);
+    });
   });
 
   it('answers 400 to a body that is not a delivery', async () => {

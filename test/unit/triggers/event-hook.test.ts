@@ -10,7 +10,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { resetConfig } from '../../../functions/lib/config.js';
 import type { HookSecrets } from '../../../functions/lib/hook-secrets.js';
-import { UnknownConnection } from '../../../functions/lib/errors.js';
+import { InternalError, UnknownConnection } from '../../../functions/lib/errors.js';
 import { logger } from '../../../functions/lib/observability.js';
 import { handler, isAuthorized, maxBodyBytes, type HookHttpEvent } from '../../../functions/triggers/event-hook.js';
 
@@ -139,6 +139,43 @@ describe('event-hook handler', () => {
       },
     });
     expect(answer.statusCode).toBe(401);
+  });
+
+  it('refuses a connection the deployment does not configure with 401, before loading any secret', async () => {
+    process.env.CONNECTIONS = 'acme,globex';
+    resetConfig();
+    let loads = 0;
+    const answer = await handler(post({ queryStringParameters: { connection: 'nobody' } }), undefined, {
+      loadHookSecrets: async () => {
+        loads += 1;
+        return hookSecrets;
+      },
+    });
+    delete process.env.CONNECTIONS;
+    resetConfig();
+    expect(answer).toMatchObject({ statusCode: 401, body: JSON.stringify({ error: 'Not authorized' }) });
+    expect(loads).toBe(0);
+  });
+
+  it('answers 401, never 500 with detail, when the hook secret cannot be loaded (AccessDenied)', async () => {
+    const answer = await handler(post(), undefined, {
+      loadHookSecrets: async () => {
+        throw new InternalError('Connection "acme": could not read its event hook secret');
+      },
+    });
+    expect(answer).toMatchObject({ statusCode: 401, body: JSON.stringify({ error: 'Not authorized' }) });
+  });
+
+  it('reads the hook secret again when the given one does not match: a rotation since the cached load', async () => {
+    const reads: Array<{ refresh?: boolean }> = [];
+    const answer = await handler(post({ headers: { authorization: 'secret-2' } }), undefined, {
+      loadHookSecrets: async (_name, _deps, options = {}) => {
+        reads.push(options);
+        return options.refresh ? { eventHookSecret: 'secret-2', previousEventHookSecret: 'secret-1' } : hookSecrets;
+      },
+    });
+    expect(answer.statusCode).toBe(200);
+    expect(reads).toEqual([{}, { refresh: true }]);
   });
 
   it('answers 500 when EventBridge refuses the events, so Okta retries', async () => {
