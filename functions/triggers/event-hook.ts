@@ -74,12 +74,17 @@ export async function handler(
     return json(statusCode, { error: message }, extra);
   };
 
-  // The verification GET is answered without checking Authorization: it publishes nothing, it only echoes the
-  // challenge, and Okta sends it before the hook is active.
+  // The verification GET publishes nothing and carries no Authorization Okta documents, so it is not authenticated;
+  // it is answered only for a configured connection that has a hook secret (otherwise anyone could point their own
+  // Okta org at this URL and have it verified), and only for a challenge of a sane shape (issue 14 item 6).
   if (method === 'GET') {
     const challenge = headers['x-okta-verification-challenge'];
     if (!challenge) return refuse(400, 'A GET must carry the x-okta-verification-challenge header');
-    logger.info('Event hook verification answered', { connection: connectionName.slice(0, 128) });
+    if (!VERIFICATION_CHALLENGE.test(challenge))
+      return refuse(400, 'The verification challenge must be 8 to 256 of A-Z a-z 0-9 - _ . ~ + / =');
+    const reason = await unverifiable(connectionName, deps.loadHookSecrets);
+    if (reason) return refuse(401, 'Not authorized', {}, reason);
+    logger.info('Event hook verification answered', { connection: connectionName });
     return json(200, { verification: challenge });
   }
   if (method !== 'POST')
@@ -127,6 +132,27 @@ export async function handler(
   logger.info('Event hook delivery published', { connection: connection.name, ...outcome, ms: now() - startedAt });
   // Okta expects 200 or 204 with an empty body (EH).
   return { statusCode: 200 };
+}
+
+/**
+ * What Okta sends as `x-okta-verification-challenge` is not documented beyond "a verification value" (EH); the
+ * simulator sends a UUID. This admits the token68 characters (base64, base64url, UUIDs, hex), 8 to 256 of them.
+ */
+export const VERIFICATION_CHALLENGE = /^[A-Za-z0-9\-_.~+/=]{8,256}$/;
+
+/** Why the verification GET must not be answered for this connection, or undefined when it may. */
+async function unverifiable(
+  connection: string,
+  load: typeof loadHookSecrets = loadHookSecrets,
+): Promise<string | undefined> {
+  if (!isConfiguredConnection(connection)) return 'UnknownConnection: not one of the configured connections';
+  return load(connection).then(
+    () => undefined,
+    (error: unknown) =>
+      error instanceof UnknownConnection
+        ? 'UnknownConnection: the connection has no event hook secret'
+        : 'InternalError: the event hook secret could not be loaded',
+  );
 }
 
 /**

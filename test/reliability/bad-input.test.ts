@@ -273,6 +273,29 @@ describe('the event hook refuses connections it cannot vouch for, each as 401 (i
     ['a configured connection whose hook secret IAM refuses', 'denied'],
   ];
 
+  const verificationGet = (connection: string, challenge = 'e3b0c442-98fc-4c14-9afb-f4c8996fb924'): HookHttpEvent => ({
+    requestContext: { http: { method: 'GET' } },
+    headers: { 'x-okta-verification-challenge': challenge },
+    queryStringParameters: { connection },
+  });
+
+  it.each(rows)('answers the verification GET for %s with 401, echoing no challenge', async (_title, connection) => {
+    const answer = await eventHook(verificationGet(connection));
+    expect(answer).toMatchObject({ statusCode: 401, body: JSON.stringify({ error: 'Not authorized' }) });
+  });
+
+  it.each([
+    ['a challenge of 7 characters', 'abcdefg'],
+    ['a challenge of 257 characters', 'a'.repeat(257)],
+    ['a challenge with markup', '"><img src=x onerror=alert(1)>'],
+    ['a challenge with a newline', 'abcdefgh\nX-Injected: 1'],
+    ['a challenge with non-ASCII letters', 'ｖｅｒｉｆｙｖｅｒｉｆｙ'],
+  ])('answers the verification GET with %s with 400, echoing nothing', async (_title, challenge) => {
+    const answer = await eventHook(verificationGet('default', challenge));
+    expect(answer.statusCode).toBe(400);
+    expect(answer.body).not.toContain(challenge);
+  });
+
   it.each(rows)('answers %s with 401 Not authorized and publishes nothing', async (_title, connection) => {
     const before = aws.eventBridge.entries().length;
     const answer = await eventHook(hookPost(good, {}, { connection }));

@@ -92,6 +92,22 @@ describe('event-hook', () => {
     ).toBe(200);
   });
 
+  it("fails Okta's verification of a hook aimed at a connection without a hook secret (anyone's org could)", async () => {
+    const foreign = await okta('POST', '/api/v1/eventHooks', {
+      name: 'someone else',
+      events: { type: 'EVENT_TYPE', items: ['user.lifecycle.create'] },
+      channel: {
+        type: 'HTTP',
+        version: '1.0.0',
+        config: { uri: `${world.hookUrl}?connection=not-ours`, headers: [] },
+      },
+    });
+    const verified = await okta('POST', `/api/v1/eventHooks/${String(foreign.body.id)}/lifecycle/verify`);
+    expect(verified.status).toBe(400);
+    const attempts = deliveries().filter((d) => d.hookId === foreign.body.id && d.kind === 'verify');
+    expect(attempts.map((d) => d.status)).toEqual([401, 401]);
+  });
+
   it('publishes a delivery once, in the CONTRACT format, and answers 200', async () => {
     const [event] = world.sim.control.addLogEvents([{ eventType: 'user.lifecycle.create' }]);
     await waitFor(() => world.aws.eventBridge.entries().length === 1);

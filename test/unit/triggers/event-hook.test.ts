@@ -58,13 +58,53 @@ afterEach(() => {
 });
 
 describe('event-hook handler', () => {
-  it('answers the verification GET with the challenge', async () => {
-    const answer = await handler(
-      { requestContext: { http: { method: 'GET' } }, headers: { 'x-okta-verification-challenge': 'abc' } },
-      undefined,
-      deps,
-    );
-    expect(answer).toMatchObject({ statusCode: 200, body: JSON.stringify({ verification: 'abc' }) });
+  const challenge = '4f0b2c63-6a1e-4c0e-9d0b-2f4c3c1a9e7d';
+  const verificationGet = (value: string, connection = 'acme'): HookHttpEvent => ({
+    requestContext: { http: { method: 'GET' } },
+    headers: { 'x-okta-verification-challenge': value },
+    queryStringParameters: { connection },
+  });
+
+  it('answers the verification GET with the challenge for a connection that has a hook secret', async () => {
+    const answer = await handler(verificationGet(challenge), undefined, deps);
+    expect(answer).toMatchObject({ statusCode: 200, body: JSON.stringify({ verification: challenge }) });
+  });
+
+  it.each([
+    ['too short', 'abc1234'],
+    ['too long', 'a'.repeat(257)],
+    ['markup', '<script>alert(1)</script>'],
+    ['a space', 'abcd efgh'],
+    ['a quote', 'abcdefgh"'],
+  ])('refuses a verification challenge that is %s with 400, echoing nothing', async (_case, value) => {
+    const answer = await handler(verificationGet(value), undefined, deps);
+    expect(answer.statusCode).toBe(400);
+    expect(answer.body).not.toContain(value);
+  });
+
+  it('refuses the verification GET for a connection without a hook secret: no foreign org can verify the URL', async () => {
+    const answer = await handler(verificationGet(challenge), undefined, {
+      loadHookSecrets: async () => {
+        throw new UnknownConnection('none');
+      },
+    });
+    expect(answer).toMatchObject({ statusCode: 401, body: JSON.stringify({ error: 'Not authorized' }) });
+  });
+
+  it('refuses the verification GET for a connection the deployment does not configure, loading nothing', async () => {
+    process.env.CONNECTIONS = 'acme';
+    resetConfig();
+    let loads = 0;
+    const answer = await handler(verificationGet(challenge, 'someone-elses'), undefined, {
+      loadHookSecrets: async () => {
+        loads += 1;
+        return hookSecrets;
+      },
+    });
+    delete process.env.CONNECTIONS;
+    resetConfig();
+    expect(answer.statusCode).toBe(401);
+    expect(loads).toBe(0);
   });
 
   it('answers 400 to a GET without a challenge', async () => {
