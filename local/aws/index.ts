@@ -25,7 +25,11 @@ export interface LocalAws {
     reads(name: string): number;
     /** Makes `GetSecretValue` of this secret answer `AccessDeniedException` (IAM outside a role's ARNs). */
     denyReads(name: string): void;
+    /** Holds the next `count` `PutSecretValue` calls on a secret: never stored, never answered. */
+    holdWrites(name: string, count: number, onHeld?: () => void): void;
   };
+  /** The local DynamoDB's calls so far, by operation, from every process. */
+  dynamoDb: { calls(): Record<string, number> };
   /** Creates the connector's table (pk S) in dynalite; a no-op when it exists. */
   createTable(name: string): Promise<void>;
   close(): Promise<void>;
@@ -77,7 +81,9 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       versionsWritten: secrets.versionsWritten,
       reads: secrets.reads,
       denyReads: secrets.denyReads,
+      holdWrites: secrets.holdWrites,
     },
+    dynamoDb: { calls: dynamodb.calls },
     createTable: (name) => createConnectorTable(dynamoClient, name),
     close: async () => {
       dynamoClient.destroy();

@@ -34,6 +34,11 @@ export interface LocalSecretsManager {
   reads(name: string): number;
   /** Makes `GetSecretValue` of this secret answer `AccessDeniedException`, as IAM does outside a role's ARNs. */
   denyReads(name: string): void;
+  /**
+   * The next `count` `PutSecretValue` calls on secret `name` are held: never stored and never answered, as when
+   * the writer's container dies between its request and AWS's answer. `onHeld` hears each one as it arrives.
+   */
+  holdWrites(name: string, count: number, onHeld?: () => void): void;
   close(): Promise<void>;
 }
 
@@ -181,12 +186,22 @@ export async function startLocalSecretsManager(port = 0): Promise<LocalSecretsMa
     };
   };
 
+  const held = new Map<string, { count: number; onHeld: () => void }>();
+  const putOrHold = (input: Record<string, unknown>) => {
+    const secret = find(input.SecretId);
+    const hold = held.get(secret.name);
+    if (!hold || hold.count === 0) return putSecretValue(input);
+    hold.count -= 1;
+    hold.onHeld();
+    return new Promise<never>(() => undefined);
+  };
+
   const running = await startJsonProtocolServer(
     {
       targetPrefix: 'secretsmanager',
       operations: {
         CreateSecret: createSecret,
-        PutSecretValue: putSecretValue,
+        PutSecretValue: putOrHold,
         GetSecretValue: getSecretValue,
         DescribeSecret: describeSecret,
         ListSecrets: listSecrets,
@@ -208,6 +223,9 @@ export async function startLocalSecretsManager(port = 0): Promise<LocalSecretsMa
     versionsWritten: (name) => written.get(name) ?? 0,
     reads: (name) => reads.get(name) ?? 0,
     denyReads: (name) => void denied.add(name),
+    holdWrites(name, count, onHeld = () => undefined) {
+      held.set(name, { count, onHeld });
+    },
     close: running.close,
   };
 }
