@@ -8,7 +8,7 @@
  * (idempotent). Its secret is the connection's hook secret (functions/lib/hook-secrets.ts): generated, never typed,
  * stored before Okta is told, so the verification GET finds it.
  */
-import { OktaValidationFailed } from '../errors.js';
+import { OktaNotFound, OktaValidationFailed } from '../errors.js';
 import { newHookSecret, type HookSecretStore } from '../hook-secrets.js';
 import type { OktaClient } from '../okta/types.js';
 import { betaEventHookTypes, eventHookTypes } from './event-hook-types.js';
@@ -191,6 +191,18 @@ export async function removeHook(okta: OktaClient, connection: string, uri?: str
   );
   for (const hook of hooks) await deleteHook(okta, hook);
   return hooks;
+}
+
+/** Deactivates and deletes the hook with this id; one Okta no longer has is already removed (idempotent). */
+export async function removeHookById(okta: OktaClient, id: string): Promise<void> {
+  let hook: OktaEventHook;
+  try {
+    hook = (await okta.request<OktaEventHook>({ method: 'GET', path: hookPath(id) })).body;
+  } catch (error) {
+    if (error instanceof OktaNotFound) return;
+    throw error;
+  }
+  await deleteHook(okta, hook);
 }
 
 async function requireHooks(okta: OktaClient, connection: string): Promise<OktaEventHook[]> {
