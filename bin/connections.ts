@@ -12,6 +12,7 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { secretsManager } from '../functions/lib/aws-clients.js';
 import { config } from '../functions/lib/config.js';
+import { kmsPublicJwk } from '../functions/lib/auth/kms-signing-key.js';
 import { clearConnectionCache, parseConnection } from '../functions/lib/connections.js';
 import { isConnectorError } from '../functions/lib/errors.js';
 import { oktaClient } from '../functions/lib/okta/client-cache.js';
@@ -23,11 +24,14 @@ export const connectionsHelp = `Usage: okta-connector connections <add|test|list
       credentials, one of:
         --api-token <token>                                        an SSWS API token
         --client-id <id> --private-key-file <pem|jwk> --key-id <kid> [--scopes a,b]   client credentials
+        --client-id <id> --kms-key-id <key id|ARN|alias> [--key-id <kid>] [--scopes a,b]
+                                                                   client credentials, the key held in AWS KMS
+                                                                   (prints the public JWK to register in the app)
         --client-id <id> --client-secret <secret> --scopes a,b     authorization code (then consent at /oauth/authorize)
   test <name>     signs in and reads one user (GET /api/v1/users/me with a token, one listed user otherwise)
   list            the connections: name, domain, sign-in type
 
-  --json          list and test: the answer as JSON, for scripts
+  --json          add, list and test: the answer as JSON, for scripts
   --aws           use your AWS account (standard AWS_* settings) even when \`npm start\` is running
   Secrets are named ${'`'}<CONNECTION_SECRET_PREFIX><name>${'`'} (default okta-connector/<name>).`;
 
@@ -40,6 +44,7 @@ export async function connections(args: string[], output: Output): Promise<void>
     'client-id': { type: 'string' },
     'client-secret': { type: 'string' },
     'private-key-file': { type: 'string' },
+    'kms-key-id': { type: 'string' },
     'key-id': { type: 'string' },
     scopes: { type: 'string' },
     'event-hook-secret': { type: 'string' },
@@ -52,7 +57,7 @@ export async function connections(args: string[], output: Output): Promise<void>
   const json = values.json === true;
   if (subcommand === 'list') return list(output, json);
   if (!name) throw new UsageError(`name the connection: okta-connector connections ${subcommand} <name>`);
-  if (subcommand === 'add') return add(name, secretFromFlags(values), output);
+  if (subcommand === 'add') return add(name, secretFromFlags(values), output, json);
   if (subcommand === 'test') return test(name, output, json);
   throw new UsageError(`unknown subcommand "${subcommand}"; use add, test or list`);
 }
@@ -64,6 +69,7 @@ type Flags = Partial<
     | 'client-id'
     | 'client-secret'
     | 'private-key-file'
+    | 'kms-key-id'
     | 'key-id'
     | 'scopes'
     | 'event-hook-secret',
@@ -76,8 +82,19 @@ export function secretFromFlags(flags: Flags): Record<string, unknown> {
   if (!flags.domain) throw new UsageError('--domain is required (e.g. --domain acme.okta.com)');
   const scopes = (flags.scopes ?? defaultScopes).split(/[\s,]+/).filter(Boolean);
   let auth: Record<string, unknown>;
+  if (flags['private-key-file'] && flags['kms-key-id'])
+    throw new UsageError('give --private-key-file or --kms-key-id, not both: the key is in a file or in AWS KMS');
   if (flags['api-token']) {
     auth = { type: 'api-token', token: flags['api-token'] };
+  } else if (flags['client-id'] && flags['kms-key-id']) {
+    // Without --key-id, `add` names the key by its JWK thumbprint once it has read the public key.
+    auth = {
+      type: 'client-credentials',
+      clientId: flags['client-id'],
+      kmsKeyId: flags['kms-key-id'],
+      ...(flags['key-id'] ? { keyId: flags['key-id'] } : {}),
+      scopes,
+    };
   } else if (flags['client-id'] && flags['private-key-file']) {
     if (!flags['key-id'])
       throw new UsageError(
@@ -94,7 +111,7 @@ export function secretFromFlags(flags: Flags): Record<string, unknown> {
     auth = { type: 'authorization-code', clientId: flags['client-id'], clientSecret: flags['client-secret'], scopes };
   } else {
     throw new UsageError(
-      'give the credentials: --api-token, or --client-id with --private-key-file and --key-id, or --client-id with --client-secret',
+      'give the credentials: --api-token, or --client-id with --private-key-file and --key-id, or --client-id with --kms-key-id, or --client-id with --client-secret',
     );
   }
   return {
@@ -112,7 +129,8 @@ function readKey(file: string): string {
   }
 }
 
-async function add(name: string, secret: Record<string, unknown>, output: Output): Promise<void> {
+async function add(name: string, secret: Record<string, unknown>, output: Output, json: boolean): Promise<void> {
+  const publicJwk = await kmsKeyOf(name, secret);
   const connection = checked(() => parseConnection(name, secret));
   const secretId = config().connectionSecretPrefix + name;
   const value = JSON.stringify(secret);
@@ -132,9 +150,35 @@ async function add(name: string, secret: Record<string, unknown>, output: Output
         throw awsFailure(e);
       });
   }
+  if (json) {
+    const saved = { connection: name, secretId, baseUrl: connection.baseUrl, auth: connection.auth.type };
+    return output.out(JSON.stringify(publicJwk ? { ...saved, publicJwk } : saved, null, 2));
+  }
   output.out(
     `Saved connection "${name}": ${connection.baseUrl}, ${connection.auth.type} (secret ${secretId}). Check it with: okta-connector connections test ${name}`,
   );
+  if (publicJwk) {
+    output.out(
+      `Register this public key with the Okta app (the app's General tab in the Admin Console, or POST /api/v1/apps/{appId}/credentials/jwks), then test it:\n${JSON.stringify(publicJwk, null, 2)}`,
+    );
+  }
+}
+
+/**
+ * The public JWK of the connection's KMS key (none for other sign-ins), read with `kms:GetPublicKey`, which also
+ * checks that the key can sign an assertion. Its `kid` is `--key-id` when given, else the key's thumbprint, which
+ * then becomes the secret's `keyId`.
+ */
+async function kmsKeyOf(name: string, secret: Record<string, unknown>): Promise<Record<string, unknown> | undefined> {
+  const auth = secret.auth as Record<string, unknown>;
+  if (typeof auth.kmsKeyId !== 'string') return undefined;
+  const jwk = await kmsPublicJwk(auth.kmsKeyId, { connection: name }).catch((error: unknown) => {
+    throw new CliError(
+      `${isConnectorError(error) ? error.message.replace(/^Sign-in of connection "[^"]*" failed: /, '') : String(error)} (--kms-key-id ${auth.kmsKeyId})`,
+    );
+  });
+  auth.keyId ??= jwk.kid;
+  return { ...jwk, kid: auth.keyId };
 }
 
 async function test(name: string, output: Output, json: boolean): Promise<void> {

@@ -43,6 +43,23 @@ export type ApiAuthSetting =
   | 'insecureApiKeyNonProduction'
   | { readonly type: 'cognito'; readonly userPools: readonly IUserPool[]; readonly scopes?: readonly string[] };
 
+/** The key specs the construct creates signing keys of: RSA_2048 signs RS256, ECC_NIST_P256 signs ES256. */
+export type KmsSigningKeySpec = 'RSA_2048' | 'ECC_NIST_P256';
+
+/**
+ * An AWS KMS key the construct creates for one connection's client assertions (docs/SIGN-IN.md "Keys in AWS KMS"):
+ * its private key never leaves KMS; the connection's secret names it as `kmsKeyId`.
+ */
+export interface KmsSigningKeySetting {
+  /** The client-credentials connection that signs with the key; one of `connections`. */
+  readonly connection: string;
+  /**
+   * The key spec.
+   * @default 'ECC_NIST_P256'
+   */
+  readonly keySpec?: KmsSigningKeySpec;
+}
+
 export interface OktaConnectorProps {
   /**
    * The connections (Okta orgs) this deployment may use; each is the secret `<secretPrefix><name>`.
@@ -61,6 +78,15 @@ export interface OktaConnectorProps {
    * @default none
    */
   readonly authorizationCodeConnections?: readonly string[];
+  /**
+   * AWS KMS signing keys to create, one per client-credentials connection. Only the functions that sign in for a
+   * connection may use its key, for `kms:Sign` and `kms:DescribeKey` only; each key ARN is a stack output
+   * (`KmsSigningKeyArn<n>`, its description naming the connection) to give `okta-connector connections add <name>
+   * --kms-key-id`. Keys are retained when the
+   * stack is deleted (an Okta app may still trust them; schedule their deletion in KMS).
+   * @default none
+   */
+  readonly kmsSigningKeys?: readonly KmsSigningKeySetting[];
   /**
    * The OAuth callback URL registered with Okta, when it is not this API's own `/oauth/callback` (e.g. behind a
    * custom domain).
@@ -166,6 +192,7 @@ export interface ResolvedSettings {
   readonly connections: readonly string[];
   readonly defaultConnection: string;
   readonly authorizationCodeConnections: readonly string[];
+  readonly kmsSigningKeys: readonly Required<KmsSigningKeySetting>[];
   readonly oauthRedirectUri?: string;
   readonly secretPrefix: string;
   readonly searches: readonly SearchSetting[];
@@ -211,6 +238,7 @@ export function resolveSettings(props: OktaConnectorProps = {}): ResolvedSetting
   for (const name of authorizationCodeConnections) {
     if (!connections.includes(name)) fail(`authorizationCodeConnections names an unknown connection "${name}"`);
   }
+  const kmsSigningKeys = checkKmsSigningKeys(props.kmsSigningKeys ?? [], connections, authorizationCodeConnections);
   if (props.oauthRedirectUri !== undefined && !/^https:\/\/[^\s/]+\/\S*$/.test(props.oauthRedirectUri)) {
     fail(`oauthRedirectUri "${props.oauthRedirectUri}" must be an https:// URL`);
   }
@@ -253,6 +281,7 @@ export function resolveSettings(props: OktaConnectorProps = {}): ResolvedSetting
     connections,
     defaultConnection,
     authorizationCodeConnections,
+    kmsSigningKeys,
     secretPrefix,
     searches,
     pollSchedule,
@@ -289,6 +318,28 @@ function checkSearches(searches: readonly SearchSetting[], connections: readonly
     }
     checkSchedule(`${label}: schedule`, search.schedule);
   }
+}
+
+const KMS_SIGNING_KEY_SPECS: readonly KmsSigningKeySpec[] = ['RSA_2048', 'ECC_NIST_P256'];
+
+function checkKmsSigningKeys(
+  keys: readonly KmsSigningKeySetting[],
+  connections: readonly string[],
+  authorizationCodeConnections: readonly string[],
+): Required<KmsSigningKeySetting>[] {
+  const seen = new Set<string>();
+  return keys.map(({ connection, keySpec = 'ECC_NIST_P256' }) => {
+    if (!connections.includes(connection)) fail(`kmsSigningKeys names an unknown connection "${connection}"`);
+    if (authorizationCodeConnections.includes(connection)) {
+      fail(`kmsSigningKeys: "${connection}" signs in with the authorization-code flow, which signs no assertion`);
+    }
+    if (seen.has(connection)) fail(`kmsSigningKeys lists the connection "${connection}" twice`);
+    seen.add(connection);
+    if (!KMS_SIGNING_KEY_SPECS.includes(keySpec)) {
+      fail(`kmsSigningKeys: keySpec "${keySpec}" of "${connection}" is not one of ${KMS_SIGNING_KEY_SPECS.join(', ')}`);
+    }
+    return { connection, keySpec };
+  });
 }
 
 function checkPinnedActions(

@@ -7,6 +7,7 @@ import { CfnOutput, Duration, Names, RemovalPolicy, Stack, Validations } from 'a
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -65,6 +66,8 @@ export class OktaConnector extends Construct {
   readonly api: ActionsApi;
   /** One function per catalog action, by action name: a Step Functions task invokes these. */
   readonly actionFunctions = new Map<string, ConnectorFunction>();
+  /** The KMS keys that sign client assertions (`kmsSigningKeys`), by connection. */
+  readonly signingKeys = new Map<string, kms.Key>();
   /** The copies of actions pinned to one connection (`pinnedActions`), by `<connection>/<action>`. */
   readonly pinnedFunctions = new Map<string, ConnectorFunction>();
   /** The function behind the event hook's URL. */
@@ -126,6 +129,21 @@ export class OktaConnector extends Construct {
               `${Stack.of(this).stackName}-${Names.uniqueResourceName(this, { maxLength: 120, allowedSpecialCharacters: '-_.' })}`,
             description: 'Okta System Log events from okta-connector',
           });
+
+    settings.kmsSigningKeys.forEach(({ connection, keySpec }, index) => {
+      const key = new kms.Key(this, `SigningKey-${connection}`, {
+        keySpec: keySpec === 'RSA_2048' ? kms.KeySpec.RSA_2048 : kms.KeySpec.ECC_NIST_P256,
+        keyUsage: kms.KeyUsage.SIGN_VERIFY,
+        description: `okta-connector: signs the client assertions of connection ${connection}`,
+        // An Okta app may still trust the public key; KMS itself waits 7 to 30 days before deleting a key.
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+      this.signingKeys.set(connection, key);
+      new CfnOutput(this, `KmsSigningKeyArn${index + 1}`, {
+        value: key.keyArn,
+        description: `The KMS key of connection ${connection}: okta-connector connections add ${connection} --aws --kms-key-id <this> --client-id <id> --domain <org>`,
+      });
+    });
 
     for (const spec of actions) {
       this.actionFunctions.set(
@@ -272,6 +290,7 @@ export class OktaConnector extends Construct {
     );
     const signsIn = this.settings.authorizationCodeConnections.filter((name) => connections.includes(name));
     fn.useSecrets({ prefix: this.settings.secretPrefix, read: connections, write: signsIn });
+    this.useSigningKeys(fn, connections);
     if (spec.input.properties && 'idempotencyKey' in spec.input.properties) this.useIdempotency(fn, spec.name);
     this.useSignInLock(fn, signsIn);
     this.useRateLimitBudget(fn);
@@ -322,6 +341,7 @@ export class OktaConnector extends Construct {
     if (callsOkta) {
       this.useSignInLock(fn);
       this.useRateLimitBudget(fn);
+      this.useSigningKeys(fn, this.settings.connections);
     }
     fn.useBus(this.bus, this.settings.eventSource);
     fn.addEnvironment('DEDUPE_TTL_DAYS', String(this.settings.dedupeTtlDays));
@@ -340,6 +360,19 @@ export class OktaConnector extends Construct {
         resources: [this.table.tableArn],
         conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`idempotency#${action}#*`] } },
       }),
+    );
+  }
+
+  /**
+   * The KMS signing keys of those of `connections` that have one: `kms:DescribeKey` (the key's spec picks the JWS
+   * algorithm) and `kms:Sign`, on those keys only. No function reads a public key: the CLI does, with the
+   * deployer's credentials.
+   */
+  private useSigningKeys(fn: ConnectorFunction, connections: readonly string[]): void {
+    const keys = connections.flatMap((name) => this.signingKeys.get(name) ?? []);
+    if (keys.length === 0) return;
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['kms:DescribeKey', 'kms:Sign'], resources: keys.map((key) => key.keyArn) }),
     );
   }
 

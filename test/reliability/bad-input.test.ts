@@ -167,6 +167,63 @@ describe('connections whose domain is refused (as deployed)', () => {
   });
 });
 
+// Issue 16 part 4: a client-credentials secret that names its key in AWS KMS, wrongly. Each is the deployment's
+// mistake (InternalError, CONTRACT §2), named by field or by what KMS says of the key, and no grant leaves.
+describe('connections whose KMS signing key is refused', () => {
+  const auth = (fields: Record<string, unknown>) => ({
+    type: 'client-credentials',
+    clientId: '0oaKms',
+    keyId: 'kid-kms',
+    scopes: ['okta.users.read'],
+    ...fields,
+  });
+  const rows: Array<[string, () => Promise<Record<string, unknown>>, RegExp]> = [
+    ['a malformed kmsKeyId', async () => auth({ kmsKeyId: 'my key' }), /auth\.kmsKeyId must be a KMS key id/],
+    [
+      'both privateKey and kmsKeyId',
+      async () => auth({ kmsKeyId: 'alias/x', privateKey: 'pem' }),
+      /both privateKey and kmsKeyId/,
+    ],
+    ['neither privateKey nor kmsKeyId', async () => auth({}), /auth\.privateKey or auth\.kmsKeyId is required/],
+    ['a kmsKeyId without keyId', async () => ({ ...auth({ kmsKeyId: 'alias/x' }), keyId: undefined }), /auth\.keyId/],
+    [
+      'a key that does not exist',
+      async () => auth({ kmsKeyId: 'alias/none' }),
+      /DescribeKey .* refused \(NotFoundException\)/,
+    ],
+    [
+      'an ENCRYPT_DECRYPT key',
+      async () => auth({ kmsKeyId: await aws.kms.createKey('RSA_2048', 'ENCRYPT_DECRYPT') }),
+      /key usage ENCRYPT_DECRYPT; a client assertion needs a SIGN_VERIFY key/,
+    ],
+    [
+      'a secp256k1 key (ES256K, which Okta does not accept)',
+      async () => auth({ kmsKeyId: await aws.kms.createKey('ECC_SECG_P256K1') }),
+      /is a ECC_SECG_P256K1 key; Okta accepts RSA_2048/,
+    ],
+  ];
+
+  it.each(rows)('%s is an InternalError saying what is wrong, and no grant is sent', async (_case, secret, message) => {
+    const connection = `kms-bad-${Math.random().toString(36).slice(2, 8)}`;
+    aws.secrets.put(`okta-connector/${connection}`, { domain: sim.url, auth: await secret() });
+    let grants = 0;
+    const stop = sim.observe((req) => {
+      if (req.path === '/oauth2/v1/token') grants += 1;
+    });
+
+    const { status, body } = await callAction(
+      'get-user',
+      JSON.stringify({ userId: 'someone@example.com', connection }),
+    );
+    stop();
+
+    expect(status).toBe(500);
+    expect(body.error?.type).toBe('InternalError');
+    expect(body.error?.message).toMatch(message);
+    expect(grants).toBe(0);
+  });
+});
+
 function hookPost(
   body: string | Buffer,
   headers: Record<string, string> = {},
