@@ -252,6 +252,11 @@ export function resolveSettings(props: OktaConnectorProps = {}): ResolvedSetting
   // They travel as the SEARCHES variable, and a function's variables share Lambda's 4 KB limit.
   if (JSON.stringify(searches).length > 3000)
     fail('searches take more than 3,000 characters as JSON (Lambda allows 4 KB of variables)');
+  // Every function gets the connections as CONNECTIONS too; the search function gets both.
+  if (JSON.stringify(searches).length + connections.join(',').length > 3500)
+    fail(
+      'connections (as a comma-separated list) and searches (as JSON) take more than 3,500 characters together (Lambda allows 4 KB of variables)',
+    );
   const bus = props.bus ?? { type: 'new' };
   if (bus.type === 'existing' && !bus.name) fail('bus: an existing bus needs its name');
   const eventSource = props.eventSource ?? 'okta-connector';

@@ -48,6 +48,11 @@ interface PublisherShape extends FunctionShape {
   readonly tableActions: readonly TableAction[];
   /** It signs in to Okta, so it may store a refresh token Okta rotated. */
   readonly callsOkta: boolean;
+  /**
+   * Which secrets it reads: the connections' (to sign in to Okta), or only their event hook secrets.
+   * @default 'connections'
+   */
+  readonly secrets?: 'connections' | 'hook-secrets';
 }
 
 /**
@@ -160,21 +165,23 @@ export class OktaConnector extends Construct {
       }
     }
 
-    // The hook never calls Okta (it only reads the hook secret), so it never writes a connection's secret. 10 s,
-    // although Okta waits 3 s: a slow publish still completes (and dedupes) rather than being cut off halfway.
+    // The hook is on the internet and never calls Okta: it reads the connections' hook secrets and no other secret
+    // (issue 14 item 3). 10 s, although Okta waits 3 s: a slow publish still completes (and dedupes) rather than
+    // being cut off halfway.
     this.eventHook = this.publisher('EventHook', {
       entry: 'functions/triggers/event-hook.ts',
       description: 'Receives Okta event hooks',
       tableActions: DEDUPE,
       callsOkta: false,
+      secrets: 'hook-secrets',
       memorySize: 512,
       timeout: Duration.seconds(10),
       reservedConcurrentExecutions: settings.eventHookConcurrency,
     });
     this.eventHookUrl = this.eventHook.addFunctionUrl({
       // Okta cannot sign its requests (no SigV4, no IAM), so the URL must be public. The function authenticates
-      // every POST itself: it compares the `Authorization` header with the connection's `eventHookSecret` in
-      // constant time and refuses anything else before parsing the body.
+      // every POST itself: it compares the `Authorization` header with the connection's hook secret in constant
+      // time and refuses anything else before parsing the body.
       authType: lambda.FunctionUrlAuthType.NONE,
     });
 
@@ -313,6 +320,8 @@ export class OktaConnector extends Construct {
       deadLetterQueue: options.deadLetters ? this.deadLetters : undefined,
       environment: {
         DEFAULT_CONNECTION: this.settings.defaultConnection,
+        // Every function refuses any other connection name before calling AWS (functions/lib/config.ts).
+        CONNECTIONS: this.settings.connections.join(','),
         ...(this.settings.rateLimitReserve === undefined
           ? {}
           : { RATE_LIMIT_RESERVE: String(this.settings.rateLimitReserve) }),
@@ -330,13 +339,17 @@ export class OktaConnector extends Construct {
 
   /** A trigger: reads connections, uses the table as its code does, publishes to the bus. */
   private publisher(id: string, props: PublisherShape): ConnectorFunction {
-    const { tableActions, callsOkta, ...shape } = props;
+    const { tableActions, callsOkta, secrets = 'connections', ...shape } = props;
     const fn = this.connectorFunction(id, { ...shape, description: `okta-connector: ${shape.description}` });
-    fn.useSecrets({
-      prefix: this.settings.secretPrefix,
-      read: this.settings.connections,
-      write: callsOkta ? this.settings.authorizationCodeConnections : [],
-    });
+    if (secrets === 'hook-secrets') {
+      fn.useHookSecrets({ prefix: this.settings.secretPrefix, read: this.settings.connections });
+    } else {
+      fn.useSecrets({
+        prefix: this.settings.secretPrefix,
+        read: this.settings.connections,
+        write: callsOkta ? this.settings.authorizationCodeConnections : [],
+      });
+    }
     if (tableActions.length > 0) fn.useTable(this.table, tableActions);
     if (callsOkta) {
       this.useSignInLock(fn);

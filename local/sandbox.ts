@@ -12,6 +12,7 @@ import { LOCAL_RUNTIME_MARKER } from '../functions/lib/config.js';
 import { startLocalAws, type LocalAws } from './aws/index.js';
 import { bundlesFromCdkOut } from './cdk-bundles.js';
 import { registerEventHook } from './event-hook-registration.js';
+import { newHookSecret } from '../functions/lib/hook-secrets.js';
 import { startGateway, type Gateway } from './gateway.js';
 import { startLocalLambda } from './lambda-endpoint.js';
 import { startOktaSim, type OktaSim } from './okta-sim/index.js';
@@ -174,12 +175,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }
     for (const [name, secret] of Object.entries(connections)) aws.secrets.put(`${secretPrefix}${name}`, secret);
 
+    let eventHookSecret = '';
     if (sim) {
+      eventHookSecret = newHookSecret();
+      aws.secrets.put(`${secretPrefix}default/event-hook`, { eventHookSecret });
       await registerEventHook({
         orgUrl,
         apiToken: sim.apiToken,
         uri: gateway.eventHookUrl,
-        secret: connections.default.eventHookSecret ?? '',
+        secret: eventHookSecret,
       });
     } else {
       note(
@@ -210,7 +214,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       apiToken: sim?.apiToken ?? '',
       actionsUrl: gateway.url,
       eventHookUrl: gateway.eventHookUrl,
-      eventHookSecret: connections.default.eventHookSecret ?? '',
+      eventHookSecret,
       lambdaUrl: lambda.url,
       eventsUrl: `${aws.endpoints.eventbridge}/events`,
       sim,

@@ -22,6 +22,10 @@ export interface LocalAws {
     get(name: string): string | undefined;
     /** How many versions were ever written to a secret. */
     versionsWritten(name: string): number;
+    /** How many `GetSecretValue` calls named this secret. */
+    reads(name: string): number;
+    /** Makes `GetSecretValue` of this secret answer `AccessDeniedException` (IAM outside a role's ARNs). */
+    denyReads(name: string): void;
     /** Holds the next `count` `PutSecretValue` calls on a secret: never stored, never answered. */
     holdWrites(name: string, count: number, onHeld?: () => void): void;
   };
@@ -83,6 +87,8 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       put: secrets.put,
       get: secrets.get,
       versionsWritten: secrets.versionsWritten,
+      reads: secrets.reads,
+      denyReads: secrets.denyReads,
       holdWrites: secrets.holdWrites,
     },
     dynamoDb: { calls: dynamodb.calls },

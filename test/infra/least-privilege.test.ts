@@ -97,7 +97,23 @@ describe('IAM: least privilege', () => {
       .flatMap(({ statement }) => resourcesOf(statement).map((r) => JSON.stringify(r)));
     expect(secretResources.length).toBeGreaterThan(0);
     for (const resource of secretResources)
-      expect(resource).toMatch(/:secret:okta-connector\/(acme|globex)-\?\?\?\?\?\?"/);
+      expect(resource).toMatch(/:secret:okta-connector\/(acme|globex)(\/event-hook)?-\?\?\?\?\?\?"/);
+  });
+
+  it("lets the internet-facing event hook read the connections' hook secrets and no connection secret (issue 14 item 3)", () => {
+    const hookSecretResources = statements
+      .filter(({ policy }) => policy === policyOf(synth.connector.eventHook))
+      .filter(({ statement }) => actionsOf(statement).some((a) => a.startsWith('secretsmanager:')))
+      .flatMap(({ statement }) => resourcesOf(statement).map((r) => JSON.stringify(r)));
+    expect(hookSecretResources).toEqual([
+      expect.stringContaining(':secret:okta-connector/acme/event-hook-??????"'),
+      expect.stringContaining(':secret:okta-connector/globex/event-hook-??????"'),
+    ]);
+    // The other functions that read secrets read the connections' own, never a hook secret.
+    const others = statements
+      .filter(({ policy }) => policy !== policyOf(synth.connector.eventHook))
+      .flatMap(({ statement }) => resourcesOf(statement).map((r) => JSON.stringify(r)));
+    expect(others.filter((r) => r.includes('/event-hook-'))).toEqual([]);
   });
 
   it("lets only the OAuth callback and the Okta callers write, and only the authorization-code connection's secret", () => {

@@ -276,12 +276,13 @@ describe('OktaConnector: table, bus and schedules', () => {
 });
 
 describe('OktaConnector: settings of every function', () => {
-  it('sets the connection settings on every function and never ALLOW_INSECURE_LOCAL_OKTA', () => {
+  it('sets the connection settings on every function, the configured list from `connections`, never ALLOW_INSECURE_LOCAL_OKTA', () => {
     for (const fn of Object.values(resources('AWS::Lambda::Function'))) {
       const env = (fn.Properties.Environment as { Variables: Record<string, string> }).Variables;
       expect(env).toMatchObject({
         CONNECTION_SECRET_PREFIX: 'okta-connector/',
         DEFAULT_CONNECTION: 'acme',
+        CONNECTIONS: 'acme,globex',
         NODE_OPTIONS: '--enable-source-maps',
       });
       expect(env).not.toHaveProperty('ALLOW_INSECURE_LOCAL_OKTA');

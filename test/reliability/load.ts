@@ -54,8 +54,8 @@ export async function hookLoad(deliveries: number, eventsPerDelivery: number): P
     world.aws.secrets.put('okta-connector/load', {
       domain: sim.url,
       auth: { type: 'api-token', token: sim.apiToken },
-      eventHookSecret: hookSecret,
     });
+    world.aws.secrets.put('okta-connector/load/event-hook', { eventHookSecret: hookSecret });
     const batches = Array.from({ length: deliveries }, () =>
       sim.control.addLogEvents(Array.from({ length: eventsPerDelivery }, () => ({ eventType: 'user.session.start' }))),
     );
