@@ -89,8 +89,9 @@ export interface OktaConnectorProps {
   readonly kmsSigningKeys?: readonly KmsSigningKeySetting[];
   /**
    * The OAuth callback URL registered with Okta, when it is not this API's own `/oauth/callback` (e.g. behind a
-   * custom domain).
-   * @default derived from each request
+   * custom domain). The stack always gives the consent functions one callback URL (`OAUTH_REDIRECT_URI`); it is
+   * never derived from a request's `Host`.
+   * @default this API's own `https://<api id>.execute-api.<region>.amazonaws.com/v1/oauth/callback`
    */
   readonly oauthRedirectUri?: string;
   /**

@@ -13,9 +13,23 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { actions as catalog, type ActionSpec } from '../functions/catalog.js';
+import {
+  dedupeKey,
+  oauthStateKey,
+  pollCursorKey,
+  publishLockKey,
+  searchCursorKey,
+  searchLockKey,
+  signInLockKey,
+} from '../functions/lib/table-keys.js';
 import { ActionsApi } from './actions-api.js';
 import { ConnectorAlarms } from './alarms.js';
-import { ConnectorFunction, type ConnectorFunctionProps, type TableAction } from './connector-function.js';
+import {
+  ConnectorFunction,
+  type ConnectorFunctionProps,
+  type TableAccess,
+  type TableAction,
+} from './connector-function.js';
 import { ConnectorDashboard } from './dashboard.js';
 import { CONTAIN_ACTIONS, ContainAccountExample } from './contain-account-example.js';
 import { EventSchemaRegistry } from './event-schema-registry.js';
@@ -27,15 +41,19 @@ export type { OktaConnectorProps } from './okta-connector-props.js';
 
 // What each function's code calls on the table (docs/ARCHITECTURE.md "The DynamoDB table"): the dedupe protocol of
 // functions/lib/events/dedupe.ts (batch read, conditional claims, batch marks, releases) and the cursors of cursors.ts.
+// Each grant is limited to the keys the function uses (functions/lib/table-keys.ts), for its connections only.
 const DEDUPE: TableAction[] = ['BatchGetItem', 'PutItem', 'BatchWriteItem', 'DeleteItem'];
 const CURSORS: TableAction[] = ['GetItem', 'PutItem'];
 // A scheduled search also takes and releases its own lock (one run at a time per search).
 const SEARCH: TableAction[] = [...CURSORS, 'DeleteItem'];
 const DEDUPE_AND_CURSORS: TableAction[] = [...new Set([...DEDUPE, ...CURSORS])];
-const OAUTH_AUTHORIZE: TableAction[] = ['PutItem'];
-const OAUTH_CALLBACK: TableAction[] = ['GetItem', 'DeleteItem'];
 // An action with an `idempotencyKey` input keeps its records with Powertools Idempotency (idempotent-run.ts).
 const IDEMPOTENCY: TableAction[] = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'];
+
+/** The dedupe records and the publish lock of each connection. */
+function dedupeKeys(connections: readonly string[]): string[] {
+  return connections.flatMap((name) => [dedupeKey(name, '*'), publishLockKey(name)]);
+}
 
 /** What differs from one of the connector's functions to the next; the construct sets the rest. */
 type FunctionShape = Pick<
@@ -43,9 +61,10 @@ type FunctionShape = Pick<
   'entry' | 'description' | 'memorySize' | 'timeout' | 'reservedConcurrentExecutions'
 >;
 
-/** A trigger's function: its shape, the table calls its code makes, and whether it signs in to Okta. */
+/** A trigger's function: its shape, what its code does on the table, and whether it signs in to Okta. */
 interface PublisherShape extends FunctionShape {
-  readonly tableActions: readonly TableAction[];
+  /** @default no table */
+  readonly table?: TableAccess;
   /** It signs in to Okta, so it may store a refresh token Okta rotated. */
   readonly callsOkta: boolean;
   /**
@@ -85,6 +104,10 @@ export class OktaConnector extends Construct {
   readonly search?: ConnectorFunction;
   /** The replay function: invoke it with `{since, until, types?, connection?}` to publish past events again. */
   readonly replay: ConnectorFunction;
+  /** The browser's first step of a consent (`GET /oauth/authorize`), with authorization-code connections. */
+  readonly oauthAuthorize?: ConnectorFunction;
+  /** The end of a consent (`GET /oauth/callback`): it stores the refresh token. */
+  readonly oauthCallback?: ConnectorFunction;
   /** Where scheduler deliveries and asynchronous invocations that failed every retry end up. */
   readonly deadLetters: sqs.Queue;
   /** The alarms (event hook, poller lag per connection, failures, dead letters), without actions: route them. */
@@ -171,7 +194,7 @@ export class OktaConnector extends Construct {
     this.eventHook = this.publisher('EventHook', {
       entry: 'functions/triggers/event-hook.ts',
       description: 'Receives Okta event hooks',
-      tableActions: DEDUPE,
+      table: { actions: DEDUPE, keys: dedupeKeys(settings.connections) },
       callsOkta: false,
       secrets: 'hook-secrets',
       memorySize: 512,
@@ -190,7 +213,10 @@ export class OktaConnector extends Construct {
     this.poller = this.publisher('Poller', {
       entry: 'functions/triggers/poll-system-log.ts',
       description: 'Polls the Okta System Log',
-      tableActions: DEDUPE_AND_CURSORS,
+      table: {
+        actions: DEDUPE_AND_CURSORS,
+        keys: [...dedupeKeys(settings.connections), ...settings.connections.map(pollCursorKey)],
+      },
       callsOkta: true,
       memorySize: 512,
       timeout: Duration.seconds(55),
@@ -200,7 +226,13 @@ export class OktaConnector extends Construct {
       this.search = this.publisher('Search', {
         entry: 'functions/triggers/scheduled-search.ts',
         description: 'Runs scheduled System Log searches',
-        tableActions: SEARCH,
+        table: {
+          actions: SEARCH,
+          keys: settings.searches.flatMap((search) => [
+            searchCursorKey(search.connection, search.name),
+            searchLockKey(search.connection, search.name),
+          ]),
+        },
         callsOkta: true,
         memorySize: 512,
         timeout: Duration.seconds(300),
@@ -210,7 +242,6 @@ export class OktaConnector extends Construct {
     this.replay = this.publisher('Replay', {
       entry: 'functions/triggers/replay.ts',
       description: 'Replays a window of the System Log',
-      tableActions: [],
       callsOkta: true,
       memorySize: 512,
       timeout: Duration.seconds(900),
@@ -225,13 +256,19 @@ export class OktaConnector extends Construct {
       deadLetters: this.deadLetters,
     });
 
+    const oauth = this.oauthFunctions();
+    this.oauthAuthorize = oauth?.authorize;
+    this.oauthCallback = oauth?.callback;
     this.api = new ActionsApi(this, 'Actions', {
       actions: actions.map((spec) => ({ spec, fn: this.actionFunctions.get(spec.name)! })),
-      oauth: this.oauthFunctions(),
+      oauth,
       auth: settings.apiAuth,
       tracing: settings.tracing,
       logRetention: this.logRetention,
     });
+    // One source of truth for the callback URL the consent sends to Okta: this API's own, or the deployer's (a custom
+    // domain). Never derived from a request's Host header, which the caller controls.
+    oauth?.authorize.addEnvironment('OAUTH_REDIRECT_URI', settings.oauthRedirectUri ?? this.api.oauthCallbackUrl);
 
     this.alarms = new ConnectorAlarms(this, 'Alarms', {
       eventHook: this.eventHook,
@@ -339,7 +376,7 @@ export class OktaConnector extends Construct {
 
   /** A trigger: reads connections, uses the table as its code does, publishes to the bus. */
   private publisher(id: string, props: PublisherShape): ConnectorFunction {
-    const { tableActions, callsOkta, secrets = 'connections', ...shape } = props;
+    const { table, callsOkta, secrets = 'connections', ...shape } = props;
     const fn = this.connectorFunction(id, { ...shape, description: `okta-connector: ${shape.description}` });
     if (secrets === 'hook-secrets') {
       fn.useHookSecrets({ prefix: this.settings.secretPrefix, read: this.settings.connections });
@@ -350,7 +387,7 @@ export class OktaConnector extends Construct {
         write: callsOkta ? this.settings.authorizationCodeConnections : [],
       });
     }
-    if (tableActions.length > 0) fn.useTable(this.table, tableActions);
+    if (table) fn.useTable(this.table, table);
     if (callsOkta) {
       this.useSignInLock(fn);
       this.useRateLimitBudget(fn);
@@ -404,7 +441,7 @@ export class OktaConnector extends Construct {
         actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem'],
         resources: [this.table.tableArn],
         conditions: {
-          'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': connections.map((name) => `lock#${name}#sign-in`) },
+          'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': connections.map(signInLockKey) },
         },
       }),
     );
@@ -438,8 +475,7 @@ export class OktaConnector extends Construct {
       timeout: Duration.seconds(10),
     });
     authorize.useSecrets({ prefix: this.settings.secretPrefix, read: writable });
-    authorize.useTable(this.table, OAUTH_AUTHORIZE);
-    if (this.settings.oauthRedirectUri) authorize.addEnvironment('OAUTH_REDIRECT_URI', this.settings.oauthRedirectUri);
+    authorize.useTable(this.table, { actions: ['PutItem'], keys: [oauthStateKey('*')] });
     const callback = this.connectorFunction('OAuthCallback', {
       entry: 'functions/oauth/callback.ts',
       description: 'okta-connector: finishes an OAuth consent',
@@ -447,7 +483,7 @@ export class OktaConnector extends Construct {
       timeout: Duration.seconds(10),
     });
     callback.useSecrets({ prefix: this.settings.secretPrefix, read: writable, write: writable });
-    callback.useTable(this.table, OAUTH_CALLBACK);
+    callback.useTable(this.table, { actions: ['DeleteItem'], keys: [oauthStateKey('*')] });
     return { authorize, callback };
   }
 

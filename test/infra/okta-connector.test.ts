@@ -2,7 +2,7 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { actions } from '../../functions/catalog.js';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
-import { synthesize, synthesizeConstruct, type Synthesized } from './synth-template.js';
+import { fullContext, synthesize, synthesizeConstruct, type Synthesized } from './synth-template.js';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
 interface StateJson {
@@ -272,6 +272,28 @@ describe('OktaConnector: table, bus and schedules', () => {
       .map((r) => (r as Resource).Properties)
       .find((p) => String(p.Description).includes('event hooks'))!;
     expect((hook.Environment as { Variables: Record<string, string> }).Variables.EVENT_BUS_NAME).toBe('default');
+  });
+});
+
+describe('OktaConnector: the consent callback URL (issue 14.15)', () => {
+  const redirectUriOf = (synthesized: Synthesized) => {
+    const fn = synthesized.template.findResources('AWS::Lambda::Function')[
+      synthesized.stack.getLogicalId(synthesized.connector.oauthAuthorize!.node.defaultChild as never)
+    ] as Resource;
+    return (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables.OAUTH_REDIRECT_URI;
+  };
+
+  it("always sets OAUTH_REDIRECT_URI: this API's own /v1/oauth/callback, from its id, region and URL suffix", () => {
+    const joined = JSON.stringify(redirectUriOf(synth));
+    expect(joined).toContain(synth.stack.getLogicalId(synth.connector.api.api.node.defaultChild as never));
+    expect(joined).toContain('AWS::Region');
+    expect(joined).toContain('AWS::URLSuffix');
+    expect(joined).toContain('/v1/oauth/callback');
+  });
+
+  it("sets the deployer's oauthRedirectUri instead when given (a custom domain)", () => {
+    const custom = synthesize({ ...fullContext, oauthRedirectUri: 'https://okta.example.com/oauth/callback' });
+    expect(redirectUriOf(custom)).toBe('https://okta.example.com/oauth/callback');
   });
 });
 
