@@ -204,9 +204,11 @@ async function add(
       });
   }
   if (fields.hookSecret) {
-    await writeHookSecrets(name, { eventHookSecret: fields.hookSecret.value }).catch((e: unknown) => {
-      throw awsFailure(e);
-    });
+    await writeHookSecrets(name, { eventHookSecret: fields.hookSecret.value, domain: connection.baseUrl }).catch(
+      (e: unknown) => {
+        throw awsFailure(e);
+      },
+    );
   }
   if (json) {
     const saved = { connection: name, secretId, baseUrl: connection.baseUrl, auth: connection.auth.type };

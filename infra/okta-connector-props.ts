@@ -164,6 +164,12 @@ export interface OktaConnectorProps {
    */
   readonly eventHookConcurrency?: number;
   /**
+   * The Okta id of each connection's event hook (`who7…`, the last segment of a delivery's `source`): a delivery
+   * from another hook of the same org is refused. A connection not named accepts any hook of its org.
+   * @default none, e.g. `{ default: 'who7hphp39JoHLni81d7' }`
+   */
+  readonly eventHookIds?: Readonly<Record<string, string>>;
+  /**
    * The poller lag (seconds) above which a connection's lag alarm fires.
    * @default 300
    */
@@ -207,6 +213,7 @@ export interface ResolvedSettings {
   readonly rateLimitBudget: 'table' | 'container';
   readonly stepFunctionsExample: boolean;
   readonly eventHookConcurrency: number;
+  readonly eventHookIds: Readonly<Record<string, string>>;
   readonly pollerLagAlarmSeconds: number;
   readonly eventSchemas: boolean;
   readonly pinnedActions: Readonly<Record<string, readonly string[]>>;
@@ -274,6 +281,11 @@ export function resolveSettings(props: OktaConnectorProps = {}): ResolvedSetting
   }
   const eventHookConcurrency = props.eventHookConcurrency ?? 10;
   checkInteger('eventHookConcurrency', eventHookConcurrency, 1, 1000);
+  const eventHookIds = props.eventHookIds ?? {};
+  for (const [connection, hookId] of Object.entries(eventHookIds)) {
+    if (!connections.includes(connection)) fail(`eventHookIds names an unknown connection "${connection}"`);
+    if (!/^[A-Za-z0-9]{1,64}$/.test(hookId)) fail(`eventHookIds: "${hookId}" is not an Okta event hook id`);
+  }
   const pollerLagAlarmSeconds = props.pollerLagAlarmSeconds ?? 300;
   checkInteger('pollerLagAlarmSeconds', pollerLagAlarmSeconds, 60, 86_400);
   const apiAuth = props.apiAuth ?? 'iam';
@@ -301,6 +313,7 @@ export function resolveSettings(props: OktaConnectorProps = {}): ResolvedSetting
     rateLimitBudget: props.rateLimitBudget ?? 'table',
     stepFunctionsExample: props.stepFunctionsExample ?? false,
     eventHookConcurrency,
+    eventHookIds,
     pollerLagAlarmSeconds,
     eventSchemas: props.eventSchemas ?? false,
   };

@@ -201,6 +201,8 @@ export class OktaConnector extends Construct {
       timeout: Duration.seconds(10),
       reservedConcurrentExecutions: settings.eventHookConcurrency,
     });
+    if (Object.keys(settings.eventHookIds).length > 0)
+      this.eventHook.addEnvironment('EVENT_HOOK_IDS', JSON.stringify(settings.eventHookIds));
     this.eventHookUrl = this.eventHook.addFunctionUrl({
       // Okta cannot sign its requests (no SigV4, no IAM), so the URL must be public. The function authenticates
       // every POST itself: it compares the `Authorization` header with the connection's hook secret in constant

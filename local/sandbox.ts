@@ -191,7 +191,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     let eventHookSecret = '';
     if (sim) {
       eventHookSecret = newHookSecret();
-      aws.secrets.put(`${secretPrefix}default/event-hook`, { eventHookSecret });
+      aws.secrets.put(`${secretPrefix}default/event-hook`, { eventHookSecret, domain: orgUrl });
       await registerEventHook({
         orgUrl,
         apiToken: sim.apiToken,

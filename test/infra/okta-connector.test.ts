@@ -186,6 +186,20 @@ describe('OktaConnector: event hook', () => {
     expect(functions[logicalIdOf(synth.connector.poller)]!.Properties.ReservedConcurrentExecutions).toBe(1);
   });
 
+  it('gives the event hook, and only it, the expected hook id of each connection that names one', () => {
+    const named = synthesizeConstruct(() => ({
+      connections: ['default', 'acme'],
+      eventHookIds: { acme: 'who7hphp39JoHLni81d7' },
+    }));
+    const functions = named.template.findResources('AWS::Lambda::Function') as Record<string, Resource>;
+    const hookId = named.stack.getLogicalId(named.connector.eventHook.node.defaultChild as never);
+    for (const [logicalId, fn] of Object.entries(functions)) {
+      const variables = (fn.Properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables;
+      if (logicalId === hookId) expect(variables?.EVENT_HOOK_IDS).toBe('{"acme":"who7hphp39JoHLni81d7"}');
+      else expect(variables?.EVENT_HOOK_IDS).toBeUndefined();
+    }
+  });
+
   it('alarms on hook errors', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'Errors',
@@ -401,6 +415,7 @@ describe('OktaConnector: settings of every function', () => {
       'PollerLagSeconds',
       'HookDeliveriesAccepted',
       'HookDeliveriesRefused',
+      'HookEventsRejected',
       'RateLimitHeadroom',
       'ActionSucceeded',
       'ActionFailed',
