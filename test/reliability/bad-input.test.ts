@@ -348,7 +348,7 @@ describe('the event hook refuses what Okta would not send', () => {
 });
 
 describe('the event hook refuses connections it cannot vouch for, each as 401 (issue 14 item 5)', () => {
-  const good = delivery(['55555555-5555-4555-8555-555555555555']);
+  const good = () => delivery(['55555555-5555-4555-8555-555555555555']);
   beforeAll(() => {
     process.env.CONNECTIONS = 'default,no-hook-secret,denied';
     resetConfig();
@@ -391,7 +391,7 @@ describe('the event hook refuses connections it cannot vouch for, each as 401 (i
 
   it.each(rows)('answers %s with 401 Not authorized and publishes nothing', async (_title, connection) => {
     const before = aws.eventBridge.entries().length;
-    const answer = await eventHook(hookPost(good, {}, { connection }));
+    const answer = await eventHook(hookPost(good(), {}, { connection }));
     expect(answer).toMatchObject({ statusCode: 401, body: JSON.stringify({ error: 'Not authorized' }) });
     expect(aws.eventBridge.entries().length).toBe(before);
   });

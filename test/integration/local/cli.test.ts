@@ -200,8 +200,10 @@ describe('okta-connector hooks migrate', () => {
 
     expect(code).toBe(0);
     expect(stdout).toContain('okta-connector/cli-legacy/event-hook');
+    // The org's domain goes along (not a secret): the hook checks a delivery's source against it.
     expect(JSON.parse(sandbox.aws.secrets.get('okta-connector/cli-legacy/event-hook') ?? '{}')).toEqual({
       eventHookSecret: legacySecret,
+      domain: sandbox.orgUrl,
     });
     expect(JSON.parse(sandbox.aws.secrets.get('okta-connector/cli-legacy') ?? '{}')).toEqual({
       domain: sandbox.orgUrl,

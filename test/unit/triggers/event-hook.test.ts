@@ -16,7 +16,7 @@ import { handler, isAuthorized, maxBodyBytes, type HookHttpEvent } from '../../.
 
 const dynamo = mockClient(DynamoDBClient);
 const eventBridge = mockClient(EventBridgeClient);
-const hookSecrets: HookSecrets = { eventHookSecret: 'secret-1' };
+const hookSecrets: HookSecrets = { eventHookSecret: 'secret-1', domain: 'acme.okta.com' };
 const deps = { loadHookSecrets: async () => hookSecrets };
 const delivery = JSON.stringify({
   eventType: 'com.okta.event_hook',
@@ -196,6 +196,16 @@ describe('event-hook handler', () => {
     expect(answer.statusCode).toBe(400);
     expect(answer.body).toMatch(/org/);
     expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(0);
+  });
+
+  it('checks the source only for its shape when the hook secret names no org (a secret from before domain was kept)', async () => {
+    const body = { ...(JSON.parse(delivery) as object), source: 'https://other.okta.com/api/v1/eventHooks/who1' };
+    const withoutDomain = { loadHookSecrets: async () => ({ eventHookSecret: 'secret-1' }) };
+    const answer = await handler(post({ body: JSON.stringify(body) }), undefined, withoutDomain);
+    expect(answer.statusCode).toBe(200);
+    const notHook = { ...(JSON.parse(delivery) as object), source: 'https://other.okta.com/api/v1/users/00u1' };
+    const refused = await handler(post({ body: JSON.stringify(notHook) }), undefined, withoutDomain);
+    expect(refused.statusCode).toBe(400);
   });
 
   it('checks the method before the secret', async () => {
