@@ -13,6 +13,7 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { secretsManager } from '../functions/lib/aws-clients.js';
 import { config } from '../functions/lib/config.js';
+import { kmsPublicJwk } from '../functions/lib/auth/kms-signing-key.js';
 import { clearConnectionCache, parseConnection } from '../functions/lib/connections.js';
 import { isConnectorError } from '../functions/lib/errors.js';
 import { hookSecretName, minHookSecretLength, newHookSecret, writeHookSecrets } from '../functions/lib/hook-secrets.js';
@@ -25,6 +26,9 @@ export const connectionsHelp = `Usage: okta-connector connections <add|test|list
       credentials, one of:
         --api-token-file <file|->                                     an SSWS API token
         --client-id <id> --private-key-file <pem|jwk> --key-id <kid> [--scopes a,b]   client credentials
+        --client-id <id> --kms-key-id <key id|ARN|alias> [--key-id <kid>] [--scopes a,b]
+                                                                      client credentials, the key held in AWS KMS
+                                                                      (prints the public JWK to register in the app)
         --client-id <id> --client-secret-file <file|-> --scopes a,b   authorization code (then consent)
       event hook secret (stored as <prefix><name>/event-hook), at most one of:
         --generate-event-hook-secret        32 random bytes, printed once: give them to Okta as the hook's secret
@@ -34,7 +38,7 @@ export const connectionsHelp = `Usage: okta-connector connections <add|test|list
   test <name>     signs in and reads one user (GET /api/v1/users/me with a token, one listed user otherwise)
   list            the connections: name, domain, sign-in type
 
-  --json          list and test: the answer as JSON, for scripts
+  --json          add, list and test: the answer as JSON, for scripts
   --aws           use your AWS account (standard AWS_* settings) even when \`npm start\` is running
   Secrets are named ${'`'}<CONNECTION_SECRET_PREFIX><name>${'`'} (default okta-connector/<name>).`;
 
@@ -54,6 +58,7 @@ export async function connections(args: string[], output: Output): Promise<void>
     'client-id': { type: 'string' },
     'client-secret-file': { type: 'string' },
     'private-key-file': { type: 'string' },
+    'kms-key-id': { type: 'string' },
     'key-id': { type: 'string' },
     scopes: { type: 'string' },
     'event-hook-secret-file': { type: 'string' },
@@ -72,7 +77,7 @@ export async function connections(args: string[], output: Output): Promise<void>
   if (subcommand === 'list') return list(output, json);
   if (!name) throw new UsageError(`name the connection: okta-connector connections ${subcommand} <name>`);
   if (subcommand === 'add')
-    return add(name, await secretFromFlags(values, secretReader(output)), values.replace === true, output);
+    return add(name, await secretFromFlags(values, secretReader(output)), values.replace === true, output, json);
   if (subcommand === 'test') return test(name, output, json);
   throw new UsageError(`unknown subcommand "${subcommand}"; use add, test or list`);
 }
@@ -84,6 +89,7 @@ type Flags = Partial<
     | 'client-id'
     | 'client-secret-file'
     | 'private-key-file'
+    | 'kms-key-id'
     | 'key-id'
     | 'scopes'
     | 'event-hook-secret-file'
@@ -112,8 +118,19 @@ export async function secretFromFlags(
   if (!flags.domain) throw new UsageError('--domain is required (e.g. --domain acme.okta.com)');
   const scopes = (flags.scopes ?? defaultScopes).split(/[\s,]+/).filter(Boolean);
   let auth: Record<string, unknown>;
+  if (flags['private-key-file'] && flags['kms-key-id'])
+    throw new UsageError('give --private-key-file or --kms-key-id, not both: the key is in a file or in AWS KMS');
   if (flags['api-token-file']) {
     auth = { type: 'api-token', token: await readSecret(flags['api-token-file'], 'api-token-file') };
+  } else if (flags['client-id'] && flags['kms-key-id']) {
+    // Without --key-id, `add` names the key by its JWK thumbprint once it has read the public key.
+    auth = {
+      type: 'client-credentials',
+      clientId: flags['client-id'],
+      kmsKeyId: flags['kms-key-id'],
+      ...(flags['key-id'] ? { keyId: flags['key-id'] } : {}),
+      scopes,
+    };
   } else if (flags['client-id'] && flags['private-key-file']) {
     if (!flags['key-id'])
       throw new UsageError(
@@ -135,7 +152,7 @@ export async function secretFromFlags(
     };
   } else {
     throw new UsageError(
-      'give the credentials: --api-token-file, or --client-id with --private-key-file and --key-id, or --client-id with --client-secret-file',
+      'give the credentials: --api-token-file, or --client-id with --private-key-file and --key-id, or --client-id with --kms-key-id, or --client-id with --client-secret-file',
     );
   }
   const connection: NewConnection = { secret: { domain: flags.domain, auth } };
@@ -153,7 +170,14 @@ export async function secretFromFlags(
   return connection;
 }
 
-async function add(name: string, fields: NewConnection, replace: boolean, output: Output): Promise<void> {
+async function add(
+  name: string,
+  fields: NewConnection,
+  replace: boolean,
+  output: Output,
+  json: boolean,
+): Promise<void> {
+  const publicJwk = await kmsKeyOf(name, fields.secret);
   const connection = checked(() => parseConnection(name, fields.secret));
   const secretId = config().connectionSecretPrefix + name;
   if (!replace) {
@@ -180,18 +204,53 @@ async function add(name: string, fields: NewConnection, replace: boolean, output
       });
   }
   if (fields.hookSecret) {
-    await writeHookSecrets(name, { eventHookSecret: fields.hookSecret.value }).catch((e: unknown) => {
-      throw awsFailure(e);
-    });
+    await writeHookSecrets(name, { eventHookSecret: fields.hookSecret.value, domain: connection.baseUrl }).catch(
+      (e: unknown) => {
+        throw awsFailure(e);
+      },
+    );
+  }
+  if (json) {
+    const saved = { connection: name, secretId, baseUrl: connection.baseUrl, auth: connection.auth.type };
+    const withKey = publicJwk ? { ...saved, publicJwk } : saved;
+    return output.out(
+      JSON.stringify(
+        fields.hookSecret?.generated ? { ...withKey, eventHookSecret: fields.hookSecret.value } : withKey,
+        null,
+        2,
+      ),
+    );
   }
   output.out(
     `Saved connection "${name}": ${connection.baseUrl}, ${connection.auth.type} (secret ${secretId}). Check it with: okta-connector connections test ${name}`,
   );
+  if (publicJwk) {
+    output.out(
+      `Register this public key with the Okta app (the app's General tab in the Admin Console, or POST /api/v1/apps/{appId}/credentials/jwks), then test it:\n${JSON.stringify(publicJwk, null, 2)}`,
+    );
+  }
   if (fields.hookSecret?.generated) {
     output.out(
       `Event hook secret (${hookSecretName(name)}), shown this once: ${fields.hookSecret.value}\nGive it to Okta as the hook's Authorization value, or let \`okta-connector hooks register ${name}\` register the hook.`,
     );
   }
+}
+
+/**
+ * The public JWK of the connection's KMS key (none for other sign-ins), read with `kms:GetPublicKey`, which also
+ * checks that the key can sign an assertion. Its `kid` is `--key-id` when given, else the key's thumbprint, which
+ * then becomes the secret's `keyId`.
+ */
+async function kmsKeyOf(name: string, secret: Record<string, unknown>): Promise<Record<string, unknown> | undefined> {
+  const auth = secret.auth as Record<string, unknown>;
+  if (typeof auth.kmsKeyId !== 'string') return undefined;
+  const jwk = await kmsPublicJwk(auth.kmsKeyId, { connection: name }).catch((error: unknown) => {
+    throw new CliError(
+      `${isConnectorError(error) ? error.message.replace(/^Sign-in of connection "[^"]*" failed: /, '') : String(error)} (--kms-key-id ${auth.kmsKeyId})`,
+    );
+  });
+  auth.keyId ??= jwk.kid;
+  return { ...jwk, kid: auth.keyId };
 }
 
 async function secretExists(secretId: string): Promise<boolean> {

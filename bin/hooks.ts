@@ -204,7 +204,7 @@ async function migrate(name: string, replace: boolean, output: Output): Promise<
   }
   const moved = (() => {
     try {
-      return parseHookSecrets(name, { eventHookSecret, previousEventHookSecret });
+      return parseHookSecrets(name, { eventHookSecret, previousEventHookSecret, domain: rest.domain });
     } catch (error) {
       throw new CliError(error instanceof Error ? error.message : String(error));
     }

@@ -9,6 +9,8 @@ export type {
   ApiAuthSetting,
   BusSetting,
   EventHookRegistrationSetting,
+  KmsSigningKeySetting,
+  KmsSigningKeySpec,
   OktaConnectorProps,
   ResolvedSettings,
   SearchSetting,

@@ -7,17 +7,28 @@ import { CfnOutput, CustomResource, Duration, Names, RemovalPolicy, Stack, Valid
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { actions as catalog, type ActionSpec } from '../functions/catalog.js';
+import {
+  dedupeKey,
+  oauthStateKey,
+  pollCursorKey,
+  publishLockKey,
+  searchCursorKey,
+  searchLockKey,
+  signInLockKey,
+} from '../functions/lib/table-keys.js';
 import { ActionsApi } from './actions-api.js';
 import { ConnectorAlarms } from './alarms.js';
 import {
   ConnectorFunction,
   hookSecretArn,
   type ConnectorFunctionProps,
+  type TableAccess,
   type TableAction,
 } from './connector-function.js';
 import { ConnectorDashboard } from './dashboard.js';
@@ -31,15 +42,19 @@ export type { OktaConnectorProps } from './okta-connector-props.js';
 
 // What each function's code calls on the table (docs/ARCHITECTURE.md "The DynamoDB table"): the dedupe protocol of
 // functions/lib/events/dedupe.ts (batch read, conditional claims, batch marks, releases) and the cursors of cursors.ts.
+// Each grant is limited to the keys the function uses (functions/lib/table-keys.ts), for its connections only.
 const DEDUPE: TableAction[] = ['BatchGetItem', 'PutItem', 'BatchWriteItem', 'DeleteItem'];
 const CURSORS: TableAction[] = ['GetItem', 'PutItem'];
 // A scheduled search also takes and releases its own lock (one run at a time per search).
 const SEARCH: TableAction[] = [...CURSORS, 'DeleteItem'];
 const DEDUPE_AND_CURSORS: TableAction[] = [...new Set([...DEDUPE, ...CURSORS])];
-const OAUTH_AUTHORIZE: TableAction[] = ['PutItem'];
-const OAUTH_CALLBACK: TableAction[] = ['GetItem', 'DeleteItem'];
 // An action with an `idempotencyKey` input keeps its records with Powertools Idempotency (idempotent-run.ts).
 const IDEMPOTENCY: TableAction[] = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'];
+
+/** The dedupe records and the publish lock of each connection. */
+function dedupeKeys(connections: readonly string[]): string[] {
+  return connections.flatMap((name) => [dedupeKey(name, '*'), publishLockKey(name)]);
+}
 
 /** What differs from one of the connector's functions to the next; the construct sets the rest. */
 type FunctionShape = Pick<
@@ -47,9 +62,10 @@ type FunctionShape = Pick<
   'entry' | 'description' | 'memorySize' | 'timeout' | 'reservedConcurrentExecutions'
 >;
 
-/** A trigger's function: its shape, the table calls its code makes, and whether it signs in to Okta. */
+/** A trigger's function: its shape, what its code does on the table, and whether it signs in to Okta. */
 interface PublisherShape extends FunctionShape {
-  readonly tableActions: readonly TableAction[];
+  /** @default no table */
+  readonly table?: TableAccess;
   /** It signs in to Okta, so it may store a refresh token Okta rotated. */
   readonly callsOkta: boolean;
   /**
@@ -75,6 +91,8 @@ export class OktaConnector extends Construct {
   readonly api: ActionsApi;
   /** One function per catalog action, by action name: a Step Functions task invokes these. */
   readonly actionFunctions = new Map<string, ConnectorFunction>();
+  /** The KMS keys that sign client assertions (`kmsSigningKeys`), by connection. */
+  readonly signingKeys = new Map<string, kms.Key>();
   /** The copies of actions pinned to one connection (`pinnedActions`), by `<connection>/<action>`. */
   readonly pinnedFunctions = new Map<string, ConnectorFunction>();
   /** The function behind the event hook's URL. */
@@ -89,6 +107,10 @@ export class OktaConnector extends Construct {
   readonly eventHookRegistration?: ConnectorFunction;
   /** The replay function: invoke it with `{since, until, types?, connection?}` to publish past events again. */
   readonly replay: ConnectorFunction;
+  /** The browser's first step of a consent (`GET /oauth/authorize`), with authorization-code connections. */
+  readonly oauthAuthorize?: ConnectorFunction;
+  /** The end of a consent (`GET /oauth/callback`): it stores the refresh token. */
+  readonly oauthCallback?: ConnectorFunction;
   /** Where scheduler deliveries and asynchronous invocations that failed every retry end up. */
   readonly deadLetters: sqs.Queue;
   /** The alarms (event hook, poller lag per connection, failures, dead letters), without actions: route them. */
@@ -139,6 +161,21 @@ export class OktaConnector extends Construct {
             description: 'Okta System Log events from okta-connector',
           });
 
+    settings.kmsSigningKeys.forEach(({ connection, keySpec }, index) => {
+      const key = new kms.Key(this, `SigningKey-${connection}`, {
+        keySpec: keySpec === 'RSA_2048' ? kms.KeySpec.RSA_2048 : kms.KeySpec.ECC_NIST_P256,
+        keyUsage: kms.KeyUsage.SIGN_VERIFY,
+        description: `okta-connector: signs the client assertions of connection ${connection}`,
+        // An Okta app may still trust the public key; KMS itself waits 7 to 30 days before deleting a key.
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+      this.signingKeys.set(connection, key);
+      new CfnOutput(this, `KmsSigningKeyArn${index + 1}`, {
+        value: key.keyArn,
+        description: `The KMS key of connection ${connection}: okta-connector connections add ${connection} --aws --kms-key-id <this> --client-id <id> --domain <org>`,
+      });
+    });
+
     for (const spec of actions) {
       this.actionFunctions.set(
         spec.name,
@@ -160,13 +197,15 @@ export class OktaConnector extends Construct {
     this.eventHook = this.publisher('EventHook', {
       entry: 'functions/triggers/event-hook.ts',
       description: 'Receives Okta event hooks',
-      tableActions: DEDUPE,
+      table: { actions: DEDUPE, keys: dedupeKeys(settings.connections) },
       callsOkta: false,
       secrets: 'hook-secrets',
       memorySize: 512,
       timeout: Duration.seconds(10),
       reservedConcurrentExecutions: settings.eventHookConcurrency,
     });
+    if (Object.keys(settings.eventHookIds).length > 0)
+      this.eventHook.addEnvironment('EVENT_HOOK_IDS', JSON.stringify(settings.eventHookIds));
     this.eventHookUrl = this.eventHook.addFunctionUrl({
       // Okta cannot sign its requests (no SigV4, no IAM), so the URL must be public. The function authenticates
       // every POST itself: it compares the `Authorization` header with the connection's hook secret in constant
@@ -179,7 +218,10 @@ export class OktaConnector extends Construct {
     this.poller = this.publisher('Poller', {
       entry: 'functions/triggers/poll-system-log.ts',
       description: 'Polls the Okta System Log',
-      tableActions: DEDUPE_AND_CURSORS,
+      table: {
+        actions: DEDUPE_AND_CURSORS,
+        keys: [...dedupeKeys(settings.connections), ...settings.connections.map(pollCursorKey)],
+      },
       callsOkta: true,
       memorySize: 512,
       timeout: Duration.seconds(55),
@@ -189,7 +231,13 @@ export class OktaConnector extends Construct {
       this.search = this.publisher('Search', {
         entry: 'functions/triggers/scheduled-search.ts',
         description: 'Runs scheduled System Log searches',
-        tableActions: SEARCH,
+        table: {
+          actions: SEARCH,
+          keys: settings.searches.flatMap((search) => [
+            searchCursorKey(search.connection, search.name),
+            searchLockKey(search.connection, search.name),
+          ]),
+        },
         callsOkta: true,
         memorySize: 512,
         timeout: Duration.seconds(300),
@@ -199,7 +247,6 @@ export class OktaConnector extends Construct {
     this.replay = this.publisher('Replay', {
       entry: 'functions/triggers/replay.ts',
       description: 'Replays a window of the System Log',
-      tableActions: [],
       callsOkta: true,
       memorySize: 512,
       timeout: Duration.seconds(900),
@@ -216,13 +263,19 @@ export class OktaConnector extends Construct {
       deadLetters: this.deadLetters,
     });
 
+    const oauth = this.oauthFunctions();
+    this.oauthAuthorize = oauth?.authorize;
+    this.oauthCallback = oauth?.callback;
     this.api = new ActionsApi(this, 'Actions', {
       actions: actions.map((spec) => ({ spec, fn: this.actionFunctions.get(spec.name)! })),
-      oauth: this.oauthFunctions(),
+      oauth,
       auth: settings.apiAuth,
       tracing: settings.tracing,
       logRetention: this.logRetention,
     });
+    // One source of truth for the callback URL the consent sends to Okta: this API's own, or the deployer's (a custom
+    // domain). Never derived from a request's Host header, which the caller controls.
+    oauth?.authorize.addEnvironment('OAUTH_REDIRECT_URI', settings.oauthRedirectUri ?? this.api.oauthCallbackUrl);
 
     this.alarms = new ConnectorAlarms(this, 'Alarms', {
       eventHook: this.eventHook,
@@ -288,6 +341,7 @@ export class OktaConnector extends Construct {
     );
     const signsIn = this.settings.authorizationCodeConnections.filter((name) => connections.includes(name));
     fn.useSecrets({ prefix: this.settings.secretPrefix, read: connections, write: signsIn });
+    this.useSigningKeys(fn, connections);
     if (spec.input.properties && 'idempotencyKey' in spec.input.properties) this.useIdempotency(fn, spec.name);
     this.useSignInLock(fn, signsIn);
     this.useRateLimitBudget(fn);
@@ -330,7 +384,7 @@ export class OktaConnector extends Construct {
 
   /** A trigger: reads connections, uses the table as its code does, publishes to the bus. */
   private publisher(id: string, props: PublisherShape): ConnectorFunction {
-    const { tableActions, callsOkta, secrets = 'connections', ...shape } = props;
+    const { table, callsOkta, secrets = 'connections', ...shape } = props;
     const fn = this.connectorFunction(id, { ...shape, description: `okta-connector: ${shape.description}` });
     if (secrets === 'hook-secrets') {
       fn.useHookSecrets({ prefix: this.settings.secretPrefix, read: this.settings.connections });
@@ -341,10 +395,11 @@ export class OktaConnector extends Construct {
         write: callsOkta ? this.settings.authorizationCodeConnections : [],
       });
     }
-    if (tableActions.length > 0) fn.useTable(this.table, tableActions);
+    if (table) fn.useTable(this.table, table);
     if (callsOkta) {
       this.useSignInLock(fn);
       this.useRateLimitBudget(fn);
+      this.useSigningKeys(fn, this.settings.connections);
     }
     fn.useBus(this.bus, this.settings.eventSource);
     fn.addEnvironment('DEDUPE_TTL_DAYS', String(this.settings.dedupeTtlDays));
@@ -414,6 +469,19 @@ export class OktaConnector extends Construct {
   }
 
   /**
+   * The KMS signing keys of those of `connections` that have one: `kms:DescribeKey` (the key's spec picks the JWS
+   * algorithm) and `kms:Sign`, on those keys only. No function reads a public key: the CLI does, with the
+   * deployer's credentials.
+   */
+  private useSigningKeys(fn: ConnectorFunction, connections: readonly string[]): void {
+    const keys = connections.flatMap((name) => this.signingKeys.get(name) ?? []);
+    if (keys.length === 0) return;
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['kms:DescribeKey', 'kms:Sign'], resources: keys.map((key) => key.keyArn) }),
+    );
+  }
+
+  /**
    * The renewal lock of each authorization-code connection (functions/lib/auth/refresh-renewal.ts): a function
    * that signs in takes and releases the item `lock#<connection>#sign-in`, and may touch no other item for it.
    */
@@ -428,7 +496,7 @@ export class OktaConnector extends Construct {
         actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem'],
         resources: [this.table.tableArn],
         conditions: {
-          'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': connections.map((name) => `lock#${name}#sign-in`) },
+          'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': connections.map(signInLockKey) },
         },
       }),
     );
@@ -462,8 +530,7 @@ export class OktaConnector extends Construct {
       timeout: Duration.seconds(10),
     });
     authorize.useSecrets({ prefix: this.settings.secretPrefix, read: writable });
-    authorize.useTable(this.table, OAUTH_AUTHORIZE);
-    if (this.settings.oauthRedirectUri) authorize.addEnvironment('OAUTH_REDIRECT_URI', this.settings.oauthRedirectUri);
+    authorize.useTable(this.table, { actions: ['PutItem'], keys: [oauthStateKey('*')] });
     const callback = this.connectorFunction('OAuthCallback', {
       entry: 'functions/oauth/callback.ts',
       description: 'okta-connector: finishes an OAuth consent',
@@ -471,7 +538,7 @@ export class OktaConnector extends Construct {
       timeout: Duration.seconds(10),
     });
     callback.useSecrets({ prefix: this.settings.secretPrefix, read: writable, write: writable });
-    callback.useTable(this.table, OAUTH_CALLBACK);
+    callback.useTable(this.table, { actions: ['DeleteItem'], keys: [oauthStateKey('*')] });
     return { authorize, callback };
   }
 

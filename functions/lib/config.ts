@@ -38,6 +38,8 @@ export interface Config {
    * IAM can grant one by one (functions/lib/actions/connection-scope.ts).
    */
   pinnedConnection?: string;
+  /** The Okta id of each connection's event hook (`EVENT_HOOK_IDS`, JSON): a delivery from another hook is refused. */
+  eventHookIds: Record<string, string>;
 }
 
 type Env = Record<string, string | undefined>;
@@ -104,6 +106,7 @@ export function readConfig(env: Env): Config {
     pollLookbackMs: numberIn(env, 'POLL_LOOKBACK_MINUTES', 15, { min: 1, integer: true }) * 60_000,
     allowInsecureLocalOkta: insecureLocalOkta(env),
     pinnedConnection: optionalText(env, 'PINNED_CONNECTION'),
+    eventHookIds: stringMap(env, 'EVENT_HOOK_IDS'),
   };
 }
 
@@ -178,4 +181,24 @@ function flag(env: Env, name: string): boolean {
   if (raw === undefined || raw === 'false' || raw === '0') return false;
   if (raw === 'true' || raw === '1') return true;
   throw new ConfigurationError(name, `must be "true" or "false" (got "${raw}")`);
+}
+
+/** A JSON object of strings, `{}` when unset. */
+function stringMap(env: Env, name: string): Record<string, string> {
+  const raw = optionalText(env, name);
+  if (raw === undefined) return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    throw new ConfigurationError(name, 'must be a JSON object of strings');
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new ConfigurationError(name, 'must be a JSON object of strings');
+  const map: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (const [key, entry] of Object.entries(value)) {
+    if (typeof entry !== 'string') throw new ConfigurationError(name, `must map "${key}" to a string`);
+    map[key] = entry;
+  }
+  return map;
 }

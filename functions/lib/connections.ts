@@ -35,14 +35,17 @@ export interface PrivateJwk {
   [member: string]: unknown;
 }
 
-export interface ClientCredentialsAuth {
+/**
+ * A service app's sign-in. The assertion is signed with exactly one of a `privateKey` held in the secret or an AWS
+ * KMS asymmetric key (`kmsKeyId`: a key id, key ARN, alias name or alias ARN) whose private key never leaves KMS.
+ */
+export type ClientCredentialsAuth = {
   type: 'client-credentials';
   clientId: string;
-  privateKey: StoredPrivateKey;
   /** The `kid` of the public key registered with the Okta app (from `keyId`, or the JWK's own `kid`). */
   keyId: string;
   scopes: string[];
-}
+} & ({ privateKey: StoredPrivateKey; kmsKeyId?: undefined } | { kmsKeyId: string; privateKey?: undefined });
 
 export interface AuthorizationCodeAuth {
   type: 'authorization-code';
@@ -259,21 +262,8 @@ function parseAuth(name: string, auth: unknown): Connection['auth'] {
   switch (auth.type) {
     case 'api-token':
       return { type: 'api-token', token: requiredString(name, auth, 'token') };
-    case 'client-credentials': {
-      const privateKey = parsePrivateKey(name, auth.privateKey);
-      const keyId =
-        optionalString(name, auth, 'keyId', 'auth.keyId') ??
-        (typeof privateKey === 'string' ? undefined : privateKey.kid);
-      if (keyId === undefined)
-        throw malformed(name, 'auth.keyId is required (the kid of the key registered with the Okta app)');
-      return {
-        type: 'client-credentials',
-        clientId: requiredString(name, auth, 'clientId'),
-        privateKey,
-        keyId,
-        scopes: scopes(name, auth),
-      };
-    }
+    case 'client-credentials':
+      return parseClientCredentials(name, auth);
     case 'authorization-code': {
       const parsed: AuthorizationCodeAuth = {
         type: 'authorization-code',
@@ -289,6 +279,39 @@ function parseAuth(name: string, auth: unknown): Connection['auth'] {
       throw malformed(name, 'auth.type must be "api-token", "client-credentials" or "authorization-code"');
   }
 }
+
+function parseClientCredentials(name: string, auth: Record<string, unknown>): ClientCredentialsAuth {
+  const present = (field: string) => auth[field] !== undefined && auth[field] !== null;
+  if (present('privateKey') && present('kmsKeyId')) {
+    throw malformed(name, 'auth has both privateKey and kmsKeyId: give exactly one of them');
+  }
+  if (!present('privateKey') && !present('kmsKeyId')) {
+    throw malformed(
+      name,
+      'auth.privateKey or auth.kmsKeyId is required (the private key, or the AWS KMS key holding it)',
+    );
+  }
+  const base = { type: 'client-credentials' as const, clientId: requiredString(name, auth, 'clientId') };
+  const keyIdField = optionalString(name, auth, 'keyId', 'auth.keyId');
+  const missingKeyId = (hint: string) =>
+    malformed(name, `auth.keyId is required (the kid of the key registered with the Okta app${hint})`);
+  if (present('kmsKeyId')) {
+    const kmsKeyId = auth.kmsKeyId;
+    if (typeof kmsKeyId !== 'string' || !KMS_KEY_ID.test(kmsKeyId)) {
+      throw malformed(name, 'auth.kmsKeyId must be a KMS key id, key ARN, alias name (alias/...) or alias ARN');
+    }
+    if (keyIdField === undefined) throw missingKeyId('; `connections add --kms-key-id` prints it');
+    return { ...base, kmsKeyId, keyId: keyIdField, scopes: scopes(name, auth) };
+  }
+  const privateKey = parsePrivateKey(name, auth.privateKey);
+  const keyId = keyIdField ?? (typeof privateKey === 'string' ? undefined : privateKey.kid);
+  if (keyId === undefined) throw missingKeyId('');
+  return { ...base, privateKey, keyId, scopes: scopes(name, auth) };
+}
+
+/** What KMS takes as a `KeyId`: a key id (or multi-Region `mrk-` id), a key ARN, an alias name or an alias ARN. */
+const KMS_KEY_ID =
+  /^(?:arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(?:key\/[A-Za-z0-9-]{1,64}|alias\/[A-Za-z0-9/_-]{1,250})|alias\/[A-Za-z0-9/_-]{1,250}|mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 
 function parsePrivateKey(name: string, value: unknown): StoredPrivateKey {
   const problem = 'auth.privateKey is not a PEM or JWK private key';

@@ -26,6 +26,11 @@ export interface HookSecrets {
   eventHookSecret: string;
   /** Accepted as well while a rotation is under way (`okta-connector hooks rotate`). */
   previousEventHookSecret?: string;
+  /**
+   * The connection's org (`acme.okta.com` or its URL), not a secret: a delivery's envelope must come from it. Kept
+   * here because the hook function may not read the connection's own secret.
+   */
+  domain?: string;
 }
 
 export interface HookSecretDeps {
@@ -128,7 +133,21 @@ export function parseHookSecrets(connection: string, value: unknown): HookSecret
       throw malformed(connection, 'previousEventHookSecret must be a non-empty string');
     parsed.previousEventHookSecret = previous;
   }
+  const domain = fields.domain;
+  if (domain !== undefined && domain !== null) {
+    if (typeof domain !== 'string' || !isOrgName(domain))
+      throw malformed(connection, 'domain must be the org, e.g. "acme.okta.com" or "https://acme.okta.com"');
+    parsed.domain = domain;
+  }
   return parsed;
+}
+
+function isOrgName(domain: string): boolean {
+  try {
+    return new URL(/^https?:\/\//i.test(domain) ? domain : `https://${domain}`).host !== '';
+  } catch {
+    return false;
+  }
 }
 
 /** Whether the connection has a hook secret, read now past the cache (undefined when it has none). */

@@ -7,18 +7,19 @@
  * POSTs batches of System Log events with `Authorization: <the hook's secret>` (EH). A POST is checked in a fixed
  * order, cheapest and least revealing first, and nothing is published unless every check passed:
  *   405 method, 415 content type, 401 Authorization (constant time, the previous secret also accepted during a
- *   rotation), 413 body size, 400 body shape.
+ *   rotation), 413 body size or event count, 400 envelope (delivery-check.ts); then each event is checked and the
+ *   refused ones are reported and left out.
  * Then the events are published once (dedupe) and the answer is 200 well within Okta's 3 s timeout. If publishing
  * fails the answer is 500, which Okta retries once (4xx are never retried), and the poller reads the events anyway.
  *
- * Body limit: 6 MB, Lambda's own request limit for a Function URL; Okta documents no maximum for a delivery (its
- * batches of "events that occur within a short time of each other" are a few KB each).
+ * Body limit: 2 MiB and 1,000 events (delivery-check.ts); Okta documents no maximum for a delivery (its batches of
+ * "events that occur within a short time of each other" are a few KB each).
  */
 import { timingSafeEqual } from 'node:crypto';
 import { config, isConfiguredConnection } from '../lib/config.js';
 import { UnknownConnection } from '../lib/errors.js';
 import { loadHookSecrets, type HookSecrets } from '../lib/hook-secrets.js';
-import type { LogEvent } from '../lib/events/event-format.js';
+import { checkDelivery, maxDeliveryBytes, type DeliveryCheck } from '../lib/events/delivery-check.js';
 import { countMetric, logger } from '../lib/observability.js';
 import { publishOnce, type PublishOnceDeps } from '../lib/events/publish-once.js';
 
@@ -46,7 +47,8 @@ export interface EventHookDeps {
   now?: () => number;
 }
 
-export const maxBodyBytes = 6 * 1024 * 1024;
+/** Over this, a body is refused before it is parsed (delivery-check.ts says why this size). */
+export const maxBodyBytes = maxDeliveryBytes;
 /** Okta waits 3 s; publishing must be done (or given up) well before. */
 export const answerWithinMs = 2_500;
 
@@ -93,13 +95,14 @@ export async function handler(
 
   const secrets = await authenticate(connectionName, headers.authorization, deps.loadHookSecrets);
   if (typeof secrets === 'string') return refuse(401, 'Not authorized', {}, secrets);
-  const connection = { name: connectionName };
+  const connection = { name: connectionName, orgUrl: secrets.domain };
 
   const raw = event.body ?? '';
   const body = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
   if (body.length > maxBodyBytes) return refuse(413, `The body is over ${maxBodyBytes} bytes`);
-  const events = parseDelivery(body.toString('utf8'));
-  if (!events) return refuse(400, 'The body is not an Okta event hook delivery ({"data": {"events": [LogEvent…]}})');
+  const checked = checkHookDelivery(body.toString('utf8'), connection, now());
+  if (!checked.ok) return refuse(checked.status, checked.reason);
+  const { events } = checked;
 
   let outcome;
   let failure: unknown;
@@ -201,29 +204,37 @@ export function isAuthorized(header: string | undefined, secrets: HookSecrets): 
   return match;
 }
 
-/** The events of a delivery, or undefined when the body is not one. */
-export function parseDelivery(text: string): LogEvent[] | undefined {
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  const events = (body as { data?: { events?: unknown } } | null)?.data?.events;
-  if (!Array.isArray(events) || !events.every(isLogEvent)) return undefined;
-  return events;
-}
-
-function isLogEvent(value: unknown): value is LogEvent {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
-  const event = value as Record<string, unknown>;
-  return (
-    typeof event.uuid === 'string' &&
-    event.uuid !== '' &&
-    typeof event.published === 'string' &&
-    typeof event.eventType === 'string' &&
-    event.eventType !== ''
-  );
+/**
+ * The delivery's valid events (delivery-check.ts), with the refused ones reported: the envelope's source must be
+ * on the connection's org when its hook secret names it (`domain`; the hook function cannot read the connection's
+ * own secret, issue 14 item 3). Refused events are counted by reason and logged
+ * with their index and uuid (never their content, which is the sender's). The poller publishes the real ones.
+ */
+export function checkHookDelivery(
+  text: string,
+  connection: { name: string; orgUrl?: string },
+  now: number,
+): DeliveryCheck {
+  const cfg = config();
+  const checked = checkDelivery(text, {
+    orgUrl: connection.orgUrl,
+    hookId: cfg.eventHookIds[connection.name],
+    now,
+    maxAgeMs: cfg.dedupeTtlDays * 86_400_000,
+  });
+  if (!checked.ok || checked.rejected.length === 0) return checked;
+  const byReason: Record<string, number> = {};
+  for (const { reason } of checked.rejected) byReason[reason] = (byReason[reason] ?? 0) + 1;
+  for (const [reason, count] of Object.entries(byReason))
+    countMetric('HookEventsRejected', { connection: connection.name, reason }, count);
+  logger.warn('Event hook delivery had events refused; they are not published (the poller reads real ones)', {
+    connection: connection.name,
+    eventId: checked.eventId,
+    accepted: checked.events.length,
+    rejected: checked.rejected.slice(0, 20),
+    rejectedCount: checked.rejected.length,
+  });
+  return checked;
 }
 
 function isJson(contentType: string | undefined): boolean {

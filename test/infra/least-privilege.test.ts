@@ -236,6 +236,46 @@ describe('IAM: least privilege', () => {
     }
   });
 
+  it('limits every table grant to item keys with a dynamodb:LeadingKeys condition (issue 14.3)', () => {
+    const tableGrants = statements.filter(({ statement }) =>
+      actionsOf(statement).some((action) => action.startsWith('dynamodb:')),
+    );
+    expect(tableGrants.length).toBeGreaterThan(0);
+    const unconditioned = tableGrants.filter(({ statement }) => {
+      const condition = (statement as Statement & { Condition?: Record<string, Record<string, unknown>> }).Condition;
+      return !Object.values(condition ?? {}).some((test) => 'dynamodb:LeadingKeys' in test);
+    });
+    expect(unconditioned.map(({ policy }) => policy)).toEqual([]);
+  });
+
+  it("gives each trigger and consent function the keys of its own items, of the deployment's connections only", () => {
+    const keysOf = (construct: Parameters<typeof policyOf>[0]) =>
+      statements
+        .filter(({ policy }) => policy === policyOf(construct))
+        .map(({ statement }) => statement as Statement & { Condition?: Record<string, Record<string, string[]>> })
+        .filter((statement) => actionsOf(statement).some((action) => action.startsWith('dynamodb:')))
+        .flatMap((statement) => Object.values(statement.Condition ?? {}).flatMap((t) => t['dynamodb:LeadingKeys']))
+        .sort();
+    const dedupe = ['dedupe#acme#*', 'dedupe#globex#*', 'lock#acme#publish', 'lock#globex#publish'];
+    expect(keysOf(synth.connector.eventHook)).toEqual(dedupe);
+    expect(keysOf(synth.connector.poller)).toEqual(
+      [...dedupe, 'cursor#acme#poll', 'cursor#globex#poll', 'lock#globex#sign-in', 'ratebudget#*'].sort(),
+    );
+    expect(keysOf(synth.connector.search!)).toEqual(
+      [
+        'cursor#acme#search#admin-changes',
+        'lock#acme#search#admin-changes',
+        'cursor#globex#search#failed-sign-ins',
+        'lock#globex#search#failed-sign-ins',
+        'lock#globex#sign-in',
+        'ratebudget#*',
+      ].sort(),
+    );
+    expect(keysOf(synth.connector.replay)).toEqual(['lock#globex#sign-in', 'ratebudget#*']);
+    expect(keysOf(synth.connector.oauthAuthorize!)).toEqual(['oauth-state#*']);
+    expect(keysOf(synth.connector.oauthCallback!)).toEqual(['oauth-state#*']);
+  });
+
   it('attaches no AWS managed policy to any role', () => {
     for (const role of Object.values(synth.template.findResources('AWS::IAM::Role'))) {
       expect((role as { Properties: Record<string, unknown> }).Properties.ManagedPolicyArns).toBeUndefined();

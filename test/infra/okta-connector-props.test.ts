@@ -109,6 +109,12 @@ describe('OktaConnector props', () => {
       /oauthRedirectUri .* must be an https:\/\/ URL/,
     ],
     [
+      'a hook id for an unknown connection',
+      { eventHookIds: { nope: 'who1' } },
+      /eventHookIds names an unknown connection "nope"/,
+    ],
+    ['a hook id that is not one', { eventHookIds: { default: 'who/../1' } }, /is not an Okta event hook id/],
+    [
       'a Cognito authorizer without a user pool',
       { apiAuth: { type: 'cognito', userPools: [] } },
       /a Cognito authorizer needs at least one user pool/,

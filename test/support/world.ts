@@ -69,7 +69,11 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     });
     // The hook fields go to the connection's own hook secret, where the connector keeps them (hook-secrets.ts).
     if (eventHookSecret !== undefined)
-      aws.secrets.put(`okta-connector/${name}/event-hook`, { eventHookSecret, previousEventHookSecret });
+      aws.secrets.put(`okta-connector/${name}/event-hook`, {
+        eventHookSecret,
+        previousEventHookSecret,
+        domain: (fields.domain as string | undefined) ?? sim.url,
+      });
   }
   const receiver = options.eventHook ? await serveEventHook() : undefined;
   return {

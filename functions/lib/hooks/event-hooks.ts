@@ -117,7 +117,8 @@ export async function registerHook(
   }
   let secrets = await store.read(connection);
   if (!secrets) {
-    secrets = { eventHookSecret: newHookSecret() };
+    // With the org's domain, which the hook checks a delivery's source against (it cannot read the connection).
+    secrets = { eventHookSecret: newHookSecret(), domain: okta.connection.baseUrl };
     await store.write(connection, secrets);
   }
   const body = hookBody(connection, uri, eventTypes, secrets.eventHookSecret);
@@ -152,7 +153,8 @@ export async function rotateHookSecret(
       `connection "${connection}" has no hook secret to rotate: register the hook first (okta-connector hooks register)`,
     );
   const next = newHookSecret();
-  await store.write(connection, { eventHookSecret: next, previousEventHookSecret: current.eventHookSecret });
+  const { previousEventHookSecret: _dropped, ...kept } = current;
+  await store.write(connection, { ...kept, eventHookSecret: next, previousEventHookSecret: current.eventHookSecret });
   const given: OktaEventHook[] = [];
   try {
     for (const hook of hooks) {
@@ -162,10 +164,10 @@ export async function rotateHookSecret(
     }
   } catch (error) {
     for (const hook of given) await giveSecret(okta, connection, hook, current.eventHookSecret).catch(() => undefined);
-    await store.write(connection, { eventHookSecret: current.eventHookSecret });
+    await store.write(connection, current);
     throw error;
   }
-  await store.write(connection, { eventHookSecret: next });
+  await store.write(connection, { ...kept, eventHookSecret: next });
   const rotated: OktaEventHook[] = [];
   for (const hook of hooks) rotated.push(await activate(okta, hook));
   return rotated;

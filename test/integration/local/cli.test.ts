@@ -200,8 +200,10 @@ describe('okta-connector hooks migrate', () => {
 
     expect(code).toBe(0);
     expect(stdout).toContain('okta-connector/cli-legacy/event-hook');
+    // The org's domain goes along (not a secret): the hook checks a delivery's source against it.
     expect(JSON.parse(sandbox.aws.secrets.get('okta-connector/cli-legacy/event-hook') ?? '{}')).toEqual({
       eventHookSecret: legacySecret,
+      domain: sandbox.orgUrl,
     });
     expect(JSON.parse(sandbox.aws.secrets.get('okta-connector/cli-legacy') ?? '{}')).toEqual({
       domain: sandbox.orgUrl,
@@ -443,6 +445,97 @@ describe('okta-connector connections', () => {
   });
 });
 
+describe('okta-connector connections add --kms-key-id (issue 16 part 4)', () => {
+  const add = (name: string, kmsKeyId: string, ...extra: string[]) =>
+    cli([
+      'connections',
+      'add',
+      name,
+      '--domain',
+      sandbox.orgUrl,
+      '--client-id',
+      '0oaPending',
+      '--kms-key-id',
+      kmsKeyId,
+      ...extra,
+    ]);
+
+  it('signs in with the sandbox kms connection, whose P-256 key never leaves the local KMS', async () => {
+    const { code, stdout } = await cli(['connections', 'test', 'kms', '--json']);
+
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ connection: 'kms', auth: 'client-credentials', ok: true });
+    expect(JSON.parse(sandbox.aws.secrets.get('okta-connector/kms') ?? '{}').auth).not.toHaveProperty('privateKey');
+  });
+
+  it('stores the connection, prints the public JWK to register, and signs in once the app trusts it', async () => {
+    const keyId = await sandbox.aws.kms.createKey('RSA_2048');
+    const { code, stdout } = await add('cli-kms', keyId, '--scopes', 'okta.users.read', '--json');
+    expect(code).toBe(0);
+    const printed = JSON.parse(stdout) as { publicJwk: { kid: string; kty: string; alg: string } };
+    expect(printed).toMatchObject({
+      connection: 'cli-kms',
+      auth: 'client-credentials',
+      secretId: 'okta-connector/cli-kms',
+    });
+    expect(printed.publicJwk).toMatchObject({ kty: 'RSA', alg: 'RS256', use: 'sig' });
+    expect(printed.publicJwk).not.toHaveProperty('d');
+
+    // The admin registers the printed key with a new service app; the connection then names that app.
+    const app = await fetch(`${sandbox.orgUrl}/__sim/oauth-clients`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ label: 'cli-kms', jwks: [printed.publicJwk], grantedScopes: ['okta.users.read'] }),
+    }).then((r) => r.json() as Promise<{ clientId: string }>);
+    const secret = JSON.parse(sandbox.aws.secrets.get('okta-connector/cli-kms') ?? '{}');
+    expect(secret.auth).toEqual({
+      type: 'client-credentials',
+      clientId: '0oaPending',
+      kmsKeyId: keyId,
+      keyId: printed.publicJwk.kid,
+      scopes: ['okta.users.read'],
+    });
+    sandbox.aws.secrets.put('okta-connector/cli-kms', { ...secret, auth: { ...secret.auth, clientId: app.clientId } });
+
+    const tested = await cli(['connections', 'test', 'cli-kms']);
+    expect(tested.code).toBe(0);
+    expect(tested.stdout).toContain('(client-credentials) and read 1 user');
+  });
+
+  it('prints the key to register after the saved line, under the --key-id given', async () => {
+    const { code, stdout } = await add('cli-kms-kid', await sandbox.aws.kms.createKey(), '--key-id', 'my-kid');
+
+    expect(code).toBe(0);
+    expect(stdout).toContain('Saved connection "cli-kms-kid"');
+    expect(stdout).toContain('Register this public key with the Okta app');
+    expect(JSON.parse(stdout.slice(stdout.indexOf('{\n')))).toMatchObject({
+      kty: 'EC',
+      crv: 'P-256',
+      kid: 'my-kid',
+      alg: 'ES256',
+    });
+  });
+
+  it.each([
+    ['an encryption key', () => sandbox.aws.kms.createKey('RSA_2048', 'ENCRYPT_DECRYPT'), 'key usage ENCRYPT_DECRYPT'],
+    ['a secp256k1 key', () => sandbox.aws.kms.createKey('ECC_SECG_P256K1'), 'is a ECC_SECG_P256K1 key; Okta accepts'],
+    ['a key that does not exist', async () => '0b4a44a4-0000-4000-8000-000000000000', 'NotFoundException'],
+  ])('refuses %s with exit code 1, saying why, and stores nothing', async (_case, key, problem) => {
+    const { code, stderr } = await add('cli-kms-bad', await key());
+
+    expect(code).toBe(1);
+    expect(stderr).toContain(problem);
+    expect(sandbox.aws.secrets.get('okta-connector/cli-kms-bad')).toBeUndefined();
+  });
+
+  it('refuses --kms-key-id with --private-key-file (exit code 2)', async () => {
+    const { code, stderr } = await add('cli-kms-both', 'alias/x', '--private-key-file', '/dev/null', '--key-id', 'k');
+
+    expect(code).toBe(2);
+    expect(stderr).toContain('give --private-key-file or --kms-key-id, not both');
+  });
+});
+
 describe('okta-connector events tail', () => {
   it('prints the events on the local bus as lines', async () => {
     await fetch(`${sandbox.actionsUrl}/actions/suspend-user`, {
@@ -665,10 +758,15 @@ describe('okta-connector hooks (issue 16 part 1), against the simulated org', ()
     // A delivery Okta signs with the new secret is accepted a second after the hook's last read of its secret,
     // long before its 300 s cache expires (functions/lib/hook-secrets.ts refreshMinIntervalMs).
     await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const hookId = (await hookAt(hookUrl()))!.id;
     const answer = await fetch(hookUrl(), {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: now.eventHookSecret },
-      body: JSON.stringify({ data: { events: [] } }),
+      body: JSON.stringify({
+        eventType: 'com.okta.event_hook',
+        source: `${sandbox.orgUrl}/api/v1/eventHooks/${hookId}`,
+        data: { events: [] },
+      }),
     });
     expect(answer.status).toBe(200);
   });

@@ -93,6 +93,26 @@ describe('connections: loading', () => {
     }
   });
 
+  it.each([
+    ['a key id', '1234abcd-12ab-34cd-56ef-1234567890ab'],
+    ['a multi-Region key id', 'mrk-1234abcd12ab34cd56ef1234567890ab'],
+    ['a key ARN', 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab'],
+    ['an alias name', 'alias/okta-connector/acme'],
+    ['an alias ARN', 'arn:aws:kms:eu-west-1:111122223333:alias/okta-connector/acme'],
+  ])('loads a client-credentials connection whose key is in AWS KMS, named by %s', async (_kind, kmsKeyId) => {
+    const connection = await loaded({
+      domain: 'acme.okta.com',
+      auth: { type: 'client-credentials', clientId: '0oa1', kmsKeyId, keyId: 'kid-kms', scopes: ['okta.users.read'] },
+    });
+    expect(connection.auth).toEqual({
+      type: 'client-credentials',
+      clientId: '0oa1',
+      kmsKeyId,
+      keyId: 'kid-kms',
+      scopes: ['okta.users.read'],
+    });
+  });
+
   it('loads an authorization-code connection, with or without its refresh token', async () => {
     const connection = await loaded({
       domain: 'acme.okta.com',
@@ -207,6 +227,50 @@ describe('connections: malformed secrets are refused by field, without the secre
       {
         domain: 'acme.okta.com',
         auth: { type: 'client-credentials', clientId: 'c', privateKey: pkcs8, scopes: ['a'] },
+      },
+      'auth.keyId is required',
+    ],
+    [
+      'both a private key and a KMS key (CONTRACT §4: one or the other)',
+      {
+        domain: 'acme.okta.com',
+        auth: {
+          type: 'client-credentials',
+          clientId: 'c',
+          privateKey: pkcs8,
+          kmsKeyId: 'alias/k',
+          keyId: 'k',
+          scopes: ['a'],
+        },
+      },
+      'auth has both privateKey and kmsKeyId',
+    ],
+    [
+      'neither a private key nor a KMS key',
+      { domain: 'acme.okta.com', auth: { type: 'client-credentials', clientId: 'c', keyId: 'k', scopes: ['a'] } },
+      'auth.privateKey or auth.kmsKeyId is required',
+    ],
+    [
+      'a KMS key id that KMS would not take',
+      {
+        domain: 'acme.okta.com',
+        auth: { type: 'client-credentials', clientId: 'c', kmsKeyId: 'my key', keyId: 'k', scopes: ['a'] },
+      },
+      'auth.kmsKeyId must be a KMS key id, key ARN, alias name',
+    ],
+    [
+      'a KMS key id that is not a string',
+      {
+        domain: 'acme.okta.com',
+        auth: { type: 'client-credentials', clientId: 'c', kmsKeyId: { id: 'alias/k' }, keyId: 'k', scopes: ['a'] },
+      },
+      'auth.kmsKeyId must be a KMS key id',
+    ],
+    [
+      'a KMS key without keyId (there is no JWK to take a kid from)',
+      {
+        domain: 'acme.okta.com',
+        auth: { type: 'client-credentials', clientId: 'c', kmsKeyId: 'alias/k', scopes: ['a'] },
       },
       'auth.keyId is required',
     ],

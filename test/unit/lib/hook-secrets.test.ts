@@ -116,6 +116,8 @@ describe('hook secrets: checks', () => {
       { eventHookSecret: SECRET, previousEventHookSecret: 5 },
       'previousEventHookSecret must be',
     ],
+    ['a domain that is not an org', { eventHookSecret: SECRET, domain: 'https://' }, 'domain must be'],
+    ['a domain that is not a string', { eventHookSecret: SECRET, domain: 7 }, 'domain must be'],
   ])('refuses %s, naming the field and never the value', (_case, value, problem) => {
     const error = (() => {
       try {
@@ -150,5 +152,14 @@ describe('hook secrets: writing', () => {
     });
     stored({ eventHookSecret: 'next' });
     await expect(loadHookSecrets('acme', deps)).resolves.toEqual({ eventHookSecret: 'next' });
+  });
+});
+
+describe('the org a hook secret names', () => {
+  it('keeps the domain, as the connection writes it, so the hook can check where a delivery comes from', () => {
+    expect(parseHookSecrets('acme', { eventHookSecret: SECRET, domain: 'acme.okta.com' })).toEqual({
+      eventHookSecret: SECRET,
+      domain: 'acme.okta.com',
+    });
   });
 });

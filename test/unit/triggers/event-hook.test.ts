@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { resetConfig } from '../../../functions/lib/config.js';
 import type { HookSecrets } from '../../../functions/lib/hook-secrets.js';
 import { InternalError, UnknownConnection } from '../../../functions/lib/errors.js';
@@ -16,11 +16,20 @@ import { handler, isAuthorized, maxBodyBytes, type HookHttpEvent } from '../../.
 
 const dynamo = mockClient(DynamoDBClient);
 const eventBridge = mockClient(EventBridgeClient);
-const hookSecrets: HookSecrets = { eventHookSecret: 'secret-1' };
+const hookSecrets: HookSecrets = { eventHookSecret: 'secret-1', domain: 'acme.okta.com' };
 const deps = { loadHookSecrets: async () => hookSecrets };
 const delivery = JSON.stringify({
   eventType: 'com.okta.event_hook',
-  data: { events: [{ uuid: 'u1', published: '2026-01-01T00:00:00.000Z', eventType: 'user.lifecycle.create' }] },
+  source: 'https://acme.okta.com/api/v1/eventHooks/who7hphp39JoHLni81d7',
+  data: {
+    events: [
+      {
+        uuid: 'faf7398a-4f77-11ea-97fb-5925e98228bd',
+        published: new Date().toISOString(),
+        eventType: 'user.lifecycle.create',
+      },
+    ],
+  },
 });
 
 function post(overrides: Partial<HookHttpEvent> & { headers?: Record<string, string> } = {}): HookHttpEvent {
@@ -156,6 +165,47 @@ describe('event-hook handler', () => {
     const answer = await handler(event, undefined, deps);
     expect(answer.statusCode).toBe(status);
     expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(0);
+  });
+
+  it('publishes the valid events of a delivery, leaves out a forged one and logs it by index and uuid', async () => {
+    const forged = {
+      uuid: '3aeede38-4f67-11ea-abd3-1f5d113f2546',
+      published: '2099-01-01T00:00:00.000Z',
+      eventType: 'x.y',
+    };
+    const body = JSON.parse(delivery) as { data: { events: unknown[] } };
+    body.data.events.push(forged);
+    const warn = vi.spyOn(logger, 'warn');
+    const answer = await handler(post({ body: JSON.stringify(body) }), undefined, deps);
+    expect(answer).toEqual({ statusCode: 200 });
+    const entries = eventBridge.commandCalls(PutEventsCommand).flatMap((call) => call.args[0].input.Entries ?? []);
+    expect(entries.map((entry) => entry.DetailType)).toEqual(['user.lifecycle.create']);
+    expect(warn).toHaveBeenCalledWith(
+      expect.stringContaining('refused'),
+      expect.objectContaining({
+        rejectedCount: 1,
+        rejected: [{ index: 1, uuid: forged.uuid, reason: 'published is in the future' }],
+      }),
+    );
+    warn.mockRestore();
+  });
+
+  it("answers 400 to a delivery whose source is not the connection's org, and publishes nothing", async () => {
+    const body = { ...(JSON.parse(delivery) as object), source: 'https://evil.okta.com/api/v1/eventHooks/who1' };
+    const answer = await handler(post({ body: JSON.stringify(body) }), undefined, deps);
+    expect(answer.statusCode).toBe(400);
+    expect(answer.body).toMatch(/org/);
+    expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(0);
+  });
+
+  it('checks the source only for its shape when the hook secret names no org (a secret from before domain was kept)', async () => {
+    const body = { ...(JSON.parse(delivery) as object), source: 'https://other.okta.com/api/v1/eventHooks/who1' };
+    const withoutDomain = { loadHookSecrets: async () => ({ eventHookSecret: 'secret-1' }) };
+    const answer = await handler(post({ body: JSON.stringify(body) }), undefined, withoutDomain);
+    expect(answer.statusCode).toBe(200);
+    const notHook = { ...(JSON.parse(delivery) as object), source: 'https://other.okta.com/api/v1/users/00u1' };
+    const refused = await handler(post({ body: JSON.stringify(notHook) }), undefined, withoutDomain);
+    expect(refused.statusCode).toBe(400);
   });
 
   it('checks the method before the secret', async () => {
