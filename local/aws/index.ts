@@ -22,9 +22,13 @@ export interface LocalAws {
     get(name: string): string | undefined;
     /** How many versions were ever written to a secret. */
     versionsWritten(name: string): number;
+    /** Holds the next `count` `PutSecretValue` calls on a secret: never stored, never answered. */
+    holdWrites(name: string, count: number, onHeld?: () => void): void;
   };
   /** The local KMS's keys and fault controls. */
   kms: Omit<LocalKms, 'url' | 'close'>;
+  /** The local DynamoDB's calls so far, by operation, from every process. */
+  dynamoDb: { calls(): Record<string, number> };
   /** Creates the connector's table (pk S) in dynalite; a no-op when it exists. */
   createTable(name: string): Promise<void>;
   close(): Promise<void>;
@@ -75,8 +79,14 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       callCount: eventBridge.callCount,
       onEntry: eventBridge.onEntry,
     },
-    secrets: { put: secrets.put, get: secrets.get, versionsWritten: secrets.versionsWritten },
+    secrets: {
+      put: secrets.put,
+      get: secrets.get,
+      versionsWritten: secrets.versionsWritten,
+      holdWrites: secrets.holdWrites,
+    },
     kms: { createKey: kms.createKey, calls: kms.calls, failNext: kms.failNext },
+    dynamoDb: { calls: dynamodb.calls },
     createTable: (name) => createConnectorTable(dynamoClient, name),
     close: async () => {
       dynamoClient.destroy();
