@@ -89,8 +89,9 @@ export interface OktaConnectorProps {
   readonly kmsSigningKeys?: readonly KmsSigningKeySetting[];
   /**
    * The OAuth callback URL registered with Okta, when it is not this API's own `/oauth/callback` (e.g. behind a
-   * custom domain).
-   * @default derived from each request
+   * custom domain). The stack always gives the consent functions one callback URL (`OAUTH_REDIRECT_URI`); it is
+   * never derived from a request's `Host`.
+   * @default this API's own `https://<api id>.execute-api.<region>.amazonaws.com/v1/oauth/callback`
    */
   readonly oauthRedirectUri?: string;
   /**
@@ -163,6 +164,12 @@ export interface OktaConnectorProps {
    */
   readonly eventHookConcurrency?: number;
   /**
+   * The Okta id of each connection's event hook (`who7…`, the last segment of a delivery's `source`): a delivery
+   * from another hook of the same org is refused. A connection not named accepts any hook of its org.
+   * @default none, e.g. `{ default: 'who7hphp39JoHLni81d7' }`
+   */
+  readonly eventHookIds?: Readonly<Record<string, string>>;
+  /**
    * The poller lag (seconds) above which a connection's lag alarm fires.
    * @default 300
    */
@@ -206,6 +213,7 @@ export interface ResolvedSettings {
   readonly rateLimitBudget: 'table' | 'container';
   readonly stepFunctionsExample: boolean;
   readonly eventHookConcurrency: number;
+  readonly eventHookIds: Readonly<Record<string, string>>;
   readonly pollerLagAlarmSeconds: number;
   readonly eventSchemas: boolean;
   readonly pinnedActions: Readonly<Record<string, readonly string[]>>;
@@ -252,6 +260,11 @@ export function resolveSettings(props: OktaConnectorProps = {}): ResolvedSetting
   // They travel as the SEARCHES variable, and a function's variables share Lambda's 4 KB limit.
   if (JSON.stringify(searches).length > 3000)
     fail('searches take more than 3,000 characters as JSON (Lambda allows 4 KB of variables)');
+  // Every function gets the connections as CONNECTIONS too; the search function gets both.
+  if (JSON.stringify(searches).length + connections.join(',').length > 3500)
+    fail(
+      'connections (as a comma-separated list) and searches (as JSON) take more than 3,500 characters together (Lambda allows 4 KB of variables)',
+    );
   const bus = props.bus ?? { type: 'new' };
   if (bus.type === 'existing' && !bus.name) fail('bus: an existing bus needs its name');
   const eventSource = props.eventSource ?? 'okta-connector';
@@ -268,6 +281,11 @@ export function resolveSettings(props: OktaConnectorProps = {}): ResolvedSetting
   }
   const eventHookConcurrency = props.eventHookConcurrency ?? 10;
   checkInteger('eventHookConcurrency', eventHookConcurrency, 1, 1000);
+  const eventHookIds = props.eventHookIds ?? {};
+  for (const [connection, hookId] of Object.entries(eventHookIds)) {
+    if (!connections.includes(connection)) fail(`eventHookIds names an unknown connection "${connection}"`);
+    if (!/^[A-Za-z0-9]{1,64}$/.test(hookId)) fail(`eventHookIds: "${hookId}" is not an Okta event hook id`);
+  }
   const pollerLagAlarmSeconds = props.pollerLagAlarmSeconds ?? 300;
   checkInteger('pollerLagAlarmSeconds', pollerLagAlarmSeconds, 60, 86_400);
   const apiAuth = props.apiAuth ?? 'iam';
@@ -295,6 +313,7 @@ export function resolveSettings(props: OktaConnectorProps = {}): ResolvedSetting
     rateLimitBudget: props.rateLimitBudget ?? 'table',
     stepFunctionsExample: props.stepFunctionsExample ?? false,
     eventHookConcurrency,
+    eventHookIds,
     pollerLagAlarmSeconds,
     eventSchemas: props.eventSchemas ?? false,
   };

@@ -13,9 +13,23 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { actions as catalog, type ActionSpec } from '../functions/catalog.js';
+import {
+  dedupeKey,
+  oauthStateKey,
+  pollCursorKey,
+  publishLockKey,
+  searchCursorKey,
+  searchLockKey,
+  signInLockKey,
+} from '../functions/lib/table-keys.js';
 import { ActionsApi } from './actions-api.js';
 import { ConnectorAlarms } from './alarms.js';
-import { ConnectorFunction, type ConnectorFunctionProps, type TableAction } from './connector-function.js';
+import {
+  ConnectorFunction,
+  type ConnectorFunctionProps,
+  type TableAccess,
+  type TableAction,
+} from './connector-function.js';
 import { ConnectorDashboard } from './dashboard.js';
 import { CONTAIN_ACTIONS, ContainAccountExample } from './contain-account-example.js';
 import { EventSchemaRegistry } from './event-schema-registry.js';
@@ -27,15 +41,19 @@ export type { OktaConnectorProps } from './okta-connector-props.js';
 
 // What each function's code calls on the table (docs/ARCHITECTURE.md "The DynamoDB table"): the dedupe protocol of
 // functions/lib/events/dedupe.ts (batch read, conditional claims, batch marks, releases) and the cursors of cursors.ts.
+// Each grant is limited to the keys the function uses (functions/lib/table-keys.ts), for its connections only.
 const DEDUPE: TableAction[] = ['BatchGetItem', 'PutItem', 'BatchWriteItem', 'DeleteItem'];
 const CURSORS: TableAction[] = ['GetItem', 'PutItem'];
 // A scheduled search also takes and releases its own lock (one run at a time per search).
 const SEARCH: TableAction[] = [...CURSORS, 'DeleteItem'];
 const DEDUPE_AND_CURSORS: TableAction[] = [...new Set([...DEDUPE, ...CURSORS])];
-const OAUTH_AUTHORIZE: TableAction[] = ['PutItem'];
-const OAUTH_CALLBACK: TableAction[] = ['GetItem', 'DeleteItem'];
 // An action with an `idempotencyKey` input keeps its records with Powertools Idempotency (idempotent-run.ts).
 const IDEMPOTENCY: TableAction[] = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'];
+
+/** The dedupe records and the publish lock of each connection. */
+function dedupeKeys(connections: readonly string[]): string[] {
+  return connections.flatMap((name) => [dedupeKey(name, '*'), publishLockKey(name)]);
+}
 
 /** What differs from one of the connector's functions to the next; the construct sets the rest. */
 type FunctionShape = Pick<
@@ -43,11 +61,17 @@ type FunctionShape = Pick<
   'entry' | 'description' | 'memorySize' | 'timeout' | 'reservedConcurrentExecutions'
 >;
 
-/** A trigger's function: its shape, the table calls its code makes, and whether it signs in to Okta. */
+/** A trigger's function: its shape, what its code does on the table, and whether it signs in to Okta. */
 interface PublisherShape extends FunctionShape {
-  readonly tableActions: readonly TableAction[];
+  /** @default no table */
+  readonly table?: TableAccess;
   /** It signs in to Okta, so it may store a refresh token Okta rotated. */
   readonly callsOkta: boolean;
+  /**
+   * Which secrets it reads: the connections' (to sign in to Okta), or only their event hook secrets.
+   * @default 'connections'
+   */
+  readonly secrets?: 'connections' | 'hook-secrets';
 }
 
 /**
@@ -80,6 +104,10 @@ export class OktaConnector extends Construct {
   readonly search?: ConnectorFunction;
   /** The replay function: invoke it with `{since, until, types?, connection?}` to publish past events again. */
   readonly replay: ConnectorFunction;
+  /** The browser's first step of a consent (`GET /oauth/authorize`), with authorization-code connections. */
+  readonly oauthAuthorize?: ConnectorFunction;
+  /** The end of a consent (`GET /oauth/callback`): it stores the refresh token. */
+  readonly oauthCallback?: ConnectorFunction;
   /** Where scheduler deliveries and asynchronous invocations that failed every retry end up. */
   readonly deadLetters: sqs.Queue;
   /** The alarms (event hook, poller lag per connection, failures, dead letters), without actions: route them. */
@@ -160,21 +188,25 @@ export class OktaConnector extends Construct {
       }
     }
 
-    // The hook never calls Okta (it only reads the hook secret), so it never writes a connection's secret. 10 s,
-    // although Okta waits 3 s: a slow publish still completes (and dedupes) rather than being cut off halfway.
+    // The hook is on the internet and never calls Okta: it reads the connections' hook secrets and no other secret
+    // (issue 14 item 3). 10 s, although Okta waits 3 s: a slow publish still completes (and dedupes) rather than
+    // being cut off halfway.
     this.eventHook = this.publisher('EventHook', {
       entry: 'functions/triggers/event-hook.ts',
       description: 'Receives Okta event hooks',
-      tableActions: DEDUPE,
+      table: { actions: DEDUPE, keys: dedupeKeys(settings.connections) },
       callsOkta: false,
+      secrets: 'hook-secrets',
       memorySize: 512,
       timeout: Duration.seconds(10),
       reservedConcurrentExecutions: settings.eventHookConcurrency,
     });
+    if (Object.keys(settings.eventHookIds).length > 0)
+      this.eventHook.addEnvironment('EVENT_HOOK_IDS', JSON.stringify(settings.eventHookIds));
     this.eventHookUrl = this.eventHook.addFunctionUrl({
       // Okta cannot sign its requests (no SigV4, no IAM), so the URL must be public. The function authenticates
-      // every POST itself: it compares the `Authorization` header with the connection's `eventHookSecret` in
-      // constant time and refuses anything else before parsing the body.
+      // every POST itself: it compares the `Authorization` header with the connection's hook secret in constant
+      // time and refuses anything else before parsing the body.
       authType: lambda.FunctionUrlAuthType.NONE,
     });
 
@@ -183,7 +215,10 @@ export class OktaConnector extends Construct {
     this.poller = this.publisher('Poller', {
       entry: 'functions/triggers/poll-system-log.ts',
       description: 'Polls the Okta System Log',
-      tableActions: DEDUPE_AND_CURSORS,
+      table: {
+        actions: DEDUPE_AND_CURSORS,
+        keys: [...dedupeKeys(settings.connections), ...settings.connections.map(pollCursorKey)],
+      },
       callsOkta: true,
       memorySize: 512,
       timeout: Duration.seconds(55),
@@ -193,7 +228,13 @@ export class OktaConnector extends Construct {
       this.search = this.publisher('Search', {
         entry: 'functions/triggers/scheduled-search.ts',
         description: 'Runs scheduled System Log searches',
-        tableActions: SEARCH,
+        table: {
+          actions: SEARCH,
+          keys: settings.searches.flatMap((search) => [
+            searchCursorKey(search.connection, search.name),
+            searchLockKey(search.connection, search.name),
+          ]),
+        },
         callsOkta: true,
         memorySize: 512,
         timeout: Duration.seconds(300),
@@ -203,7 +244,6 @@ export class OktaConnector extends Construct {
     this.replay = this.publisher('Replay', {
       entry: 'functions/triggers/replay.ts',
       description: 'Replays a window of the System Log',
-      tableActions: [],
       callsOkta: true,
       memorySize: 512,
       timeout: Duration.seconds(900),
@@ -218,13 +258,19 @@ export class OktaConnector extends Construct {
       deadLetters: this.deadLetters,
     });
 
+    const oauth = this.oauthFunctions();
+    this.oauthAuthorize = oauth?.authorize;
+    this.oauthCallback = oauth?.callback;
     this.api = new ActionsApi(this, 'Actions', {
       actions: actions.map((spec) => ({ spec, fn: this.actionFunctions.get(spec.name)! })),
-      oauth: this.oauthFunctions(),
+      oauth,
       auth: settings.apiAuth,
       tracing: settings.tracing,
       logRetention: this.logRetention,
     });
+    // One source of truth for the callback URL the consent sends to Okta: this API's own, or the deployer's (a custom
+    // domain). Never derived from a request's Host header, which the caller controls.
+    oauth?.authorize.addEnvironment('OAUTH_REDIRECT_URI', settings.oauthRedirectUri ?? this.api.oauthCallbackUrl);
 
     this.alarms = new ConnectorAlarms(this, 'Alarms', {
       eventHook: this.eventHook,
@@ -313,6 +359,8 @@ export class OktaConnector extends Construct {
       deadLetterQueue: options.deadLetters ? this.deadLetters : undefined,
       environment: {
         DEFAULT_CONNECTION: this.settings.defaultConnection,
+        // Every function refuses any other connection name before calling AWS (functions/lib/config.ts).
+        CONNECTIONS: this.settings.connections.join(','),
         ...(this.settings.rateLimitReserve === undefined
           ? {}
           : { RATE_LIMIT_RESERVE: String(this.settings.rateLimitReserve) }),
@@ -330,18 +378,22 @@ export class OktaConnector extends Construct {
 
   /** A trigger: reads connections, uses the table as its code does, publishes to the bus. */
   private publisher(id: string, props: PublisherShape): ConnectorFunction {
-    const { tableActions, callsOkta, ...shape } = props;
+    const { table, callsOkta, secrets = 'connections', ...shape } = props;
     const fn = this.connectorFunction(id, { ...shape, description: `okta-connector: ${shape.description}` });
-    fn.useSecrets({
-      prefix: this.settings.secretPrefix,
-      read: this.settings.connections,
-      write: callsOkta ? this.settings.authorizationCodeConnections : [],
-    });
-    if (tableActions.length > 0) fn.useTable(this.table, tableActions);
+    if (secrets === 'hook-secrets') {
+      fn.useHookSecrets({ prefix: this.settings.secretPrefix, read: this.settings.connections });
+    } else {
+      fn.useSecrets({
+        prefix: this.settings.secretPrefix,
+        read: this.settings.connections,
+        write: callsOkta ? this.settings.authorizationCodeConnections : [],
+      });
+    }
+    if (table) fn.useTable(this.table, table);
     if (callsOkta) {
       this.useSignInLock(fn);
-      this.useSigningKeys(fn, this.settings.connections);
       this.useRateLimitBudget(fn);
+      this.useSigningKeys(fn, this.settings.connections);
     }
     fn.useBus(this.bus, this.settings.eventSource);
     fn.addEnvironment('DEDUPE_TTL_DAYS', String(this.settings.dedupeTtlDays));
@@ -391,7 +443,7 @@ export class OktaConnector extends Construct {
         actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem'],
         resources: [this.table.tableArn],
         conditions: {
-          'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': connections.map((name) => `lock#${name}#sign-in`) },
+          'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': connections.map(signInLockKey) },
         },
       }),
     );
@@ -425,8 +477,7 @@ export class OktaConnector extends Construct {
       timeout: Duration.seconds(10),
     });
     authorize.useSecrets({ prefix: this.settings.secretPrefix, read: writable });
-    authorize.useTable(this.table, OAUTH_AUTHORIZE);
-    if (this.settings.oauthRedirectUri) authorize.addEnvironment('OAUTH_REDIRECT_URI', this.settings.oauthRedirectUri);
+    authorize.useTable(this.table, { actions: ['PutItem'], keys: [oauthStateKey('*')] });
     const callback = this.connectorFunction('OAuthCallback', {
       entry: 'functions/oauth/callback.ts',
       description: 'okta-connector: finishes an OAuth consent',
@@ -434,7 +485,7 @@ export class OktaConnector extends Construct {
       timeout: Duration.seconds(10),
     });
     callback.useSecrets({ prefix: this.settings.secretPrefix, read: writable, write: writable });
-    callback.useTable(this.table, OAUTH_CALLBACK);
+    callback.useTable(this.table, { actions: ['DeleteItem'], keys: [oauthStateKey('*')] });
     return { authorize, callback };
   }
 

@@ -17,7 +17,6 @@ export type ConnectionSecret = {
     | { type: 'client-credentials'; clientId: string; privateKey: string; keyId: string; scopes: string[] }
     | { type: 'client-credentials'; clientId: string; kmsKeyId: string; keyId: string; scopes: string[] }
     | { type: 'authorization-code'; clientId: string; clientSecret: string; scopes: string[]; refreshToken?: string };
-  eventHookSecret?: string;
 };
 
 /** The scopes the connector's functions need: every action's, and the System Log's for the triggers. */
@@ -25,14 +24,9 @@ export function connectorScopes(): string[] {
   return [...new Set([...actions.flatMap((a) => a.scopes), 'okta.logs.read'])].sort();
 }
 
-/** A random event hook secret (the `Authorization` value Okta will send). */
-export function newEventHookSecret(): string {
-  return randomBytes(24).toString('base64url');
-}
-
 /** An API token connection. */
 export function apiTokenConnection(orgUrl: string, token: string): ConnectionSecret {
-  return { domain: orgUrl, auth: { type: 'api-token', token }, eventHookSecret: newEventHookSecret() };
+  return { domain: orgUrl, auth: { type: 'api-token', token } };
 }
 
 /** Registers a service app with a new RSA key in the simulated org; returns its client-credentials connection. */
@@ -48,7 +42,6 @@ export async function registerServiceConnection(
   return {
     domain: orgUrl,
     auth: { type: 'client-credentials', clientId, privateKey: await exportPKCS8(privateKey), keyId, scopes },
-    eventHookSecret: newEventHookSecret(),
   };
 }
 
@@ -75,7 +68,6 @@ export async function registerKmsConnection(
   return {
     domain: orgUrl,
     auth: { type: 'client-credentials', clientId, kmsKeyId, keyId: jwk.kid, scopes },
-    eventHookSecret: newEventHookSecret(),
   };
 }
 

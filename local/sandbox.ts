@@ -12,10 +12,17 @@ import { LOCAL_RUNTIME_MARKER } from '../functions/lib/config.js';
 import { startLocalAws, type LocalAws } from './aws/index.js';
 import { bundlesFromCdkOut } from './cdk-bundles.js';
 import { registerEventHook } from './event-hook-registration.js';
+import { newHookSecret } from '../functions/lib/hook-secrets.js';
 import { startGateway, type Gateway } from './gateway.js';
 import { startLocalLambda } from './lambda-endpoint.js';
 import { startOktaSim, type OktaSim } from './okta-sim/index.js';
-import { createLocalRuntime, repoRoot, type LocalFunction, type LocalRuntime } from './runtime.js';
+import {
+  createLocalRuntime,
+  repoRoot,
+  type FunctionSettings,
+  type LocalFunction,
+  type LocalRuntime,
+} from './runtime.js';
 import { stackFunctions } from './runtime/stack-functions.js';
 import {
   apiTokenConnection,
@@ -126,18 +133,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       POWERTOOLS_SERVICE_NAME: 'okta-connector',
     };
     const connectionNames = realOrg ? ['default'] : ['default', 'service', 'web', 'kms'];
-    const functions = stackFunctions(
-      {
-        connections: connectionNames,
-        defaultConnection: 'default',
-        authorizationCodeConnections: realOrg ? [] : ['web'],
-        kmsSigningKeys: realOrg ? [] : [{ connection: 'kms', keySpec: 'ECC_NIST_P256' }],
-        secretPrefix,
-        searches: readSearches({ SEARCHES: searches }),
-        bus: { type: 'existing', name: 'default' },
-      },
-      { TABLE_NAME: tableName },
-    );
+    // Filled from the stack once the gateway's URL is known (the stack gives the OAuth functions their callback
+    // URL, which is the gateway's here); the runtime reads a function's settings at its first invocation.
+    const functions: Record<string, FunctionSettings> = {};
     // LOCAL_BUNDLES=true runs the esbuild bundles of `npx cdk synth` (what would be deployed) instead of the sources.
     const bundles = env.LOCAL_BUNDLES === 'true' ? bundlesFromCdkOut() : undefined;
     if (bundles) note(`running the ${Object.keys(bundles).length} bundles of cdk.out`);
@@ -154,6 +152,22 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const routes = gatewayRoutes();
     const gateway = await startGateway({ runtime, routes, port: at(1) });
     stops.push(() => gateway.close());
+    const oauthCallback = `${gateway.url}/oauth/callback`;
+    Object.assign(
+      functions,
+      stackFunctions(
+        {
+          connections: connectionNames,
+          defaultConnection: 'default',
+          authorizationCodeConnections: realOrg ? [] : ['web'],
+          kmsSigningKeys: realOrg ? [] : [{ connection: 'kms', keySpec: 'ECC_NIST_P256' }],
+          secretPrefix,
+          searches: readSearches({ SEARCHES: searches }),
+          bus: { type: 'existing', name: 'default' },
+        },
+        { TABLE_NAME: tableName, OAUTH_REDIRECT_URI: oauthCallback },
+      ),
+    );
     const lambda = await startLocalLambda({ runtime, functions: sandboxFunctions(routes), port: at(7) });
     stops.push(() => lambda.close());
 
@@ -164,7 +178,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       const simulator = sim as OktaSim;
       connections.default = apiTokenConnection(orgUrl, simulator.apiToken);
       connections.service = await registerServiceConnection(orgUrl);
-      connections.web = await registerWebConnection(orgUrl, `${gateway.url}/oauth/callback`);
+      connections.web = await registerWebConnection(orgUrl, oauthCallback);
       const kms = new KMSClient({
         endpoint: aws.endpoints.kms,
         region: aws.env().AWS_REGION,
@@ -174,12 +188,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }
     for (const [name, secret] of Object.entries(connections)) aws.secrets.put(`${secretPrefix}${name}`, secret);
 
+    let eventHookSecret = '';
     if (sim) {
+      eventHookSecret = newHookSecret();
+      aws.secrets.put(`${secretPrefix}default/event-hook`, { eventHookSecret, domain: orgUrl });
       await registerEventHook({
         orgUrl,
         apiToken: sim.apiToken,
         uri: gateway.eventHookUrl,
-        secret: connections.default.eventHookSecret ?? '',
+        secret: eventHookSecret,
       });
     } else {
       note(
@@ -210,7 +227,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       apiToken: sim?.apiToken ?? '',
       actionsUrl: gateway.url,
       eventHookUrl: gateway.eventHookUrl,
-      eventHookSecret: connections.default.eventHookSecret ?? '',
+      eventHookSecret,
       lambdaUrl: lambda.url,
       eventsUrl: `${aws.endpoints.eventbridge}/events`,
       sim,

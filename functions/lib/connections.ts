@@ -16,7 +16,7 @@ import {
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { secretsManager } from './aws-clients.js';
-import { config, type Config } from './config.js';
+import { config, isConfiguredConnection, type Config } from './config.js';
 import { domainWarning, InvalidOktaDomain, oktaBaseUrl } from './okta-domain.js';
 import { logger } from './observability.js';
 import { InternalError, UnknownConnection } from './errors.js';
@@ -61,10 +61,6 @@ export interface Connection {
   /** Normalised origin, e.g. `https://acme.okta.com`. */
   baseUrl: string;
   auth: ApiTokenAuth | ClientCredentialsAuth | AuthorizationCodeAuth;
-  /** The `Authorization` value Okta sends to the event hook. */
-  eventHookSecret?: string;
-  /** Accepted as well during a rotation of `eventHookSecret`. */
-  previousEventHookSecret?: string;
 }
 
 export interface ConnectionDeps {
@@ -85,6 +81,10 @@ export function loadConnection(name?: string, deps: ConnectionDeps = {}): Promis
   const connectionName = name ?? cfg.defaultConnection;
   if (!NAME.test(connectionName)) {
     return Promise.reject(new UnknownConnection('A connection name has only letters, digits and _+=.@- (at most 128)'));
+  }
+  // Refused here, not by IAM: a GetSecretValue outside the role's ARNs is AccessDenied, which is no caller's error.
+  if (!isConfiguredConnection(connectionName, cfg)) {
+    return Promise.reject(new UnknownConnection(`No connection "${connectionName}" is configured in this deployment`));
   }
   const key = cfg.connectionSecretPrefix + connectionName;
   const cached = cache.get(key);
@@ -246,10 +246,14 @@ export function parseConnection(name: string, secret: Record<string, unknown>, c
   const warning = domainWarning(baseUrl);
   if (warning) logger.warn('Connection outside Okta domains', { connection: name, warning });
   const connection: Connection = { name, baseUrl, auth: parseAuth(name, secret.auth) };
-  const hookSecret = optionalString(name, secret, 'eventHookSecret');
-  if (hookSecret !== undefined) connection.eventHookSecret = hookSecret;
-  const previous = optionalString(name, secret, 'previousEventHookSecret');
-  if (previous !== undefined) connection.previousEventHookSecret = previous;
+  // The hook secret moved to its own secret (functions/lib/hook-secrets.ts) so the hook never reads this one; an old
+  // field here is no longer read, and nothing fails because of it (docs/TRIGGERS.md "Moving the hook secret").
+  if (secret.eventHookSecret !== undefined || secret.previousEventHookSecret !== undefined) {
+    logger.warn('Connection secret still holds eventHookSecret, which is no longer read', {
+      connection: name,
+      fix: `okta-connector hooks migrate ${name}`,
+    });
+  }
   return connection;
 }
 

@@ -22,13 +22,17 @@ export interface LocalAws {
     get(name: string): string | undefined;
     /** How many versions were ever written to a secret. */
     versionsWritten(name: string): number;
+    /** How many `GetSecretValue` calls named this secret. */
+    reads(name: string): number;
+    /** Makes `GetSecretValue` of this secret answer `AccessDeniedException` (IAM outside a role's ARNs). */
+    denyReads(name: string): void;
     /** Holds the next `count` `PutSecretValue` calls on a secret: never stored, never answered. */
     holdWrites(name: string, count: number, onHeld?: () => void): void;
   };
-  /** The local KMS's keys and fault controls. */
-  kms: Omit<LocalKms, 'url' | 'close'>;
   /** The local DynamoDB's calls so far, by operation, from every process. */
   dynamoDb: { calls(): Record<string, number> };
+  /** The local KMS's keys and fault controls. */
+  kms: Omit<LocalKms, 'url' | 'close'>;
   /** Creates the connector's table (pk S) in dynalite; a no-op when it exists. */
   createTable(name: string): Promise<void>;
   close(): Promise<void>;
@@ -83,10 +87,12 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       put: secrets.put,
       get: secrets.get,
       versionsWritten: secrets.versionsWritten,
+      reads: secrets.reads,
+      denyReads: secrets.denyReads,
       holdWrites: secrets.holdWrites,
     },
-    kms: { createKey: kms.createKey, calls: kms.calls, failNext: kms.failNext },
     dynamoDb: { calls: dynamodb.calls },
+    kms: { createKey: kms.createKey, calls: kms.calls, failNext: kms.failNext },
     createTable: (name) => createConnectorTable(dynamoClient, name),
     close: async () => {
       dynamoClient.destroy();

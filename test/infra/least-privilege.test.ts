@@ -97,7 +97,23 @@ describe('IAM: least privilege', () => {
       .flatMap(({ statement }) => resourcesOf(statement).map((r) => JSON.stringify(r)));
     expect(secretResources.length).toBeGreaterThan(0);
     for (const resource of secretResources)
-      expect(resource).toMatch(/:secret:okta-connector\/(acme|globex)-\?\?\?\?\?\?"/);
+      expect(resource).toMatch(/:secret:okta-connector\/(acme|globex)(\/event-hook)?-\?\?\?\?\?\?"/);
+  });
+
+  it("lets the internet-facing event hook read the connections' hook secrets and no connection secret (issue 14 item 3)", () => {
+    const hookSecretResources = statements
+      .filter(({ policy }) => policy === policyOf(synth.connector.eventHook))
+      .filter(({ statement }) => actionsOf(statement).some((a) => a.startsWith('secretsmanager:')))
+      .flatMap(({ statement }) => resourcesOf(statement).map((r) => JSON.stringify(r)));
+    expect(hookSecretResources).toEqual([
+      expect.stringContaining(':secret:okta-connector/acme/event-hook-??????"'),
+      expect.stringContaining(':secret:okta-connector/globex/event-hook-??????"'),
+    ]);
+    // The other functions that read secrets read the connections' own, never a hook secret.
+    const others = statements
+      .filter(({ policy }) => policy !== policyOf(synth.connector.eventHook))
+      .flatMap(({ statement }) => resourcesOf(statement).map((r) => JSON.stringify(r)));
+    expect(others.filter((r) => r.includes('/event-hook-'))).toEqual([]);
   });
 
   it("lets only the OAuth callback and the Okta callers write, and only the authorization-code connection's secret", () => {
@@ -209,6 +225,45 @@ describe('IAM: least privilege', () => {
         'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`idempotency#${name}#*`] },
       });
     }
+  });
+
+  it('limits every table grant to item keys with a dynamodb:LeadingKeys condition (issue 14.3)', () => {
+    const tableGrants = statements.filter(({ statement }) =>
+      actionsOf(statement).some((action) => action.startsWith('dynamodb:')),
+    );
+    expect(tableGrants.length).toBeGreaterThan(0);
+    const unconditioned = tableGrants.filter(({ statement }) => {
+      const condition = (statement as Statement & { Condition?: Record<string, Record<string, unknown>> }).Condition;
+      return !Object.values(condition ?? {}).some((test) => 'dynamodb:LeadingKeys' in test);
+    });
+    expect(unconditioned.map(({ policy }) => policy)).toEqual([]);
+  });
+
+  it("gives each trigger and consent function the keys of its own items, of the deployment's connections only", () => {
+    const keysOf = (construct: Parameters<typeof policyOf>[0]) =>
+      statements
+        .filter(({ policy }) => policy === policyOf(construct))
+        .map(({ statement }) => statement as Statement & { Condition?: Record<string, Record<string, string[]>> })
+        .filter((statement) => actionsOf(statement).some((action) => action.startsWith('dynamodb:')))
+        .flatMap((statement) => Object.values(statement.Condition ?? {}).flatMap((t) => t['dynamodb:LeadingKeys']))
+        .sort();
+    const dedupe = ['dedupe#acme#*', 'dedupe#globex#*', 'lock#acme#publish', 'lock#globex#publish'];
+    expect(keysOf(synth.connector.eventHook)).toEqual(dedupe);
+    expect(keysOf(synth.connector.poller)).toEqual(
+      [...dedupe, 'cursor#acme#poll', 'cursor#globex#poll', 'lock#globex#sign-in'].sort(),
+    );
+    expect(keysOf(synth.connector.search!)).toEqual(
+      [
+        'cursor#acme#search#admin-changes',
+        'lock#acme#search#admin-changes',
+        'cursor#globex#search#failed-sign-ins',
+        'lock#globex#search#failed-sign-ins',
+        'lock#globex#sign-in',
+      ].sort(),
+    );
+    expect(keysOf(synth.connector.replay)).toEqual(['lock#globex#sign-in']);
+    expect(keysOf(synth.connector.oauthAuthorize!)).toEqual(['oauth-state#*']);
+    expect(keysOf(synth.connector.oauthCallback!)).toEqual(['oauth-state#*']);
   });
 
   it('attaches no AWS managed policy to any role', () => {

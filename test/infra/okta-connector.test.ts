@@ -2,7 +2,7 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { actions } from '../../functions/catalog.js';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
-import { synthesize, synthesizeConstruct, type Synthesized } from './synth-template.js';
+import { fullContext, synthesize, synthesizeConstruct, type Synthesized } from './synth-template.js';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
 interface StateJson {
@@ -186,6 +186,20 @@ describe('OktaConnector: event hook', () => {
     expect(functions[logicalIdOf(synth.connector.poller)]!.Properties.ReservedConcurrentExecutions).toBe(1);
   });
 
+  it('gives the event hook, and only it, the expected hook id of each connection that names one', () => {
+    const named = synthesizeConstruct(() => ({
+      connections: ['default', 'acme'],
+      eventHookIds: { acme: 'who7hphp39JoHLni81d7' },
+    }));
+    const functions = named.template.findResources('AWS::Lambda::Function') as Record<string, Resource>;
+    const hookId = named.stack.getLogicalId(named.connector.eventHook.node.defaultChild as never);
+    for (const [logicalId, fn] of Object.entries(functions)) {
+      const variables = (fn.Properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables;
+      if (logicalId === hookId) expect(variables?.EVENT_HOOK_IDS).toBe('{"acme":"who7hphp39JoHLni81d7"}');
+      else expect(variables?.EVENT_HOOK_IDS).toBeUndefined();
+    }
+  });
+
   it('alarms on hook errors', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'Errors',
@@ -275,13 +289,36 @@ describe('OktaConnector: table, bus and schedules', () => {
   });
 });
 
+describe('OktaConnector: the consent callback URL (issue 14.15)', () => {
+  const redirectUriOf = (synthesized: Synthesized) => {
+    const fn = synthesized.template.findResources('AWS::Lambda::Function')[
+      synthesized.stack.getLogicalId(synthesized.connector.oauthAuthorize!.node.defaultChild as never)
+    ] as Resource;
+    return (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables.OAUTH_REDIRECT_URI;
+  };
+
+  it("always sets OAUTH_REDIRECT_URI: this API's own /v1/oauth/callback, from its id, region and URL suffix", () => {
+    const joined = JSON.stringify(redirectUriOf(synth));
+    expect(joined).toContain(synth.stack.getLogicalId(synth.connector.api.api.node.defaultChild as never));
+    expect(joined).toContain('AWS::Region');
+    expect(joined).toContain('AWS::URLSuffix');
+    expect(joined).toContain('/v1/oauth/callback');
+  });
+
+  it("sets the deployer's oauthRedirectUri instead when given (a custom domain)", () => {
+    const custom = synthesize({ ...fullContext, oauthRedirectUri: 'https://okta.example.com/oauth/callback' });
+    expect(redirectUriOf(custom)).toBe('https://okta.example.com/oauth/callback');
+  });
+});
+
 describe('OktaConnector: settings of every function', () => {
-  it('sets the connection settings on every function and never ALLOW_INSECURE_LOCAL_OKTA', () => {
+  it('sets the connection settings on every function, the configured list from `connections`, never ALLOW_INSECURE_LOCAL_OKTA', () => {
     for (const fn of Object.values(resources('AWS::Lambda::Function'))) {
       const env = (fn.Properties.Environment as { Variables: Record<string, string> }).Variables;
       expect(env).toMatchObject({
         CONNECTION_SECRET_PREFIX: 'okta-connector/',
         DEFAULT_CONNECTION: 'acme',
+        CONNECTIONS: 'acme,globex',
         NODE_OPTIONS: '--enable-source-maps',
       });
       expect(env).not.toHaveProperty('ALLOW_INSECURE_LOCAL_OKTA');
@@ -378,6 +415,7 @@ describe('OktaConnector: settings of every function', () => {
       'PollerLagSeconds',
       'HookDeliveriesAccepted',
       'HookDeliveriesRefused',
+      'HookEventsRejected',
       'RateLimitHeadroom',
       'ActionSucceeded',
       'ActionFailed',

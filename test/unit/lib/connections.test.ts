@@ -47,13 +47,11 @@ describe('connections: loading', () => {
     const connection = await loaded({
       domain: 'acme.okta.com',
       auth: { type: 'api-token', token: TOKEN },
-      eventHookSecret: 'hook-1',
     });
     expect(connection).toEqual({
       name: 'acme',
       baseUrl: 'https://acme.okta.com',
       auth: { type: 'api-token', token: TOKEN },
-      eventHookSecret: 'hook-1',
     });
     expect(sm.commandCalls(GetSecretValueCommand)[0]?.args[0].input).toEqual({ SecretId: 'okta-connector/acme' });
   });
@@ -300,11 +298,6 @@ describe('connections: malformed secrets are refused by field, without the secre
       },
       'auth.refreshToken must be a non-empty string',
     ],
-    [
-      'an event hook secret that is not a string',
-      { domain: 'acme.okta.com', auth: apiToken, eventHookSecret: { value: TOKEN } },
-      'eventHookSecret must be a non-empty string',
-    ],
   ])('refuses %s', async (_case, secret, problem) => {
     const error = await refusal(secret);
     expect(error.name).toBe('InternalError');
@@ -313,6 +306,22 @@ describe('connections: malformed secrets are refused by field, without the secre
     expect(error.message).not.toContain(TOKEN);
     expect(error.message).not.toContain('PRIVATE KEY');
     expect(error.message).not.toContain(String(jwk.d).slice(0, 12));
+  });
+});
+
+describe('connections: the event hook secret of older versions', () => {
+  it('no longer reads eventHookSecret from a connection secret, and loads the connection anyway', async () => {
+    const connection = await loaded({
+      domain: 'acme.okta.com',
+      auth: { type: 'api-token', token: TOKEN },
+      eventHookSecret: 'hook-1',
+      previousEventHookSecret: { not: 'checked any more' },
+    });
+    expect(connection).toEqual({
+      name: 'acme',
+      baseUrl: 'https://acme.okta.com',
+      auth: { type: 'api-token', token: TOKEN },
+    });
   });
 });
 
