@@ -91,6 +91,19 @@ describe('npm start', () => {
     expect(response.status).toBe(200);
   });
 
+  it('runs an action on the kms connection, whose client assertion the local KMS signs (issue 16 part 4)', async () => {
+    const response = await fetch(`${urls.ACTIONS_URL}/actions/get-user`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ userId: 'admin@okta-sim.example.com', connection: 'kms' }),
+    });
+
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { profile: { login: string } }).profile.login).toBe(
+      'admin@okta-sim.example.com',
+    );
+  });
+
   it('runs an action that changes the org, and its System Log event reaches EVENTS_URL once, through the hook', async () => {
     // The poller runs every second here, so it can now and then read an event in the ~50 ms before the hook
     // delivers it (the dedupe then keeps the poller's copy, as in AWS). Up to three users are created, one at a
