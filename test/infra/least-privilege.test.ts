@@ -250,7 +250,7 @@ describe('IAM: least privilege', () => {
     const dedupe = ['dedupe#acme#*', 'dedupe#globex#*', 'lock#acme#publish', 'lock#globex#publish'];
     expect(keysOf(synth.connector.eventHook)).toEqual(dedupe);
     expect(keysOf(synth.connector.poller)).toEqual(
-      [...dedupe, 'cursor#acme#poll', 'cursor#globex#poll', 'lock#globex#sign-in'].sort(),
+      [...dedupe, 'cursor#acme#poll', 'cursor#globex#poll', 'lock#globex#sign-in', 'ratebudget#*'].sort(),
     );
     expect(keysOf(synth.connector.search!)).toEqual(
       [
@@ -259,9 +259,11 @@ describe('IAM: least privilege', () => {
         'cursor#globex#search#failed-sign-ins',
         'lock#globex#search#failed-sign-ins',
         'lock#globex#sign-in',
+        'ratebudget#*',
       ].sort(),
     );
-    expect(keysOf(synth.connector.replay)).toEqual(['lock#globex#sign-in']);
+    // Every function that calls Okta shares the org's rate-limit budget (ratebudget#<org host>#<bucket>).
+    expect(keysOf(synth.connector.replay)).toEqual(['lock#globex#sign-in', 'ratebudget#*']);
     expect(keysOf(synth.connector.oauthAuthorize!)).toEqual(['oauth-state#*']);
     expect(keysOf(synth.connector.oauthCallback!)).toEqual(['oauth-state#*']);
   });

@@ -80,7 +80,8 @@ export async function runRotationSoak(options: RotationSoakOptions): Promise<Rot
       authorizationCodeConnections: [CONNECTION],
       bus: { type: 'existing', name: 'default' },
     },
-    { TABLE_NAME: TABLE },
+    // The callback URL the stack gives the OAuth functions (not run here) is its own API's.
+    { TABLE_NAME: TABLE, OAUTH_REDIRECT_URI: 'https://connector.example.test/prod/oauth/callback' },
   );
   const runtime = createLocalRuntime({
     env: {

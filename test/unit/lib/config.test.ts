@@ -25,6 +25,7 @@ describe('config', () => {
       rateLimitBudget: 'container',
       pollLookbackMs: 15 * 60_000,
       allowInsecureLocalOkta: false,
+      eventHookIds: {},
     });
   });
 
@@ -43,6 +44,8 @@ describe('config', () => {
         RATE_LIMIT_BUDGET: 'table',
         POLL_LOOKBACK_MINUTES: '60',
         ALLOW_INSECURE_LOCAL_OKTA: 'true',
+        PINNED_CONNECTION: 'acme',
+        EVENT_HOOK_IDS: '{"acme": "who7hphp39JoHLni81d7"}',
       }),
     ).toEqual({
       connectionSecretPrefix: 'p/',
@@ -57,6 +60,8 @@ describe('config', () => {
       rateLimitBudget: 'table',
       pollLookbackMs: 60 * 60_000,
       allowInsecureLocalOkta: true,
+      pinnedConnection: 'acme',
+      eventHookIds: { acme: 'who7hphp39JoHLni81d7' },
     });
   });
 
