@@ -8,6 +8,7 @@ export { OktaConnector } from './okta-connector.js';
 export type {
   ApiAuthSetting,
   BusSetting,
+  EventHookRegistrationSetting,
   KmsSigningKeySetting,
   KmsSigningKeySpec,
   OktaConnectorProps,

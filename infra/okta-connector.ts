@@ -3,7 +3,7 @@
  * hook's Function URL, the System Log poller and the scheduled searches on EventBridge Scheduler, the one DynamoDB
  * table, the bus, alarms and a dashboard. Every function's role holds only what its code calls, on named resources.
  */
-import { CfnOutput, Duration, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { CfnOutput, CustomResource, Duration, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -26,6 +26,7 @@ import { ActionsApi } from './actions-api.js';
 import { ConnectorAlarms } from './alarms.js';
 import {
   ConnectorFunction,
+  hookSecretArn,
   type ConnectorFunctionProps,
   type TableAccess,
   type TableAction,
@@ -102,6 +103,8 @@ export class OktaConnector extends Construct {
   readonly poller: ConnectorFunction;
   /** The scheduled searches' function, when `searches` names any. */
   readonly search?: ConnectorFunction;
+  /** The custom resources' function that registers the hooks of `eventHookRegistration`, when it names any. */
+  readonly eventHookRegistration?: ConnectorFunction;
   /** The replay function: invoke it with `{since, until, types?, connection?}` to publish past events again. */
   readonly replay: ConnectorFunction;
   /** The browser's first step of a consent (`GET /oauth/authorize`), with authorization-code connections. */
@@ -249,6 +252,8 @@ export class OktaConnector extends Construct {
       timeout: Duration.seconds(900),
     });
 
+    this.eventHookRegistration = this.registerEventHooks();
+
     new TriggerSchedules(this, 'Schedules', {
       poller: this.poller,
       search: this.search,
@@ -350,7 +355,7 @@ export class OktaConnector extends Construct {
   private connectorFunction(
     id: string,
     props: FunctionShape,
-    options: { deadLetters: boolean } = { deadLetters: true },
+    options: { deadLetters: boolean; noDeadLettersReason?: string } = { deadLetters: true },
   ): ConnectorFunction {
     const fn = new ConnectorFunction(this, id, {
       ...props,
@@ -370,6 +375,7 @@ export class OktaConnector extends Construct {
       Validations.of(fn).acknowledge({
         id: 'Serverless-LambdaDLQ',
         reason:
+          options.noDeadLettersReason ??
           "An action's input may hold a password or a recovery answer, which a dead-letter queue would keep for 14 days. Actions are invoked synchronously (API Gateway, Step Functions, the SDK) and answer every failure to their caller.",
       });
     }
@@ -397,6 +403,53 @@ export class OktaConnector extends Construct {
     }
     fn.useBus(this.bus, this.settings.eventSource);
     fn.addEnvironment('DEDUPE_TTL_DAYS', String(this.settings.dedupeTtlDays));
+    return fn;
+  }
+
+  /**
+   * `eventHookRegistration`: one function, and one custom resource per connection that registers its hook at
+   * `EventHookUrl?connection=<name>` (functions/hooks/register-event-hook.ts). The function signs in as the
+   * connection (reads its secret, and writes it when the connection rotates refresh tokens) and reads and writes
+   * only that connection's hook secret. The properties hold no secret.
+   */
+  private registerEventHooks(): ConnectorFunction | undefined {
+    const { connections, eventTypes } = this.settings.eventHookRegistration;
+    if (connections.length === 0) return undefined;
+    const fn = this.connectorFunction(
+      'EventHookRegistration',
+      {
+        entry: 'functions/hooks/register-event-hook.ts',
+        description: 'okta-connector: registers the Okta event hooks with the stack',
+        memorySize: 256,
+        timeout: Duration.minutes(2),
+      },
+      {
+        deadLetters: false,
+        noDeadLettersReason:
+          "CloudFormation invokes it for its custom resources and waits for the answer it always sends to the request's pre-signed response URL, which a dead-letter queue would keep for 14 days.",
+      },
+    );
+    const signsIn = this.settings.authorizationCodeConnections.filter((name) => connections.includes(name));
+    fn.useSecrets({ prefix: this.settings.secretPrefix, read: connections, write: signsIn });
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['secretsmanager:GetSecretValue', 'secretsmanager:CreateSecret', 'secretsmanager:PutSecretValue'],
+        resources: connections.map((name) => hookSecretArn(fn, this.settings.secretPrefix, name)),
+      }),
+    );
+    this.useSignInLock(fn, signsIn);
+    this.useRateLimitBudget(fn);
+    for (const connection of connections) {
+      new CustomResource(this, `EventHook-${connection}`, {
+        serviceToken: fn.functionArn,
+        resourceType: 'Custom::OktaEventHook',
+        properties: {
+          Connection: connection,
+          Url: `${this.eventHookUrl.url}?connection=${connection}`,
+          EventTypes: eventTypes,
+        },
+      });
+    }
     return fn;
   }
 

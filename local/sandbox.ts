@@ -11,8 +11,7 @@ import { readSearches } from '../functions/lib/events/search-settings.js';
 import { LOCAL_RUNTIME_MARKER } from '../functions/lib/config.js';
 import { startLocalAws, type LocalAws } from './aws/index.js';
 import { bundlesFromCdkOut } from './cdk-bundles.js';
-import { registerEventHook } from './event-hook-registration.js';
-import { newHookSecret } from '../functions/lib/hook-secrets.js';
+import { registerSandboxHook } from './event-hook-registration.js';
 import { startGateway, type Gateway } from './gateway.js';
 import { startLocalLambda } from './lambda-endpoint.js';
 import { startOktaSim, type OktaSim } from './okta-sim/index.js';
@@ -190,14 +189,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
     let eventHookSecret = '';
     if (sim) {
-      eventHookSecret = newHookSecret();
-      aws.secrets.put(`${secretPrefix}default/event-hook`, { eventHookSecret, domain: orgUrl });
-      await registerEventHook({
-        orgUrl,
-        apiToken: sim.apiToken,
-        uri: gateway.eventHookUrl,
-        secret: eventHookSecret,
-      });
+      // Through the same code as `okta-connector hooks register` and the stack's custom resource.
+      eventHookSecret = await registerSandboxHook(connections.default, aws, gateway.eventHookUrl);
     } else {
       note(
         `Using the Okta org at ${orgUrl}. Its event hook is not registered: Okta cannot reach ${gateway.eventHookUrl}; events arrive through the poller.`,
