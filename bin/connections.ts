@@ -16,16 +16,18 @@ import { clearConnectionCache, parseConnection } from '../functions/lib/connecti
 import { isConnectorError } from '../functions/lib/errors.js';
 import { oktaClient } from '../functions/lib/okta/client-cache.js';
 import { chooseAwsTarget, CliError, parseCommand, UsageError, type Output } from './cli-support.js';
+import { consent } from './consent.js';
 
-export const connectionsHelp = `Usage: okta-connector connections <add|test|list> [options]
+export const connectionsHelp = `Usage: okta-connector connections <add|test|list|consent> [options]
 
   add <name> --domain <acme.okta.com> <credentials> [--event-hook-secret <value>]
       credentials, one of:
         --api-token <token>                                        an SSWS API token
         --client-id <id> --private-key-file <pem|jwk> --key-id <kid> [--scopes a,b]   client credentials
-        --client-id <id> --client-secret <secret> --scopes a,b     authorization code (then consent at /oauth/authorize)
+        --client-id <id> --client-secret <secret> --scopes a,b     authorization code (then: connections consent <name>)
   test <name>     signs in and reads one user (GET /api/v1/users/me with a token, one listed user otherwise)
   list            the connections: name, domain, sign-in type
+  consent <name>  starts the consent of an authorization-code connection: prints a one-time URL (consent --help)
 
   --json          list and test: the answer as JSON, for scripts
   --aws           use your AWS account (standard AWS_* settings) even when \`npm start\` is running
@@ -34,6 +36,8 @@ export const connectionsHelp = `Usage: okta-connector connections <add|test|list
 const defaultScopes = 'okta.users.manage,okta.groups.manage,okta.apps.read,okta.logs.read';
 
 export async function connections(args: string[], output: Output): Promise<void> {
+  // `consent` has options of its own (bin/consent.ts).
+  if (args[0] === 'consent') return consent(args.slice(1), output);
   const { values, positionals } = parseCommand(args, {
     domain: { type: 'string' },
     'api-token': { type: 'string' },

@@ -201,8 +201,41 @@ describe('IAM: least privilege', () => {
       ].sort(),
     );
     expect(keysOf(synth.connector.replay)).toEqual(['lock#globex#sign-in']);
-    expect(keysOf(synth.connector.oauthAuthorize!)).toEqual(['oauth-state#*']);
+    expect(keysOf(synth.connector.consentStarter!)).toEqual(['oauth-consent#*']);
+    expect(keysOf(synth.connector.oauthAuthorize!)).toEqual(['oauth-consent#*', 'oauth-state#*']);
     expect(keysOf(synth.connector.oauthCallback!)).toEqual(['oauth-state#*']);
+  });
+
+  it('gives the browser step of a consent no secret and no connection setting: its ticket carries what it sends to Okta', () => {
+    const authorizeActions = statements
+      .filter(({ policy }) => policy === policyOf(synth.connector.oauthAuthorize!))
+      .flatMap(({ statement }) => actionsOf(statement));
+    const fn = synth.template.findResources('AWS::Lambda::Function')[
+      synth.stack.getLogicalId(synth.connector.oauthAuthorize!.node.defaultChild as never)
+    ] as { Properties: { Environment: { Variables: Record<string, unknown> } } };
+
+    expect(authorizeActions.filter((action) => action.startsWith('secretsmanager:'))).toEqual([]);
+    expect(Object.keys(fn.Properties.Environment.Variables).sort()).toEqual([
+      'NODE_OPTIONS',
+      'OAUTH_REDIRECT_URI',
+      'POWERTOOLS_METRICS_NAMESPACE',
+      'POWERTOOLS_SERVICE_NAME',
+      'TABLE_NAME',
+    ]);
+  });
+
+  it('lets the consent start, invoked by operators only, read the authorization-code secrets and write no secret', () => {
+    const startStatements = statements.filter(({ policy }) => policy === policyOf(synth.connector.consentStarter!));
+    const secretActions = startStatements.flatMap(({ statement }) =>
+      actionsOf(statement).filter((action) => action.startsWith('secretsmanager:')),
+    );
+    const secretResources = startStatements
+      .filter(({ statement }) => actionsOf(statement).some((action) => action.startsWith('secretsmanager:')))
+      .flatMap(({ statement }) => resourcesOf(statement).map((r) => JSON.stringify(r)));
+
+    expect(secretActions).toEqual(['secretsmanager:GetSecretValue']);
+    expect(secretResources).toHaveLength(1);
+    expect(secretResources[0]).toContain('okta-connector/globex-??????');
   });
 
   it('attaches no AWS managed policy to any role', () => {

@@ -101,6 +101,11 @@ describe('OktaConnector props', () => {
       /oauthRedirectUri .* must be an https:\/\/ URL/,
     ],
     [
+      'an OAuth redirect URI that is not the /oauth/callback route (the consent link is served beside it)',
+      { oauthRedirectUri: 'https://okta.example.com/callback' },
+      /oauthRedirectUri .* must end in \/oauth\/callback/,
+    ],
+    [
       'a Cognito authorizer without a user pool',
       { apiAuth: { type: 'cognito', userPools: [] } },
       /a Cognito authorizer needs at least one user pool/,
