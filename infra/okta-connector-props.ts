@@ -119,6 +119,14 @@ export interface OktaConnectorProps {
    */
   readonly rateLimitReserve?: number;
   /**
+   * Where the rate-limit reserve is kept. `table`: one budget per org and endpoint bucket in the connector's
+   * table, shared by every function and container that calls Okta, so the reserve holds for the deployment
+   * (docs/ARCHITECTURE.md "The org-wide rate-limit budget"; about 0.5 DynamoDB calls per Okta call). `container`:
+   * each container keeps the reserve alone from the headers it saw, which many containers at once can overrun.
+   * @default 'table'
+   */
+  readonly rateLimitBudget?: 'table' | 'container';
+  /**
    * Deploys the example state machines: onboarding (`onboarding-example.ts`) and contain a compromised account
    * (`contain-account-example.ts`).
    * @default false
@@ -169,6 +177,7 @@ export interface ResolvedSettings {
   readonly eventSource: string;
   readonly dedupeTtlDays: number;
   readonly rateLimitReserve?: number;
+  readonly rateLimitBudget: 'table' | 'container';
   readonly stepFunctionsExample: boolean;
   readonly eventHookConcurrency: number;
   readonly pollerLagAlarmSeconds: number;
@@ -228,6 +237,9 @@ export function resolveSettings(props: OktaConnectorProps = {}): ResolvedSetting
   }
   const dedupeTtlDays = props.dedupeTtlDays ?? 7;
   checkInteger('dedupeTtlDays', dedupeTtlDays, 1, 365);
+  if (props.rateLimitBudget !== undefined && !['table', 'container'].includes(props.rateLimitBudget)) {
+    fail(`rateLimitBudget must be "table" or "container" (got ${JSON.stringify(props.rateLimitBudget)})`);
+  }
   if (props.rateLimitReserve !== undefined && !(props.rateLimitReserve >= 0 && props.rateLimitReserve < 1)) {
     fail(`rateLimitReserve must be from 0 to below 1 (got ${props.rateLimitReserve})`);
   }
@@ -256,6 +268,7 @@ export function resolveSettings(props: OktaConnectorProps = {}): ResolvedSetting
     eventSource,
     dedupeTtlDays,
     rateLimitReserve: props.rateLimitReserve,
+    rateLimitBudget: props.rateLimitBudget ?? 'table',
     stepFunctionsExample: props.stepFunctionsExample ?? false,
     eventHookConcurrency,
     pollerLagAlarmSeconds,

@@ -326,6 +326,7 @@ export class OktaConnector extends Construct {
     fn.useSecrets({ prefix: this.settings.secretPrefix, read: connections, write: signsIn });
     if (spec.input.properties && 'idempotencyKey' in spec.input.properties) this.useIdempotency(fn, spec.name);
     this.useSignInLock(fn, signsIn);
+    this.useRateLimitBudget(fn);
     return fn;
   }
 
@@ -375,7 +376,10 @@ export class OktaConnector extends Construct {
       write: callsOkta ? this.settings.authorizationCodeConnections : [],
     });
     if (table) fn.useTable(this.table, table);
-    if (callsOkta) this.useSignInLock(fn);
+    if (callsOkta) {
+      this.useSignInLock(fn);
+      this.useRateLimitBudget(fn);
+    }
     fn.useBus(this.bus, this.settings.eventSource);
     fn.addEnvironment('DEDUPE_TTL_DAYS', String(this.settings.dedupeTtlDays));
     return fn;
@@ -413,6 +417,23 @@ export class OktaConnector extends Construct {
         conditions: {
           'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': connections.map(signInLockKey) },
         },
+      }),
+    );
+  }
+
+  /**
+   * The org-wide rate-limit budget (functions/lib/okta/org-budget.ts) of a function that calls Okta's API: the
+   * items `ratebudget#<org host>#<bucket>` only, with the calls the budget makes.
+   */
+  private useRateLimitBudget(fn: ConnectorFunction): void {
+    if (this.settings.rateLimitBudget !== 'table') return;
+    fn.addEnvironment('RATE_LIMIT_BUDGET', 'table');
+    fn.addEnvironment('TABLE_NAME', this.table.tableName);
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        resources: [this.table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['ratebudget#*'] } },
       }),
     );
   }

@@ -21,7 +21,11 @@ export interface LocalAws {
     get(name: string): string | undefined;
     /** How many versions were ever written to a secret. */
     versionsWritten(name: string): number;
+    /** Holds the next `count` `PutSecretValue` calls on a secret: never stored, never answered. */
+    holdWrites(name: string, count: number, onHeld?: () => void): void;
   };
+  /** The local DynamoDB's calls so far, by operation, from every process. */
+  dynamoDb: { calls(): Record<string, number> };
   /** Creates the connector's table (pk S) in dynalite; a no-op when it exists. */
   createTable(name: string): Promise<void>;
   close(): Promise<void>;
@@ -67,7 +71,13 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       callCount: eventBridge.callCount,
       onEntry: eventBridge.onEntry,
     },
-    secrets: { put: secrets.put, get: secrets.get, versionsWritten: secrets.versionsWritten },
+    secrets: {
+      put: secrets.put,
+      get: secrets.get,
+      versionsWritten: secrets.versionsWritten,
+      holdWrites: secrets.holdWrites,
+    },
+    dynamoDb: { calls: dynamodb.calls },
     createTable: (name) => createConnectorTable(dynamoClient, name),
     close: async () => {
       dynamoClient.destroy();

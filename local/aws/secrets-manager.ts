@@ -30,6 +30,11 @@ export interface LocalSecretsManager {
   get(name: string): string | undefined;
   /** How many versions were ever written to a secret (`CreateSecret` with a value, `PutSecretValue`, `put`). */
   versionsWritten(name: string): number;
+  /**
+   * The next `count` `PutSecretValue` calls on secret `name` are held: never stored and never answered, as when
+   * the writer's container dies between its request and AWS's answer. `onHeld` hears each one as it arrives.
+   */
+  holdWrites(name: string, count: number, onHeld?: () => void): void;
   close(): Promise<void>;
 }
 
@@ -166,12 +171,22 @@ export async function startLocalSecretsManager(port = 0): Promise<LocalSecretsMa
     };
   };
 
+  const held = new Map<string, { count: number; onHeld: () => void }>();
+  const putOrHold = (input: Record<string, unknown>) => {
+    const secret = find(input.SecretId);
+    const hold = held.get(secret.name);
+    if (!hold || hold.count === 0) return putSecretValue(input);
+    hold.count -= 1;
+    hold.onHeld();
+    return new Promise<never>(() => undefined);
+  };
+
   const running = await startJsonProtocolServer(
     {
       targetPrefix: 'secretsmanager',
       operations: {
         CreateSecret: createSecret,
-        PutSecretValue: putSecretValue,
+        PutSecretValue: putOrHold,
         GetSecretValue: getSecretValue,
         DescribeSecret: describeSecret,
         ListSecrets: listSecrets,
@@ -191,6 +206,9 @@ export async function startLocalSecretsManager(port = 0): Promise<LocalSecretsMa
       return secrets.get(name)?.versions.find((v) => v.stages.includes('AWSCURRENT'))?.secretString;
     },
     versionsWritten: (name) => written.get(name) ?? 0,
+    holdWrites(name, count, onHeld = () => undefined) {
+      held.set(name, { count, onHeld });
+    },
     close: running.close,
   };
 }

@@ -169,4 +169,20 @@ describe('local Secrets Manager', () => {
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ __type: 'UnknownOperationException' });
   });
+
+  it('holds the writes it is told to hold: never stored, never answered, and the next one stored', async () => {
+    aws.secrets.put('okta-connector/held', '{"v":1}');
+    let heard = 0;
+    aws.secrets.holdWrites('okta-connector/held', 1, () => (heard += 1));
+    const held = client.send(new PutSecretValueCommand({ SecretId: 'okta-connector/held', SecretString: '{"v":2}' }), {
+      abortSignal: AbortSignal.timeout(500),
+    });
+
+    await expect(held).rejects.toThrow();
+    expect(heard).toBe(1);
+    expect(aws.secrets.get('okta-connector/held')).toBe('{"v":1}');
+    await client.send(new PutSecretValueCommand({ SecretId: 'okta-connector/held', SecretString: '{"v":3}' }));
+    expect(aws.secrets.get('okta-connector/held')).toBe('{"v":3}');
+    expect(aws.secrets.versionsWritten('okta-connector/held')).toBe(2);
+  });
 });
