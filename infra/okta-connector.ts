@@ -345,7 +345,7 @@ export class OktaConnector extends Construct {
       logRetention: this.logRetention,
       tracing: this.settings.tracing,
       deadLetterQueue: options.deadLetters ? this.deadLetters : undefined,
-      // A function that reads no connection (the consent's browser step) gets none of the connection settings.
+      // The consent's browser steps get none of the connection settings: they name their connection themselves.
       environment:
         options.connectorSettings === false
           ? {}
@@ -470,11 +470,12 @@ export class OktaConnector extends Construct {
       actions: ['PutItem', 'DeleteItem'],
       keys: [consentTicketKey('*'), oauthStateKey('*')],
     });
-    const callback = this.connectorFunction('OAuthCallback', {
-      ...shape,
-      entry: 'functions/oauth/callback.ts',
-      description: 'okta-connector: finishes an OAuth consent',
-    });
+    // The callback loads the connection its state names, never the default one.
+    const callback = this.connectorFunction(
+      'OAuthCallback',
+      { ...shape, entry: 'functions/oauth/callback.ts', description: 'okta-connector: finishes an OAuth consent' },
+      { deadLetters: true, connectorSettings: false },
+    );
     callback.useSecrets({ prefix: this.settings.secretPrefix, read: writable, write: writable });
     callback.useTable(this.table, { actions: ['DeleteItem'], keys: [oauthStateKey('*')] });
     return { start, authorize, callback };

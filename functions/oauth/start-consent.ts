@@ -59,7 +59,7 @@ export function createStartConsentHandler(deps: StartConsentDeps = {}) {
   const logger = deps.logger ?? sharedLogger;
   const count = deps.count ?? countMetric;
 
-  return async (event: unknown): Promise<StartConsentResult> => {
+  return async (event: unknown, context?: { awsRequestId?: string }): Promise<StartConsentResult> => {
     const input = checkInput(event);
     const allowed = (env.AUTHORIZATION_CODE_CONNECTIONS ?? '').split(',').filter(Boolean);
     if (!allowed.includes(input.connection)) {
@@ -94,7 +94,9 @@ export function createStartConsentHandler(deps: StartConsentDeps = {}) {
       now(),
     );
     await saveConsentTicket(ticket, { db: db(), tableName: tableName() });
+    // Who invoked is in CloudTrail's Invoke data event of this request id (the function cannot see the caller).
     logger.info('OAuth consent started', {
+      requestId: context?.awsRequestId ?? null,
       connection: connection.name,
       replace: ticket.replace,
       consenter: ticket.consenter ?? null,

@@ -252,7 +252,7 @@ describe('IAM: least privilege', () => {
     expect(keysOf(synth.connector.oauthCallback!)).toEqual(['oauth-state#*']);
   });
 
-  it('gives the browser step of a consent no secret and no connection setting: its ticket carries what it sends to Okta', () => {
+  it("gives the consent's browser steps no connection setting, and the link's step no secret: its ticket carries what it sends to Okta", () => {
     const authorizeActions = statements
       .filter(({ policy }) => policy === policyOf(synth.connector.oauthAuthorize!))
       .flatMap(({ statement }) => actionsOf(statement));
@@ -261,6 +261,10 @@ describe('IAM: least privilege', () => {
     ] as { Properties: { Environment: { Variables: Record<string, unknown> } } };
 
     expect(authorizeActions.filter((action) => action.startsWith('secretsmanager:'))).toEqual([]);
+    const callback = synth.template.findResources('AWS::Lambda::Function')[
+      synth.stack.getLogicalId(synth.connector.oauthCallback!.node.defaultChild as never)
+    ] as typeof fn;
+    expect(Object.keys(callback.Properties.Environment.Variables)).not.toContain('DEFAULT_CONNECTION');
     expect(Object.keys(fn.Properties.Environment.Variables).sort()).toEqual([
       'NODE_OPTIONS',
       'OAUTH_REDIRECT_URI',

@@ -308,12 +308,12 @@ describe('OktaConnector: the consent callback URL (issue 14.15)', () => {
 
 describe('OktaConnector: settings of every function', () => {
   it('sets the connection settings on every function that reads connections, and never ALLOW_INSECURE_LOCAL_OKTA', () => {
-    const authorize = logicalIdOf(synth.connector.oauthAuthorize!);
+    const browserSteps = [synth.connector.oauthAuthorize!, synth.connector.oauthCallback!].map(logicalIdOf);
     for (const [logicalId, fn] of Object.entries(resources('AWS::Lambda::Function'))) {
       const env = (fn.Properties.Environment as { Variables: Record<string, string> }).Variables;
       expect(env).not.toHaveProperty('ALLOW_INSECURE_LOCAL_OKTA');
-      // The consent's browser step reads no connection (least-privilege.test.ts).
-      if (logicalId === authorize) continue;
+      // The consent's browser steps get only what they use (least-privilege.test.ts).
+      if (browserSteps.includes(logicalId)) continue;
       expect(env).toMatchObject({
         CONNECTION_SECRET_PREFIX: 'okta-connector/',
         DEFAULT_CONNECTION: 'acme',
