@@ -192,6 +192,21 @@ export class ConnectorFunction extends NodejsFunction {
   }
 
   /**
+   * Sets CONNECTION_SECRET_PREFIX and grants reading the named connections' event hook secrets
+   * (`<prefix><name>/event-hook`, functions/lib/hook-secrets.ts) only: not their connection secrets.
+   */
+  useHookSecrets(access: Pick<SecretAccess, 'prefix' | 'read'>): this {
+    this.addEnvironment('CONNECTION_SECRET_PREFIX', access.prefix);
+    this.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: access.read.map((name) => hookSecretArn(this, access.prefix, name)),
+      }),
+    );
+    return this;
+  }
+
+  /**
    * Sets TABLE_NAME and grants exactly the listed DynamoDB calls on the table, on the listed keys only: a function
    * that is tricked into writing another item (a cursor, a lock, another connection's records) is refused by IAM.
    */
@@ -228,4 +243,9 @@ export function secretArn(scope: Construct, prefix: string, connection: string):
     resourceName: `${prefix}${connection}-??????`,
     arnFormat: ArnFormat.COLON_RESOURCE_NAME,
   });
+}
+
+/** The ARN of one connection's event hook secret, `<prefix><connection>/event-hook` (same suffix rule as above). */
+export function hookSecretArn(scope: Construct, prefix: string, connection: string): string {
+  return secretArn(scope, prefix, `${connection}/event-hook`);
 }

@@ -61,6 +61,7 @@ export class ConnectorDashboard extends Construct {
         left: [
           searchSeries('HookDeliveriesAccepted', 'Sum', 'accepted'),
           searchSeries('HookDeliveriesRefused', 'Sum', 'refused'),
+          searchSeries('HookEventsRejected', 'Sum', 'events refused'),
         ],
         width: 12,
       }),

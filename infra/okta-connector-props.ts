@@ -43,6 +43,23 @@ export type ApiAuthSetting =
   | 'insecureApiKeyNonProduction'
   | { readonly type: 'cognito'; readonly userPools: readonly IUserPool[]; readonly scopes?: readonly string[] };
 
+/** The key specs the construct creates signing keys of: RSA_2048 signs RS256, ECC_NIST_P256 signs ES256. */
+export type KmsSigningKeySpec = 'RSA_2048' | 'ECC_NIST_P256';
+
+/**
+ * An AWS KMS key the construct creates for one connection's client assertions (docs/SIGN-IN.md "Keys in AWS KMS"):
+ * its private key never leaves KMS; the connection's secret names it as `kmsKeyId`.
+ */
+export interface KmsSigningKeySetting {
+  /** The client-credentials connection that signs with the key; one of `connections`. */
+  readonly connection: string;
+  /**
+   * The key spec.
+   * @default 'ECC_NIST_P256'
+   */
+  readonly keySpec?: KmsSigningKeySpec;
+}
+
 export interface OktaConnectorProps {
   /**
    * The connections (Okta orgs) this deployment may use; each is the secret `<secretPrefix><name>`.
@@ -61,6 +78,15 @@ export interface OktaConnectorProps {
    * @default none
    */
   readonly authorizationCodeConnections?: readonly string[];
+  /**
+   * AWS KMS signing keys to create, one per client-credentials connection. Only the functions that sign in for a
+   * connection may use its key, for `kms:Sign` and `kms:DescribeKey` only; each key ARN is a stack output
+   * (`KmsSigningKeyArn<n>`, its description naming the connection) to give `okta-connector connections add <name>
+   * --kms-key-id`. Keys are retained when the
+   * stack is deleted (an Okta app may still trust them; schedule their deletion in KMS).
+   * @default none
+   */
+  readonly kmsSigningKeys?: readonly KmsSigningKeySetting[];
   /**
    * The OAuth callback URL registered with Okta, when it is not this API's own `/oauth/callback` (e.g. behind a
    * custom domain). The stack always gives the consent functions one callback URL (`OAUTH_REDIRECT_URI`); it is
@@ -138,6 +164,12 @@ export interface OktaConnectorProps {
    */
   readonly eventHookConcurrency?: number;
   /**
+   * The Okta id of each connection's event hook (`who7…`, the last segment of a delivery's `source`): a delivery
+   * from another hook of the same org is refused. A connection not named accepts any hook of its org.
+   * @default none, e.g. `{ default: 'who7hphp39JoHLni81d7' }`
+   */
+  readonly eventHookIds?: Readonly<Record<string, string>>;
+  /**
    * The poller lag (seconds) above which a connection's lag alarm fires.
    * @default 300
    */
@@ -167,6 +199,7 @@ export interface ResolvedSettings {
   readonly connections: readonly string[];
   readonly defaultConnection: string;
   readonly authorizationCodeConnections: readonly string[];
+  readonly kmsSigningKeys: readonly Required<KmsSigningKeySetting>[];
   readonly oauthRedirectUri?: string;
   readonly secretPrefix: string;
   readonly searches: readonly SearchSetting[];
@@ -180,6 +213,7 @@ export interface ResolvedSettings {
   readonly rateLimitBudget: 'table' | 'container';
   readonly stepFunctionsExample: boolean;
   readonly eventHookConcurrency: number;
+  readonly eventHookIds: Readonly<Record<string, string>>;
   readonly pollerLagAlarmSeconds: number;
   readonly eventSchemas: boolean;
   readonly pinnedActions: Readonly<Record<string, readonly string[]>>;
@@ -212,6 +246,7 @@ export function resolveSettings(props: OktaConnectorProps = {}): ResolvedSetting
   for (const name of authorizationCodeConnections) {
     if (!connections.includes(name)) fail(`authorizationCodeConnections names an unknown connection "${name}"`);
   }
+  const kmsSigningKeys = checkKmsSigningKeys(props.kmsSigningKeys ?? [], connections, authorizationCodeConnections);
   if (props.oauthRedirectUri !== undefined && !/^https:\/\/[^\s/]+\/\S*$/.test(props.oauthRedirectUri)) {
     fail(`oauthRedirectUri "${props.oauthRedirectUri}" must be an https:// URL`);
   }
@@ -229,6 +264,11 @@ export function resolveSettings(props: OktaConnectorProps = {}): ResolvedSetting
   // They travel as the SEARCHES variable, and a function's variables share Lambda's 4 KB limit.
   if (JSON.stringify(searches).length > 3000)
     fail('searches take more than 3,000 characters as JSON (Lambda allows 4 KB of variables)');
+  // Every function gets the connections as CONNECTIONS too; the search function gets both.
+  if (JSON.stringify(searches).length + connections.join(',').length > 3500)
+    fail(
+      'connections (as a comma-separated list) and searches (as JSON) take more than 3,500 characters together (Lambda allows 4 KB of variables)',
+    );
   const bus = props.bus ?? { type: 'new' };
   if (bus.type === 'existing' && !bus.name) fail('bus: an existing bus needs its name');
   const eventSource = props.eventSource ?? 'okta-connector';
@@ -245,6 +285,11 @@ export function resolveSettings(props: OktaConnectorProps = {}): ResolvedSetting
   }
   const eventHookConcurrency = props.eventHookConcurrency ?? 10;
   checkInteger('eventHookConcurrency', eventHookConcurrency, 1, 1000);
+  const eventHookIds = props.eventHookIds ?? {};
+  for (const [connection, hookId] of Object.entries(eventHookIds)) {
+    if (!connections.includes(connection)) fail(`eventHookIds names an unknown connection "${connection}"`);
+    if (!/^[A-Za-z0-9]{1,64}$/.test(hookId)) fail(`eventHookIds: "${hookId}" is not an Okta event hook id`);
+  }
   const pollerLagAlarmSeconds = props.pollerLagAlarmSeconds ?? 300;
   checkInteger('pollerLagAlarmSeconds', pollerLagAlarmSeconds, 60, 86_400);
   const apiAuth = props.apiAuth ?? 'iam';
@@ -258,6 +303,7 @@ export function resolveSettings(props: OktaConnectorProps = {}): ResolvedSetting
     connections,
     defaultConnection,
     authorizationCodeConnections,
+    kmsSigningKeys,
     secretPrefix,
     searches,
     pollSchedule,
@@ -271,6 +317,7 @@ export function resolveSettings(props: OktaConnectorProps = {}): ResolvedSetting
     rateLimitBudget: props.rateLimitBudget ?? 'table',
     stepFunctionsExample: props.stepFunctionsExample ?? false,
     eventHookConcurrency,
+    eventHookIds,
     pollerLagAlarmSeconds,
     eventSchemas: props.eventSchemas ?? false,
   };
@@ -294,6 +341,28 @@ function checkSearches(searches: readonly SearchSetting[], connections: readonly
     }
     checkSchedule(`${label}: schedule`, search.schedule);
   }
+}
+
+const KMS_SIGNING_KEY_SPECS: readonly KmsSigningKeySpec[] = ['RSA_2048', 'ECC_NIST_P256'];
+
+function checkKmsSigningKeys(
+  keys: readonly KmsSigningKeySetting[],
+  connections: readonly string[],
+  authorizationCodeConnections: readonly string[],
+): Required<KmsSigningKeySetting>[] {
+  const seen = new Set<string>();
+  return keys.map(({ connection, keySpec = 'ECC_NIST_P256' }) => {
+    if (!connections.includes(connection)) fail(`kmsSigningKeys names an unknown connection "${connection}"`);
+    if (authorizationCodeConnections.includes(connection)) {
+      fail(`kmsSigningKeys: "${connection}" signs in with the authorization-code flow, which signs no assertion`);
+    }
+    if (seen.has(connection)) fail(`kmsSigningKeys lists the connection "${connection}" twice`);
+    seen.add(connection);
+    if (!KMS_SIGNING_KEY_SPECS.includes(keySpec)) {
+      fail(`kmsSigningKeys: keySpec "${keySpec}" of "${connection}" is not one of ${KMS_SIGNING_KEY_SPECS.join(', ')}`);
+    }
+    return { connection, keySpec };
+  });
 }
 
 function checkPinnedActions(

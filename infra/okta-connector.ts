@@ -7,6 +7,7 @@ import { CfnOutput, Duration, Names, RemovalPolicy, Stack, Validations } from 'a
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -67,6 +68,11 @@ interface PublisherShape extends FunctionShape {
   readonly table?: TableAccess;
   /** It signs in to Okta, so it may store a refresh token Okta rotated. */
   readonly callsOkta: boolean;
+  /**
+   * Which secrets it reads: the connections' (to sign in to Okta), or only their event hook secrets.
+   * @default 'connections'
+   */
+  readonly secrets?: 'connections' | 'hook-secrets';
 }
 
 /**
@@ -85,6 +91,8 @@ export class OktaConnector extends Construct {
   readonly api: ActionsApi;
   /** One function per catalog action, by action name: a Step Functions task invokes these. */
   readonly actionFunctions = new Map<string, ConnectorFunction>();
+  /** The KMS keys that sign client assertions (`kmsSigningKeys`), by connection. */
+  readonly signingKeys = new Map<string, kms.Key>();
   /** The copies of actions pinned to one connection (`pinnedActions`), by `<connection>/<action>`. */
   readonly pinnedFunctions = new Map<string, ConnectorFunction>();
   /** The function behind the event hook's URL. */
@@ -156,6 +164,21 @@ export class OktaConnector extends Construct {
             description: 'Okta System Log events from okta-connector',
           });
 
+    settings.kmsSigningKeys.forEach(({ connection, keySpec }, index) => {
+      const key = new kms.Key(this, `SigningKey-${connection}`, {
+        keySpec: keySpec === 'RSA_2048' ? kms.KeySpec.RSA_2048 : kms.KeySpec.ECC_NIST_P256,
+        keyUsage: kms.KeyUsage.SIGN_VERIFY,
+        description: `okta-connector: signs the client assertions of connection ${connection}`,
+        // An Okta app may still trust the public key; KMS itself waits 7 to 30 days before deleting a key.
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+      this.signingKeys.set(connection, key);
+      new CfnOutput(this, `KmsSigningKeyArn${index + 1}`, {
+        value: key.keyArn,
+        description: `The KMS key of connection ${connection}: okta-connector connections add ${connection} --aws --kms-key-id <this> --client-id <id> --domain <org>`,
+      });
+    });
+
     for (const spec of actions) {
       this.actionFunctions.set(
         spec.name,
@@ -171,21 +194,25 @@ export class OktaConnector extends Construct {
       }
     }
 
-    // The hook never calls Okta (it only reads the hook secret), so it never writes a connection's secret. 10 s,
-    // although Okta waits 3 s: a slow publish still completes (and dedupes) rather than being cut off halfway.
+    // The hook is on the internet and never calls Okta: it reads the connections' hook secrets and no other secret
+    // (issue 14 item 3). 10 s, although Okta waits 3 s: a slow publish still completes (and dedupes) rather than
+    // being cut off halfway.
     this.eventHook = this.publisher('EventHook', {
       entry: 'functions/triggers/event-hook.ts',
       description: 'Receives Okta event hooks',
       table: { actions: DEDUPE, keys: dedupeKeys(settings.connections) },
       callsOkta: false,
+      secrets: 'hook-secrets',
       memorySize: 512,
       timeout: Duration.seconds(10),
       reservedConcurrentExecutions: settings.eventHookConcurrency,
     });
+    if (Object.keys(settings.eventHookIds).length > 0)
+      this.eventHook.addEnvironment('EVENT_HOOK_IDS', JSON.stringify(settings.eventHookIds));
     this.eventHookUrl = this.eventHook.addFunctionUrl({
       // Okta cannot sign its requests (no SigV4, no IAM), so the URL must be public. The function authenticates
-      // every POST itself: it compares the `Authorization` header with the connection's `eventHookSecret` in
-      // constant time and refuses anything else before parsing the body.
+      // every POST itself: it compares the `Authorization` header with the connection's hook secret in constant
+      // time and refuses anything else before parsing the body.
       authType: lambda.FunctionUrlAuthType.NONE,
     });
 
@@ -324,6 +351,7 @@ export class OktaConnector extends Construct {
     );
     const signsIn = this.settings.authorizationCodeConnections.filter((name) => connections.includes(name));
     fn.useSecrets({ prefix: this.settings.secretPrefix, read: connections, write: signsIn });
+    this.useSigningKeys(fn, connections);
     if (spec.input.properties && 'idempotencyKey' in spec.input.properties) this.useIdempotency(fn, spec.name);
     this.useSignInLock(fn, signsIn);
     this.useRateLimitBudget(fn);
@@ -345,16 +373,19 @@ export class OktaConnector extends Construct {
       logRetention: this.logRetention,
       tracing: this.settings.tracing,
       deadLetterQueue: options.deadLetters ? this.deadLetters : undefined,
-      // The consent's browser steps get none of the connection settings: they name their connection themselves.
-      environment:
-        options.connectorSettings === false
+      // Every function refuses any other connection name before calling AWS (functions/lib/config.ts). The consent's
+      // browser steps get no other connection setting: they name their connection themselves.
+      environment: {
+        CONNECTIONS: this.settings.connections.join(','),
+        ...(options.connectorSettings === false
           ? {}
           : {
               DEFAULT_CONNECTION: this.settings.defaultConnection,
               ...(this.settings.rateLimitReserve === undefined
                 ? {}
                 : { RATE_LIMIT_RESERVE: String(this.settings.rateLimitReserve) }),
-            },
+            }),
+      },
     });
     if (!options.deadLetters) {
       Validations.of(fn).acknowledge({
@@ -368,17 +399,22 @@ export class OktaConnector extends Construct {
 
   /** A trigger: reads connections, uses the table as its code does, publishes to the bus. */
   private publisher(id: string, props: PublisherShape): ConnectorFunction {
-    const { table, callsOkta, ...shape } = props;
+    const { table, callsOkta, secrets = 'connections', ...shape } = props;
     const fn = this.connectorFunction(id, { ...shape, description: `okta-connector: ${shape.description}` });
-    fn.useSecrets({
-      prefix: this.settings.secretPrefix,
-      read: this.settings.connections,
-      write: callsOkta ? this.settings.authorizationCodeConnections : [],
-    });
+    if (secrets === 'hook-secrets') {
+      fn.useHookSecrets({ prefix: this.settings.secretPrefix, read: this.settings.connections });
+    } else {
+      fn.useSecrets({
+        prefix: this.settings.secretPrefix,
+        read: this.settings.connections,
+        write: callsOkta ? this.settings.authorizationCodeConnections : [],
+      });
+    }
     if (table) fn.useTable(this.table, table);
     if (callsOkta) {
       this.useSignInLock(fn);
       this.useRateLimitBudget(fn);
+      this.useSigningKeys(fn, this.settings.connections);
     }
     fn.useBus(this.bus, this.settings.eventSource);
     fn.addEnvironment('DEDUPE_TTL_DAYS', String(this.settings.dedupeTtlDays));
@@ -397,6 +433,19 @@ export class OktaConnector extends Construct {
         resources: [this.table.tableArn],
         conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`idempotency#${action}#*`] } },
       }),
+    );
+  }
+
+  /**
+   * The KMS signing keys of those of `connections` that have one: `kms:DescribeKey` (the key's spec picks the JWS
+   * algorithm) and `kms:Sign`, on those keys only. No function reads a public key: the CLI does, with the
+   * deployer's credentials.
+   */
+  private useSigningKeys(fn: ConnectorFunction, connections: readonly string[]): void {
+    const keys = connections.flatMap((name) => this.signingKeys.get(name) ?? []);
+    if (keys.length === 0) return;
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['kms:DescribeKey', 'kms:Sign'], resources: keys.map((key) => key.keyArn) }),
     );
   }
 

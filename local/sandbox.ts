@@ -5,12 +5,14 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { actions } from '../functions/catalog.js';
 import { readSearches } from '../functions/lib/events/search-settings.js';
 import { LOCAL_RUNTIME_MARKER } from '../functions/lib/config.js';
 import { startLocalAws, type LocalAws } from './aws/index.js';
 import { bundlesFromCdkOut } from './cdk-bundles.js';
 import { registerEventHook } from './event-hook-registration.js';
+import { newHookSecret } from '../functions/lib/hook-secrets.js';
 import { startGateway, type Gateway } from './gateway.js';
 import { startLocalLambda } from './lambda-endpoint.js';
 import { startOktaSim, type OktaSim } from './okta-sim/index.js';
@@ -24,6 +26,7 @@ import {
 import { stackFunctions } from './runtime/stack-functions.js';
 import {
   apiTokenConnection,
+  registerKmsConnection,
   registerServiceConnection,
   registerWebConnection,
   type ConnectionSecret,
@@ -31,7 +34,10 @@ import {
 import { scheduleSecondsFromEnv, startSchedules, type Schedules } from './schedules.js';
 
 export interface SandboxOptions {
-  /** The first port (the org; then the gateway and the AWS endpoints); 0 = any free ports. */
+  /**
+   * The first port: the org on it, the gateway on +1, the local AWS endpoints on +2 to +6, the Lambda Invoke API
+   * on +7; 0 = any free ports.
+   */
   port?: number;
   /** Where OKTA_ORG_URL and credentials for a real org, PORT, LOCAL_SCHEDULE_SECONDS and SEARCHES are read. */
   env?: Record<string, string | undefined>;
@@ -126,7 +132,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       SEARCHES: searches,
       POWERTOOLS_SERVICE_NAME: 'okta-connector',
     };
-    const connectionNames = realOrg ? ['default'] : ['default', 'service', 'web'];
+    const connectionNames = realOrg ? ['default'] : ['default', 'service', 'web', 'kms'];
     // Filled from the stack once the gateway's URL is known (the stack gives the OAuth functions their callback
     // URL, which is the gateway's here); the runtime reads a function's settings at its first invocation.
     const functions: Record<string, FunctionSettings> = {};
@@ -154,6 +160,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           connections: connectionNames,
           defaultConnection: 'default',
           authorizationCodeConnections: realOrg ? [] : ['web'],
+          kmsSigningKeys: realOrg ? [] : [{ connection: 'kms', keySpec: 'ECC_NIST_P256' }],
           secretPrefix,
           searches: readSearches({ SEARCHES: searches }),
           bus: { type: 'existing', name: 'default' },
@@ -161,7 +168,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         { TABLE_NAME: tableName, OAUTH_REDIRECT_URI: oauthCallback },
       ),
     );
-    const lambda = await startLocalLambda({ runtime, functions: sandboxFunctions(routes), port: at(5) });
+    const lambda = await startLocalLambda({ runtime, functions: sandboxFunctions(routes), port: at(7) });
     stops.push(() => lambda.close());
 
     const connections: Record<string, ConnectionSecret> = {};
@@ -172,15 +179,24 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       connections.default = apiTokenConnection(orgUrl, simulator.apiToken);
       connections.service = await registerServiceConnection(orgUrl);
       connections.web = await registerWebConnection(orgUrl, oauthCallback);
+      const kms = new KMSClient({
+        endpoint: aws.endpoints.kms,
+        region: aws.env().AWS_REGION,
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      });
+      connections.kms = await registerKmsConnection(orgUrl, { kms }).finally(() => kms.destroy());
     }
     for (const [name, secret] of Object.entries(connections)) aws.secrets.put(`${secretPrefix}${name}`, secret);
 
+    let eventHookSecret = '';
     if (sim) {
+      eventHookSecret = newHookSecret();
+      aws.secrets.put(`${secretPrefix}default/event-hook`, { eventHookSecret, domain: orgUrl });
       await registerEventHook({
         orgUrl,
         apiToken: sim.apiToken,
         uri: gateway.eventHookUrl,
-        secret: connections.default.eventHookSecret ?? '',
+        secret: eventHookSecret,
       });
     } else {
       note(
@@ -211,7 +227,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       apiToken: sim?.apiToken ?? '',
       actionsUrl: gateway.url,
       eventHookUrl: gateway.eventHookUrl,
-      eventHookSecret: connections.default.eventHookSecret ?? '',
+      eventHookSecret,
       lambdaUrl: lambda.url,
       eventsUrl: `${aws.endpoints.eventbridge}/events`,
       sim,

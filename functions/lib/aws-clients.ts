@@ -5,11 +5,13 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 
 let dynamoDbClient: DynamoDBClient | undefined;
 let eventBridgeClient: EventBridgeClient | undefined;
 let secretsManagerClient: SecretsManagerClient | undefined;
+let kmsClient: KMSClient | undefined;
 
 export function dynamoDb(): DynamoDBClient {
   dynamoDbClient ??= new DynamoDBClient({});
@@ -26,12 +28,19 @@ export function secretsManager(): SecretsManagerClient {
   return secretsManagerClient;
 }
 
+export function kms(): KMSClient {
+  kmsClient ??= new KMSClient({});
+  return kmsClient;
+}
+
 /** Drops the clients so the next call builds them from the current environment (tests that move endpoints). */
 export function resetAwsClients(): void {
   dynamoDbClient?.destroy();
   eventBridgeClient?.destroy();
   secretsManagerClient?.destroy();
+  kmsClient?.destroy();
   dynamoDbClient = undefined;
   eventBridgeClient = undefined;
   secretsManagerClient = undefined;
+  kmsClient = undefined;
 }

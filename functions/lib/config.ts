@@ -9,6 +9,12 @@ export interface Config {
   connectionSecretPrefix: string;
   /** The connection used when an input has no `connection`. */
   defaultConnection: string;
+  /**
+   * The connections the deployment configures (`CONNECTIONS`, comma-separated; the stack sets it from its own
+   * `connections`). Any other name is refused before an AWS call is made (issue 14 item 5). Unset: not checked
+   * (a handler run outside the stack, as in unit tests).
+   */
+  connections?: readonly string[];
   /** How long a warm container keeps a loaded connection, so a rotated secret is picked up. */
   connectionCacheSeconds: number;
   /** The one DynamoDB table (cursors, dedupe, OAuth state); only triggers and OAuth need it. */
@@ -32,6 +38,8 @@ export interface Config {
    * IAM can grant one by one (functions/lib/actions/connection-scope.ts).
    */
   pinnedConnection?: string;
+  /** The Okta id of each connection's event hook (`EVENT_HOOK_IDS`, JSON): a delivery from another hook is refused. */
+  eventHookIds: Record<string, string>;
 }
 
 type Env = Record<string, string | undefined>;
@@ -63,6 +71,11 @@ export function resetConfig(): void {
   memo = undefined;
 }
 
+/** Whether the deployment configures this connection (every name does when `CONNECTIONS` is unset). */
+export function isConfiguredConnection(name: string, cfg: Config = config()): boolean {
+  return cfg.connections === undefined || cfg.connections.includes(name);
+}
+
 /** The table name, for the functions that cannot work without it; throws a clear message when it is missing. */
 export function requireTableName(cfg: Config = config()): string {
   if (!cfg.tableName) {
@@ -79,6 +92,10 @@ export function readConfig(env: Env): Config {
   return {
     connectionSecretPrefix: text(env, 'CONNECTION_SECRET_PREFIX', 'okta-connector/'),
     defaultConnection: text(env, 'DEFAULT_CONNECTION', 'default'),
+    connections: optionalText(env, 'CONNECTIONS')
+      ?.split(',')
+      .map((name) => name.trim())
+      .filter(Boolean),
     connectionCacheSeconds: numberIn(env, 'CONNECTION_CACHE_SECONDS', 300, { min: 0, integer: true }),
     tableName: optionalText(env, 'TABLE_NAME'),
     eventBusName: text(env, 'EVENT_BUS_NAME', 'default'),
@@ -89,6 +106,7 @@ export function readConfig(env: Env): Config {
     pollLookbackMs: numberIn(env, 'POLL_LOOKBACK_MINUTES', 15, { min: 1, integer: true }) * 60_000,
     allowInsecureLocalOkta: insecureLocalOkta(env),
     pinnedConnection: optionalText(env, 'PINNED_CONNECTION'),
+    eventHookIds: stringMap(env, 'EVENT_HOOK_IDS'),
   };
 }
 
@@ -163,4 +181,24 @@ function flag(env: Env, name: string): boolean {
   if (raw === undefined || raw === 'false' || raw === '0') return false;
   if (raw === 'true' || raw === '1') return true;
   throw new ConfigurationError(name, `must be "true" or "false" (got "${raw}")`);
+}
+
+/** A JSON object of strings, `{}` when unset. */
+function stringMap(env: Env, name: string): Record<string, string> {
+  const raw = optionalText(env, name);
+  if (raw === undefined) return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    throw new ConfigurationError(name, 'must be a JSON object of strings');
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new ConfigurationError(name, 'must be a JSON object of strings');
+  const map: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (const [key, entry] of Object.entries(value)) {
+    if (typeof entry !== 'string') throw new ConfigurationError(name, `must map "${key}" to a string`);
+    map[key] = entry;
+  }
+  return map;
 }

@@ -7,18 +7,19 @@
  * POSTs batches of System Log events with `Authorization: <the hook's secret>` (EH). A POST is checked in a fixed
  * order, cheapest and least revealing first, and nothing is published unless every check passed:
  *   405 method, 415 content type, 401 Authorization (constant time, the previous secret also accepted during a
- *   rotation), 413 body size, 400 body shape.
+ *   rotation), 413 body size or event count, 400 envelope (delivery-check.ts); then each event is checked and the
+ *   refused ones are reported and left out.
  * Then the events are published once (dedupe) and the answer is 200 well within Okta's 3 s timeout. If publishing
  * fails the answer is 500, which Okta retries once (4xx are never retried), and the poller reads the events anyway.
  *
- * Body limit: 6 MB, Lambda's own request limit for a Function URL; Okta documents no maximum for a delivery (its
- * batches of "events that occur within a short time of each other" are a few KB each).
+ * Body limit: 2 MiB and 1,000 events (delivery-check.ts); Okta documents no maximum for a delivery (its batches of
+ * "events that occur within a short time of each other" are a few KB each).
  */
 import { timingSafeEqual } from 'node:crypto';
-import { config } from '../lib/config.js';
-import { loadConnection, type Connection } from '../lib/connections.js';
+import { config, isConfiguredConnection } from '../lib/config.js';
 import { UnknownConnection } from '../lib/errors.js';
-import type { LogEvent } from '../lib/events/event-format.js';
+import { loadHookSecrets, type HookSecrets } from '../lib/hook-secrets.js';
+import { checkDelivery, maxDeliveryBytes, type DeliveryCheck } from '../lib/events/delivery-check.js';
 import { countMetric, logger } from '../lib/observability.js';
 import { publishOnce, type PublishOnceDeps } from '../lib/events/publish-once.js';
 
@@ -40,12 +41,14 @@ export interface HookResponse {
 }
 
 export interface EventHookDeps {
-  loadConnection?: (name?: string) => Promise<Connection>;
+  /** The connection's hook secrets (functions/lib/hook-secrets.ts): the only secret this function can read. */
+  loadHookSecrets?: typeof loadHookSecrets;
   publish?: PublishOnceDeps;
   now?: () => number;
 }
 
-export const maxBodyBytes = 6 * 1024 * 1024;
+/** Over this, a body is refused before it is parsed (delivery-check.ts says why this size). */
+export const maxBodyBytes = maxDeliveryBytes;
 /** Okta waits 3 s; publishing must be done (or given up) well before. */
 export const answerWithinMs = 2_500;
 
@@ -61,40 +64,45 @@ export async function handler(
   const method = (event.requestContext?.http?.method ?? event.httpMethod ?? '').toUpperCase();
   const connectionName = event.queryStringParameters?.connection || config().defaultConnection;
 
-  const refuse = (statusCode: number, message: string, extra: Record<string, string> = {}): HookResponse => {
+  const refuse = (
+    statusCode: number,
+    message: string,
+    extra: Record<string, string> = {},
+    reason = message,
+  ): HookResponse => {
     // No connection dimension: before authentication the name is anyone's input, and each value would be a metric.
     countMetric('HookDeliveriesRefused', { status: String(statusCode) });
-    logger.warn('Event hook call refused', { connection: connectionName.slice(0, 128), statusCode, reason: message });
+    logger.warn('Event hook call refused', { connection: connectionName.slice(0, 128), statusCode, reason });
     return json(statusCode, { error: message }, extra);
   };
 
-  // The verification GET is answered without checking Authorization: it publishes nothing, it only echoes the
-  // challenge, and Okta sends it before the hook is active.
+  // The verification GET publishes nothing and carries no Authorization Okta documents, so it is not authenticated;
+  // it is answered only for a configured connection that has a hook secret (otherwise anyone could point their own
+  // Okta org at this URL and have it verified), and only for a challenge of a sane shape (issue 14 item 6).
   if (method === 'GET') {
     const challenge = headers['x-okta-verification-challenge'];
     if (!challenge) return refuse(400, 'A GET must carry the x-okta-verification-challenge header');
-    logger.info('Event hook verification answered', { connection: connectionName.slice(0, 128) });
+    if (!VERIFICATION_CHALLENGE.test(challenge))
+      return refuse(400, 'The verification challenge must be 8 to 256 of A-Z a-z 0-9 - _ . ~ + / =');
+    const reason = await unverifiable(connectionName, deps.loadHookSecrets);
+    if (reason) return refuse(401, 'Not authorized', {}, reason);
+    logger.info('Event hook verification answered', { connection: connectionName });
     return json(200, { verification: challenge });
   }
   if (method !== 'POST')
     return refuse(405, 'Only GET (verification) and POST (events) are accepted', { allow: 'GET, POST' });
   if (!isJson(headers['content-type'])) return refuse(415, 'Content-Type must be application/json');
 
-  let connection: Connection;
-  try {
-    connection = await (deps.loadConnection ?? loadConnection)(connectionName);
-  } catch (error) {
-    // An unknown connection is refused like a wrong secret, so the hook does not reveal which connections exist.
-    if (error instanceof UnknownConnection) return refuse(401, 'Not authorized');
-    throw error;
-  }
-  if (!isAuthorized(headers.authorization, connection)) return refuse(401, 'Not authorized');
+  const secrets = await authenticate(connectionName, headers.authorization, deps.loadHookSecrets);
+  if (typeof secrets === 'string') return refuse(401, 'Not authorized', {}, secrets);
+  const connection = { name: connectionName, orgUrl: secrets.domain };
 
   const raw = event.body ?? '';
   const body = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
   if (body.length > maxBodyBytes) return refuse(413, `The body is over ${maxBodyBytes} bytes`);
-  const events = parseDelivery(body.toString('utf8'));
-  if (!events) return refuse(400, 'The body is not an Okta event hook delivery ({"data": {"events": [LogEvent…]}})');
+  const checked = checkHookDelivery(body.toString('utf8'), connection, now());
+  if (!checked.ok) return refuse(checked.status, checked.reason);
+  const { events } = checked;
 
   let outcome;
   let failure: unknown;
@@ -130,17 +138,65 @@ export async function handler(
 }
 
 /**
- * Whether `Authorization` equals the connection's secret or, during a rotation, its previous one. Each comparison
- * is constant-time after a length check (timingSafeEqual needs equal lengths; the length itself is not secret).
+ * What Okta sends as `x-okta-verification-challenge` is not documented beyond "a verification value" (EH); the
+ * simulator sends a UUID. This admits the token68 characters (base64, base64url, UUIDs, hex), 8 to 256 of them.
  */
-export function isAuthorized(
-  header: string | undefined,
-  connection: Pick<Connection, 'eventHookSecret' | 'previousEventHookSecret'>,
-): boolean {
+export const VERIFICATION_CHALLENGE = /^[A-Za-z0-9\-_.~+/=]{8,256}$/;
+
+/** Why the verification GET must not be answered for this connection, or undefined when it may. */
+async function unverifiable(
+  connection: string,
+  load: typeof loadHookSecrets = loadHookSecrets,
+): Promise<string | undefined> {
+  if (!isConfiguredConnection(connection)) return 'UnknownConnection: not one of the configured connections';
+  return load(connection).then(
+    () => undefined,
+    (error: unknown) =>
+      error instanceof UnknownConnection
+        ? 'UnknownConnection: the connection has no event hook secret'
+        : 'InternalError: the event hook secret could not be loaded',
+  );
+}
+
+/**
+ * The hook secrets `authorization` matches, or why it does not (for the log; the caller only ever sees 401).
+ *
+ * Refused before any AWS call: a connection the deployment does not configure (`CONNECTIONS`). Then every way the
+ * hook secret may fail to load is the same 401, never a 500 with detail: a missing secret must not tell names apart,
+ * and an AWS failure must not let anyone outside trip the errors alarm (issue 14 item 5); the log and the
+ * `HookSecretUnavailable` metric tell the operator. A secret that does not match is checked once more against a
+ * fresh read (at most once per `negativeCacheMs`), so a rotation is honoured before the cache expires.
+ */
+export async function authenticate(
+  connection: string,
+  authorization: string | undefined,
+  load: typeof loadHookSecrets = loadHookSecrets,
+): Promise<HookSecrets | string> {
+  if (!isConfiguredConnection(connection)) return 'UnknownConnection: not one of the configured connections';
+  let secrets: HookSecrets;
+  try {
+    secrets = await load(connection);
+  } catch (error) {
+    if (error instanceof UnknownConnection) return 'UnknownConnection: the connection has no event hook secret';
+    countMetric('HookSecretUnavailable', { connection });
+    logger.error('Event hook secret could not be loaded', { connection, error });
+    return 'InternalError: the event hook secret could not be loaded';
+  }
+  if (isAuthorized(authorization, secrets)) return secrets;
+  if (!authorization) return 'no Authorization header';
+  const fresh = await load(connection, undefined, { refresh: true }).catch(() => undefined);
+  return fresh && isAuthorized(authorization, fresh) ? fresh : 'the Authorization header matches no hook secret';
+}
+
+/**
+ * Whether `Authorization` equals the connection's hook secret or, during a rotation, its previous one. Each
+ * comparison is constant-time after a length check (timingSafeEqual needs equal lengths; the length is not secret).
+ */
+export function isAuthorized(header: string | undefined, secrets: HookSecrets): boolean {
   if (!header) return false;
   const given = Buffer.from(header, 'utf8');
   let match = false;
-  for (const secret of [connection.eventHookSecret, connection.previousEventHookSecret]) {
+  for (const secret of [secrets.eventHookSecret, secrets.previousEventHookSecret]) {
     if (!secret) continue;
     const expected = Buffer.from(secret, 'utf8');
     if (expected.length === given.length && timingSafeEqual(expected, given)) match = true;
@@ -148,29 +204,37 @@ export function isAuthorized(
   return match;
 }
 
-/** The events of a delivery, or undefined when the body is not one. */
-export function parseDelivery(text: string): LogEvent[] | undefined {
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  const events = (body as { data?: { events?: unknown } } | null)?.data?.events;
-  if (!Array.isArray(events) || !events.every(isLogEvent)) return undefined;
-  return events;
-}
-
-function isLogEvent(value: unknown): value is LogEvent {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
-  const event = value as Record<string, unknown>;
-  return (
-    typeof event.uuid === 'string' &&
-    event.uuid !== '' &&
-    typeof event.published === 'string' &&
-    typeof event.eventType === 'string' &&
-    event.eventType !== ''
-  );
+/**
+ * The delivery's valid events (delivery-check.ts), with the refused ones reported: the envelope's source must be
+ * on the connection's org when its hook secret names it (`domain`; the hook function cannot read the connection's
+ * own secret, issue 14 item 3). Refused events are counted by reason and logged
+ * with their index and uuid (never their content, which is the sender's). The poller publishes the real ones.
+ */
+export function checkHookDelivery(
+  text: string,
+  connection: { name: string; orgUrl?: string },
+  now: number,
+): DeliveryCheck {
+  const cfg = config();
+  const checked = checkDelivery(text, {
+    orgUrl: connection.orgUrl,
+    hookId: cfg.eventHookIds[connection.name],
+    now,
+    maxAgeMs: cfg.dedupeTtlDays * 86_400_000,
+  });
+  if (!checked.ok || checked.rejected.length === 0) return checked;
+  const byReason: Record<string, number> = {};
+  for (const { reason } of checked.rejected) byReason[reason] = (byReason[reason] ?? 0) + 1;
+  for (const [reason, count] of Object.entries(byReason))
+    countMetric('HookEventsRejected', { connection: connection.name, reason }, count);
+  logger.warn('Event hook delivery had events refused; they are not published (the poller reads real ones)', {
+    connection: connection.name,
+    eventId: checked.eventId,
+    accepted: checked.events.length,
+    rejected: checked.rejected.slice(0, 20),
+    rejectedCount: checked.rejected.length,
+  });
+  return checked;
 }
 
 function isJson(contentType: string | undefined): boolean {

@@ -97,7 +97,23 @@ describe('IAM: least privilege', () => {
       .flatMap(({ statement }) => resourcesOf(statement).map((r) => JSON.stringify(r)));
     expect(secretResources.length).toBeGreaterThan(0);
     for (const resource of secretResources)
-      expect(resource).toMatch(/:secret:okta-connector\/(acme|globex)-\?\?\?\?\?\?"/);
+      expect(resource).toMatch(/:secret:okta-connector\/(acme|globex)(\/event-hook)?-\?\?\?\?\?\?"/);
+  });
+
+  it("lets the internet-facing event hook read the connections' hook secrets and no connection secret (issue 14 item 3)", () => {
+    const hookSecretResources = statements
+      .filter(({ policy }) => policy === policyOf(synth.connector.eventHook))
+      .filter(({ statement }) => actionsOf(statement).some((a) => a.startsWith('secretsmanager:')))
+      .flatMap(({ statement }) => resourcesOf(statement).map((r) => JSON.stringify(r)));
+    expect(hookSecretResources).toEqual([
+      expect.stringContaining(':secret:okta-connector/acme/event-hook-??????"'),
+      expect.stringContaining(':secret:okta-connector/globex/event-hook-??????"'),
+    ]);
+    // The other functions that read secrets read the connections' own, never a hook secret.
+    const others = statements
+      .filter(({ policy }) => policy !== policyOf(synth.connector.eventHook))
+      .flatMap(({ statement }) => resourcesOf(statement).map((r) => JSON.stringify(r)));
+    expect(others.filter((r) => r.includes('/event-hook-'))).toEqual([]);
   });
 
   it("lets only the OAuth callback and the Okta callers write, and only the authorization-code connection's secret", () => {
@@ -252,7 +268,7 @@ describe('IAM: least privilege', () => {
     expect(keysOf(synth.connector.oauthCallback!)).toEqual(['oauth-state#*']);
   });
 
-  it("gives the consent's browser steps no connection setting, and the link's step no secret: its ticket carries what it sends to Okta", () => {
+  it("gives the consent's browser steps only the list of connections, and the link's step no secret: its ticket carries what it sends to Okta", () => {
     const authorizeActions = statements
       .filter(({ policy }) => policy === policyOf(synth.connector.oauthAuthorize!))
       .flatMap(({ statement }) => actionsOf(statement));
@@ -266,6 +282,7 @@ describe('IAM: least privilege', () => {
     ] as typeof fn;
     expect(Object.keys(callback.Properties.Environment.Variables)).not.toContain('DEFAULT_CONNECTION');
     expect(Object.keys(fn.Properties.Environment.Variables).sort()).toEqual([
+      'CONNECTIONS',
       'NODE_OPTIONS',
       'OAUTH_REDIRECT_URI',
       'POWERTOOLS_METRICS_NAMESPACE',

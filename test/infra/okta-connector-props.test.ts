@@ -84,6 +84,14 @@ describe('OktaConnector props', () => {
       /searches take more than 3,000 characters/,
     ],
     [
+      'connections and searches too long together for the Lambda variables',
+      {
+        connections: Array.from({ length: 60 }, (_, i) => `connection-${i}-`.padEnd(60, 'x')),
+        defaultConnection: 'connection-0-'.padEnd(60, 'x'),
+      },
+      /connections \(as a comma-separated list\) and searches \(as JSON\) take more than 3,500 characters/,
+    ],
+    [
       'a search window the search function cannot read',
       { searches: [{ ...search, connection: 'default', window: 'forever' }] },
       /window must be an ISO 8601 duration/,
@@ -105,6 +113,12 @@ describe('OktaConnector props', () => {
       { oauthRedirectUri: 'https://okta.example.com/callback' },
       /oauthRedirectUri .* must end in \/oauth\/callback/,
     ],
+    [
+      'a hook id for an unknown connection',
+      { eventHookIds: { nope: 'who1' } },
+      /eventHookIds names an unknown connection "nope"/,
+    ],
+    ['a hook id that is not one', { eventHookIds: { default: 'who/../1' } }, /is not an Okta event hook id/],
     [
       'a Cognito authorizer without a user pool',
       { apiAuth: { type: 'cognito', userPools: [] } },

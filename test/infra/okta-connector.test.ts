@@ -186,6 +186,20 @@ describe('OktaConnector: event hook', () => {
     expect(functions[logicalIdOf(synth.connector.poller)]!.Properties.ReservedConcurrentExecutions).toBe(1);
   });
 
+  it('gives the event hook, and only it, the expected hook id of each connection that names one', () => {
+    const named = synthesizeConstruct(() => ({
+      connections: ['default', 'acme'],
+      eventHookIds: { acme: 'who7hphp39JoHLni81d7' },
+    }));
+    const functions = named.template.findResources('AWS::Lambda::Function') as Record<string, Resource>;
+    const hookId = named.stack.getLogicalId(named.connector.eventHook.node.defaultChild as never);
+    for (const [logicalId, fn] of Object.entries(functions)) {
+      const variables = (fn.Properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables;
+      if (logicalId === hookId) expect(variables?.EVENT_HOOK_IDS).toBe('{"acme":"who7hphp39JoHLni81d7"}');
+      else expect(variables?.EVENT_HOOK_IDS).toBeUndefined();
+    }
+  });
+
   it('alarms on hook errors', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'Errors',
@@ -307,16 +321,18 @@ describe('OktaConnector: the consent callback URL (issue 14.15)', () => {
 });
 
 describe('OktaConnector: settings of every function', () => {
-  it('sets the connection settings on every function that reads connections, and never ALLOW_INSECURE_LOCAL_OKTA', () => {
+  it('sets the connection settings on every function, the configured list from `connections`, never ALLOW_INSECURE_LOCAL_OKTA', () => {
     const browserSteps = [synth.connector.oauthAuthorize!, synth.connector.oauthCallback!].map(logicalIdOf);
     for (const [logicalId, fn] of Object.entries(resources('AWS::Lambda::Function'))) {
       const env = (fn.Properties.Environment as { Variables: Record<string, string> }).Variables;
       expect(env).not.toHaveProperty('ALLOW_INSECURE_LOCAL_OKTA');
+      expect(env.CONNECTIONS).toBe('acme,globex');
       // The consent's browser steps get only what they use (least-privilege.test.ts).
       if (browserSteps.includes(logicalId)) continue;
       expect(env).toMatchObject({
         CONNECTION_SECRET_PREFIX: 'okta-connector/',
         DEFAULT_CONNECTION: 'acme',
+        CONNECTIONS: 'acme,globex',
         NODE_OPTIONS: '--enable-source-maps',
       });
     }
@@ -412,6 +428,7 @@ describe('OktaConnector: settings of every function', () => {
       'PollerLagSeconds',
       'HookDeliveriesAccepted',
       'HookDeliveriesRefused',
+      'HookEventsRejected',
       'RateLimitHeadroom',
       'ActionSucceeded',
       'ActionFailed',

@@ -50,8 +50,8 @@ beforeAll(async () => {
   aws.secrets.put('okta-connector/default', {
     domain: sim.url,
     auth: { type: 'api-token', token: sim.apiToken },
-    eventHookSecret: hookSecret,
   });
+  aws.secrets.put('okta-connector/default/event-hook', { eventHookSecret: hookSecret, domain: sim.url });
   for (const [name, domain] of Object.entries(badDomains))
     aws.secrets.put(`okta-connector/${name}`, { domain, auth: { type: 'api-token', token: sim.apiToken } });
   await okta('POST', '/api/v1/groups', {
@@ -170,6 +170,63 @@ describe('connections whose domain is refused (as deployed)', () => {
   });
 });
 
+// Issue 16 part 4: a client-credentials secret that names its key in AWS KMS, wrongly. Each is the deployment's
+// mistake (InternalError, CONTRACT §2), named by field or by what KMS says of the key, and no grant leaves.
+describe('connections whose KMS signing key is refused', () => {
+  const auth = (fields: Record<string, unknown>) => ({
+    type: 'client-credentials',
+    clientId: '0oaKms',
+    keyId: 'kid-kms',
+    scopes: ['okta.users.read'],
+    ...fields,
+  });
+  const rows: Array<[string, () => Promise<Record<string, unknown>>, RegExp]> = [
+    ['a malformed kmsKeyId', async () => auth({ kmsKeyId: 'my key' }), /auth\.kmsKeyId must be a KMS key id/],
+    [
+      'both privateKey and kmsKeyId',
+      async () => auth({ kmsKeyId: 'alias/x', privateKey: 'pem' }),
+      /both privateKey and kmsKeyId/,
+    ],
+    ['neither privateKey nor kmsKeyId', async () => auth({}), /auth\.privateKey or auth\.kmsKeyId is required/],
+    ['a kmsKeyId without keyId', async () => ({ ...auth({ kmsKeyId: 'alias/x' }), keyId: undefined }), /auth\.keyId/],
+    [
+      'a key that does not exist',
+      async () => auth({ kmsKeyId: 'alias/none' }),
+      /DescribeKey .* refused \(NotFoundException\)/,
+    ],
+    [
+      'an ENCRYPT_DECRYPT key',
+      async () => auth({ kmsKeyId: await aws.kms.createKey('RSA_2048', 'ENCRYPT_DECRYPT') }),
+      /key usage ENCRYPT_DECRYPT; a client assertion needs a SIGN_VERIFY key/,
+    ],
+    [
+      'a secp256k1 key (ES256K, which Okta does not accept)',
+      async () => auth({ kmsKeyId: await aws.kms.createKey('ECC_SECG_P256K1') }),
+      /is a ECC_SECG_P256K1 key; Okta accepts RSA_2048/,
+    ],
+  ];
+
+  it.each(rows)('%s is an InternalError saying what is wrong, and no grant is sent', async (_case, secret, message) => {
+    const connection = `kms-bad-${Math.random().toString(36).slice(2, 8)}`;
+    aws.secrets.put(`okta-connector/${connection}`, { domain: sim.url, auth: await secret() });
+    let grants = 0;
+    const stop = sim.observe((req) => {
+      if (req.path === '/oauth2/v1/token') grants += 1;
+    });
+
+    const { status, body } = await callAction(
+      'get-user',
+      JSON.stringify({ userId: 'someone@example.com', connection }),
+    );
+    stop();
+
+    expect(status).toBe(500);
+    expect(body.error?.type).toBe('InternalError');
+    expect(body.error?.message).toMatch(message);
+    expect(grants).toBe(0);
+  });
+});
+
 function hookPost(
   body: string | Buffer,
   headers: Record<string, string> = {},
@@ -185,75 +242,179 @@ function hookPost(
   };
 }
 
-const delivery = (uuids: string[]) =>
+/** A delivery as Okta sends it (OKTA-API-FACTS §6), from the sim's org; `event` overrides fields of each event. */
+const delivery = (uuids: string[], event: Record<string, unknown> = {}, envelope: Record<string, unknown> = {}) =>
   JSON.stringify({
     eventType: 'com.okta.event_hook',
+    source: `${sim.url}/api/v1/eventHooks/whoBadInput1`,
     eventId: `delivery-${uuids[0]}`,
     data: {
       events: uuids.map((uuid) => ({
         uuid,
-        published: '2026-11-29T09:00:00.000Z',
+        published: new Date().toISOString(),
         eventType: 'user.lifecycle.create',
         version: '0',
+        ...event,
       })),
     },
+    ...envelope,
   });
 
 describe('the event hook refuses what Okta would not send', () => {
-  const good = delivery(['11111111-1111-4111-8111-111111111111']);
-  const rows: Array<[string, HookHttpEvent, number, RegExp]> = [
+  const uuid = '11111111-1111-4111-8111-111111111111';
+  const rows: Array<[string, () => HookHttpEvent, number, RegExp]> = [
     [
       'GET without the verification challenge',
-      { ...hookPost(''), requestContext: { http: { method: 'GET' } } },
+      () => ({ ...hookPost(''), requestContext: { http: { method: 'GET' } } }),
       400,
       /challenge/,
     ],
-    ['PUT', { ...hookPost(good), requestContext: { http: { method: 'PUT' } } }, 405, /POST/],
+    ['PUT', () => ({ ...hookPost(delivery([uuid])), requestContext: { http: { method: 'PUT' } } }), 405, /POST/],
     [
       'a body that is not JSON by its Content-Type',
-      hookPost(good, { 'content-type': 'text/plain' }),
+      () => hookPost(delivery([uuid]), { 'content-type': 'text/plain' }),
       415,
       /application\/json/,
     ],
-    ['no Authorization', { ...hookPost(good), headers: { 'content-type': 'application/json' } }, 401, /Not authorized/],
-    ['a wrong secret', hookPost(good, { authorization: 'not-the-secret' }), 401, /Not authorized/],
     [
-      'a wrong secret of the same length',
-      hookPost(good, { authorization: hookSecret.replace(/.$/, 'X') }),
+      'no Authorization',
+      () => ({ ...hookPost(delivery([uuid])), headers: { 'content-type': 'application/json' } }),
       401,
       /Not authorized/,
     ],
-    ['the secret with a trailing space', hookPost(good, { authorization: `${hookSecret} ` }), 401, /Not authorized/],
-    ['the secret as a Bearer token', hookPost(good, { authorization: `Bearer ${hookSecret}` }), 401, /Not authorized/],
-    ['an unknown connection', hookPost(good, {}, { connection: 'no-such-connection' }), 401, /Not authorized/],
-    ['a connection name with ../', hookPost(good, {}, { connection: '../default' }), 401, /Not authorized/],
-    ['malformed JSON', hookPost('{"data": {"events": [{"uuid": "x",'), 400, /event hook delivery/],
-    ['a truncated delivery', hookPost(good.slice(0, Math.floor(good.length / 2))), 400, /event hook delivery/],
+    ['a wrong secret', () => hookPost(delivery([uuid]), { authorization: 'not-the-secret' }), 401, /Not authorized/],
+    [
+      'a wrong secret of the same length',
+      () => hookPost(delivery([uuid]), { authorization: hookSecret.replace(/.$/, 'X') }),
+      401,
+      /Not authorized/,
+    ],
+    [
+      'the secret with a trailing space',
+      () => hookPost(delivery([uuid]), { authorization: `${hookSecret} ` }),
+      401,
+      /Not authorized/,
+    ],
+    [
+      'the secret as a Bearer token',
+      () => hookPost(delivery([uuid]), { authorization: `Bearer ${hookSecret}` }),
+      401,
+      /Not authorized/,
+    ],
+    [
+      'an unknown connection',
+      () => hookPost(delivery([uuid]), {}, { connection: 'no-such-connection' }),
+      401,
+      /Not authorized/,
+    ],
+    [
+      'a connection name with ../',
+      () => hookPost(delivery([uuid]), {}, { connection: '../default' }),
+      401,
+      /Not authorized/,
+    ],
+    ['malformed JSON', () => hookPost('{"data": {"events": [{"uuid": "x",'), 400, /not JSON/],
+    ['a truncated delivery', () => hookPost(delivery([uuid]).slice(0, 80)), 400, /not JSON/],
     [
       'a delivery without data.events',
-      hookPost(JSON.stringify({ eventType: 'com.okta.event_hook', data: {} })),
+      () => hookPost(JSON.stringify({ ...JSON.parse(delivery([uuid])), data: {} })),
       400,
-      /event hook delivery/,
+      /data\.events/,
     ],
     [
-      'events without a uuid',
-      hookPost(JSON.stringify({ data: { events: [{ published: '2026-11-29T09:00:00Z', eventType: 'x' }] } })),
+      'an envelope that is not an event hook delivery',
+      () => hookPost(delivery([uuid], {}, { eventType: 'com.okta.oauth2.tokens.transform' })),
       400,
-      /event hook delivery/,
+      /com\.okta\.event_hook/,
     ],
     [
-      'events that are not objects',
-      hookPost(JSON.stringify({ data: { events: ['x', 1] } })),
+      'an envelope from another org',
+      () => hookPost(delivery([uuid], {}, { source: 'https://other.okta.com/api/v1/eventHooks/who1' })),
       400,
-      /event hook delivery/,
+      /org/,
     ],
-    ['an oversized body', hookPost(Buffer.alloc(maxBodyBytes + 1, 0x20)), 413, /bytes/],
+    ['an envelope without a source', () => hookPost(delivery([uuid], {}, { source: undefined })), 400, /source/],
+    [
+      'more than 1,000 events',
+      () => hookPost(delivery(Array.from({ length: 1_001 }, () => uuid))),
+      413,
+      /at most 1000 events/,
+    ],
+    ['an oversized body', () => hookPost(Buffer.alloc(maxBodyBytes + 1, 0x20)), 413, /bytes/],
   ];
 
   it.each(rows)('answers %s with its status and publishes nothing', async (_title, event, status, message) => {
-    const answer = await eventHook(event);
+    const answer = await eventHook(event());
     expect(answer.statusCode).toBe(status);
     expect(answer.body).toMatch(message);
+  });
+});
+
+describe('the event hook refuses connections it cannot vouch for, each as 401 (issue 14 item 5)', () => {
+  const good = () => delivery(['55555555-5555-4555-8555-555555555555']);
+  beforeAll(() => {
+    process.env.CONNECTIONS = 'default,no-hook-secret,denied';
+    resetConfig();
+    aws.secrets.put('okta-connector/no-hook-secret', { domain: sim.url, auth: { type: 'api-token', token: 'x' } });
+    aws.secrets.denyReads('okta-connector/denied/event-hook');
+  });
+  afterAll(() => {
+    delete process.env.CONNECTIONS;
+    resetConfig();
+  });
+  const rows: Array<[string, string]> = [
+    ['a connection the deployment does not configure', 'not-configured'],
+    ['a connection name that only differs in case', 'DEFAULT'],
+    ['a configured connection without a hook secret', 'no-hook-secret'],
+    ['a configured connection whose hook secret IAM refuses', 'denied'],
+  ];
+
+  const verificationGet = (connection: string, challenge = 'e3b0c442-98fc-4c14-9afb-f4c8996fb924'): HookHttpEvent => ({
+    requestContext: { http: { method: 'GET' } },
+    headers: { 'x-okta-verification-challenge': challenge },
+    queryStringParameters: { connection },
+  });
+
+  it.each(rows)('answers the verification GET for %s with 401, echoing no challenge', async (_title, connection) => {
+    const answer = await eventHook(verificationGet(connection));
+    expect(answer).toMatchObject({ statusCode: 401, body: JSON.stringify({ error: 'Not authorized' }) });
+  });
+
+  it.each([
+    ['a challenge of 7 characters', 'abcdefg'],
+    ['a challenge of 257 characters', 'a'.repeat(257)],
+    ['a challenge with markup', '"><img src=x onerror=alert(1)>'],
+    ['a challenge with a newline', 'abcdefgh\nX-Injected: 1'],
+    ['a challenge with non-ASCII letters', 'ｖｅｒｉｆｙｖｅｒｉｆｙ'],
+  ])('answers the verification GET with %s with 400, echoing nothing', async (_title, challenge) => {
+    const answer = await eventHook(verificationGet('default', challenge));
+    expect(answer.statusCode).toBe(400);
+    expect(answer.body).not.toContain(challenge);
+  });
+
+  it.each(rows)('answers %s with 401 Not authorized and publishes nothing', async (_title, connection) => {
+    const before = aws.eventBridge.entries().length;
+    const answer = await eventHook(hookPost(good(), {}, { connection }));
+    expect(answer).toMatchObject({ statusCode: 401, body: JSON.stringify({ error: 'Not authorized' }) });
+    expect(aws.eventBridge.entries().length).toBe(before);
+  });
+});
+
+describe('the event hook leaves out events no System Log holds, answers 200 and publishes nothing of them', () => {
+  const uuid = '55555555-5555-4555-8555-555555555555';
+  const rows: Array<[string, Record<string, unknown>]> = [
+    ["the connector's own detail type", { eventType: 'Okta Event Search Results' }],
+    ['an aws.* detail type', { eventType: 'aws.sts.assume_role' }],
+    ['a detail type over 128 characters', { eventType: `user.${'x'.repeat(130)}` }],
+    ['a uuid that is not a UUID', { uuid: 'not-a-uuid' }],
+    ['published in 2099', { published: '2099-01-01T00:00:00.000Z' }],
+    ['published before the dedupe window', { published: '2020-01-01T00:00:00.000Z' }],
+    ['published that is not a time', { published: 'yesterday' }],
+  ];
+
+  it.each(rows)('%s', async (_title, event) => {
+    const answer = await eventHook(hookPost(delivery([uuid], event)));
+    expect(answer.statusCode).toBe(200);
   });
 });
 

@@ -54,8 +54,8 @@ export async function hookLoad(deliveries: number, eventsPerDelivery: number): P
     world.aws.secrets.put('okta-connector/load', {
       domain: sim.url,
       auth: { type: 'api-token', token: sim.apiToken },
-      eventHookSecret: hookSecret,
     });
+    world.aws.secrets.put('okta-connector/load/event-hook', { eventHookSecret: hookSecret });
     const batches = Array.from({ length: deliveries }, () =>
       sim.control.addLogEvents(Array.from({ length: eventsPerDelivery }, () => ({ eventType: 'user.session.start' }))),
     );
@@ -63,7 +63,12 @@ export async function hookLoad(deliveries: number, eventsPerDelivery: number): P
     const firstAnswers: Record<string, number> = {};
     const outcomes = await Promise.all(
       batches.map(async (events, i) => {
-        const body = JSON.stringify({ eventType: 'com.okta.event_hook', eventId: `load-${i}`, data: { events } });
+        const body = JSON.stringify({
+          eventType: 'com.okta.event_hook',
+          source: `${sim.url}/api/v1/eventHooks/whoLoad1`,
+          eventId: `load-${i}`,
+          data: { events },
+        });
         for (let attempt = 1; attempt <= 2; attempt += 1) {
           const sent = Date.now();
           const status = await fetch(`${world.hookUrl}?connection=load`, {

@@ -109,6 +109,8 @@ beforeAll(async () => {
   aws.secrets.put('okta-connector/default', {
     domain: sim.url,
     auth: { type: 'api-token', token: sim.apiToken },
+  });
+  aws.secrets.put('okta-connector/default/event-hook', {
     eventHookSecret: hookSecret,
     previousEventHookSecret: previousHookSecret,
   });
@@ -194,7 +196,11 @@ describe('a broad scenario with every log line on', () => {
         version: '2.0',
         requestContext: { http: { method: 'POST' } },
         headers: { 'content-type': 'application/json', authorization },
-        body: JSON.stringify({ eventType: 'com.okta.event_hook', data: { events } }),
+        body: JSON.stringify({
+          eventType: 'com.okta.event_hook',
+          source: `${sim.url}/api/v1/eventHooks/whoLeakCheck1`,
+          data: { events },
+        }),
         isBase64Encoded: false,
       });
     const answers = [await post(hookSecret), await post(previousHookSecret), await post(`${hookSecret}x`)];

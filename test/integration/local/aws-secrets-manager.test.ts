@@ -87,6 +87,19 @@ describe('local Secrets Manager', () => {
     ).rejects.toBeInstanceOf(ResourceExistsException);
   });
 
+  it('counts the reads of a secret and can refuse them with AccessDeniedException, as IAM outside a role', async () => {
+    aws.secrets.put('counted', { a: 1 });
+    await client.send(new GetSecretValueCommand({ SecretId: 'counted' }));
+    await client.send(new GetSecretValueCommand({ SecretId: 'missing-counted' })).catch(() => undefined);
+    expect(aws.secrets.reads('counted')).toBe(1);
+    expect(aws.secrets.reads('missing-counted')).toBe(1);
+    aws.secrets.denyReads('counted');
+    await expect(client.send(new GetSecretValueCommand({ SecretId: 'counted' }))).rejects.toMatchObject({
+      name: 'AccessDeniedException',
+    });
+    expect(aws.secrets.reads('counted')).toBe(2);
+  });
+
   it('answers ResourceNotFoundException (400) for a missing secret', async () => {
     await expect(client.send(new GetSecretValueCommand({ SecretId: 'okta-connector/missing' }))).rejects.toMatchObject({
       name: 'ResourceNotFoundException',

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -118,9 +119,10 @@ describe('npm start', () => {
   }, 45_000);
 
   it('takes a delivery sent to EVENT_HOOK_URL with the printed EVENT_HOOK_SECRET, as Okta sends one, and refuses it without', async () => {
-    const uuid = `start-test-${Date.now()}-delivery`;
+    const uuid = randomUUID();
     const delivery = JSON.stringify({
       eventType: 'com.okta.event_hook',
+      source: `${urls.OKTA_ORG_URL}/api/v1/eventHooks/whoStartTest1`,
       eventTypeVersion: '1.0',
       cloudEventsVersion: '0.1',
       eventId: uuid,

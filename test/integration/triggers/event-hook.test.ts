@@ -1,13 +1,40 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { resetConfig } from '../../../functions/lib/config.js';
 import { handler as poll } from '../../../functions/triggers/poll-system-log.js';
 import { hookSecret, longContext, startWorld, uuidCounts, waitFor, type TriggerWorld } from './harness.js';
 import { failEntriesCounted } from '../../support/fault-counters.js';
 
-const sampleDelivery = readFileSync(
-  'local/okta-sim/reference/samples/from-okta-developer-docs/event-hook-delivery-user.session.start.json',
-  'utf8',
-);
+/**
+ * Okta's sample delivery, as this sim's org would send it today: the sample's `source` host is a placeholder
+ * (`{yourOktaDomain}`) and its events are from 2023, older than the dedupe window the hook accepts.
+ */
+function sampleDelivery(): string {
+  const sample = JSON.parse(
+    readFileSync(
+      'local/okta-sim/reference/samples/from-okta-developer-docs/event-hook-delivery-user.session.start.json',
+      'utf8',
+    ),
+  ) as { source: string; data: { events: Array<{ published: string }> } };
+  sample.source = sample.source.replace('https://{yourOktaDomain}', world.sim.url);
+  sample.data.events = recent(sample.data.events);
+  return JSON.stringify(sample);
+}
+
+/** The events with `published` moved to the last minute, everything else kept. */
+function recent<T extends { published: string }>(events: T[]): T[] {
+  return events.map((event, i) => ({ ...event, published: new Date(Date.now() - 60_000 + i).toISOString() }));
+}
+
+/** A delivery envelope from the sim's org (OKTA-API-FACTS §6), carrying `events`. */
+function envelope(events: unknown[]): string {
+  return JSON.stringify({
+    eventType: 'com.okta.event_hook',
+    source: `${world.sim.url}/api/v1/eventHooks/whoIntegration1`,
+    eventId: crypto.randomUUID(),
+    data: { events },
+  });
+}
 
 let world: TriggerWorld;
 let hookId: string;
@@ -91,6 +118,22 @@ describe('event-hook', () => {
     ).toBe(200);
   });
 
+  it("fails Okta's verification of a hook aimed at a connection without a hook secret (anyone's org could)", async () => {
+    const foreign = await okta('POST', '/api/v1/eventHooks', {
+      name: 'someone else',
+      events: { type: 'EVENT_TYPE', items: ['user.lifecycle.create'] },
+      channel: {
+        type: 'HTTP',
+        version: '1.0.0',
+        config: { uri: `${world.hookUrl}?connection=not-ours`, headers: [] },
+      },
+    });
+    const verified = await okta('POST', `/api/v1/eventHooks/${String(foreign.body.id)}/lifecycle/verify`);
+    expect(verified.status).toBe(400);
+    const attempts = deliveries().filter((d) => d.hookId === foreign.body.id && d.kind === 'verify');
+    expect(attempts.map((d) => d.status)).toEqual([401, 401]);
+  });
+
   it('publishes a delivery once, in the CONTRACT format, and answers 200', async () => {
     const [event] = world.sim.control.addLogEvents([{ eventType: 'user.lifecycle.create' }]);
     await waitFor(() => world.aws.eventBridge.entries().length === 1);
@@ -140,9 +183,10 @@ describe('event-hook', () => {
   });
 
   it('passes the real sample delivery through unchanged', async () => {
-    const response = await postToHook(sampleDelivery);
+    const delivery = sampleDelivery();
+    const response = await postToHook(delivery);
     expect(response.status).toBe(200);
-    const sent = JSON.parse(sampleDelivery).data.events[0];
+    const sent = JSON.parse(delivery).data.events[0];
     const detail = world.published()[0];
     const { 'okta-connector': added, ...rest } = detail ?? {};
     expect(rest).toEqual(sent);
@@ -151,15 +195,21 @@ describe('event-hook', () => {
 
   it('passes every real sample LogEvent through unchanged, a uuid repeated in the samples once', async () => {
     const folder = 'local/okta-sim/reference/samples';
-    const samples = [
+    const files = [
       'from-openapi-spec/systemlog-ListLogs.json',
       'from-openapi-spec/systemlog-ListLogsWithAdditionalSecurityContext.json',
       'from-okta-developer-docs/systemlog-core.concurrency.org.limit.violation.json',
       'from-okta-developer-docs/systemlog-ratelimit-example-0-system.operation.rate_limit.violation.json',
       'from-panther-analysis/brute_force_logins.json',
       'from-panther-analysis/legit_login.json',
-    ].flatMap((file) => [JSON.parse(readFileSync(`${folder}/${file}`, 'utf8'))].flat() as Array<{ uuid: string }>);
-    const response = await postToHook(JSON.stringify({ eventType: 'com.okta.event_hook', data: { events: samples } }));
+    ];
+    const samples = recent(
+      files.flatMap(
+        (file) =>
+          [JSON.parse(readFileSync(`${folder}/${file}`, 'utf8'))].flat() as Array<{ uuid: string; published: string }>,
+      ),
+    );
+    const response = await postToHook(envelope(samples));
     expect(response.status).toBe(200);
     // The first event of each uuid is the one published; the samples repeat some uuids.
     const expected = new Map<string, unknown>();
@@ -173,9 +223,7 @@ describe('event-hook', () => {
   });
 
   it('answers 401 and publishes nothing when the secret is wrong', async () => {
-    const body = JSON.stringify({
-      data: { events: [{ uuid: 'wrong-secret', published: new Date().toISOString(), eventType: 'x.y' }] },
-    });
+    const body = envelope([{ uuid: crypto.randomUUID(), published: new Date().toISOString(), eventType: 'x.y' }]);
     const response = await postToHook(body, 'not-the-secret');
     expect(response.status).toBe(401);
     expect(world.aws.eventBridge.entries()).toHaveLength(0);
@@ -190,18 +238,31 @@ describe('event-hook', () => {
     expect(response.status).toBe(401);
   });
 
-  it('accepts the previous secret during a rotation', async () => {
-    world.aws.secrets.put('okta-connector/rotating', {
+  it('reads the hook secret only from <prefix><name>/event-hook, not one left in the connection secret', async () => {
+    world.aws.secrets.put('okta-connector/legacy', {
       domain: world.sim.url,
       auth: { type: 'api-token', token: world.sim.apiToken },
+      eventHookSecret: 'legacy-secret-kept-in-the-connection-secret',
+    });
+    const body = JSON.stringify({ data: { events: [] } });
+    const post = () =>
+      fetch(`${world.hookUrl}?connection=legacy`, {
+        method: 'POST',
+        headers: { authorization: 'legacy-secret-kept-in-the-connection-secret', 'content-type': 'application/json' },
+        body,
+      });
+    expect((await post()).status).toBe(401);
+    expect(world.aws.secrets.get('okta-connector/legacy/event-hook')).toBeUndefined();
+  });
+
+  it('accepts the previous secret during a rotation', async () => {
+    world.aws.secrets.put('okta-connector/rotating/event-hook', {
       eventHookSecret: 'new-secret',
       previousEventHookSecret: hookSecret,
     });
-    const body = JSON.stringify({
-      data: {
-        events: [{ uuid: 'rotation-1', published: new Date().toISOString(), eventType: 'user.lifecycle.create' }],
-      },
-    });
+    const body = envelope([
+      { uuid: crypto.randomUUID(), published: new Date().toISOString(), eventType: 'user.lifecycle.create' },
+    ]);
     const response = await fetch(`${world.hookUrl}?connection=rotating`, {
       method: 'POST',
       headers: { authorization: hookSecret, 'content-type': 'application/json' },
@@ -209,6 +270,74 @@ describe('event-hook', () => {
     });
     expect(response.status).toBe(200);
     expect(world.published()[0]?.['okta-connector']).toMatchObject({ connection: 'rotating' });
+  });
+
+  describe('with the configured connections (CONNECTIONS, as the stack sets it)', () => {
+    beforeAll(() => {
+      process.env.CONNECTIONS = 'default,rotating,legacy,denied';
+      resetConfig();
+    });
+    afterAll(() => {
+      delete process.env.CONNECTIONS;
+      resetConfig();
+    });
+
+    it('refuses 100 requests naming unknown connections with 401 and never asks Secrets Manager', async () => {
+      const answers = await Promise.all(
+        Array.from({ length: 100 }, (_, i) =>
+          fetch(`${world.hookUrl}?connection=guess-${i % 5}`, {
+            method: 'POST',
+            headers: { authorization: hookSecret, 'content-type': 'application/json' },
+            body: '{}',
+          }).then((r) => r.status),
+        ),
+      );
+      expect(new Set(answers)).toEqual(new Set([401]));
+      for (let i = 0; i < 5; i++) expect(world.aws.secrets.reads(`okta-connector/guess-${i}/event-hook`)).toBe(0);
+    });
+
+    it('answers 401 (not 500) when IAM refuses the hook secret, and asks again only after the negative window', async () => {
+      world.aws.secrets.denyReads('okta-connector/denied/event-hook');
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, () =>
+          fetch(`${world.hookUrl}?connection=denied`, {
+            method: 'POST',
+            headers: { authorization: hookSecret, 'content-type': 'application/json' },
+            body: '{}',
+          }).then(async (r) => ({ status: r.status, body: await r.text() })),
+        ),
+      );
+      expect(answers.every((a) => a.status === 401 && a.body === '{"error":"Not authorized"}')).toBe(true);
+      expect(world.aws.secrets.reads('okta-connector/denied/event-hook')).toBe(1);
+    });
+  });
+
+  it('publishes the real events of a delivery and never the forged ones beside them, not even through the poller', async () => {
+    const [real] = world.sim.control.addLogEvents([{ eventType: 'user.lifecycle.create' }]);
+    await waitFor(() => world.aws.eventBridge.entries().length === 1);
+    world.aws.eventBridge.clear();
+    const forged = [
+      { uuid: crypto.randomUUID(), published: new Date().toISOString(), eventType: 'Okta Event Search Results' },
+      { uuid: crypto.randomUUID(), published: '2099-01-01T00:00:00.000Z', eventType: 'user.session.start' },
+      { uuid: crypto.randomUUID(), published: new Date().toISOString(), eventType: `user.${'x'.repeat(130)}` },
+    ];
+    const [again] = world.sim.control.addLogEvents([{ eventType: 'user.session.start' }]);
+    await waitFor(() => world.aws.eventBridge.entries().length === 1);
+    const response = await postToHook(envelope([...forged, real]));
+    expect(response.status).toBe(200);
+    await poll({}, longContext);
+    const published = world.published().map((detail) => detail.uuid);
+    expect(published).toEqual([again?.uuid]);
+  });
+
+  it("answers 400 to a delivery from another org's hook and publishes nothing", async () => {
+    const body = JSON.parse(
+      envelope([{ uuid: crypto.randomUUID(), published: new Date().toISOString(), eventType: 'user.session.start' }]),
+    ) as Record<string, unknown>;
+    body.source = 'https://other.okta.com/api/v1/eventHooks/who1';
+    const response = await postToHook(JSON.stringify(body));
+    expect(response.status).toBe(400);
+    expect(world.aws.eventBridge.entries()).toHaveLength(0);
   });
 
   it('answers 400 to a body that is not a delivery', async () => {

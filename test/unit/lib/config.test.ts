@@ -33,6 +33,7 @@ describe('config', () => {
       readConfig({
         CONNECTION_SECRET_PREFIX: 'p/',
         DEFAULT_CONNECTION: 'acme',
+        CONNECTIONS: 'acme, globex',
         CONNECTION_CACHE_SECONDS: '0',
         TABLE_NAME: 't',
         EVENT_BUS_NAME: 'bus',
@@ -46,6 +47,7 @@ describe('config', () => {
     ).toEqual({
       connectionSecretPrefix: 'p/',
       defaultConnection: 'acme',
+      connections: ['acme', 'globex'],
       connectionCacheSeconds: 0,
       tableName: 't',
       eventBusName: 'bus',
