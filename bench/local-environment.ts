@@ -35,6 +35,8 @@ export async function startBenchEnvironment(): Promise<BenchEnvironment> {
       DEFAULT_CONNECTION: connection,
       TABLE_NAME: tableName,
       EVENT_BUS_NAME: 'default',
+      // The stack always sets the consent's callback URL (infra/okta-connector.ts).
+      OAUTH_REDIRECT_URI: 'https://bench.execute-api.us-east-1.amazonaws.com/v1/oauth/callback',
       ALLOW_INSECURE_LOCAL_OKTA: 'true',
       POWERTOOLS_SERVICE_NAME: 'okta-connector',
       POWERTOOLS_METRICS_NAMESPACE: 'OktaConnector',

@@ -275,6 +275,10 @@ export function resolveSettings(props: OktaConnectorProps = {}): ResolvedSetting
   if (props.oauthRedirectUri !== undefined && !/^https:\/\/[^\s/]+\/\S*$/.test(props.oauthRedirectUri)) {
     fail(`oauthRedirectUri "${props.oauthRedirectUri}" must be an https:// URL`);
   }
+  // The consent link is served beside it (`…/oauth/authorize`): a custom domain maps the API's paths unchanged.
+  if (props.oauthRedirectUri !== undefined && !props.oauthRedirectUri.endsWith('/oauth/callback')) {
+    fail(`oauthRedirectUri "${props.oauthRedirectUri}" must end in /oauth/callback (the API's route)`);
+  }
   const secretPrefix = props.secretPrefix ?? 'okta-connector/';
   if (!SECRET_PREFIX.test(secretPrefix))
     fail(`secretPrefix "${secretPrefix}" has characters a secret name cannot hold`);

@@ -14,6 +14,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { actions as catalog, type ActionSpec } from '../functions/catalog.js';
 import {
+  consentTicketKey,
   dedupeKey,
   oauthStateKey,
   pollCursorKey,
@@ -107,6 +108,11 @@ export class OktaConnector extends Construct {
   readonly eventHookRegistration?: ConnectorFunction;
   /** The replay function: invoke it with `{since, until, types?, connection?}` to publish past events again. */
   readonly replay: ConnectorFunction;
+  /**
+   * Starts a consent (authorization-code connections): grant `lambda:InvokeFunction` on it to the operators who may
+   * (`npx okta-connector connections consent <name> --function-name <ConsentFunctionName>`).
+   */
+  readonly consentStarter?: ConnectorFunction;
   /** The browser's first step of a consent (`GET /oauth/authorize`), with authorization-code connections. */
   readonly oauthAuthorize?: ConnectorFunction;
   /** The end of a consent (`GET /oauth/callback`): it stores the refresh token. */
@@ -264,18 +270,21 @@ export class OktaConnector extends Construct {
     });
 
     const oauth = this.oauthFunctions();
+    this.consentStarter = oauth?.start;
     this.oauthAuthorize = oauth?.authorize;
     this.oauthCallback = oauth?.callback;
     this.api = new ActionsApi(this, 'Actions', {
       actions: actions.map((spec) => ({ spec, fn: this.actionFunctions.get(spec.name)! })),
-      oauth,
+      oauth: oauth && { authorize: oauth.authorize, callback: oauth.callback },
       auth: settings.apiAuth,
       tracing: settings.tracing,
       logRetention: this.logRetention,
     });
     // One source of truth for the callback URL the consent sends to Okta: this API's own, or the deployer's (a custom
     // domain). Never derived from a request's Host header, which the caller controls.
-    oauth?.authorize.addEnvironment('OAUTH_REDIRECT_URI', settings.oauthRedirectUri ?? this.api.oauthCallbackUrl);
+    for (const fn of [oauth?.start, oauth?.authorize]) {
+      fn?.addEnvironment('OAUTH_REDIRECT_URI', settings.oauthRedirectUri ?? this.api.oauthCallbackUrl);
+    }
 
     this.alarms = new ConnectorAlarms(this, 'Alarms', {
       eventHook: this.eventHook,
@@ -320,6 +329,12 @@ export class OktaConnector extends Construct {
       description: 'Register {EventHookUrl}?connection=<name> as the Okta event hook of each connection',
     });
     new CfnOutput(this, 'EventBusName', { value: this.bus.eventBusName });
+    if (this.consentStarter) {
+      new CfnOutput(this, 'ConsentFunctionName', {
+        value: this.consentStarter.functionName,
+        description: 'npx okta-connector connections consent <name> --aws --function-name {ConsentFunctionName}',
+      });
+    }
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
   }
 
@@ -351,24 +366,32 @@ export class OktaConnector extends Construct {
   /**
    * A function with the settings every handler reads. `deadLetters: false` for a function whose payload may hold
    * secrets: a dead-letter queue keeps an asynchronous invocation's whole payload for 14 days.
+   * `connectorSettings: false` for one that reads no connection.
    */
   private connectorFunction(
     id: string,
     props: FunctionShape,
-    options: { deadLetters: boolean; noDeadLettersReason?: string } = { deadLetters: true },
+    options: { deadLetters: boolean; noDeadLettersReason?: string; connectorSettings?: boolean } = {
+      deadLetters: true,
+    },
   ): ConnectorFunction {
     const fn = new ConnectorFunction(this, id, {
       ...props,
       logRetention: this.logRetention,
       tracing: this.settings.tracing,
       deadLetterQueue: options.deadLetters ? this.deadLetters : undefined,
+      // Every function refuses any other connection name before calling AWS (functions/lib/config.ts). The consent's
+      // browser steps get no other connection setting: they name their connection themselves.
       environment: {
-        DEFAULT_CONNECTION: this.settings.defaultConnection,
-        // Every function refuses any other connection name before calling AWS (functions/lib/config.ts).
         CONNECTIONS: this.settings.connections.join(','),
-        ...(this.settings.rateLimitReserve === undefined
+        ...(options.connectorSettings === false
           ? {}
-          : { RATE_LIMIT_RESERVE: String(this.settings.rateLimitReserve) }),
+          : {
+              DEFAULT_CONNECTION: this.settings.defaultConnection,
+              ...(this.settings.rateLimitReserve === undefined
+                ? {}
+                : { RATE_LIMIT_RESERVE: String(this.settings.rateLimitReserve) }),
+            }),
       },
     });
     if (!options.deadLetters) {
@@ -519,27 +542,47 @@ export class OktaConnector extends Construct {
     );
   }
 
-  /** The OAuth consent functions, only when some connection signs in with the authorization-code flow. */
-  private oauthFunctions(): { authorize: ConnectorFunction; callback: ConnectorFunction } | undefined {
+  /**
+   * The consent functions, only when some connection signs in with the authorization-code flow: `start` (invoked
+   * by an operator with IAM only: it reads the connections' secrets and issues one-time tickets), `authorize` (the
+   * browser's first step: no secret, no connection settings, only the tickets and states) and `callback` (exchanges
+   * the code and writes the refresh token).
+   */
+  private oauthFunctions():
+    { start: ConnectorFunction; authorize: ConnectorFunction; callback: ConnectorFunction } | undefined {
     const writable = this.settings.authorizationCodeConnections;
     if (writable.length === 0) return undefined;
-    const authorize = this.connectorFunction('OAuthAuthorize', {
-      entry: 'functions/oauth/authorize.ts',
-      description: 'okta-connector: starts an OAuth consent',
-      memorySize: 256,
-      timeout: Duration.seconds(10),
+    const shape = { memorySize: 256, timeout: Duration.seconds(10) };
+    const start = this.connectorFunction('OAuthStartConsent', {
+      ...shape,
+      entry: 'functions/oauth/start-consent.ts',
+      description: 'okta-connector: an operator starts an OAuth consent (IAM only)',
     });
-    authorize.useSecrets({ prefix: this.settings.secretPrefix, read: writable });
-    authorize.useTable(this.table, { actions: ['PutItem'], keys: [oauthStateKey('*')] });
-    const callback = this.connectorFunction('OAuthCallback', {
-      entry: 'functions/oauth/callback.ts',
-      description: 'okta-connector: finishes an OAuth consent',
-      memorySize: 256,
-      timeout: Duration.seconds(10),
+    start.useSecrets({ prefix: this.settings.secretPrefix, read: writable });
+    start.useTable(this.table, { actions: ['PutItem'], keys: [consentTicketKey('*')] });
+    start.addEnvironment('AUTHORIZATION_CODE_CONNECTIONS', writable.join(','));
+    const authorize = this.connectorFunction(
+      'OAuthAuthorize',
+      {
+        ...shape,
+        entry: 'functions/oauth/authorize.ts',
+        description: 'okta-connector: a browser opens a consent link',
+      },
+      { deadLetters: true, connectorSettings: false },
+    );
+    authorize.useTable(this.table, {
+      actions: ['PutItem', 'DeleteItem'],
+      keys: [consentTicketKey('*'), oauthStateKey('*')],
     });
+    // The callback loads the connection its state names, never the default one.
+    const callback = this.connectorFunction(
+      'OAuthCallback',
+      { ...shape, entry: 'functions/oauth/callback.ts', description: 'okta-connector: finishes an OAuth consent' },
+      { deadLetters: true, connectorSettings: false },
+    );
     callback.useSecrets({ prefix: this.settings.secretPrefix, read: writable, write: writable });
     callback.useTable(this.table, { actions: ['DeleteItem'], keys: [oauthStateKey('*')] });
-    return { authorize, callback };
+    return { start, authorize, callback };
   }
 
   /**

@@ -240,9 +240,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
 /** The routes of the catalog's actions, the OAuth routes and the event hook. */
 export function gatewayRoutes() {
-  const oauthFiles = { authorize: 'functions/oauth/authorize.ts', callback: 'functions/oauth/callback.ts' };
-  const hasOauth =
-    existsSync(resolve(repoRoot, oauthFiles.authorize)) && existsSync(resolve(repoRoot, oauthFiles.callback));
+  const oauthFiles = {
+    start: 'functions/oauth/start-consent.ts',
+    authorize: 'functions/oauth/authorize.ts',
+    callback: 'functions/oauth/callback.ts',
+  };
+  const hasOauth = Object.values(oauthFiles).every((file) => existsSync(resolve(repoRoot, file)));
   return {
     actions: actions.map((a) => ({ name: a.name, entry: a.entry })),
     oauth: hasOauth ? oauthFiles : undefined,
@@ -256,6 +259,8 @@ export function sandboxFunctions(routes: ReturnType<typeof gatewayRoutes>): Loca
     ...routes.actions,
     ...(routes.oauth
       ? [
+          // What `npx okta-connector connections consent <name>` invokes.
+          { name: 'oauth-start-consent', entry: routes.oauth.start },
           { name: 'oauth-authorize', entry: routes.oauth.authorize },
           { name: 'oauth-callback', entry: routes.oauth.callback },
         ]

@@ -305,6 +305,15 @@ describe('OktaConnector: the consent callback URL (issue 14.15)', () => {
     expect(joined).toContain('/v1/oauth/callback');
   });
 
+  it('outputs the consent function operators invoke, and routes no API method to it', () => {
+    const outputs = template.findOutputs('*');
+    const output = Object.entries(outputs).find(([id]) => id.includes('ConsentFunctionName'))?.[1] as
+      { Value: unknown } | undefined;
+    expect(output?.Value).toEqual({ Ref: logicalIdOf(synth.connector.consentStarter!) });
+    const integrations = JSON.stringify(resources('AWS::ApiGateway::Method'));
+    expect(integrations).not.toContain(logicalIdOf(synth.connector.consentStarter!));
+  });
+
   it("sets the deployer's oauthRedirectUri instead when given (a custom domain)", () => {
     const custom = synthesize({ ...fullContext, oauthRedirectUri: 'https://okta.example.com/oauth/callback' });
     expect(redirectUriOf(custom)).toBe('https://okta.example.com/oauth/callback');
@@ -313,15 +322,19 @@ describe('OktaConnector: the consent callback URL (issue 14.15)', () => {
 
 describe('OktaConnector: settings of every function', () => {
   it('sets the connection settings on every function, the configured list from `connections`, never ALLOW_INSECURE_LOCAL_OKTA', () => {
-    for (const fn of Object.values(resources('AWS::Lambda::Function'))) {
+    const browserSteps = [synth.connector.oauthAuthorize!, synth.connector.oauthCallback!].map(logicalIdOf);
+    for (const [logicalId, fn] of Object.entries(resources('AWS::Lambda::Function'))) {
       const env = (fn.Properties.Environment as { Variables: Record<string, string> }).Variables;
+      expect(env).not.toHaveProperty('ALLOW_INSECURE_LOCAL_OKTA');
+      expect(env.CONNECTIONS).toBe('acme,globex');
+      // The consent's browser steps get only what they use (least-privilege.test.ts).
+      if (browserSteps.includes(logicalId)) continue;
       expect(env).toMatchObject({
         CONNECTION_SECRET_PREFIX: 'okta-connector/',
         DEFAULT_CONNECTION: 'acme',
         CONNECTIONS: 'acme,globex',
         NODE_OPTIONS: '--enable-source-maps',
       });
-      expect(env).not.toHaveProperty('ALLOW_INSECURE_LOCAL_OKTA');
     }
   });
 
