@@ -7,6 +7,7 @@ import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { actions as catalog, type ActionSpec } from '../functions/catalog.js';
 import { durationMs } from '../functions/lib/events/search-settings.js';
+import type { EventHookFrontDoorSetting } from './event-hook-front-door.js';
 
 /** A scheduled System Log search (docs/CONTRACT.md §5), passed unchanged to the search function as `SEARCHES`. */
 export interface SearchSetting {
@@ -124,8 +125,11 @@ export interface OktaConnectorProps {
    */
   readonly stepFunctionsExample?: boolean;
   /**
-   * Most concurrent event-hook deliveries processed at once.
-   * @default 10
+   * The event hook's reserved concurrency: most deliveries answered at once. Lambda refuses a delivery past it
+   * with 429, which Okta never retries (the poller still publishes its events), so it must cover the largest burst
+   * Okta sends at once; a delivery takes tens of milliseconds (it is only queued), so each container serves many.
+   * Reserved concurrency costs nothing while idle, but is taken from the account's pool.
+   * @default 200
    */
   readonly eventHookConcurrency?: number;
   /**
@@ -134,6 +138,13 @@ export interface OktaConnectorProps {
    * @default none, e.g. `{ default: 'who7hphp39JoHLni81d7' }`
    */
   readonly eventHookIds?: Readonly<Record<string, string>>;
+  /**
+   * Puts the event hook behind a regional REST API with AWS WAF (a rate-based rule per source IP, a body size
+   * rule, optionally Okta's IP ranges as an allow list) instead of a Function URL, which cannot carry WAF. Costs
+   * about $6 a month for the web ACL and its rules, plus $0.60 (WAF) and $3.50 (REST API) per million requests.
+   * @default none: the hook is a Function URL
+   */
+  readonly eventHookFrontDoor?: EventHookFrontDoorSetting;
   /**
    * The poller lag (seconds) above which a connection's lag alarm fires.
    * @default 300
@@ -177,6 +188,7 @@ export interface ResolvedSettings {
   readonly stepFunctionsExample: boolean;
   readonly eventHookConcurrency: number;
   readonly eventHookIds: Readonly<Record<string, string>>;
+  readonly eventHookFrontDoor?: EventHookFrontDoorSetting;
   readonly pollerLagAlarmSeconds: number;
   readonly eventSchemas: boolean;
   readonly pinnedActions: Readonly<Record<string, readonly string[]>>;
@@ -233,7 +245,7 @@ export function resolveSettings(props: OktaConnectorProps = {}): ResolvedSetting
   if (props.rateLimitReserve !== undefined && !(props.rateLimitReserve >= 0 && props.rateLimitReserve < 1)) {
     fail(`rateLimitReserve must be from 0 to below 1 (got ${props.rateLimitReserve})`);
   }
-  const eventHookConcurrency = props.eventHookConcurrency ?? 10;
+  const eventHookConcurrency = props.eventHookConcurrency ?? 200;
   checkInteger('eventHookConcurrency', eventHookConcurrency, 1, 1000);
   const eventHookIds = props.eventHookIds ?? {};
   for (const [connection, hookId] of Object.entries(eventHookIds)) {
@@ -266,6 +278,7 @@ export function resolveSettings(props: OktaConnectorProps = {}): ResolvedSetting
     stepFunctionsExample: props.stepFunctionsExample ?? false,
     eventHookConcurrency,
     eventHookIds,
+    eventHookFrontDoor: props.eventHookFrontDoor,
     pollerLagAlarmSeconds,
     eventSchemas: props.eventSchemas ?? false,
   };

@@ -15,7 +15,8 @@ import { startGateway, type Gateway } from './gateway.js';
 import { startLocalLambda } from './lambda-endpoint.js';
 import { startOktaSim, type OktaSim } from './okta-sim/index.js';
 import { createLocalRuntime, repoRoot, type LocalFunction, type LocalRuntime } from './runtime.js';
-import { stackFunctions } from './runtime/stack-functions.js';
+import { stackSettings } from './runtime/stack-functions.js';
+import { startSqsEventSource } from './runtime/sqs-event-source.js';
 import {
   apiTokenConnection,
   registerServiceConnection,
@@ -121,7 +122,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       POWERTOOLS_SERVICE_NAME: 'okta-connector',
     };
     const connectionNames = realOrg ? ['default'] : ['default', 'service', 'web'];
-    const functions = stackFunctions(
+    const stack = stackSettings(
       {
         connections: connectionNames,
         defaultConnection: 'default',
@@ -131,7 +132,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         bus: { type: 'existing', name: 'default' },
       },
       { TABLE_NAME: tableName },
+      (name) => aws.sqs.queueUrl(name),
     );
+    const functions = stack.functions;
+    for (const queue of stack.queues) aws.sqs.createQueue(queue.name, queue);
     // LOCAL_BUNDLES=true runs the esbuild bundles of `npx cdk synth` (what would be deployed) instead of the sources.
     const bundles = env.LOCAL_BUNDLES === 'true' ? bundlesFromCdkOut() : undefined;
     if (bundles) note(`running the ${Object.keys(bundles).length} bundles of cdk.out`);
@@ -148,8 +152,21 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const routes = gatewayRoutes();
     const gateway = await startGateway({ runtime, routes, port: at(1) });
     stops.push(() => gateway.close());
-    const lambda = await startLocalLambda({ runtime, functions: sandboxFunctions(routes), port: at(5) });
+    const lambda = await startLocalLambda({ runtime, functions: sandboxFunctions(routes), port: at(7) });
     stops.push(() => lambda.close());
+    // The stack's SQS event source mappings (the event hook's hand-off queue into its publisher).
+    for (const source of stack.eventSources) {
+      const fn = sandboxFunctions(routes).find((f) => f.entry === source.entry);
+      if (!fn) throw new Error(`The stack maps a queue into ${source.entry}, which the sandbox does not run`);
+      const mapping = startSqsEventSource({
+        runtime,
+        fn,
+        source,
+        queueUrl: aws.sqs.queueUrl(source.queue),
+        endpoint: aws.endpoints.sqs,
+      });
+      stops.push(() => mapping.stop());
+    }
 
     const connections: Record<string, ConnectionSecret> = {};
     if (realOrg) {
@@ -239,6 +256,7 @@ export function sandboxFunctions(routes: ReturnType<typeof gatewayRoutes>): Loca
         ]
       : []),
     { name: 'event-hook', entry: 'functions/triggers/event-hook.ts' },
+    { name: 'publish-deliveries', entry: 'functions/triggers/publish-deliveries.ts' },
     { name: 'poll-system-log', entry: 'functions/triggers/poll-system-log.ts' },
     { name: 'scheduled-search', entry: 'functions/triggers/scheduled-search.ts' },
     { name: 'replay', entry: 'functions/triggers/replay.ts' },

@@ -6,10 +6,12 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SQSClient } from '@aws-sdk/client-sqs';
 
 let dynamoDbClient: DynamoDBClient | undefined;
 let eventBridgeClient: EventBridgeClient | undefined;
 let secretsManagerClient: SecretsManagerClient | undefined;
+let sqsClient: SQSClient | undefined;
 
 export function dynamoDb(): DynamoDBClient {
   dynamoDbClient ??= new DynamoDBClient({});
@@ -26,11 +28,18 @@ export function secretsManager(): SecretsManagerClient {
   return secretsManagerClient;
 }
 
+export function sqs(): SQSClient {
+  sqsClient ??= new SQSClient({});
+  return sqsClient;
+}
+
 /** Drops the clients so the next call builds them from the current environment (tests that move endpoints). */
 export function resetAwsClients(): void {
   dynamoDbClient?.destroy();
   eventBridgeClient?.destroy();
   secretsManagerClient?.destroy();
+  sqsClient?.destroy();
+  sqsClient = undefined;
   dynamoDbClient = undefined;
   eventBridgeClient = undefined;
   secretsManagerClient = undefined;

@@ -34,6 +34,11 @@ export interface Config {
   pinnedConnection?: string;
   /** The Okta id of each connection's event hook (`EVENT_HOOK_IDS`, JSON): a delivery from another hook is refused. */
   eventHookIds: Record<string, string>;
+  /**
+   * The event hook's hand-off queue (`DELIVERY_QUEUE_URL`, the stack sets it): a checked delivery is queued and
+   * acknowledged, and the publisher function publishes it. Unset, the hook publishes itself (in-process tests).
+   */
+  deliveryQueueUrl?: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -92,6 +97,7 @@ export function readConfig(env: Env): Config {
     allowInsecureLocalOkta: insecureLocalOkta(env),
     pinnedConnection: optionalText(env, 'PINNED_CONNECTION'),
     eventHookIds: stringMap(env, 'EVENT_HOOK_IDS'),
+    deliveryQueueUrl: optionalText(env, 'DELIVERY_QUEUE_URL'),
   };
 }
 

@@ -7,11 +7,12 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createConnectorTable, startDynalite } from './dynamodb.js';
 import { startLocalEventBridge, type LocalEventBridge } from './eventbridge.js';
 import { startLocalSecretsManager } from './secrets-manager.js';
+import { startLocalSqs, type LocalSqs } from './sqs.js';
 
 export type { RecordedEntry, FailEntriesOptions, EntryErrorCode } from './eventbridge.js';
 
 export interface LocalAws {
-  endpoints: { dynamodb: string; eventbridge: string; secretsManager: string };
+  endpoints: { dynamodb: string; eventbridge: string; secretsManager: string; sqs: string };
   /** The environment that points the AWS SDK v3 clients at these endpoints (with dummy credentials). */
   env(): Record<string, string>;
   /** The local EventBridge's records and fault controls. */
@@ -22,13 +23,15 @@ export interface LocalAws {
     /** How many versions were ever written to a secret. */
     versionsWritten(name: string): number;
   };
+  /** The local SQS's queues as they are now, and its fault controls. */
+  sqs: Omit<LocalSqs, 'url' | 'close'>;
   /** Creates the connector's table (pk S) in dynalite; a no-op when it exists. */
   createTable(name: string): Promise<void>;
   close(): Promise<void>;
 }
 
 export interface LocalAwsOptions {
-  /** First port: EventBridge on `port`, Secrets Manager on `port + 1`, DynamoDB on `port + 2`. 0 (default) = any free ports. */
+  /** First port: EventBridge on `port`, Secrets Manager `+1`, DynamoDB `+2`, SQS `+4`. 0 (default) = any free ports. */
   port?: number;
 }
 
@@ -41,7 +44,8 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
   const eventBridge = await startLocalEventBridge(port);
   const secrets = await startLocalSecretsManager(next(1));
   const dynamodb = await startDynalite(next(2));
-  const endpoints = { dynamodb: dynamodb.url, eventbridge: eventBridge.url, secretsManager: secrets.url };
+  const sqs = await startLocalSqs(next(4));
+  const endpoints = { dynamodb: dynamodb.url, eventbridge: eventBridge.url, secretsManager: secrets.url, sqs: sqs.url };
   const dynamoClient = new DynamoDBClient({
     endpoint: endpoints.dynamodb,
     region,
@@ -54,6 +58,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
       AWS_ENDPOINT_URL_EVENTBRIDGE: endpoints.eventbridge,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoints.secretsManager,
+      AWS_ENDPOINT_URL_SQS: endpoints.sqs,
       AWS_REGION: region,
       AWS_ACCESS_KEY_ID: 'local',
       AWS_SECRET_ACCESS_KEY: 'local',
@@ -68,10 +73,11 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       onEntry: eventBridge.onEntry,
     },
     secrets: { put: secrets.put, get: secrets.get, versionsWritten: secrets.versionsWritten },
+    sqs: { messages: sqs.messages, queueUrl: sqs.queueUrl, createQueue: sqs.createQueue, failSends: sqs.failSends },
     createTable: (name) => createConnectorTable(dynamoClient, name),
     close: async () => {
       dynamoClient.destroy();
-      await Promise.all([eventBridge.close(), secrets.close(), dynamodb.close()]);
+      await Promise.all([eventBridge.close(), secrets.close(), dynamodb.close(), sqs.close()]);
     },
   };
 }

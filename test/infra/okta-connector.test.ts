@@ -182,7 +182,7 @@ describe('OktaConnector: event hook', () => {
 
   it('caps the hook and the poller with reserved concurrency', () => {
     const functions = resources('AWS::Lambda::Function');
-    expect(functions[logicalIdOf(synth.connector.eventHook)]!.Properties.ReservedConcurrentExecutions).toBe(10);
+    expect(functions[logicalIdOf(synth.connector.eventHook)]!.Properties.ReservedConcurrentExecutions).toBe(200);
     expect(functions[logicalIdOf(synth.connector.poller)]!.Properties.ReservedConcurrentExecutions).toBe(1);
   });
 
@@ -198,6 +198,29 @@ describe('OktaConnector: event hook', () => {
       if (logicalId === hookId) expect(variables?.EVENT_HOOK_IDS).toBe('{"acme":"who7hphp39JoHLni81d7"}');
       else expect(variables?.EVENT_HOOK_IDS).toBeUndefined();
     }
+  });
+
+  it('hands the hook deliveries to a queue with a dead-letter queue, drained in batches with partial failures', () => {
+    const queueId = synth.stack.getLogicalId(synth.connector.deliveries.node.defaultChild as never);
+    const deadLettersId = synth.stack.getLogicalId(synth.connector.deadLetters.node.defaultChild as never);
+    expect(resources('AWS::SQS::Queue')[queueId]!.Properties).toMatchObject({
+      VisibilityTimeout: 180,
+      SqsManagedSseEnabled: true,
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [deadLettersId, 'Arn'] }, maxReceiveCount: 5 },
+    });
+    const hook = resources('AWS::Lambda::Function')[logicalIdOf(synth.connector.eventHook)]!;
+    expect(
+      (hook.Properties.Environment as { Variables: Record<string, unknown> }).Variables.DELIVERY_QUEUE_URL,
+    ).toEqual({
+      Ref: queueId,
+    });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [queueId, 'Arn'] },
+      FunctionName: { Ref: logicalIdOf(synth.connector.deliveryPublisher) },
+      BatchSize: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 2 },
+    });
   });
 
   it('alarms on hook errors', () => {
@@ -290,15 +313,18 @@ describe('OktaConnector: table, bus and schedules', () => {
 });
 
 describe('OktaConnector: settings of every function', () => {
-  it('sets the connection settings on every function and never ALLOW_INSECURE_LOCAL_OKTA', () => {
-    for (const fn of Object.values(resources('AWS::Lambda::Function'))) {
+  it('sets the connection settings on every function that reads a connection, and never ALLOW_INSECURE_LOCAL_OKTA', () => {
+    // The delivery publisher reads no connection: the name comes with each queued delivery.
+    const publisher = logicalIdOf(synth.connector.deliveryPublisher);
+    for (const [logicalId, fn] of Object.entries(resources('AWS::Lambda::Function'))) {
       const env = (fn.Properties.Environment as { Variables: Record<string, string> }).Variables;
+      expect(env).not.toHaveProperty('ALLOW_INSECURE_LOCAL_OKTA');
+      if (logicalId === publisher) continue;
       expect(env).toMatchObject({
         CONNECTION_SECRET_PREFIX: 'okta-connector/',
         DEFAULT_CONNECTION: 'acme',
         NODE_OPTIONS: '--enable-source-maps',
       });
-      expect(env).not.toHaveProperty('ALLOW_INSECURE_LOCAL_OKTA');
     }
   });
 

@@ -25,6 +25,7 @@ describe('config', () => {
       rateLimitBudget: 'container',
       pollLookbackMs: 15 * 60_000,
       allowInsecureLocalOkta: false,
+      eventHookIds: {},
     });
   });
 
@@ -42,6 +43,8 @@ describe('config', () => {
         RATE_LIMIT_BUDGET: 'table',
         POLL_LOOKBACK_MINUTES: '60',
         ALLOW_INSECURE_LOCAL_OKTA: 'true',
+        EVENT_HOOK_IDS: '{"acme":"who7hphp39JoHLni81d7"}',
+        DELIVERY_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/1/q',
       }),
     ).toEqual({
       connectionSecretPrefix: 'p/',
@@ -55,7 +58,14 @@ describe('config', () => {
       rateLimitBudget: 'table',
       pollLookbackMs: 60 * 60_000,
       allowInsecureLocalOkta: true,
+      eventHookIds: { acme: 'who7hphp39JoHLni81d7' },
+      deliveryQueueUrl: 'https://sqs.us-east-1.amazonaws.com/1/q',
     });
+  });
+
+  it('refuses EVENT_HOOK_IDS that is not a JSON object of strings, naming it', () => {
+    for (const raw of ['who1', '["who1"]', '{"acme":1}'])
+      expect(() => readConfig({ EVENT_HOOK_IDS: raw }), raw).toThrow(/EVENT_HOOK_IDS/);
   });
 
   it.each([
