@@ -139,6 +139,13 @@ export interface OktaConnectorProps {
    */
   readonly eventHookIds?: Readonly<Record<string, string>>;
   /**
+   * What an event hook delivery does: `queue` publishes its checked events (through the hand-off queue);
+   * `verified` publishes nothing from the body and only wakes a coalesced poll of the connection, so every published
+   * event comes from an authenticated read of the System Log, a few seconds later (docs/TRIGGERS.md "Verified mode").
+   * @default 'queue'
+   */
+  readonly eventHookMode?: 'queue' | 'verified';
+  /**
    * Puts the event hook behind a regional REST API with AWS WAF (a rate-based rule per source IP, a body size
    * rule, optionally Okta's IP ranges as an allow list) instead of a Function URL, which cannot carry WAF. Costs
    * about $6 a month for the web ACL and its rules, plus $0.60 (WAF) and $3.50 (REST API) per million requests.
@@ -189,6 +196,7 @@ export interface ResolvedSettings {
   readonly eventHookConcurrency: number;
   readonly eventHookIds: Readonly<Record<string, string>>;
   readonly eventHookFrontDoor?: EventHookFrontDoorSetting;
+  readonly eventHookMode: 'queue' | 'verified';
   readonly pollerLagAlarmSeconds: number;
   readonly eventSchemas: boolean;
   readonly pinnedActions: Readonly<Record<string, readonly string[]>>;
@@ -252,6 +260,9 @@ export function resolveSettings(props: OktaConnectorProps = {}): ResolvedSetting
     if (!connections.includes(connection)) fail(`eventHookIds names an unknown connection "${connection}"`);
     if (!/^[A-Za-z0-9]{1,64}$/.test(hookId)) fail(`eventHookIds: "${hookId}" is not an Okta event hook id`);
   }
+  const eventHookMode = props.eventHookMode ?? 'queue';
+  if (eventHookMode !== 'queue' && eventHookMode !== 'verified')
+    fail(`eventHookMode must be "queue" or "verified" (got "${String(eventHookMode)}")`);
   const pollerLagAlarmSeconds = props.pollerLagAlarmSeconds ?? 300;
   checkInteger('pollerLagAlarmSeconds', pollerLagAlarmSeconds, 60, 86_400);
   const apiAuth = props.apiAuth ?? 'iam';
@@ -279,6 +290,7 @@ export function resolveSettings(props: OktaConnectorProps = {}): ResolvedSetting
     eventHookConcurrency,
     eventHookIds,
     eventHookFrontDoor: props.eventHookFrontDoor,
+    eventHookMode,
     pollerLagAlarmSeconds,
     eventSchemas: props.eventSchemas ?? false,
   };

@@ -79,8 +79,8 @@ export class OktaConnector extends Construct {
   readonly eventHookEndpoint: string;
   /** The event hook's hand-off queue: checked deliveries, drained by `deliveryPublisher`. */
   readonly deliveries: sqs.Queue;
-  /** Publishes the queued deliveries (the queue's event source mapping invokes it). */
-  readonly deliveryPublisher: ConnectorFunction;
+  /** Publishes the queued deliveries (the queue's event source mapping invokes it); none in verified mode. */
+  readonly deliveryPublisher?: ConnectorFunction;
   /** The System Log poller, run on a schedule per connection. */
   readonly poller: ConnectorFunction;
   /** The scheduled searches' function, when `searches` names any. */
@@ -183,12 +183,10 @@ export class OktaConnector extends Construct {
       this.eventHookEndpoint = this.eventHookUrl.url;
     }
 
-    const hookQueue = this.hookDeliveries();
-    this.deliveries = hookQueue.queue;
-    this.deliveryPublisher = hookQueue.publisher;
-
-    // One poll at a time: overlapping polls of a connection would only race for its cursor. 55 s: done before the
-    // next minute's poll.
+    // One poll at a time: overlapping polls of a connection would only race for its cursor (safely: the cursor's
+    // writes are conditional). In verified mode the hand-off queue's mapping (2 at most) polls beside the schedule.
+    // 55 s: done before the next minute's poll.
+    const verified = settings.eventHookMode === 'verified';
     this.poller = this.publisher('Poller', {
       entry: 'functions/triggers/poll-system-log.ts',
       description: 'Polls the Okta System Log',
@@ -196,8 +194,12 @@ export class OktaConnector extends Construct {
       callsOkta: true,
       memorySize: 512,
       timeout: Duration.seconds(55),
-      reservedConcurrentExecutions: 1,
+      reservedConcurrentExecutions: verified ? 3 : 1,
     });
+    if (verified) this.eventHook.addEnvironment('EVENT_HOOK_MODE', 'verified');
+    const consumer = verified ? this.poller : this.deliveryPublisherFunction();
+    if (!verified) this.deliveryPublisher = consumer;
+    this.deliveries = this.hookDeliveries(consumer);
     if (settings.searches.length > 0) {
       this.search = this.publisher('Search', {
         entry: 'functions/triggers/scheduled-search.ts',
@@ -353,22 +355,14 @@ export class OktaConnector extends Construct {
 
   /**
    * The event hook's durable hand-off (docs/TRIGGERS.md "Bursts: the hand-off queue"): the hook queues a checked
-   * delivery and answers; the publisher, invoked by the queue's event source mapping in batches, publishes with the
-   * dedupe and reports partial failures. Batches of up to 10 deliveries, without a batching window (a quiet hook's
+   * delivery and answers; the consumer, invoked by the queue's event source mapping in batches, publishes with the
+   * dedupe (the publisher) or, in verified mode, polls each woken connection once (the poller), and reports partial
+   * failures. Batches of up to 10 deliveries, without a batching window (a quiet hook's
    * delivery is published at once; under a burst each receive is full anyway), take one publish lock per connection;
    * 2 publishers at most (SQS's minimum), as more would only wait for each other's lock. Visibility 180 s: six times
    * the publisher's timeout (AWS's advice); a message given 5 times goes to the dead-letter queue.
    */
-  private hookDeliveries(): { queue: sqs.Queue; publisher: ConnectorFunction } {
-    const publisher = this.connectorFunction('DeliveryPublisher', {
-      entry: 'functions/triggers/publish-deliveries.ts',
-      description: 'okta-connector: publishes queued event hook deliveries',
-      memorySize: 1024,
-      timeout: Duration.seconds(30),
-    });
-    publisher.useTable(this.table, DEDUPE);
-    publisher.useBus(this.bus, this.settings.eventSource);
-    publisher.addEnvironment('DEDUPE_TTL_DAYS', String(this.settings.dedupeTtlDays));
+  private hookDeliveries(consumer: ConnectorFunction): sqs.Queue {
     const queue = new sqs.Queue(this, 'HookDeliveries', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
@@ -386,13 +380,27 @@ export class OktaConnector extends Construct {
       reportBatchItemFailures: true,
       maxConcurrency: 2,
     });
-    publisher.addEventSource(source);
-    Validations.of(publisher).acknowledge({
+    consumer.addEventSource(source);
+    Validations.of(consumer).acknowledge({
       id: 'Serverless-LambdaEventSourceMappingDestination',
       reason:
         "An SQS mapping's failed messages go to the queue's own dead-letter queue (redrive policy, maxReceiveCount 5); Lambda offers on-failure destinations only for stream sources.",
     });
-    return { queue, publisher };
+    return queue;
+  }
+
+  /** The function that publishes queued deliveries: the table's dedupe records and the bus, no connection secret. */
+  private deliveryPublisherFunction(): ConnectorFunction {
+    const publisher = this.connectorFunction('DeliveryPublisher', {
+      entry: 'functions/triggers/publish-deliveries.ts',
+      description: 'okta-connector: publishes queued event hook deliveries',
+      memorySize: 1024,
+      timeout: Duration.seconds(30),
+    });
+    publisher.useTable(this.table, DEDUPE);
+    publisher.useBus(this.bus, this.settings.eventSource);
+    publisher.addEnvironment('DEDUPE_TTL_DAYS', String(this.settings.dedupeTtlDays));
+    return publisher;
   }
 
   /**

@@ -28,7 +28,7 @@ import { scheduleSecondsFromEnv, startSchedules, type Schedules } from './schedu
 export interface SandboxOptions {
   /** The first port (the org; then the gateway and the AWS endpoints); 0 = any free ports. */
   port?: number;
-  /** Where OKTA_ORG_URL and credentials for a real org, PORT, LOCAL_SCHEDULE_SECONDS and SEARCHES are read. */
+  /** Where OKTA_ORG_URL and credentials for a real org, PORT, LOCAL_SCHEDULE_SECONDS, SEARCHES and LOCAL_EVENT_HOOK_MODE are read. */
   env?: Record<string, string | undefined>;
   /** Seconds between schedule runs (LOCAL_SCHEDULE_SECONDS, 60 by default). */
   scheduleSeconds?: number;
@@ -130,6 +130,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         secretPrefix,
         searches: readSearches({ SEARCHES: searches }),
         bus: { type: 'existing', name: 'default' },
+        eventHookMode: eventHookModeFromEnv(env),
       },
       { TABLE_NAME: tableName },
       (name) => aws.sqs.queueUrl(name),
@@ -261,6 +262,14 @@ export function sandboxFunctions(routes: ReturnType<typeof gatewayRoutes>): Loca
     { name: 'scheduled-search', entry: 'functions/triggers/scheduled-search.ts' },
     { name: 'replay', entry: 'functions/triggers/replay.ts' },
   ];
+}
+
+/** `LOCAL_EVENT_HOOK_MODE` (`queue` or `verified`, the stack's `eventHookMode`); `queue` when unset. */
+function eventHookModeFromEnv(env: Record<string, string | undefined>): 'queue' | 'verified' {
+  const raw = env.LOCAL_EVENT_HOOK_MODE;
+  if (raw === undefined || raw === '' || raw === 'queue') return 'queue';
+  if (raw === 'verified') return 'verified';
+  throw new Error(`LOCAL_EVENT_HOOK_MODE must be queue or verified (got "${raw}")`);
 }
 
 /** A positive number from the environment, undefined when unset; throws naming the variable otherwise. */

@@ -39,6 +39,11 @@ export interface Config {
    * acknowledged, and the publisher function publishes it. Unset, the hook publishes itself (in-process tests).
    */
   deliveryQueueUrl?: string;
+  /**
+   * `EVENT_HOOK_MODE`: `queue` (the default) publishes a delivery's checked events; `verified` publishes nothing from
+   * a delivery, it only wakes a poll of the connection (docs/TRIGGERS.md "Verified mode").
+   */
+  eventHookMode: 'queue' | 'verified';
 }
 
 type Env = Record<string, string | undefined>;
@@ -98,6 +103,7 @@ export function readConfig(env: Env): Config {
     pinnedConnection: optionalText(env, 'PINNED_CONNECTION'),
     eventHookIds: stringMap(env, 'EVENT_HOOK_IDS'),
     deliveryQueueUrl: optionalText(env, 'DELIVERY_QUEUE_URL'),
+    eventHookMode: oneOf(env, 'EVENT_HOOK_MODE', ['queue', 'verified'] as const),
   };
 }
 

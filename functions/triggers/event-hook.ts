@@ -149,10 +149,21 @@ async function queueDelivery(
   now: () => number,
   deps: HandOffDeps | undefined,
 ): Promise<HookResponse> {
+  // Verified mode: nothing of the body is published; the message only wakes a poll of the connection.
+  const wake = config().eventHookMode === 'verified';
+  const receivedAt = new Date(startedAt).toISOString();
   try {
-    const { messages } = await handOff({ connection, receivedAt: new Date(startedAt).toISOString(), events }, deps);
+    const { messages } = await handOff(
+      wake ? { connection, receivedAt, events: [], wake } : { connection, receivedAt, events },
+      deps,
+    );
     countMetric('HookDeliveriesAccepted', { connection });
-    logger.info('Event hook delivery queued', { connection, events: events.length, messages, ms: now() - startedAt });
+    logger.info(wake ? 'Event hook delivery woke a poll' : 'Event hook delivery queued', {
+      connection,
+      events: events.length,
+      messages,
+      ms: now() - startedAt,
+    });
     return { statusCode: 200 };
   } catch (error) {
     countMetric('HookDeliveriesRefused', { status: '500' });

@@ -62,7 +62,7 @@ describe('the dead-letter queue holds no action input', () => {
       .sort();
     const triggers = [
       synth.connector.eventHook,
-      synth.connector.deliveryPublisher,
+      synth.connector.deliveryPublisher!,
       synth.connector.poller,
       synth.connector.search!,
       synth.connector.replay,

@@ -132,7 +132,7 @@ describe('IAM: least privilege', () => {
 
   it('gives the delivery publisher the dedupe records, PutEvents, its queue and no secret at all', () => {
     const publisherActions = statements
-      .filter(({ policy }) => policy === policyOf(synth.connector.deliveryPublisher))
+      .filter(({ policy }) => policy === policyOf(synth.connector.deliveryPublisher!))
       .flatMap(({ statement }) => actionsOf(statement));
     expect([...new Set(publisherActions)].sort()).toEqual([
       'dynamodb:BatchGetItem',

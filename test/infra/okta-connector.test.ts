@@ -216,11 +216,30 @@ describe('OktaConnector: event hook', () => {
     });
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: { 'Fn::GetAtt': [queueId, 'Arn'] },
-      FunctionName: { Ref: logicalIdOf(synth.connector.deliveryPublisher) },
+      FunctionName: { Ref: logicalIdOf(synth.connector.deliveryPublisher!) },
       BatchSize: 10,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       ScalingConfig: { MaximumConcurrency: 2 },
     });
+  });
+
+  it('in verified mode maps the hand-off queue into the poller, deploys no publisher and tells the hook', () => {
+    const verified = synthesizeConstruct(() => ({ eventHookMode: 'verified' }));
+    const id = (construct: { node: { defaultChild?: unknown } }) =>
+      verified.stack.getLogicalId(construct.node.defaultChild as never);
+    expect(verified.connector.deliveryPublisher).toBeUndefined();
+    verified.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [id(verified.connector.deliveries), 'Arn'] },
+      FunctionName: { Ref: id(verified.connector.poller) },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    const functions = verified.template.findResources('AWS::Lambda::Function') as Record<string, Resource>;
+    const hook = functions[id(verified.connector.eventHook)]!;
+    expect((hook.Properties.Environment as { Variables: Record<string, unknown> }).Variables.EVENT_HOOK_MODE).toBe(
+      'verified',
+    );
+    // The schedule's poll and the mapping's two may overlap; the cursor's conditional writes keep that safe.
+    expect(functions[id(verified.connector.poller)]!.Properties.ReservedConcurrentExecutions).toBe(3);
   });
 
   it('alarms on hook errors', () => {
@@ -315,7 +334,7 @@ describe('OktaConnector: table, bus and schedules', () => {
 describe('OktaConnector: settings of every function', () => {
   it('sets the connection settings on every function that reads a connection, and never ALLOW_INSECURE_LOCAL_OKTA', () => {
     // The delivery publisher reads no connection: the name comes with each queued delivery.
-    const publisher = logicalIdOf(synth.connector.deliveryPublisher);
+    const publisher = logicalIdOf(synth.connector.deliveryPublisher!);
     for (const [logicalId, fn] of Object.entries(resources('AWS::Lambda::Function'))) {
       const env = (fn.Properties.Environment as { Variables: Record<string, string> }).Variables;
       expect(env).not.toHaveProperty('ALLOW_INSECURE_LOCAL_OKTA');

@@ -15,6 +15,8 @@ export interface DeliveryMessage {
   /** When the hook received the delivery, ISO 8601 (the published events' `receivedAt`). */
   receivedAt: string;
   events: LogEvent[];
+  /** Verified mode: the message only asks for a poll of the connection; `events` is empty. */
+  wake?: true;
 }
 
 export interface HandOffDeps {
@@ -52,6 +54,7 @@ export async function handOff(message: DeliveryMessage, deps: HandOffDeps = {}):
 
 /** The message bodies of a delivery: its events split so each body stays under the message limit. */
 export function messageBodies(message: DeliveryMessage): string[] {
+  if (message.wake) return [JSON.stringify({ ...message, events: [] })];
   const head = { connection: message.connection, receivedAt: message.receivedAt };
   const overhead = Buffer.byteLength(JSON.stringify({ ...head, events: [] }), 'utf8');
   const bodies: string[] = [];
@@ -81,9 +84,9 @@ export function readDeliveryMessage(body: string): DeliveryMessage | undefined {
   } catch {
     return undefined;
   }
-  const { connection, receivedAt, events } = (value ?? {}) as Partial<DeliveryMessage>;
+  const { connection, receivedAt, events, wake } = (value ?? {}) as Partial<DeliveryMessage>;
   if (typeof connection !== 'string' || typeof receivedAt !== 'string' || !Array.isArray(events)) return undefined;
-  return { connection, receivedAt, events };
+  return { connection, receivedAt, events, ...(wake === true ? { wake } : {}) };
 }
 
 function batches(bodies: string[]): string[][] {

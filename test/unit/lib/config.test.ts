@@ -26,6 +26,7 @@ describe('config', () => {
       pollLookbackMs: 15 * 60_000,
       allowInsecureLocalOkta: false,
       eventHookIds: {},
+      eventHookMode: 'queue',
     });
   });
 
@@ -45,6 +46,7 @@ describe('config', () => {
         ALLOW_INSECURE_LOCAL_OKTA: 'true',
         EVENT_HOOK_IDS: '{"acme":"who7hphp39JoHLni81d7"}',
         DELIVERY_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/1/q',
+        EVENT_HOOK_MODE: 'verified',
       }),
     ).toEqual({
       connectionSecretPrefix: 'p/',
@@ -60,6 +62,7 @@ describe('config', () => {
       allowInsecureLocalOkta: true,
       eventHookIds: { acme: 'who7hphp39JoHLni81d7' },
       deliveryQueueUrl: 'https://sqs.us-east-1.amazonaws.com/1/q',
+      eventHookMode: 'verified',
     });
   });
 
