@@ -50,8 +50,8 @@ export async function startBenchEnvironment(): Promise<BenchEnvironment> {
       aws.secrets.put(`${secretPrefix}${connection}`, {
         domain: orgUrl,
         auth: { type: 'api-token', token: apiToken },
-        eventHookSecret: hookSecret,
       });
+      aws.secrets.put(`${secretPrefix}${connection}/event-hook`, { eventHookSecret: hookSecret });
       // The OAuth consent functions need an authorization-code connection to start a consent for.
       aws.secrets.put(`${secretPrefix}${oauthConnection}`, {
         domain: orgUrl,

@@ -1,6 +1,14 @@
 /** The command line of `npm run bench`: `--only cold-start,paging` and `--quick` (fewer runs, smaller samples). */
 
-export const measurementIds = ['cold-start', 'warm-overhead', 'paging', 'event-hook', 'poller', 'memory'] as const;
+export const measurementIds = [
+  'cold-start',
+  'warm-overhead',
+  'paging',
+  'event-hook',
+  'poller',
+  'memory',
+  'runtime',
+] as const;
 export type MeasurementId = (typeof measurementIds)[number];
 
 /** Where a full run writes its results (committed). */

@@ -12,6 +12,7 @@ import { measureEventHookIngest } from './measurements/event-hook-ingest.js';
 import { measureMemory } from './measurements/memory.js';
 import { measurePaging } from './measurements/paging.js';
 import { measurePollerCatchUp } from './measurements/poller-catch-up.js';
+import { measureRuntimeOverhead } from './measurements/runtime-overhead.js';
 import { measureWarmOverhead } from './measurements/warm-overhead.js';
 import { updateBenchmarksMd } from './benchmarks-md.js';
 import { fullRunOut, parseOptions, type MeasurementId } from './options.js';
@@ -25,6 +26,7 @@ const measurements: Record<MeasurementId, { title: string; run: (ctx: BenchConte
   'event-hook': { title: '4. Event hook ingest', run: measureEventHookIngest },
   poller: { title: '5. Poller catch-up', run: measurePollerCatchUp },
   memory: { title: '6. Memory', run: measureMemory },
+  runtime: { title: '7. Local runtime overhead', run: measureRuntimeOverhead },
 };
 
 async function main(): Promise<void> {

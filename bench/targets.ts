@@ -25,6 +25,19 @@ export function evaluateTargets(results: MeasurementResult[]): TargetResult[] {
     ...hookTargets(results),
     ...pollerTargets(results),
     ...memoryTargets(results),
+    ...runtimeTargets(results),
+  ];
+}
+
+function runtimeTargets(results: MeasurementResult[]): TargetResult[] {
+  const overhead = num(figuresOf(results, 'runtime')?.runtimeOverheadP50Ms);
+  return [
+    {
+      measurement: 'runtime',
+      target: "the local runtime's own overhead under 2 ms at p50 (a warm invocation through it versus a direct call)",
+      measured: overhead === undefined ? 'not measured' : ms(overhead, 3),
+      met: overhead === undefined ? undefined : overhead < 2,
+    },
   ];
 }
 

@@ -3,6 +3,7 @@
  * with a message that says what to do), its output streams, argument parsing with `node:util` and the choice of
  * AWS target (the running sandbox's local endpoints, or the standard AWS settings).
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { readSandboxState, type SandboxState } from '../local/sandbox-state.js';
 
@@ -21,13 +22,47 @@ export interface Output {
   err(text: string): void;
   /** Whether stderr is a terminal (progress bars redraw one line then). */
   errIsTty: boolean;
+  /** Everything on standard input (a secret given as `-`). */
+  readStdin?: () => Promise<string>;
 }
 
 export const processOutput: Output = {
   out: (text) => void process.stdout.write(`${text}\n`),
   err: (text) => void process.stderr.write(`${text}\n`),
   errIsTty: Boolean(process.stderr.isTTY),
+  readStdin: async () => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(Buffer.from(chunk as Uint8Array));
+    return Buffer.concat(chunks).toString('utf8');
+  },
 };
+
+/**
+ * Reads the secrets of one command: each from a file, or `-` for standard input (once per command), never from the
+ * command line, where shell history and the process list would keep it (issue 14 item 18). One trailing line end
+ * is dropped; an empty secret is a UsageError naming the flag.
+ */
+export function secretReader(output: Output): (source: string, flag: string) => Promise<string> {
+  let stdinUsed: string | undefined;
+  return async (source, flag) => {
+    let text: string;
+    if (source === '-') {
+      if (stdinUsed) throw new UsageError(`--${flag} and --${stdinUsed} cannot both read standard input (-)`);
+      stdinUsed = flag;
+      if (!output.readStdin) throw new UsageError(`--${flag} -: standard input cannot be read here`);
+      text = await output.readStdin();
+    } else {
+      try {
+        text = readFileSync(source, 'utf8');
+      } catch {
+        throw new UsageError(`--${flag}: cannot read the file ${source}`);
+      }
+    }
+    const secret = text.replace(/\r?\n$/, '');
+    if (secret === '') throw new UsageError(`--${flag}: the secret is empty`);
+    return secret;
+  };
+}
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 type HelpOption = { help: { type: 'boolean'; short: 'h' } };

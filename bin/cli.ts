@@ -1,10 +1,11 @@
 /**
- * The okta-connector CLI: `invoke`, `connections`, `events`, `replay`. Exit codes: 0 done, 1 failed (the message
+ * The okta-connector CLI: `invoke`, `connections`, `events`, `hooks`, `replay`. Exit codes: 0 done, 1 failed (the message
  * says what to do), 2 wrong usage (the message and where `--help` is).
  */
 import { connections } from './connections.js';
 import { CliError, processOutput, UsageError, type Output } from './cli-support.js';
 import { events } from './events-tail.js';
+import { hooks } from './hooks.js';
 import { invoke } from './invoke.js';
 import { replay } from './replay.js';
 
@@ -14,6 +15,7 @@ Commands:
   invoke <action> --input <json>   run an action (against \`npm start\` by default)
   connections add|test|list        manage the connections (Okta orgs) in Secrets Manager
   events tail                      follow the events on the local bus
+  hooks migrate                    manage the connections' event hooks and their secrets
   replay --since <time>            publish a past range of System Log events again
 
 Run \`okta-connector <command> --help\` for a command's options.`;
@@ -22,6 +24,7 @@ const commands: Record<string, (args: string[], output: Output) => Promise<void>
   invoke,
   connections,
   events,
+  hooks,
   replay,
 };
 

@@ -2,46 +2,70 @@
  * `okta-connector connections add|test|list`: writes, checks and lists connection secrets (docs/CONTRACT.md §4) in
  * Secrets Manager: the running sandbox's by default, or your AWS account's with `--aws` (standard AWS settings).
  */
-import { readFileSync } from 'node:fs';
 import {
   CreateSecretCommand,
+  DescribeSecretCommand,
   GetSecretValueCommand,
   ListSecretsCommand,
   PutSecretValueCommand,
   ResourceExistsException,
+  ResourceNotFoundException,
 } from '@aws-sdk/client-secrets-manager';
 import { secretsManager } from '../functions/lib/aws-clients.js';
 import { config } from '../functions/lib/config.js';
+import { kmsPublicJwk } from '../functions/lib/auth/kms-signing-key.js';
 import { clearConnectionCache, parseConnection } from '../functions/lib/connections.js';
 import { isConnectorError } from '../functions/lib/errors.js';
+import { hookSecretName, minHookSecretLength, newHookSecret, writeHookSecrets } from '../functions/lib/hook-secrets.js';
 import { oktaClient } from '../functions/lib/okta/client-cache.js';
-import { chooseAwsTarget, CliError, parseCommand, UsageError, type Output } from './cli-support.js';
+import { chooseAwsTarget, CliError, parseCommand, secretReader, UsageError, type Output } from './cli-support.js';
 
 export const connectionsHelp = `Usage: okta-connector connections <add|test|list> [options]
 
-  add <name> --domain <acme.okta.com> <credentials> [--event-hook-secret <value>]
+  add <name> --domain <acme.okta.com> <credentials> [<event hook secret>] [--replace]
       credentials, one of:
-        --api-token <token>                                        an SSWS API token
+        --api-token-file <file|->                                     an SSWS API token
         --client-id <id> --private-key-file <pem|jwk> --key-id <kid> [--scopes a,b]   client credentials
-        --client-id <id> --client-secret <secret> --scopes a,b     authorization code (then consent at /oauth/authorize)
+        --client-id <id> --kms-key-id <key id|ARN|alias> [--key-id <kid>] [--scopes a,b]
+                                                                      client credentials, the key held in AWS KMS
+                                                                      (prints the public JWK to register in the app)
+        --client-id <id> --client-secret-file <file|-> --scopes a,b   authorization code (then consent)
+      event hook secret (stored as <prefix><name>/event-hook), at most one of:
+        --generate-event-hook-secret        32 random bytes, printed once: give them to Okta as the hook's secret
+        --event-hook-secret-file <file|->   your own, at least ${minHookSecretLength} characters
+      Secrets are read from a file, or from standard input with -, never from the command line.
+      --replace   overwrite a connection (or hook secret) that exists; without it, an existing one is refused
   test <name>     signs in and reads one user (GET /api/v1/users/me with a token, one listed user otherwise)
   list            the connections: name, domain, sign-in type
 
-  --json          list and test: the answer as JSON, for scripts
+  --json          add, list and test: the answer as JSON, for scripts
   --aws           use your AWS account (standard AWS_* settings) even when \`npm start\` is running
   Secrets are named ${'`'}<CONNECTION_SECRET_PREFIX><name>${'`'} (default okta-connector/<name>).`;
 
 const defaultScopes = 'okta.users.manage,okta.groups.manage,okta.apps.read,okta.logs.read';
 
+/** Flags that once took a secret on the command line: refused, with the flag that replaces each. */
+const secretOnCommandLine = {
+  'api-token': 'api-token-file',
+  'client-secret': 'client-secret-file',
+  'event-hook-secret': 'event-hook-secret-file',
+} as const;
+
 export async function connections(args: string[], output: Output): Promise<void> {
   const { values, positionals } = parseCommand(args, {
     domain: { type: 'string' },
-    'api-token': { type: 'string' },
+    'api-token-file': { type: 'string' },
     'client-id': { type: 'string' },
-    'client-secret': { type: 'string' },
+    'client-secret-file': { type: 'string' },
     'private-key-file': { type: 'string' },
+    'kms-key-id': { type: 'string' },
     'key-id': { type: 'string' },
     scopes: { type: 'string' },
+    'event-hook-secret-file': { type: 'string' },
+    'generate-event-hook-secret': { type: 'boolean' },
+    replace: { type: 'boolean' },
+    'api-token': { type: 'string' },
+    'client-secret': { type: 'string' },
     'event-hook-secret': { type: 'string' },
     aws: { type: 'boolean' },
     json: { type: 'boolean' },
@@ -52,7 +76,8 @@ export async function connections(args: string[], output: Output): Promise<void>
   const json = values.json === true;
   if (subcommand === 'list') return list(output, json);
   if (!name) throw new UsageError(`name the connection: okta-connector connections ${subcommand} <name>`);
-  if (subcommand === 'add') return add(name, secretFromFlags(values), output);
+  if (subcommand === 'add')
+    return add(name, await secretFromFlags(values, secretReader(output)), values.replace === true, output, json);
   if (subcommand === 'test') return test(name, output, json);
   throw new UsageError(`unknown subcommand "${subcommand}"; use add, test or list`);
 }
@@ -60,24 +85,52 @@ export async function connections(args: string[], output: Output): Promise<void>
 type Flags = Partial<
   Record<
     | 'domain'
-    | 'api-token'
+    | 'api-token-file'
     | 'client-id'
-    | 'client-secret'
+    | 'client-secret-file'
     | 'private-key-file'
+    | 'kms-key-id'
     | 'key-id'
     | 'scopes'
-    | 'event-hook-secret',
+    | 'event-hook-secret-file'
+    | keyof typeof secretOnCommandLine,
     string
-  >
+  > & { 'generate-event-hook-secret': boolean }
 >;
 
-/** The secret's JSON from the flags; a UsageError says which flags are missing. */
-export function secretFromFlags(flags: Flags): Record<string, unknown> {
+/** A connection to write: its secret's JSON, and the hook secret when one was asked for. */
+export interface NewConnection {
+  secret: Record<string, unknown>;
+  hookSecret?: { value: string; generated: boolean };
+}
+
+/** The connection from the flags, its secrets read with `readSecret`; a UsageError says which flags are wrong. */
+export async function secretFromFlags(
+  flags: Flags,
+  readSecret: (source: string, flag: string) => Promise<string>,
+): Promise<NewConnection> {
+  for (const [flag, instead] of Object.entries(secretOnCommandLine)) {
+    if (flags[flag as keyof typeof secretOnCommandLine] !== undefined)
+      throw new UsageError(
+        `--${flag} would put the secret in your shell history and the process list: use --${instead} <file>, or --${instead} - to read it from standard input`,
+      );
+  }
   if (!flags.domain) throw new UsageError('--domain is required (e.g. --domain acme.okta.com)');
   const scopes = (flags.scopes ?? defaultScopes).split(/[\s,]+/).filter(Boolean);
   let auth: Record<string, unknown>;
-  if (flags['api-token']) {
-    auth = { type: 'api-token', token: flags['api-token'] };
+  if (flags['private-key-file'] && flags['kms-key-id'])
+    throw new UsageError('give --private-key-file or --kms-key-id, not both: the key is in a file or in AWS KMS');
+  if (flags['api-token-file']) {
+    auth = { type: 'api-token', token: await readSecret(flags['api-token-file'], 'api-token-file') };
+  } else if (flags['client-id'] && flags['kms-key-id']) {
+    // Without --key-id, `add` names the key by its JWK thumbprint once it has read the public key.
+    auth = {
+      type: 'client-credentials',
+      clientId: flags['client-id'],
+      kmsKeyId: flags['kms-key-id'],
+      ...(flags['key-id'] ? { keyId: flags['key-id'] } : {}),
+      scopes,
+    };
   } else if (flags['client-id'] && flags['private-key-file']) {
     if (!flags['key-id'])
       throw new UsageError(
@@ -86,36 +139,54 @@ export function secretFromFlags(flags: Flags): Record<string, unknown> {
     auth = {
       type: 'client-credentials',
       clientId: flags['client-id'],
-      privateKey: readKey(flags['private-key-file']),
+      privateKey: (await readSecret(flags['private-key-file'], 'private-key-file')).trim(),
       keyId: flags['key-id'],
       scopes,
     };
-  } else if (flags['client-id'] && flags['client-secret']) {
-    auth = { type: 'authorization-code', clientId: flags['client-id'], clientSecret: flags['client-secret'], scopes };
+  } else if (flags['client-id'] && flags['client-secret-file']) {
+    auth = {
+      type: 'authorization-code',
+      clientId: flags['client-id'],
+      clientSecret: await readSecret(flags['client-secret-file'], 'client-secret-file'),
+      scopes,
+    };
   } else {
     throw new UsageError(
-      'give the credentials: --api-token, or --client-id with --private-key-file and --key-id, or --client-id with --client-secret',
+      'give the credentials: --api-token-file, or --client-id with --private-key-file and --key-id, or --client-id with --kms-key-id, or --client-id with --client-secret-file',
     );
   }
-  return {
-    domain: flags.domain,
-    auth,
-    ...(flags['event-hook-secret'] ? { eventHookSecret: flags['event-hook-secret'] } : {}),
-  };
-}
-
-function readKey(file: string): string {
-  try {
-    return readFileSync(file, 'utf8').trim();
-  } catch {
-    throw new UsageError(`cannot read the private key file ${file}`);
+  const connection: NewConnection = { secret: { domain: flags.domain, auth } };
+  if (flags['generate-event-hook-secret'] && flags['event-hook-secret-file'])
+    throw new UsageError('give at most one of --generate-event-hook-secret and --event-hook-secret-file');
+  if (flags['generate-event-hook-secret']) connection.hookSecret = { value: newHookSecret(), generated: true };
+  if (flags['event-hook-secret-file']) {
+    const value = await readSecret(flags['event-hook-secret-file'], 'event-hook-secret-file');
+    if (value.length < minHookSecretLength)
+      throw new UsageError(
+        `--event-hook-secret-file: an event hook secret must be at least ${minHookSecretLength} characters (or let --generate-event-hook-secret make one)`,
+      );
+    connection.hookSecret = { value, generated: false };
   }
+  return connection;
 }
 
-async function add(name: string, secret: Record<string, unknown>, output: Output): Promise<void> {
-  const connection = checked(() => parseConnection(name, secret));
+async function add(
+  name: string,
+  fields: NewConnection,
+  replace: boolean,
+  output: Output,
+  json: boolean,
+): Promise<void> {
+  const publicJwk = await kmsKeyOf(name, fields.secret);
+  const connection = checked(() => parseConnection(name, fields.secret));
   const secretId = config().connectionSecretPrefix + name;
-  const value = JSON.stringify(secret);
+  if (!replace) {
+    for (const existing of [secretId, ...(fields.hookSecret ? [hookSecretName(name)] : [])]) {
+      if (await secretExists(existing))
+        throw new CliError(`${existing} exists already; run again with --replace to overwrite it`);
+    }
+  }
+  const value = JSON.stringify(fields.secret);
   try {
     await secretsManager().send(
       new CreateSecretCommand({
@@ -132,9 +203,64 @@ async function add(name: string, secret: Record<string, unknown>, output: Output
         throw awsFailure(e);
       });
   }
+  if (fields.hookSecret) {
+    await writeHookSecrets(name, { eventHookSecret: fields.hookSecret.value, domain: connection.baseUrl }).catch(
+      (e: unknown) => {
+        throw awsFailure(e);
+      },
+    );
+  }
+  if (json) {
+    const saved = { connection: name, secretId, baseUrl: connection.baseUrl, auth: connection.auth.type };
+    const withKey = publicJwk ? { ...saved, publicJwk } : saved;
+    return output.out(
+      JSON.stringify(
+        fields.hookSecret?.generated ? { ...withKey, eventHookSecret: fields.hookSecret.value } : withKey,
+        null,
+        2,
+      ),
+    );
+  }
   output.out(
     `Saved connection "${name}": ${connection.baseUrl}, ${connection.auth.type} (secret ${secretId}). Check it with: okta-connector connections test ${name}`,
   );
+  if (publicJwk) {
+    output.out(
+      `Register this public key with the Okta app (the app's General tab in the Admin Console, or POST /api/v1/apps/{appId}/credentials/jwks), then test it:\n${JSON.stringify(publicJwk, null, 2)}`,
+    );
+  }
+  if (fields.hookSecret?.generated) {
+    output.out(
+      `Event hook secret (${hookSecretName(name)}), shown this once: ${fields.hookSecret.value}\nGive it to Okta as the hook's Authorization value, or let \`okta-connector hooks register ${name}\` register the hook.`,
+    );
+  }
+}
+
+/**
+ * The public JWK of the connection's KMS key (none for other sign-ins), read with `kms:GetPublicKey`, which also
+ * checks that the key can sign an assertion. Its `kid` is `--key-id` when given, else the key's thumbprint, which
+ * then becomes the secret's `keyId`.
+ */
+async function kmsKeyOf(name: string, secret: Record<string, unknown>): Promise<Record<string, unknown> | undefined> {
+  const auth = secret.auth as Record<string, unknown>;
+  if (typeof auth.kmsKeyId !== 'string') return undefined;
+  const jwk = await kmsPublicJwk(auth.kmsKeyId, { connection: name }).catch((error: unknown) => {
+    throw new CliError(
+      `${isConnectorError(error) ? error.message.replace(/^Sign-in of connection "[^"]*" failed: /, '') : String(error)} (--kms-key-id ${auth.kmsKeyId})`,
+    );
+  });
+  auth.keyId ??= jwk.kid;
+  return { ...jwk, kid: auth.keyId };
+}
+
+async function secretExists(secretId: string): Promise<boolean> {
+  try {
+    await secretsManager().send(new DescribeSecretCommand({ SecretId: secretId }));
+    return true;
+  } catch (error) {
+    if (error instanceof ResourceNotFoundException) return false;
+    throw awsFailure(error);
+  }
 }
 
 async function test(name: string, output: Output, json: boolean): Promise<void> {
@@ -188,9 +314,14 @@ async function list(output: Output, json: boolean): Promise<void> {
     names.push(...(page.SecretList ?? []).map((s) => s.Name ?? '').filter((n) => n.startsWith(prefix)));
     nextToken = page.NextToken;
   } while (nextToken);
+  // `<prefix><name>/event-hook` is a connection's hook secret, not a connection (connection names hold no `/`).
+  const hookSecrets = new Set(
+    names.filter((n) => n.endsWith('/event-hook')).map((n) => n.slice(0, -'/event-hook'.length)),
+  );
+  names.splice(0, names.length, ...names.filter((n) => !n.slice(prefix.length).includes('/')));
   if (names.length === 0 && !json)
     return output.out(
-      `No connections (no secret named ${prefix}*). Add one: okta-connector connections add <name> --domain … --api-token …`,
+      `No connections (no secret named ${prefix}*). Add one: okta-connector connections add <name> --domain … --api-token-file …`,
     );
   const listed: ListedConnection[] = [];
   for (const secretName of names) {
@@ -204,7 +335,7 @@ async function list(output: Output, json: boolean): Promise<void> {
             name,
             baseUrl: connection.baseUrl,
             auth: connection.auth.type,
-            eventHookSecret: connection.eventHookSecret !== undefined,
+            eventHookSecret: hookSecrets.has(secretName),
           };
         })
         .catch(() => ({ name, error: 'malformed secret' })),

@@ -4,7 +4,7 @@
  * connection: functions/catalog.ts `actionRoutes`), each checked against a model of the action's input before the
  * function runs, plus the two OAuth routes of the authorization-code consent. Calls are authorized by IAM (SigV4) unless the deployer chose an API key or Cognito.
  */
-import { Validations } from 'aws-cdk-lib';
+import { Aws, Validations } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -25,6 +25,7 @@ export interface ActionsApiProps {
 // keeps a runaway client from paying for invocations that Okta would refuse anyway.
 const THROTTLE_RATE = 50;
 const THROTTLE_BURST = 100;
+const STAGE_NAME = 'v1';
 
 export class ActionsApi extends Construct {
   readonly api: apigateway.RestApi;
@@ -42,7 +43,7 @@ export class ActionsApi extends Construct {
       // The account-wide CloudWatch role is a singleton per account and region: not this construct's to take over.
       cloudWatchRole: false,
       deployOptions: {
-        stageName: 'v1',
+        stageName: STAGE_NAME,
         tracingEnabled: props.tracing,
         throttlingRateLimit: THROTTLE_RATE,
         throttlingBurstLimit: THROTTLE_BURST,
@@ -112,6 +113,15 @@ export class ActionsApi extends Construct {
       reason:
         'Execution logging needs the account-wide API Gateway CloudWatch role, a singleton per account and region this construct must not take over; every request is in the access log.',
     });
+  }
+
+  /**
+   * This API's own `/oauth/callback` URL, built from the API's id and the stage name: `api.url` names the stage
+   * resource, which depends on the methods, which depend on the functions, so a function given `api.url` would be a
+   * dependency cycle.
+   */
+  get oauthCallbackUrl(): string {
+    return `https://${this.api.restApiId}.execute-api.${Aws.REGION}.${Aws.URL_SUFFIX}/${STAGE_NAME}/oauth/callback`;
   }
 
   private methodAuthorization(auth: ApiAuthSetting): apigateway.MethodOptions {

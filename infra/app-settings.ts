@@ -7,6 +7,7 @@
  * | connections             | OKTA_CONNECTIONS              | `acme,globex` or `["acme","globex"]`                  |
  * | defaultConnection       | OKTA_DEFAULT_CONNECTION       | `acme`                                                |
  * | authorizationCodeConnections | OKTA_AUTHORIZATION_CODE_CONNECTIONS | `globex`                               |
+ * | kmsSigningKeys          | OKTA_KMS_SIGNING_KEYS         | `acme` or `[{"connection":"acme","keySpec":"RSA_2048"}]`: a KMS key signs its assertions |
  * | oauthRedirectUri        | OKTA_OAUTH_REDIRECT_URI       | `https://okta.example.com/oauth/callback`             |
  * | secretPrefix            | OKTA_SECRET_PREFIX            | `okta-connector/`                                     |
  * | searches                | OKTA_SEARCHES                 | `[{"connection":"acme","name":"admin","filter":"...","schedule":"rate(1 hour)","window":"PT1H"}]` |
@@ -22,7 +23,7 @@
  * | pinnedActions           | OKTA_PINNED_ACTIONS           | `{"acme":["suspend-user"]}`: copies serving one connection |
  * | stackName               | OKTA_STACK_NAME               | `OktaConnector`                                       |
  */
-import type { OktaConnectorProps, SearchSetting } from './okta-connector-props.js';
+import type { KmsSigningKeySetting, OktaConnectorProps, SearchSetting } from './okta-connector-props.js';
 
 type Env = Record<string, string | undefined>;
 type Context = (key: string) => unknown;
@@ -58,6 +59,7 @@ export function readAppSettings(context: Context, env: Env = process.env): AppSe
         raw('authorizationCodeConnections', 'OKTA_AUTHORIZATION_CODE_CONNECTIONS'),
         'authorizationCodeConnections',
       ),
+      kmsSigningKeys: signingKeys(raw('kmsSigningKeys', 'OKTA_KMS_SIGNING_KEYS')),
       oauthRedirectUri: text(raw('oauthRedirectUri', 'OKTA_OAUTH_REDIRECT_URI')),
       secretPrefix: text(raw('secretPrefix', 'OKTA_SECRET_PREFIX')),
       searches: json(raw('searches', 'OKTA_SEARCHES'), 'searches') as SearchSetting[] | undefined,
@@ -104,6 +106,21 @@ function list(value: unknown, key: string): string[] | undefined {
   if (!Array.isArray(parsed) || !parsed.every((item) => typeof item === 'string'))
     throw new Error(`Setting ${key}: expected a list of names`);
   return parsed;
+}
+
+/** Connection names (each gets a key of the default spec), or the construct's `{connection, keySpec?}` objects. */
+function signingKeys(value: unknown): KmsSigningKeySetting[] | undefined {
+  const parsed =
+    typeof value === 'string' && !value.trim().startsWith('[')
+      ? list(value, 'kmsSigningKeys')
+      : json(value, 'kmsSigningKeys');
+  if (parsed === undefined) return undefined;
+  const valid = (item: unknown) =>
+    typeof item === 'string' ||
+    (typeof item === 'object' && item !== null && typeof (item as { connection?: unknown }).connection === 'string');
+  if (!Array.isArray(parsed) || !parsed.every(valid))
+    throw new Error('Setting kmsSigningKeys: expected connection names or [{"connection": ..., "keySpec"?: ...}]');
+  return parsed.map((item: string | KmsSigningKeySetting) => (typeof item === 'string' ? { connection: item } : item));
 }
 
 function bool(value: unknown, key: string): boolean | undefined {

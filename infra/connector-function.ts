@@ -75,6 +75,15 @@ export interface ConnectorFunctionProps {
 /** DynamoDB calls a function may make on the connector's table. */
 export type TableAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'BatchGetItem' | 'BatchWriteItem';
 
+/**
+ * What a function may do on the table: these calls, on the items whose key is one of `keys` only (a `*` stands for
+ * any characters: `dedupe#acme#*`), enforced by IAM with a `dynamodb:LeadingKeys` condition.
+ */
+export interface TableAccess {
+  readonly actions: readonly TableAction[];
+  readonly keys: readonly string[];
+}
+
 /** Which secrets a function may read, and which of them it may write. */
 export interface SecretAccess {
   readonly prefix: string;
@@ -182,13 +191,33 @@ export class ConnectorFunction extends NodejsFunction {
     return this;
   }
 
-  /** Sets TABLE_NAME and grants exactly the listed DynamoDB calls on the table. */
-  useTable(table: dynamodb.ITable, actions: readonly TableAction[]): this {
+  /**
+   * Sets CONNECTION_SECRET_PREFIX and grants reading the named connections' event hook secrets
+   * (`<prefix><name>/event-hook`, functions/lib/hook-secrets.ts) only: not their connection secrets.
+   */
+  useHookSecrets(access: Pick<SecretAccess, 'prefix' | 'read'>): this {
+    this.addEnvironment('CONNECTION_SECRET_PREFIX', access.prefix);
+    this.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: access.read.map((name) => hookSecretArn(this, access.prefix, name)),
+      }),
+    );
+    return this;
+  }
+
+  /**
+   * Sets TABLE_NAME and grants exactly the listed DynamoDB calls on the table, on the listed keys only: a function
+   * that is tricked into writing another item (a cursor, a lock, another connection's records) is refused by IAM.
+   */
+  useTable(table: dynamodb.ITable, access: TableAccess): this {
+    if (access.keys.length === 0) throw new Error(`${this.node.path}: a table grant needs the keys it may touch`);
     this.addEnvironment('TABLE_NAME', table.tableName);
     this.addToRolePolicy(
       new iam.PolicyStatement({
-        actions: actions.map((action) => `dynamodb:${action}`),
+        actions: access.actions.map((action) => `dynamodb:${action}`),
         resources: [table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...access.keys] } },
       }),
     );
     return this;
@@ -214,4 +243,9 @@ export function secretArn(scope: Construct, prefix: string, connection: string):
     resourceName: `${prefix}${connection}-??????`,
     arnFormat: ArnFormat.COLON_RESOURCE_NAME,
   });
+}
+
+/** The ARN of one connection's event hook secret, `<prefix><connection>/event-hook` (same suffix rule as above). */
+export function hookSecretArn(scope: Construct, prefix: string, connection: string): string {
+  return secretArn(scope, prefix, `${connection}/event-hook`);
 }

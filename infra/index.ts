@@ -8,6 +8,8 @@ export { OktaConnector } from './okta-connector.js';
 export type {
   ApiAuthSetting,
   BusSetting,
+  KmsSigningKeySetting,
+  KmsSigningKeySpec,
   OktaConnectorProps,
   ResolvedSettings,
   SearchSetting,

@@ -44,6 +44,23 @@ export type ApiAuthSetting =
   | 'insecureApiKeyNonProduction'
   | { readonly type: 'cognito'; readonly userPools: readonly IUserPool[]; readonly scopes?: readonly string[] };
 
+/** The key specs the construct creates signing keys of: RSA_2048 signs RS256, ECC_NIST_P256 signs ES256. */
+export type KmsSigningKeySpec = 'RSA_2048' | 'ECC_NIST_P256';
+
+/**
+ * An AWS KMS key the construct creates for one connection's client assertions (docs/SIGN-IN.md "Keys in AWS KMS"):
+ * its private key never leaves KMS; the connection's secret names it as `kmsKeyId`.
+ */
+export interface KmsSigningKeySetting {
+  /** The client-credentials connection that signs with the key; one of `connections`. */
+  readonly connection: string;
+  /**
+   * The key spec.
+   * @default 'ECC_NIST_P256'
+   */
+  readonly keySpec?: KmsSigningKeySpec;
+}
+
 export interface OktaConnectorProps {
   /**
    * The connections (Okta orgs) this deployment may use; each is the secret `<secretPrefix><name>`.
@@ -63,9 +80,19 @@ export interface OktaConnectorProps {
    */
   readonly authorizationCodeConnections?: readonly string[];
   /**
+   * AWS KMS signing keys to create, one per client-credentials connection. Only the functions that sign in for a
+   * connection may use its key, for `kms:Sign` and `kms:DescribeKey` only; each key ARN is a stack output
+   * (`KmsSigningKeyArn<n>`, its description naming the connection) to give `okta-connector connections add <name>
+   * --kms-key-id`. Keys are retained when the
+   * stack is deleted (an Okta app may still trust them; schedule their deletion in KMS).
+   * @default none
+   */
+  readonly kmsSigningKeys?: readonly KmsSigningKeySetting[];
+  /**
    * The OAuth callback URL registered with Okta, when it is not this API's own `/oauth/callback` (e.g. behind a
-   * custom domain).
-   * @default derived from each request
+   * custom domain). The stack always gives the consent functions one callback URL (`OAUTH_REDIRECT_URI`); it is
+   * never derived from a request's `Host`.
+   * @default this API's own `https://<api id>.execute-api.<region>.amazonaws.com/v1/oauth/callback`
    */
   readonly oauthRedirectUri?: string;
   /**
@@ -118,6 +145,14 @@ export interface OktaConnectorProps {
    * @default the functions' own, 0.1
    */
   readonly rateLimitReserve?: number;
+  /**
+   * Where the rate-limit reserve is kept. `table`: one budget per org and endpoint bucket in the connector's
+   * table, shared by every function and container that calls Okta, so the reserve holds for the deployment
+   * (docs/ARCHITECTURE.md "The org-wide rate-limit budget"; about 0.5 DynamoDB calls per Okta call). `container`:
+   * each container keeps the reserve alone from the headers it saw, which many containers at once can overrun.
+   * @default 'table'
+   */
+  readonly rateLimitBudget?: 'table' | 'container';
   /**
    * Deploys the example state machines: onboarding (`onboarding-example.ts`) and contain a compromised account
    * (`contain-account-example.ts`).
@@ -182,6 +217,7 @@ export interface ResolvedSettings {
   readonly connections: readonly string[];
   readonly defaultConnection: string;
   readonly authorizationCodeConnections: readonly string[];
+  readonly kmsSigningKeys: readonly Required<KmsSigningKeySetting>[];
   readonly oauthRedirectUri?: string;
   readonly secretPrefix: string;
   readonly searches: readonly SearchSetting[];
@@ -192,6 +228,7 @@ export interface ResolvedSettings {
   readonly eventSource: string;
   readonly dedupeTtlDays: number;
   readonly rateLimitReserve?: number;
+  readonly rateLimitBudget: 'table' | 'container';
   readonly stepFunctionsExample: boolean;
   readonly eventHookConcurrency: number;
   readonly eventHookIds: Readonly<Record<string, string>>;
@@ -229,6 +266,7 @@ export function resolveSettings(props: OktaConnectorProps = {}): ResolvedSetting
   for (const name of authorizationCodeConnections) {
     if (!connections.includes(name)) fail(`authorizationCodeConnections names an unknown connection "${name}"`);
   }
+  const kmsSigningKeys = checkKmsSigningKeys(props.kmsSigningKeys ?? [], connections, authorizationCodeConnections);
   if (props.oauthRedirectUri !== undefined && !/^https:\/\/[^\s/]+\/\S*$/.test(props.oauthRedirectUri)) {
     fail(`oauthRedirectUri "${props.oauthRedirectUri}" must be an https:// URL`);
   }
@@ -242,6 +280,11 @@ export function resolveSettings(props: OktaConnectorProps = {}): ResolvedSetting
   // They travel as the SEARCHES variable, and a function's variables share Lambda's 4 KB limit.
   if (JSON.stringify(searches).length > 3000)
     fail('searches take more than 3,000 characters as JSON (Lambda allows 4 KB of variables)');
+  // Every function gets the connections as CONNECTIONS too; the search function gets both.
+  if (JSON.stringify(searches).length + connections.join(',').length > 3500)
+    fail(
+      'connections (as a comma-separated list) and searches (as JSON) take more than 3,500 characters together (Lambda allows 4 KB of variables)',
+    );
   const bus = props.bus ?? { type: 'new' };
   if (bus.type === 'existing' && !bus.name) fail('bus: an existing bus needs its name');
   const eventSource = props.eventSource ?? 'okta-connector';
@@ -250,6 +293,9 @@ export function resolveSettings(props: OktaConnectorProps = {}): ResolvedSetting
   }
   const dedupeTtlDays = props.dedupeTtlDays ?? 7;
   checkInteger('dedupeTtlDays', dedupeTtlDays, 1, 365);
+  if (props.rateLimitBudget !== undefined && !['table', 'container'].includes(props.rateLimitBudget)) {
+    fail(`rateLimitBudget must be "table" or "container" (got ${JSON.stringify(props.rateLimitBudget)})`);
+  }
   if (props.rateLimitReserve !== undefined && !(props.rateLimitReserve >= 0 && props.rateLimitReserve < 1)) {
     fail(`rateLimitReserve must be from 0 to below 1 (got ${props.rateLimitReserve})`);
   }
@@ -276,6 +322,7 @@ export function resolveSettings(props: OktaConnectorProps = {}): ResolvedSetting
     connections,
     defaultConnection,
     authorizationCodeConnections,
+    kmsSigningKeys,
     secretPrefix,
     searches,
     pollSchedule,
@@ -286,6 +333,7 @@ export function resolveSettings(props: OktaConnectorProps = {}): ResolvedSetting
     eventSource,
     dedupeTtlDays,
     rateLimitReserve: props.rateLimitReserve,
+    rateLimitBudget: props.rateLimitBudget ?? 'table',
     stepFunctionsExample: props.stepFunctionsExample ?? false,
     eventHookConcurrency,
     eventHookIds,
@@ -314,6 +362,28 @@ function checkSearches(searches: readonly SearchSetting[], connections: readonly
     }
     checkSchedule(`${label}: schedule`, search.schedule);
   }
+}
+
+const KMS_SIGNING_KEY_SPECS: readonly KmsSigningKeySpec[] = ['RSA_2048', 'ECC_NIST_P256'];
+
+function checkKmsSigningKeys(
+  keys: readonly KmsSigningKeySetting[],
+  connections: readonly string[],
+  authorizationCodeConnections: readonly string[],
+): Required<KmsSigningKeySetting>[] {
+  const seen = new Set<string>();
+  return keys.map(({ connection, keySpec = 'ECC_NIST_P256' }) => {
+    if (!connections.includes(connection)) fail(`kmsSigningKeys names an unknown connection "${connection}"`);
+    if (authorizationCodeConnections.includes(connection)) {
+      fail(`kmsSigningKeys: "${connection}" signs in with the authorization-code flow, which signs no assertion`);
+    }
+    if (seen.has(connection)) fail(`kmsSigningKeys lists the connection "${connection}" twice`);
+    seen.add(connection);
+    if (!KMS_SIGNING_KEY_SPECS.includes(keySpec)) {
+      fail(`kmsSigningKeys: keySpec "${keySpec}" of "${connection}" is not one of ${KMS_SIGNING_KEY_SPECS.join(', ')}`);
+    }
+    return { connection, keySpec };
+  });
 }
 
 function checkPinnedActions(

@@ -7,15 +7,30 @@ import { CfnOutput, Duration, Names, RemovalPolicy, Stack, Validations } from 'a
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
 import { actions as catalog, type ActionSpec } from '../functions/catalog.js';
+import {
+  dedupeKey,
+  oauthStateKey,
+  pollCursorKey,
+  publishLockKey,
+  searchCursorKey,
+  searchLockKey,
+  signInLockKey,
+} from '../functions/lib/table-keys.js';
 import { ActionsApi } from './actions-api.js';
 import { ConnectorAlarms } from './alarms.js';
-import { ConnectorFunction, type ConnectorFunctionProps, type TableAction } from './connector-function.js';
+import {
+  ConnectorFunction,
+  type ConnectorFunctionProps,
+  type TableAccess,
+  type TableAction,
+} from './connector-function.js';
 import { ConnectorDashboard } from './dashboard.js';
 import { CONTAIN_ACTIONS, ContainAccountExample } from './contain-account-example.js';
 import { EventHookFrontDoor } from './event-hook-front-door.js';
@@ -28,15 +43,19 @@ export type { OktaConnectorProps } from './okta-connector-props.js';
 
 // What each function's code calls on the table (docs/ARCHITECTURE.md "The DynamoDB table"): the dedupe protocol of
 // functions/lib/events/dedupe.ts (batch read, conditional claims, batch marks, releases) and the cursors of cursors.ts.
+// Each grant is limited to the keys the function uses (functions/lib/table-keys.ts), for its connections only.
 const DEDUPE: TableAction[] = ['BatchGetItem', 'PutItem', 'BatchWriteItem', 'DeleteItem'];
 const CURSORS: TableAction[] = ['GetItem', 'PutItem'];
 // A scheduled search also takes and releases its own lock (one run at a time per search).
 const SEARCH: TableAction[] = [...CURSORS, 'DeleteItem'];
 const DEDUPE_AND_CURSORS: TableAction[] = [...new Set([...DEDUPE, ...CURSORS])];
-const OAUTH_AUTHORIZE: TableAction[] = ['PutItem'];
-const OAUTH_CALLBACK: TableAction[] = ['GetItem', 'DeleteItem'];
 // An action with an `idempotencyKey` input keeps its records with Powertools Idempotency (idempotent-run.ts).
 const IDEMPOTENCY: TableAction[] = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'];
+
+/** The dedupe records and the publish lock of each connection. */
+function dedupeKeys(connections: readonly string[]): string[] {
+  return connections.flatMap((name) => [dedupeKey(name, '*'), publishLockKey(name)]);
+}
 
 /** What differs from one of the connector's functions to the next; the construct sets the rest. */
 type FunctionShape = Pick<
@@ -44,11 +63,17 @@ type FunctionShape = Pick<
   'entry' | 'description' | 'memorySize' | 'timeout' | 'reservedConcurrentExecutions'
 >;
 
-/** A trigger's function: its shape, the table calls its code makes, and whether it signs in to Okta. */
+/** A trigger's function: its shape, what its code does on the table, and whether it signs in to Okta. */
 interface PublisherShape extends FunctionShape {
-  readonly tableActions: readonly TableAction[];
+  /** @default no table */
+  readonly table?: TableAccess;
   /** It signs in to Okta, so it may store a refresh token Okta rotated. */
   readonly callsOkta: boolean;
+  /**
+   * Which secrets it reads: the connections' (to sign in to Okta), or only their event hook secrets.
+   * @default 'connections'
+   */
+  readonly secrets?: 'connections' | 'hook-secrets';
 }
 
 /**
@@ -67,6 +92,8 @@ export class OktaConnector extends Construct {
   readonly api: ActionsApi;
   /** One function per catalog action, by action name: a Step Functions task invokes these. */
   readonly actionFunctions = new Map<string, ConnectorFunction>();
+  /** The KMS keys that sign client assertions (`kmsSigningKeys`), by connection. */
+  readonly signingKeys = new Map<string, kms.Key>();
   /** The copies of actions pinned to one connection (`pinnedActions`), by `<connection>/<action>`. */
   readonly pinnedFunctions = new Map<string, ConnectorFunction>();
   /** The function behind the event hook's URL. */
@@ -87,6 +114,10 @@ export class OktaConnector extends Construct {
   readonly search?: ConnectorFunction;
   /** The replay function: invoke it with `{since, until, types?, connection?}` to publish past events again. */
   readonly replay: ConnectorFunction;
+  /** The browser's first step of a consent (`GET /oauth/authorize`), with authorization-code connections. */
+  readonly oauthAuthorize?: ConnectorFunction;
+  /** The end of a consent (`GET /oauth/callback`): it stores the refresh token. */
+  readonly oauthCallback?: ConnectorFunction;
   /** Where scheduler deliveries and asynchronous invocations that failed every retry end up. */
   readonly deadLetters: sqs.Queue;
   /** The alarms (event hook, poller lag per connection, failures, dead letters), without actions: route them. */
@@ -137,6 +168,21 @@ export class OktaConnector extends Construct {
             description: 'Okta System Log events from okta-connector',
           });
 
+    settings.kmsSigningKeys.forEach(({ connection, keySpec }, index) => {
+      const key = new kms.Key(this, `SigningKey-${connection}`, {
+        keySpec: keySpec === 'RSA_2048' ? kms.KeySpec.RSA_2048 : kms.KeySpec.ECC_NIST_P256,
+        keyUsage: kms.KeyUsage.SIGN_VERIFY,
+        description: `okta-connector: signs the client assertions of connection ${connection}`,
+        // An Okta app may still trust the public key; KMS itself waits 7 to 30 days before deleting a key.
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+      this.signingKeys.set(connection, key);
+      new CfnOutput(this, `KmsSigningKeyArn${index + 1}`, {
+        value: key.keyArn,
+        description: `The KMS key of connection ${connection}: okta-connector connections add ${connection} --aws --kms-key-id <this> --client-id <id> --domain <org>`,
+      });
+    });
+
     for (const spec of actions) {
       this.actionFunctions.set(
         spec.name,
@@ -152,13 +198,15 @@ export class OktaConnector extends Construct {
       }
     }
 
-    // The hook never calls Okta (it only reads the hook secret), so it never writes a connection's secret. 10 s,
-    // although Okta waits 3 s: a slow publish still completes (and dedupes) rather than being cut off halfway.
+    // The hook is on the internet and never calls Okta: it reads the connections' hook secrets and no other secret
+    // (issue 14 item 3). 10 s, although Okta waits 3 s: a slow publish still completes (and dedupes) rather than
+    // being cut off halfway.
     this.eventHook = this.publisher('EventHook', {
       entry: 'functions/triggers/event-hook.ts',
       description: 'Receives Okta event hooks',
-      tableActions: DEDUPE,
+      table: { actions: DEDUPE, keys: dedupeKeys(settings.connections) },
       callsOkta: false,
+      secrets: 'hook-secrets',
       memorySize: 512,
       timeout: Duration.seconds(10),
       reservedConcurrentExecutions: settings.eventHookConcurrency,
@@ -176,7 +224,7 @@ export class OktaConnector extends Construct {
     } else {
       this.eventHookUrl = this.eventHook.addFunctionUrl({
         // Okta cannot sign its requests (no SigV4, no IAM), so the URL must be public. The function authenticates
-        // every POST itself: it compares the `Authorization` header with the connection's `eventHookSecret` in
+        // every POST itself: it compares the `Authorization` header with the connection's hook secret in
         // constant time and refuses anything else before parsing the body.
         authType: lambda.FunctionUrlAuthType.NONE,
       });
@@ -190,7 +238,10 @@ export class OktaConnector extends Construct {
     this.poller = this.publisher('Poller', {
       entry: 'functions/triggers/poll-system-log.ts',
       description: 'Polls the Okta System Log',
-      tableActions: DEDUPE_AND_CURSORS,
+      table: {
+        actions: DEDUPE_AND_CURSORS,
+        keys: [...dedupeKeys(settings.connections), ...settings.connections.map(pollCursorKey)],
+      },
       callsOkta: true,
       memorySize: 512,
       timeout: Duration.seconds(55),
@@ -204,7 +255,13 @@ export class OktaConnector extends Construct {
       this.search = this.publisher('Search', {
         entry: 'functions/triggers/scheduled-search.ts',
         description: 'Runs scheduled System Log searches',
-        tableActions: SEARCH,
+        table: {
+          actions: SEARCH,
+          keys: settings.searches.flatMap((search) => [
+            searchCursorKey(search.connection, search.name),
+            searchLockKey(search.connection, search.name),
+          ]),
+        },
         callsOkta: true,
         memorySize: 512,
         timeout: Duration.seconds(300),
@@ -214,7 +271,6 @@ export class OktaConnector extends Construct {
     this.replay = this.publisher('Replay', {
       entry: 'functions/triggers/replay.ts',
       description: 'Replays a window of the System Log',
-      tableActions: [],
       callsOkta: true,
       memorySize: 512,
       timeout: Duration.seconds(900),
@@ -229,13 +285,19 @@ export class OktaConnector extends Construct {
       deadLetters: this.deadLetters,
     });
 
+    const oauth = this.oauthFunctions();
+    this.oauthAuthorize = oauth?.authorize;
+    this.oauthCallback = oauth?.callback;
     this.api = new ActionsApi(this, 'Actions', {
       actions: actions.map((spec) => ({ spec, fn: this.actionFunctions.get(spec.name)! })),
-      oauth: this.oauthFunctions(),
+      oauth,
       auth: settings.apiAuth,
       tracing: settings.tracing,
       logRetention: this.logRetention,
     });
+    // One source of truth for the callback URL the consent sends to Okta: this API's own, or the deployer's (a custom
+    // domain). Never derived from a request's Host header, which the caller controls.
+    oauth?.authorize.addEnvironment('OAUTH_REDIRECT_URI', settings.oauthRedirectUri ?? this.api.oauthCallbackUrl);
 
     this.alarms = new ConnectorAlarms(this, 'Alarms', {
       eventHook: this.eventHook,
@@ -301,8 +363,10 @@ export class OktaConnector extends Construct {
     );
     const signsIn = this.settings.authorizationCodeConnections.filter((name) => connections.includes(name));
     fn.useSecrets({ prefix: this.settings.secretPrefix, read: connections, write: signsIn });
+    this.useSigningKeys(fn, connections);
     if (spec.input.properties && 'idempotencyKey' in spec.input.properties) this.useIdempotency(fn, spec.name);
     this.useSignInLock(fn, signsIn);
+    this.useRateLimitBudget(fn);
     return fn;
   }
 
@@ -322,6 +386,8 @@ export class OktaConnector extends Construct {
       deadLetterQueue: options.deadLetters ? this.deadLetters : undefined,
       environment: {
         DEFAULT_CONNECTION: this.settings.defaultConnection,
+        // Every function refuses any other connection name before calling AWS (functions/lib/config.ts).
+        CONNECTIONS: this.settings.connections.join(','),
         ...(this.settings.rateLimitReserve === undefined
           ? {}
           : { RATE_LIMIT_RESERVE: String(this.settings.rateLimitReserve) }),
@@ -339,15 +405,23 @@ export class OktaConnector extends Construct {
 
   /** A trigger: reads connections, uses the table as its code does, publishes to the bus. */
   private publisher(id: string, props: PublisherShape): ConnectorFunction {
-    const { tableActions, callsOkta, ...shape } = props;
+    const { table, callsOkta, secrets = 'connections', ...shape } = props;
     const fn = this.connectorFunction(id, { ...shape, description: `okta-connector: ${shape.description}` });
-    fn.useSecrets({
-      prefix: this.settings.secretPrefix,
-      read: this.settings.connections,
-      write: callsOkta ? this.settings.authorizationCodeConnections : [],
-    });
-    if (tableActions.length > 0) fn.useTable(this.table, tableActions);
-    if (callsOkta) this.useSignInLock(fn);
+    if (secrets === 'hook-secrets') {
+      fn.useHookSecrets({ prefix: this.settings.secretPrefix, read: this.settings.connections });
+    } else {
+      fn.useSecrets({
+        prefix: this.settings.secretPrefix,
+        read: this.settings.connections,
+        write: callsOkta ? this.settings.authorizationCodeConnections : [],
+      });
+    }
+    if (table) fn.useTable(this.table, table);
+    if (callsOkta) {
+      this.useSignInLock(fn);
+      this.useRateLimitBudget(fn);
+      this.useSigningKeys(fn, this.settings.connections);
+    }
     fn.useBus(this.bus, this.settings.eventSource);
     fn.addEnvironment('DEDUPE_TTL_DAYS', String(this.settings.dedupeTtlDays));
     return fn;
@@ -397,7 +471,7 @@ export class OktaConnector extends Construct {
       memorySize: 1024,
       timeout: Duration.seconds(30),
     });
-    publisher.useTable(this.table, DEDUPE);
+    publisher.useTable(this.table, { actions: DEDUPE, keys: dedupeKeys(this.settings.connections) });
     publisher.useBus(this.bus, this.settings.eventSource);
     publisher.addEnvironment('DEDUPE_TTL_DAYS', String(this.settings.dedupeTtlDays));
     return publisher;
@@ -419,6 +493,19 @@ export class OktaConnector extends Construct {
   }
 
   /**
+   * The KMS signing keys of those of `connections` that have one: `kms:DescribeKey` (the key's spec picks the JWS
+   * algorithm) and `kms:Sign`, on those keys only. No function reads a public key: the CLI does, with the
+   * deployer's credentials.
+   */
+  private useSigningKeys(fn: ConnectorFunction, connections: readonly string[]): void {
+    const keys = connections.flatMap((name) => this.signingKeys.get(name) ?? []);
+    if (keys.length === 0) return;
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['kms:DescribeKey', 'kms:Sign'], resources: keys.map((key) => key.keyArn) }),
+    );
+  }
+
+  /**
    * The renewal lock of each authorization-code connection (functions/lib/auth/refresh-renewal.ts): a function
    * that signs in takes and releases the item `lock#<connection>#sign-in`, and may touch no other item for it.
    */
@@ -433,8 +520,25 @@ export class OktaConnector extends Construct {
         actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem'],
         resources: [this.table.tableArn],
         conditions: {
-          'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': connections.map((name) => `lock#${name}#sign-in`) },
+          'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': connections.map(signInLockKey) },
         },
+      }),
+    );
+  }
+
+  /**
+   * The org-wide rate-limit budget (functions/lib/okta/org-budget.ts) of a function that calls Okta's API: the
+   * items `ratebudget#<org host>#<bucket>` only, with the calls the budget makes.
+   */
+  private useRateLimitBudget(fn: ConnectorFunction): void {
+    if (this.settings.rateLimitBudget !== 'table') return;
+    fn.addEnvironment('RATE_LIMIT_BUDGET', 'table');
+    fn.addEnvironment('TABLE_NAME', this.table.tableName);
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        resources: [this.table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['ratebudget#*'] } },
       }),
     );
   }
@@ -450,8 +554,7 @@ export class OktaConnector extends Construct {
       timeout: Duration.seconds(10),
     });
     authorize.useSecrets({ prefix: this.settings.secretPrefix, read: writable });
-    authorize.useTable(this.table, OAUTH_AUTHORIZE);
-    if (this.settings.oauthRedirectUri) authorize.addEnvironment('OAUTH_REDIRECT_URI', this.settings.oauthRedirectUri);
+    authorize.useTable(this.table, { actions: ['PutItem'], keys: [oauthStateKey('*')] });
     const callback = this.connectorFunction('OAuthCallback', {
       entry: 'functions/oauth/callback.ts',
       description: 'okta-connector: finishes an OAuth consent',
@@ -459,7 +562,7 @@ export class OktaConnector extends Construct {
       timeout: Duration.seconds(10),
     });
     callback.useSecrets({ prefix: this.settings.secretPrefix, read: writable, write: writable });
-    callback.useTable(this.table, OAUTH_CALLBACK);
+    callback.useTable(this.table, { actions: ['DeleteItem'], keys: [oauthStateKey('*')] });
     return { authorize, callback };
   }
 

@@ -5,20 +5,29 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { actions } from '../functions/catalog.js';
 import { readSearches } from '../functions/lib/events/search-settings.js';
 import { LOCAL_RUNTIME_MARKER } from '../functions/lib/config.js';
 import { startLocalAws, type LocalAws } from './aws/index.js';
 import { bundlesFromCdkOut } from './cdk-bundles.js';
 import { registerEventHook } from './event-hook-registration.js';
+import { newHookSecret } from '../functions/lib/hook-secrets.js';
 import { startGateway, type Gateway } from './gateway.js';
 import { startLocalLambda } from './lambda-endpoint.js';
 import { startOktaSim, type OktaSim } from './okta-sim/index.js';
-import { createLocalRuntime, repoRoot, type LocalFunction, type LocalRuntime } from './runtime.js';
+import {
+  createLocalRuntime,
+  repoRoot,
+  type FunctionSettings,
+  type LocalFunction,
+  type LocalRuntime,
+} from './runtime.js';
 import { stackSettings } from './runtime/stack-functions.js';
 import { startSqsEventSource } from './runtime/sqs-event-source.js';
 import {
   apiTokenConnection,
+  registerKmsConnection,
   registerServiceConnection,
   registerWebConnection,
   type ConnectionSecret,
@@ -26,7 +35,10 @@ import {
 import { scheduleSecondsFromEnv, startSchedules, type Schedules } from './schedules.js';
 
 export interface SandboxOptions {
-  /** The first port (the org; then the gateway and the AWS endpoints); 0 = any free ports. */
+  /**
+   * The first port: the org on it, the gateway on +1, the local AWS endpoints on +2 to +6, the Lambda Invoke API
+   * on +7; 0 = any free ports.
+   */
   port?: number;
   /** Where OKTA_ORG_URL and credentials for a real org, PORT, LOCAL_SCHEDULE_SECONDS, SEARCHES and LOCAL_EVENT_HOOK_MODE are read. */
   env?: Record<string, string | undefined>;
@@ -121,22 +133,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       SEARCHES: searches,
       POWERTOOLS_SERVICE_NAME: 'okta-connector',
     };
-    const connectionNames = realOrg ? ['default'] : ['default', 'service', 'web'];
-    const stack = stackSettings(
-      {
-        connections: connectionNames,
-        defaultConnection: 'default',
-        authorizationCodeConnections: realOrg ? [] : ['web'],
-        secretPrefix,
-        searches: readSearches({ SEARCHES: searches }),
-        bus: { type: 'existing', name: 'default' },
-        eventHookMode: eventHookModeFromEnv(env),
-      },
-      { TABLE_NAME: tableName },
-      (name) => aws.sqs.queueUrl(name),
-    );
-    const functions = stack.functions;
-    for (const queue of stack.queues) aws.sqs.createQueue(queue.name, queue);
+    const connectionNames = realOrg ? ['default'] : ['default', 'service', 'web', 'kms'];
+    // Filled from the stack once the gateway's URL is known (the stack gives the OAuth functions their callback
+    // URL, which is the gateway's here); the runtime reads a function's settings at its first invocation.
+    const functions: Record<string, FunctionSettings> = {};
     // LOCAL_BUNDLES=true runs the esbuild bundles of `npx cdk synth` (what would be deployed) instead of the sources.
     const bundles = env.LOCAL_BUNDLES === 'true' ? bundlesFromCdkOut() : undefined;
     if (bundles) note(`running the ${Object.keys(bundles).length} bundles of cdk.out`);
@@ -153,6 +153,23 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const routes = gatewayRoutes();
     const gateway = await startGateway({ runtime, routes, port: at(1) });
     stops.push(() => gateway.close());
+    const oauthCallback = `${gateway.url}/oauth/callback`;
+    const stack = stackSettings(
+      {
+        connections: connectionNames,
+        defaultConnection: 'default',
+        authorizationCodeConnections: realOrg ? [] : ['web'],
+        kmsSigningKeys: realOrg ? [] : [{ connection: 'kms', keySpec: 'ECC_NIST_P256' }],
+        secretPrefix,
+        searches: readSearches({ SEARCHES: searches }),
+        bus: { type: 'existing', name: 'default' },
+        eventHookMode: eventHookModeFromEnv(env),
+      },
+      { TABLE_NAME: tableName, OAUTH_REDIRECT_URI: oauthCallback },
+      (name) => aws.sqs.queueUrl(name),
+    );
+    Object.assign(functions, stack.functions);
+    for (const queue of stack.queues) aws.sqs.createQueue(queue.name, queue);
     const lambda = await startLocalLambda({ runtime, functions: sandboxFunctions(routes), port: at(7) });
     stops.push(() => lambda.close());
     // The stack's SQS event source mappings (the event hook's hand-off queue into its publisher).
@@ -176,16 +193,25 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       const simulator = sim as OktaSim;
       connections.default = apiTokenConnection(orgUrl, simulator.apiToken);
       connections.service = await registerServiceConnection(orgUrl);
-      connections.web = await registerWebConnection(orgUrl, `${gateway.url}/oauth/callback`);
+      connections.web = await registerWebConnection(orgUrl, oauthCallback);
+      const kms = new KMSClient({
+        endpoint: aws.endpoints.kms,
+        region: aws.env().AWS_REGION,
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      });
+      connections.kms = await registerKmsConnection(orgUrl, { kms }).finally(() => kms.destroy());
     }
     for (const [name, secret] of Object.entries(connections)) aws.secrets.put(`${secretPrefix}${name}`, secret);
 
+    let eventHookSecret = '';
     if (sim) {
+      eventHookSecret = newHookSecret();
+      aws.secrets.put(`${secretPrefix}default/event-hook`, { eventHookSecret, domain: orgUrl });
       await registerEventHook({
         orgUrl,
         apiToken: sim.apiToken,
         uri: gateway.eventHookUrl,
-        secret: connections.default.eventHookSecret ?? '',
+        secret: eventHookSecret,
       });
     } else {
       note(
@@ -216,7 +242,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       apiToken: sim?.apiToken ?? '',
       actionsUrl: gateway.url,
       eventHookUrl: gateway.eventHookUrl,
-      eventHookSecret: connections.default.eventHookSecret ?? '',
+      eventHookSecret,
       lambdaUrl: lambda.url,
       eventsUrl: `${aws.endpoints.eventbridge}/events`,
       sim,

@@ -5,6 +5,7 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 
@@ -12,6 +13,7 @@ let dynamoDbClient: DynamoDBClient | undefined;
 let eventBridgeClient: EventBridgeClient | undefined;
 let secretsManagerClient: SecretsManagerClient | undefined;
 let sqsClient: SQSClient | undefined;
+let kmsClient: KMSClient | undefined;
 
 export function dynamoDb(): DynamoDBClient {
   dynamoDbClient ??= new DynamoDBClient({});
@@ -33,6 +35,11 @@ export function sqs(): SQSClient {
   return sqsClient;
 }
 
+export function kms(): KMSClient {
+  kmsClient ??= new KMSClient({});
+  return kmsClient;
+}
+
 /** Drops the clients so the next call builds them from the current environment (tests that move endpoints). */
 export function resetAwsClients(): void {
   dynamoDbClient?.destroy();
@@ -40,7 +47,9 @@ export function resetAwsClients(): void {
   secretsManagerClient?.destroy();
   sqsClient?.destroy();
   sqsClient = undefined;
+  kmsClient?.destroy();
   dynamoDbClient = undefined;
   eventBridgeClient = undefined;
   secretsManagerClient = undefined;
+  kmsClient = undefined;
 }

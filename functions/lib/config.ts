@@ -9,6 +9,12 @@ export interface Config {
   connectionSecretPrefix: string;
   /** The connection used when an input has no `connection`. */
   defaultConnection: string;
+  /**
+   * The connections the deployment configures (`CONNECTIONS`, comma-separated; the stack sets it from its own
+   * `connections`). Any other name is refused before an AWS call is made (issue 14 item 5). Unset: not checked
+   * (a handler run outside the stack, as in unit tests).
+   */
+  connections?: readonly string[];
   /** How long a warm container keeps a loaded connection, so a rotated secret is picked up. */
   connectionCacheSeconds: number;
   /** The one DynamoDB table (cursors, dedupe, OAuth state); only triggers and OAuth need it. */
@@ -75,6 +81,11 @@ export function resetConfig(): void {
   memo = undefined;
 }
 
+/** Whether the deployment configures this connection (every name does when `CONNECTIONS` is unset). */
+export function isConfiguredConnection(name: string, cfg: Config = config()): boolean {
+  return cfg.connections === undefined || cfg.connections.includes(name);
+}
+
 /** The table name, for the functions that cannot work without it; throws a clear message when it is missing. */
 export function requireTableName(cfg: Config = config()): string {
   if (!cfg.tableName) {
@@ -91,6 +102,10 @@ export function readConfig(env: Env): Config {
   return {
     connectionSecretPrefix: text(env, 'CONNECTION_SECRET_PREFIX', 'okta-connector/'),
     defaultConnection: text(env, 'DEFAULT_CONNECTION', 'default'),
+    connections: optionalText(env, 'CONNECTIONS')
+      ?.split(',')
+      .map((name) => name.trim())
+      .filter(Boolean),
     connectionCacheSeconds: numberIn(env, 'CONNECTION_CACHE_SECONDS', 300, { min: 0, integer: true }),
     tableName: optionalText(env, 'TABLE_NAME'),
     eventBusName: text(env, 'EVENT_BUS_NAME', 'default'),

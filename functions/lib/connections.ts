@@ -16,7 +16,7 @@ import {
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { secretsManager } from './aws-clients.js';
-import { config, type Config } from './config.js';
+import { config, isConfiguredConnection, type Config } from './config.js';
 import { domainWarning, InvalidOktaDomain, oktaBaseUrl } from './okta-domain.js';
 import { logger } from './observability.js';
 import { InternalError, UnknownConnection } from './errors.js';
@@ -35,14 +35,17 @@ export interface PrivateJwk {
   [member: string]: unknown;
 }
 
-export interface ClientCredentialsAuth {
+/**
+ * A service app's sign-in. The assertion is signed with exactly one of a `privateKey` held in the secret or an AWS
+ * KMS asymmetric key (`kmsKeyId`: a key id, key ARN, alias name or alias ARN) whose private key never leaves KMS.
+ */
+export type ClientCredentialsAuth = {
   type: 'client-credentials';
   clientId: string;
-  privateKey: StoredPrivateKey;
   /** The `kid` of the public key registered with the Okta app (from `keyId`, or the JWK's own `kid`). */
   keyId: string;
   scopes: string[];
-}
+} & ({ privateKey: StoredPrivateKey; kmsKeyId?: undefined } | { kmsKeyId: string; privateKey?: undefined });
 
 export interface AuthorizationCodeAuth {
   type: 'authorization-code';
@@ -58,10 +61,6 @@ export interface Connection {
   /** Normalised origin, e.g. `https://acme.okta.com`. */
   baseUrl: string;
   auth: ApiTokenAuth | ClientCredentialsAuth | AuthorizationCodeAuth;
-  /** The `Authorization` value Okta sends to the event hook. */
-  eventHookSecret?: string;
-  /** Accepted as well during a rotation of `eventHookSecret`. */
-  previousEventHookSecret?: string;
 }
 
 export interface ConnectionDeps {
@@ -82,6 +81,10 @@ export function loadConnection(name?: string, deps: ConnectionDeps = {}): Promis
   const connectionName = name ?? cfg.defaultConnection;
   if (!NAME.test(connectionName)) {
     return Promise.reject(new UnknownConnection('A connection name has only letters, digits and _+=.@- (at most 128)'));
+  }
+  // Refused here, not by IAM: a GetSecretValue outside the role's ARNs is AccessDenied, which is no caller's error.
+  if (!isConfiguredConnection(connectionName, cfg)) {
+    return Promise.reject(new UnknownConnection(`No connection "${connectionName}" is configured in this deployment`));
   }
   const key = cfg.connectionSecretPrefix + connectionName;
   const cached = cache.get(key);
@@ -243,10 +246,14 @@ export function parseConnection(name: string, secret: Record<string, unknown>, c
   const warning = domainWarning(baseUrl);
   if (warning) logger.warn('Connection outside Okta domains', { connection: name, warning });
   const connection: Connection = { name, baseUrl, auth: parseAuth(name, secret.auth) };
-  const hookSecret = optionalString(name, secret, 'eventHookSecret');
-  if (hookSecret !== undefined) connection.eventHookSecret = hookSecret;
-  const previous = optionalString(name, secret, 'previousEventHookSecret');
-  if (previous !== undefined) connection.previousEventHookSecret = previous;
+  // The hook secret moved to its own secret (functions/lib/hook-secrets.ts) so the hook never reads this one; an old
+  // field here is no longer read, and nothing fails because of it (docs/TRIGGERS.md "Moving the hook secret").
+  if (secret.eventHookSecret !== undefined || secret.previousEventHookSecret !== undefined) {
+    logger.warn('Connection secret still holds eventHookSecret, which is no longer read', {
+      connection: name,
+      fix: `okta-connector hooks migrate ${name}`,
+    });
+  }
   return connection;
 }
 
@@ -255,21 +262,8 @@ function parseAuth(name: string, auth: unknown): Connection['auth'] {
   switch (auth.type) {
     case 'api-token':
       return { type: 'api-token', token: requiredString(name, auth, 'token') };
-    case 'client-credentials': {
-      const privateKey = parsePrivateKey(name, auth.privateKey);
-      const keyId =
-        optionalString(name, auth, 'keyId', 'auth.keyId') ??
-        (typeof privateKey === 'string' ? undefined : privateKey.kid);
-      if (keyId === undefined)
-        throw malformed(name, 'auth.keyId is required (the kid of the key registered with the Okta app)');
-      return {
-        type: 'client-credentials',
-        clientId: requiredString(name, auth, 'clientId'),
-        privateKey,
-        keyId,
-        scopes: scopes(name, auth),
-      };
-    }
+    case 'client-credentials':
+      return parseClientCredentials(name, auth);
     case 'authorization-code': {
       const parsed: AuthorizationCodeAuth = {
         type: 'authorization-code',
@@ -285,6 +279,39 @@ function parseAuth(name: string, auth: unknown): Connection['auth'] {
       throw malformed(name, 'auth.type must be "api-token", "client-credentials" or "authorization-code"');
   }
 }
+
+function parseClientCredentials(name: string, auth: Record<string, unknown>): ClientCredentialsAuth {
+  const present = (field: string) => auth[field] !== undefined && auth[field] !== null;
+  if (present('privateKey') && present('kmsKeyId')) {
+    throw malformed(name, 'auth has both privateKey and kmsKeyId: give exactly one of them');
+  }
+  if (!present('privateKey') && !present('kmsKeyId')) {
+    throw malformed(
+      name,
+      'auth.privateKey or auth.kmsKeyId is required (the private key, or the AWS KMS key holding it)',
+    );
+  }
+  const base = { type: 'client-credentials' as const, clientId: requiredString(name, auth, 'clientId') };
+  const keyIdField = optionalString(name, auth, 'keyId', 'auth.keyId');
+  const missingKeyId = (hint: string) =>
+    malformed(name, `auth.keyId is required (the kid of the key registered with the Okta app${hint})`);
+  if (present('kmsKeyId')) {
+    const kmsKeyId = auth.kmsKeyId;
+    if (typeof kmsKeyId !== 'string' || !KMS_KEY_ID.test(kmsKeyId)) {
+      throw malformed(name, 'auth.kmsKeyId must be a KMS key id, key ARN, alias name (alias/...) or alias ARN');
+    }
+    if (keyIdField === undefined) throw missingKeyId('; `connections add --kms-key-id` prints it');
+    return { ...base, kmsKeyId, keyId: keyIdField, scopes: scopes(name, auth) };
+  }
+  const privateKey = parsePrivateKey(name, auth.privateKey);
+  const keyId = keyIdField ?? (typeof privateKey === 'string' ? undefined : privateKey.kid);
+  if (keyId === undefined) throw missingKeyId('');
+  return { ...base, privateKey, keyId, scopes: scopes(name, auth) };
+}
+
+/** What KMS takes as a `KeyId`: a key id (or multi-Region `mrk-` id), a key ARN, an alias name or an alias ARN. */
+const KMS_KEY_ID =
+  /^(?:arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(?:key\/[A-Za-z0-9-]{1,64}|alias\/[A-Za-z0-9/_-]{1,250})|alias\/[A-Za-z0-9/_-]{1,250}|mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 
 function parsePrivateKey(name: string, value: unknown): StoredPrivateKey {
   const problem = 'auth.privateKey is not a PEM or JWK private key';

@@ -9,7 +9,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { dynamoDb } from '../lib/aws-clients.js';
 import { htmlPage } from './consent-pages.js';
 import { codeChallenge, newOAuthState, saveOAuthState } from '../lib/auth/oauth-state.js';
-import { config, requireTableName } from '../lib/config.js';
+import { config, ConfigurationError, requireTableName } from '../lib/config.js';
 import { loadConnection, type Connection } from '../lib/connections.js';
 import { isConnectorError } from '../lib/errors.js';
 import { logger as sharedLogger } from '../lib/observability.js';
@@ -61,7 +61,7 @@ export function createAuthorizeHandler(deps: AuthorizeDeps = {}) {
       ]);
     }
 
-    const redirectUri = callbackUrl(event, env);
+    const redirectUri = callbackUrl(env);
     const state = newOAuthState(connection.name, redirectUri, now());
     await saveOAuthState(state, { db: db(), tableName: tableName() });
 
@@ -81,25 +81,16 @@ export function createAuthorizeHandler(deps: AuthorizeDeps = {}) {
 }
 
 /**
- * The callback URL registered with the Okta app: `OAUTH_REDIRECT_URI` when set (a custom domain), otherwise this
- * request's own URL with `/oauth/callback` in place of `/oauth/authorize` (API Gateway's path includes the stage;
- * `X-Forwarded-Proto` gives the scheme, https by default).
+ * The callback URL registered with the Okta app: `OAUTH_REDIRECT_URI`, which the stack always sets (this API's own
+ * `/oauth/callback`, or the deployer's custom domain). Never derived from the request: its `Host` and
+ * `X-Forwarded-Proto` are the caller's to choose.
  */
-export function callbackUrl(
-  event: APIGatewayProxyEvent,
-  env: Record<string, string | undefined> = process.env,
-): string {
-  if (env.OAUTH_REDIRECT_URI) return env.OAUTH_REDIRECT_URI;
-  const headers = Object.fromEntries(Object.entries(event.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
-  const host = headers.host ?? event.requestContext?.domainName ?? 'localhost';
-  // API Gateway is always HTTPS; only a local gateway on a loopback address (the sandbox) speaks plain HTTP.
-  const loopback = /^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/.test(host);
-  const proto = headers['x-forwarded-proto']?.split(',')[0]?.trim() || (loopback ? 'http' : 'https');
-  const path = (event.requestContext?.path ?? event.path ?? '/oauth/authorize').replace(
-    /\/oauth\/authorize\/?$/,
-    '/oauth/callback',
-  );
-  return `${proto}://${host}${path}`;
+export function callbackUrl(env: Record<string, string | undefined> = process.env): string {
+  const uri = env.OAUTH_REDIRECT_URI?.trim();
+  if (!uri) {
+    throw new ConfigurationError('OAUTH_REDIRECT_URI', 'is required (the stack sets it to its /oauth/callback URL)');
+  }
+  return uri;
 }
 
 export const handler = createAuthorizeHandler();

@@ -18,9 +18,9 @@
  * "events that occur within a short time of each other" are a few KB each).
  */
 import { timingSafeEqual } from 'node:crypto';
-import { config } from '../lib/config.js';
-import { loadConnection, type Connection } from '../lib/connections.js';
+import { config, isConfiguredConnection } from '../lib/config.js';
 import { UnknownConnection } from '../lib/errors.js';
+import { loadHookSecrets, type HookSecrets } from '../lib/hook-secrets.js';
 import { checkDelivery, maxDeliveryBytes, type DeliveryCheck } from '../lib/events/delivery-check.js';
 import { handOff, type HandOffDeps } from '../lib/events/delivery-queue.js';
 import type { LogEvent } from '../lib/events/event-format.js';
@@ -45,7 +45,8 @@ export interface HookResponse {
 }
 
 export interface EventHookDeps {
-  loadConnection?: (name?: string) => Promise<Connection>;
+  /** The connection's hook secrets (functions/lib/hook-secrets.ts): the only secret this function can read. */
+  loadHookSecrets?: typeof loadHookSecrets;
   publish?: PublishOnceDeps;
   handOff?: HandOffDeps;
   now?: () => number;
@@ -68,34 +69,38 @@ export async function handler(
   const method = (event.requestContext?.http?.method ?? event.httpMethod ?? '').toUpperCase();
   const connectionName = event.queryStringParameters?.connection || config().defaultConnection;
 
-  const refuse = (statusCode: number, message: string, extra: Record<string, string> = {}): HookResponse => {
+  const refuse = (
+    statusCode: number,
+    message: string,
+    extra: Record<string, string> = {},
+    reason = message,
+  ): HookResponse => {
     // No connection dimension: before authentication the name is anyone's input, and each value would be a metric.
     countMetric('HookDeliveriesRefused', { status: String(statusCode) });
-    logger.warn('Event hook call refused', { connection: connectionName.slice(0, 128), statusCode, reason: message });
+    logger.warn('Event hook call refused', { connection: connectionName.slice(0, 128), statusCode, reason });
     return json(statusCode, { error: message }, extra);
   };
 
-  // The verification GET is answered without checking Authorization: it publishes nothing, it only echoes the
-  // challenge, and Okta sends it before the hook is active.
+  // The verification GET publishes nothing and carries no Authorization Okta documents, so it is not authenticated;
+  // it is answered only for a configured connection that has a hook secret (otherwise anyone could point their own
+  // Okta org at this URL and have it verified), and only for a challenge of a sane shape (issue 14 item 6).
   if (method === 'GET') {
     const challenge = headers['x-okta-verification-challenge'];
     if (!challenge) return refuse(400, 'A GET must carry the x-okta-verification-challenge header');
-    logger.info('Event hook verification answered', { connection: connectionName.slice(0, 128) });
+    if (!VERIFICATION_CHALLENGE.test(challenge))
+      return refuse(400, 'The verification challenge must be 8 to 256 of A-Z a-z 0-9 - _ . ~ + / =');
+    const reason = await unverifiable(connectionName, deps.loadHookSecrets);
+    if (reason) return refuse(401, 'Not authorized', {}, reason);
+    logger.info('Event hook verification answered', { connection: connectionName });
     return json(200, { verification: challenge });
   }
   if (method !== 'POST')
     return refuse(405, 'Only GET (verification) and POST (events) are accepted', { allow: 'GET, POST' });
   if (!isJson(headers['content-type'])) return refuse(415, 'Content-Type must be application/json');
 
-  let connection: Connection;
-  try {
-    connection = await (deps.loadConnection ?? loadConnection)(connectionName);
-  } catch (error) {
-    // An unknown connection is refused like a wrong secret, so the hook does not reveal which connections exist.
-    if (error instanceof UnknownConnection) return refuse(401, 'Not authorized');
-    throw error;
-  }
-  if (!isAuthorized(headers.authorization, connection)) return refuse(401, 'Not authorized');
+  const secrets = await authenticate(connectionName, headers.authorization, deps.loadHookSecrets);
+  if (typeof secrets === 'string') return refuse(401, 'Not authorized', {}, secrets);
+  const connection = { name: connectionName, orgUrl: secrets.domain };
 
   const raw = event.body ?? '';
   const body = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
@@ -176,17 +181,65 @@ async function queueDelivery(
 }
 
 /**
- * Whether `Authorization` equals the connection's secret or, during a rotation, its previous one. Each comparison
- * is constant-time after a length check (timingSafeEqual needs equal lengths; the length itself is not secret).
+ * What Okta sends as `x-okta-verification-challenge` is not documented beyond "a verification value" (EH); the
+ * simulator sends a UUID. This admits the token68 characters (base64, base64url, UUIDs, hex), 8 to 256 of them.
  */
-export function isAuthorized(
-  header: string | undefined,
-  connection: Pick<Connection, 'eventHookSecret' | 'previousEventHookSecret'>,
-): boolean {
+export const VERIFICATION_CHALLENGE = /^[A-Za-z0-9\-_.~+/=]{8,256}$/;
+
+/** Why the verification GET must not be answered for this connection, or undefined when it may. */
+async function unverifiable(
+  connection: string,
+  load: typeof loadHookSecrets = loadHookSecrets,
+): Promise<string | undefined> {
+  if (!isConfiguredConnection(connection)) return 'UnknownConnection: not one of the configured connections';
+  return load(connection).then(
+    () => undefined,
+    (error: unknown) =>
+      error instanceof UnknownConnection
+        ? 'UnknownConnection: the connection has no event hook secret'
+        : 'InternalError: the event hook secret could not be loaded',
+  );
+}
+
+/**
+ * The hook secrets `authorization` matches, or why it does not (for the log; the caller only ever sees 401).
+ *
+ * Refused before any AWS call: a connection the deployment does not configure (`CONNECTIONS`). Then every way the
+ * hook secret may fail to load is the same 401, never a 500 with detail: a missing secret must not tell names apart,
+ * and an AWS failure must not let anyone outside trip the errors alarm (issue 14 item 5); the log and the
+ * `HookSecretUnavailable` metric tell the operator. A secret that does not match is checked once more against a
+ * fresh read (at most once per `negativeCacheMs`), so a rotation is honoured before the cache expires.
+ */
+export async function authenticate(
+  connection: string,
+  authorization: string | undefined,
+  load: typeof loadHookSecrets = loadHookSecrets,
+): Promise<HookSecrets | string> {
+  if (!isConfiguredConnection(connection)) return 'UnknownConnection: not one of the configured connections';
+  let secrets: HookSecrets;
+  try {
+    secrets = await load(connection);
+  } catch (error) {
+    if (error instanceof UnknownConnection) return 'UnknownConnection: the connection has no event hook secret';
+    countMetric('HookSecretUnavailable', { connection });
+    logger.error('Event hook secret could not be loaded', { connection, error });
+    return 'InternalError: the event hook secret could not be loaded';
+  }
+  if (isAuthorized(authorization, secrets)) return secrets;
+  if (!authorization) return 'no Authorization header';
+  const fresh = await load(connection, undefined, { refresh: true }).catch(() => undefined);
+  return fresh && isAuthorized(authorization, fresh) ? fresh : 'the Authorization header matches no hook secret';
+}
+
+/**
+ * Whether `Authorization` equals the connection's hook secret or, during a rotation, its previous one. Each
+ * comparison is constant-time after a length check (timingSafeEqual needs equal lengths; the length is not secret).
+ */
+export function isAuthorized(header: string | undefined, secrets: HookSecrets): boolean {
   if (!header) return false;
   const given = Buffer.from(header, 'utf8');
   let match = false;
-  for (const secret of [connection.eventHookSecret, connection.previousEventHookSecret]) {
+  for (const secret of [secrets.eventHookSecret, secrets.previousEventHookSecret]) {
     if (!secret) continue;
     const expected = Buffer.from(secret, 'utf8');
     if (expected.length === given.length && timingSafeEqual(expected, given)) match = true;
@@ -195,13 +248,19 @@ export function isAuthorized(
 }
 
 /**
- * The delivery's valid events (delivery-check.ts), with the refused ones reported: counted by reason and logged
+ * The delivery's valid events (delivery-check.ts), with the refused ones reported: the envelope's source must be
+ * on the connection's org when its hook secret names it (`domain`; the hook function cannot read the connection's
+ * own secret, issue 14 item 3). Refused events are counted by reason and logged
  * with their index and uuid (never their content, which is the sender's). The poller publishes the real ones.
  */
-export function checkHookDelivery(text: string, connection: Connection, now: number): DeliveryCheck {
+export function checkHookDelivery(
+  text: string,
+  connection: { name: string; orgUrl?: string },
+  now: number,
+): DeliveryCheck {
   const cfg = config();
   const checked = checkDelivery(text, {
-    orgUrl: connection.baseUrl,
+    orgUrl: connection.orgUrl,
     hookId: cfg.eventHookIds[connection.name],
     now,
     maxAgeMs: cfg.dedupeTtlDays * 86_400_000,

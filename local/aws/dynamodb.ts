@@ -6,9 +6,27 @@ import { CreateTableCommand, ResourceInUseException, type DynamoDBClient } from 
 import dynalite from 'dynalite';
 import { listen, type RunningServer } from './json-protocol.js';
 
+/** dynalite's server and the calls it answered, by operation (`GetItem`, `UpdateItem`, ...). */
+export interface LocalDynamoDb extends RunningServer {
+  /**
+   * Calls so far by operation, from every client of every process: what the connector's bookkeeping costs
+   * when its functions run in containers of their own (each with its own SDK client).
+   */
+  calls(): Record<string, number>;
+}
+
 /** Starts dynalite on 127.0.0.1:`port` (0 = any free port), tables ACTIVE as soon as they are created. */
-export async function startDynalite(port = 0): Promise<RunningServer> {
-  return listen(dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }), port);
+export async function startDynalite(port = 0): Promise<LocalDynamoDb> {
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const calls: Record<string, number> = {};
+  // Counted as the request arrives: a call the SDK retries counts each time, as AWS bills it.
+  server.prependListener('request', (req) => {
+    const target = req.headers['x-amz-target'];
+    if (typeof target !== 'string') return;
+    const operation = target.split('.')[1] ?? target;
+    calls[operation] = (calls[operation] ?? 0) + 1;
+  });
+  return { ...(await listen(server, port)), calls: () => ({ ...calls }) };
 }
 
 /**

@@ -1,18 +1,19 @@
 /**
  * The local AWS the sandbox and the tests run against: dynalite for DynamoDB, and small local endpoints for
- * EventBridge and Secrets Manager. The connector's code reaches them only through the AWS SDK's own
+ * EventBridge, Secrets Manager and KMS. The connector's code reaches them only through the AWS SDK's own
  * `AWS_ENDPOINT_URL_<SERVICE>` settings (see `env()`), never through a code path of its own.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createConnectorTable, startDynalite } from './dynamodb.js';
 import { startLocalEventBridge, type LocalEventBridge } from './eventbridge.js';
+import { startLocalKms, type LocalKms } from './kms.js';
 import { startLocalSecretsManager } from './secrets-manager.js';
 import { startLocalSqs, type LocalSqs } from './sqs.js';
 
 export type { RecordedEntry, FailEntriesOptions, EntryErrorCode } from './eventbridge.js';
 
 export interface LocalAws {
-  endpoints: { dynamodb: string; eventbridge: string; secretsManager: string; sqs: string };
+  endpoints: { dynamodb: string; eventbridge: string; secretsManager: string; kms: string; sqs: string };
   /** The environment that points the AWS SDK v3 clients at these endpoints (with dummy credentials). */
   env(): Record<string, string>;
   /** The local EventBridge's records and fault controls. */
@@ -22,7 +23,17 @@ export interface LocalAws {
     get(name: string): string | undefined;
     /** How many versions were ever written to a secret. */
     versionsWritten(name: string): number;
+    /** How many `GetSecretValue` calls named this secret. */
+    reads(name: string): number;
+    /** Makes `GetSecretValue` of this secret answer `AccessDeniedException` (IAM outside a role's ARNs). */
+    denyReads(name: string): void;
+    /** Holds the next `count` `PutSecretValue` calls on a secret: never stored, never answered. */
+    holdWrites(name: string, count: number, onHeld?: () => void): void;
   };
+  /** The local DynamoDB's calls so far, by operation, from every process. */
+  dynamoDb: { calls(): Record<string, number> };
+  /** The local KMS's keys and fault controls. */
+  kms: Omit<LocalKms, 'url' | 'close'>;
   /** The local SQS's queues as they are now, and its fault controls. */
   sqs: Omit<LocalSqs, 'url' | 'close'>;
   /** Creates the connector's table (pk S) in dynalite; a no-op when it exists. */
@@ -31,21 +42,31 @@ export interface LocalAws {
 }
 
 export interface LocalAwsOptions {
-  /** First port: EventBridge on `port`, Secrets Manager `+1`, DynamoDB `+2`, SQS `+4`. 0 (default) = any free ports. */
+  /**
+   * First port: EventBridge on `port`, Secrets Manager on `port + 1`, DynamoDB on `port + 2`, KMS on `port + 3`,
+   * SQS on `port + 4`. 0 (default) = any free ports.
+   */
   port?: number;
 }
 
 const region = 'us-east-1';
 
-/** Starts the three local endpoints. */
+/** Starts the local endpoints. */
 export async function startLocalAws(options: LocalAwsOptions = {}): Promise<LocalAws> {
   const port = options.port ?? 0;
   const next = (offset: number) => (port === 0 ? 0 : port + offset);
   const eventBridge = await startLocalEventBridge(port);
   const secrets = await startLocalSecretsManager(next(1));
   const dynamodb = await startDynalite(next(2));
+  const kms = await startLocalKms(next(3));
   const sqs = await startLocalSqs(next(4));
-  const endpoints = { dynamodb: dynamodb.url, eventbridge: eventBridge.url, secretsManager: secrets.url, sqs: sqs.url };
+  const endpoints = {
+    dynamodb: dynamodb.url,
+    eventbridge: eventBridge.url,
+    secretsManager: secrets.url,
+    kms: kms.url,
+    sqs: sqs.url,
+  };
   const dynamoClient = new DynamoDBClient({
     endpoint: endpoints.dynamodb,
     region,
@@ -58,6 +79,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
       AWS_ENDPOINT_URL_EVENTBRIDGE: endpoints.eventbridge,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoints.secretsManager,
+      AWS_ENDPOINT_URL_KMS: endpoints.kms,
       AWS_ENDPOINT_URL_SQS: endpoints.sqs,
       AWS_REGION: region,
       AWS_ACCESS_KEY_ID: 'local',
@@ -72,12 +94,21 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       callCount: eventBridge.callCount,
       onEntry: eventBridge.onEntry,
     },
-    secrets: { put: secrets.put, get: secrets.get, versionsWritten: secrets.versionsWritten },
+    secrets: {
+      put: secrets.put,
+      get: secrets.get,
+      versionsWritten: secrets.versionsWritten,
+      reads: secrets.reads,
+      denyReads: secrets.denyReads,
+      holdWrites: secrets.holdWrites,
+    },
+    dynamoDb: { calls: dynamodb.calls },
+    kms: { createKey: kms.createKey, calls: kms.calls, failNext: kms.failNext },
     sqs: { messages: sqs.messages, queueUrl: sqs.queueUrl, createQueue: sqs.createQueue, failSends: sqs.failSends },
     createTable: (name) => createConnectorTable(dynamoClient, name),
     close: async () => {
       dynamoClient.destroy();
-      await Promise.all([eventBridge.close(), secrets.close(), dynamodb.close(), sqs.close()]);
+      await Promise.all([eventBridge.close(), secrets.close(), dynamodb.close(), kms.close(), sqs.close()]);
     },
   };
 }

@@ -30,6 +30,15 @@ export interface LocalSecretsManager {
   get(name: string): string | undefined;
   /** How many versions were ever written to a secret (`CreateSecret` with a value, `PutSecretValue`, `put`). */
   versionsWritten(name: string): number;
+  /** How many `GetSecretValue` calls named this secret (found or not). */
+  reads(name: string): number;
+  /** Makes `GetSecretValue` of this secret answer `AccessDeniedException`, as IAM does outside a role's ARNs. */
+  denyReads(name: string): void;
+  /**
+   * The next `count` `PutSecretValue` calls on secret `name` are held: never stored and never answered, as when
+   * the writer's container dies between its request and AWS's answer. `onHeld` hears each one as it arrives.
+   */
+  holdWrites(name: string, count: number, onHeld?: () => void): void;
   close(): Promise<void>;
 }
 
@@ -41,6 +50,8 @@ export async function startLocalSecretsManager(port = 0): Promise<LocalSecretsMa
   const secrets = new Map<string, Secret>();
   // Versions without a staging label are dropped below (AWS deprecates them too), so the count is kept apart.
   const written = new Map<string, number>();
+  const reads = new Map<string, number>();
+  const denied = new Set<string>();
 
   const find = (secretId: unknown): Secret => {
     if (typeof secretId !== 'string' || secretId === '') {
@@ -108,6 +119,15 @@ export async function startLocalSecretsManager(port = 0): Promise<LocalSecretsMa
   };
 
   const getSecretValue = (input: Record<string, unknown>) => {
+    if (typeof input.SecretId === 'string') {
+      reads.set(input.SecretId, (reads.get(input.SecretId) ?? 0) + 1);
+      if (denied.has(input.SecretId)) {
+        throw new AwsError(
+          'AccessDeniedException',
+          `User is not authorized to perform: secretsmanager:GetSecretValue on resource: ${input.SecretId}`,
+        );
+      }
+    }
     const secret = find(input.SecretId);
     const stage = typeof input.VersionStage === 'string' ? input.VersionStage : undefined;
     const version =
@@ -166,12 +186,22 @@ export async function startLocalSecretsManager(port = 0): Promise<LocalSecretsMa
     };
   };
 
+  const held = new Map<string, { count: number; onHeld: () => void }>();
+  const putOrHold = (input: Record<string, unknown>) => {
+    const secret = find(input.SecretId);
+    const hold = held.get(secret.name);
+    if (!hold || hold.count === 0) return putSecretValue(input);
+    hold.count -= 1;
+    hold.onHeld();
+    return new Promise<never>(() => undefined);
+  };
+
   const running = await startJsonProtocolServer(
     {
       targetPrefix: 'secretsmanager',
       operations: {
         CreateSecret: createSecret,
-        PutSecretValue: putSecretValue,
+        PutSecretValue: putOrHold,
         GetSecretValue: getSecretValue,
         DescribeSecret: describeSecret,
         ListSecrets: listSecrets,
@@ -191,6 +221,11 @@ export async function startLocalSecretsManager(port = 0): Promise<LocalSecretsMa
       return secrets.get(name)?.versions.find((v) => v.stages.includes('AWSCURRENT'))?.secretString;
     },
     versionsWritten: (name) => written.get(name) ?? 0,
+    reads: (name) => reads.get(name) ?? 0,
+    denyReads: (name) => void denied.add(name),
+    holdWrites(name, count, onHeld = () => undefined) {
+      held.set(name, { count, onHeld });
+    },
     close: running.close,
   };
 }

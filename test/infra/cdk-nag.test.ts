@@ -53,6 +53,14 @@ describe('cdk-nag AwsSolutions and Serverless packs', () => {
       'an API key and tracing off',
       { apiAuth: 'insecureApiKeyNonProduction', tracing: false, stepFunctionsExample: true },
     ],
+    [
+      'KMS signing keys (issue 16 part 4)',
+      {
+        connections: ['acme', 'globex'],
+        defaultConnection: 'acme',
+        kmsSigningKeys: [{ connection: 'acme' }, { connection: 'globex', keySpec: 'RSA_2048' }],
+      },
+    ],
   ])('find nothing unacknowledged with %s', (_label, context) => {
     expect(unacknowledgedFindings(synthesize(context).app)).toEqual([]);
   });

@@ -1,4 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { OktaConnector } from '../../infra/okta-connector.js';
 import { synthesize, type Synthesized } from './synth-template.js';
 
 interface Statement {
@@ -94,7 +97,23 @@ describe('IAM: least privilege', () => {
       .flatMap(({ statement }) => resourcesOf(statement).map((r) => JSON.stringify(r)));
     expect(secretResources.length).toBeGreaterThan(0);
     for (const resource of secretResources)
-      expect(resource).toMatch(/:secret:okta-connector\/(acme|globex)-\?\?\?\?\?\?"/);
+      expect(resource).toMatch(/:secret:okta-connector\/(acme|globex)(\/event-hook)?-\?\?\?\?\?\?"/);
+  });
+
+  it("lets the internet-facing event hook read the connections' hook secrets and no connection secret (issue 14 item 3)", () => {
+    const hookSecretResources = statements
+      .filter(({ policy }) => policy === policyOf(synth.connector.eventHook))
+      .filter(({ statement }) => actionsOf(statement).some((a) => a.startsWith('secretsmanager:')))
+      .flatMap(({ statement }) => resourcesOf(statement).map((r) => JSON.stringify(r)));
+    expect(hookSecretResources).toEqual([
+      expect.stringContaining(':secret:okta-connector/acme/event-hook-??????"'),
+      expect.stringContaining(':secret:okta-connector/globex/event-hook-??????"'),
+    ]);
+    // The other functions that read secrets read the connections' own, never a hook secret.
+    const others = statements
+      .filter(({ policy }) => policy !== policyOf(synth.connector.eventHook))
+      .flatMap(({ statement }) => resourcesOf(statement).map((r) => JSON.stringify(r)));
+    expect(others.filter((r) => r.includes('/event-hook-'))).toEqual([]);
   });
 
   it("lets only the OAuth callback and the Okta callers write, and only the authorization-code connection's secret", () => {
@@ -153,16 +172,58 @@ describe('IAM: least privilege', () => {
     ]);
   });
 
-  it("gives an action no bus, and of the table only the authorization-code connection's sign-in lock item", () => {
+  it("gives an action no bus, and of the table only the sign-in lock item and the org's rate-limit budget items", () => {
     const actionPolicy = policyOf(synth.connector.actionFunctions.get('get-user')!);
     const actionStatements = statements.filter(({ policy }) => policy === actionPolicy).map((s) => s.statement);
-    const tableStatements = actionStatements.filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')));
+    const tableStatements = actionStatements
+      .filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')))
+      .map((s) => ({ actions: actionsOf(s).sort(), condition: (s as Statement & { Condition?: unknown }).Condition }));
     expect(actionStatements.flatMap(actionsOf).filter((a) => a.startsWith('events:'))).toEqual([]);
-    expect(tableStatements).toHaveLength(1);
-    expect(actionsOf(tableStatements[0]!).sort()).toEqual(['dynamodb:DeleteItem', 'dynamodb:PutItem']);
-    expect((tableStatements[0] as Statement & { Condition?: unknown }).Condition).toEqual({
-      'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['lock#globex#sign-in'] },
+    expect(tableStatements).toEqual([
+      {
+        actions: ['dynamodb:DeleteItem', 'dynamodb:PutItem'],
+        condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['lock#globex#sign-in'] } },
+      },
+      {
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['ratebudget#*'] } },
+      },
+    ]);
+  });
+
+  it('shares one rate-limit budget through the table in every function that calls Okta, and none elsewhere', () => {
+    const functions = synth.template.findResources('AWS::Lambda::Function');
+    const budgeted = Object.values(functions)
+      .map(
+        (fn) =>
+          (fn as { Properties: { Handler?: string; Environment?: { Variables?: Record<string, unknown> } } })
+            .Properties,
+      )
+      .filter((props) => props.Environment?.Variables?.RATE_LIMIT_BUDGET === 'table');
+    // Every action (and pinned copy), the poller, the scheduled search and the replay; not the hook, not OAuth.
+    const callers =
+      synth.connector.actionFunctions.size +
+      synth.connector.pinnedFunctions.size +
+      2 +
+      (synth.connector.search ? 1 : 0);
+    expect(budgeted).toHaveLength(callers);
+    for (const props of budgeted) expect(props.Environment?.Variables?.TABLE_NAME).toBeDefined();
+    const hook = policyOf(synth.connector.eventHook);
+    const hookStatements = statements.filter(({ policy }) => policy === hook).map((s) => JSON.stringify(s.statement));
+    expect(hookStatements.filter((s) => s.includes('ratebudget#'))).toEqual([]);
+  });
+
+  it("keeps the reserve per container, without table grants, with rateLimitBudget: 'container'", () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new Stack(app, 'ContainerBudget');
+    new OktaConnector(stack, 'Connector', {
+      connections: ['acme'],
+      defaultConnection: 'acme',
+      rateLimitBudget: 'container',
     });
+    const template = JSON.stringify(Template.fromStack(stack).toJSON());
+    expect(template).not.toContain('ratebudget#');
+    expect(template).not.toContain('RATE_LIMIT_BUDGET');
   });
 
   it('gives actions that take an idempotencyKey the calls Powertools Idempotency makes, on their own records only', () => {
@@ -188,6 +249,45 @@ describe('IAM: least privilege', () => {
         'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`idempotency#${name}#*`] },
       });
     }
+  });
+
+  it('limits every table grant to item keys with a dynamodb:LeadingKeys condition (issue 14.3)', () => {
+    const tableGrants = statements.filter(({ statement }) =>
+      actionsOf(statement).some((action) => action.startsWith('dynamodb:')),
+    );
+    expect(tableGrants.length).toBeGreaterThan(0);
+    const unconditioned = tableGrants.filter(({ statement }) => {
+      const condition = (statement as Statement & { Condition?: Record<string, Record<string, unknown>> }).Condition;
+      return !Object.values(condition ?? {}).some((test) => 'dynamodb:LeadingKeys' in test);
+    });
+    expect(unconditioned.map(({ policy }) => policy)).toEqual([]);
+  });
+
+  it("gives each trigger and consent function the keys of its own items, of the deployment's connections only", () => {
+    const keysOf = (construct: Parameters<typeof policyOf>[0]) =>
+      statements
+        .filter(({ policy }) => policy === policyOf(construct))
+        .map(({ statement }) => statement as Statement & { Condition?: Record<string, Record<string, string[]>> })
+        .filter((statement) => actionsOf(statement).some((action) => action.startsWith('dynamodb:')))
+        .flatMap((statement) => Object.values(statement.Condition ?? {}).flatMap((t) => t['dynamodb:LeadingKeys']))
+        .sort();
+    const dedupe = ['dedupe#acme#*', 'dedupe#globex#*', 'lock#acme#publish', 'lock#globex#publish'];
+    expect(keysOf(synth.connector.eventHook)).toEqual(dedupe);
+    expect(keysOf(synth.connector.poller)).toEqual(
+      [...dedupe, 'cursor#acme#poll', 'cursor#globex#poll', 'lock#globex#sign-in'].sort(),
+    );
+    expect(keysOf(synth.connector.search!)).toEqual(
+      [
+        'cursor#acme#search#admin-changes',
+        'lock#acme#search#admin-changes',
+        'cursor#globex#search#failed-sign-ins',
+        'lock#globex#search#failed-sign-ins',
+        'lock#globex#sign-in',
+      ].sort(),
+    );
+    expect(keysOf(synth.connector.replay)).toEqual(['lock#globex#sign-in']);
+    expect(keysOf(synth.connector.oauthAuthorize!)).toEqual(['oauth-state#*']);
+    expect(keysOf(synth.connector.oauthCallback!)).toEqual(['oauth-state#*']);
   });
 
   it('attaches no AWS managed policy to any role', () => {

@@ -84,6 +84,14 @@ describe('OktaConnector props', () => {
       /searches take more than 3,000 characters/,
     ],
     [
+      'connections and searches too long together for the Lambda variables',
+      {
+        connections: Array.from({ length: 60 }, (_, i) => `connection-${i}-`.padEnd(60, 'x')),
+        defaultConnection: 'connection-0-'.padEnd(60, 'x'),
+      },
+      /connections \(as a comma-separated list\) and searches \(as JSON\) take more than 3,500 characters/,
+    ],
+    [
       'a search window the search function cannot read',
       { searches: [{ ...search, connection: 'default', window: 'forever' }] },
       /window must be an ISO 8601 duration/,

@@ -2,7 +2,7 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { actions } from '../../functions/catalog.js';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
-import { synthesize, synthesizeConstruct, type Synthesized } from './synth-template.js';
+import { fullContext, synthesize, synthesizeConstruct, type Synthesized } from './synth-template.js';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
 interface StateJson {
@@ -331,8 +331,30 @@ describe('OktaConnector: table, bus and schedules', () => {
   });
 });
 
+describe('OktaConnector: the consent callback URL (issue 14.15)', () => {
+  const redirectUriOf = (synthesized: Synthesized) => {
+    const fn = synthesized.template.findResources('AWS::Lambda::Function')[
+      synthesized.stack.getLogicalId(synthesized.connector.oauthAuthorize!.node.defaultChild as never)
+    ] as Resource;
+    return (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables.OAUTH_REDIRECT_URI;
+  };
+
+  it("always sets OAUTH_REDIRECT_URI: this API's own /v1/oauth/callback, from its id, region and URL suffix", () => {
+    const joined = JSON.stringify(redirectUriOf(synth));
+    expect(joined).toContain(synth.stack.getLogicalId(synth.connector.api.api.node.defaultChild as never));
+    expect(joined).toContain('AWS::Region');
+    expect(joined).toContain('AWS::URLSuffix');
+    expect(joined).toContain('/v1/oauth/callback');
+  });
+
+  it("sets the deployer's oauthRedirectUri instead when given (a custom domain)", () => {
+    const custom = synthesize({ ...fullContext, oauthRedirectUri: 'https://okta.example.com/oauth/callback' });
+    expect(redirectUriOf(custom)).toBe('https://okta.example.com/oauth/callback');
+  });
+});
+
 describe('OktaConnector: settings of every function', () => {
-  it('sets the connection settings on every function that reads a connection, and never ALLOW_INSECURE_LOCAL_OKTA', () => {
+  it('sets the connection settings on every function that reads a connection, the configured list from `connections`, never ALLOW_INSECURE_LOCAL_OKTA', () => {
     // The delivery publisher reads no connection: the name comes with each queued delivery.
     const publisher = logicalIdOf(synth.connector.deliveryPublisher!);
     for (const [logicalId, fn] of Object.entries(resources('AWS::Lambda::Function'))) {
@@ -342,6 +364,7 @@ describe('OktaConnector: settings of every function', () => {
       expect(env).toMatchObject({
         CONNECTION_SECRET_PREFIX: 'okta-connector/',
         DEFAULT_CONNECTION: 'acme',
+        CONNECTIONS: 'acme,globex',
         NODE_OPTIONS: '--enable-source-maps',
       });
     }

@@ -5,6 +5,7 @@ import {
   fullContext,
   logicalIdOf as logicalId,
   resourcesOfType,
+  roleStatementsOf,
   synthesize,
   type PolicyStatement,
   type Synthesized,
@@ -31,11 +32,8 @@ function pathOf(id: string, all: Record<string, TemplateResource>): string {
   return `${above}/${String(resource.Properties.PathPart)}`;
 }
 
-function statementsOf(fn: { role?: { node: { tryFindChild(id: string): unknown } } }): PolicyStatement[] {
-  const policy = fn.role!.node.tryFindChild('DefaultPolicy') as { node: { defaultChild: unknown } };
-  const id = synth.stack.getLogicalId(policy.node.defaultChild as never);
-  return (resources('AWS::IAM::Policy')[id]!.Properties.PolicyDocument as { Statement: PolicyStatement[] }).Statement;
-}
+const statementsOf = (fn: { role?: { node: { tryFindChild(id: string): unknown } } }): PolicyStatement[] =>
+  roleStatementsOf(synth, fn);
 
 describe('the per-connection routes', () => {
   it('give every action POST /connections/{connection}/actions/<name> on its own function, IAM-authorized', () => {

@@ -69,3 +69,14 @@ export function resourcesOfType(synth: Synthesized, type: string): Record<string
 export function logicalIdOf(synth: Synthesized, construct: { node: { defaultChild?: unknown } }): string {
   return synth.stack.getLogicalId(construct.node.defaultChild as never);
 }
+
+/** The statements of the default policy of a function's role. */
+export function roleStatementsOf(
+  synth: Synthesized,
+  fn: { role?: { node: { tryFindChild(id: string): unknown } } },
+): PolicyStatement[] {
+  const policy = fn.role!.node.tryFindChild('DefaultPolicy') as { node: { defaultChild: unknown } };
+  const id = synth.stack.getLogicalId(policy.node.defaultChild as never);
+  const document = resourcesOfType(synth, 'AWS::IAM::Policy')[id]!.Properties.PolicyDocument;
+  return (document as { Statement: PolicyStatement[] }).Statement;
+}

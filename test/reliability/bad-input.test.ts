@@ -47,8 +47,8 @@ beforeAll(async () => {
   aws.secrets.put('okta-connector/default', {
     domain: sim.url,
     auth: { type: 'api-token', token: sim.apiToken },
-    eventHookSecret: hookSecret,
   });
+  aws.secrets.put('okta-connector/default/event-hook', { eventHookSecret: hookSecret, domain: sim.url });
   for (const [name, domain] of Object.entries(badDomains))
     aws.secrets.put(`okta-connector/${name}`, { domain, auth: { type: 'api-token', token: sim.apiToken } });
   await okta('POST', '/api/v1/groups', {
@@ -164,6 +164,63 @@ describe('connections whose domain is refused (as deployed)', () => {
       name: 'InternalError',
       message: expect.stringContaining('domain'),
     });
+  });
+});
+
+// Issue 16 part 4: a client-credentials secret that names its key in AWS KMS, wrongly. Each is the deployment's
+// mistake (InternalError, CONTRACT §2), named by field or by what KMS says of the key, and no grant leaves.
+describe('connections whose KMS signing key is refused', () => {
+  const auth = (fields: Record<string, unknown>) => ({
+    type: 'client-credentials',
+    clientId: '0oaKms',
+    keyId: 'kid-kms',
+    scopes: ['okta.users.read'],
+    ...fields,
+  });
+  const rows: Array<[string, () => Promise<Record<string, unknown>>, RegExp]> = [
+    ['a malformed kmsKeyId', async () => auth({ kmsKeyId: 'my key' }), /auth\.kmsKeyId must be a KMS key id/],
+    [
+      'both privateKey and kmsKeyId',
+      async () => auth({ kmsKeyId: 'alias/x', privateKey: 'pem' }),
+      /both privateKey and kmsKeyId/,
+    ],
+    ['neither privateKey nor kmsKeyId', async () => auth({}), /auth\.privateKey or auth\.kmsKeyId is required/],
+    ['a kmsKeyId without keyId', async () => ({ ...auth({ kmsKeyId: 'alias/x' }), keyId: undefined }), /auth\.keyId/],
+    [
+      'a key that does not exist',
+      async () => auth({ kmsKeyId: 'alias/none' }),
+      /DescribeKey .* refused \(NotFoundException\)/,
+    ],
+    [
+      'an ENCRYPT_DECRYPT key',
+      async () => auth({ kmsKeyId: await aws.kms.createKey('RSA_2048', 'ENCRYPT_DECRYPT') }),
+      /key usage ENCRYPT_DECRYPT; a client assertion needs a SIGN_VERIFY key/,
+    ],
+    [
+      'a secp256k1 key (ES256K, which Okta does not accept)',
+      async () => auth({ kmsKeyId: await aws.kms.createKey('ECC_SECG_P256K1') }),
+      /is a ECC_SECG_P256K1 key; Okta accepts RSA_2048/,
+    ],
+  ];
+
+  it.each(rows)('%s is an InternalError saying what is wrong, and no grant is sent', async (_case, secret, message) => {
+    const connection = `kms-bad-${Math.random().toString(36).slice(2, 8)}`;
+    aws.secrets.put(`okta-connector/${connection}`, { domain: sim.url, auth: await secret() });
+    let grants = 0;
+    const stop = sim.observe((req) => {
+      if (req.path === '/oauth2/v1/token') grants += 1;
+    });
+
+    const { status, body } = await callAction(
+      'get-user',
+      JSON.stringify({ userId: 'someone@example.com', connection }),
+    );
+    stop();
+
+    expect(status).toBe(500);
+    expect(body.error?.type).toBe('InternalError');
+    expect(body.error?.message).toMatch(message);
+    expect(grants).toBe(0);
   });
 });
 
@@ -287,6 +344,56 @@ describe('the event hook refuses what Okta would not send', () => {
     const answer = await eventHook(event());
     expect(answer.statusCode).toBe(status);
     expect(answer.body).toMatch(message);
+  });
+});
+
+describe('the event hook refuses connections it cannot vouch for, each as 401 (issue 14 item 5)', () => {
+  const good = () => delivery(['55555555-5555-4555-8555-555555555555']);
+  beforeAll(() => {
+    process.env.CONNECTIONS = 'default,no-hook-secret,denied';
+    resetConfig();
+    aws.secrets.put('okta-connector/no-hook-secret', { domain: sim.url, auth: { type: 'api-token', token: 'x' } });
+    aws.secrets.denyReads('okta-connector/denied/event-hook');
+  });
+  afterAll(() => {
+    delete process.env.CONNECTIONS;
+    resetConfig();
+  });
+  const rows: Array<[string, string]> = [
+    ['a connection the deployment does not configure', 'not-configured'],
+    ['a connection name that only differs in case', 'DEFAULT'],
+    ['a configured connection without a hook secret', 'no-hook-secret'],
+    ['a configured connection whose hook secret IAM refuses', 'denied'],
+  ];
+
+  const verificationGet = (connection: string, challenge = 'e3b0c442-98fc-4c14-9afb-f4c8996fb924'): HookHttpEvent => ({
+    requestContext: { http: { method: 'GET' } },
+    headers: { 'x-okta-verification-challenge': challenge },
+    queryStringParameters: { connection },
+  });
+
+  it.each(rows)('answers the verification GET for %s with 401, echoing no challenge', async (_title, connection) => {
+    const answer = await eventHook(verificationGet(connection));
+    expect(answer).toMatchObject({ statusCode: 401, body: JSON.stringify({ error: 'Not authorized' }) });
+  });
+
+  it.each([
+    ['a challenge of 7 characters', 'abcdefg'],
+    ['a challenge of 257 characters', 'a'.repeat(257)],
+    ['a challenge with markup', '"><img src=x onerror=alert(1)>'],
+    ['a challenge with a newline', 'abcdefgh\nX-Injected: 1'],
+    ['a challenge with non-ASCII letters', 'ｖｅｒｉｆｙｖｅｒｉｆｙ'],
+  ])('answers the verification GET with %s with 400, echoing nothing', async (_title, challenge) => {
+    const answer = await eventHook(verificationGet('default', challenge));
+    expect(answer.statusCode).toBe(400);
+    expect(answer.body).not.toContain(challenge);
+  });
+
+  it.each(rows)('answers %s with 401 Not authorized and publishes nothing', async (_title, connection) => {
+    const before = aws.eventBridge.entries().length;
+    const answer = await eventHook(hookPost(good(), {}, { connection }));
+    expect(answer).toMatchObject({ statusCode: 401, body: JSON.stringify({ error: 'Not authorized' }) });
+    expect(aws.eventBridge.entries().length).toBe(before);
   });
 });
 

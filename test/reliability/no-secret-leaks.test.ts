@@ -109,6 +109,8 @@ beforeAll(async () => {
   aws.secrets.put('okta-connector/default', {
     domain: sim.url,
     auth: { type: 'api-token', token: sim.apiToken },
+  });
+  aws.secrets.put('okta-connector/default/event-hook', {
     eventHookSecret: hookSecret,
     previousEventHookSecret: previousHookSecret,
   });

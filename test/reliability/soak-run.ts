@@ -57,8 +57,8 @@ export async function soakRun(world: SoakWorld, index: number, seed: number): Pr
     world.aws.secrets.put(`okta-connector/${connection}`, {
       domain: sim.url,
       auth: { type: 'api-token', token: sim.apiToken },
-      eventHookSecret: hookSecret,
     });
+    world.aws.secrets.put(`okta-connector/${connection}/event-hook`, { eventHookSecret: hookSecret });
     const hookId = await registerEventHook({
       orgUrl: sim.url,
       apiToken: sim.apiToken,

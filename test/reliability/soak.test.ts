@@ -28,7 +28,7 @@ describe('the fault-injection soak, 3 runs of seed 7', () => {
 });
 
 // A short version of the soak's rotation scenario; `npm run soak` runs 40 rotations with 4 containers killed.
-describe('the refresh-token rotation scenario: 9 containers, 1 s tokens, token endpoint 5xx, a container killed', () => {
+describe('the refresh-token rotation scenario in the isolated runtime: 9 containers, 1 s tokens, token endpoint 5xx, a container killed by its timeout mid-renewal', () => {
   it('reaches 8 rotations with 0 invalid_grant, 0 reuse, and a secret version for each rotation that was stored', async () => {
     const report = await runRotationSoak({ rotations: 8, seed: 7, kills: 1, tokenErrorRate: 0.3 });
 
@@ -37,11 +37,12 @@ describe('the refresh-token rotation scenario: 9 containers, 1 s tokens, token e
     expect(report.invalidGrants).toBe(0);
     expect(report.reuse).toBe(0);
     expect(report.secretVersions).toBe(report.rotations - report.lostRotations);
-    // The faults fired: a container died after Okta rotated (its token never stored, the next holder sent the old
-    // one again within the grace period), and the token endpoint answered 5xx.
+    // The faults fired: a container was killed after Okta rotated (its secret write held until the invocation timed
+    // out, so its token was never stored; the next holder sent the old one again within the grace period), and the
+    // token endpoint answered 5xx.
     expect(report.faults.killedMidRenewal).toBe(1);
     expect(report.lostRotations).toBe(1);
     expect(report.resent).toBeGreaterThanOrEqual(1);
     expect(report.faults.tokenEndpoint5xx).toBeGreaterThan(0);
-  }, 60_000);
+  }, 120_000);
 });

@@ -7,6 +7,7 @@
 import { resetAwsClients } from '../../functions/lib/aws-clients.js';
 import { resetConfig } from '../../functions/lib/config.js';
 import { clearConnectionCache } from '../../functions/lib/connections.js';
+import { clearHookSecretCache } from '../../functions/lib/hook-secrets.js';
 import { startLocalAws, type LocalAws } from '../../local/aws/index.js';
 import { startOktaSim, type OktaSim, type StartOktaSimOptions } from '../../local/okta-sim/index.js';
 import { serveEventHook } from './serve-event-hook.js';
@@ -21,7 +22,8 @@ export interface WorldOptions {
   bus?: string;
   /**
    * The connections to store as `okta-connector/<name>`: each is the org's API-token connection with these fields
-   * laid over it (`{}` for the plain one). `{default: {}}` by default.
+   * laid over it (`{}` for the plain one), except `eventHookSecret` and `previousEventHookSecret`, which are stored
+   * as its hook secret `okta-connector/<name>/event-hook`. `{default: {}}` by default.
    */
   connections?: Record<string, Record<string, unknown>>;
   /** Other settings of the connector, set in process.env (undefined deletes one). */
@@ -55,13 +57,23 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
   resetConfig();
   resetAwsClients();
   clearConnectionCache();
+  clearHookSecretCache();
   if (options.table) await aws.createTable(options.table);
-  for (const [name, fields] of Object.entries(options.connections ?? { default: {} })) {
+  for (const [name, { eventHookSecret, previousEventHookSecret, ...fields }] of Object.entries(
+    options.connections ?? { default: {} },
+  )) {
     aws.secrets.put(`okta-connector/${name}`, {
       domain: sim.url,
       auth: { type: 'api-token', token: sim.apiToken },
       ...fields,
     });
+    // The hook fields go to the connection's own hook secret, where the connector keeps them (hook-secrets.ts).
+    if (eventHookSecret !== undefined)
+      aws.secrets.put(`okta-connector/${name}/event-hook`, {
+        eventHookSecret,
+        previousEventHookSecret,
+        domain: (fields.domain as string | undefined) ?? sim.url,
+      });
   }
   const receiver = options.eventHook ? await serveEventHook() : undefined;
   return {

@@ -133,16 +133,22 @@ function asConnectorError(thrown: unknown): ConnectorError {
 
 /**
  * The error a direct invoker sees: same type, name and message, without the stack (the Lambda runtime returns
- * `stack` as `trace`) and without the cause (which may hold internals; it is in the log line).
+ * `stack` as `trace`) and without the cause (which may hold internals; it is in the log line). Lambda's Node.js
+ * runtime returns only `errorType` and `errorMessage` of a thrown error (a Step Functions `Catch` sees them as
+ * `Error` and `Cause`), so a `retryAfterSeconds` is also said in the message, where such a caller can read it.
  */
 function callerError(error: ConnectorError): ConnectorError {
   const clean = Object.create(Object.getPrototypeOf(error) as object) as ConnectorError;
   for (const key of Object.keys(error) as (keyof ConnectorError)[]) {
     if (key !== 'cause') Object.defineProperty(clean, key, { value: error[key], enumerable: true });
   }
-  Object.defineProperty(clean, 'message', { value: error.message, enumerable: false, writable: true });
+  const message =
+    error.retryAfterSeconds === undefined
+      ? error.message
+      : `${error.message} (retryAfterSeconds: ${error.retryAfterSeconds})`;
+  Object.defineProperty(clean, 'message', { value: message, enumerable: false, writable: true });
   Object.defineProperty(clean, 'stack', {
-    value: `${error.name}: ${error.message}`,
+    value: `${error.name}: ${message}`,
     enumerable: false,
     writable: true,
   });

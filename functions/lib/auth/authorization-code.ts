@@ -16,6 +16,7 @@ import {
   type ConnectionDeps,
 } from '../connections.js';
 import { withLeaseLock, type LeaseLockDeps } from '../lease-lock.js';
+import { signInLockKey } from '../table-keys.js';
 import { logger } from '../observability.js';
 import type { Authorizer } from './authorizer-types.js';
 import { oauthAuthorizer } from './oauth-authorizer.js';
@@ -80,7 +81,7 @@ export function leaseLockExclusive(connectionName: string, deps: LeaseLockDeps =
     if (deps.tableName === undefined && config().tableName === undefined) {
       return { acquired: true, value: await work((deps.now ?? Date.now)() + RENEWAL_LEASE_MS) };
     }
-    return withLeaseLock(`lock#${connectionName}#sign-in`, deadline, (lock) => work(lock.leaseUntil), {
+    return withLeaseLock(signInLockKey(connectionName), deadline, (lock) => work(lock.leaseUntil), {
       leaseMs: RENEWAL_LEASE_MS,
       ...deps,
     });

@@ -6,10 +6,10 @@ import type { Connection } from '../connections.js';
 import type { Authorizer } from './authorizer-types.js';
 import { apiTokenAuthorizer } from './api-token.js';
 import { authorizationCodeAuthorizer, type AuthorizationCodeDeps } from './authorization-code.js';
-import { clientCredentialsAuthorizer } from './client-credentials.js';
+import { clientCredentialsAuthorizer, type ClientCredentialsDeps } from './client-credentials.js';
 
 export type { Authorizer } from './authorizer-types.js';
-export type AuthDeps = AuthorizationCodeDeps;
+export type AuthDeps = AuthorizationCodeDeps & ClientCredentialsDeps;
 
 /** The authorizer of a connection's sign-in method. */
 export function authorizerFor(connection: Connection, deps: AuthDeps = {}): Authorizer {

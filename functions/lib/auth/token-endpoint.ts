@@ -82,6 +82,9 @@ export function tokenEndpointFor(connection: Connection, deps: TokenEndpointDeps
         ...options.headers,
       };
       if (usesDpop) headers.dpop = await dpopProof({ htm: 'POST', htu: url, nowMs: now(), nonce });
+      // Built before the call, outside its catch: a form that cannot be built (a client assertion KMS would not
+      // sign) is that failure, not an unreachable Okta to retry. Built again each attempt: a `jti` is good once.
+      const formBody = new URLSearchParams(await form()).toString();
       const timeout = Math.max(1, Math.min(TOKEN_TIMEOUT_MS, (options.deadline ?? Infinity) - now()));
       let response: Response;
       let text: string;
@@ -89,7 +92,7 @@ export function tokenEndpointFor(connection: Connection, deps: TokenEndpointDeps
         response = await fetchFn(url, {
           method: 'POST',
           headers,
-          body: new URLSearchParams(await form()).toString(),
+          body: formBody,
           signal: AbortSignal.timeout(timeout),
           // A redirect would re-send the body (refresh token, code, assertion) to wherever it points.
           redirect: 'error',

@@ -12,6 +12,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { dynamoDb } from '../aws-clients.js';
 import { requireTableName } from '../config.js';
+import { pollCursorKey, searchCursorKey, searchLockKey } from '../table-keys.js';
 
 export interface CursorDeps {
   dynamoDb?: DynamoDBClient;
@@ -35,18 +36,7 @@ export interface SearchCursor {
   version: number;
 }
 
-export function pollCursorKey(connection: string): string {
-  return `cursor#${connection}#poll`;
-}
-
-export function searchCursorKey(connection: string, search: string): string {
-  return `cursor#${connection}#search#${search}`;
-}
-
-/** The lock that lets one run at a time cover a search's windows. */
-export function searchLockKey(connection: string, search: string): string {
-  return `lock#${connection}#search#${search}`;
-}
+export { pollCursorKey, searchCursorKey, searchLockKey };
 
 /** The poll cursor of a connection; `{version: 0}` when none is stored. */
 export async function readPollCursor(connection: string, deps: CursorDeps = {}): Promise<PollCursor> {

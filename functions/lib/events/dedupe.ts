@@ -29,6 +29,7 @@ import { dynamoDb } from '../aws-clients.js';
 import { config, requireTableName } from '../config.js';
 import type { Trigger } from './event-format.js';
 import { withLeaseLock } from '../lease-lock.js';
+import { dedupeKey, publishLockKey as lockKey } from '../table-keys.js';
 
 export interface DedupeDeps {
   dynamoDb?: DynamoDBClient;
@@ -52,15 +53,7 @@ type Item = Record<string, AttributeValue>;
 
 const maxBatchAttempts = 8;
 
-/** The record key of one published event. */
-export function dedupeKey(connection: string, uuid: string): string {
-  return `dedupe#${connection}#${uuid}`;
-}
-
-/** The key of a connection's publish lock. */
-export function lockKey(connection: string): string {
-  return `lock#${connection}#publish`;
-}
+export { dedupeKey, lockKey };
 
 /**
  * Runs `work` holding the connection's publish lock, waiting for it until `deadline` (epoch ms). Returns

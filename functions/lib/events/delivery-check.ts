@@ -16,8 +16,12 @@ import { searchResultsDetailType } from './search-results.js';
 
 /** What the delivery must match, from the connection it names. */
 export interface DeliveryExpectations {
-  /** The connection's org, e.g. `https://acme.okta.com`: the envelope's `source` must be on its host. */
-  orgUrl: string;
+  /**
+   * The connection's org, e.g. `https://acme.okta.com`: the envelope's `source` must be on its host. Unset when the
+   * hook secret does not name it (a secret written before `domain` was kept in it): the source is then not
+   * checked against the org, only its shape.
+   */
+  orgUrl?: string;
   /** The Okta id of the connection's event hook (`who7…`), when the deployment names one. */
   hookId?: string;
   /** Epoch ms now. */
@@ -105,7 +109,8 @@ function envelopeProblem(body: unknown, expected: DeliveryExpectations): string 
   } catch {
     return 'The envelope source is not a URL';
   }
-  if (url.host !== new URL(expected.orgUrl).host) return "The envelope source is not the connection's org";
+  if (expected.orgUrl !== undefined && url.host !== hostOf(expected.orgUrl))
+    return "The envelope source is not the connection's org";
   const hook = /^\/api\/v1\/eventHooks\/([A-Za-z0-9]{1,64})$/.exec(url.pathname)?.[1];
   if (!hook) return 'The envelope source is not an event hook';
   if (expected.hookId !== undefined && hook !== expected.hookId)
@@ -136,4 +141,9 @@ function eventProblem(value: unknown, expected: DeliveryExpectations): string | 
 function uuidOf(event: unknown): { uuid?: string } {
   const uuid = (event as { uuid?: unknown } | null)?.uuid;
   return typeof uuid === 'string' && uuidShape.test(uuid) ? { uuid } : {};
+}
+
+/** The host of an org, given as a URL or a bare domain (`acme.okta.com`, as a connection's `domain` is written). */
+function hostOf(org: string): string {
+  return new URL(/^https?:\/\//i.test(org) ? org : `https://${org}`).host;
 }

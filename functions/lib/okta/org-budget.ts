@@ -51,8 +51,13 @@ export interface OrgBudgetDeps {
   clock?: Clock;
 }
 
-/** Longest wait for one table call: far above DynamoDB's milliseconds, far below an action's deadline. */
-export const TABLE_TIMEOUT_MS = 1_000;
+/**
+ * Longest wait for one table call: far above DynamoDB's milliseconds, and never more than half of the caller's
+ * remaining time, so the Okta call keeps the other half. Not shorter: a table that is only slow (a container
+ * starved of CPU, SDK retries of a throttle) would otherwise send every container to its own rules at once, and
+ * many containers on their own rules overrun the reserve (measured: test/reliability/load-budget.test.ts).
+ */
+export const TABLE_TIMEOUT_MS = 5_000;
 /** How long a container decides alone after the table failed it, so a throttled table is not hammered. */
 export const UNAVAILABLE_MS = 5_000;
 /** Okta's reset is in whole seconds and its clock is not ours: a window is held this much longer. */
@@ -120,7 +125,7 @@ export function orgBudgetFor(origin: string, deps: OrgBudgetDeps): OrgBudget {
     deadline: number,
     send: (signal: AbortSignal) => Promise<T>,
   ): Promise<T | 'conflict' | undefined> {
-    const ms = Math.min(TABLE_TIMEOUT_MS, deadline - now());
+    const ms = Math.min(TABLE_TIMEOUT_MS, Math.floor((deadline - now()) / 2));
     if (ms <= 0) return undefined;
     counts.tableCalls += 1;
     try {

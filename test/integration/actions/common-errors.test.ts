@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { contextWithRemaining, invoke, SHAPES, startHarness, type Harness } from './action-harness.js';
 import { timesFired } from '../../support/fault-counters.js';
 import { actions, type ActionSpec } from '../../../functions/catalog.js';
+import { resetConfig } from '../../../functions/lib/config.js';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
@@ -117,6 +118,36 @@ function isolatedConnection(name: string): string {
 }
 
 const byName = actions.map((action) => [action.name, action] as [string, ActionSpec]);
+
+describe('every action, given the configured connections (CONNECTIONS, as the stack sets it)', () => {
+  beforeAll(() => {
+    process.env.CONNECTIONS = 'default,bad-token';
+    resetConfig();
+  });
+  afterAll(() => {
+    delete process.env.CONNECTIONS;
+    resetConfig();
+  });
+
+  it.each(byName)(
+    '%s answers a connection outside them with UnknownConnection 400, before reading any secret',
+    async (name) => {
+      // The secret exists: the refusal comes from the list, as IAM would refuse the read in AWS (issue 14 item 5).
+      h.aws.secrets.put('okta-connector/unlisted', {
+        domain: h.sim.url,
+        auth: { type: 'api-token', token: h.sim.apiToken },
+      });
+      const outcome = await invoke(
+        handlers.get(name)!,
+        name,
+        { ...(await validInput(name)), connection: 'unlisted' },
+        'direct',
+      );
+      expect(outcome).toMatchObject({ status: 400, type: 'UnknownConnection' });
+      expect(h.aws.secrets.reads('okta-connector/unlisted')).toBe(0);
+    },
+  );
+});
 
 describe.each(SHAPES)('every action through %s', (shape) => {
   it.each(byName)('%s succeeds on the connection the input names', async (name) => {

@@ -105,6 +105,8 @@ describe('authorization-code: the first consent and the refresh-token sign-in on
 
   it("runs authorize, the org's sign-in form and the callback, then signs in with the stored refresh token", async () => {
     const redirectUri = 'https://connector.example.test/prod/oauth/callback';
+    // What the stack sets on the authorize function (infra/okta-connector.ts).
+    process.env.OAUTH_REDIRECT_URI = redirectUri;
     const { body: web } = await sandbox.admin.control<{ clientId: string; clientSecret: string }>(
       'POST',
       '/__sim/oauth-clients',

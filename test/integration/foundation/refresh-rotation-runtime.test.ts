@@ -4,9 +4,9 @@
  * refresh token, over 20 rotations.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLocalRuntime, type LocalFunction, type LocalRuntime } from '../../../local/runtime.js';
+import type { LocalFunction, LocalRuntime } from '../../../local/runtime.js';
 import { rotatingApp, SIM_ADMIN, watchRotations } from '../../support/refresh-rotation.js';
-import { startSandbox, TABLE_NAME, type Sandbox } from './sandbox.js';
+import { localRuntimeFor, startSandbox, type Sandbox } from './sandbox.js';
 
 const PER_FUNCTION = 3;
 const ROTATIONS = 20;
@@ -25,15 +25,7 @@ let runtime: LocalRuntime;
 
 beforeAll(async () => {
   sandbox = await startSandbox();
-  runtime = createLocalRuntime({
-    env: {
-      ...sandbox.aws.env(),
-      TABLE_NAME,
-      ALLOW_INSECURE_LOCAL_OKTA: 'true',
-      POWERTOOLS_LOG_LEVEL: 'SILENT',
-      POWERTOOLS_METRICS_DISABLED: 'true',
-    },
-  });
+  runtime = localRuntimeFor(sandbox);
 });
 afterAll(async () => {
   await runtime?.close();

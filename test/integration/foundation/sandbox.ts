@@ -3,6 +3,7 @@
  * endpoints (Secrets Manager, dynalite), with the connector's settings pointing at them as `npm start` does.
  */
 import type { OktaSim, StartOktaSimOptions } from '../../../local/okta-sim/index.js';
+import { createLocalRuntime, type LocalRuntime } from '../../../local/runtime.js';
 import { startWorld, type World } from '../../support/world.js';
 
 export const TABLE_NAME = 'okta-connector-it';
@@ -28,4 +29,17 @@ export function countRequests(sim: OktaSim) {
     token: () => paths.filter((p) => p === '/oauth2/v1/token').length,
     api: () => paths.filter((p) => p.startsWith('/api/v1')).length,
   };
+}
+
+/** The isolated local runtime (a child process per container) with this world's endpoints and table. */
+export function localRuntimeFor(sandbox: Sandbox): LocalRuntime {
+  return createLocalRuntime({
+    env: {
+      ...sandbox.aws.env(),
+      TABLE_NAME,
+      ALLOW_INSECURE_LOCAL_OKTA: 'true',
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+      POWERTOOLS_METRICS_DISABLED: 'true',
+    },
+  });
 }

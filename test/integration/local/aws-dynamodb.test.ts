@@ -52,4 +52,18 @@ describe('local DynamoDB (dynalite)', () => {
     );
     expect(read.Item?.version).toEqual({ N: '1' });
   });
+
+  it('counts the calls it answered by operation, from every client', async () => {
+    await aws.createTable('counted');
+    const before = aws.dynamoDb.calls();
+    const other = new DynamoDBClient({});
+    await other.send(new PutItemCommand({ TableName: 'counted', Item: { pk: { S: 'a' } } }));
+    await client.send(new GetItemCommand({ TableName: 'counted', Key: { pk: { S: 'a' } } }));
+    await client.send(new GetItemCommand({ TableName: 'counted', Key: { pk: { S: 'a' } } }));
+    other.destroy();
+    const after = aws.dynamoDb.calls();
+
+    expect((after.PutItem ?? 0) - (before.PutItem ?? 0)).toBe(1);
+    expect((after.GetItem ?? 0) - (before.GetItem ?? 0)).toBe(2);
+  });
 });

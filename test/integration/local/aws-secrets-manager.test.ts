@@ -87,6 +87,19 @@ describe('local Secrets Manager', () => {
     ).rejects.toBeInstanceOf(ResourceExistsException);
   });
 
+  it('counts the reads of a secret and can refuse them with AccessDeniedException, as IAM outside a role', async () => {
+    aws.secrets.put('counted', { a: 1 });
+    await client.send(new GetSecretValueCommand({ SecretId: 'counted' }));
+    await client.send(new GetSecretValueCommand({ SecretId: 'missing-counted' })).catch(() => undefined);
+    expect(aws.secrets.reads('counted')).toBe(1);
+    expect(aws.secrets.reads('missing-counted')).toBe(1);
+    aws.secrets.denyReads('counted');
+    await expect(client.send(new GetSecretValueCommand({ SecretId: 'counted' }))).rejects.toMatchObject({
+      name: 'AccessDeniedException',
+    });
+    expect(aws.secrets.reads('counted')).toBe(2);
+  });
+
   it('answers ResourceNotFoundException (400) for a missing secret', async () => {
     await expect(client.send(new GetSecretValueCommand({ SecretId: 'okta-connector/missing' }))).rejects.toMatchObject({
       name: 'ResourceNotFoundException',
@@ -168,5 +181,21 @@ describe('local Secrets Manager', () => {
 
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ __type: 'UnknownOperationException' });
+  });
+
+  it('holds the writes it is told to hold: never stored, never answered, and the next one stored', async () => {
+    aws.secrets.put('okta-connector/held', '{"v":1}');
+    let heard = 0;
+    aws.secrets.holdWrites('okta-connector/held', 1, () => (heard += 1));
+    const held = client.send(new PutSecretValueCommand({ SecretId: 'okta-connector/held', SecretString: '{"v":2}' }), {
+      abortSignal: AbortSignal.timeout(500),
+    });
+
+    await expect(held).rejects.toThrow();
+    expect(heard).toBe(1);
+    expect(aws.secrets.get('okta-connector/held')).toBe('{"v":1}');
+    await client.send(new PutSecretValueCommand({ SecretId: 'okta-connector/held', SecretString: '{"v":3}' }));
+    expect(aws.secrets.get('okta-connector/held')).toBe('{"v":3}');
+    expect(aws.secrets.versionsWritten('okta-connector/held')).toBe(2);
   });
 });

@@ -1,4 +1,7 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../bin/cli.js';
 import { startSandbox, type Sandbox } from '../../../local/sandbox.js';
@@ -24,6 +27,7 @@ afterAll(() => sandbox.stop());
 async function cli(
   args: string[],
   env: Record<string, string | undefined> = {},
+  stdin?: string,
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   const saved = { ...process.env };
   Object.assign(process.env, cliEnv);
@@ -34,7 +38,12 @@ async function cli(
   const stdout: string[] = [];
   const stderr: string[] = [];
   try {
-    const code = await runCli(args, { out: (t) => stdout.push(t), err: (t) => stderr.push(t), errIsTty: false });
+    const code = await runCli(args, {
+      out: (t) => stdout.push(t),
+      err: (t) => stderr.push(t),
+      errIsTty: false,
+      ...(stdin === undefined ? {} : { readStdin: async () => stdin }),
+    });
     return { code, stdout: stdout.join('\n'), stderr: stderr.join('\n') };
   } finally {
     process.env = saved;
@@ -45,9 +54,10 @@ async function cli(
 function cliProcess(
   args: string[],
   env: Record<string, string | undefined> = cliEnv,
+  stdin = '',
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(
+    const child = execFile(
       process.execPath,
       ['bin/okta-connector.js', ...args],
       { env, timeout: 20_000 },
@@ -55,6 +65,7 @@ function cliProcess(
         resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
       },
     );
+    child.stdin?.end(stdin);
   });
 }
 
@@ -174,16 +185,62 @@ describe('okta-connector invoke', () => {
   });
 });
 
+describe('okta-connector hooks migrate', () => {
+  const legacySecret = 'legacy-hook-secret-of-at-least-32-chars';
+  const legacy = () =>
+    sandbox.aws.secrets.put('okta-connector/cli-legacy', {
+      domain: sandbox.orgUrl,
+      auth: { type: 'api-token', token: sandbox.apiToken },
+      eventHookSecret: legacySecret,
+    });
+
+  it('moves eventHookSecret from the connection secret into <prefix><name>/event-hook', async () => {
+    legacy();
+    const { code, stdout } = await cli(['hooks', 'migrate', 'cli-legacy']);
+
+    expect(code).toBe(0);
+    expect(stdout).toContain('okta-connector/cli-legacy/event-hook');
+    // The org's domain goes along (not a secret): the hook checks a delivery's source against it.
+    expect(JSON.parse(sandbox.aws.secrets.get('okta-connector/cli-legacy/event-hook') ?? '{}')).toEqual({
+      eventHookSecret: legacySecret,
+      domain: sandbox.orgUrl,
+    });
+    expect(JSON.parse(sandbox.aws.secrets.get('okta-connector/cli-legacy') ?? '{}')).toEqual({
+      domain: sandbox.orgUrl,
+      auth: { type: 'api-token', token: sandbox.apiToken },
+    });
+  });
+
+  it('refuses to overwrite an existing hook secret without --replace, and says so', async () => {
+    legacy();
+    const { code, stderr } = await cli(['hooks', 'migrate', 'cli-legacy']);
+
+    expect(code).toBe(1);
+    expect(stderr).toContain('--replace');
+    expect(stderr).not.toContain(legacySecret);
+    expect((await cli(['hooks', 'migrate', 'cli-legacy', '--replace'])).code).toBe(0);
+  });
+
+  it('says there is nothing to move from a connection without eventHookSecret', async () => {
+    const { code, stderr } = await cli(['hooks', 'migrate', 'default']);
+
+    expect(code).toBe(1);
+    expect(stderr).toContain('holds no eventHookSecret');
+  });
+});
+
 describe('okta-connector connections', () => {
-  it('adds an API token connection to Secrets Manager', async () => {
+  it('adds an API token connection to Secrets Manager, the token read from a file', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'okc-')), 'token');
+    writeFileSync(file, `${sandbox.apiToken}\n`, { mode: 0o600 });
     const { code, stdout } = await cli([
       'connections',
       'add',
       'cli-token',
       '--domain',
       sandbox.orgUrl,
-      '--api-token',
-      sandbox.apiToken,
+      '--api-token-file',
+      file,
     ]);
 
     expect(code).toBe(0);
@@ -285,19 +342,197 @@ describe('okta-connector connections', () => {
     expect(stderr).toContain('give the credentials');
   });
 
-  it('refuses a domain that is not an Okta domain over HTTPS, naming the field', async () => {
+  it('reads the token from standard input with -, through the bin shim', async () => {
+    const { code, stdout } = await cliProcess(
+      ['connections', 'add', 'cli-stdin', '--domain', sandbox.orgUrl, '--api-token-file', '-'],
+      cliEnv,
+      `${sandbox.apiToken}\n`,
+    );
+
+    expect(code).toBe(0);
+    expect(stdout).toContain('Saved connection "cli-stdin"');
+    expect(JSON.parse(sandbox.aws.secrets.get('okta-connector/cli-stdin') ?? '{}')).toMatchObject({
+      auth: { type: 'api-token', token: sandbox.apiToken },
+    });
+  });
+
+  it('refuses a secret on the command line, and writes nothing', async () => {
     const { code, stderr } = await cli([
       'connections',
       'add',
-      'x',
+      'cli-argv',
       '--domain',
-      'http://acme.example.com',
+      sandbox.orgUrl,
       '--api-token',
-      't',
+      sandbox.apiToken,
     ]);
+
+    expect(code).toBe(2);
+    expect(stderr).toContain('--api-token-file -');
+    expect(stderr).not.toContain(sandbox.apiToken);
+    expect(sandbox.aws.secrets.get('okta-connector/cli-argv')).toBeUndefined();
+  });
+
+  it('refuses to overwrite a connection without --replace, and overwrites it with --replace', async () => {
+    const add = (extra: string[], token: string) =>
+      cli(['connections', 'add', 'cli-kept', '--domain', sandbox.orgUrl, '--api-token-file', '-', ...extra], {}, token);
+    expect((await add([], 'first-token')).code).toBe(0);
+    const refused = await add([], 'second-token');
+
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('okta-connector/cli-kept exists already; run again with --replace');
+    expect(JSON.parse(sandbox.aws.secrets.get('okta-connector/cli-kept') ?? '{}').auth.token).toBe('first-token');
+    expect((await add(['--replace'], 'second-token')).code).toBe(0);
+    expect(JSON.parse(sandbox.aws.secrets.get('okta-connector/cli-kept') ?? '{}').auth.token).toBe('second-token');
+  });
+
+  it('generates the event hook secret, stores it as <name>/event-hook and prints it once', async () => {
+    const { code, stdout } = await cli(
+      [
+        'connections',
+        'add',
+        'cli-hooked',
+        '--domain',
+        sandbox.orgUrl,
+        '--api-token-file',
+        '-',
+        '--generate-event-hook-secret',
+      ],
+      {},
+      sandbox.apiToken,
+    );
+
+    expect(code).toBe(0);
+    const stored = JSON.parse(sandbox.aws.secrets.get('okta-connector/cli-hooked/event-hook') ?? '{}');
+    expect(stored.eventHookSecret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(stdout.split(stored.eventHookSecret)).toHaveLength(2);
+    expect(sandbox.aws.secrets.get('okta-connector/cli-hooked')).not.toContain(stored.eventHookSecret);
+  });
+
+  it('refuses a typed event hook secret under 32 characters', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'okc-')), 'hook');
+    writeFileSync(file, 'too-short-secret');
+    const { code, stderr } = await cli(
+      [
+        'connections',
+        'add',
+        'cli-weak',
+        '--domain',
+        sandbox.orgUrl,
+        '--api-token-file',
+        '-',
+        '--event-hook-secret-file',
+        file,
+      ],
+      {},
+      sandbox.apiToken,
+    );
+
+    expect(code).toBe(2);
+    expect(stderr).toContain('at least 32 characters');
+    expect(sandbox.aws.secrets.get('okta-connector/cli-weak')).toBeUndefined();
+  });
+
+  it('refuses a domain that is not an Okta domain over HTTPS, naming the field', async () => {
+    const { code, stderr } = await cli(
+      ['connections', 'add', 'x', '--domain', 'http://acme.example.com', '--api-token-file', '-'],
+      {},
+      't',
+    );
 
     expect(code).toBe(1);
     expect(stderr).toContain('domain');
+  });
+});
+
+describe('okta-connector connections add --kms-key-id (issue 16 part 4)', () => {
+  const add = (name: string, kmsKeyId: string, ...extra: string[]) =>
+    cli([
+      'connections',
+      'add',
+      name,
+      '--domain',
+      sandbox.orgUrl,
+      '--client-id',
+      '0oaPending',
+      '--kms-key-id',
+      kmsKeyId,
+      ...extra,
+    ]);
+
+  it('signs in with the sandbox kms connection, whose P-256 key never leaves the local KMS', async () => {
+    const { code, stdout } = await cli(['connections', 'test', 'kms', '--json']);
+
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ connection: 'kms', auth: 'client-credentials', ok: true });
+    expect(JSON.parse(sandbox.aws.secrets.get('okta-connector/kms') ?? '{}').auth).not.toHaveProperty('privateKey');
+  });
+
+  it('stores the connection, prints the public JWK to register, and signs in once the app trusts it', async () => {
+    const keyId = await sandbox.aws.kms.createKey('RSA_2048');
+    const { code, stdout } = await add('cli-kms', keyId, '--scopes', 'okta.users.read', '--json');
+    expect(code).toBe(0);
+    const printed = JSON.parse(stdout) as { publicJwk: { kid: string; kty: string; alg: string } };
+    expect(printed).toMatchObject({
+      connection: 'cli-kms',
+      auth: 'client-credentials',
+      secretId: 'okta-connector/cli-kms',
+    });
+    expect(printed.publicJwk).toMatchObject({ kty: 'RSA', alg: 'RS256', use: 'sig' });
+    expect(printed.publicJwk).not.toHaveProperty('d');
+
+    // The admin registers the printed key with a new service app; the connection then names that app.
+    const app = await fetch(`${sandbox.orgUrl}/__sim/oauth-clients`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ label: 'cli-kms', jwks: [printed.publicJwk], grantedScopes: ['okta.users.read'] }),
+    }).then((r) => r.json() as Promise<{ clientId: string }>);
+    const secret = JSON.parse(sandbox.aws.secrets.get('okta-connector/cli-kms') ?? '{}');
+    expect(secret.auth).toEqual({
+      type: 'client-credentials',
+      clientId: '0oaPending',
+      kmsKeyId: keyId,
+      keyId: printed.publicJwk.kid,
+      scopes: ['okta.users.read'],
+    });
+    sandbox.aws.secrets.put('okta-connector/cli-kms', { ...secret, auth: { ...secret.auth, clientId: app.clientId } });
+
+    const tested = await cli(['connections', 'test', 'cli-kms']);
+    expect(tested.code).toBe(0);
+    expect(tested.stdout).toContain('(client-credentials) and read 1 user');
+  });
+
+  it('prints the key to register after the saved line, under the --key-id given', async () => {
+    const { code, stdout } = await add('cli-kms-kid', await sandbox.aws.kms.createKey(), '--key-id', 'my-kid');
+
+    expect(code).toBe(0);
+    expect(stdout).toContain('Saved connection "cli-kms-kid"');
+    expect(stdout).toContain('Register this public key with the Okta app');
+    expect(JSON.parse(stdout.slice(stdout.indexOf('{\n')))).toMatchObject({
+      kty: 'EC',
+      crv: 'P-256',
+      kid: 'my-kid',
+      alg: 'ES256',
+    });
+  });
+
+  it.each([
+    ['an encryption key', () => sandbox.aws.kms.createKey('RSA_2048', 'ENCRYPT_DECRYPT'), 'key usage ENCRYPT_DECRYPT'],
+    ['a secp256k1 key', () => sandbox.aws.kms.createKey('ECC_SECG_P256K1'), 'is a ECC_SECG_P256K1 key; Okta accepts'],
+    ['a key that does not exist', async () => '0b4a44a4-0000-4000-8000-000000000000', 'NotFoundException'],
+  ])('refuses %s with exit code 1, saying why, and stores nothing', async (_case, key, problem) => {
+    const { code, stderr } = await add('cli-kms-bad', await key());
+
+    expect(code).toBe(1);
+    expect(stderr).toContain(problem);
+    expect(sandbox.aws.secrets.get('okta-connector/cli-kms-bad')).toBeUndefined();
+  });
+
+  it('refuses --kms-key-id with --private-key-file (exit code 2)', async () => {
+    const { code, stderr } = await add('cli-kms-both', 'alias/x', '--private-key-file', '/dev/null', '--key-id', 'k');
+
+    expect(code).toBe(2);
+    expect(stderr).toContain('give --private-key-file or --kms-key-id, not both');
   });
 });
 

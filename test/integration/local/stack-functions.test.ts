@@ -18,7 +18,7 @@ beforeAll(() => {
       authorizationCodeConnections: ['web'],
       bus: { type: 'existing', name: 'default' },
     },
-    { TABLE_NAME: 'local-table' },
+    { TABLE_NAME: 'local-table', OAUTH_REDIRECT_URI: 'http://127.0.0.1:4001/oauth/callback' },
     queueUrl,
   );
   functions = stack.functions;
@@ -48,6 +48,24 @@ describe("the stack's own function settings", () => {
       DEFAULT_CONNECTION: 'default',
     });
     expect(functions['functions/actions/get-user.ts']?.environment).not.toHaveProperty('EVENT_BUS_NAME');
+  });
+
+  it("gives the consent its callback URL from the stack (the API's own), replaced by the local gateway's", () => {
+    expect(functions['functions/oauth/authorize.ts']?.environment.OAUTH_REDIRECT_URI).toBe(
+      'http://127.0.0.1:4001/oauth/callback',
+    );
+    expect(() =>
+      stackSettings(
+        {
+          connections: ['web'],
+          defaultConnection: 'web',
+          authorizationCodeConnections: ['web'],
+          bus: { type: 'existing', name: 'default' },
+        },
+        { TABLE_NAME: 'local-table' },
+        queueUrl,
+      ),
+    ).toThrow(/OAUTH_REDIRECT_URI/);
   });
 
   it('refuses a reference the stack gives without a local value', () => {

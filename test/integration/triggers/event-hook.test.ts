@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { resetConfig } from '../../../functions/lib/config.js';
 import { handler as poll } from '../../../functions/triggers/poll-system-log.js';
 import { hookSecret, longContext, startWorld, uuidCounts, waitFor, type TriggerWorld } from './harness.js';
 import { failEntriesCounted } from '../../support/fault-counters.js';
@@ -117,6 +118,22 @@ describe('event-hook', () => {
     ).toBe(200);
   });
 
+  it("fails Okta's verification of a hook aimed at a connection without a hook secret (anyone's org could)", async () => {
+    const foreign = await okta('POST', '/api/v1/eventHooks', {
+      name: 'someone else',
+      events: { type: 'EVENT_TYPE', items: ['user.lifecycle.create'] },
+      channel: {
+        type: 'HTTP',
+        version: '1.0.0',
+        config: { uri: `${world.hookUrl}?connection=not-ours`, headers: [] },
+      },
+    });
+    const verified = await okta('POST', `/api/v1/eventHooks/${String(foreign.body.id)}/lifecycle/verify`);
+    expect(verified.status).toBe(400);
+    const attempts = deliveries().filter((d) => d.hookId === foreign.body.id && d.kind === 'verify');
+    expect(attempts.map((d) => d.status)).toEqual([401, 401]);
+  });
+
   it('publishes a delivery once, in the CONTRACT format, and answers 200', async () => {
     const [event] = world.sim.control.addLogEvents([{ eventType: 'user.lifecycle.create' }]);
     await waitFor(() => world.aws.eventBridge.entries().length === 1);
@@ -221,10 +238,25 @@ describe('event-hook', () => {
     expect(response.status).toBe(401);
   });
 
-  it('accepts the previous secret during a rotation', async () => {
-    world.aws.secrets.put('okta-connector/rotating', {
+  it('reads the hook secret only from <prefix><name>/event-hook, not one left in the connection secret', async () => {
+    world.aws.secrets.put('okta-connector/legacy', {
       domain: world.sim.url,
       auth: { type: 'api-token', token: world.sim.apiToken },
+      eventHookSecret: 'legacy-secret-kept-in-the-connection-secret',
+    });
+    const body = JSON.stringify({ data: { events: [] } });
+    const post = () =>
+      fetch(`${world.hookUrl}?connection=legacy`, {
+        method: 'POST',
+        headers: { authorization: 'legacy-secret-kept-in-the-connection-secret', 'content-type': 'application/json' },
+        body,
+      });
+    expect((await post()).status).toBe(401);
+    expect(world.aws.secrets.get('okta-connector/legacy/event-hook')).toBeUndefined();
+  });
+
+  it('accepts the previous secret during a rotation', async () => {
+    world.aws.secrets.put('okta-connector/rotating/event-hook', {
       eventHookSecret: 'new-secret',
       previousEventHookSecret: hookSecret,
     });
@@ -238,6 +270,46 @@ describe('event-hook', () => {
     });
     expect(response.status).toBe(200);
     expect(world.published()[0]?.['okta-connector']).toMatchObject({ connection: 'rotating' });
+  });
+
+  describe('with the configured connections (CONNECTIONS, as the stack sets it)', () => {
+    beforeAll(() => {
+      process.env.CONNECTIONS = 'default,rotating,legacy,denied';
+      resetConfig();
+    });
+    afterAll(() => {
+      delete process.env.CONNECTIONS;
+      resetConfig();
+    });
+
+    it('refuses 100 requests naming unknown connections with 401 and never asks Secrets Manager', async () => {
+      const answers = await Promise.all(
+        Array.from({ length: 100 }, (_, i) =>
+          fetch(`${world.hookUrl}?connection=guess-${i % 5}`, {
+            method: 'POST',
+            headers: { authorization: hookSecret, 'content-type': 'application/json' },
+            body: '{}',
+          }).then((r) => r.status),
+        ),
+      );
+      expect(new Set(answers)).toEqual(new Set([401]));
+      for (let i = 0; i < 5; i++) expect(world.aws.secrets.reads(`okta-connector/guess-${i}/event-hook`)).toBe(0);
+    });
+
+    it('answers 401 (not 500) when IAM refuses the hook secret, and asks again only after the negative window', async () => {
+      world.aws.secrets.denyReads('okta-connector/denied/event-hook');
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, () =>
+          fetch(`${world.hookUrl}?connection=denied`, {
+            method: 'POST',
+            headers: { authorization: hookSecret, 'content-type': 'application/json' },
+            body: '{}',
+          }).then(async (r) => ({ status: r.status, body: await r.text() })),
+        ),
+      );
+      expect(answers.every((a) => a.status === 401 && a.body === '{"error":"Not authorized"}')).toBe(true);
+      expect(world.aws.secrets.reads('okta-connector/denied/event-hook')).toBe(1);
+    });
   });
 
   it('publishes the real events of a delivery and never the forged ones beside them, not even through the poller', async () => {

@@ -34,6 +34,12 @@ describe('evaluateTargets', () => {
     });
   });
 
+  it("meets the local runtime's overhead target under 2 ms at p50, and misses it at 2 ms", () => {
+    const runtime = (ms: number) => [measurement('runtime', { runtimeOverheadP50Ms: ms })];
+    expect(target(runtime(0.104), 'local runtime')).toMatchObject({ met: true, measured: '0.104 ms' });
+    expect(target(runtime(2), 'local runtime')?.met).toBe(false);
+  });
+
   it('misses the event hook target at a p99 of 300 ms', () => {
     expect(target([measurement('event-hook', { p99Ms: 300 })], 'under 300 ms')?.met).toBe(false);
   });

@@ -35,6 +35,7 @@ describe('config', () => {
       readConfig({
         CONNECTION_SECRET_PREFIX: 'p/',
         DEFAULT_CONNECTION: 'acme',
+        CONNECTIONS: 'acme, globex',
         CONNECTION_CACHE_SECONDS: '0',
         TABLE_NAME: 't',
         EVENT_BUS_NAME: 'bus',
@@ -51,6 +52,7 @@ describe('config', () => {
     ).toEqual({
       connectionSecretPrefix: 'p/',
       defaultConnection: 'acme',
+      connections: ['acme', 'globex'],
       connectionCacheSeconds: 0,
       tableName: 't',
       eventBusName: 'bus',

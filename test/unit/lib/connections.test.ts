@@ -47,13 +47,11 @@ describe('connections: loading', () => {
     const connection = await loaded({
       domain: 'acme.okta.com',
       auth: { type: 'api-token', token: TOKEN },
-      eventHookSecret: 'hook-1',
     });
     expect(connection).toEqual({
       name: 'acme',
       baseUrl: 'https://acme.okta.com',
       auth: { type: 'api-token', token: TOKEN },
-      eventHookSecret: 'hook-1',
     });
     expect(sm.commandCalls(GetSecretValueCommand)[0]?.args[0].input).toEqual({ SecretId: 'okta-connector/acme' });
   });
@@ -93,6 +91,26 @@ describe('connections: loading', () => {
       });
       expect(connection.auth).toMatchObject({ keyId: 'key-1', privateKey: jwk });
     }
+  });
+
+  it.each([
+    ['a key id', '1234abcd-12ab-34cd-56ef-1234567890ab'],
+    ['a multi-Region key id', 'mrk-1234abcd12ab34cd56ef1234567890ab'],
+    ['a key ARN', 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab'],
+    ['an alias name', 'alias/okta-connector/acme'],
+    ['an alias ARN', 'arn:aws:kms:eu-west-1:111122223333:alias/okta-connector/acme'],
+  ])('loads a client-credentials connection whose key is in AWS KMS, named by %s', async (_kind, kmsKeyId) => {
+    const connection = await loaded({
+      domain: 'acme.okta.com',
+      auth: { type: 'client-credentials', clientId: '0oa1', kmsKeyId, keyId: 'kid-kms', scopes: ['okta.users.read'] },
+    });
+    expect(connection.auth).toEqual({
+      type: 'client-credentials',
+      clientId: '0oa1',
+      kmsKeyId,
+      keyId: 'kid-kms',
+      scopes: ['okta.users.read'],
+    });
   });
 
   it('loads an authorization-code connection, with or without its refresh token', async () => {
@@ -213,6 +231,50 @@ describe('connections: malformed secrets are refused by field, without the secre
       'auth.keyId is required',
     ],
     [
+      'both a private key and a KMS key (CONTRACT §4: one or the other)',
+      {
+        domain: 'acme.okta.com',
+        auth: {
+          type: 'client-credentials',
+          clientId: 'c',
+          privateKey: pkcs8,
+          kmsKeyId: 'alias/k',
+          keyId: 'k',
+          scopes: ['a'],
+        },
+      },
+      'auth has both privateKey and kmsKeyId',
+    ],
+    [
+      'neither a private key nor a KMS key',
+      { domain: 'acme.okta.com', auth: { type: 'client-credentials', clientId: 'c', keyId: 'k', scopes: ['a'] } },
+      'auth.privateKey or auth.kmsKeyId is required',
+    ],
+    [
+      'a KMS key id that KMS would not take',
+      {
+        domain: 'acme.okta.com',
+        auth: { type: 'client-credentials', clientId: 'c', kmsKeyId: 'my key', keyId: 'k', scopes: ['a'] },
+      },
+      'auth.kmsKeyId must be a KMS key id, key ARN, alias name',
+    ],
+    [
+      'a KMS key id that is not a string',
+      {
+        domain: 'acme.okta.com',
+        auth: { type: 'client-credentials', clientId: 'c', kmsKeyId: { id: 'alias/k' }, keyId: 'k', scopes: ['a'] },
+      },
+      'auth.kmsKeyId must be a KMS key id',
+    ],
+    [
+      'a KMS key without keyId (there is no JWK to take a kid from)',
+      {
+        domain: 'acme.okta.com',
+        auth: { type: 'client-credentials', clientId: 'c', kmsKeyId: 'alias/k', scopes: ['a'] },
+      },
+      'auth.keyId is required',
+    ],
+    [
       'no scopes',
       {
         domain: 'acme.okta.com',
@@ -236,11 +298,6 @@ describe('connections: malformed secrets are refused by field, without the secre
       },
       'auth.refreshToken must be a non-empty string',
     ],
-    [
-      'an event hook secret that is not a string',
-      { domain: 'acme.okta.com', auth: apiToken, eventHookSecret: { value: TOKEN } },
-      'eventHookSecret must be a non-empty string',
-    ],
   ])('refuses %s', async (_case, secret, problem) => {
     const error = await refusal(secret);
     expect(error.name).toBe('InternalError');
@@ -249,6 +306,22 @@ describe('connections: malformed secrets are refused by field, without the secre
     expect(error.message).not.toContain(TOKEN);
     expect(error.message).not.toContain('PRIVATE KEY');
     expect(error.message).not.toContain(String(jwk.d).slice(0, 12));
+  });
+});
+
+describe('connections: the event hook secret of older versions', () => {
+  it('no longer reads eventHookSecret from a connection secret, and loads the connection anyway', async () => {
+    const connection = await loaded({
+      domain: 'acme.okta.com',
+      auth: { type: 'api-token', token: TOKEN },
+      eventHookSecret: 'hook-1',
+      previousEventHookSecret: { not: 'checked any more' },
+    });
+    expect(connection).toEqual({
+      name: 'acme',
+      baseUrl: 'https://acme.okta.com',
+      auth: { type: 'api-token', token: TOKEN },
+    });
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseTime, UsageError } from '../../../bin/cli-support.js';
+import { parseTime, secretReader, UsageError } from '../../../bin/cli-support.js';
 import { secretFromFlags } from '../../../bin/connections.js';
 
 const now = Date.parse('2026-11-29T12:00:00.000Z');
@@ -22,40 +22,95 @@ describe('parseTime', () => {
 });
 
 describe('secretFromFlags', () => {
-  it('builds an API token connection', () => {
-    expect(secretFromFlags({ domain: 'acme.okta.com', 'api-token': 't', 'event-hook-secret': 'h' })).toEqual({
-      domain: 'acme.okta.com',
-      auth: { type: 'api-token', token: 't' },
-      eventHookSecret: 'h',
+  // Stands for the files and standard input of a command line: the flag's value names the "file".
+  const files: Record<string, string> = { 'token.txt': 't', 'client.txt': 's', 'hook.txt': 'h'.repeat(32) };
+  const read = async (source: string) => files[source] ?? '';
+
+  it('builds an API token connection, its token read from a file', async () => {
+    expect(await secretFromFlags({ domain: 'acme.okta.com', 'api-token-file': 'token.txt' }, read)).toEqual({
+      secret: { domain: 'acme.okta.com', auth: { type: 'api-token', token: 't' } },
     });
   });
 
-  it('builds an authorization-code connection with its scopes', () => {
+  it('builds an authorization-code connection with its scopes', async () => {
     expect(
-      secretFromFlags({
-        domain: 'acme.okta.com',
-        'client-id': 'c',
-        'client-secret': 's',
-        scopes: 'okta.users.read, okta.groups.read',
-      }),
+      await secretFromFlags(
+        {
+          domain: 'acme.okta.com',
+          'client-id': 'c',
+          'client-secret-file': 'client.txt',
+          scopes: 'okta.users.read, okta.groups.read',
+        },
+        read,
+      ),
     ).toEqual({
-      domain: 'acme.okta.com',
-      auth: {
-        type: 'authorization-code',
-        clientId: 'c',
-        clientSecret: 's',
-        scopes: ['okta.users.read', 'okta.groups.read'],
+      secret: {
+        domain: 'acme.okta.com',
+        auth: {
+          type: 'authorization-code',
+          clientId: 'c',
+          clientSecret: 's',
+          scopes: ['okta.users.read', 'okta.groups.read'],
+        },
       },
     });
   });
 
-  it('asks for the key id of a private key', () => {
-    expect(() =>
-      secretFromFlags({ domain: 'acme.okta.com', 'client-id': 'c', 'private-key-file': '/dev/null' }),
-    ).toThrow(UsageError);
+  it.each([
+    ['api-token', 'api-token-file'],
+    ['client-secret', 'client-secret-file'],
+    ['event-hook-secret', 'event-hook-secret-file'],
+  ])('refuses a secret on the command line (--%s), naming --%s instead', async (flag, instead) => {
+    await expect(
+      secretFromFlags({ domain: 'acme.okta.com', 'api-token-file': 'token.txt', [flag]: 'visible-in-ps' }, read),
+    ).rejects.toThrow(new RegExp(`--${flag} would put the secret in your shell history.*--${instead} -`));
   });
 
-  it('asks for the domain', () => {
-    expect(() => secretFromFlags({ 'api-token': 't' })).toThrow(/--domain is required/);
+  it('generates a 32-byte hook secret when asked', async () => {
+    const { hookSecret } = await secretFromFlags(
+      { domain: 'acme.okta.com', 'api-token-file': 'token.txt', 'generate-event-hook-secret': true },
+      read,
+    );
+    expect(hookSecret).toEqual({ value: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/), generated: true });
+  });
+
+  it('takes a typed hook secret of 32 characters and refuses a shorter one', async () => {
+    const flags = { domain: 'acme.okta.com', 'api-token-file': 'token.txt', 'event-hook-secret-file': 'hook.txt' };
+    expect((await secretFromFlags(flags, read)).hookSecret).toEqual({ value: 'h'.repeat(32), generated: false });
+    files['short.txt'] = 'h'.repeat(31);
+    await expect(secretFromFlags({ ...flags, 'event-hook-secret-file': 'short.txt' }, read)).rejects.toThrow(
+      /at least 32 characters/,
+    );
+  });
+
+  it('asks for the key id of a private key', async () => {
+    await expect(
+      secretFromFlags({ domain: 'acme.okta.com', 'client-id': 'c', 'private-key-file': '/dev/null' }, read),
+    ).rejects.toThrow(UsageError);
+  });
+
+  it('asks for the domain', async () => {
+    await expect(secretFromFlags({ 'api-token-file': 'token.txt' }, read)).rejects.toThrow(/--domain is required/);
+  });
+});
+
+describe('secretReader', () => {
+  const output = { out: () => undefined, err: () => undefined, errIsTty: false, readStdin: async () => 'from-stdin\n' };
+
+  it('reads a secret from standard input with -, dropping the line end', async () => {
+    expect(await secretReader(output)('-', 'api-token-file')).toBe('from-stdin');
+  });
+
+  it('reads standard input once per command', async () => {
+    const read = secretReader(output);
+    await read('-', 'api-token-file');
+    await expect(read('-', 'event-hook-secret-file')).rejects.toThrow(/cannot both read standard input/);
+  });
+
+  it('names a file it cannot read, and refuses an empty secret', async () => {
+    await expect(secretReader(output)('/nonexistent/token', 'api-token-file')).rejects.toThrow(
+      /--api-token-file: cannot read the file/,
+    );
+    await expect(secretReader({ ...output, readStdin: async () => '\n' })('-', 'x')).rejects.toThrow(/empty/);
   });
 });

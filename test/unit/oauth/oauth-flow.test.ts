@@ -12,6 +12,7 @@ import { startConnectorTable, TABLE_NAME } from './connector-table.js';
 
 const CLIENT_SECRET = 'web-app-client-secret';
 const NOW = Date.UTC(2026, 10, 29, 9, 0, 0);
+const REDIRECT_URI = 'https://abc.execute-api.eu-west-1.amazonaws.com/prod/oauth/callback';
 const webConnection = (): Connection => ({
   name: 'acme',
   baseUrl: 'https://acme.okta.com',
@@ -50,7 +51,7 @@ function authorize(options: { now?: number; load?: (name?: string) => Promise<Co
     loadConnection: options.load ?? (async () => webConnection()),
     tableName: () => TABLE_NAME,
     now: () => options.now ?? NOW,
-    env: {},
+    env: { OAUTH_REDIRECT_URI: REDIRECT_URI },
   });
 }
 
@@ -90,24 +91,18 @@ describe('GET /oauth/authorize', () => {
     expect(location.searchParams.get('code_challenge')).toBe(challenge);
   });
 
-  it('uses OAUTH_REDIRECT_URI when set, and X-Forwarded-Proto for the scheme', () => {
-    expect(
-      callbackUrl(event('/oauth/authorize', {}), { OAUTH_REDIRECT_URI: 'https://okta.example.com/oauth/callback' }),
-    ).toBe('https://okta.example.com/oauth/callback');
-    expect(
-      callbackUrl(event('/oauth/authorize', {}, { host: 'login.example.com', 'X-Forwarded-Proto': 'http' }), {}),
-    ).toBe('http://login.example.com/prod/oauth/callback');
+  it('sends the OAUTH_REDIRECT_URI the stack set, whatever Host and X-Forwarded-Proto the request carries', async () => {
+    const response = await authorize()(
+      event('/oauth/authorize', { connection: 'acme' }, { host: 'attacker.example', 'X-Forwarded-Proto': 'http' }),
+    );
+    const location = new URL(response.headers?.location as string);
+    expect(location.searchParams.get('redirect_uri')).toBe(REDIRECT_URI);
   });
 
-  it('derives a plain-HTTP callback only for a local gateway on a loopback address', () => {
-    expect(callbackUrl(event('/oauth/authorize', {}, { host: '127.0.0.1:3000' }), {})).toBe(
-      'http://127.0.0.1:3000/prod/oauth/callback',
-    );
-    expect(callbackUrl(event('/oauth/authorize', {}, { host: 'localhost:3000' }), {})).toBe(
-      'http://localhost:3000/prod/oauth/callback',
-    );
-    expect(callbackUrl(event('/oauth/authorize', {}, { host: '127.0.0.1.nip.io' }), {})).toBe(
-      'https://127.0.0.1.nip.io/prod/oauth/callback',
+  it('refuses to start without OAUTH_REDIRECT_URI (issue 14.15: never derived from the request)', () => {
+    expect(() => callbackUrl({})).toThrow(/OAUTH_REDIRECT_URI/);
+    expect(callbackUrl({ OAUTH_REDIRECT_URI: 'https://okta.example.com/oauth/callback' })).toBe(
+      'https://okta.example.com/oauth/callback',
     );
   });
 

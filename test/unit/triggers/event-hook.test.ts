@@ -9,20 +9,15 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { resetConfig } from '../../../functions/lib/config.js';
-import type { Connection } from '../../../functions/lib/connections.js';
-import { UnknownConnection } from '../../../functions/lib/errors.js';
+import type { HookSecrets } from '../../../functions/lib/hook-secrets.js';
+import { InternalError, UnknownConnection } from '../../../functions/lib/errors.js';
 import { logger } from '../../../functions/lib/observability.js';
 import { handler, isAuthorized, maxBodyBytes, type HookHttpEvent } from '../../../functions/triggers/event-hook.js';
 
 const dynamo = mockClient(DynamoDBClient);
 const eventBridge = mockClient(EventBridgeClient);
-const connection: Connection = {
-  name: 'acme',
-  baseUrl: 'https://acme.okta.com',
-  auth: { type: 'api-token', token: 't' },
-  eventHookSecret: 'secret-1',
-};
-const deps = { loadConnection: async () => connection };
+const hookSecrets: HookSecrets = { eventHookSecret: 'secret-1', domain: 'acme.okta.com' };
+const deps = { loadHookSecrets: async () => hookSecrets };
 const delivery = JSON.stringify({
   eventType: 'com.okta.event_hook',
   source: 'https://acme.okta.com/api/v1/eventHooks/who7hphp39JoHLni81d7',
@@ -72,13 +67,53 @@ afterEach(() => {
 });
 
 describe('event-hook handler', () => {
-  it('answers the verification GET with the challenge', async () => {
-    const answer = await handler(
-      { requestContext: { http: { method: 'GET' } }, headers: { 'x-okta-verification-challenge': 'abc' } },
-      undefined,
-      deps,
-    );
-    expect(answer).toMatchObject({ statusCode: 200, body: JSON.stringify({ verification: 'abc' }) });
+  const challenge = '4f0b2c63-6a1e-4c0e-9d0b-2f4c3c1a9e7d';
+  const verificationGet = (value: string, connection = 'acme'): HookHttpEvent => ({
+    requestContext: { http: { method: 'GET' } },
+    headers: { 'x-okta-verification-challenge': value },
+    queryStringParameters: { connection },
+  });
+
+  it('answers the verification GET with the challenge for a connection that has a hook secret', async () => {
+    const answer = await handler(verificationGet(challenge), undefined, deps);
+    expect(answer).toMatchObject({ statusCode: 200, body: JSON.stringify({ verification: challenge }) });
+  });
+
+  it.each([
+    ['too short', 'abc1234'],
+    ['too long', 'a'.repeat(257)],
+    ['markup', '<script>alert(1)</script>'],
+    ['a space', 'abcd efgh'],
+    ['a quote', 'abcdefgh"'],
+  ])('refuses a verification challenge that is %s with 400, echoing nothing', async (_case, value) => {
+    const answer = await handler(verificationGet(value), undefined, deps);
+    expect(answer.statusCode).toBe(400);
+    expect(answer.body).not.toContain(value);
+  });
+
+  it('refuses the verification GET for a connection without a hook secret: no foreign org can verify the URL', async () => {
+    const answer = await handler(verificationGet(challenge), undefined, {
+      loadHookSecrets: async () => {
+        throw new UnknownConnection('none');
+      },
+    });
+    expect(answer).toMatchObject({ statusCode: 401, body: JSON.stringify({ error: 'Not authorized' }) });
+  });
+
+  it('refuses the verification GET for a connection the deployment does not configure, loading nothing', async () => {
+    process.env.CONNECTIONS = 'acme';
+    resetConfig();
+    let loads = 0;
+    const answer = await handler(verificationGet(challenge, 'someone-elses'), undefined, {
+      loadHookSecrets: async () => {
+        loads += 1;
+        return hookSecrets;
+      },
+    });
+    delete process.env.CONNECTIONS;
+    resetConfig();
+    expect(answer.statusCode).toBe(401);
+    expect(loads).toBe(0);
   });
 
   it('answers 400 to a GET without a challenge', async () => {
@@ -163,6 +198,16 @@ describe('event-hook handler', () => {
     expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(0);
   });
 
+  it('checks the source only for its shape when the hook secret names no org (a secret from before domain was kept)', async () => {
+    const body = { ...(JSON.parse(delivery) as object), source: 'https://other.okta.com/api/v1/eventHooks/who1' };
+    const withoutDomain = { loadHookSecrets: async () => ({ eventHookSecret: 'secret-1' }) };
+    const answer = await handler(post({ body: JSON.stringify(body) }), undefined, withoutDomain);
+    expect(answer.statusCode).toBe(200);
+    const notHook = { ...(JSON.parse(delivery) as object), source: 'https://other.okta.com/api/v1/users/00u1' };
+    const refused = await handler(post({ body: JSON.stringify(notHook) }), undefined, withoutDomain);
+    expect(refused.statusCode).toBe(400);
+  });
+
   it('checks the method before the secret', async () => {
     const answer = await handler(
       post({ requestContext: { http: { method: 'DELETE' } }, headers: { authorization: 'wrong' } }),
@@ -177,13 +222,50 @@ describe('event-hook handler', () => {
     expect(answer.statusCode).toBe(401);
   });
 
-  it('answers 401 for an unknown connection, not revealing which exist', async () => {
+  it('answers 401 for a connection without a hook secret, not revealing which exist', async () => {
     const answer = await handler(post(), undefined, {
-      loadConnection: async () => {
+      loadHookSecrets: async () => {
         throw new UnknownConnection('no such connection');
       },
     });
     expect(answer.statusCode).toBe(401);
+  });
+
+  it('refuses a connection the deployment does not configure with 401, before loading any secret', async () => {
+    process.env.CONNECTIONS = 'acme,globex';
+    resetConfig();
+    let loads = 0;
+    const answer = await handler(post({ queryStringParameters: { connection: 'nobody' } }), undefined, {
+      loadHookSecrets: async () => {
+        loads += 1;
+        return hookSecrets;
+      },
+    });
+    delete process.env.CONNECTIONS;
+    resetConfig();
+    expect(answer).toMatchObject({ statusCode: 401, body: JSON.stringify({ error: 'Not authorized' }) });
+    expect(loads).toBe(0);
+  });
+
+  it('answers 401, never 500 with detail, when the hook secret cannot be loaded (AccessDenied)', async () => {
+    const answer = await handler(post(), undefined, {
+      loadHookSecrets: async () => {
+        throw new InternalError('Connection "acme": could not read its event hook secret');
+      },
+    });
+    expect(answer).toMatchObject({ statusCode: 401, body: JSON.stringify({ error: 'Not authorized' }) });
+  });
+
+  it('reads the hook secret again when the given one does not match: a rotation since the cached load', async () => {
+    const reads: Array<{ refresh?: boolean }> = [];
+    const answer = await handler(post({ headers: { authorization: 'secret-2' } }), undefined, {
+      loadHookSecrets: async (_name, _deps, options = {}) => {
+        reads.push(options);
+        return options.refresh ? { eventHookSecret: 'secret-2', previousEventHookSecret: 'secret-1' } : hookSecrets;
+      },
+    });
+    expect(answer.statusCode).toBe(200);
+    expect(reads).toEqual([{}, { refresh: true }]);
   });
 
   it('answers 500 when EventBridge refuses the events, so Okta retries', async () => {
@@ -214,7 +296,8 @@ describe('isAuthorized', () => {
     expect(isAuthorized('secret-10', { eventHookSecret: 'secret-1' })).toBe(false);
   });
 
-  it('refuses everything when the connection has no hook secret', () => {
-    expect(isAuthorized('', {})).toBe(false);
+  it('refuses a missing Authorization header', () => {
+    expect(isAuthorized(undefined, { eventHookSecret: 'secret-1' })).toBe(false);
+    expect(isAuthorized('', { eventHookSecret: 'secret-1' })).toBe(false);
   });
 });

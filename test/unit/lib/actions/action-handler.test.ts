@@ -184,6 +184,22 @@ describe('actionHandler', () => {
     });
   });
 
+  it('says retryAfterSeconds in the message on direct invoke, where Lambda keeps only errorType and errorMessage', async () => {
+    const { handler } = build(async () => {
+      throw new OktaRateLimited("Okta's rate limit for user-get is spent until the window resets", {
+        retryAfterSeconds: 12,
+      });
+    });
+    const error = (await handler(validInput, context).catch((e: unknown) => e)) as Error & {
+      retryAfterSeconds?: number;
+    };
+    expect(error.name).toBe('OktaRateLimited');
+    expect(error.message).toBe(
+      "Okta's rate limit for user-get is spent until the window resets (retryAfterSeconds: 12)",
+    );
+    expect(error.retryAfterSeconds).toBe(12);
+  });
+
   it('throws a typed error on direct invoke whose name is the type, without stack frames or cause', async () => {
     const { handler } = build(async () => {
       throw new OktaNotFound('Not found: Resource not found: 00u1 (User)', {

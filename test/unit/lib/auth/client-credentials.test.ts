@@ -1,5 +1,7 @@
-import { generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { decodeProtectedHeader, jwtVerify } from 'jose';
+import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { DescribeKeyCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms';
+import { mockClient } from 'aws-sdk-client-mock';
+import { decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
 import type { Connection, StoredPrivateKey } from '../../../../functions/lib/connections.js';
 import { clientAssertion } from '../../../../functions/lib/auth/client-assertion.js';
@@ -219,6 +221,97 @@ describe('client-credentials sign-in: a failing token endpoint', () => {
       okta.request({ method: 'GET', path: '/api/v1/users/00u1' }, { deadline: clock.now() + 10_000 }),
     ).rejects.toMatchObject({ name: 'OktaUnavailable' });
     expect(requests).toHaveLength(3);
+  });
+});
+
+describe('client-credentials sign-in with a key in AWS KMS', () => {
+  const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  /** A KMS client that describes a P-256 signing key and signs with it (DER, as KMS does), or fails Sign. */
+  function fakeKms(signFailure?: Error) {
+    const client = new KMSClient({ region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+    const kms = mockClient(client);
+    kms
+      .on(DescribeKeyCommand)
+      .resolves({ KeyMetadata: { KeyId: 'k', KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' } });
+    if (signFailure) kms.on(SignCommand).rejects(signFailure);
+    else
+      kms.on(SignCommand).callsFake((input: { Message: Uint8Array }) => ({
+        Signature: sign('sha256', input.Message, { key: ec.privateKey, dsaEncoding: 'der' }),
+      }));
+    return { client, kms };
+  }
+  const kmsConnection: Connection = {
+    name: 'acme',
+    baseUrl: 'https://acme.okta.com',
+    auth: {
+      type: 'client-credentials',
+      clientId: '0oaService',
+      kmsKeyId: 'alias/acme',
+      keyId: 'kid-kms',
+      scopes: ['okta.users.read'],
+    },
+  };
+
+  it('signs one assertion with KMS for 20 calls: the token is cached as with a private key', async () => {
+    const org = fakeOrg();
+    const { client, kms } = fakeKms();
+    const okta = oktaClientFor(kmsConnection, { fetch: org.fetch, kms: client, rateLimitReserve: 0.1 });
+    for (let i = 0; i < 20; i += 1) await okta.request({ method: 'GET', path: `/api/v1/users/00u${i}` });
+
+    const assertion = new URLSearchParams(org.tokenRequests()[0]?.body).get('client_assertion') ?? '';
+    await expect(jwtVerify(assertion, ec.publicKey, { algorithms: ['ES256'] })).resolves.toBeDefined();
+    expect(kms.commandCalls(SignCommand)).toHaveLength(1);
+    expect(org.tokenRequests()).toHaveLength(1);
+  });
+
+  it('sends no grant when KMS will not sign, and does not retry that as a network failure', async () => {
+    const org = fakeOrg();
+    const clock = fakeClock();
+    const { client, kms } = fakeKms(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
+    const okta = oktaClientFor(kmsConnection, {
+      fetch: org.fetch,
+      kms: client,
+      now: clock.now,
+      sleep: clock.sleep,
+      rateLimitReserve: 0.1,
+    });
+
+    const error = await okta.request({ method: 'GET', path: '/api/v1/users/00u1' }).catch((e: Error) => e);
+
+    expect(error).toMatchObject({ name: 'InternalError', message: expect.stringContaining('AccessDeniedException') });
+    expect(kms.commandCalls(SignCommand)).toHaveLength(1);
+    expect(org.tokenRequests()).toHaveLength(0);
+    expect(clock.sleeps).toEqual([]);
+  });
+
+  it('signs a new assertion, with a new jti, for each retry of the grant after a 5xx', async () => {
+    const clock = fakeClock();
+    let tokenCalls = 0;
+    const { fetch, requests } = scriptedFetch((req: RecordedRequest) => {
+      if (req.url.pathname !== '/oauth2/v1/token') return json({ id: '00u1' });
+      tokenCalls += 1;
+      return tokenCalls === 1
+        ? json({ errorCode: 'E0000009', errorSummary: 'Internal Server Error' }, 503)
+        : json({ token_type: 'Bearer', expires_in: 3600, access_token: 'at-1' });
+    });
+    const { client, kms } = fakeKms();
+    const okta = oktaClientFor(kmsConnection, {
+      fetch,
+      kms: client,
+      now: clock.now,
+      sleep: clock.sleep,
+      rateLimitReserve: 0.1,
+    });
+
+    await okta.request({ method: 'GET', path: '/api/v1/users/00u1' }, { deadline: clock.now() + 10_000 });
+
+    const jtis = requests
+      .filter((r) => r.url.pathname === '/oauth2/v1/token')
+      .map((r) => decodeJwt(new URLSearchParams(r.body).get('client_assertion') ?? '').jti);
+    expect(jtis).toHaveLength(2);
+    expect(new Set(jtis).size).toBe(2);
+    expect(kms.commandCalls(SignCommand)).toHaveLength(2);
+    expect(kms.commandCalls(DescribeKeyCommand)).toHaveLength(1);
   });
 });
 
