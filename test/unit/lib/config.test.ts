@@ -26,6 +26,7 @@ describe('config', () => {
       pollLookbackMs: 15 * 60_000,
       allowInsecureLocalOkta: false,
       eventHookIds: {},
+      eventHookMode: 'queue',
     });
   });
 
@@ -46,6 +47,8 @@ describe('config', () => {
         ALLOW_INSECURE_LOCAL_OKTA: 'true',
         PINNED_CONNECTION: 'acme',
         EVENT_HOOK_IDS: '{"acme": "who7hphp39JoHLni81d7"}',
+        DELIVERY_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/1/q',
+        EVENT_HOOK_MODE: 'verified',
       }),
     ).toEqual({
       connectionSecretPrefix: 'p/',
@@ -62,7 +65,14 @@ describe('config', () => {
       allowInsecureLocalOkta: true,
       pinnedConnection: 'acme',
       eventHookIds: { acme: 'who7hphp39JoHLni81d7' },
+      deliveryQueueUrl: 'https://sqs.us-east-1.amazonaws.com/1/q',
+      eventHookMode: 'verified',
     });
+  });
+
+  it('refuses EVENT_HOOK_IDS that is not a JSON object of strings, naming it', () => {
+    for (const raw of ['who1', '["who1"]', '{"acme":1}'])
+      expect(() => readConfig({ EVENT_HOOK_IDS: raw }), raw).toThrow(/EVENT_HOOK_IDS/);
   });
 
   it.each([
