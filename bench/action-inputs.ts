@@ -110,10 +110,11 @@ export function invocationEvent(name: string, sample: OrgSample, options: Invoca
       return { ...lastHour(), filter: 'eventType eq "user.session.start"' };
     case 'replay':
       return lastHour();
+    // No consent was started (that takes an operator's IAM-signed call), so both refuse: the link's unknown ticket,
+    // the callback's unknown state. Their load and first table call are measured.
     case 'oauth-authorize':
-      return apiGatewayGet({ connection: oauthConnection });
+      return apiGatewayGet({ consent: `bench${String(run).padStart(38, '0')}` });
     case 'oauth-callback':
-      // No consent was started, so the callback refuses the unknown state: its load and first answer are measured.
       return apiGatewayGet({ state: `bench-${run}`, code: 'bench' });
     default:
       return undefined;
@@ -121,11 +122,12 @@ export function invocationEvent(name: string, sample: OrgSample, options: Invoca
 }
 
 /**
- * The answer a function is expected to give its bench input when that answer is a refusal: the OAuth callback is
- * called without a consent having been started, so it refuses the unknown state (HTTP 400), which is right.
+ * The answer a function is expected to give its bench input when that answer is a refusal: the OAuth functions are
+ * called without a consent having been started, so they refuse the unknown ticket or state (HTTP 400), which is
+ * right.
  */
 export function expectedRefusal(name: string): string | undefined {
-  return name === 'oauth-callback' ? 'HTTP 400' : undefined;
+  return name === 'oauth-authorize' || name === 'oauth-callback' ? 'HTTP 400' : undefined;
 }
 
 /** The authorization-code connection the OAuth consent functions are invoked with. */

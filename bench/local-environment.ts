@@ -25,6 +25,7 @@ export async function startBenchEnvironment(): Promise<BenchEnvironment> {
   const tableName = 'okta-connector-bench';
   const hookSecret = 'bench-event-hook-secret-0123456789';
   await aws.createTable(tableName);
+  let hookOrgUrl: string | undefined;
   return {
     aws,
     tableName,
@@ -35,13 +36,19 @@ export async function startBenchEnvironment(): Promise<BenchEnvironment> {
       DEFAULT_CONNECTION: connection,
       TABLE_NAME: tableName,
       EVENT_BUS_NAME: 'default',
+      // The stack always sets the consent's callback URL (infra/okta-connector.ts).
+      OAUTH_REDIRECT_URI: 'https://bench.execute-api.us-east-1.amazonaws.com/v1/oauth/callback',
       ALLOW_INSECURE_LOCAL_OKTA: 'true',
       POWERTOOLS_SERVICE_NAME: 'okta-connector',
       POWERTOOLS_METRICS_NAMESPACE: 'OktaConnector',
       // As the stack sets it: Node then reads each bundle's source map when it loads the bundle.
       NODE_OPTIONS: '--enable-source-maps',
+      // Read by the probes' hookDelivery (sample-events.ts), never by the functions.
+      ...(hookOrgUrl ? { BENCH_HOOK_ORG_URL: hookOrgUrl } : {}),
     }),
     useOrg(orgUrl, apiToken, connection = connectionName) {
+      hookOrgUrl = orgUrl;
+      process.env.BENCH_HOOK_ORG_URL = orgUrl;
       aws.secrets.put(`${secretPrefix}${connection}`, {
         domain: orgUrl,
         auth: { type: 'api-token', token: apiToken },

@@ -12,11 +12,11 @@ import { replay } from './replay.js';
 const usage = `Usage: okta-connector <command> [options]
 
 Commands:
-  invoke <action> --input <json>   run an action (against \`npm start\` by default)
-  connections add|test|list        manage the connections (Okta orgs) in Secrets Manager
-  events tail                      follow the events on the local bus
-  hooks register|list|rotate|remove  the connections' Okta event hooks and their secrets
-  replay --since <time>            publish a past range of System Log events again
+  invoke <action> --input <json>      run an action (against \`npm start\` by default)
+  connections add|test|list|consent   manage the connections (Okta orgs) in Secrets Manager; start a consent
+  events tail                         follow the events on the local bus
+  hooks register|list|rotate|remove   the connections' Okta event hooks and their secrets (and hooks migrate)
+  replay --since <time>               publish a past range of System Log events again
 
 Run \`okta-connector <command> --help\` for a command's options.`;
 

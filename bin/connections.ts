@@ -19,8 +19,9 @@ import { isConnectorError } from '../functions/lib/errors.js';
 import { hookSecretName, minHookSecretLength, newHookSecret, writeHookSecrets } from '../functions/lib/hook-secrets.js';
 import { oktaClient } from '../functions/lib/okta/client-cache.js';
 import { chooseAwsTarget, CliError, parseCommand, secretReader, UsageError, type Output } from './cli-support.js';
+import { consent } from './consent.js';
 
-export const connectionsHelp = `Usage: okta-connector connections <add|test|list> [options]
+export const connectionsHelp = `Usage: okta-connector connections <add|test|list|consent> [options]
 
   add <name> --domain <acme.okta.com> <credentials> [<event hook secret>] [--replace]
       credentials, one of:
@@ -29,7 +30,7 @@ export const connectionsHelp = `Usage: okta-connector connections <add|test|list
         --client-id <id> --kms-key-id <key id|ARN|alias> [--key-id <kid>] [--scopes a,b]
                                                                       client credentials, the key held in AWS KMS
                                                                       (prints the public JWK to register in the app)
-        --client-id <id> --client-secret-file <file|-> --scopes a,b   authorization code (then consent)
+        --client-id <id> --client-secret-file <file|-> --scopes a,b   authorization code (then: connections consent <name>)
       event hook secret (stored as <prefix><name>/event-hook), at most one of:
         --generate-event-hook-secret        32 random bytes, printed once: give them to Okta as the hook's secret
         --event-hook-secret-file <file|->   your own, at least ${minHookSecretLength} characters
@@ -37,6 +38,7 @@ export const connectionsHelp = `Usage: okta-connector connections <add|test|list
       --replace   overwrite a connection (or hook secret) that exists; without it, an existing one is refused
   test <name>     signs in and reads one user (GET /api/v1/users/me with a token, one listed user otherwise)
   list            the connections: name, domain, sign-in type
+  consent <name>  starts the consent of an authorization-code connection: prints a one-time URL (consent --help)
 
   --json          add, list and test: the answer as JSON, for scripts
   --aws           use your AWS account (standard AWS_* settings) even when \`npm start\` is running
@@ -52,6 +54,8 @@ const secretOnCommandLine = {
 } as const;
 
 export async function connections(args: string[], output: Output): Promise<void> {
+  // `consent` has options of its own (bin/consent.ts).
+  if (args[0] === 'consent') return consent(args.slice(1), output);
   const { values, positionals } = parseCommand(args, {
     domain: { type: 'string' },
     'api-token-file': { type: 'string' },
@@ -244,10 +248,15 @@ async function add(
 async function kmsKeyOf(name: string, secret: Record<string, unknown>): Promise<Record<string, unknown> | undefined> {
   const auth = secret.auth as Record<string, unknown>;
   if (typeof auth.kmsKeyId !== 'string') return undefined;
+  // Every other field is checked before KMS is asked (the kid is not known yet: it stands in).
+  checked(() => parseConnection(name, { ...secret, auth: { ...auth, keyId: auth.keyId ?? 'from-the-key' } }));
   const jwk = await kmsPublicJwk(auth.kmsKeyId, { connection: name }).catch((error: unknown) => {
-    throw new CliError(
-      `${isConnectorError(error) ? error.message.replace(/^Sign-in of connection "[^"]*" failed: /, '') : String(error)} (--kms-key-id ${auth.kmsKeyId})`,
-    );
+    const cause = isConnectorError(error) ? error.cause : error;
+    if (cause instanceof Error && /credential/i.test(cause.name + cause.message)) throw awsFailure(cause);
+    const problem = isConnectorError(error)
+      ? error.message.replace(/^Sign-in of connection "[^"]*" failed: /, '')
+      : String(error);
+    throw new CliError(`${problem} (--kms-key-id ${auth.kmsKeyId})`);
   });
   auth.keyId ??= jwk.kid;
   return { ...jwk, kid: auth.keyId };

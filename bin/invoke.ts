@@ -77,6 +77,18 @@ export async function invoke(args: string[], output: Output, deps = { fetch: glo
 
 /** Direct invoke through Lambda's Invoke API; a thrown error comes back as `X-Amz-Function-Error`. */
 async function invokeFunction(functionName: string, input: Record<string, unknown>, output: Output): Promise<void> {
+  const { payload, text } = await invokeLambda(functionName, input);
+  output.out(JSON.stringify(payload ?? text, null, 2));
+}
+
+/**
+ * One synchronous invoke through Lambda's Invoke API (SigV4-signed by the SDK): the function's answer, parsed when
+ * it is JSON. A thrown error (`X-Amz-Function-Error`) is a CliError with its CONTRACT type and message.
+ */
+export async function invokeLambda(
+  functionName: string,
+  input: Record<string, unknown>,
+): Promise<{ payload: unknown; text: string }> {
   const client = new LambdaClient({});
   try {
     const result = await client
@@ -93,7 +105,7 @@ async function invokeFunction(functionName: string, input: Record<string, unknow
       const error = (payload ?? {}) as { errorType?: string; errorMessage?: string };
       throw new CliError(`${error.errorType ?? 'Error'}: ${error.errorMessage ?? text}`);
     }
-    output.out(JSON.stringify(payload ?? text, null, 2));
+    return { payload, text };
   } finally {
     client.destroy();
   }

@@ -157,9 +157,10 @@ export class ActionsApi extends Construct {
 
   private addOAuthRoutes(oauth: { authorize: lambda.IFunction; callback: lambda.IFunction }): void {
     const resource = this.api.root.addResource('oauth');
-    // Both routes are opened by a browser, not signed by a client: an admin follows /authorize to Okta's consent
-    // page and Okta redirects the browser to /callback. They are protected by the PKCE verifier and the one-time
-    // `state` kept in DynamoDB, and authorize only starts a consent for a connection that exists.
+    // Both routes are opened by a browser, not signed by a client: the Okta user follows the one-time link an
+    // operator got from the IAM-only consent function (start-consent.ts) to Okta's consent page, and Okta redirects
+    // the browser to /callback. /authorize does nothing without a ticket only that operator's call issued; the
+    // callback only ends a consent in the browser holding its __Host- cookie, with PKCE and the ID token checked.
     for (const [path, fn] of [
       ['authorize', oauth.authorize],
       ['callback', oauth.callback],
@@ -172,7 +173,7 @@ export class ActionsApi extends Construct {
         });
       Validations.of(method).acknowledge({
         id: 'AwsSolutions-APIG4',
-        reason: `GET /oauth/${path} is a browser redirect of the OAuth authorization-code flow; it cannot carry SigV4 or an API key. PKCE and a one-time state protect it.`,
+        reason: `GET /oauth/${path} is a browser redirect of the OAuth authorization-code flow; it cannot carry SigV4 or an API key. Consents start only from an IAM-signed call (a one-time ticket), are bound to the browser by a __Host- cookie, and use PKCE and a checked ID token.`,
       });
       Validations.of(method).acknowledge({
         id: 'AwsSolutions-COG4',

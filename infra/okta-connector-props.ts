@@ -8,6 +8,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import { actions as catalog, type ActionSpec } from '../functions/catalog.js';
 import { durationMs } from '../functions/lib/events/search-settings.js';
 import { ALL_ELIGIBLE, EventHookProblem, resolveEventTypes } from '../functions/lib/hooks/event-hooks.js';
+import type { EventHookFrontDoorSetting } from './event-hook-front-door.js';
 
 /** A scheduled System Log search (docs/CONTRACT.md §5), passed unchanged to the search function as `SEARCHES`. */
 export interface SearchSetting {
@@ -171,8 +172,11 @@ export interface OktaConnectorProps {
    */
   readonly stepFunctionsExample?: boolean;
   /**
-   * Most concurrent event-hook deliveries processed at once.
-   * @default 10
+   * The event hook's reserved concurrency: most deliveries answered at once. Lambda refuses a delivery past it
+   * with 429, which Okta never retries (the poller still publishes its events), so it must cover the largest burst
+   * Okta sends at once; a delivery takes tens of milliseconds (it is only queued), so each container serves many.
+   * Reserved concurrency costs nothing while idle, but is taken from the account's pool.
+   * @default 200
    */
   readonly eventHookConcurrency?: number;
   /**
@@ -181,6 +185,20 @@ export interface OktaConnectorProps {
    * @default none, e.g. `{ default: 'who7hphp39JoHLni81d7' }`
    */
   readonly eventHookIds?: Readonly<Record<string, string>>;
+  /**
+   * What an event hook delivery does: `queue` publishes its checked events (through the hand-off queue);
+   * `verified` publishes nothing from the body and only wakes a coalesced poll of the connection, so every published
+   * event comes from an authenticated read of the System Log, a few seconds later (docs/TRIGGERS.md "Verified mode").
+   * @default 'queue'
+   */
+  readonly eventHookMode?: 'queue' | 'verified';
+  /**
+   * Puts the event hook behind a regional REST API with AWS WAF (a rate-based rule per source IP, a body size
+   * rule, optionally Okta's IP ranges as an allow list) instead of a Function URL, which cannot carry WAF. Costs
+   * about $6 a month for the web ACL and its rules, plus $0.60 (WAF) and $3.50 (REST API) per million requests.
+   * @default none: the hook is a Function URL
+   */
+  readonly eventHookFrontDoor?: EventHookFrontDoorSetting;
   /**
    * The poller lag (seconds) above which a connection's lag alarm fires.
    * @default 300
@@ -234,6 +252,8 @@ export interface ResolvedSettings {
   readonly stepFunctionsExample: boolean;
   readonly eventHookConcurrency: number;
   readonly eventHookIds: Readonly<Record<string, string>>;
+  readonly eventHookFrontDoor?: EventHookFrontDoorSetting;
+  readonly eventHookMode: 'queue' | 'verified';
   readonly pollerLagAlarmSeconds: number;
   readonly eventSchemas: boolean;
   readonly pinnedActions: Readonly<Record<string, readonly string[]>>;
@@ -275,6 +295,10 @@ export function resolveSettings(props: OktaConnectorProps = {}): ResolvedSetting
   if (props.oauthRedirectUri !== undefined && !/^https:\/\/[^\s/]+\/\S*$/.test(props.oauthRedirectUri)) {
     fail(`oauthRedirectUri "${props.oauthRedirectUri}" must be an https:// URL`);
   }
+  // The consent link is served beside it (`…/oauth/authorize`): a custom domain maps the API's paths unchanged.
+  if (props.oauthRedirectUri !== undefined && !props.oauthRedirectUri.endsWith('/oauth/callback')) {
+    fail(`oauthRedirectUri "${props.oauthRedirectUri}" must end in /oauth/callback (the API's route)`);
+  }
   const secretPrefix = props.secretPrefix ?? 'okta-connector/';
   if (!SECRET_PREFIX.test(secretPrefix))
     fail(`secretPrefix "${secretPrefix}" has characters a secret name cannot hold`);
@@ -304,13 +328,16 @@ export function resolveSettings(props: OktaConnectorProps = {}): ResolvedSetting
   if (props.rateLimitReserve !== undefined && !(props.rateLimitReserve >= 0 && props.rateLimitReserve < 1)) {
     fail(`rateLimitReserve must be from 0 to below 1 (got ${props.rateLimitReserve})`);
   }
-  const eventHookConcurrency = props.eventHookConcurrency ?? 10;
+  const eventHookConcurrency = props.eventHookConcurrency ?? 200;
   checkInteger('eventHookConcurrency', eventHookConcurrency, 1, 1000);
   const eventHookIds = props.eventHookIds ?? {};
   for (const [connection, hookId] of Object.entries(eventHookIds)) {
     if (!connections.includes(connection)) fail(`eventHookIds names an unknown connection "${connection}"`);
     if (!/^[A-Za-z0-9]{1,64}$/.test(hookId)) fail(`eventHookIds: "${hookId}" is not an Okta event hook id`);
   }
+  const eventHookMode = props.eventHookMode ?? 'queue';
+  if (eventHookMode !== 'queue' && eventHookMode !== 'verified')
+    fail(`eventHookMode must be "queue" or "verified" (got "${String(eventHookMode)}")`);
   const pollerLagAlarmSeconds = props.pollerLagAlarmSeconds ?? 300;
   checkInteger('pollerLagAlarmSeconds', pollerLagAlarmSeconds, 60, 86_400);
   const apiAuth = props.apiAuth ?? 'iam';
@@ -341,6 +368,8 @@ export function resolveSettings(props: OktaConnectorProps = {}): ResolvedSetting
     stepFunctionsExample: props.stepFunctionsExample ?? false,
     eventHookConcurrency,
     eventHookIds,
+    eventHookFrontDoor: props.eventHookFrontDoor,
+    eventHookMode,
     pollerLagAlarmSeconds,
     eventSchemas: props.eventSchemas ?? false,
   };

@@ -11,9 +11,11 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
 import { actions as catalog, type ActionSpec } from '../functions/catalog.js';
 import {
+  consentTicketKey,
   dedupeKey,
   oauthStateKey,
   pollCursorKey,
@@ -33,6 +35,7 @@ import {
 } from './connector-function.js';
 import { ConnectorDashboard } from './dashboard.js';
 import { CONTAIN_ACTIONS, ContainAccountExample } from './contain-account-example.js';
+import { EventHookFrontDoor } from './event-hook-front-door.js';
 import { EventSchemaRegistry } from './event-schema-registry.js';
 import { OnboardingExample } from './onboarding-example.js';
 import { resolveSettings, type OktaConnectorProps, type ResolvedSettings } from './okta-connector-props.js';
@@ -97,8 +100,16 @@ export class OktaConnector extends Construct {
   readonly pinnedFunctions = new Map<string, ConnectorFunction>();
   /** The function behind the event hook's URL. */
   readonly eventHook: ConnectorFunction;
+  /** The hook's Function URL; none with `eventHookFrontDoor`, which must not be bypassed. */
+  readonly eventHookUrl?: lambda.FunctionUrl;
+  /** The REST API and WAF web ACL in front of the hook, with `eventHookFrontDoor`. */
+  readonly eventHookFrontDoor?: EventHookFrontDoor;
   /** The URL to register in Okta as the event hook, with `?connection=<name>`. */
-  readonly eventHookUrl: lambda.FunctionUrl;
+  readonly eventHookEndpoint: string;
+  /** The event hook's hand-off queue: checked deliveries, drained by `deliveryPublisher`. */
+  readonly deliveries: sqs.Queue;
+  /** Publishes the queued deliveries (the queue's event source mapping invokes it); none in verified mode. */
+  readonly deliveryPublisher?: ConnectorFunction;
   /** The System Log poller, run on a schedule per connection. */
   readonly poller: ConnectorFunction;
   /** The scheduled searches' function, when `searches` names any. */
@@ -107,6 +118,11 @@ export class OktaConnector extends Construct {
   readonly eventHookRegistration?: ConnectorFunction;
   /** The replay function: invoke it with `{since, until, types?, connection?}` to publish past events again. */
   readonly replay: ConnectorFunction;
+  /**
+   * Starts a consent (authorization-code connections): grant `lambda:InvokeFunction` on it to the operators who may
+   * (`npx okta-connector connections consent <name> --function-name <ConsentFunctionName>`).
+   */
+  readonly consentStarter?: ConnectorFunction;
   /** The browser's first step of a consent (`GET /oauth/authorize`), with authorization-code connections. */
   readonly oauthAuthorize?: ConnectorFunction;
   /** The end of a consent (`GET /oauth/callback`): it stores the refresh token. */
@@ -206,15 +222,28 @@ export class OktaConnector extends Construct {
     });
     if (Object.keys(settings.eventHookIds).length > 0)
       this.eventHook.addEnvironment('EVENT_HOOK_IDS', JSON.stringify(settings.eventHookIds));
-    this.eventHookUrl = this.eventHook.addFunctionUrl({
-      // Okta cannot sign its requests (no SigV4, no IAM), so the URL must be public. The function authenticates
-      // every POST itself: it compares the `Authorization` header with the connection's hook secret in constant
-      // time and refuses anything else before parsing the body.
-      authType: lambda.FunctionUrlAuthType.NONE,
-    });
+    if (settings.eventHookFrontDoor) {
+      this.eventHookFrontDoor = new EventHookFrontDoor(this, 'EventHookFrontDoor', {
+        hook: this.eventHook,
+        setting: settings.eventHookFrontDoor,
+        tracing: settings.tracing,
+        logRetention: this.logRetention,
+      });
+      this.eventHookEndpoint = this.eventHookFrontDoor.url;
+    } else {
+      this.eventHookUrl = this.eventHook.addFunctionUrl({
+        // Okta cannot sign its requests (no SigV4, no IAM), so the URL must be public. The function authenticates
+        // every POST itself: it compares the `Authorization` header with the connection's hook secret in
+        // constant time and refuses anything else before parsing the body.
+        authType: lambda.FunctionUrlAuthType.NONE,
+      });
+      this.eventHookEndpoint = this.eventHookUrl.url;
+    }
 
-    // One poll at a time: overlapping polls of a connection would only race for its cursor. 55 s: done before the
-    // next minute's poll.
+    // One poll at a time: overlapping polls of a connection would only race for its cursor (safely: the cursor's
+    // writes are conditional). In verified mode the hand-off queue's mapping (2 at most) polls beside the schedule.
+    // 55 s: done before the next minute's poll.
+    const verified = settings.eventHookMode === 'verified';
     this.poller = this.publisher('Poller', {
       entry: 'functions/triggers/poll-system-log.ts',
       description: 'Polls the Okta System Log',
@@ -225,8 +254,12 @@ export class OktaConnector extends Construct {
       callsOkta: true,
       memorySize: 512,
       timeout: Duration.seconds(55),
-      reservedConcurrentExecutions: 1,
+      reservedConcurrentExecutions: verified ? 3 : 1,
     });
+    if (verified) this.eventHook.addEnvironment('EVENT_HOOK_MODE', 'verified');
+    const consumer = verified ? this.poller : this.deliveryPublisherFunction();
+    if (!verified) this.deliveryPublisher = consumer;
+    this.deliveries = this.hookDeliveries(consumer);
     if (settings.searches.length > 0) {
       this.search = this.publisher('Search', {
         entry: 'functions/triggers/scheduled-search.ts',
@@ -264,18 +297,21 @@ export class OktaConnector extends Construct {
     });
 
     const oauth = this.oauthFunctions();
+    this.consentStarter = oauth?.start;
     this.oauthAuthorize = oauth?.authorize;
     this.oauthCallback = oauth?.callback;
     this.api = new ActionsApi(this, 'Actions', {
       actions: actions.map((spec) => ({ spec, fn: this.actionFunctions.get(spec.name)! })),
-      oauth,
+      oauth: oauth && { authorize: oauth.authorize, callback: oauth.callback },
       auth: settings.apiAuth,
       tracing: settings.tracing,
       logRetention: this.logRetention,
     });
     // One source of truth for the callback URL the consent sends to Okta: this API's own, or the deployer's (a custom
     // domain). Never derived from a request's Host header, which the caller controls.
-    oauth?.authorize.addEnvironment('OAUTH_REDIRECT_URI', settings.oauthRedirectUri ?? this.api.oauthCallbackUrl);
+    for (const fn of [oauth?.start, oauth?.authorize]) {
+      fn?.addEnvironment('OAUTH_REDIRECT_URI', settings.oauthRedirectUri ?? this.api.oauthCallbackUrl);
+    }
 
     this.alarms = new ConnectorAlarms(this, 'Alarms', {
       eventHook: this.eventHook,
@@ -316,10 +352,16 @@ export class OktaConnector extends Construct {
 
     new CfnOutput(this, 'ActionsUrl', { value: this.api.api.url, description: 'POST {ActionsUrl}actions/<name>' });
     new CfnOutput(this, 'EventHookUrl', {
-      value: this.eventHookUrl.url,
+      value: this.eventHookEndpoint,
       description: 'Register {EventHookUrl}?connection=<name> as the Okta event hook of each connection',
     });
     new CfnOutput(this, 'EventBusName', { value: this.bus.eventBusName });
+    if (this.consentStarter) {
+      new CfnOutput(this, 'ConsentFunctionName', {
+        value: this.consentStarter.functionName,
+        description: 'npx okta-connector connections consent <name> --aws --function-name {ConsentFunctionName}',
+      });
+    }
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
   }
 
@@ -351,24 +393,32 @@ export class OktaConnector extends Construct {
   /**
    * A function with the settings every handler reads. `deadLetters: false` for a function whose payload may hold
    * secrets: a dead-letter queue keeps an asynchronous invocation's whole payload for 14 days.
+   * `connectorSettings: false` for one that reads no connection.
    */
   private connectorFunction(
     id: string,
     props: FunctionShape,
-    options: { deadLetters: boolean; noDeadLettersReason?: string } = { deadLetters: true },
+    options: { deadLetters: boolean; noDeadLettersReason?: string; connectorSettings?: boolean } = {
+      deadLetters: true,
+    },
   ): ConnectorFunction {
     const fn = new ConnectorFunction(this, id, {
       ...props,
       logRetention: this.logRetention,
       tracing: this.settings.tracing,
       deadLetterQueue: options.deadLetters ? this.deadLetters : undefined,
+      // Every function refuses any other connection name before calling AWS (functions/lib/config.ts). The consent's
+      // browser steps get no other connection setting: they name their connection themselves.
       environment: {
-        DEFAULT_CONNECTION: this.settings.defaultConnection,
-        // Every function refuses any other connection name before calling AWS (functions/lib/config.ts).
         CONNECTIONS: this.settings.connections.join(','),
-        ...(this.settings.rateLimitReserve === undefined
+        ...(options.connectorSettings === false
           ? {}
-          : { RATE_LIMIT_RESERVE: String(this.settings.rateLimitReserve) }),
+          : {
+              DEFAULT_CONNECTION: this.settings.defaultConnection,
+              ...(this.settings.rateLimitReserve === undefined
+                ? {}
+                : { RATE_LIMIT_RESERVE: String(this.settings.rateLimitReserve) }),
+            }),
       },
     });
     if (!options.deadLetters) {
@@ -445,12 +495,62 @@ export class OktaConnector extends Construct {
         resourceType: 'Custom::OktaEventHook',
         properties: {
           Connection: connection,
-          Url: `${this.eventHookUrl.url}?connection=${connection}`,
+          Url: `${this.eventHookEndpoint}?connection=${connection}`,
           EventTypes: eventTypes,
         },
       });
     }
     return fn;
+  }
+
+  /**
+   * The event hook's durable hand-off (docs/TRIGGERS.md "Bursts: the hand-off queue"): the hook queues a checked
+   * delivery and answers; the consumer, invoked by the queue's event source mapping in batches, publishes with the
+   * dedupe (the publisher) or, in verified mode, polls each woken connection once (the poller), and reports partial
+   * failures. Batches of up to 10 deliveries, without a batching window (a quiet hook's
+   * delivery is published at once; under a burst each receive is full anyway), take one publish lock per connection;
+   * 2 publishers at most (SQS's minimum), as more would only wait for each other's lock. Visibility 180 s: six times
+   * the publisher's timeout (AWS's advice); a message given 5 times goes to the dead-letter queue.
+   */
+  private hookDeliveries(consumer: ConnectorFunction): sqs.Queue {
+    const queue = new sqs.Queue(this, 'HookDeliveries', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      visibilityTimeout: Duration.seconds(180),
+      retentionPeriod: Duration.days(4),
+      deadLetterQueue: { queue: this.deadLetters, maxReceiveCount: 5 },
+    });
+    // SendMessage only (grantSendMessages would add GetQueueAttributes and GetQueueUrl, which the hook never calls).
+    this.eventHook.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }),
+    );
+    this.eventHook.addEnvironment('DELIVERY_QUEUE_URL', queue.queueUrl);
+    const source = new SqsEventSource(queue, {
+      batchSize: 10,
+      reportBatchItemFailures: true,
+      maxConcurrency: 2,
+    });
+    consumer.addEventSource(source);
+    Validations.of(consumer).acknowledge({
+      id: 'Serverless-LambdaEventSourceMappingDestination',
+      reason:
+        "An SQS mapping's failed messages go to the queue's own dead-letter queue (redrive policy, maxReceiveCount 5); Lambda offers on-failure destinations only for stream sources.",
+    });
+    return queue;
+  }
+
+  /** The function that publishes queued deliveries: the table's dedupe records and the bus, no connection secret. */
+  private deliveryPublisherFunction(): ConnectorFunction {
+    const publisher = this.connectorFunction('DeliveryPublisher', {
+      entry: 'functions/triggers/publish-deliveries.ts',
+      description: 'okta-connector: publishes queued event hook deliveries',
+      memorySize: 1024,
+      timeout: Duration.seconds(30),
+    });
+    publisher.useTable(this.table, { actions: DEDUPE, keys: dedupeKeys(this.settings.connections) });
+    publisher.useBus(this.bus, this.settings.eventSource);
+    publisher.addEnvironment('DEDUPE_TTL_DAYS', String(this.settings.dedupeTtlDays));
+    return publisher;
   }
 
   /**
@@ -519,27 +619,47 @@ export class OktaConnector extends Construct {
     );
   }
 
-  /** The OAuth consent functions, only when some connection signs in with the authorization-code flow. */
-  private oauthFunctions(): { authorize: ConnectorFunction; callback: ConnectorFunction } | undefined {
+  /**
+   * The consent functions, only when some connection signs in with the authorization-code flow: `start` (invoked
+   * by an operator with IAM only: it reads the connections' secrets and issues one-time tickets), `authorize` (the
+   * browser's first step: no secret, no connection settings, only the tickets and states) and `callback` (exchanges
+   * the code and writes the refresh token).
+   */
+  private oauthFunctions():
+    { start: ConnectorFunction; authorize: ConnectorFunction; callback: ConnectorFunction } | undefined {
     const writable = this.settings.authorizationCodeConnections;
     if (writable.length === 0) return undefined;
-    const authorize = this.connectorFunction('OAuthAuthorize', {
-      entry: 'functions/oauth/authorize.ts',
-      description: 'okta-connector: starts an OAuth consent',
-      memorySize: 256,
-      timeout: Duration.seconds(10),
+    const shape = { memorySize: 256, timeout: Duration.seconds(10) };
+    const start = this.connectorFunction('OAuthStartConsent', {
+      ...shape,
+      entry: 'functions/oauth/start-consent.ts',
+      description: 'okta-connector: an operator starts an OAuth consent (IAM only)',
     });
-    authorize.useSecrets({ prefix: this.settings.secretPrefix, read: writable });
-    authorize.useTable(this.table, { actions: ['PutItem'], keys: [oauthStateKey('*')] });
-    const callback = this.connectorFunction('OAuthCallback', {
-      entry: 'functions/oauth/callback.ts',
-      description: 'okta-connector: finishes an OAuth consent',
-      memorySize: 256,
-      timeout: Duration.seconds(10),
+    start.useSecrets({ prefix: this.settings.secretPrefix, read: writable });
+    start.useTable(this.table, { actions: ['PutItem'], keys: [consentTicketKey('*')] });
+    start.addEnvironment('AUTHORIZATION_CODE_CONNECTIONS', writable.join(','));
+    const authorize = this.connectorFunction(
+      'OAuthAuthorize',
+      {
+        ...shape,
+        entry: 'functions/oauth/authorize.ts',
+        description: 'okta-connector: a browser opens a consent link',
+      },
+      { deadLetters: true, connectorSettings: false },
+    );
+    authorize.useTable(this.table, {
+      actions: ['PutItem', 'DeleteItem'],
+      keys: [consentTicketKey('*'), oauthStateKey('*')],
     });
+    // The callback loads the connection its state names, never the default one.
+    const callback = this.connectorFunction(
+      'OAuthCallback',
+      { ...shape, entry: 'functions/oauth/callback.ts', description: 'okta-connector: finishes an OAuth consent' },
+      { deadLetters: true, connectorSettings: false },
+    );
     callback.useSecrets({ prefix: this.settings.secretPrefix, read: writable, write: writable });
     callback.useTable(this.table, { actions: ['DeleteItem'], keys: [oauthStateKey('*')] });
-    return { authorize, callback };
+    return { start, authorize, callback };
   }
 
   /**

@@ -23,7 +23,7 @@ export interface GatewayRoutes {
    * (functions/catalog.ts `actionRoutes`).
    */
   actions: Array<{ name: string; entry: string }>;
-  /** `GET /oauth/authorize` and `GET /oauth/callback`. */
+  /** `GET /oauth/authorize` and `GET /oauth/callback` (the consent's start is invoked directly, never routed). */
   oauth?: { authorize: string; callback: string };
   /** `GET` and `POST /event-hook`, as a Function URL. */
   eventHook?: string;
@@ -104,7 +104,7 @@ async function route(options: GatewayOptions, req: IncomingMessage, res: ServerR
   if (method === 'GET' && url.pathname === '/') {
     return sendJson(res, 200, {
       actions: routes.actions.flatMap((a) => Object.values(actionRoutes(a.name)).map((path) => `POST ${path}`)),
-      oauth: routes.oauth ? ['GET /oauth/authorize?connection=<name>', 'GET /oauth/callback'] : [],
+      oauth: routes.oauth ? ['GET /oauth/authorize?consent=<ticket>', 'GET /oauth/callback'] : [],
       eventHook: routes.eventHook ? ['GET /event-hook', 'POST /event-hook'] : [],
     });
   }

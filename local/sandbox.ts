@@ -22,7 +22,8 @@ import {
   type LocalFunction,
   type LocalRuntime,
 } from './runtime.js';
-import { stackFunctions } from './runtime/stack-functions.js';
+import { stackSettings } from './runtime/stack-functions.js';
+import { startSqsEventSource } from './runtime/sqs-event-source.js';
 import {
   apiTokenConnection,
   registerKmsConnection,
@@ -38,7 +39,7 @@ export interface SandboxOptions {
    * on +7; 0 = any free ports.
    */
   port?: number;
-  /** Where OKTA_ORG_URL and credentials for a real org, PORT, LOCAL_SCHEDULE_SECONDS and SEARCHES are read. */
+  /** Where OKTA_ORG_URL and credentials for a real org, PORT, LOCAL_SCHEDULE_SECONDS, SEARCHES and LOCAL_EVENT_HOOK_MODE are read. */
   env?: Record<string, string | undefined>;
   /** Seconds between schedule runs (LOCAL_SCHEDULE_SECONDS, 60 by default). */
   scheduleSeconds?: number;
@@ -152,23 +153,37 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const gateway = await startGateway({ runtime, routes, port: at(1) });
     stops.push(() => gateway.close());
     const oauthCallback = `${gateway.url}/oauth/callback`;
-    Object.assign(
-      functions,
-      stackFunctions(
-        {
-          connections: connectionNames,
-          defaultConnection: 'default',
-          authorizationCodeConnections: realOrg ? [] : ['web'],
-          kmsSigningKeys: realOrg ? [] : [{ connection: 'kms', keySpec: 'ECC_NIST_P256' }],
-          secretPrefix,
-          searches: readSearches({ SEARCHES: searches }),
-          bus: { type: 'existing', name: 'default' },
-        },
-        { TABLE_NAME: tableName, OAUTH_REDIRECT_URI: oauthCallback },
-      ),
+    const stack = stackSettings(
+      {
+        connections: connectionNames,
+        defaultConnection: 'default',
+        authorizationCodeConnections: realOrg ? [] : ['web'],
+        kmsSigningKeys: realOrg ? [] : [{ connection: 'kms', keySpec: 'ECC_NIST_P256' }],
+        secretPrefix,
+        searches: readSearches({ SEARCHES: searches }),
+        bus: { type: 'existing', name: 'default' },
+        eventHookMode: eventHookModeFromEnv(env),
+      },
+      { TABLE_NAME: tableName, OAUTH_REDIRECT_URI: oauthCallback },
+      (name) => aws.sqs.queueUrl(name),
     );
+    Object.assign(functions, stack.functions);
+    for (const queue of stack.queues) aws.sqs.createQueue(queue.name, queue);
     const lambda = await startLocalLambda({ runtime, functions: sandboxFunctions(routes), port: at(7) });
     stops.push(() => lambda.close());
+    // The stack's SQS event source mappings (the event hook's hand-off queue into its publisher).
+    for (const source of stack.eventSources) {
+      const fn = sandboxFunctions(routes).find((f) => f.entry === source.entry);
+      if (!fn) throw new Error(`The stack maps a queue into ${source.entry}, which the sandbox does not run`);
+      const mapping = startSqsEventSource({
+        runtime,
+        fn,
+        source,
+        queueUrl: aws.sqs.queueUrl(source.queue),
+        endpoint: aws.endpoints.sqs,
+      });
+      stops.push(() => mapping.stop());
+    }
 
     const connections: Record<string, ConnectionSecret> = {};
     if (realOrg) {
@@ -240,9 +255,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
 /** The routes of the catalog's actions, the OAuth routes and the event hook. */
 export function gatewayRoutes() {
-  const oauthFiles = { authorize: 'functions/oauth/authorize.ts', callback: 'functions/oauth/callback.ts' };
-  const hasOauth =
-    existsSync(resolve(repoRoot, oauthFiles.authorize)) && existsSync(resolve(repoRoot, oauthFiles.callback));
+  const oauthFiles = {
+    start: 'functions/oauth/start-consent.ts',
+    authorize: 'functions/oauth/authorize.ts',
+    callback: 'functions/oauth/callback.ts',
+  };
+  const hasOauth = Object.values(oauthFiles).every((file) => existsSync(resolve(repoRoot, file)));
   return {
     actions: actions.map((a) => ({ name: a.name, entry: a.entry })),
     oauth: hasOauth ? oauthFiles : undefined,
@@ -256,15 +274,26 @@ export function sandboxFunctions(routes: ReturnType<typeof gatewayRoutes>): Loca
     ...routes.actions,
     ...(routes.oauth
       ? [
+          // What `npx okta-connector connections consent <name>` invokes.
+          { name: 'oauth-start-consent', entry: routes.oauth.start },
           { name: 'oauth-authorize', entry: routes.oauth.authorize },
           { name: 'oauth-callback', entry: routes.oauth.callback },
         ]
       : []),
     { name: 'event-hook', entry: 'functions/triggers/event-hook.ts' },
+    { name: 'publish-deliveries', entry: 'functions/triggers/publish-deliveries.ts' },
     { name: 'poll-system-log', entry: 'functions/triggers/poll-system-log.ts' },
     { name: 'scheduled-search', entry: 'functions/triggers/scheduled-search.ts' },
     { name: 'replay', entry: 'functions/triggers/replay.ts' },
   ];
+}
+
+/** `LOCAL_EVENT_HOOK_MODE` (`queue` or `verified`, the stack's `eventHookMode`); `queue` when unset. */
+function eventHookModeFromEnv(env: Record<string, string | undefined>): 'queue' | 'verified' {
+  const raw = env.LOCAL_EVENT_HOOK_MODE;
+  if (raw === undefined || raw === '' || raw === 'queue') return 'queue';
+  if (raw === 'verified') return 'verified';
+  throw new Error(`LOCAL_EVENT_HOOK_MODE must be queue or verified (got "${raw}")`);
 }
 
 /** A positive number from the environment, undefined when unset; throws naming the variable otherwise. */

@@ -146,8 +146,10 @@ export async function measureColdStart(ctx: BenchContext): Promise<MeasurementRe
       ratios ? `${cell(ratios.coldStart, 3)} / ${cell(ratios.bundleBytes, 3)} / ${cell(ratios.rssAfterLoad, 3)}` : '',
     ]);
   }
-  if (sampled.has('oauth-callback'))
-    notes.push('oauth-callback answers 400, as it should: no consent was started, so the state it is given is unknown');
+  if (sampled.has('oauth-authorize') || sampled.has('oauth-callback'))
+    notes.push(
+      'oauth-authorize and oauth-callback answer 400, as they should: no consent was started, so the ticket and state they are given are unknown',
+    );
   notes.push(
     `median of ${runs} fresh processes each; a bare Node process: ${baselineFigures.processWallMs} ms spawn-to-exit, ${baselineFigures.rssMB} MB RSS`,
   );

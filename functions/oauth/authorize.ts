@@ -1,82 +1,90 @@
 /**
- * `GET /oauth/authorize?connection=<name>`: starts the first consent of an authorization-code connection. It
- * keeps a random `state` with a PKCE verifier in the table for ten minutes and redirects the admin's browser to
- * the org's `/oauth2/v1/authorize` with the connection's scopes plus `offline_access` (so a refresh token comes
- * back, USR-OAUTH) and the S256 code challenge.
+ * `GET /oauth/authorize?consent=<ticket>`: the browser's first step of a consent an operator started
+ * (functions/oauth/start-consent.ts). It takes the one-time ticket, keeps a new state (PKCE verifier, OpenID nonce,
+ * the hash of a random browser cookie) for ten minutes, sets that cookie (`__Host-`, so only this host over HTTPS
+ * gets it back), and redirects to the org's `/oauth2/v1/authorize` with `openid profile`, the connection's scopes and
+ * `offline_access` (so a refresh token comes back, USR-OAUTH), the nonce and the S256 code challenge.
+ *
+ * It reads no secret and no connection: everything it sends to Okta came with the ticket. The callback URL is the
+ * one the stack sets (`OAUTH_REDIRECT_URI`), never derived from the request.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { dynamoDb } from '../lib/aws-clients.js';
-import { htmlPage } from './consent-pages.js';
-import { codeChallenge, newOAuthState, saveOAuthState } from '../lib/auth/oauth-state.js';
+import {
+  codeChallenge,
+  newOAuthState,
+  randomToken,
+  saveOAuthState,
+  takeConsentTicket,
+} from '../lib/auth/oauth-state.js';
 import { config, ConfigurationError, requireTableName } from '../lib/config.js';
-import { loadConnection, type Connection } from '../lib/connections.js';
-import { isConnectorError } from '../lib/errors.js';
-import { logger as sharedLogger } from '../lib/observability.js';
-import type { ConsentLogger } from './consent-pages.js';
+import { countMetric, logger as sharedLogger } from '../lib/observability.js';
+import { consentPage, redirectWithCookie, type ConsentLogger } from './consent-pages.js';
 
 export interface AuthorizeDeps {
-  loadConnection?: (name?: string) => Promise<Connection>;
   db?: () => DynamoDBClient;
   tableName?: () => string;
   now?: () => number;
   env?: Record<string, string | undefined>;
   logger?: ConsentLogger;
+  count?: (metric: string, dimensions: Record<string, string>) => void;
 }
 
+/** A ticket as start-consent issues it: 32 random bytes, base64url. */
+const TICKET = /^[A-Za-z0-9_-]{43}$/;
+
 export function createAuthorizeHandler(deps: AuthorizeDeps = {}) {
-  const load = deps.loadConnection ?? ((name?: string) => loadConnection(name));
   const db = deps.db ?? dynamoDb;
   const tableName = deps.tableName ?? (() => requireTableName(config()));
   const now = deps.now ?? Date.now;
   const env = deps.env ?? process.env;
   const logger = deps.logger ?? sharedLogger;
+  const count = deps.count ?? countMetric;
 
   return async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
     try {
-      const page = await start(event);
-      logger.info('OAuth consent started', { status: page.statusCode });
-      return page;
+      return await start(event);
     } catch (error) {
       logger.error('OAuth consent could not start', { error });
-      return htmlPage(500, 'This connection cannot be set up', [
-        'The connector failed unexpectedly; its logs say why.',
-      ]);
+      count('ConsentRefused', { step: 'authorize', reason: 'failed' });
+      return consentPage('failed');
     }
   };
 
   async function start(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
-    const name = event.queryStringParameters?.connection || undefined;
-    let connection: Connection;
-    try {
-      connection = await load(name);
-    } catch (error) {
-      if (isConnectorError(error))
-        return htmlPage(error.httpStatus, 'This connection cannot be set up', [error.message]);
-      throw error;
-    }
-    if (connection.auth.type !== 'authorization-code') {
-      return htmlPage(400, 'Nothing to consent to', [
-        `Connection "${connection.name}" signs in with ${connection.auth.type}; only authorization-code connections need a consent.`,
-      ]);
-    }
-
     const redirectUri = callbackUrl(env);
-    const state = newOAuthState(connection.name, redirectUri, now());
-    await saveOAuthState(state, { db: db(), tableName: tableName() });
+    const ticket = event.queryStringParameters?.consent ?? '';
+    const refuse = (outcome: 'link-invalid' | 'link-expired', reason: string) => {
+      logger.warn('OAuth consent link refused', { reason });
+      count('ConsentRefused', { step: 'authorize', reason });
+      return consentPage(outcome);
+    };
+    if (!TICKET.test(ticket)) return refuse('link-invalid', 'malformed-ticket');
+    const store = { db: db(), tableName: tableName() };
+    const taken = await takeConsentTicket(ticket, store, now());
+    if ('problem' in taken) {
+      return taken.problem === 'expired'
+        ? refuse('link-expired', 'expired-ticket')
+        : refuse('link-invalid', 'unknown-ticket');
+    }
+    const cookie = randomToken();
+    const state = newOAuthState(taken.found, redirectUri, cookie, now());
+    await saveOAuthState(state, store);
 
-    const location = new URL(`${connection.baseUrl}/oauth2/v1/authorize`);
-    const scopes = [...new Set([...connection.auth.scopes, 'offline_access'])];
+    const location = new URL(`${state.issuer}/oauth2/v1/authorize`);
     location.search = new URLSearchParams({
-      client_id: connection.auth.clientId,
+      client_id: state.clientId,
       response_type: 'code',
-      scope: scopes.join(' '),
+      scope: state.scopes.join(' '),
       redirect_uri: redirectUri,
       state: state.state,
+      nonce: state.nonce,
       code_challenge: codeChallenge(state.codeVerifier),
       code_challenge_method: 'S256',
     }).toString();
-    return { statusCode: 302, headers: { location: location.toString(), 'cache-control': 'no-store' }, body: '' };
+    logger.info('OAuth consent link opened', { connection: state.connection });
+    return redirectWithCookie(location.toString(), cookie);
   }
 }
 

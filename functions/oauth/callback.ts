@@ -1,113 +1,178 @@
 /**
- * `GET /oauth/callback?code&state`: ends the first consent. The state is taken from the table (once: a second
- * use, an unknown or an expired state is refused), the code is exchanged with the PKCE verifier, and the refresh
- * token goes into the connection's secret. The admin sees a small page: ready, or what went wrong.
+ * `GET /oauth/callback?code&state&iss`: ends a consent, in the browser that opened its link only. In order:
+ * the state is taken from the table with the browser's `__Host-` cookie (once; another browser, an unknown, used
+ * or expired state is refused); Okta's `iss` (RFC 9207), when present, must be the org the consent was started for;
+ * an Okta `error` ends it with a fixed message; a refresh token already stored is kept unless the consent was
+ * started with `replace`; the code is exchanged with the PKCE verifier; the ID token is checked (signature by the
+ * org's JWKS, `iss`, `aud`, `nonce`, `exp`) and its subject must be the consenter the operator named; then the
+ * refresh token goes into the connection's secret. Every outcome is logged and counted (`ConsentCompleted`,
+ * `ConsentRefused` by reason); the page says only what the browser's user needs (consent-pages.ts).
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { dynamoDb } from '../lib/aws-clients.js';
 import { exchangeCode } from '../lib/auth/authorization-code.js';
-import { htmlPage } from './consent-pages.js';
-import { takeOAuthState } from '../lib/auth/oauth-state.js';
+import { IdTokenRefused, isExpectedConsenter, verifyIdToken } from '../lib/auth/id-token.js';
+import { takeOAuthState, type OAuthState } from '../lib/auth/oauth-state.js';
 import { config, requireTableName } from '../lib/config.js';
-import { clearConnectionCache, loadConnection, saveRefreshToken, type Connection } from '../lib/connections.js';
+import {
+  clearConnectionCache,
+  loadConnection,
+  readStoredSignIn,
+  saveRefreshToken,
+  type Connection,
+  type StoredSignIn,
+} from '../lib/connections.js';
 import { isConnectorError } from '../lib/errors.js';
-import { logger as sharedLogger } from '../lib/observability.js';
-import type { ConsentLogger } from './consent-pages.js';
+import { countMetric, logger as sharedLogger } from '../lib/observability.js';
 import { USER_AGENT } from '../lib/okta/client.js';
+import {
+  consentCookie,
+  consentPage,
+  knownOktaError,
+  readyPage,
+  type ConsentLogger,
+  type ConsentOutcome,
+} from './consent-pages.js';
 
 export interface CallbackDeps {
-  loadConnection?: (name?: string) => Promise<Connection>;
+  loadConnection?: (name: string) => Promise<Connection>;
+  readSignIn?: (connection: Connection) => Promise<StoredSignIn>;
   saveRefreshToken?: (connection: Connection, refreshToken: string) => Promise<void>;
   db?: () => DynamoDBClient;
   tableName?: () => string;
   now?: () => number;
   fetch?: typeof fetch;
   logger?: ConsentLogger;
+  count?: (metric: string, dimensions: Record<string, string>) => void;
 }
 
-const START_AGAIN = 'Start again from /oauth/authorize?connection=<name>.';
+/** A refusal: the page to show, and the reason for the log and the metric. */
+class Refusal {
+  constructor(
+    readonly outcome: ConsentOutcome,
+    readonly reason: string,
+    readonly detail: Record<string, unknown> = {},
+    readonly oktaError?: string,
+  ) {}
+}
 
 export function createCallbackHandler(deps: CallbackDeps = {}) {
-  const load = deps.loadConnection ?? ((name?: string) => loadConnection(name));
+  const load = deps.loadConnection ?? ((name: string) => loadConnection(name));
+  const readSignIn = deps.readSignIn ?? ((connection: Connection) => readStoredSignIn(connection));
   const save =
     deps.saveRefreshToken ?? ((connection: Connection, token: string) => saveRefreshToken(connection, token));
   const db = deps.db ?? dynamoDb;
   const tableName = deps.tableName ?? (() => requireTableName(config()));
   const now = deps.now ?? Date.now;
   const logger = deps.logger ?? sharedLogger;
+  const count = deps.count ?? countMetric;
 
   return async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+    let connection: string | undefined;
     try {
-      const page = await complete(event);
-      const log = page.statusCode < 400 ? logger.info.bind(logger) : logger.warn.bind(logger);
-      log('OAuth consent callback', { status: page.statusCode });
-      return page;
+      const state = await takeState(event);
+      connection = state.connection;
+      const done = await complete(event, state);
+      logger.info('OAuth consent completed', {
+        connection,
+        consenter: done.consenter.sub,
+        login: done.consenter.login ?? null,
+        replaced: done.replaced,
+      });
+      count('ConsentCompleted', { connection });
+      return readyPage(connection, done.consenter);
     } catch (error) {
-      // Logged for the operator (the Logger redacts secrets); the browser sees no internals.
-      logger.error('OAuth consent callback failed', { error });
-      return htmlPage(500, 'The connection could not be set up', [
-        'The connector failed unexpectedly; its logs say why.',
-        START_AGAIN,
-      ]);
+      if (error instanceof Refusal) {
+        // Logged for the operator (the Logger redacts secrets); the browser sees a fixed page.
+        logger.warn('OAuth consent refused', { connection: connection ?? null, reason: error.reason, ...error.detail });
+        count('ConsentRefused', { step: 'callback', reason: error.reason });
+        return consentPage(error.outcome, error.oktaError);
+      }
+      logger.error('OAuth consent callback failed', { connection: connection ?? null, error });
+      count('ConsentRefused', { step: 'callback', reason: 'failed' });
+      return consentPage('failed');
     }
   };
 
-  async function complete(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
-    const query = event.queryStringParameters ?? {};
-    if (!query.state)
-      return htmlPage(400, 'Sign-in link incomplete', ['The answer from Okta carries no state.', START_AGAIN]);
-
-    const taken = await takeOAuthState(query.state, { db: db(), tableName: tableName() }, now());
+  async function takeState(event: APIGatewayProxyEvent): Promise<OAuthState> {
+    const stateParam = event.queryStringParameters?.state;
+    if (!stateParam) throw new Refusal('link-invalid', 'no-state');
+    const cookie = consentCookie(event);
+    if (!cookie) throw new Refusal('other-browser', 'no-cookie');
+    const taken = await takeOAuthState(stateParam, cookie, { db: db(), tableName: tableName() }, now());
     if ('problem' in taken) {
-      return taken.problem === 'expired'
-        ? htmlPage(400, 'Sign-in link expired', ['The consent took longer than ten minutes.', START_AGAIN])
-        : htmlPage(400, 'Sign-in link unknown or already used', ['Each consent link works once.', START_AGAIN]);
+      // Unknown, used, or another browser's: the conditional take cannot tell them apart, and need not.
+      throw taken.problem === 'expired'
+        ? new Refusal('link-expired', 'expired-state')
+        : new Refusal('other-browser', 'unknown-state-or-browser');
     }
-    const state = taken.found;
+    return taken.found;
+  }
 
-    if (query.error) {
-      const denied = query.error === 'access_denied';
-      return htmlPage(denied ? 403 : 400, denied ? 'Consent denied' : 'Okta refused the consent', [
-        `Connection "${state.connection}" was not set up. Okta said: ${query.error}${query.error_description ? ` (${query.error_description})` : ''}.`,
-        START_AGAIN,
-      ]);
+  async function complete(event: APIGatewayProxyEvent, state: OAuthState) {
+    const query = event.queryStringParameters ?? {};
+    // RFC 9207: an `iss` names the server that answered; a mix-up sends another's. Okta's org authorization server
+    // does not advertise `authorization_response_iss_parameter_supported`, so a missing one is accepted: the ID
+    // token's `iss` is checked below either way.
+    if (query.iss !== undefined && query.iss !== state.issuer) {
+      throw new Refusal('wrong-issuer', 'iss-mismatch', { iss: query.iss.slice(0, 200) });
     }
-    if (!query.code)
-      return htmlPage(400, 'Sign-in link incomplete', ['The answer from Okta carries no code.', START_AGAIN]);
+    if (query.error !== undefined) {
+      throw new Refusal(
+        'okta-refused',
+        `okta-${knownOktaError(query.error) ?? 'other'}`,
+        {
+          error: query.error.slice(0, 100),
+          errorDescription: query.error_description?.slice(0, 500) ?? null,
+        },
+        query.error,
+      );
+    }
+    if (!query.code) throw new Refusal('link-invalid', 'no-code');
 
+    const connection = await load(state.connection);
+    if (connection.auth.type !== 'authorization-code' || connection.baseUrl !== state.issuer) {
+      // The secret changed since the consent started: what was consented to is not this connection any more.
+      throw new Refusal('failed', 'connection-changed');
+    }
+    const stored = await readSignIn(connection);
+    if (!state.replace && stored.refreshToken !== undefined)
+      throw new Refusal('already-consented', 'already-consented');
+
+    let tokens;
+    let consenter;
     try {
-      const connection = await load(state.connection);
-      if (connection.auth.type !== 'authorization-code') {
-        return htmlPage(400, 'Nothing to consent to', [
-          `Connection "${connection.name}" does not sign in with authorization-code.`,
-        ]);
-      }
-      const tokens = await exchangeCode(
+      tokens = await exchangeCode(
         connection,
         connection.auth,
-        {
-          code: query.code,
-          codeVerifier: state.codeVerifier,
-          redirectUri: state.redirectUri,
-        },
+        { code: query.code, codeVerifier: state.codeVerifier, redirectUri: state.redirectUri },
         { fetch: deps.fetch, now, userAgent: USER_AGENT },
       );
-      if (!tokens.refreshToken) {
-        return htmlPage(502, 'No refresh token', [
-          'Okta granted access but returned no refresh token. Enable the Refresh Token grant type on the Okta app, then start again.',
-        ]);
-      }
-      await save(connection, tokens.refreshToken);
-      clearConnectionCache();
-      return htmlPage(200, 'Connection ready', [
-        `Connection "${connection.name}" is ready: the connector can now call Okta on your behalf. You can close this page.`,
-      ]);
+      consenter = await verifyIdToken(
+        tokens.idToken,
+        { issuer: state.issuer, clientId: state.clientId, nonce: state.nonce },
+        { fetch: deps.fetch, now, userAgent: USER_AGENT },
+      );
     } catch (error) {
-      if (isConnectorError(error))
-        return htmlPage(error.httpStatus, 'The connection could not be set up', [error.message, START_AGAIN]);
+      if (error instanceof IdTokenRefused) throw new Refusal('id-token-refused', 'id-token', { problem: error.reason });
+      // Okta refused the code (used, expired) or could not be reached: typed, and logged as such.
+      if (isConnectorError(error)) {
+        throw new Refusal('failed', 'okta-exchange', { errorType: error.name, message: error.message });
+      }
       throw error;
     }
+    if (!isExpectedConsenter(consenter, state.consenter)) {
+      throw new Refusal('wrong-consenter', 'wrong-consenter', {
+        expected: state.consenter,
+        consenter: consenter.sub,
+        login: consenter.login ?? null,
+      });
+    }
+    if (!tokens.refreshToken) throw new Refusal('no-refresh-token', 'no-refresh-token');
+    await save(connection, tokens.refreshToken);
+    clearConnectionCache();
+    return { consenter, replaced: stored.refreshToken !== undefined };
   }
 }
 

@@ -140,7 +140,8 @@ describe('IAM: least privilege', () => {
     const hookActions = statements
       .filter(({ policy }) => policy === policyOf(synth.connector.eventHook))
       .flatMap(({ statement }) => actionsOf(statement));
-    expect(hookActions.sort()).toEqual([
+    // sqs:SendMessage twice: its asynchronous dead-letter queue, and the hand-off queue.
+    expect([...new Set(hookActions)].sort()).toEqual([
       'dynamodb:BatchGetItem',
       'dynamodb:BatchWriteItem',
       'dynamodb:DeleteItem',
@@ -149,6 +150,29 @@ describe('IAM: least privilege', () => {
       'logs:CreateLogStream',
       'logs:PutLogEvents',
       'secretsmanager:GetSecretValue',
+      'sqs:SendMessage',
+      'xray:PutTelemetryRecords',
+      'xray:PutTraceSegments',
+    ]);
+  });
+
+  it('gives the delivery publisher the dedupe records, PutEvents, its queue and no secret at all', () => {
+    const publisherActions = statements
+      .filter(({ policy }) => policy === policyOf(synth.connector.deliveryPublisher!))
+      .flatMap(({ statement }) => actionsOf(statement));
+    expect([...new Set(publisherActions)].sort()).toEqual([
+      'dynamodb:BatchGetItem',
+      'dynamodb:BatchWriteItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:PutItem',
+      'events:PutEvents',
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      'sqs:ChangeMessageVisibility',
+      'sqs:DeleteMessage',
+      'sqs:GetQueueAttributes',
+      'sqs:GetQueueUrl',
+      'sqs:ReceiveMessage',
       'sqs:SendMessage',
       'xray:PutTelemetryRecords',
       'xray:PutTraceSegments',
@@ -271,9 +295,48 @@ describe('IAM: least privilege', () => {
         'ratebudget#*',
       ].sort(),
     );
+    // Every function that calls Okta shares the org's rate-limit budget (ratebudget#<org host>#<bucket>).
     expect(keysOf(synth.connector.replay)).toEqual(['lock#globex#sign-in', 'ratebudget#*']);
-    expect(keysOf(synth.connector.oauthAuthorize!)).toEqual(['oauth-state#*']);
+    expect(keysOf(synth.connector.consentStarter!)).toEqual(['oauth-consent#*']);
+    expect(keysOf(synth.connector.oauthAuthorize!)).toEqual(['oauth-consent#*', 'oauth-state#*']);
     expect(keysOf(synth.connector.oauthCallback!)).toEqual(['oauth-state#*']);
+  });
+
+  it("gives the consent's browser steps only the list of connections, and the link's step no secret: its ticket carries what it sends to Okta", () => {
+    const authorizeActions = statements
+      .filter(({ policy }) => policy === policyOf(synth.connector.oauthAuthorize!))
+      .flatMap(({ statement }) => actionsOf(statement));
+    const fn = synth.template.findResources('AWS::Lambda::Function')[
+      synth.stack.getLogicalId(synth.connector.oauthAuthorize!.node.defaultChild as never)
+    ] as { Properties: { Environment: { Variables: Record<string, unknown> } } };
+
+    expect(authorizeActions.filter((action) => action.startsWith('secretsmanager:'))).toEqual([]);
+    const callback = synth.template.findResources('AWS::Lambda::Function')[
+      synth.stack.getLogicalId(synth.connector.oauthCallback!.node.defaultChild as never)
+    ] as typeof fn;
+    expect(Object.keys(callback.Properties.Environment.Variables)).not.toContain('DEFAULT_CONNECTION');
+    expect(Object.keys(fn.Properties.Environment.Variables).sort()).toEqual([
+      'CONNECTIONS',
+      'NODE_OPTIONS',
+      'OAUTH_REDIRECT_URI',
+      'POWERTOOLS_METRICS_NAMESPACE',
+      'POWERTOOLS_SERVICE_NAME',
+      'TABLE_NAME',
+    ]);
+  });
+
+  it('lets the consent start, invoked by operators only, read the authorization-code secrets and write no secret', () => {
+    const startStatements = statements.filter(({ policy }) => policy === policyOf(synth.connector.consentStarter!));
+    const secretActions = startStatements.flatMap(({ statement }) =>
+      actionsOf(statement).filter((action) => action.startsWith('secretsmanager:')),
+    );
+    const secretResources = startStatements
+      .filter(({ statement }) => actionsOf(statement).some((action) => action.startsWith('secretsmanager:')))
+      .flatMap(({ statement }) => resourcesOf(statement).map((r) => JSON.stringify(r)));
+
+    expect(secretActions).toEqual(['secretsmanager:GetSecretValue']);
+    expect(secretResources).toHaveLength(1);
+    expect(secretResources[0]).toContain('okta-connector/globex-??????');
   });
 
   it('attaches no AWS managed policy to any role', () => {

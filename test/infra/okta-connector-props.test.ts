@@ -109,6 +109,11 @@ describe('OktaConnector props', () => {
       /oauthRedirectUri .* must be an https:\/\/ URL/,
     ],
     [
+      'an OAuth redirect URI that is not the /oauth/callback route (the consent link is served beside it)',
+      { oauthRedirectUri: 'https://okta.example.com/callback' },
+      /oauthRedirectUri .* must end in \/oauth\/callback/,
+    ],
+    [
       'a hook id for an unknown connection',
       { eventHookIds: { nope: 'who1' } },
       /eventHookIds names an unknown connection "nope"/,

@@ -182,7 +182,7 @@ describe('OktaConnector: event hook', () => {
 
   it('caps the hook and the poller with reserved concurrency', () => {
     const functions = resources('AWS::Lambda::Function');
-    expect(functions[logicalIdOf(synth.connector.eventHook)]!.Properties.ReservedConcurrentExecutions).toBe(10);
+    expect(functions[logicalIdOf(synth.connector.eventHook)]!.Properties.ReservedConcurrentExecutions).toBe(200);
     expect(functions[logicalIdOf(synth.connector.poller)]!.Properties.ReservedConcurrentExecutions).toBe(1);
   });
 
@@ -198,6 +198,48 @@ describe('OktaConnector: event hook', () => {
       if (logicalId === hookId) expect(variables?.EVENT_HOOK_IDS).toBe('{"acme":"who7hphp39JoHLni81d7"}');
       else expect(variables?.EVENT_HOOK_IDS).toBeUndefined();
     }
+  });
+
+  it('hands the hook deliveries to a queue with a dead-letter queue, drained in batches with partial failures', () => {
+    const queueId = synth.stack.getLogicalId(synth.connector.deliveries.node.defaultChild as never);
+    const deadLettersId = synth.stack.getLogicalId(synth.connector.deadLetters.node.defaultChild as never);
+    expect(resources('AWS::SQS::Queue')[queueId]!.Properties).toMatchObject({
+      VisibilityTimeout: 180,
+      SqsManagedSseEnabled: true,
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [deadLettersId, 'Arn'] }, maxReceiveCount: 5 },
+    });
+    const hook = resources('AWS::Lambda::Function')[logicalIdOf(synth.connector.eventHook)]!;
+    expect(
+      (hook.Properties.Environment as { Variables: Record<string, unknown> }).Variables.DELIVERY_QUEUE_URL,
+    ).toEqual({
+      Ref: queueId,
+    });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [queueId, 'Arn'] },
+      FunctionName: { Ref: logicalIdOf(synth.connector.deliveryPublisher!) },
+      BatchSize: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 2 },
+    });
+  });
+
+  it('in verified mode maps the hand-off queue into the poller, deploys no publisher and tells the hook', () => {
+    const verified = synthesizeConstruct(() => ({ eventHookMode: 'verified' }));
+    const id = (construct: { node: { defaultChild?: unknown } }) =>
+      verified.stack.getLogicalId(construct.node.defaultChild as never);
+    expect(verified.connector.deliveryPublisher).toBeUndefined();
+    verified.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [id(verified.connector.deliveries), 'Arn'] },
+      FunctionName: { Ref: id(verified.connector.poller) },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    const functions = verified.template.findResources('AWS::Lambda::Function') as Record<string, Resource>;
+    const hook = functions[id(verified.connector.eventHook)]!;
+    expect((hook.Properties.Environment as { Variables: Record<string, unknown> }).Variables.EVENT_HOOK_MODE).toBe(
+      'verified',
+    );
+    // The schedule's poll and the mapping's two may overlap; the cursor's conditional writes keep that safe.
+    expect(functions[id(verified.connector.poller)]!.Properties.ReservedConcurrentExecutions).toBe(3);
   });
 
   it('alarms on hook errors', () => {
@@ -305,6 +347,15 @@ describe('OktaConnector: the consent callback URL (issue 14.15)', () => {
     expect(joined).toContain('/v1/oauth/callback');
   });
 
+  it('outputs the consent function operators invoke, and routes no API method to it', () => {
+    const outputs = template.findOutputs('*');
+    const output = Object.entries(outputs).find(([id]) => id.includes('ConsentFunctionName'))?.[1] as
+      { Value: unknown } | undefined;
+    expect(output?.Value).toEqual({ Ref: logicalIdOf(synth.connector.consentStarter!) });
+    const integrations = JSON.stringify(resources('AWS::ApiGateway::Method'));
+    expect(integrations).not.toContain(logicalIdOf(synth.connector.consentStarter!));
+  });
+
   it("sets the deployer's oauthRedirectUri instead when given (a custom domain)", () => {
     const custom = synthesize({ ...fullContext, oauthRedirectUri: 'https://okta.example.com/oauth/callback' });
     expect(redirectUriOf(custom)).toBe('https://okta.example.com/oauth/callback');
@@ -312,16 +363,23 @@ describe('OktaConnector: the consent callback URL (issue 14.15)', () => {
 });
 
 describe('OktaConnector: settings of every function', () => {
-  it('sets the connection settings on every function, the configured list from `connections`, never ALLOW_INSECURE_LOCAL_OKTA', () => {
-    for (const fn of Object.values(resources('AWS::Lambda::Function'))) {
+  it('sets the connection settings on every function that reads a connection, the configured list from `connections`, never ALLOW_INSECURE_LOCAL_OKTA', () => {
+    const browserSteps = [synth.connector.oauthAuthorize!, synth.connector.oauthCallback!].map(logicalIdOf);
+    // The delivery publisher reads no connection: the name comes with each queued delivery.
+    const publisher = logicalIdOf(synth.connector.deliveryPublisher!);
+    for (const [logicalId, fn] of Object.entries(resources('AWS::Lambda::Function'))) {
       const env = (fn.Properties.Environment as { Variables: Record<string, string> }).Variables;
+      expect(env).not.toHaveProperty('ALLOW_INSECURE_LOCAL_OKTA');
+      if (logicalId === publisher) continue;
+      expect(env.CONNECTIONS).toBe('acme,globex');
+      // The consent's browser steps get only what they use (least-privilege.test.ts).
+      if (browserSteps.includes(logicalId)) continue;
       expect(env).toMatchObject({
         CONNECTION_SECRET_PREFIX: 'okta-connector/',
         DEFAULT_CONNECTION: 'acme',
         CONNECTIONS: 'acme,globex',
         NODE_OPTIONS: '--enable-source-maps',
       });
-      expect(env).not.toHaveProperty('ALLOW_INSECURE_LOCAL_OKTA');
     }
   });
 

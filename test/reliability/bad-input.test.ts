@@ -4,6 +4,9 @@ import { resetAwsClients } from '../../functions/lib/aws-clients.js';
 import { resetConfig } from '../../functions/lib/config.js';
 import { clearConnectionCache } from '../../functions/lib/connections.js';
 import { logger } from '../../functions/lib/observability.js';
+import { createAuthorizeHandler } from '../../functions/oauth/authorize.js';
+import { handler as callback } from '../../functions/oauth/callback.js';
+import { createStartConsentHandler } from '../../functions/oauth/start-consent.js';
 import { handler as eventHook, maxBodyBytes, type HookHttpEvent } from '../../functions/triggers/event-hook.js';
 import { handler as poll } from '../../functions/triggers/poll-system-log.js';
 import { handler as replay } from '../../functions/triggers/replay.js';
@@ -509,5 +512,135 @@ describe('the poller, searches and replay refuse bad input', () => {
 
   it.each(rows)('%s', async (_title, call, type, message) => {
     await expect(call()).rejects.toMatchObject({ name: type, message: expect.stringMatching(message) });
+  });
+});
+
+describe('the consent refuses bad input (issue 14.1, 14.16)', () => {
+  const env = {
+    ...process.env,
+    OAUTH_REDIRECT_URI: 'https://connector.example.test/v1/oauth/callback',
+    AUTHORIZATION_CODE_CONNECTIONS: 'web',
+  };
+  const startConsent = createStartConsentHandler({ env });
+  const authorize = createAuthorizeHandler({ env });
+  const webSecret = () => aws.secrets.get('okta-connector/web');
+
+  beforeAll(() => {
+    aws.secrets.put('okta-connector/web', {
+      domain: sim.url,
+      auth: {
+        type: 'authorization-code',
+        clientId: '0oabadinput',
+        clientSecret: 'bad-input-secret',
+        scopes: ['okta.users.read'],
+      },
+    });
+  });
+
+  function browser(path: string, query: Record<string, string>, cookie?: string) {
+    return {
+      httpMethod: 'GET',
+      path,
+      headers: cookie ? { Cookie: cookie } : {},
+      queryStringParameters: query,
+      requestContext: { path, stage: 'v1' },
+    } as unknown as Parameters<typeof authorize>[0];
+  }
+
+  /** A consent started by the operator and opened in a browser: its state and the browser's cookie. */
+  async function opened() {
+    const { url } = await startConsent({ connection: 'web', replace: true });
+    const page = await authorize(
+      browser('/oauth/authorize', { consent: new URL(url).searchParams.get('consent') ?? '' }),
+    );
+    return {
+      state: new URL(String(page.headers?.location)).searchParams.get('state') ?? '',
+      cookie: String(page.headers?.['set-cookie']).split(';')[0] ?? '',
+    };
+  }
+
+  const starts: Array<[string, unknown, RegExp]> = [
+    ['not an object', 'web', /object/],
+    ['an unknown field', { connection: 'web', scopes: ['okta.users.manage'] }, /scopes/],
+    ['replace that is not a boolean', { connection: 'web', replace: 'true' }, /replace/],
+    ['a consenter with spaces', { connection: 'web', consenter: 'a b' }, /consenter/],
+    ['a connection that does not sign in with the authorization code', { connection: 'default' }, /connection/],
+    ['a connection name with ../', { connection: '../web' }, /connection/],
+  ];
+  it.each(starts)('start: %s is InvalidInput', async (_title, input, message) => {
+    await expect(startConsent(input)).rejects.toMatchObject({
+      name: 'InvalidInput',
+      message: expect.stringMatching(message),
+    });
+  });
+
+  const pages: Array<
+    [string, () => Promise<Parameters<typeof authorize>[0]>, typeof callback | typeof authorize, number, string]
+  > = [
+    [
+      'authorize: no ticket',
+      async () => browser('/oauth/authorize', { connection: 'web' }),
+      authorize,
+      400,
+      'not valid',
+    ],
+    [
+      'authorize: a ticket that is markup',
+      async () => browser('/oauth/authorize', { consent: '<script>x</script>' }),
+      authorize,
+      400,
+      'not valid',
+    ],
+    [
+      'authorize: a ticket never issued',
+      async () => browser('/oauth/authorize', { consent: 'A'.repeat(43) }),
+      authorize,
+      400,
+      'not valid',
+    ],
+    ['callback: no state', async () => browser('/oauth/callback', { code: 'c' }), callback, 400, 'not valid'],
+    [
+      'callback: no cookie',
+      async () => browser('/oauth/callback', { code: 'c', state: (await opened()).state }),
+      callback,
+      400,
+      'this browser',
+    ],
+    [
+      'callback: a forged state',
+      async () => browser('/oauth/callback', { code: 'c', state: 'forged' }, (await opened()).cookie),
+      callback,
+      400,
+      'this browser',
+    ],
+    [
+      'callback: another org as RFC 9207 iss',
+      async () => {
+        const { state, cookie } = await opened();
+        return browser('/oauth/callback', { code: 'c', state, iss: 'https://evil.example' }, cookie);
+      },
+      callback,
+      400,
+      'expected Okta org',
+    ],
+    [
+      'callback: an Okta error that is markup, with a description to reflect',
+      async () => {
+        const { state, cookie } = await opened();
+        return browser('/oauth/callback', { state, error: '<b>x</b>', error_description: '<i>call us</i>' }, cookie);
+      },
+      callback,
+      400,
+      'Okta refused the consent',
+    ],
+  ];
+  it.each(pages)('%s: a generic page, nothing stored, nothing reflected', async (_title, event, fn, status, text) => {
+    const before = webSecret();
+    const page = await fn(await event());
+    expect(page.statusCode).toBe(status);
+    expect(page.body).toContain(text);
+    for (const reflected of ['<script>', '<b>', '<i>', 'call us', 'web', 'evil.example'])
+      expect(page.body).not.toContain(reflected);
+    expect(webSecret()).toBe(before);
   });
 });

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOAuth, type OAuthServer } from '../../local/okta-sim/oauth/oauth.js';
 import type { OAuthClient } from '../../local/okta-sim/types.js';
@@ -267,6 +268,53 @@ describe('the authorization code grant', () => {
 
     expect(response.status).toBe(401);
     expect(((await response.json()) as { error: string }).error).toBe('invalid_client');
+  });
+});
+
+describe('OpenID: the ID token and the issuer on the redirect', () => {
+  it('names the org as iss on every redirect back, success and refusal (RFC 9207)', async () => {
+    const allowed = await submitForm(startFlow(), {
+      username: 'ada@example.com',
+      password: 'Correct-horse-1',
+      decision: 'allow',
+    });
+    const denied = await submitForm(startFlow(), { decision: 'deny' });
+
+    expect(new URL(allowed.headers.get('location') ?? '').searchParams.get('iss')).toBe(server.url);
+    expect(new URL(denied.headers.get('location') ?? '').searchParams.get('iss')).toBe(server.url);
+  });
+
+  it("returns an ID token signed by a key of /oauth2/v1/keys, for the app, the user and the authorize request's nonce", async () => {
+    const flow = startFlow('openid profile okta.users.read offline_access');
+    flow.params.set('nonce', 'nonce-of-this-consent');
+    const tokens = await exchange(flow, await signInForCode(flow));
+    const keys = await fetch(`${server.url}/oauth2/v1/keys`);
+
+    expect(keys.headers.get('cache-control')).toMatch(/max-age=\d+/);
+    const { payload, protectedHeader } = await jwtVerify(
+      tokens.id_token ?? '',
+      createLocalJWKSet((await keys.json()) as JSONWebKeySet),
+      { issuer: server.url, audience: web.clientId },
+    );
+    expect(protectedHeader.alg).toBe('RS256');
+    expect(payload).toMatchObject({
+      sub: '00uada',
+      nonce: 'nonce-of-this-consent',
+      preferred_username: 'ada@example.com',
+    });
+    expect(Number(payload.exp) - Number(payload.iat)).toBe(3600);
+  });
+
+  it('returns no ID token without openid, and names the JWKS in the metadata', async () => {
+    const flow = startFlow();
+    const tokens = await exchange(flow, await signInForCode(flow));
+    const metadata = (await (await fetch(`${server.url}/.well-known/openid-configuration`)).json()) as Record<
+      string,
+      unknown
+    >;
+
+    expect(tokens.id_token).toBeUndefined();
+    expect(metadata).toMatchObject({ issuer: server.url, jwks_uri: `${server.url}/oauth2/v1/keys` });
   });
 });
 

@@ -74,13 +74,15 @@ export function sharedRenewal(
   }
 
   function consentNeeded(cause?: unknown): OktaAuthFailed {
-    const consent = `/oauth/authorize?connection=${encodeURIComponent(connectionName)}`;
+    const consent = `npx okta-connector connections consent ${connectionName}`;
     if (cause === undefined) {
-      return new OktaAuthFailed(`Connection "${connectionName}" has no refresh token yet: open ${consent} to consent`);
+      return new OktaAuthFailed(
+        `Connection "${connectionName}" has no refresh token yet: an operator starts its consent with ${consent}`,
+      );
     }
     const okta = isConnectorError(cause) ? cause : undefined;
     return new OktaAuthFailed(
-      `Okta refused the refresh token of connection "${connectionName}" (expired, revoked, or its consent withdrawn): open ${consent} to consent again`,
+      `Okta refused the refresh token of connection "${connectionName}" (expired, revoked, or its consent withdrawn): an operator starts a new consent with ${consent} --replace`,
       { cause, oktaErrorCode: okta?.oktaErrorCode, oktaRequestId: okta?.oktaRequestId, oktaStatus: okta?.oktaStatus },
     );
   }

@@ -16,6 +16,8 @@ export interface TokenResponse {
   tokenType: 'Bearer' | 'DPoP';
   expiresIn: number;
   refreshToken?: string;
+  /** The OpenID ID token (a grant that asked for `openid`: the consent's code exchange). */
+  idToken?: string;
   scope?: string;
   /** Epoch ms when to renew it, when the grant knows better than `expiresIn` (a token another container got). */
   renewAt?: number;
@@ -154,6 +156,7 @@ function tokenResponse(name: string, body: unknown): TokenResponse {
     tokenType,
     expiresIn: typeof b.expires_in === 'number' && b.expires_in > 0 ? b.expires_in : 3600,
     ...(typeof b.refresh_token === 'string' ? { refreshToken: b.refresh_token } : {}),
+    ...(typeof b.id_token === 'string' ? { idToken: b.id_token } : {}),
     ...(typeof b.scope === 'string' ? { scope: b.scope } : {}),
   };
 }

@@ -27,6 +27,7 @@ export function createAuthorizeEndpoint(deps: AuthorizeDeps): {
   submit(req: SimRequest): SimResponse;
 } {
   const orgName = (): string => new URL(deps.services.baseUrl()).host;
+  const orgIssuer = (): string => deps.services.baseUrl();
 
   const check = (fields: Record<string, string | undefined>): Checked => {
     const client = deps.findClient(fields.client_id ?? '');
@@ -39,13 +40,14 @@ export function createAuthorizeEndpoint(deps: AuthorizeDeps): {
       response_type: fields.response_type ?? '',
       scope: fields.scope ?? '',
       state: fields.state ?? '',
+      nonce: fields.nonce,
       code_challenge: fields.code_challenge,
       code_challenge_method:
         fields.code_challenge === undefined ? undefined : (fields.code_challenge_method ?? 'plain'),
     };
     const back = (error: string, description: string): Checked => ({
       ok: false,
-      response: redirectTo(params, { error, error_description: description }),
+      response: redirectTo(params, { error, error_description: description }, orgIssuer()),
     });
     if (params.response_type !== 'code') {
       return back(
@@ -86,9 +88,10 @@ export function createAuthorizeEndpoint(deps: AuthorizeDeps): {
       const checked = check(form);
       if (!checked.ok) return checked.response;
       const { client, params } = checked;
+      const back = (result: Record<string, string>) => redirectTo(params, result, orgIssuer());
       if (form.decision !== 'allow') {
         const problem = oauthProblem('access_denied');
-        return redirectTo(params, { error: problem.error, error_description: 'The user denied the request.' });
+        return back({ error: problem.error, error_description: 'The user denied the request.' });
       }
       const user = deps.services.signIn(form.username ?? '', form.password ?? '');
       if (!user || !SIGN_IN_STATUSES.includes(user.status)) {
@@ -104,19 +107,26 @@ export function createAuthorizeEndpoint(deps: AuthorizeDeps): {
       const code = deps.tokens.issueCode({
         clientId: client.clientId,
         userId: user.id,
+        login: user.login,
+        nonce: params.nonce,
         redirectUri: params.redirect_uri,
         scopes: params.scope.split(' ').filter((scope) => scope !== ''),
         codeChallenge: params.code_challenge,
       });
-      return redirectTo(params, { code });
+      return back({ code });
     },
   };
 }
 
-function redirectTo(params: AuthorizeParams, result: Record<string, string>): SimResponse {
+/**
+ * The redirect back to the client, success or error, with the state and the org's issuer as `iss` (RFC 9207: the
+ * client checks that the answer comes from the server it sent the user to).
+ */
+function redirectTo(params: AuthorizeParams, result: Record<string, string>, issuer: string): SimResponse {
   const location = new URL(params.redirect_uri);
   for (const [name, value] of Object.entries(result)) location.searchParams.set(name, value);
   if (params.state !== '') location.searchParams.set('state', params.state);
+  location.searchParams.set('iss', issuer);
   return { status: 302, headers: { location: location.toString(), 'cache-control': 'no-store' } };
 }
 

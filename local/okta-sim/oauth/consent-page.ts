@@ -10,6 +10,8 @@ export interface AuthorizeParams {
   response_type: string;
   scope: string;
   state: string;
+  /** OpenID: echoed in the ID token. */
+  nonce?: string;
   code_challenge?: string;
   code_challenge_method?: string;
 }

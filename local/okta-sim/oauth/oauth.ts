@@ -10,6 +10,7 @@ import { createOAuthControlRoutes } from './oauth-control.js';
 import { createDpopVerifier } from './dpop.js';
 import { oauthProblem } from './oauth-errors.js';
 import { ASYMMETRIC_ALGS } from './jws.js';
+import { createIdTokenSigner } from './id-tokens.js';
 import { createTokenEndpoint } from './token-endpoint.js';
 import { createTokenStore, type RefreshTokenRecord } from './tokens.js';
 import type { LogEventLike, OAuthClient, Principal, Route, SimOrgServices, SimRequest, SimResponse } from '../types.js';
@@ -34,6 +35,7 @@ export function createOAuth(services: SimOrgServices): OAuthServer {
   const findClient = (clientId: string): OAuthClient | undefined => registered.get(clientId);
   const tokens = createTokenStore(services.clock);
   const dpop = createDpopVerifier(services.clock);
+  const idTokens = createIdTokenSigner(services.clock, () => services.baseUrl());
   // Okta names its own URL in `aud` and `htu`; a client that reached the simulator by another host name is
   // accepted too (127.0.0.1 vs localhost).
   const urlsFor = (req: SimRequest, path: string): string[] => [
@@ -44,6 +46,7 @@ export function createOAuth(services: SimOrgServices): OAuthServer {
     clientAuth: createClientAuthenticator(services.clock, findClient),
     dpop,
     tokens,
+    idTokens,
     tokenUrls: (req) => urlsFor(req, '/oauth2/v1/token'),
     reuseDetected: (client, record, req) => services.appendLogEvent(reuseEvent(client, record, req)),
   });
@@ -126,7 +129,11 @@ export function createOAuth(services: SimOrgServices): OAuthServer {
         issuer: base,
         authorization_endpoint: `${base}/oauth2/v1/authorize`,
         token_endpoint: `${base}/oauth2/v1/token`,
+        jwks_uri: `${base}/oauth2/v1/keys`,
         response_types_supported: ['code'],
+        subject_types_supported: ['public'],
+        id_token_signing_alg_values_supported: ['RS256'],
+        scopes_supported: ['openid', 'profile', 'email', 'address', 'phone', 'offline_access'],
         grant_types_supported: ['authorization_code', 'client_credentials', 'refresh_token'],
         token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
         token_endpoint_auth_signing_alg_values_supported: ASYMMETRIC_ALGS,
@@ -142,6 +149,17 @@ export function createOAuth(services: SimOrgServices): OAuthServer {
       { method: 'GET', pattern: '/oauth2/v1/authorize', handler: (req) => authorize.show(req) },
       { method: 'POST', pattern: '/oauth2/v1/authorize', handler: (req) => authorize.submit(req) },
       { method: 'GET', pattern: '/.well-known/oauth-authorization-server', handler: metadata },
+      { method: 'GET', pattern: '/.well-known/openid-configuration', handler: metadata },
+      {
+        method: 'GET',
+        pattern: '/oauth2/v1/keys',
+        // Okta answers its JWKS with a long max-age (OSPEC `/oauth2/v1/keys`).
+        handler: async () => ({
+          status: 200,
+          headers: { 'cache-control': 'max-age=3832304, must-revalidate' },
+          body: await idTokens.jwks(),
+        }),
+      },
       ...createOAuthControlRoutes({ registerClient, findClient, clients: () => [...registered.values()] }),
     ],
     authenticateAccessToken,

@@ -10,6 +10,7 @@
 import { createHash } from 'node:crypto';
 import type { ClientAuthenticator } from './client-auth.js';
 import type { DpopVerifier } from './dpop.js';
+import type { IdTokenClaims, IdTokenSigner } from './id-tokens.js';
 import { oauthErrorResponse, oauthProblem } from './oauth-errors.js';
 import {
   DEFAULT_ACCESS_TOKEN_LIFETIME_S,
@@ -26,6 +27,8 @@ interface Grant {
   refreshToken?: string;
   /** The consent family the tokens belong to (refresh and authorization-code grants). */
   familyId?: string;
+  /** The ID token to sign: a code exchange whose authorize request asked for `openid`. */
+  idToken?: IdTokenClaims;
 }
 
 type GrantResult = Grant | { problem: string; argument?: string };
@@ -34,6 +37,7 @@ export interface TokenEndpointDeps {
   clientAuth: ClientAuthenticator;
   dpop: DpopVerifier;
   tokens: TokenStore;
+  idTokens: IdTokenSigner;
   /** The token URL as Okta names it (`<org>/oauth2/v1/token`), and as the request reached it. */
   tokenUrls(req: SimRequest): string[];
   /** Told of a refresh token used past its grace period, after its family was revoked (the System Log event). */
@@ -73,7 +77,16 @@ export function createTokenEndpoint(deps: TokenEndpointDeps): (req: SimRequest) 
       code.scopes.includes('offline_access') && client.grantTypes.includes('refresh_token')
         ? deps.tokens.issueRefreshToken({ clientId: client.clientId, userId: code.userId, scopes: code.scopes })
         : undefined;
-    return { userId: code.userId, scopes: code.scopes, refreshToken: refresh?.token, familyId: refresh?.familyId };
+    const idToken = code.scopes.includes('openid')
+      ? { clientId: client.clientId, userId: code.userId, login: code.login, scopes: code.scopes, nonce: code.nonce }
+      : undefined;
+    return {
+      userId: code.userId,
+      scopes: code.scopes,
+      refreshToken: refresh?.token,
+      familyId: refresh?.familyId,
+      idToken,
+    };
   };
 
   const refreshToken = (client: OAuthClient, form: Record<string, string>, req: SimRequest): GrantResult => {
@@ -156,6 +169,7 @@ export function createTokenEndpoint(deps: TokenEndpointDeps): (req: SimRequest) 
         access_token: accessToken,
         scope: grant.scopes.join(' '),
         ...(grant.refreshToken === undefined ? {} : { refresh_token: grant.refreshToken }),
+        ...(grant.idToken === undefined ? {} : { id_token: await deps.idTokens.sign(grant.idToken) }),
       },
     };
   };

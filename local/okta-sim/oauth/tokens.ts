@@ -43,6 +43,10 @@ export interface RefreshTokenRecord {
 export interface AuthorizationCodeRecord {
   clientId: string;
   userId: string;
+  /** The user's login, for the ID token's `preferred_username`. */
+  login: string;
+  /** The authorize request's OpenID nonce. */
+  nonce?: string;
   redirectUri: string;
   scopes: string[];
   codeChallenge?: string;

@@ -3,8 +3,9 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clearConnectionCache } from '../../../functions/lib/connections.js';
 import { oktaClient } from '../../../functions/lib/okta/client-cache.js';
-import { handler as authorize } from '../../../functions/oauth/authorize.js';
+import { createAuthorizeHandler } from '../../../functions/oauth/authorize.js';
 import { handler as callback } from '../../../functions/oauth/callback.js';
+import { createStartConsentHandler } from '../../../functions/oauth/start-consent.js';
 import { countRequests, startSandbox, type Sandbox } from './sandbox.js';
 
 const ADMIN = { username: 'admin@okta-sim.example.com', password: 'Sim-Admin-Passw0rd!' };
@@ -92,21 +93,59 @@ describe('client-credentials sign-in on the wire', () => {
   });
 });
 
-describe('authorization-code: the first consent and the refresh-token sign-in on the wire', () => {
-  function gatewayEvent(path: string, query: Record<string, string>): APIGatewayProxyEvent {
+describe('authorization-code: the consent and the refresh-token sign-in on the wire', () => {
+  const redirectUri = 'https://connector.example.test/v1/oauth/callback';
+  // What the stack sets on the consent functions (infra/okta-connector.ts).
+  const env = { ...process.env, OAUTH_REDIRECT_URI: redirectUri, AUTHORIZATION_CODE_CONNECTIONS: 'web' };
+  const startConsent = createStartConsentHandler({ env });
+  const authorize = createAuthorizeHandler({ env });
+
+  function browserEvent(path: string, query: Record<string, string>, cookie?: string): APIGatewayProxyEvent {
     return {
       httpMethod: 'GET',
       path,
-      headers: { Host: 'connector.example.test' },
+      headers: { Host: 'connector.example.test', ...(cookie ? { Cookie: cookie } : {}) },
       queryStringParameters: query,
-      requestContext: { path: `/prod${path}`, stage: 'prod' },
+      requestContext: { path: `/v1${path}`, stage: 'v1' },
     } as unknown as APIGatewayProxyEvent;
   }
 
-  it("runs authorize, the org's sign-in form and the callback, then signs in with the stored refresh token", async () => {
-    const redirectUri = 'https://connector.example.test/prod/oauth/callback';
-    // What the stack sets on the authorize function (infra/okta-connector.ts).
-    process.env.OAUTH_REDIRECT_URI = redirectUri;
+  /** The org's sign-in form, filled in and posted as the browser would; the redirect back to the connector. */
+  async function signInAtOrg(authorizeUrl: URL, decision = 'allow'): Promise<URL> {
+    const page = await fetch(authorizeUrl);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('consent-form');
+    const form = new URLSearchParams(authorizeUrl.searchParams);
+    form.set('username', ADMIN.username);
+    form.set('password', ADMIN.password);
+    form.set('decision', decision);
+    const signedIn = await fetch(`${sandbox.sim.url}/oauth2/v1/authorize`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: form.toString(),
+      redirect: 'manual',
+    });
+    expect(signedIn.status).toBe(302);
+    return new URL(signedIn.headers.get('location') ?? '');
+  }
+
+  /** Starts a consent as the operator would and opens its link: the cookie set and Okta's redirect back. */
+  async function consentOnce(input: Record<string, unknown> = { connection: 'web' }, decision = 'allow') {
+    const started = await startConsent(input);
+    const opened = await authorize(
+      browserEvent('/oauth/authorize', { consent: new URL(started.url).searchParams.get('consent') ?? '' }),
+    );
+    expect(opened.statusCode).toBe(302);
+    const cookie = String(opened.headers?.['set-cookie']).split(';')[0] ?? '';
+    const back = await signInAtOrg(new URL(String(opened.headers?.location)), decision);
+    return { cookie, back, query: Object.fromEntries(back.searchParams) };
+  }
+
+  const storedRefreshToken = () =>
+    (JSON.parse(sandbox.aws.secrets.get('okta-connector/web') ?? '{}') as { auth: { refreshToken?: string } }).auth
+      .refreshToken;
+
+  it("starts with the operator's call, consents on the org's form, checks the ID token and signs in with the refresh token", async () => {
     const { body: web } = await sandbox.admin.control<{ clientId: string; clientSecret: string }>(
       'POST',
       '/__sim/oauth-clients',
@@ -130,43 +169,20 @@ describe('authorization-code: the first consent and the refresh-token sign-in on
       },
     });
 
-    // 1. The connector redirects the admin to the org.
-    const start = await authorize(gatewayEvent('/oauth/authorize', { connection: 'web' }));
-    expect(start.statusCode).toBe(302);
-    const authorizeUrl = new URL(String(start.headers?.location));
-    expect(authorizeUrl.origin).toBe(sandbox.sim.url);
-
-    // 2. The browser follows it, and the admin signs in and allows access on the org's form.
-    const page = await fetch(authorizeUrl);
-    expect(page.status).toBe(200);
-    expect(await page.text()).toContain('consent-form');
-    const form = new URLSearchParams(authorizeUrl.searchParams);
-    form.set('username', ADMIN.username);
-    form.set('password', ADMIN.password);
-    form.set('decision', 'allow');
-    const signedIn = await fetch(`${sandbox.sim.url}/oauth2/v1/authorize`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: form.toString(),
-      redirect: 'manual',
-    });
-    expect(signedIn.status).toBe(302);
-    const back = new URL(signedIn.headers.get('location') ?? '');
+    // 1-2. The operator starts it; the browser opens the link and is sent to the org, where the admin allows access.
+    const { cookie, back, query } = await consentOnce({ connection: 'web', consenter: ADMIN.username });
     expect(back.origin + back.pathname).toBe(redirectUri);
+    expect(query.iss).toBe(sandbox.sim.url);
 
-    // 3. The org sends the browser to the callback, which stores the refresh token.
-    const done = await callback(gatewayEvent('/oauth/callback', Object.fromEntries(back.searchParams)));
+    // 3. The org sends the browser to the callback, which checks the org's ID token and stores the refresh token.
+    const done = await callback(browserEvent('/oauth/callback', query, cookie));
     expect(done.statusCode).toBe(200);
-    expect(done.body).toContain('is ready');
-    const firstRefresh = (
-      JSON.parse(sandbox.aws.secrets.get('okta-connector/web') ?? '{}') as { auth: { refreshToken?: string } }
-    ).auth.refreshToken;
+    expect(done.body).toContain(`${ADMIN.username} (Okta user ${sandbox.sim.org.adminUserId})`);
+    const firstRefresh = storedRefreshToken();
     expect(firstRefresh).toMatch(/\S{20,}/);
 
-    // The same link cannot be used twice.
-    expect((await callback(gatewayEvent('/oauth/callback', Object.fromEntries(back.searchParams)))).statusCode).toBe(
-      400,
-    );
+    // The same answer cannot be used twice.
+    expect((await callback(browserEvent('/oauth/callback', query, cookie))).statusCode).toBe(400);
 
     // 4. Calls now sign in as the admin with the refresh token, and the rotated token is written back.
     const okta = await oktaClient('web');
@@ -187,5 +203,26 @@ describe('authorization-code: the first consent and the refresh-token sign-in on
     await (await oktaClient('web')).request({ method: 'GET', path: '/api/v1/users/me' });
     counter.stop();
     expect(counter.token()).toBe(0);
+  });
+
+  it('refuses a second consent without replace, and replaces the refresh token with it', async () => {
+    await expect(startConsent({ connection: 'web' })).rejects.toMatchObject({ name: 'InvalidInput' });
+    const before = storedRefreshToken();
+
+    const { cookie, query } = await consentOnce({ connection: 'web', replace: true });
+    const done = await callback(browserEvent('/oauth/callback', query, cookie));
+
+    expect(done.statusCode).toBe(200);
+    expect(storedRefreshToken()).not.toBe(before);
+  });
+
+  it("stores nothing when another user than the named consenter signs in, or the callback comes without the browser's cookie", async () => {
+    const before = storedRefreshToken();
+    const wrongUser = await consentOnce({ connection: 'web', replace: true, consenter: 'someone-else@example.com' });
+    const noCookie = await consentOnce({ connection: 'web', replace: true });
+
+    expect((await callback(browserEvent('/oauth/callback', wrongUser.query, wrongUser.cookie))).statusCode).toBe(403);
+    expect((await callback(browserEvent('/oauth/callback', noCookie.query))).statusCode).toBe(400);
+    expect(storedRefreshToken()).toBe(before);
   });
 });

@@ -528,6 +528,15 @@ describe('okta-connector connections add --kms-key-id (issue 16 part 4)', () => 
     expect(sandbox.aws.secrets.get('okta-connector/cli-kms-bad')).toBeUndefined();
   });
 
+  it('refuses a --kms-key-id KMS would not take before asking KMS, naming the field', async () => {
+    const reads = sandbox.aws.kms.calls('GetPublicKey');
+    const { code, stderr } = await add('cli-kms-malformed', 'my key');
+
+    expect(code).toBe(1);
+    expect(stderr).toContain('auth.kmsKeyId must be a KMS key id, key ARN, alias name');
+    expect(sandbox.aws.kms.calls('GetPublicKey')).toBe(reads);
+  });
+
   it('refuses --kms-key-id with --private-key-file (exit code 2)', async () => {
     const { code, stderr } = await add('cli-kms-both', 'alias/x', '--private-key-file', '/dev/null', '--key-id', 'k');
 

@@ -142,15 +142,18 @@ describe('local gateway: actions as API Gateway REST', () => {
     });
   });
 
-  it('routes GET /oauth/authorize with its query string', async () => {
-    const { event } = await echoed(await fetch(`${gateway.url}/oauth/authorize?connection=web`));
+  it('routes GET /oauth/authorize with its query string and the browser cookie', async () => {
+    const { event } = await echoed(
+      await fetch(`${gateway.url}/oauth/authorize?consent=t1`, { headers: { cookie: '__Host-a=b' } }),
+    );
 
     expect(event).toMatchObject({
       resource: '/oauth/authorize',
       httpMethod: 'GET',
       body: null,
-      queryStringParameters: { connection: 'web' },
+      queryStringParameters: { consent: 't1' },
     });
+    expect(event.headers.cookie).toBe('__Host-a=b');
     expect(event.headers.host).toBe(new URL(gateway.url).host);
     expect(event.headers).toMatchObject({ 'X-Forwarded-Proto': 'http', 'X-Forwarded-Port': new URL(gateway.url).port });
   });

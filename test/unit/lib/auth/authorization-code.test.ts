@@ -237,7 +237,7 @@ describe('authorization-code sign-in', () => {
     expect(error).toMatchObject({
       name: 'OktaAuthFailed',
       oktaErrorCode: 'invalid_grant',
-      message: expect.stringContaining('/oauth/authorize?connection=acme'),
+      message: expect.stringContaining('npx okta-connector connections consent acme'),
     });
     expect(requests).toHaveLength(1);
     expect(state.writes).toHaveLength(0);
@@ -327,7 +327,7 @@ describe('authorization-code sign-in', () => {
       container(fetch, { signInStore: store, exclusive: sharedLock().exclusive }).request(me),
     ).rejects.toMatchObject({
       name: 'OktaAuthFailed',
-      message: expect.stringContaining('/oauth/authorize?connection=acme'),
+      message: expect.stringContaining('npx okta-connector connections consent acme'),
     });
     expect(requests).toHaveLength(0);
   });
