@@ -80,7 +80,8 @@ export async function runRotationSoak(options: RotationSoakOptions): Promise<Rot
       authorizationCodeConnections: [CONNECTION],
       bus: { type: 'existing', name: 'default' },
     },
-    { TABLE_NAME: TABLE },
+    // The OAuth consent functions are not run here; their callback URL only has to be a local one.
+    { TABLE_NAME: TABLE, OAUTH_REDIRECT_URI: 'http://127.0.0.1/oauth/callback' },
     (name) => aws.sqs.queueUrl(name),
   ).functions;
   const runtime = createLocalRuntime({
