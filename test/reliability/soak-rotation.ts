@@ -80,7 +80,8 @@ export async function runRotationSoak(options: RotationSoakOptions): Promise<Rot
       authorizationCodeConnections: [CONNECTION],
       bus: { type: 'existing', name: 'default' },
     },
-    { TABLE_NAME: TABLE },
+    // The consent functions' callback URL; this scenario never consents through them.
+    { TABLE_NAME: TABLE, OAUTH_REDIRECT_URI: 'http://127.0.0.1:9/oauth/callback' },
   );
   const runtime = createLocalRuntime({
     env: {
