@@ -25,6 +25,7 @@ export async function startBenchEnvironment(): Promise<BenchEnvironment> {
   const tableName = 'okta-connector-bench';
   const hookSecret = 'bench-event-hook-secret-0123456789';
   await aws.createTable(tableName);
+  let hookOrgUrl: string | undefined;
   return {
     aws,
     tableName,
@@ -42,8 +43,12 @@ export async function startBenchEnvironment(): Promise<BenchEnvironment> {
       POWERTOOLS_METRICS_NAMESPACE: 'OktaConnector',
       // As the stack sets it: Node then reads each bundle's source map when it loads the bundle.
       NODE_OPTIONS: '--enable-source-maps',
+      // Read by the probes' hookDelivery (sample-events.ts), never by the functions.
+      ...(hookOrgUrl ? { BENCH_HOOK_ORG_URL: hookOrgUrl } : {}),
     }),
     useOrg(orgUrl, apiToken, connection = connectionName) {
+      hookOrgUrl = orgUrl;
+      process.env.BENCH_HOOK_ORG_URL = orgUrl;
       aws.secrets.put(`${secretPrefix}${connection}`, {
         domain: orgUrl,
         auth: { type: 'api-token', token: apiToken },

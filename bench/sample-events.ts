@@ -43,13 +43,20 @@ export function realSizedEvents(
   }));
 }
 
-/** An Okta event hook delivery of `events` (EH "Sample event delivery payload"). */
-export function hookDelivery(events: SampleEvent[]): string {
+/**
+ * An Okta event hook delivery of `events` (EH "Sample event delivery payload"), from the org at `orgUrl`: the hook
+ * refuses a delivery whose `source` is not on its connection's host. The bench's environment passes its org to the
+ * probes as `BENCH_HOOK_ORG_URL`.
+ */
+export function hookDelivery(
+  events: SampleEvent[],
+  orgUrl = process.env.BENCH_HOOK_ORG_URL ?? 'https://bench.okta.com',
+): string {
   return JSON.stringify({
     eventType: 'com.okta.event_hook',
     eventTypeVersion: '1.0',
     cloudEventsVersion: '0.1',
-    source: 'https://bench.okta.com/api/v1/eventHooks/whoeventhookbench',
+    source: `${orgUrl}/api/v1/eventHooks/whoeventhookbench`,
     eventId: randomUUID(),
     eventTime: new Date().toISOString(),
     contentType: 'application/json',

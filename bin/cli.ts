@@ -15,7 +15,7 @@ Commands:
   invoke <action> --input <json>      run an action (against \`npm start\` by default)
   connections add|test|list|consent   manage the connections (Okta orgs) in Secrets Manager; start a consent
   events tail                         follow the events on the local bus
-  hooks migrate                       manage the connections' event hooks and their secrets
+  hooks register|list|rotate|remove   the connections' Okta event hooks and their secrets (and hooks migrate)
   replay --since <time>               publish a past range of System Log events again
 
 Run \`okta-connector <command> --help\` for a command's options.`;

@@ -21,6 +21,7 @@
  * | stepFunctionsExample    | OKTA_STEP_FUNCTIONS_EXAMPLE   | `true`                                                |
  * | eventSchemas            | OKTA_EVENT_SCHEMAS            | `true`: a Schema Registry of the published events     |
  * | pinnedActions           | OKTA_PINNED_ACTIONS           | `{"acme":["suspend-user"]}`: copies serving one connection |
+ * | eventHookRegistration   | OKTA_EVENT_HOOK_REGISTRATION  | `{"connections":["acme"]}`: the stack registers the hooks |
  * | stackName               | OKTA_STACK_NAME               | `OktaConnector`                                       |
  */
 import type { KmsSigningKeySetting, OktaConnectorProps, SearchSetting } from './okta-connector-props.js';
@@ -73,6 +74,10 @@ export function readAppSettings(context: Context, env: Env = process.env): AppSe
       eventSchemas: bool(raw('eventSchemas', 'OKTA_EVENT_SCHEMAS'), 'eventSchemas'),
       pinnedActions: json(raw('pinnedActions', 'OKTA_PINNED_ACTIONS'), 'pinnedActions') as
         Record<string, string[]> | undefined,
+      eventHookRegistration: json(
+        raw('eventHookRegistration', 'OKTA_EVENT_HOOK_REGISTRATION'),
+        'eventHookRegistration',
+      ) as OktaConnectorProps['eventHookRegistration'],
     },
   };
 }

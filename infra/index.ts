@@ -8,6 +8,7 @@ export { OktaConnector } from './okta-connector.js';
 export type {
   ApiAuthSetting,
   BusSetting,
+  EventHookRegistrationSetting,
   KmsSigningKeySetting,
   KmsSigningKeySpec,
   OktaConnectorProps,
@@ -17,6 +18,8 @@ export type {
 export { resolveSettings } from './okta-connector-props.js';
 export { ConnectorFunction } from './connector-function.js';
 export type { ConnectorFunctionProps, SecretAccess, TableAction } from './connector-function.js';
+export { EventHookFrontDoor } from './event-hook-front-door.js';
+export type { EventHookFrontDoorProps, EventHookFrontDoorSetting } from './event-hook-front-door.js';
 export { OnboardingExample } from './onboarding-example.js';
 export type { OnboardingExampleProps } from './onboarding-example.js';
 export * from './catalog-types.js';

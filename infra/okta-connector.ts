@@ -3,7 +3,7 @@
  * hook's Function URL, the System Log poller and the scheduled searches on EventBridge Scheduler, the one DynamoDB
  * table, the bus, alarms and a dashboard. Every function's role holds only what its code calls, on named resources.
  */
-import { CfnOutput, Duration, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { CfnOutput, CustomResource, Duration, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -11,6 +11,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
 import { actions as catalog, type ActionSpec } from '../functions/catalog.js';
 import {
@@ -27,12 +28,14 @@ import { ActionsApi } from './actions-api.js';
 import { ConnectorAlarms } from './alarms.js';
 import {
   ConnectorFunction,
+  hookSecretArn,
   type ConnectorFunctionProps,
   type TableAccess,
   type TableAction,
 } from './connector-function.js';
 import { ConnectorDashboard } from './dashboard.js';
 import { CONTAIN_ACTIONS, ContainAccountExample } from './contain-account-example.js';
+import { EventHookFrontDoor } from './event-hook-front-door.js';
 import { EventSchemaRegistry } from './event-schema-registry.js';
 import { OnboardingExample } from './onboarding-example.js';
 import { resolveSettings, type OktaConnectorProps, type ResolvedSettings } from './okta-connector-props.js';
@@ -97,12 +100,22 @@ export class OktaConnector extends Construct {
   readonly pinnedFunctions = new Map<string, ConnectorFunction>();
   /** The function behind the event hook's URL. */
   readonly eventHook: ConnectorFunction;
+  /** The hook's Function URL; none with `eventHookFrontDoor`, which must not be bypassed. */
+  readonly eventHookUrl?: lambda.FunctionUrl;
+  /** The REST API and WAF web ACL in front of the hook, with `eventHookFrontDoor`. */
+  readonly eventHookFrontDoor?: EventHookFrontDoor;
   /** The URL to register in Okta as the event hook, with `?connection=<name>`. */
-  readonly eventHookUrl: lambda.FunctionUrl;
+  readonly eventHookEndpoint: string;
+  /** The event hook's hand-off queue: checked deliveries, drained by `deliveryPublisher`. */
+  readonly deliveries: sqs.Queue;
+  /** Publishes the queued deliveries (the queue's event source mapping invokes it); none in verified mode. */
+  readonly deliveryPublisher?: ConnectorFunction;
   /** The System Log poller, run on a schedule per connection. */
   readonly poller: ConnectorFunction;
   /** The scheduled searches' function, when `searches` names any. */
   readonly search?: ConnectorFunction;
+  /** The custom resources' function that registers the hooks of `eventHookRegistration`, when it names any. */
+  readonly eventHookRegistration?: ConnectorFunction;
   /** The replay function: invoke it with `{since, until, types?, connection?}` to publish past events again. */
   readonly replay: ConnectorFunction;
   /**
@@ -209,15 +222,28 @@ export class OktaConnector extends Construct {
     });
     if (Object.keys(settings.eventHookIds).length > 0)
       this.eventHook.addEnvironment('EVENT_HOOK_IDS', JSON.stringify(settings.eventHookIds));
-    this.eventHookUrl = this.eventHook.addFunctionUrl({
-      // Okta cannot sign its requests (no SigV4, no IAM), so the URL must be public. The function authenticates
-      // every POST itself: it compares the `Authorization` header with the connection's hook secret in constant
-      // time and refuses anything else before parsing the body.
-      authType: lambda.FunctionUrlAuthType.NONE,
-    });
+    if (settings.eventHookFrontDoor) {
+      this.eventHookFrontDoor = new EventHookFrontDoor(this, 'EventHookFrontDoor', {
+        hook: this.eventHook,
+        setting: settings.eventHookFrontDoor,
+        tracing: settings.tracing,
+        logRetention: this.logRetention,
+      });
+      this.eventHookEndpoint = this.eventHookFrontDoor.url;
+    } else {
+      this.eventHookUrl = this.eventHook.addFunctionUrl({
+        // Okta cannot sign its requests (no SigV4, no IAM), so the URL must be public. The function authenticates
+        // every POST itself: it compares the `Authorization` header with the connection's hook secret in
+        // constant time and refuses anything else before parsing the body.
+        authType: lambda.FunctionUrlAuthType.NONE,
+      });
+      this.eventHookEndpoint = this.eventHookUrl.url;
+    }
 
-    // One poll at a time: overlapping polls of a connection would only race for its cursor. 55 s: done before the
-    // next minute's poll.
+    // One poll at a time: overlapping polls of a connection would only race for its cursor (safely: the cursor's
+    // writes are conditional). In verified mode the hand-off queue's mapping (2 at most) polls beside the schedule.
+    // 55 s: done before the next minute's poll.
+    const verified = settings.eventHookMode === 'verified';
     this.poller = this.publisher('Poller', {
       entry: 'functions/triggers/poll-system-log.ts',
       description: 'Polls the Okta System Log',
@@ -228,8 +254,12 @@ export class OktaConnector extends Construct {
       callsOkta: true,
       memorySize: 512,
       timeout: Duration.seconds(55),
-      reservedConcurrentExecutions: 1,
+      reservedConcurrentExecutions: verified ? 3 : 1,
     });
+    if (verified) this.eventHook.addEnvironment('EVENT_HOOK_MODE', 'verified');
+    const consumer = verified ? this.poller : this.deliveryPublisherFunction();
+    if (!verified) this.deliveryPublisher = consumer;
+    this.deliveries = this.hookDeliveries(consumer);
     if (settings.searches.length > 0) {
       this.search = this.publisher('Search', {
         entry: 'functions/triggers/scheduled-search.ts',
@@ -254,6 +284,8 @@ export class OktaConnector extends Construct {
       memorySize: 512,
       timeout: Duration.seconds(900),
     });
+
+    this.eventHookRegistration = this.registerEventHooks();
 
     new TriggerSchedules(this, 'Schedules', {
       poller: this.poller,
@@ -320,7 +352,7 @@ export class OktaConnector extends Construct {
 
     new CfnOutput(this, 'ActionsUrl', { value: this.api.api.url, description: 'POST {ActionsUrl}actions/<name>' });
     new CfnOutput(this, 'EventHookUrl', {
-      value: this.eventHookUrl.url,
+      value: this.eventHookEndpoint,
       description: 'Register {EventHookUrl}?connection=<name> as the Okta event hook of each connection',
     });
     new CfnOutput(this, 'EventBusName', { value: this.bus.eventBusName });
@@ -366,7 +398,9 @@ export class OktaConnector extends Construct {
   private connectorFunction(
     id: string,
     props: FunctionShape,
-    options: { deadLetters: boolean; connectorSettings?: boolean } = { deadLetters: true },
+    options: { deadLetters: boolean; noDeadLettersReason?: string; connectorSettings?: boolean } = {
+      deadLetters: true,
+    },
   ): ConnectorFunction {
     const fn = new ConnectorFunction(this, id, {
       ...props,
@@ -391,6 +425,7 @@ export class OktaConnector extends Construct {
       Validations.of(fn).acknowledge({
         id: 'Serverless-LambdaDLQ',
         reason:
+          options.noDeadLettersReason ??
           "An action's input may hold a password or a recovery answer, which a dead-letter queue would keep for 14 days. Actions are invoked synchronously (API Gateway, Step Functions, the SDK) and answer every failure to their caller.",
       });
     }
@@ -419,6 +454,103 @@ export class OktaConnector extends Construct {
     fn.useBus(this.bus, this.settings.eventSource);
     fn.addEnvironment('DEDUPE_TTL_DAYS', String(this.settings.dedupeTtlDays));
     return fn;
+  }
+
+  /**
+   * `eventHookRegistration`: one function, and one custom resource per connection that registers its hook at
+   * `EventHookUrl?connection=<name>` (functions/hooks/register-event-hook.ts). The function signs in as the
+   * connection (reads its secret, and writes it when the connection rotates refresh tokens) and reads and writes
+   * only that connection's hook secret. The properties hold no secret.
+   */
+  private registerEventHooks(): ConnectorFunction | undefined {
+    const { connections, eventTypes } = this.settings.eventHookRegistration;
+    if (connections.length === 0) return undefined;
+    const fn = this.connectorFunction(
+      'EventHookRegistration',
+      {
+        entry: 'functions/hooks/register-event-hook.ts',
+        description: 'okta-connector: registers the Okta event hooks with the stack',
+        memorySize: 256,
+        timeout: Duration.minutes(2),
+      },
+      {
+        deadLetters: false,
+        noDeadLettersReason:
+          "CloudFormation invokes it for its custom resources and waits for the answer it always sends to the request's pre-signed response URL, which a dead-letter queue would keep for 14 days.",
+      },
+    );
+    const signsIn = this.settings.authorizationCodeConnections.filter((name) => connections.includes(name));
+    fn.useSecrets({ prefix: this.settings.secretPrefix, read: connections, write: signsIn });
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['secretsmanager:GetSecretValue', 'secretsmanager:CreateSecret', 'secretsmanager:PutSecretValue'],
+        resources: connections.map((name) => hookSecretArn(fn, this.settings.secretPrefix, name)),
+      }),
+    );
+    this.useSignInLock(fn, signsIn);
+    this.useRateLimitBudget(fn);
+    for (const connection of connections) {
+      new CustomResource(this, `EventHook-${connection}`, {
+        serviceToken: fn.functionArn,
+        resourceType: 'Custom::OktaEventHook',
+        properties: {
+          Connection: connection,
+          Url: `${this.eventHookEndpoint}?connection=${connection}`,
+          EventTypes: eventTypes,
+        },
+      });
+    }
+    return fn;
+  }
+
+  /**
+   * The event hook's durable hand-off (docs/TRIGGERS.md "Bursts: the hand-off queue"): the hook queues a checked
+   * delivery and answers; the consumer, invoked by the queue's event source mapping in batches, publishes with the
+   * dedupe (the publisher) or, in verified mode, polls each woken connection once (the poller), and reports partial
+   * failures. Batches of up to 10 deliveries, without a batching window (a quiet hook's
+   * delivery is published at once; under a burst each receive is full anyway), take one publish lock per connection;
+   * 2 publishers at most (SQS's minimum), as more would only wait for each other's lock. Visibility 180 s: six times
+   * the publisher's timeout (AWS's advice); a message given 5 times goes to the dead-letter queue.
+   */
+  private hookDeliveries(consumer: ConnectorFunction): sqs.Queue {
+    const queue = new sqs.Queue(this, 'HookDeliveries', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      visibilityTimeout: Duration.seconds(180),
+      retentionPeriod: Duration.days(4),
+      deadLetterQueue: { queue: this.deadLetters, maxReceiveCount: 5 },
+    });
+    // SendMessage only (grantSendMessages would add GetQueueAttributes and GetQueueUrl, which the hook never calls).
+    this.eventHook.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }),
+    );
+    this.eventHook.addEnvironment('DELIVERY_QUEUE_URL', queue.queueUrl);
+    const source = new SqsEventSource(queue, {
+      batchSize: 10,
+      reportBatchItemFailures: true,
+      maxConcurrency: 2,
+    });
+    consumer.addEventSource(source);
+    Validations.of(consumer).acknowledge({
+      id: 'Serverless-LambdaEventSourceMappingDestination',
+      reason:
+        "An SQS mapping's failed messages go to the queue's own dead-letter queue (redrive policy, maxReceiveCount 5); Lambda offers on-failure destinations only for stream sources.",
+    });
+    return queue;
+  }
+
+  /** The function that publishes queued deliveries: the table's dedupe records and the bus, no connection secret. */
+  private deliveryPublisherFunction(): ConnectorFunction {
+    const publisher = this.connectorFunction('DeliveryPublisher', {
+      entry: 'functions/triggers/publish-deliveries.ts',
+      description: 'okta-connector: publishes queued event hook deliveries',
+      memorySize: 1024,
+      timeout: Duration.seconds(30),
+    });
+    publisher.useTable(this.table, { actions: DEDUPE, keys: dedupeKeys(this.settings.connections) });
+    publisher.useBus(this.bus, this.settings.eventSource);
+    publisher.addEnvironment('DEDUPE_TTL_DAYS', String(this.settings.dedupeTtlDays));
+    return publisher;
   }
 
   /**

@@ -7,7 +7,7 @@
  * is reported as Lambda reports it; idle containers are reused, then dropped. Each invocation is logged as Lambda
  * logs it (START, the function's lines, END, REPORT). docs/ARCHITECTURE.md "The local runtime" says why.
  *
- * Settings come from the stack itself: `stackFunctions()` (runtime/stack-functions.ts) reads each function's
+ * Settings come from the stack itself: `stackSettings()` (runtime/stack-functions.ts) reads each function's
  * environment, memory size, timeout and reserved concurrency from the `OktaConnector` construct.
  */
 import { isAbsolute, resolve, dirname } from 'node:path';
@@ -51,7 +51,7 @@ export interface FunctionSettings {
 export interface LocalRuntimeOptions {
   /** Variables every function gets (the local AWS endpoints, local switches), over the stack's own. */
   env?: Record<string, string>;
-  /** The stack's settings of each function, by handler entry (`stackFunctions()`). */
+  /** The stack's settings of each function, by handler entry (`stackSettings().functions`). */
   functions?: Record<string, FunctionSettings>;
   /** Timeout of a function the stack does not know, 30 s by default. */
   timeoutSeconds?: number;

@@ -11,8 +11,7 @@ import { readSearches } from '../functions/lib/events/search-settings.js';
 import { LOCAL_RUNTIME_MARKER } from '../functions/lib/config.js';
 import { startLocalAws, type LocalAws } from './aws/index.js';
 import { bundlesFromCdkOut } from './cdk-bundles.js';
-import { registerEventHook } from './event-hook-registration.js';
-import { newHookSecret } from '../functions/lib/hook-secrets.js';
+import { registerSandboxHook } from './event-hook-registration.js';
 import { startGateway, type Gateway } from './gateway.js';
 import { startLocalLambda } from './lambda-endpoint.js';
 import { startOktaSim, type OktaSim } from './okta-sim/index.js';
@@ -23,7 +22,8 @@ import {
   type LocalFunction,
   type LocalRuntime,
 } from './runtime.js';
-import { stackFunctions } from './runtime/stack-functions.js';
+import { stackSettings } from './runtime/stack-functions.js';
+import { startSqsEventSource } from './runtime/sqs-event-source.js';
 import {
   apiTokenConnection,
   registerKmsConnection,
@@ -39,7 +39,7 @@ export interface SandboxOptions {
    * on +7; 0 = any free ports.
    */
   port?: number;
-  /** Where OKTA_ORG_URL and credentials for a real org, PORT, LOCAL_SCHEDULE_SECONDS and SEARCHES are read. */
+  /** Where OKTA_ORG_URL and credentials for a real org, PORT, LOCAL_SCHEDULE_SECONDS, SEARCHES and LOCAL_EVENT_HOOK_MODE are read. */
   env?: Record<string, string | undefined>;
   /** Seconds between schedule runs (LOCAL_SCHEDULE_SECONDS, 60 by default). */
   scheduleSeconds?: number;
@@ -153,23 +153,37 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const gateway = await startGateway({ runtime, routes, port: at(1) });
     stops.push(() => gateway.close());
     const oauthCallback = `${gateway.url}/oauth/callback`;
-    Object.assign(
-      functions,
-      stackFunctions(
-        {
-          connections: connectionNames,
-          defaultConnection: 'default',
-          authorizationCodeConnections: realOrg ? [] : ['web'],
-          kmsSigningKeys: realOrg ? [] : [{ connection: 'kms', keySpec: 'ECC_NIST_P256' }],
-          secretPrefix,
-          searches: readSearches({ SEARCHES: searches }),
-          bus: { type: 'existing', name: 'default' },
-        },
-        { TABLE_NAME: tableName, OAUTH_REDIRECT_URI: oauthCallback },
-      ),
+    const stack = stackSettings(
+      {
+        connections: connectionNames,
+        defaultConnection: 'default',
+        authorizationCodeConnections: realOrg ? [] : ['web'],
+        kmsSigningKeys: realOrg ? [] : [{ connection: 'kms', keySpec: 'ECC_NIST_P256' }],
+        secretPrefix,
+        searches: readSearches({ SEARCHES: searches }),
+        bus: { type: 'existing', name: 'default' },
+        eventHookMode: eventHookModeFromEnv(env),
+      },
+      { TABLE_NAME: tableName, OAUTH_REDIRECT_URI: oauthCallback },
+      (name) => aws.sqs.queueUrl(name),
     );
+    Object.assign(functions, stack.functions);
+    for (const queue of stack.queues) aws.sqs.createQueue(queue.name, queue);
     const lambda = await startLocalLambda({ runtime, functions: sandboxFunctions(routes), port: at(7) });
     stops.push(() => lambda.close());
+    // The stack's SQS event source mappings (the event hook's hand-off queue into its publisher).
+    for (const source of stack.eventSources) {
+      const fn = sandboxFunctions(routes).find((f) => f.entry === source.entry);
+      if (!fn) throw new Error(`The stack maps a queue into ${source.entry}, which the sandbox does not run`);
+      const mapping = startSqsEventSource({
+        runtime,
+        fn,
+        source,
+        queueUrl: aws.sqs.queueUrl(source.queue),
+        endpoint: aws.endpoints.sqs,
+      });
+      stops.push(() => mapping.stop());
+    }
 
     const connections: Record<string, ConnectionSecret> = {};
     if (realOrg) {
@@ -190,14 +204,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
     let eventHookSecret = '';
     if (sim) {
-      eventHookSecret = newHookSecret();
-      aws.secrets.put(`${secretPrefix}default/event-hook`, { eventHookSecret, domain: orgUrl });
-      await registerEventHook({
-        orgUrl,
-        apiToken: sim.apiToken,
-        uri: gateway.eventHookUrl,
-        secret: eventHookSecret,
-      });
+      // Through the same code as `okta-connector hooks register` and the stack's custom resource.
+      eventHookSecret = await registerSandboxHook(connections.default, aws, gateway.eventHookUrl);
     } else {
       note(
         `Using the Okta org at ${orgUrl}. Its event hook is not registered: Okta cannot reach ${gateway.eventHookUrl}; events arrive through the poller.`,
@@ -273,10 +281,19 @@ export function sandboxFunctions(routes: ReturnType<typeof gatewayRoutes>): Loca
         ]
       : []),
     { name: 'event-hook', entry: 'functions/triggers/event-hook.ts' },
+    { name: 'publish-deliveries', entry: 'functions/triggers/publish-deliveries.ts' },
     { name: 'poll-system-log', entry: 'functions/triggers/poll-system-log.ts' },
     { name: 'scheduled-search', entry: 'functions/triggers/scheduled-search.ts' },
     { name: 'replay', entry: 'functions/triggers/replay.ts' },
   ];
+}
+
+/** `LOCAL_EVENT_HOOK_MODE` (`queue` or `verified`, the stack's `eventHookMode`); `queue` when unset. */
+function eventHookModeFromEnv(env: Record<string, string | undefined>): 'queue' | 'verified' {
+  const raw = env.LOCAL_EVENT_HOOK_MODE;
+  if (raw === undefined || raw === '' || raw === 'queue') return 'queue';
+  if (raw === 'verified') return 'verified';
+  throw new Error(`LOCAL_EVENT_HOOK_MODE must be queue or verified (got "${raw}")`);
 }
 
 /** A positive number from the environment, undefined when unset; throws naming the variable otherwise. */

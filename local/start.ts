@@ -59,6 +59,9 @@ async function main(): Promise<void> {
     `ready in ${Date.now() - started} ms; connections: ${sandbox.connections.join(', ')}; ` +
       `schedules every ${sandbox.schedules.intervalSeconds} s; try: npx okta-connector invoke get-user --input '{"userId":"admin@okta-sim.example.com"}'`,
   );
+  if (sandbox.connections.includes('kms')) {
+    note('the kms connection signs in with a key held in the local KMS: npx okta-connector connections test kms');
+  }
   if (process.stdout.isTTY) sandbox.aws.eventBridge.onEntry((entry) => print(eventLine(entry)));
 }
 

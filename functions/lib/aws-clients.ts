@@ -7,10 +7,12 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SQSClient } from '@aws-sdk/client-sqs';
 
 let dynamoDbClient: DynamoDBClient | undefined;
 let eventBridgeClient: EventBridgeClient | undefined;
 let secretsManagerClient: SecretsManagerClient | undefined;
+let sqsClient: SQSClient | undefined;
 let kmsClient: KMSClient | undefined;
 
 export function dynamoDb(): DynamoDBClient {
@@ -28,6 +30,11 @@ export function secretsManager(): SecretsManagerClient {
   return secretsManagerClient;
 }
 
+export function sqs(): SQSClient {
+  sqsClient ??= new SQSClient({});
+  return sqsClient;
+}
+
 export function kms(): KMSClient {
   kmsClient ??= new KMSClient({});
   return kmsClient;
@@ -38,6 +45,8 @@ export function resetAwsClients(): void {
   dynamoDbClient?.destroy();
   eventBridgeClient?.destroy();
   secretsManagerClient?.destroy();
+  sqsClient?.destroy();
+  sqsClient = undefined;
   kmsClient?.destroy();
   dynamoDbClient = undefined;
   eventBridgeClient = undefined;

@@ -40,6 +40,16 @@ export interface Config {
   pinnedConnection?: string;
   /** The Okta id of each connection's event hook (`EVENT_HOOK_IDS`, JSON): a delivery from another hook is refused. */
   eventHookIds: Record<string, string>;
+  /**
+   * The event hook's hand-off queue (`DELIVERY_QUEUE_URL`, the stack sets it): a checked delivery is queued and
+   * acknowledged, and the publisher function publishes it. Unset, the hook publishes itself (in-process tests).
+   */
+  deliveryQueueUrl?: string;
+  /**
+   * `EVENT_HOOK_MODE`: `queue` (the default) publishes a delivery's checked events; `verified` publishes nothing from
+   * a delivery, it only wakes a poll of the connection (docs/TRIGGERS.md "Verified mode").
+   */
+  eventHookMode: 'queue' | 'verified';
 }
 
 type Env = Record<string, string | undefined>;
@@ -107,6 +117,8 @@ export function readConfig(env: Env): Config {
     allowInsecureLocalOkta: insecureLocalOkta(env),
     pinnedConnection: optionalText(env, 'PINNED_CONNECTION'),
     eventHookIds: stringMap(env, 'EVENT_HOOK_IDS'),
+    deliveryQueueUrl: optionalText(env, 'DELIVERY_QUEUE_URL'),
+    eventHookMode: oneOf(env, 'EVENT_HOOK_MODE', ['queue', 'verified'] as const),
   };
 }
 

@@ -41,6 +41,12 @@ export interface HookSecretDeps {
 
 /** How long a failed load is remembered before Secrets Manager is asked again. */
 export const negativeCacheMs = 10_000;
+/**
+ * How soon after a load a secret that did not match may read Secrets Manager again (a rotation since the load):
+ * Okta sends the new secret as soon as it has it, and a refused delivery is not retried; wrong secrets cost at most
+ * one read per second per container.
+ */
+export const refreshMinIntervalMs = 1_000;
 /** The least length of a hook secret: 32 characters (a generated one is 32 random bytes, 43 in base64url). */
 export const minHookSecretLength = 32;
 
@@ -60,7 +66,8 @@ const cache = new Map<string, { result: Promise<HookSecrets>; loadedAt: number; 
  * The connection's hook secrets, from the container cache when fresh. Rejects with `UnknownConnection` when the
  * connection has no hook secret, `InternalError` when it is malformed or cannot be read; either is remembered for
  * `negativeCacheMs`. `refresh: true` (a caller whose secret did not match: a rotation may have happened since the
- * load) reads again, but at most once per `negativeCacheMs`, so wrong secrets cannot hammer Secrets Manager either.
+ * load) reads a cached success again, at most once per `refreshMinIntervalMs`, so wrong secrets cannot hammer
+ * Secrets Manager either; a cached failure is not read again before `negativeCacheMs`.
  */
 export function loadHookSecrets(
   connection: string,
@@ -72,7 +79,7 @@ export function loadHookSecrets(
   const secretId = hookSecretName(connection, cfg);
   const cached = cache.get(secretId);
   const fresh = cached !== undefined && cached.expiresAt > now();
-  if (fresh && (!options.refresh || now() - cached.loadedAt < negativeCacheMs)) return cached.result;
+  if (fresh && (!options.refresh || now() - cached.loadedAt < refreshMinIntervalMs)) return cached.result;
 
   const result = readHookSecrets(connection, secretId, deps.secrets ?? secretsManager());
   const entry = { result, loadedAt: now(), expiresAt: now() + cfg.connectionCacheSeconds * 1000 };
@@ -180,6 +187,20 @@ export async function writeHookSecrets(
     await client.send(new PutSecretValueCommand({ SecretId: secretId, SecretString }));
   }
   cache.delete(secretId);
+}
+
+/** Where the connection's hook secret is read (past the cache) and written: the hooks' management uses it. */
+export interface HookSecretStore {
+  read(connection: string): Promise<HookSecrets | undefined>;
+  write(connection: string, secrets: HookSecrets): Promise<void>;
+}
+
+/** The store in Secrets Manager (the default client, or the one of `deps`). */
+export function secretsManagerHookStore(deps: HookSecretDeps = {}): HookSecretStore {
+  return {
+    read: (connection) => readHookSecretsNow(connection, deps),
+    write: (connection, secrets) => writeHookSecrets(connection, secrets, deps),
+  };
 }
 
 function malformed(connection: string, problem: string): InternalError {

@@ -9,8 +9,10 @@
  *   405 method, 415 content type, 401 Authorization (constant time, the previous secret also accepted during a
  *   rotation), 413 body size or event count, 400 envelope (delivery-check.ts); then each event is checked and the
  *   refused ones are reported and left out.
- * Then the events are published once (dedupe) and the answer is 200 well within Okta's 3 s timeout. If publishing
- * fails the answer is 500, which Okta retries once (4xx are never retried), and the poller reads the events anyway.
+ * Then, as the stack deploys it (`DELIVERY_QUEUE_URL` set), the events are queued for the publisher function and
+ * the answer is 200 in tens of milliseconds, bursts included (docs/TRIGGERS.md "Bursts: the hand-off queue");
+ * without a queue (in-process tests) they are published here, once (dedupe). If either fails the answer is 500,
+ * which Okta retries once (4xx are never retried), and the poller reads the events anyway.
  *
  * Body limit: 2 MiB and 1,000 events (delivery-check.ts); Okta documents no maximum for a delivery (its batches of
  * "events that occur within a short time of each other" are a few KB each).
@@ -20,6 +22,8 @@ import { config, isConfiguredConnection } from '../lib/config.js';
 import { UnknownConnection } from '../lib/errors.js';
 import { loadHookSecrets, type HookSecrets } from '../lib/hook-secrets.js';
 import { checkDelivery, maxDeliveryBytes, type DeliveryCheck } from '../lib/events/delivery-check.js';
+import { handOff, type HandOffDeps } from '../lib/events/delivery-queue.js';
+import type { LogEvent } from '../lib/events/event-format.js';
 import { countMetric, logger } from '../lib/observability.js';
 import { publishOnce, type PublishOnceDeps } from '../lib/events/publish-once.js';
 
@@ -44,6 +48,7 @@ export interface EventHookDeps {
   /** The connection's hook secrets (functions/lib/hook-secrets.ts): the only secret this function can read. */
   loadHookSecrets?: typeof loadHookSecrets;
   publish?: PublishOnceDeps;
+  handOff?: HandOffDeps;
   now?: () => number;
 }
 
@@ -103,6 +108,7 @@ export async function handler(
   const checked = checkHookDelivery(body.toString('utf8'), connection, now());
   if (!checked.ok) return refuse(checked.status, checked.reason);
   const { events } = checked;
+  if (config().deliveryQueueUrl) return queueDelivery(connection.name, events, startedAt, now, deps.handOff);
 
   let outcome;
   let failure: unknown;
@@ -135,6 +141,43 @@ export async function handler(
   logger.info('Event hook delivery published', { connection: connection.name, ...outcome, ms: now() - startedAt });
   // Okta expects 200 or 204 with an empty body (EH).
   return { statusCode: 200 };
+}
+
+/**
+ * The stack's path: the checked events are queued (delivery-queue.ts) and the delivery acknowledged; the publisher
+ * function publishes them. A failed hand-off is a 500, which Okta retries once (and the poller reads the events).
+ */
+async function queueDelivery(
+  connection: string,
+  events: LogEvent[],
+  startedAt: number,
+  now: () => number,
+  deps: HandOffDeps | undefined,
+): Promise<HookResponse> {
+  // Verified mode: nothing of the body is published; the message only wakes a poll of the connection.
+  const wake = config().eventHookMode === 'verified';
+  const receivedAt = new Date(startedAt).toISOString();
+  try {
+    const { messages } = await handOff(
+      wake ? { connection, receivedAt, events: [], wake } : { connection, receivedAt, events },
+      deps,
+    );
+    countMetric('HookDeliveriesAccepted', { connection });
+    logger.info(wake ? 'Event hook delivery woke a poll' : 'Event hook delivery queued', {
+      connection,
+      events: events.length,
+      messages,
+      ms: now() - startedAt,
+    });
+    return { statusCode: 200 };
+  } catch (error) {
+    countMetric('HookDeliveriesRefused', { status: '500' });
+    logger.error('Event hook delivery not queued; Okta retries it once and the poller reads it too', {
+      connection,
+      error,
+    });
+    return json(500, { error: 'Queueing failed; retry' });
+  }
 }
 
 /**

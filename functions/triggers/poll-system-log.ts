@@ -5,7 +5,9 @@
  *
  * `POLL_LOOKBACK_MINUTES` (default 15) sets where a connection's very first run starts.
  */
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { config } from '../lib/config.js';
+import { readDeliveryMessage } from '../lib/events/delivery-queue.js';
 import { InvalidInput } from '../lib/errors.js';
 import { countMetric, logger, MetricUnit } from '../lib/observability.js';
 import { remainingTimeOf, type LambdaContextLike } from '../lib/lambda-time.js';
@@ -22,11 +24,56 @@ export interface PollHandlerDeps extends Partial<Omit<PollDeps, 'okta' | 'remain
   okta?: OktaClient;
 }
 
-/** Polls the connection's System Log once (the schedule's target). */
+/**
+ * Polls the connection's System Log once (the schedule's target). In verified mode the hand-off queue's mapping
+ * invokes it too, with a batch of wake messages: see `pollWoken`.
+ */
 export async function handler(
-  input: PollInput = {},
+  input: PollInput,
+  context?: LambdaContextLike,
+  deps?: PollHandlerDeps,
+): Promise<PollSummary>;
+export async function handler(
+  input: SQSEvent,
+  context?: LambdaContextLike,
+  deps?: PollHandlerDeps,
+): Promise<SQSBatchResponse>;
+export async function handler(
+  input: PollInput | SQSEvent = {},
   context?: LambdaContextLike,
   deps: PollHandlerDeps = {},
+): Promise<PollSummary | SQSBatchResponse> {
+  if ('Records' in input) return pollWoken(input, context, deps);
+  return pollOnce(input, context, deps);
+}
+
+/**
+ * Verified mode (docs/TRIGGERS.md): each message of the batch is a delivery that only asks for a poll. The batch is
+ * coalesced to one poll per connection, so a burst of deliveries costs a few System Log reads, not one each; the
+ * messages of a connection whose poll failed are `batchItemFailures` (SQS gives them again, then dead-letters them).
+ */
+async function pollWoken(event: SQSEvent, context: LambdaContextLike | undefined, deps: PollHandlerDeps) {
+  const byConnection = new Map<string, string[]>();
+  const failed: string[] = [];
+  for (const record of event.Records) {
+    const connection = readDeliveryMessage(record.body)?.connection;
+    if (connection === undefined) failed.push(record.messageId);
+    else byConnection.set(connection, [...(byConnection.get(connection) ?? []), record.messageId]);
+  }
+  for (const [connection, messageIds] of byConnection) {
+    try {
+      await pollOnce({ connection }, context, deps);
+    } catch {
+      failed.push(...messageIds);
+    }
+  }
+  return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
+}
+
+async function pollOnce(
+  input: PollInput,
+  context: LambdaContextLike | undefined,
+  deps: PollHandlerDeps,
 ): Promise<PollSummary> {
   if (input.connection !== undefined && typeof input.connection !== 'string') {
     throw new InvalidInput([{ field: 'connection', problem: 'must be a string' }]);

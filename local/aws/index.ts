@@ -8,11 +8,12 @@ import { createConnectorTable, startDynalite } from './dynamodb.js';
 import { startLocalEventBridge, type LocalEventBridge } from './eventbridge.js';
 import { startLocalKms, type LocalKms } from './kms.js';
 import { startLocalSecretsManager } from './secrets-manager.js';
+import { startLocalSqs, type LocalSqs } from './sqs.js';
 
 export type { RecordedEntry, FailEntriesOptions, EntryErrorCode } from './eventbridge.js';
 
 export interface LocalAws {
-  endpoints: { dynamodb: string; eventbridge: string; secretsManager: string; kms: string };
+  endpoints: { dynamodb: string; eventbridge: string; secretsManager: string; kms: string; sqs: string };
   /** The environment that points the AWS SDK v3 clients at these endpoints (with dummy credentials). */
   env(): Record<string, string>;
   /** The local EventBridge's records and fault controls. */
@@ -33,6 +34,8 @@ export interface LocalAws {
   dynamoDb: { calls(): Record<string, number> };
   /** The local KMS's keys and fault controls. */
   kms: Omit<LocalKms, 'url' | 'close'>;
+  /** The local SQS's queues as they are now, and its fault controls. */
+  sqs: Omit<LocalSqs, 'url' | 'close'>;
   /** Creates the connector's table (pk S) in dynalite; a no-op when it exists. */
   createTable(name: string): Promise<void>;
   close(): Promise<void>;
@@ -40,8 +43,8 @@ export interface LocalAws {
 
 export interface LocalAwsOptions {
   /**
-   * First port: EventBridge on `port`, Secrets Manager on `port + 1`, DynamoDB on `port + 2`, KMS on `port + 3`.
-   * 0 (default) = any free ports.
+   * First port: EventBridge on `port`, Secrets Manager on `port + 1`, DynamoDB on `port + 2`, KMS on `port + 3`,
+   * SQS on `port + 4`. 0 (default) = any free ports.
    */
   port?: number;
 }
@@ -56,7 +59,14 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
   const secrets = await startLocalSecretsManager(next(1));
   const dynamodb = await startDynalite(next(2));
   const kms = await startLocalKms(next(3));
-  const endpoints = { dynamodb: dynamodb.url, eventbridge: eventBridge.url, secretsManager: secrets.url, kms: kms.url };
+  const sqs = await startLocalSqs(next(4));
+  const endpoints = {
+    dynamodb: dynamodb.url,
+    eventbridge: eventBridge.url,
+    secretsManager: secrets.url,
+    kms: kms.url,
+    sqs: sqs.url,
+  };
   const dynamoClient = new DynamoDBClient({
     endpoint: endpoints.dynamodb,
     region,
@@ -70,6 +80,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       AWS_ENDPOINT_URL_EVENTBRIDGE: endpoints.eventbridge,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoints.secretsManager,
       AWS_ENDPOINT_URL_KMS: endpoints.kms,
+      AWS_ENDPOINT_URL_SQS: endpoints.sqs,
       AWS_REGION: region,
       AWS_ACCESS_KEY_ID: 'local',
       AWS_SECRET_ACCESS_KEY: 'local',
@@ -93,10 +104,11 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
     },
     dynamoDb: { calls: dynamodb.calls },
     kms: { createKey: kms.createKey, calls: kms.calls, failNext: kms.failNext },
+    sqs: { messages: sqs.messages, queueUrl: sqs.queueUrl, createQueue: sqs.createQueue, failSends: sqs.failSends },
     createTable: (name) => createConnectorTable(dynamoClient, name),
     close: async () => {
       dynamoClient.destroy();
-      await Promise.all([eventBridge.close(), secrets.close(), dynamodb.close(), kms.close()]);
+      await Promise.all([eventBridge.close(), secrets.close(), dynamodb.close(), kms.close(), sqs.close()]);
     },
   };
 }

@@ -72,6 +72,11 @@ describe('cdk-nag AwsSolutions and Serverless packs', () => {
     expect(unacknowledgedFindings(app)).toEqual([]);
   });
 
+  it('find nothing unacknowledged with the event hook behind its WAF front door', () => {
+    const { app } = synthesizeConstruct(() => ({ eventHookFrontDoor: { allowedIpRanges: ['3.0.0.0/24'] } }));
+    expect(unacknowledgedFindings(app)).toEqual([]);
+  });
+
   it('see a reason of a full sentence on every acknowledgement', () => {
     const all = acknowledgements(full.app);
     expect(all.length).toBeGreaterThan(0);

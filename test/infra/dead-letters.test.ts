@@ -51,7 +51,8 @@ describe('the dead-letter queue holds no action input', () => {
   it('lets only the triggers and their schedules send to the queue, whose payloads hold no secret', () => {
     const senders = new Set(queueSenders());
     for (const [name, fn] of synth.connector.actionFunctions) expect(senders.has(roleIdOf(fn)), name).toBe(false);
-    // Their payloads: a schedule's `{connection}` or search name, a replay's window, a Function URL request (sync).
+    // Their payloads: a schedule's `{connection}` or search name, a replay's window, a Function URL request (sync),
+    // a batch of queued Okta events (SQS invokes synchronously; its failures stay in the hand-off queue).
     for (const trigger of [synth.connector.poller, synth.connector.search!, synth.connector.replay])
       expect(senders.has(roleIdOf(trigger))).toBe(true);
     const functions = resources('AWS::Lambda::Function');
@@ -61,6 +62,7 @@ describe('the dead-letter queue holds no action input', () => {
       .sort();
     const triggers = [
       synth.connector.eventHook,
+      synth.connector.deliveryPublisher!,
       synth.connector.poller,
       synth.connector.search!,
       synth.connector.replay,

@@ -109,9 +109,11 @@ describe('IAM: least privilege', () => {
       expect.stringContaining(':secret:okta-connector/acme/event-hook-??????"'),
       expect.stringContaining(':secret:okta-connector/globex/event-hook-??????"'),
     ]);
-    // The other functions that read secrets read the connections' own, never a hook secret.
+    // The other functions that read secrets read the connections' own, never a hook secret, except the one that
+    // registers the hooks (eventHookRegistration), for the connections it registers.
+    const registration = policyOf(synth.connector.eventHookRegistration!);
     const others = statements
-      .filter(({ policy }) => policy !== policyOf(synth.connector.eventHook))
+      .filter(({ policy }) => policy !== policyOf(synth.connector.eventHook) && policy !== registration)
       .flatMap(({ statement }) => resourcesOf(statement).map((r) => JSON.stringify(r)));
     expect(others.filter((r) => r.includes('/event-hook-'))).toEqual([]);
   });
@@ -120,9 +122,14 @@ describe('IAM: least privilege', () => {
     const writers = statements.filter(({ statement }) =>
       actionsOf(statement).includes('secretsmanager:PutSecretValue'),
     );
-    for (const { statement } of writers) {
-      for (const resource of resourcesOf(statement))
-        expect(JSON.stringify(resource)).toContain('okta-connector/globex-??????');
+    const registration = policyOf(synth.connector.eventHookRegistration!);
+    for (const { policy, statement } of writers) {
+      for (const resource of resourcesOf(statement)) {
+        // The hook registration also writes the hook secret of the connection it registers (acme), nothing else.
+        if (policy === registration && JSON.stringify(resource).includes('/event-hook-'))
+          expect(JSON.stringify(resource)).toContain('okta-connector/acme/event-hook-??????');
+        else expect(JSON.stringify(resource)).toContain('okta-connector/globex-??????');
+      }
     }
     const writerPolicies = new Set(writers.map((w) => w.policy));
     expect(writerPolicies.has(policyOf(synth.connector.eventHook))).toBe(false);
@@ -133,7 +140,8 @@ describe('IAM: least privilege', () => {
     const hookActions = statements
       .filter(({ policy }) => policy === policyOf(synth.connector.eventHook))
       .flatMap(({ statement }) => actionsOf(statement));
-    expect(hookActions.sort()).toEqual([
+    // sqs:SendMessage twice: its asynchronous dead-letter queue, and the hand-off queue.
+    expect([...new Set(hookActions)].sort()).toEqual([
       'dynamodb:BatchGetItem',
       'dynamodb:BatchWriteItem',
       'dynamodb:DeleteItem',
@@ -142,6 +150,29 @@ describe('IAM: least privilege', () => {
       'logs:CreateLogStream',
       'logs:PutLogEvents',
       'secretsmanager:GetSecretValue',
+      'sqs:SendMessage',
+      'xray:PutTelemetryRecords',
+      'xray:PutTraceSegments',
+    ]);
+  });
+
+  it('gives the delivery publisher the dedupe records, PutEvents, its queue and no secret at all', () => {
+    const publisherActions = statements
+      .filter(({ policy }) => policy === policyOf(synth.connector.deliveryPublisher!))
+      .flatMap(({ statement }) => actionsOf(statement));
+    expect([...new Set(publisherActions)].sort()).toEqual([
+      'dynamodb:BatchGetItem',
+      'dynamodb:BatchWriteItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:PutItem',
+      'events:PutEvents',
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      'sqs:ChangeMessageVisibility',
+      'sqs:DeleteMessage',
+      'sqs:GetQueueAttributes',
+      'sqs:GetQueueUrl',
+      'sqs:ReceiveMessage',
       'sqs:SendMessage',
       'xray:PutTelemetryRecords',
       'xray:PutTraceSegments',
@@ -176,12 +207,14 @@ describe('IAM: least privilege', () => {
             .Properties,
       )
       .filter((props) => props.Environment?.Variables?.RATE_LIMIT_BUDGET === 'table');
-    // Every action (and pinned copy), the poller, the scheduled search and the replay; not the hook, not OAuth.
+    // Every action (and pinned copy), the poller, the scheduled search, the replay and the hook registration; not
+    // the hook, not OAuth.
     const callers =
       synth.connector.actionFunctions.size +
       synth.connector.pinnedFunctions.size +
       2 +
-      (synth.connector.search ? 1 : 0);
+      (synth.connector.search ? 1 : 0) +
+      (synth.connector.eventHookRegistration ? 1 : 0);
     expect(budgeted).toHaveLength(callers);
     for (const props of budgeted) expect(props.Environment?.Variables?.TABLE_NAME).toBeDefined();
     const hook = policyOf(synth.connector.eventHook);
@@ -262,6 +295,7 @@ describe('IAM: least privilege', () => {
         'ratebudget#*',
       ].sort(),
     );
+    // Every function that calls Okta shares the org's rate-limit budget (ratebudget#<org host>#<bucket>).
     expect(keysOf(synth.connector.replay)).toEqual(['lock#globex#sign-in', 'ratebudget#*']);
     expect(keysOf(synth.connector.consentStarter!)).toEqual(['oauth-consent#*']);
     expect(keysOf(synth.connector.oauthAuthorize!)).toEqual(['oauth-consent#*', 'oauth-state#*']);

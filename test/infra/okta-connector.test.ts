@@ -182,7 +182,7 @@ describe('OktaConnector: event hook', () => {
 
   it('caps the hook and the poller with reserved concurrency', () => {
     const functions = resources('AWS::Lambda::Function');
-    expect(functions[logicalIdOf(synth.connector.eventHook)]!.Properties.ReservedConcurrentExecutions).toBe(10);
+    expect(functions[logicalIdOf(synth.connector.eventHook)]!.Properties.ReservedConcurrentExecutions).toBe(200);
     expect(functions[logicalIdOf(synth.connector.poller)]!.Properties.ReservedConcurrentExecutions).toBe(1);
   });
 
@@ -198,6 +198,48 @@ describe('OktaConnector: event hook', () => {
       if (logicalId === hookId) expect(variables?.EVENT_HOOK_IDS).toBe('{"acme":"who7hphp39JoHLni81d7"}');
       else expect(variables?.EVENT_HOOK_IDS).toBeUndefined();
     }
+  });
+
+  it('hands the hook deliveries to a queue with a dead-letter queue, drained in batches with partial failures', () => {
+    const queueId = synth.stack.getLogicalId(synth.connector.deliveries.node.defaultChild as never);
+    const deadLettersId = synth.stack.getLogicalId(synth.connector.deadLetters.node.defaultChild as never);
+    expect(resources('AWS::SQS::Queue')[queueId]!.Properties).toMatchObject({
+      VisibilityTimeout: 180,
+      SqsManagedSseEnabled: true,
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [deadLettersId, 'Arn'] }, maxReceiveCount: 5 },
+    });
+    const hook = resources('AWS::Lambda::Function')[logicalIdOf(synth.connector.eventHook)]!;
+    expect(
+      (hook.Properties.Environment as { Variables: Record<string, unknown> }).Variables.DELIVERY_QUEUE_URL,
+    ).toEqual({
+      Ref: queueId,
+    });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [queueId, 'Arn'] },
+      FunctionName: { Ref: logicalIdOf(synth.connector.deliveryPublisher!) },
+      BatchSize: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 2 },
+    });
+  });
+
+  it('in verified mode maps the hand-off queue into the poller, deploys no publisher and tells the hook', () => {
+    const verified = synthesizeConstruct(() => ({ eventHookMode: 'verified' }));
+    const id = (construct: { node: { defaultChild?: unknown } }) =>
+      verified.stack.getLogicalId(construct.node.defaultChild as never);
+    expect(verified.connector.deliveryPublisher).toBeUndefined();
+    verified.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [id(verified.connector.deliveries), 'Arn'] },
+      FunctionName: { Ref: id(verified.connector.poller) },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    const functions = verified.template.findResources('AWS::Lambda::Function') as Record<string, Resource>;
+    const hook = functions[id(verified.connector.eventHook)]!;
+    expect((hook.Properties.Environment as { Variables: Record<string, unknown> }).Variables.EVENT_HOOK_MODE).toBe(
+      'verified',
+    );
+    // The schedule's poll and the mapping's two may overlap; the cursor's conditional writes keep that safe.
+    expect(functions[id(verified.connector.poller)]!.Properties.ReservedConcurrentExecutions).toBe(3);
   });
 
   it('alarms on hook errors', () => {
@@ -321,11 +363,14 @@ describe('OktaConnector: the consent callback URL (issue 14.15)', () => {
 });
 
 describe('OktaConnector: settings of every function', () => {
-  it('sets the connection settings on every function, the configured list from `connections`, never ALLOW_INSECURE_LOCAL_OKTA', () => {
+  it('sets the connection settings on every function that reads a connection, the configured list from `connections`, never ALLOW_INSECURE_LOCAL_OKTA', () => {
     const browserSteps = [synth.connector.oauthAuthorize!, synth.connector.oauthCallback!].map(logicalIdOf);
+    // The delivery publisher reads no connection: the name comes with each queued delivery.
+    const publisher = logicalIdOf(synth.connector.deliveryPublisher!);
     for (const [logicalId, fn] of Object.entries(resources('AWS::Lambda::Function'))) {
       const env = (fn.Properties.Environment as { Variables: Record<string, string> }).Variables;
       expect(env).not.toHaveProperty('ALLOW_INSECURE_LOCAL_OKTA');
+      if (logicalId === publisher) continue;
       expect(env.CONNECTIONS).toBe('acme,globex');
       // The consent's browser steps get only what they use (least-privilege.test.ts).
       if (browserSteps.includes(logicalId)) continue;

@@ -24,6 +24,7 @@ export const fullContext = {
     { connection: 'globex', name: 'failed-sign-ins', q: 'FAILURE', schedule: 'cron(0 8 * * ? *)', window: 1440 },
   ],
   stepFunctionsExample: true,
+  eventHookRegistration: { connections: ['acme'] },
 };
 
 export interface Synthesized {

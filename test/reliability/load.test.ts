@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { hookBurst, type HookBurstResult } from './hook-burst.js';
 import { actionLoad, hookLoad, type ActionLoadResult, type HookLoadResult } from './load.js';
 
 // Smaller than the issue's 200 x 100 hook deliveries (npm run soak -- --load runs those): one process here plays
@@ -14,6 +15,22 @@ describe("40 concurrent event hook deliveries of 50 events, with Okta's retry, t
   it('publishes none twice', () => {
     expect(result.duplicates).toBe(0);
     expect(result.publishedByHook + result.publishedByPoller).toBe(2_000);
+  });
+});
+
+// The stack's path through the isolated runtime: hook containers, the local SQS, the publisher's mapping.
+describe('10 event hook deliveries of 100 events, 5 at once, through the isolated runtime and the hand-off queue', () => {
+  let result: HookBurstResult;
+
+  it('answers every delivery 2xx', async () => {
+    result = await hookBurst(10, 100, 5);
+    expect(result.refused).toBe(0);
+  }, 120_000);
+
+  it('puts every event on the bus once', () => {
+    expect(result.missing).toBe(0);
+    expect(result.duplicates).toBe(0);
+    expect(result.publishedOnce).toBe(1_000);
   });
 });
 

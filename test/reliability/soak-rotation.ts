@@ -6,13 +6,13 @@
  * (`holdWrites`: never stored, never answered) until the invocation times out and its container is killed, as
  * Lambda kills a timed-out one. The renewal lock stays taken until its 10 s lease ends and the new refresh token
  * is lost; the next holder sends the old one again, within the grace period. Functions run with the stack's own
- * settings (`stackFunctions`), their timeout shortened to `TIMEOUT_SECONDS` so a kill costs seconds, not 28.
+ * settings (`stackSettings`), their timeout shortened to `TIMEOUT_SECONDS` so a kill costs seconds, not 28.
  */
 import '../support/quiet-env.js';
 import { startLocalAws } from '../../local/aws/index.js';
 import { startOktaSim } from '../../local/okta-sim/index.js';
 import { createLocalRuntime, type LocalFunction } from '../../local/runtime.js';
-import { stackFunctions } from '../../local/runtime/stack-functions.js';
+import { stackSettings } from '../../local/runtime/stack-functions.js';
 import { rotatingApp, SIM_ADMIN, watchRotations } from '../support/refresh-rotation.js';
 import { seededRandom } from './soak-plan.js';
 
@@ -73,16 +73,17 @@ export async function runRotationSoak(options: RotationSoakOptions): Promise<Rot
       randomSeed: options.seed,
     }),
   ]);
-  const settings = stackFunctions(
+  const settings = stackSettings(
     {
       connections: [CONNECTION],
       defaultConnection: CONNECTION,
       authorizationCodeConnections: [CONNECTION],
       bus: { type: 'existing', name: 'default' },
     },
-    // The consent functions' callback URL; this scenario never consents through them.
-    { TABLE_NAME: TABLE, OAUTH_REDIRECT_URI: 'http://127.0.0.1:9/oauth/callback' },
-  );
+    // The callback URL the stack gives the OAuth functions (not run here) is its own API's.
+    { TABLE_NAME: TABLE, OAUTH_REDIRECT_URI: 'https://connector.example.test/prod/oauth/callback' },
+    (name) => aws.sqs.queueUrl(name),
+  ).functions;
   const runtime = createLocalRuntime({
     env: {
       ...aws.env(),

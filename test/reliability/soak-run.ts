@@ -64,6 +64,7 @@ export async function soakRun(world: SoakWorld, index: number, seed: number): Pr
       apiToken: sim.apiToken,
       uri: `${world.hookUrl}?connection=${connection}`,
       secret: hookSecret,
+      connection,
     });
     world.cursorWrites.length = 0;
     world.aws.eventBridge.clear();

@@ -28,6 +28,9 @@ export interface AdmissionOptions {
   budget?: OrgBudget;
 }
 
+/** What a call that waits for the next window must still have left then: its lease from the table, and Okta. */
+export const AFTER_WAIT_MS = 1_000;
+
 export class Admission {
   private readonly limits = new RateLimits();
   private readonly inFlight = new Map<string, number>();
@@ -79,7 +82,8 @@ export class Admission {
       const answer = await budget.take(bucket, deadline);
       if (answer.kind !== 'spent') return;
       const wait = Math.max(0, answer.until - clock.now());
-      if (!pacing || clock.now() + wait > deadline) {
+      // Waiting is worth it only when the next window leaves the call time to take its share and be sent.
+      if (!pacing || clock.now() + wait + AFTER_WAIT_MS > deadline) {
         throw new OktaRateLimited(
           `The connector's share of Okta's rate limit for ${bucket} is spent until the window resets`,
           { retryAfterSeconds: Math.max(1, Math.ceil(wait / 1000)) },

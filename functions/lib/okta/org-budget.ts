@@ -58,6 +58,8 @@ export interface OrgBudgetDeps {
  * many containers on their own rules overrun the reserve (measured: test/reliability/load-budget.test.ts).
  */
 export const TABLE_TIMEOUT_MS = 5_000;
+/** A table call cut shorter than this by its caller's deadline is not held against the table. */
+const JUDGE_AFTER_MS = 100;
 /** How long a container decides alone after the table failed it, so a throttled table is not hammered. */
 export const UNAVAILABLE_MS = 5_000;
 /** Okta's reset is in whole seconds and its clock is not ours: a window is held this much longer. */
@@ -119,7 +121,12 @@ export function orgBudgetFor(origin: string, deps: OrgBudgetDeps): OrgBudget {
     return h;
   }
 
-  /** One table call, cut at the timeout and the deadline; undefined (and the table set aside) when it failed. */
+  /**
+   * One table call, cut at the timeout and at half the caller's remaining time; undefined when it failed. A failure
+   * sets the table aside for `UNAVAILABLE_MS`, unless the call was cut under `JUDGE_AFTER_MS` by its caller's
+   * deadline, which says nothing of the table (callers that waited for a window until their last milliseconds once
+   * set every container aside at each window's start, and Okta answered 429: measured).
+   */
   async function table<T>(
     h: Held,
     deadline: number,
@@ -132,6 +139,7 @@ export function orgBudgetFor(origin: string, deps: OrgBudgetDeps): OrgBudget {
       return await send(AbortSignal.timeout(ms));
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return 'conflict';
+      if (ms < JUDGE_AFTER_MS && isTimeout(error)) return undefined;
       counts.tableFailures += 1;
       h.unavailableUntil = now() + UNAVAILABLE_MS;
       return undefined;
@@ -348,4 +356,10 @@ function namesIn(expression: string): Record<string, string> {
   const names: Record<string, string> = {};
   for (const [name] of expression.matchAll(/#\w+/g)) names[name] = ATTRIBUTE_NAMES[name] ?? name.slice(1);
   return names;
+}
+
+/** Whether a table call ended because its abort signal's time ran out (the SDK reports an `AbortError`). */
+function isTimeout(error: unknown): boolean {
+  const name = (error as { name?: unknown } | undefined)?.name;
+  return name === 'AbortError' || name === 'TimeoutError';
 }

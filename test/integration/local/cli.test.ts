@@ -528,6 +528,15 @@ describe('okta-connector connections add --kms-key-id (issue 16 part 4)', () => 
     expect(sandbox.aws.secrets.get('okta-connector/cli-kms-bad')).toBeUndefined();
   });
 
+  it('refuses a --kms-key-id KMS would not take before asking KMS, naming the field', async () => {
+    const reads = sandbox.aws.kms.calls('GetPublicKey');
+    const { code, stderr } = await add('cli-kms-malformed', 'my key');
+
+    expect(code).toBe(1);
+    expect(stderr).toContain('auth.kmsKeyId must be a KMS key id, key ARN, alias name');
+    expect(sandbox.aws.kms.calls('GetPublicKey')).toBe(reads);
+  });
+
   it('refuses --kms-key-id with --private-key-file (exit code 2)', async () => {
     const { code, stderr } = await add('cli-kms-both', 'alias/x', '--private-key-file', '/dev/null', '--key-id', 'k');
 
@@ -615,3 +624,203 @@ async function waitFor(check: () => Promise<boolean>, ms = 5000): Promise<void> 
   const deadline = Date.now() + ms;
   while (!(await check()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
 }
+
+describe('okta-connector hooks (issue 16 part 1), against the simulated org', () => {
+  const hookUrl = () => `${sandbox.eventHookUrl}?connection=default`;
+  interface SimHook {
+    id: string;
+    name: string;
+    status: string;
+    verificationStatus: string;
+    events: { items: string[] };
+    channel: { config: { uri: string } };
+  }
+  const okta = async (method: string, path: string): Promise<{ status: number; body: unknown }> => {
+    const response = await fetch(`${sandbox.orgUrl}${path}`, {
+      method,
+      headers: { authorization: `SSWS ${sandbox.apiToken}`, accept: 'application/json', 'content-length': '0' },
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : undefined };
+  };
+  const simHooks = async () => (await okta('GET', '/api/v1/eventHooks')).body as SimHook[];
+  const hookAt = async (uri: string) => (await simHooks()).find((hook) => hook.channel.config.uri === uri);
+  const storedSecret = () =>
+    JSON.parse(sandbox.aws.secrets.get('okta-connector/default/event-hook') ?? '{}') as {
+      eventHookSecret: string;
+      previousEventHookSecret?: string;
+    };
+
+  it('registers a VERIFIED, ACTIVE hook with the chosen types, whose deliveries the connector accepts', async () => {
+    const { code, stdout } = await cli([
+      'hooks',
+      'register',
+      'default',
+      '--url',
+      hookUrl(),
+      '--types',
+      'user.lifecycle.create,user.lifecycle.suspend',
+    ]);
+
+    expect(code).toBe(0);
+    const hook = await hookAt(hookUrl());
+    expect(hook).toMatchObject({
+      name: 'okta-connector default',
+      status: 'ACTIVE',
+      verificationStatus: 'VERIFIED',
+      events: { items: ['user.lifecycle.create', 'user.lifecycle.suspend'] },
+    });
+    expect(stdout).toContain(`Registered event hook ${hook!.id}: ACTIVE VERIFIED, 2 event types`);
+    expect(stdout).not.toContain(storedSecret().eventHookSecret);
+    const deliveries = () =>
+      fetch(`${sandbox.orgUrl}/__sim/hook-deliveries?hookId=${hook!.id}`).then(
+        (r) => r.json() as Promise<Array<{ kind: string; status?: number }>>,
+      );
+    await fetch(`${sandbox.actionsUrl}/actions/suspend-user`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ userId: await activeUserId() }),
+    });
+    // A cold container may miss Okta's 3 s on the first attempt; Okta's one retry then lands on a warm one.
+    await waitFor(async () => (await deliveries()).some((d) => d.kind === 'deliver' && d.status === 200), 10_000);
+    expect((await deliveries()).filter((d) => d.kind === 'deliver').map((d) => d.status)).toContain(200);
+  });
+
+  it('registers again idempotently: the same hook, updated in place, with --types all-eligible', async () => {
+    const before = await hookAt(hookUrl());
+    const { code } = await cli(['hooks', 'register', 'default', '--url', hookUrl(), '--types', 'all-eligible']);
+
+    expect(code).toBe(0);
+    const after = await hookAt(hookUrl());
+    expect(after?.id).toBe(before?.id);
+    expect(after?.events.items).toHaveLength(264);
+    expect(after).toMatchObject({ status: 'ACTIVE', verificationStatus: 'VERIFIED' });
+  });
+
+  it('refuses an event type Okta does not allow in a hook, naming it, before calling Okta', async () => {
+    const { code, stderr } = await cli([
+      'hooks',
+      'register',
+      'default',
+      '--url',
+      hookUrl(),
+      '--types',
+      'user.lifecycle.create,user.made.up',
+    ]);
+
+    expect(code).toBe(2);
+    expect(stderr).toContain('not event types Okta allows in an event hook: user.made.up');
+  });
+
+  it('refuses a URL that does not name the connection', async () => {
+    const { code, stderr } = await cli([
+      'hooks',
+      'register',
+      'default',
+      '--url',
+      `${sandbox.eventHookUrl}?connection=web`,
+    ]);
+
+    expect(code).toBe(2);
+    expect(stderr).toContain('--url must end in ?connection=default');
+  });
+
+  it('reports an unverifiable URL and leaves no hook behind', async () => {
+    const unreachable = 'http://127.0.0.1:1/event-hook?connection=default';
+    const { code, stderr } = await cli([
+      'hooks',
+      'register',
+      'default',
+      '--url',
+      unreachable,
+      '--types',
+      'user.lifecycle.create',
+    ]);
+
+    expect(code).toBe(1);
+    expect(stderr).toContain(`Okta could not verify ${unreachable}`);
+    expect(await hookAt(unreachable)).toBeUndefined();
+  });
+
+  it('lists a deactivated hook as INACTIVE, and registering activates it again', async () => {
+    const hook = await hookAt(hookUrl());
+    await okta('POST', `/api/v1/eventHooks/${hook!.id}/lifecycle/deactivate`);
+    const listed = await cli(['hooks', 'list', 'default']);
+
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(new RegExp(`^${hook!.id} {2}INACTIVE \\(deactivated: receives nothing`, 'm'));
+    expect((await cli(['hooks', 'register', 'default', '--url', hookUrl()])).code).toBe(0);
+    expect(await hookAt(hookUrl())).toMatchObject({ id: hook!.id, status: 'ACTIVE', verificationStatus: 'VERIFIED' });
+  });
+
+  it('rotates the secret: Okta gets the new one and verifies it, the old one is then dropped', async () => {
+    const old = storedSecret().eventHookSecret;
+    const { code, stdout } = await cli(['hooks', 'rotate', 'default']);
+
+    expect(code).toBe(0);
+    expect(stdout).toContain('Rotated the secret of event hook');
+    const now = storedSecret();
+    expect(now.eventHookSecret).not.toBe(old);
+    expect(now.previousEventHookSecret).toBeUndefined();
+    for (const hook of (await simHooks()).filter((h) => h.name === 'okta-connector default'))
+      expect(hook).toMatchObject({ status: 'ACTIVE', verificationStatus: 'VERIFIED' });
+    // A delivery Okta signs with the new secret is accepted a second after the hook's last read of its secret,
+    // long before its 300 s cache expires (functions/lib/hook-secrets.ts refreshMinIntervalMs).
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const hookId = (await hookAt(hookUrl()))!.id;
+    const answer = await fetch(hookUrl(), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: now.eventHookSecret },
+      body: JSON.stringify({
+        eventType: 'com.okta.event_hook',
+        source: `${sandbox.orgUrl}/api/v1/eventHooks/${hookId}`,
+        data: { events: [] },
+      }),
+    });
+    expect(answer.status).toBe(200);
+  });
+
+  it('refuses a connection whose sign-in may not manage hooks, saying which scope it needs', async () => {
+    const { code, stderr } = await cli(['hooks', 'list', 'service']);
+
+    expect(code).toBe(1);
+    expect(stderr).toContain('OktaForbidden');
+    expect(stderr).toContain('okta.eventHooks.manage');
+  });
+
+  it("refuses a new hook when the org has Okta's 25 active hooks, and says what to do", async () => {
+    const created: string[] = [];
+    const active = (await simHooks()).filter((hook) => hook.status === 'ACTIVE').length;
+    for (let i = active; i < 25; i++) {
+      const response = await fetch(`${sandbox.orgUrl}/api/v1/eventHooks`, {
+        method: 'POST',
+        headers: { authorization: `SSWS ${sandbox.apiToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          name: `filler-${i}`,
+          events: { type: 'EVENT_TYPE', items: ['user.lifecycle.create'] },
+          channel: { type: 'HTTP', version: '1.0.0', config: { uri: `https://example.com/${i}`, headers: [] } },
+        }),
+      });
+      created.push(((await response.json()) as { id: string }).id);
+    }
+    const other = `${sandbox.eventHookUrl}?connection=default&copy=2`;
+    const { code, stderr } = await cli(['hooks', 'register', 'default', '--url', other]);
+    for (const id of created) {
+      await okta('POST', `/api/v1/eventHooks/${id}/lifecycle/deactivate`);
+      await okta('DELETE', `/api/v1/eventHooks/${id}`);
+    }
+
+    expect(code).toBe(1);
+    expect(stderr).toContain('the org has 25 active event hooks and Okta allows at most 25');
+    expect(await hookAt(other)).toBeUndefined();
+  });
+
+  it("removes the connection's hooks from Okta", async () => {
+    const { code, stdout } = await cli(['hooks', 'remove', 'default']);
+
+    expect(code).toBe(0);
+    expect(stdout).toContain('Removed event hook');
+    expect((await simHooks()).filter((h) => h.name === 'okta-connector default')).toEqual([]);
+    expect((await cli(['hooks', 'remove', 'default'])).stderr).toContain('has no event hook in Okta');
+  });
+});

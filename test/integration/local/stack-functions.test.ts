@@ -1,15 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalRuntime, type FunctionSettings, type LocalRuntime } from '../../../local/runtime.js';
-import { stackFunctions } from '../../../local/runtime/stack-functions.js';
+import { stackSettings, type StackSettings } from '../../../local/runtime/stack-functions.js';
 
 // The settings each function runs with come from the OktaConnector construct itself (infra/okta-connector.ts):
-// actions 512 MB and 28 s, the event hook 10 s with a reserved concurrency of 10, the poller 55 s and 1, the OAuth
+// actions 512 MB and 28 s, the event hook 10 s with a reserved concurrency of 200, the poller 55 s and 1, the OAuth
 // functions 256 MB and 10 s; only the functions that publish get EVENT_BUS_NAME.
 let functions: Record<string, FunctionSettings>;
+let stack: StackSettings;
 let runtime: LocalRuntime;
+const queueUrl = (name: string) => `http://127.0.0.1:1/000000000000/${name}`;
 
 beforeAll(() => {
-  functions = stackFunctions(
+  stack = stackSettings(
     {
       connections: ['default', 'web'],
       defaultConnection: 'default',
@@ -17,7 +19,9 @@ beforeAll(() => {
       bus: { type: 'existing', name: 'default' },
     },
     { TABLE_NAME: 'local-table', OAUTH_REDIRECT_URI: 'http://127.0.0.1:4001/oauth/callback' },
+    queueUrl,
   );
+  functions = stack.functions;
   runtime = createLocalRuntime({ functions });
 }, 30_000);
 afterAll(() => runtime.close());
@@ -28,7 +32,7 @@ describe("the stack's own function settings", () => {
     expect(functions['functions/actions/get-user.ts']?.reservedConcurrency).toBeUndefined();
     expect(functions['functions/triggers/event-hook.ts']).toMatchObject({
       timeoutSeconds: 10,
-      reservedConcurrency: 10,
+      reservedConcurrency: 200,
     });
     expect(functions['functions/triggers/poll-system-log.ts']).toMatchObject({
       timeoutSeconds: 55,
@@ -51,7 +55,7 @@ describe("the stack's own function settings", () => {
       'http://127.0.0.1:4001/oauth/callback',
     );
     expect(() =>
-      stackFunctions(
+      stackSettings(
         {
           connections: ['web'],
           defaultConnection: 'web',
@@ -59,12 +63,35 @@ describe("the stack's own function settings", () => {
           bus: { type: 'existing', name: 'default' },
         },
         { TABLE_NAME: 'local-table' },
+        queueUrl,
       ),
     ).toThrow(/OAUTH_REDIRECT_URI/);
   });
 
   it('refuses a reference the stack gives without a local value', () => {
-    expect(() => stackFunctions({ bus: { type: 'existing', name: 'default' } }, {})).toThrow(/TABLE_NAME/);
+    expect(() => stackSettings({ bus: { type: 'existing', name: 'default' } }, {}, queueUrl)).toThrow(/TABLE_NAME/);
+  });
+
+  it("gives the hook its hand-off queue's local URL, and the runtime the stack's queues and mapping", () => {
+    const [deadLetters, deliveries] = stack.queues;
+    expect(deliveries).toEqual({
+      name: expect.stringMatching(/HookDeliveries/),
+      visibilityTimeoutSeconds: 180,
+      deadLetter: { queue: deadLetters?.name, maxReceiveCount: 5 },
+    });
+    expect(functions['functions/triggers/event-hook.ts']?.environment.DELIVERY_QUEUE_URL).toBe(
+      queueUrl(deliveries!.name),
+    );
+    expect(stack.eventSources).toEqual([
+      {
+        queue: deliveries?.name,
+        entry: 'functions/triggers/publish-deliveries.ts',
+        batchSize: 10,
+        maxBatchingWindowSeconds: 0,
+        reportBatchItemFailures: true,
+        maxConcurrency: 2,
+      },
+    ]);
   });
 
   it("reports the stack's memory size in the REPORT line of a function run with these settings", async () => {

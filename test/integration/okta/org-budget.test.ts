@@ -107,7 +107,34 @@ describe('the org-wide rate-limit budget, 30 containers on one bucket whose limi
   });
 });
 
+/** A TCP server that accepts connections and never answers: a table that does not answer. */
+async function silentServer(): Promise<{ url: string; close(): void }> {
+  const { createServer } = await import('node:net');
+  const server = createServer(() => undefined);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, close: () => server.close() };
+}
+
 describe('the org-wide rate-limit budget when DynamoDB does not answer', () => {
+  it("does not set the table aside for a call its own deadline cut to milliseconds (found at each window's start, where callers that waited for it arrived with their last milliseconds)", async () => {
+    const silent = await silentServer();
+    const dynamoDb = new DynamoDBClient({
+      endpoint: silent.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      maxAttempts: 1,
+    });
+    const budget = orgBudgetFor(sim.url, { dynamoDb, tableName: table, reserve: 0.1 });
+    const first = await budget.take('GET /api/v1/users/{id}', Date.now() + 60);
+    const second = await budget.take('GET /api/v1/users/{id}', Date.now() + 60);
+    dynamoDb.destroy();
+    silent.close();
+    expect(first).toEqual({ kind: 'unknown' });
+    expect(second).toEqual({ kind: 'unknown' });
+    // Both asked the table: the first one's short cut did not set the table aside, and neither counts as its failure.
+    expect(budget.stats()).toEqual({ tableCalls: 2, tableFailures: 0 });
+  });
+
   it("lets calls go on the container's own rules (fail-open), never waiting past the table's timeout", async () => {
     sim.control.resetRateLimits();
     // A port nobody listens on after the first connection: the table call fails or times out.

@@ -25,6 +25,8 @@ describe('config', () => {
       rateLimitBudget: 'container',
       pollLookbackMs: 15 * 60_000,
       allowInsecureLocalOkta: false,
+      eventHookIds: {},
+      eventHookMode: 'queue',
     });
   });
 
@@ -43,6 +45,10 @@ describe('config', () => {
         RATE_LIMIT_BUDGET: 'table',
         POLL_LOOKBACK_MINUTES: '60',
         ALLOW_INSECURE_LOCAL_OKTA: 'true',
+        PINNED_CONNECTION: 'acme',
+        EVENT_HOOK_IDS: '{"acme": "who7hphp39JoHLni81d7"}',
+        DELIVERY_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/1/q',
+        EVENT_HOOK_MODE: 'verified',
       }),
     ).toEqual({
       connectionSecretPrefix: 'p/',
@@ -57,7 +63,16 @@ describe('config', () => {
       rateLimitBudget: 'table',
       pollLookbackMs: 60 * 60_000,
       allowInsecureLocalOkta: true,
+      pinnedConnection: 'acme',
+      eventHookIds: { acme: 'who7hphp39JoHLni81d7' },
+      deliveryQueueUrl: 'https://sqs.us-east-1.amazonaws.com/1/q',
+      eventHookMode: 'verified',
     });
+  });
+
+  it('refuses EVENT_HOOK_IDS that is not a JSON object of strings, naming it', () => {
+    for (const raw of ['who1', '["who1"]', '{"acme":1}'])
+      expect(() => readConfig({ EVENT_HOOK_IDS: raw }), raw).toThrow(/EVENT_HOOK_IDS/);
   });
 
   it.each([

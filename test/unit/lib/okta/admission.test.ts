@@ -48,6 +48,18 @@ describe('admission with the org-wide budget', () => {
     ticket.release();
   });
 
+  it('refuses at once, with the time the share refills, a caller the next window would leave under a second', async () => {
+    const clock = fakeClock();
+    const { budget, taken } = scriptedBudget({ kind: 'spent', until: clock.now() + 4_500 }, { kind: 'granted' });
+    const admission = new Admission({ clock, reserve: 0.1, budget });
+    await expect(admission.admit(bucket, clock.now() + 5_000, true)).rejects.toMatchObject({
+      name: 'OktaRateLimited',
+      retryAfterSeconds: 5,
+    });
+    expect(clock.sleeps).toEqual([]);
+    expect(taken()).toBe(1);
+  });
+
   it('refuses at once a caller that does not pace (the poller), even with time to wait', async () => {
     const clock = fakeClock();
     const { budget } = scriptedBudget({ kind: 'spent', until: clock.now() + 2_000 });
