@@ -16,7 +16,13 @@ import { config } from '../functions/lib/config.js';
 import { kmsPublicJwk } from '../functions/lib/auth/kms-signing-key.js';
 import { clearConnectionCache, parseConnection } from '../functions/lib/connections.js';
 import { isConnectorError } from '../functions/lib/errors.js';
-import { hookSecretName, minHookSecretLength, newHookSecret, writeHookSecrets } from '../functions/lib/hook-secrets.js';
+import {
+  hookSecretName,
+  manualVerificationWindowMs,
+  minHookSecretLength,
+  newHookSecret,
+  writeHookSecrets,
+} from '../functions/lib/hook-secrets.js';
 import { oktaClient } from '../functions/lib/okta/client-cache.js';
 import { chooseAwsTarget, CliError, parseCommand, secretReader, UsageError, type Output } from './cli-support.js';
 import { consent } from './consent.js';
@@ -208,11 +214,14 @@ async function add(
       });
   }
   if (fields.hookSecret) {
-    await writeHookSecrets(name, { eventHookSecret: fields.hookSecret.value, domain: connection.baseUrl }).catch(
-      (e: unknown) => {
-        throw awsFailure(e);
-      },
-    );
+    await writeHookSecrets(name, {
+      eventHookSecret: fields.hookSecret.value,
+      domain: connection.baseUrl,
+      // Open for a day: the admin registers and verifies the hook in the Admin Console (or runs hooks register).
+      verificationOpenUntil: Date.now() + manualVerificationWindowMs,
+    }).catch((e: unknown) => {
+      throw awsFailure(e);
+    });
   }
   if (json) {
     const saved = { connection: name, secretId, baseUrl: connection.baseUrl, auth: connection.auth.type };

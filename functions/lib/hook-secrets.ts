@@ -31,6 +31,12 @@ export interface HookSecrets {
    * here because the hook function may not read the connection's own secret.
    */
   domain?: string;
+  /**
+   * Epoch ms until which the hook answers Okta's one-time verification GET (issue 14 item 6). Written by whoever
+   * registers the hook (`hooks register` and `rotate` open it for the verification and close it after; `connections
+   * add` opens it for a day, for a hook registered in the Admin Console). Unset: open (a secret written by hand).
+   */
+  verificationOpenUntil?: number;
 }
 
 export interface HookSecretDeps {
@@ -47,6 +53,16 @@ export const negativeCacheMs = 10_000;
  * one read per second per container.
  */
 export const refreshMinIntervalMs = 1_000;
+/** How long `hooks register` and `rotate` keep the verification open: Okta verifies within seconds of the call. */
+export const verificationWindowMs = 10 * 60_000;
+/** How long `connections add` keeps it open, for a hook an admin registers and verifies in the Admin Console. */
+export const manualVerificationWindowMs = 24 * 3_600_000;
+
+/** Whether the hook may answer Okta's verification GET now. */
+export function verificationOpen(secrets: HookSecrets, now: number): boolean {
+  return secrets.verificationOpenUntil === undefined || now <= secrets.verificationOpenUntil;
+}
+
 /** The least length of a hook secret: 32 characters (a generated one is 32 random bytes, 43 in base64url). */
 export const minHookSecretLength = 32;
 
@@ -132,6 +148,12 @@ export function parseHookSecrets(connection: string, value: unknown): HookSecret
     if (typeof previous !== 'string' || previous === '')
       throw malformed(connection, 'previousEventHookSecret must be a non-empty string');
     parsed.previousEventHookSecret = previous;
+  }
+  const until = fields.verificationOpenUntil;
+  if (until !== undefined && until !== null) {
+    if (typeof until !== 'number' || !Number.isFinite(until))
+      throw malformed(connection, 'verificationOpenUntil must be a time in epoch milliseconds');
+    parsed.verificationOpenUntil = until;
   }
   const domain = fields.domain;
   if (domain !== undefined && domain !== null) {

@@ -20,7 +20,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { config, isConfiguredConnection } from '../lib/config.js';
 import { UnknownConnection } from '../lib/errors.js';
-import { loadHookSecrets, type HookSecrets } from '../lib/hook-secrets.js';
+import { loadHookSecrets, verificationOpen, type HookSecrets } from '../lib/hook-secrets.js';
 import { checkDelivery, maxDeliveryBytes, type DeliveryCheck } from '../lib/events/delivery-check.js';
 import { handOff, type HandOffDeps } from '../lib/events/delivery-queue.js';
 import type { LogEvent } from '../lib/events/event-format.js';
@@ -89,7 +89,7 @@ export async function handler(
     if (!challenge) return refuse(400, 'A GET must carry the x-okta-verification-challenge header');
     if (!VERIFICATION_CHALLENGE.test(challenge))
       return refuse(400, 'The verification challenge must be 8 to 256 of A-Z a-z 0-9 - _ . ~ + / =');
-    const reason = await unverifiable(connectionName, deps.loadHookSecrets);
+    const reason = await unverifiable(connectionName, deps.loadHookSecrets, now);
     if (reason) return refuse(401, 'Not authorized', {}, reason);
     logger.info('Event hook verification answered', { connection: connectionName });
     return json(200, { verification: challenge });
@@ -186,19 +186,29 @@ async function queueDelivery(
  */
 export const VERIFICATION_CHALLENGE = /^[A-Za-z0-9\-_.~+/=]{8,256}$/;
 
-/** Why the verification GET must not be answered for this connection, or undefined when it may. */
+/**
+ * Why the verification GET must not be answered for this connection, or undefined when it may: it must be a
+ * configured connection with a hook secret whose verification window is open. A window found closed is read again
+ * past the cache once (at most once per `negativeCacheMs`), as `hooks register` opens it just before Okta verifies.
+ */
 async function unverifiable(
   connection: string,
   load: typeof loadHookSecrets = loadHookSecrets,
+  now: () => number = Date.now,
 ): Promise<string | undefined> {
   if (!isConfiguredConnection(connection)) return 'UnknownConnection: not one of the configured connections';
-  return load(connection).then(
-    () => undefined,
-    (error: unknown) =>
-      error instanceof UnknownConnection
-        ? 'UnknownConnection: the connection has no event hook secret'
-        : 'InternalError: the event hook secret could not be loaded',
-  );
+  let secrets: HookSecrets;
+  try {
+    secrets = await load(connection);
+  } catch (error) {
+    return error instanceof UnknownConnection
+      ? 'UnknownConnection: the connection has no event hook secret'
+      : 'InternalError: the event hook secret could not be loaded';
+  }
+  if (verificationOpen(secrets, now())) return undefined;
+  const fresh = await load(connection, undefined, { refresh: true }).catch(() => undefined);
+  if (fresh && verificationOpen(fresh, now())) return undefined;
+  return 'the verification window is closed (okta-connector hooks register opens it)';
 }
 
 /**

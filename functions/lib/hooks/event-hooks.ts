@@ -9,7 +9,7 @@
  * stored before Okta is told, so the verification GET finds it.
  */
 import { OktaNotFound, OktaValidationFailed } from '../errors.js';
-import { newHookSecret, type HookSecretStore } from '../hook-secrets.js';
+import { newHookSecret, verificationWindowMs, type HookSecretStore } from '../hook-secrets.js';
 import type { OktaClient } from '../okta/types.js';
 import { betaEventHookTypes, eventHookTypes } from './event-hook-types.js';
 
@@ -115,12 +115,14 @@ export async function registerHook(
         `the org has ${active} active event hooks and Okta allows at most ${MAX_ACTIVE_HOOKS_PER_ORG}: deactivate or remove one first (okta-connector hooks list)`,
       );
   }
-  let secrets = await store.read(connection);
-  if (!secrets) {
-    // With the org's domain, which the hook checks a delivery's source against (it cannot read the connection).
-    secrets = { eventHookSecret: newHookSecret(), domain: okta.connection.baseUrl };
-    await store.write(connection, secrets);
-  }
+  // With the org's domain, which the hook checks a delivery's source against (it cannot read the connection), and
+  // the verification window open for Okta's GET, closed again once Okta has verified (issue 14 item 6).
+  const stored = await store.read(connection);
+  const secrets = {
+    ...(stored ?? { eventHookSecret: newHookSecret(), domain: okta.connection.baseUrl }),
+    verificationOpenUntil: Date.now() + verificationWindowMs,
+  };
+  await store.write(connection, secrets);
   const body = hookBody(connection, uri, eventTypes, secrets.eventHookSecret);
   const hook = existing
     ? (await okta.request<OktaEventHook>({ method: 'PUT', path: hookPath(existing.id), body })).body
@@ -129,8 +131,10 @@ export async function registerHook(
     await verify(okta, hook, uri);
   } catch (error) {
     if (!existing) await deleteHook(okta, hook).catch(() => undefined);
+    await store.write(connection, { ...secrets, verificationOpenUntil: Date.now() }).catch(() => undefined);
     throw error;
   }
+  await store.write(connection, { ...secrets, verificationOpenUntil: Date.now() });
   return activate(okta, hook);
 }
 
@@ -153,8 +157,14 @@ export async function rotateHookSecret(
       `connection "${connection}" has no hook secret to rotate: register the hook first (okta-connector hooks register)`,
     );
   const next = newHookSecret();
-  const { previousEventHookSecret: _dropped, ...kept } = current;
-  await store.write(connection, { ...kept, eventHookSecret: next, previousEventHookSecret: current.eventHookSecret });
+  const { previousEventHookSecret: _dropped, verificationOpenUntil: _window, ...kept } = current;
+  const closed = () => ({ verificationOpenUntil: Date.now() });
+  await store.write(connection, {
+    ...kept,
+    eventHookSecret: next,
+    previousEventHookSecret: current.eventHookSecret,
+    verificationOpenUntil: Date.now() + verificationWindowMs,
+  });
   const given: OktaEventHook[] = [];
   try {
     for (const hook of hooks) {
@@ -164,10 +174,10 @@ export async function rotateHookSecret(
     }
   } catch (error) {
     for (const hook of given) await giveSecret(okta, connection, hook, current.eventHookSecret).catch(() => undefined);
-    await store.write(connection, current);
+    await store.write(connection, { ...current, ...closed() });
     throw error;
   }
-  await store.write(connection, { ...kept, eventHookSecret: next });
+  await store.write(connection, { ...kept, eventHookSecret: next, ...closed() });
   const rotated: OktaEventHook[] = [];
   for (const hook of hooks) rotated.push(await activate(okta, hook));
   return rotated;

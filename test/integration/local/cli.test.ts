@@ -649,6 +649,7 @@ describe('okta-connector hooks (issue 16 part 1), against the simulated org', ()
     JSON.parse(sandbox.aws.secrets.get('okta-connector/default/event-hook') ?? '{}') as {
       eventHookSecret: string;
       previousEventHookSecret?: string;
+      verificationOpenUntil?: number;
     };
 
   it('registers a VERIFIED, ACTIVE hook with the chosen types, whose deliveries the connector accepts', async () => {
@@ -672,6 +673,8 @@ describe('okta-connector hooks (issue 16 part 1), against the simulated org', ()
     });
     expect(stdout).toContain(`Registered event hook ${hook!.id}: ACTIVE VERIFIED, 2 event types`);
     expect(stdout).not.toContain(storedSecret().eventHookSecret);
+    // The verification window was open for Okta's GET and is closed again now that Okta has verified (item 6).
+    expect(storedSecret().verificationOpenUntil).toBeLessThanOrEqual(Date.now());
     const deliveries = () =>
       fetch(`${sandbox.orgUrl}/__sim/hook-deliveries?hookId=${hook!.id}`).then(
         (r) => r.json() as Promise<Array<{ kind: string; status?: number }>>,

@@ -118,6 +118,11 @@ describe('hook secrets: checks', () => {
     ],
     ['a domain that is not an org', { eventHookSecret: SECRET, domain: 'https://' }, 'domain must be'],
     ['a domain that is not a string', { eventHookSecret: SECRET, domain: 7 }, 'domain must be'],
+    [
+      'a verification window that is not a time',
+      { eventHookSecret: SECRET, verificationOpenUntil: 'tomorrow' },
+      'verificationOpenUntil must be',
+    ],
   ])('refuses %s, naming the field and never the value', (_case, value, problem) => {
     const error = (() => {
       try {

@@ -116,6 +116,31 @@ describe('event-hook handler', () => {
     expect(loads).toBe(0);
   });
 
+  it('answers the verification GET only while its window is open, reading past the cache once when it is closed', async () => {
+    const now = Date.parse('2026-12-04T21:00:00Z');
+    const reads: Array<{ refresh?: boolean } | undefined> = [];
+    const withWindow = (until: number, fresh = until) => ({
+      now: () => now,
+      loadHookSecrets: async (_c: string, _d?: unknown, options?: { refresh?: boolean }) => {
+        reads.push(options);
+        return { ...hookSecrets, verificationOpenUntil: options?.refresh ? fresh : until };
+      },
+    });
+
+    const open = await handler(verificationGet(challenge), undefined, withWindow(now + 60_000));
+    expect(open).toMatchObject({ statusCode: 200, body: JSON.stringify({ verification: challenge }) });
+    expect(reads).toHaveLength(1);
+
+    reads.length = 0;
+    const closed = await handler(verificationGet(challenge), undefined, withWindow(now - 1));
+    expect(closed).toMatchObject({ statusCode: 401, body: JSON.stringify({ error: 'Not authorized' }) });
+    expect(reads).toEqual([undefined, { refresh: true }]);
+
+    // hooks register opened it since this container cached the secret: the fresh read sees it.
+    const reopened = await handler(verificationGet(challenge), undefined, withWindow(now - 1, now + 60_000));
+    expect(reopened.statusCode).toBe(200);
+  });
+
   it('answers 400 to a GET without a challenge', async () => {
     const answer = await handler({ requestContext: { http: { method: 'GET' } }, headers: {} }, undefined, deps);
     expect(answer.statusCode).toBe(400);
