@@ -175,7 +175,9 @@ export interface OktaConnectorProps {
    * The event hook's reserved concurrency: most deliveries answered at once. Lambda refuses a delivery past it
    * with 429, which Okta never retries (the poller still publishes its events), so it must cover the largest burst
    * Okta sends at once; a delivery takes tens of milliseconds (it is only queued), so each container serves many.
-   * Reserved concurrency costs nothing while idle, but is taken from the account's pool.
+   * Reserved concurrency costs nothing while idle, but is taken from the account's pool: Lambda refuses a deploy
+   * that would leave the account under 100 unreserved, so an account whose concurrency quota is below 300 (new
+   * accounts may start at 10) must set this lower or raise the quota (Service Quotas, "Concurrent executions").
    * @default 200
    */
   readonly eventHookConcurrency?: number;
