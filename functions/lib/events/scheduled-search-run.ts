@@ -14,7 +14,7 @@ import { searchEvents } from './bounded-query.js';
 import { readSearchCursor, searchLockKey, writeSearchCursor, type CursorDeps } from './cursors.js';
 import { publishEvents, type PublishDeps } from './publish.js';
 import { searchResultEntries } from './search-results.js';
-import { readSearches, type SearchConfig } from './search-settings.js';
+import type { SearchConfig } from './search-settings.js';
 import { windowsToCover } from './search-windows.js';
 import type { TimeRange } from './time-range.js';
 import { stopWhenRemainingMs as deadlines } from '../lambda-time.js';
@@ -50,7 +50,7 @@ export async function runScheduledSearch(
   remainingMs: () => number,
   deps: ScheduledSearchDeps = {},
 ): Promise<ScheduledSearchSummary> {
-  const searches = deps.searches ?? readSearches();
+  const searches = deps.searches ?? config().searches;
   const search = searches.find(
     (s) => s.name === input.search && s.connection === (input.connection ?? config().defaultConnection),
   );
