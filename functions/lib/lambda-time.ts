@@ -21,6 +21,9 @@ export const noContextAllowanceMs = { trigger: 60_000, action: 30_000, replay: N
  */
 export const stopWhenRemainingMs = { poll: 15_000, replay: 15_000, scheduledSearch: 20_000 } as const;
 
+/** The longest one step (a page and its publish) is given when nothing else bounds it: Lambda's longest run. */
+export const longestStepMs = 15 * 60_000;
+
 /**
  * Time kept back from the remaining time to answer after the last Okta call: an action's log line, metric and HTTP
  * body (1 s), a direct search's answer (2 s, it may carry many events).

@@ -16,7 +16,7 @@ import { boundedPages } from './bounded-query.js';
 import { toEventEntry } from './event-format.js';
 import { publishEvents, type PublishDeps } from './publish.js';
 import type { TimeRange } from './time-range.js';
-import { stopWhenRemainingMs as deadlines } from '../lambda-time.js';
+import { longestStepMs, noContextAllowanceMs, remainingTimeOf, stopWhenRemainingMs } from '../lambda-time.js';
 
 export interface ReplayInput {
   connection?: string;
@@ -52,14 +52,14 @@ export interface ReplayDeps {
 }
 
 export const retentionMs = 90 * 86_400_000;
-const stopWhenRemainingMs = deadlines.replay;
+const keepBackMs = stopWhenRemainingMs.replay;
 const eventTypePattern = /^[A-Za-z0-9_.-]+$/;
 
 /** Republishes the events of `input`'s range; see the file comment. */
 export async function replayEvents(input: ReplayInput, deps: ReplayDeps = {}): Promise<ReplaySummary> {
   const now = deps.now ?? Date.now;
   checkInput(input, now());
-  const remainingMs = deps.remainingMs ?? (() => Number.POSITIVE_INFINITY);
+  const remainingMs = deps.remainingMs ?? remainingTimeOf(undefined, noContextAllowanceMs.replay);
   const okta = deps.okta ?? (await oktaClient(input.connection));
   const connection = okta.connection.name;
   const cfg = config();
@@ -75,7 +75,7 @@ export async function replayEvents(input: ReplayInput, deps: ReplayDeps = {}): P
     complete: true,
   };
   const filter = input.types?.length ? input.types.map((type) => `eventType eq "${type}"`).join(' or ') : undefined;
-  const deadline = () => Math.min(now() + remainingMs() - stopWhenRemainingMs / 3, now() + 15 * 60_000);
+  const deadline = () => now() + Math.min(remainingMs() - keepBackMs / 3, longestStepMs);
 
   for await (const events of boundedPages(
     okta,
@@ -98,7 +98,7 @@ export async function replayEvents(input: ReplayInput, deps: ReplayDeps = {}): P
     summary.failed += result.failed;
     deps.onProgress?.({ published: summary.published, pages: summary.pages });
     const last = events[events.length - 1];
-    if (last && remainingMs() < stopWhenRemainingMs) {
+    if (last && remainingMs() < keepBackMs) {
       summary.complete = false;
       // Events published in the same millisecond as the last one are replayed again: harmless for a replay.
       summary.resumeFrom = { since: last.published, until: input.until };
