@@ -19,7 +19,7 @@ import {
   type LocalRuntimeOptions,
   repoRoot,
 } from './runtime.js';
-import { stackSettings } from './runtime/stack-functions.js';
+import { stackSettings, type StackQueue } from './runtime/stack-functions.js';
 import { startSqsEventSource } from './runtime/sqs-event-source.js';
 
 export interface StackRuntimeOptions {
@@ -47,6 +47,8 @@ export interface StackRuntime {
   oauthCallback: string;
   /** Every function of the stack (actions, OAuth, triggers), as the runtime and the Invoke API name them. */
   functions: LocalFunction[];
+  /** The stack's SQS queues, created on the local SQS. */
+  queues: StackQueue[];
   /** The stack's function `name` (e.g. `poll-system-log`); throws naming it when the stack has none. */
   fn(name: string): LocalFunction;
   stop(): Promise<void>;
@@ -102,6 +104,7 @@ export async function startStackRuntime(options: StackRuntimeOptions): Promise<S
       lambdaUrl,
       oauthCallback,
       functions,
+      queues: stack.queues,
       fn: (name) => {
         const found = functions.find((f) => f.name === name);
         if (!found) throw new Error(`The stack has no function "${name}"`);
