@@ -28,6 +28,15 @@ beforeAll(async () => {
         res.end(gzipSync(JSON.stringify({ compressed: true })));
         return;
       }
+      if (req.url === '/chunked' || req.url === '/sized') {
+        const parts = Array.from({ length: 50 }, (_, i) => `"${String(i).padStart(3, '0')}${'x'.repeat(20_000)}"`);
+        const text = `[${parts.join(',')}]`;
+        if (req.url === '/sized') res.writeHead(200, { 'content-length': Buffer.byteLength(text) });
+        else res.writeHead(200, { 'transfer-encoding': 'chunked' });
+        for (let at = 0; at < text.length; at += 65_536) res.write(text.slice(at, at + 65_536));
+        res.end();
+        return;
+      }
       if (req.url === '/redirect') {
         res.writeHead(307, { location: '/elsewhere' }).end();
         return;
@@ -81,6 +90,14 @@ describe('the Okta client transport', () => {
     const answer = await nodeHttpSend(new URL(`${base}/gzip`), init());
     expect(received.at(-1)!.headers['accept-encoding']).toContain('gzip');
     expect(JSON.parse(await answer.text())).toEqual({ compressed: true });
+  });
+
+  it('reads a large answer whole, with a Content-Length and chunked', async () => {
+    for (const path of ['/sized', '/chunked']) {
+      const body = JSON.parse(await (await nodeHttpSend(new URL(`${base}${path}`), init())).text()) as string[];
+      expect(body).toHaveLength(50);
+      expect(body[49]!.startsWith('049')).toBe(true);
+    }
   });
 
   it('reuses one kept-alive connection for calls one after another', async () => {
