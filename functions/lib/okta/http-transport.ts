@@ -40,6 +40,14 @@ export type HttpSend = (url: URL, init: HttpInit) => Promise<HttpAnswer>;
 let httpAgent: HttpAgent | undefined;
 let httpsAgent: HttpsAgent | undefined;
 
+/**
+ * An idle connection is closed after this long, as undici (fetch) closes its own after 4 s: one kept longer is
+ * more likely to have been closed by Okta's side (while the container was frozen), and a POST sent on it fails
+ * with a reset the client does not retry (retry.ts).
+ */
+const IDLE_SOCKET_MS = 4_000;
+const agentOptions = { keepAlive: true, noDelay: true, timeout: IDLE_SOCKET_MS };
+
 /** Sends one request over a kept-alive connection of the container and reads the whole answer. */
 export const nodeHttpSend: HttpSend = (url, init) =>
   new Promise<HttpAnswer>((resolve, reject) => {
@@ -50,9 +58,7 @@ export const nodeHttpSend: HttpSend = (url, init) =>
     }
     const secure = url.protocol === 'https:';
     const send = secure ? httpsRequest : httpRequest;
-    const agent = secure
-      ? (httpsAgent ??= new HttpsAgent({ keepAlive: true, noDelay: true }))
-      : (httpAgent ??= new HttpAgent({ keepAlive: true, noDelay: true }));
+    const agent = secure ? (httpsAgent ??= new HttpsAgent(agentOptions)) : (httpAgent ??= new HttpAgent(agentOptions));
     const headers: Record<string, string> = { 'accept-encoding': 'gzip, deflate, br', ...init.headers };
     if (init.body !== undefined) headers['content-length'] = String(Buffer.byteLength(init.body));
     const request = send(url, { method: init.method, headers, agent });

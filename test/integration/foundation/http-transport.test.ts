@@ -14,6 +14,7 @@ import { isTimeout, neverReachedOkta } from '../../../functions/lib/okta/retry.j
 let server: Server;
 let base = '';
 const sockets = new Set<Socket>();
+let lastSocket: Socket | undefined;
 const received: Array<{ method?: string; url?: string; body: string; headers: Record<string, unknown> }> = [];
 
 beforeAll(async () => {
@@ -22,6 +23,7 @@ beforeAll(async () => {
     req.on('data', (chunk: Buffer) => (body += chunk.toString()));
     req.on('end', () => {
       received.push({ method: req.method, url: req.url, body, headers: req.headers });
+      lastSocket = req.socket;
       if (req.url === '/slow') return; // never answers
       if (req.url === '/gzip') {
         res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
@@ -47,6 +49,8 @@ beforeAll(async () => {
     });
   });
   server.on('connection', (socket) => sockets.add(socket));
+  // The server keeps idle connections far longer than the client: a close within seconds is the client's.
+  server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
@@ -105,6 +109,14 @@ describe('the Okta client transport', () => {
     for (let i = 0; i < 5; i++) await (await nodeHttpSend(new URL(`${base}/api/v1/users`), init())).text();
     expect(sockets.size - before).toBeLessThanOrEqual(1);
   });
+
+  it('closes a connection left idle for 4 s, as fetch does, so a stale one is not reused after a freeze', async () => {
+    await (await nodeHttpSend(new URL(`${base}/api/v1/users`), init())).text();
+    const sent = Date.now();
+    const closedAt = await new Promise<number>((resolve) => lastSocket!.on('close', () => resolve(Date.now())));
+    expect(closedAt - sent).toBeGreaterThanOrEqual(3_900);
+    expect(closedAt - sent).toBeLessThan(6_000);
+  }, 10_000);
 
   it('answers a redirect as it came, without following it', async () => {
     const count = received.length;
