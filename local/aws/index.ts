@@ -4,13 +4,14 @@
  * `AWS_ENDPOINT_URL_<SERVICE>` settings (see `env()`), never through a code path of its own.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createConnectorTable, startDynalite } from './dynamodb.js';
+import { createConnectorTable, startDynalite, type LocalDynamoDb } from './dynamodb.js';
 import { startLocalEventBridge, type LocalEventBridge } from './eventbridge.js';
 import { startLocalKms, type LocalKms } from './kms.js';
 import { startLocalSecretsManager } from './secrets-manager.js';
 import { startLocalSqs, type LocalSqs } from './sqs.js';
 
 export type { RecordedEntry, FailEntriesOptions, EntryErrorCode } from './eventbridge.js';
+export type { DynamoDbFaults, DynamoDbFaultCounts, DynamoDbWrite } from './dynamodb.js';
 
 export interface LocalAws {
   endpoints: { dynamodb: string; eventbridge: string; secretsManager: string; kms: string; sqs: string };
@@ -30,8 +31,8 @@ export interface LocalAws {
     /** Holds the next `count` `PutSecretValue` calls on a secret: never stored, never answered. */
     holdWrites(name: string, count: number, onHeld?: () => void): void;
   };
-  /** The local DynamoDB's calls so far, by operation, from every process. */
-  dynamoDb: { calls(): Record<string, number> };
+  /** The local DynamoDB's calls so far, by operation, from every process, and its faults. */
+  dynamoDb: Pick<LocalDynamoDb, 'calls' | 'injectFaults' | 'faultCounts' | 'onWrite'>;
   /** The local KMS's keys and fault controls. */
   kms: Omit<LocalKms, 'url' | 'close'>;
   /** The local SQS's queues as they are now, and its fault controls. */
@@ -92,6 +93,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       throttle: eventBridge.throttle,
       delay: eventBridge.delay,
       callCount: eventBridge.callCount,
+      throttledCount: eventBridge.throttledCount,
       onEntry: eventBridge.onEntry,
     },
     secrets: {
@@ -102,7 +104,12 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       denyReads: secrets.denyReads,
       holdWrites: secrets.holdWrites,
     },
-    dynamoDb: { calls: dynamodb.calls },
+    dynamoDb: {
+      calls: dynamodb.calls,
+      injectFaults: dynamodb.injectFaults,
+      faultCounts: dynamodb.faultCounts,
+      onWrite: dynamodb.onWrite,
+    },
     kms: { createKey: kms.createKey, calls: kms.calls, failNext: kms.failNext },
     sqs: { messages: sqs.messages, queueUrl: sqs.queueUrl, createQueue: sqs.createQueue, failSends: sqs.failSends },
     createTable: (name) => createConnectorTable(dynamoClient, name),
