@@ -13,8 +13,8 @@ import { countMetric, logger } from '../observability.js';
 import { oktaClient } from '../okta/client-cache.js';
 import type { OktaClient } from '../okta/client.js';
 import { boundedPages } from './bounded-query.js';
-import { toEventEntry } from './event-format.js';
-import { publishEvents, type PublishDeps } from './publish.js';
+import { toEventEntry, type LogEvent } from './event-format.js';
+import { publishBuilt, type PublishDeps } from './publish.js';
 import type { TimeRange } from './time-range.js';
 import { longestStepMs, noContextAllowanceMs, remainingTimeOf, stopWhenRemainingMs } from '../lambda-time.js';
 
@@ -90,10 +90,10 @@ export async function replayEvents(input: ReplayInput, deps: ReplayDeps = {}): P
       receivedAt: new Date(now()).toISOString(),
       replayed: true as const,
     };
-    const result = await publishEvents(
-      events.map((event) => toEventEntry(event, mark, target)),
-      { deadline: deadline(), ...deps.publish },
-    );
+    const result = await publishBuilt(events.length, (i) => toEventEntry(events[i] as LogEvent, mark, target), {
+      deadline: deadline(),
+      ...deps.publish,
+    });
     summary.published += result.published;
     summary.failed += result.failed;
     deps.onProgress?.({ published: summary.published, pages: summary.pages });
