@@ -256,16 +256,17 @@ async function add(
  */
 async function kmsKeyOf(name: string, secret: Record<string, unknown>): Promise<Record<string, unknown> | undefined> {
   const auth = secret.auth as Record<string, unknown>;
-  if (typeof auth.kmsKeyId !== 'string') return undefined;
+  const kmsKeyId = auth.kmsKeyId;
+  if (typeof kmsKeyId !== 'string') return undefined;
   // Every other field is checked before KMS is asked (the kid is not known yet: it stands in).
   checked(() => parseConnection(name, { ...secret, auth: { ...auth, keyId: auth.keyId ?? 'from-the-key' } }));
-  const jwk = await kmsPublicJwk(auth.kmsKeyId, { connection: name }).catch((error: unknown) => {
+  const jwk = await kmsPublicJwk(kmsKeyId, { connection: name }).catch((error: unknown) => {
     const cause = isConnectorError(error) ? error.cause : error;
     if (cause instanceof Error && /credential/i.test(cause.name + cause.message)) throw awsFailure(cause);
     const problem = isConnectorError(error)
       ? error.message.replace(/^Sign-in of connection "[^"]*" failed: /, '')
       : String(error);
-    throw new CliError(`${problem} (--kms-key-id ${auth.kmsKeyId})`);
+    throw new CliError(`${problem} (--kms-key-id ${kmsKeyId})`);
   });
   auth.keyId ??= jwk.kid;
   return { ...jwk, kid: auth.keyId };
