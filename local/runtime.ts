@@ -144,8 +144,9 @@ export function createLocalRuntime(options: LocalRuntimeOptions = {}): LocalRunt
         peakBusy: account.peakInFlight,
       };
     },
-    close: async () => {
+    close: () => {
       for (const pool of pools.values()) pool.close();
+      return Promise.resolve();
     },
   };
 }

@@ -12,7 +12,7 @@ export interface LocalDynamoDb extends RunningServer {
    * Calls so far by operation, from every client of every process: what the connector's bookkeeping costs
    * when its functions run in containers of their own (each with its own SDK client).
    */
-  calls(): Record<string, number>;
+  calls: () => Record<string, number>;
 }
 
 /** Starts dynalite on 127.0.0.1:`port` (0 = any free port), tables ACTIVE as soon as they are created. */

@@ -32,19 +32,19 @@ export interface FailEntriesOptions {
 export interface LocalEventBridge {
   url: string;
   /** Every accepted entry, oldest first. */
-  entries(): RecordedEntry[];
-  clear(): void;
+  entries: () => RecordedEntry[];
+  clear: () => void;
   /** Fails the next matching entries with a per-entry error (a partial failure of the call). */
-  failEntries(options?: FailEntriesOptions): void;
+  failEntries: (options?: FailEntriesOptions) => void;
   /** Answers the next `calls` PutEvents calls with 400 `ThrottlingException`. */
-  throttle(calls?: number): void;
+  throttle: (calls?: number) => void;
   /** Delays every following call by `ms` (0 to stop). */
-  delay(ms: number): void;
+  delay: (ms: number) => void;
   /** How many PutEvents calls arrived, throttled ones included. */
-  callCount(): number;
+  callCount: () => number;
   /** Calls `listener` with every entry accepted from now on; returns the unsubscribe function. */
-  onEntry(listener: (entry: RecordedEntry) => void): () => void;
-  close(): Promise<void>;
+  onEntry: (listener: (entry: RecordedEntry) => void) => () => void;
+  close: () => Promise<void>;
 }
 
 /** AWS's limits for PutEvents. */

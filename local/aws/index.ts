@@ -15,30 +15,30 @@ export type { RecordedEntry, FailEntriesOptions, EntryErrorCode } from './eventb
 export interface LocalAws {
   endpoints: { dynamodb: string; eventbridge: string; secretsManager: string; kms: string; sqs: string };
   /** The environment that points the AWS SDK v3 clients at these endpoints (with dummy credentials). */
-  env(): Record<string, string>;
+  env: () => Record<string, string>;
   /** The local EventBridge's records and fault controls. */
   eventBridge: Omit<LocalEventBridge, 'url' | 'close'>;
   secrets: {
-    put(name: string, value: string | object): void;
-    get(name: string): string | undefined;
+    put: (name: string, value: string | object) => void;
+    get: (name: string) => string | undefined;
     /** How many versions were ever written to a secret. */
-    versionsWritten(name: string): number;
+    versionsWritten: (name: string) => number;
     /** How many `GetSecretValue` calls named this secret. */
-    reads(name: string): number;
+    reads: (name: string) => number;
     /** Makes `GetSecretValue` of this secret answer `AccessDeniedException` (IAM outside a role's ARNs). */
-    denyReads(name: string): void;
+    denyReads: (name: string) => void;
     /** Holds the next `count` `PutSecretValue` calls on a secret: never stored, never answered. */
-    holdWrites(name: string, count: number, onHeld?: () => void): void;
+    holdWrites: (name: string, count: number, onHeld?: () => void) => void;
   };
   /** The local DynamoDB's calls so far, by operation, from every process. */
-  dynamoDb: { calls(): Record<string, number> };
+  dynamoDb: { calls: () => Record<string, number> };
   /** The local KMS's keys and fault controls. */
   kms: Omit<LocalKms, 'url' | 'close'>;
   /** The local SQS's queues as they are now, and its fault controls. */
   sqs: Omit<LocalSqs, 'url' | 'close'>;
   /** Creates the connector's table (pk S) in dynalite; a no-op when it exists. */
-  createTable(name: string): Promise<void>;
-  close(): Promise<void>;
+  createTable: (name: string) => Promise<void>;
+  close: () => Promise<void>;
 }
 
 export interface LocalAwsOptions {

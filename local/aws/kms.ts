@@ -70,12 +70,12 @@ interface Key {
 export interface LocalKms {
   url: string;
   /** Creates a key as `CreateKey` does (SIGN_VERIFY unless told); returns its key id. */
-  createKey(keySpec?: string, keyUsage?: KeyUsage): Promise<string>;
+  createKey: (keySpec?: string, keyUsage?: KeyUsage) => Promise<string>;
   /** Calls of each operation so far, by name (`Sign`, `DescribeKey`...). */
-  calls(operation: string): number;
+  calls: (operation: string) => number;
   /** Answers the next `count` calls of `operation` with the error `code` (e.g. `ThrottlingException`). */
-  failNext(operation: string, code: string, count?: number): void;
-  close(): Promise<void>;
+  failNext: (operation: string, code: string, count?: number) => void;
+  close: () => Promise<void>;
 }
 
 /** Starts the local KMS endpoint on 127.0.0.1:`port` (0 = any free port). */
@@ -104,7 +104,7 @@ export async function startLocalKms(port = 0): Promise<LocalKms> {
     if (!spec.usages.includes(keyUsage)) {
       throw new AwsError(
         'ValidationException',
-        `KeyUsage ${String(keyUsage)} is not compatible with KeySpec ${String(keySpec)}`,
+        `KeyUsage ${keyUsage} is not compatible with KeySpec ${keySpec as string}`,
       );
     }
     const keyId = crypto.randomUUID();

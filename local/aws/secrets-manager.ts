@@ -25,21 +25,21 @@ interface Secret {
 export interface LocalSecretsManager {
   url: string;
   /** Creates the secret, or puts a new `AWSCURRENT` version; objects are stored as JSON. */
-  put(name: string, value: string | object): void;
+  put: (name: string, value: string | object) => void;
   /** The `AWSCURRENT` string value of a secret, or undefined when there is none. */
-  get(name: string): string | undefined;
+  get: (name: string) => string | undefined;
   /** How many versions were ever written to a secret (`CreateSecret` with a value, `PutSecretValue`, `put`). */
-  versionsWritten(name: string): number;
+  versionsWritten: (name: string) => number;
   /** How many `GetSecretValue` calls named this secret (found or not). */
-  reads(name: string): number;
+  reads: (name: string) => number;
   /** Makes `GetSecretValue` of this secret answer `AccessDeniedException`, as IAM does outside a role's ARNs. */
-  denyReads(name: string): void;
+  denyReads: (name: string) => void;
   /**
    * The next `count` `PutSecretValue` calls on secret `name` are held: never stored and never answered, as when
    * the writer's container dies between its request and AWS's answer. `onHeld` hears each one as it arrives.
    */
-  holdWrites(name: string, count: number, onHeld?: () => void): void;
-  close(): Promise<void>;
+  holdWrites: (name: string, count: number, onHeld?: () => void) => void;
+  close: () => Promise<void>;
 }
 
 const region = 'us-east-1';

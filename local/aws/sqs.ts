@@ -45,17 +45,17 @@ export interface QueueMessage {
 export interface LocalSqs {
   url: string;
   /** Every message a queue holds now (visible or in flight), oldest first. */
-  messages(queueName: string): QueueMessage[];
+  messages: (queueName: string) => QueueMessage[];
   /** The queue's URL, as `GetQueueUrl` answers it. */
-  queueUrl(queueName: string): string;
+  queueUrl: (queueName: string) => string;
   /** Creates a queue (a no-op when it exists), as `CreateQueue` with these attributes would. */
-  createQueue(
+  createQueue: (
     queueName: string,
     options?: { visibilityTimeoutSeconds?: number; deadLetter?: { queue: string; maxReceiveCount: number } },
-  ): string;
+  ) => string;
   /** Answers the next `calls` SendMessage/SendMessageBatch calls with 500 `InternalError` (nothing is kept). */
-  failSends(calls?: number): void;
-  close(): Promise<void>;
+  failSends: (calls?: number) => void;
+  close: () => Promise<void>;
 }
 
 const region = 'us-east-1';

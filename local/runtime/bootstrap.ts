@@ -89,6 +89,8 @@ async function invoke(handler: Handler, message: Extract<ToContainer, { type: 'i
 function callHandler(handler: Handler, event: unknown, context: Context): Promise<unknown> {
   if (handler.length < 3) return Promise.resolve(handler(event, context));
   return new Promise((resolve, reject) => {
+    // Lambda fails the invocation with whatever value the callback's error is, an Error or not.
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
     const returned = handler(event, context, (error, result) => (error ? reject(error) : resolve(result)));
     if (returned && typeof (returned as Promise<unknown>).then === 'function')
       (returned as Promise<unknown>).then(resolve, reject);
@@ -130,13 +132,13 @@ function writeLogLine(level: string, text: string): void {
 /** Sends stdout and stderr over the IPC channel and gives `console` Lambda's line format. */
 function routeOutputToParent(): void {
   for (const stream of [process.stdout, process.stderr]) {
-    stream.write = ((chunk: string | Uint8Array, encoding?: unknown, callback?: unknown) => {
+    stream.write = (chunk: string | Uint8Array, encoding?: unknown, callback?: unknown) => {
       const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
       send({ type: 'log', text });
       const done = typeof encoding === 'function' ? encoding : callback;
       if (typeof done === 'function') queueMicrotask(() => (done as () => void)());
       return true;
-    }) as typeof stream.write;
+    };
   }
   const levels = { log: 'INFO', info: 'INFO', warn: 'WARN', error: 'ERROR', debug: 'DEBUG', trace: 'TRACE' };
   for (const [method, level] of Object.entries(levels)) {
