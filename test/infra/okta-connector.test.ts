@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { actions } from '../../functions/catalog.js';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { fullContext, synthesize, synthesizeConstruct, type Synthesized } from './synth-template.js';
+import { match } from '../support/match.js';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
 interface StateJson {
@@ -273,7 +274,7 @@ describe('OktaConnector: table, bus and schedules', () => {
     );
     const inputs = schedules.map((s) => JSON.parse(s.Target.Input) as Record<string, string>);
     expect(inputs).toEqual(
-      expect.arrayContaining([
+      match.arrayContaining([
         { connection: 'acme' },
         { connection: 'globex' },
         { connection: 'acme', search: 'admin-changes' },
@@ -417,12 +418,12 @@ describe('OktaConnector: settings of every function', () => {
     };
     for (const task of [states.CreateUser!, map.ItemProcessor.States.AddUserToGroup!, states.ActivateUser!]) {
       expect(task.Retry).toEqual(
-        expect.arrayContaining([expect.objectContaining({ ErrorEquals: ['OktaRateLimited', 'OktaUnavailable'] })]),
+        match.arrayContaining([match.objectContaining({ ErrorEquals: ['OktaRateLimited', 'OktaUnavailable'] })]),
       );
     }
     for (const catcher of [states.CreateUser!, states.ActivateUser!, map as unknown as StateJson]) {
       expect(catcher.Catch).toEqual([
-        expect.objectContaining({ ErrorEquals: ['OktaNotFound', 'InvalidInput'], Next: 'OnboardingFailed' }),
+        match.objectContaining({ ErrorEquals: ['OktaNotFound', 'InvalidInput'], Next: 'OnboardingFailed' }),
       ]);
     }
   });
@@ -437,11 +438,11 @@ describe('OktaConnector: settings of every function', () => {
     for (const task of [states.SuspendUser!, states.ClearUserSessions!, states.ResetFactors!]) {
       expect(task.Resource).toBe('arn:PARTITION:states:::lambda:invoke');
       expect(task.Retry).toEqual(
-        expect.arrayContaining([expect.objectContaining({ ErrorEquals: ['OktaRateLimited', 'OktaUnavailable'] })]),
+        match.arrayContaining([match.objectContaining({ ErrorEquals: ['OktaRateLimited', 'OktaUnavailable'] })]),
       );
       expect(task.Catch).toEqual(
-        expect.arrayContaining([
-          expect.objectContaining({
+        match.arrayContaining([
+          match.objectContaining({
             ErrorEquals: ['OktaNotFound', 'InvalidInput', 'OktaForbidden'],
             Next: 'ContainmentFailed',
           }),
@@ -453,9 +454,7 @@ describe('OktaConnector: settings of every function', () => {
   it('goes on to clear sessions and factors when suspend-user is InvalidUserState', () => {
     const { States: states } = stateMachineDefinition('ContainAccount');
     expect(states.SuspendUser!.Catch).toEqual(
-      expect.arrayContaining([
-        expect.objectContaining({ ErrorEquals: ['InvalidUserState'], Next: 'ClearUserSessions' }),
-      ]),
+      match.arrayContaining([match.objectContaining({ ErrorEquals: ['InvalidUserState'], Next: 'ClearUserSessions' })]),
     );
   });
 
@@ -479,7 +478,7 @@ describe('OktaConnector: settings of every function', () => {
       'ActionFailed',
     ]) {
       expect(expressions).toEqual(
-        expect.arrayContaining([expect.stringContaining(`Namespace="OktaConnector" MetricName="${metric}"`)]),
+        match.arrayContaining([match.stringContaining(`Namespace="OktaConnector" MetricName="${metric}"`)]),
       );
     }
   });

@@ -61,7 +61,7 @@ const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** Every bad input of one action. */
 export function casesOf(spec: ActionSpec): BadInputCase[] {
   const base = spec.example.input;
-  const properties = Object.entries(spec.input.properties ?? {}) as Array<[string, JsonSchema]>;
+  const properties = Object.entries<JsonSchema>(spec.input.properties ?? {});
   const row = (kind: string, body: string, type: ErrorType, message: RegExp): BadInputCase => ({
     action: spec.name,
     kind,

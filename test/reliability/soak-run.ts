@@ -87,7 +87,8 @@ export async function soakRun(world: SoakWorld, index: number, seed: number): Pr
     let searchNow = Date.now() + 3 * 60_000;
 
     const work: Array<Promise<unknown>> = [];
-    const groupId = String(sim.org.groups().find((group) => group.type === 'OKTA_GROUP')?.id ?? 'no-group');
+    const group = sim.org.groups().find((candidate) => candidate.type === 'OKTA_GROUP');
+    const groupId = typeof group?.id === 'string' ? group.id : 'no-group';
     const actions = { ok: 0, failed: 0 };
     work.push(runActions(plan, connection, groupId, actions, failures));
     for (const burst of plan.bursts) {

@@ -86,7 +86,7 @@ export async function startSoakWorld(): Promise<SoakWorld> {
     counts: { dynamoThrottles: 0, dynamoExhaustedThrottles: 0, dynamoConditionalConflicts: 0, eventBridgeThrottles: 0 },
     cursorWrites: [],
     random: Math.random,
-    close: async () => undefined,
+    close: () => Promise.resolve(),
   };
   armDynamoFaults(dynamoDb(), world);
   countEventBridgeThrottles(world);

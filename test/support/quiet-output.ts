@@ -14,10 +14,10 @@ const maxHeldBytes = 4 * 1024 * 1024;
 type Write = typeof process.stdout.write;
 const held: string[] = [];
 let heldBytes = 0;
-const printErr = process.stderr.write.bind(process.stderr) as Write;
+const printErr: Write = process.stderr.write.bind(process.stderr);
 
 function holdBack(stream: NodeJS.WriteStream): void {
-  stream.write = ((chunk: unknown, ...rest: unknown[]) => {
+  stream.write = (chunk: unknown, ...rest: unknown[]) => {
     const text = typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : String(chunk);
     if (heldBytes + text.length <= maxHeldBytes) {
       held.push(text);
@@ -26,7 +26,7 @@ function holdBack(stream: NodeJS.WriteStream): void {
     const callback = rest.find((arg) => typeof arg === 'function') as (() => void) | undefined;
     callback?.();
     return true;
-  }) as Write;
+  };
 }
 
 if (process.env.TEST_LOGS !== 'all') {

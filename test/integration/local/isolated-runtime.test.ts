@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type Gateway } from '../../../local/gateway.js';
 import { startLocalLambda, type LocalLambda } from '../../../local/lambda-endpoint.js';
 import { createLocalRuntime, type LocalFunction } from '../../../local/runtime.js';
+import { match } from '../../support/match.js';
 
 // Each function runs in containers of its own (child processes), driven here through the local Invoke API with the
 // real SDK client, as a Step Functions task or the CLI would. One runtime for the file: its warm containers are
@@ -105,9 +106,9 @@ describe('logs through the Invoke API with LogType Tail', () => {
   it('starts one container per concurrent invocation, each a cold start of its own', async () => {
     const [one, two] = await Promise.all([invoke('pair', { ms: 300 }), invoke('pair', { ms: 300 })]);
 
-    expect(reportOf(one as InvokeCommandOutput)).toContain('Init Duration');
-    expect(reportOf(two as InvokeCommandOutput)).toContain('Init Duration');
-    expect(answer(one as InvokeCommandOutput).pid).not.toBe(answer(two as InvokeCommandOutput).pid);
+    expect(reportOf(one)).toContain('Init Duration');
+    expect(reportOf(two)).toContain('Init Duration');
+    expect(answer(one).pid).not.toBe(answer(two).pid);
     expect(containersOf('pair')).toHaveLength(2);
   });
 });
@@ -199,7 +200,7 @@ describe('timeouts, crashes and throttles', () => {
 
     expect(JSON.parse(new TextDecoder().decode(crashed.Payload))).toMatchObject({
       errorType: 'Runtime.ExitError',
-      errorMessage: expect.stringMatching(/Error: Runtime exited with error: exit status 129$/),
+      errorMessage: match.stringMatching(/Error: Runtime exited with error: exit status 129$/),
     });
     expect(logOf(crashed)).toMatch(
       /ERROR\tUncaught Exception \t\{"errorType":"Error","errorMessage":"thrown outside the invocation"\}/,

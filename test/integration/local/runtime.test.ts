@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLocalRuntime } from '../../../local/runtime.js';
+import { match } from '../../support/match.js';
 
 const fixtures = 'test/integration/local/fixtures';
 const savedTable = process.env.TABLE_NAME;
@@ -13,7 +14,10 @@ describe('local runtime', () => {
     const outcome = await runtime.invoke({ name: 'echo', entry: `${fixtures}/echo-handler.ts` }, { hello: 'world' });
 
     expect(outcome.ok).toBe(true);
-    const body = JSON.parse((outcome as { result: { body: string } }).result.body);
+    const body = JSON.parse((outcome as { result: { body: string } }).result.body) as {
+      event: unknown;
+      context: { remainingMs: number };
+    };
     expect(body.event).toEqual({ hello: 'world' });
     expect(body.context).toMatchObject({
       functionName: 'okta-connector-echo',
@@ -27,7 +31,8 @@ describe('local runtime', () => {
   it('gives the handler the function environment', async () => {
     const outcome = await runtime.invoke({ name: 'echo', entry: `${fixtures}/echo-handler.ts` }, {});
 
-    expect(JSON.parse((outcome as { result: { body: string } }).result.body).tableName).toBe('runtime-table');
+    const body = JSON.parse((outcome as { result: { body: string } }).result.body) as { tableName: string };
+    expect(body.tableName).toBe('runtime-table');
   });
 
   it('reports a thrown error as Lambda does: its name as errorType and its message, no stack', async () => {
@@ -52,7 +57,7 @@ describe('local runtime', () => {
   it('says which handler file is missing', async () => {
     const outcome = await runtime.invoke({ name: 'missing', entry: 'functions/actions/no-such-action.ts' }, {});
 
-    expect(outcome).toMatchObject({ ok: false, error: { errorMessage: expect.stringContaining('no-such-action.ts') } });
+    expect(outcome).toMatchObject({ ok: false, error: { errorMessage: match.stringContaining('no-such-action.ts') } });
   });
 
   it('reports a module without the handler export', async () => {

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createLocalRuntime } from '../../../local/runtime.js';
 import { scheduleSecondsFromEnv, startSchedules, type Schedules } from '../../../local/schedules.js';
+import { match } from '../../support/match.js';
 
 // The handlers run in the runtime's containers: what they saw comes back in their results, and how many ran at once
 // in the runtime's stats. One runtime for the file, so its containers stay warm from test to test.
@@ -30,7 +31,7 @@ describe('local schedules', () => {
     await schedules.runAll();
 
     expect(payloads).toEqual(
-      expect.arrayContaining([
+      match.arrayContaining([
         { connection: 'default' },
         { connection: 'service' },
         { connection: 'default', search: 'failed-logins' },
@@ -73,7 +74,7 @@ describe('local schedules', () => {
     await schedules.runAll();
 
     expect(outcomes).toEqual([
-      expect.objectContaining({ ok: true, result: { done: true, event: { connection: 'default' } } }),
+      match.objectContaining({ ok: true, result: { done: true, event: { connection: 'default' } } }),
     ]);
   });
 

@@ -1,6 +1,7 @@
 // The org-wide rate-limit budget on the real wire: many independent Okta clients (each with its own caches and its
 // own DynamoDB client, as separate Lambda containers have) share one table (dynalite) and call one simulated org.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Connection } from '../../../functions/lib/connections.js';
 import { oktaClientFor } from '../../../functions/lib/okta/client.js';
@@ -138,9 +139,8 @@ describe('the org-wide rate-limit budget when DynamoDB does not answer', () => {
   it("lets calls go on the container's own rules (fail-open), never waiting past the table's timeout", async () => {
     sim.control.resetRateLimits();
     // A port nobody listens on after the first connection: the table call fails or times out.
-    const silent = await new Promise<import('node:net').Server>((resolve) => {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const server = require('node:net').createServer(() => undefined);
+    const silent = await new Promise<Server>((resolve) => {
+      const server = createServer(() => undefined);
       server.listen(0, '127.0.0.1', () => resolve(server));
     });
     const port = (silent.address() as { port: number }).port;

@@ -4,6 +4,7 @@ import { resetConfig } from '../../../functions/lib/config.js';
 import { handler as poll } from '../../../functions/triggers/poll-system-log.js';
 import { hookSecret, longContext, startWorld, uuidCounts, waitFor, type TriggerWorld } from './harness.js';
 import { failEntriesCounted } from '../../support/fault-counters.js';
+import { match } from '../../support/match.js';
 
 /**
  * Okta's sample delivery, as this sim's org would send it today: the sample's `source` host is a placeholder
@@ -62,7 +63,7 @@ async function okta(
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : {} };
+  return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
 }
 
 function deliveries(): Delivery[] {
@@ -146,7 +147,7 @@ describe('event-hook', () => {
     });
     expect(JSON.parse(entry?.Detail ?? '{}')).toEqual({
       ...event,
-      'okta-connector': { connection: 'default', trigger: 'event-hook', receivedAt: expect.any(String) },
+      'okta-connector': { connection: 'default', trigger: 'event-hook', receivedAt: match.any(String) },
     });
     await waitFor(() => deliveries().some((d) => d.body?.data?.events?.[0]?.uuid === event?.uuid && d.status === 200));
   });
@@ -186,7 +187,7 @@ describe('event-hook', () => {
     const delivery = sampleDelivery();
     const response = await postToHook(delivery);
     expect(response.status).toBe(200);
-    const sent = JSON.parse(delivery).data.events[0];
+    const sent = (JSON.parse(delivery) as { data: { events: unknown[] } }).data.events[0];
     const detail = world.published()[0];
     const { 'okta-connector': added, ...rest } = detail ?? {};
     expect(rest).toEqual(sent);

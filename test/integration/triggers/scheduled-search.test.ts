@@ -9,6 +9,7 @@ import {
 } from '../../../functions/triggers/scheduled-search.js';
 import { longContext, startWorld, type TriggerWorld } from './harness.js';
 import { failEntriesCounted } from '../../support/fault-counters.js';
+import type { SearchResultsDetail } from '../../../infra/catalog-types.js';
 
 let world: TriggerWorld;
 const minute = 60_000;
@@ -34,7 +35,7 @@ beforeAll(async () => {
       outcome: { result: 'FAILURE', reason: 'INVALID_CREDENTIALS' },
     })),
   );
-  matching = added.filter((event) => event.eventType === 'user.session.start') as LogEvent[];
+  matching = added.filter((event) => event.eventType === 'user.session.start');
 });
 
 afterAll(async () => {
@@ -72,7 +73,7 @@ describe('scheduled-search', () => {
   it('publishes each window as Okta Event Search Results with the CONTRACT fields', () => {
     const entry = world.aws.eventBridge.entries()[0];
     expect(entry?.DetailType).toBe('Okta Event Search Results');
-    const detail = JSON.parse(entry?.Detail ?? '{}');
+    const detail = JSON.parse(entry?.Detail ?? '{}') as SearchResultsDetail;
     expect(Object.keys(detail).sort()).toEqual([
       'connection',
       'count',

@@ -9,6 +9,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readConfig } from '../../../functions/lib/config.js';
 import { clearConnectionCache, loadConnection, saveRefreshToken } from '../../../functions/lib/connections.js';
+import { match } from '../../support/match.js';
 
 const secrets = new SecretsManagerClient({});
 const sm = mockClient(secrets);
@@ -130,7 +131,7 @@ describe('connections: loading', () => {
     sm.on(GetSecretValueCommand).rejects(new ResourceNotFoundException({ message: 'not found', $metadata: {} }));
     await expect(loadConnection('nope', { secrets, cfg })).rejects.toMatchObject({
       name: 'UnknownConnection',
-      message: expect.stringContaining('"nope"'),
+      message: match.stringContaining('"nope"'),
     });
   });
 

@@ -69,7 +69,9 @@ describe('hook secrets: the container cache', () => {
   it('remembers a missing secret for the negative window, so a flood costs one call per window', async () => {
     sm.on(GetSecretValueCommand).rejects(new ResourceNotFoundException({ message: 'no', $metadata: {} }));
     const attempts = await Promise.allSettled(Array.from({ length: 50 }, () => loadHookSecrets('ghost', deps)));
-    expect(attempts.every((a) => a.status === 'rejected' && a.reason.name === 'UnknownConnection')).toBe(true);
+    expect(attempts.every((a) => a.status === 'rejected' && (a.reason as Error).name === 'UnknownConnection')).toBe(
+      true,
+    );
     expect(sm.commandCalls(GetSecretValueCommand)).toHaveLength(1);
     clock += negativeCacheMs - 1;
     await loadHookSecrets('ghost', deps).catch(() => undefined);

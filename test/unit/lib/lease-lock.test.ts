@@ -31,8 +31,9 @@ function lockDeps(clock: { ms: number }, overrides: Partial<LeaseLockDeps> = {})
     leaseMs: 30_000,
     now: () => clock.ms,
     // Waiting moves the injected clock, so a contender reaches its deadline without real time passing.
-    sleep: async (ms) => {
+    sleep: (ms) => {
       clock.ms += ms;
+      return Promise.resolve();
     },
     ...overrides,
   };
@@ -66,17 +67,18 @@ describe('withLeaseLock', () => {
 
   it('releases the lock when the work ends, so the item is gone and the next caller gets it at once', async () => {
     const clock = { ms: start };
-    await withLeaseLock('lock#release', start + 1_000, async () => 'first', lockDeps(clock));
+    await withLeaseLock('lock#release', start + 1_000, () => Promise.resolve('first'), lockDeps(clock));
     expect(await lockItem('lock#release')).toBeUndefined();
 
     let slept = 0;
     const second = await withLeaseLock(
       'lock#release',
       start + 1_000,
-      async () => 'second',
+      () => Promise.resolve('second'),
       lockDeps(clock, {
-        sleep: async (ms) => {
+        sleep: (ms) => {
           slept += ms;
+          return Promise.resolve();
         },
       }),
     );
@@ -89,9 +91,7 @@ describe('withLeaseLock', () => {
     const failing = withLeaseLock(
       'lock#throws',
       start + 1_000,
-      async () => {
-        throw new Error('work failed');
-      },
+      () => Promise.reject(new Error('work failed')),
       lockDeps(clock),
     );
     await expect(failing).rejects.toThrow('work failed');
@@ -111,13 +111,15 @@ describe('withLeaseLock', () => {
         withLeaseLock(
           'lock#contention',
           start + 1_000,
-          async () => {
+          () => {
             workRan = true;
+            return Promise.resolve();
           },
           lockDeps(contenderClock, {
-            sleep: async (ms) => {
+            sleep: (ms) => {
               waits.push(ms);
               contenderClock.ms += ms;
+              return Promise.resolve();
             },
           }),
         ),
@@ -136,7 +138,12 @@ describe('withLeaseLock', () => {
     const crashed = holdLock('lock#expiry', { ms: start });
     const crashedOwner = await crashed.acquired;
 
-    const early = await withLeaseLock('lock#expiry', start + 29_000, async () => 'too early', lockDeps({ ms: start }));
+    const early = await withLeaseLock(
+      'lock#expiry',
+      start + 29_000,
+      () => Promise.resolve('too early'),
+      lockDeps({ ms: start }),
+    );
     expect(early).toEqual({ acquired: false });
 
     const after = await withLeaseLock(

@@ -12,6 +12,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { resetConfig } from '../../../functions/lib/config.js';
 import { logger } from '../../../functions/lib/observability.js';
 import { handler } from '../../../functions/triggers/publish-deliveries.js';
+import type { OktaEventDetail } from '../../../infra/catalog-types.js';
 
 const dynamo = mockClient(DynamoDBClient);
 const eventBridge = mockClient(EventBridgeClient);
@@ -63,7 +64,7 @@ describe('publish-deliveries', () => {
     expect(answer).toEqual({ batchItemFailures: [] });
     const entries = eventBridge.commandCalls(PutEventsCommand).flatMap((c) => c.args[0].input.Entries ?? []);
     expect(entries).toHaveLength(4);
-    expect(JSON.parse(entries[0]!.Detail!)['okta-connector']).toMatchObject({
+    expect((JSON.parse(entries[0]!.Detail!) as OktaEventDetail)['okta-connector']).toMatchObject({
       connection: 'acme',
       trigger: 'event-hook',
     });
@@ -73,7 +74,9 @@ describe('publish-deliveries', () => {
 
   it('reports the messages of a connection whose events EventBridge refused, and only those', async () => {
     eventBridge.on(PutEventsCommand).callsFake((input: { Entries: Array<{ Detail: string }> }) => {
-      const failed = input.Entries.map((e) => JSON.parse(e.Detail)['okta-connector'].connection === 'globex');
+      const failed = input.Entries.map(
+        (e) => (JSON.parse(e.Detail) as OktaEventDetail)['okta-connector'].connection === 'globex',
+      );
       return {
         FailedEntryCount: failed.filter(Boolean).length,
         Entries: failed.map((f) => (f ? { ErrorCode: 'InternalFailure' } : { EventId: 'e' })),

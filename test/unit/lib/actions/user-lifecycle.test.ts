@@ -5,12 +5,14 @@ import { changeStatus, withStatusCheck } from '../../../../functions/lib/actions
 
 /** A client whose GETs of the user answer the given statuses in turn. */
 function clientReading(...statuses: string[]): OktaClient {
-  const request = vi.fn(async () => ({
-    status: 200,
-    body: { id: '00u1', status: statuses.shift() },
-    headers: new Headers(),
-    retries: 0,
-  }));
+  const request = vi.fn(() =>
+    Promise.resolve({
+      status: 200,
+      body: { id: '00u1', status: statuses.shift() },
+      headers: new Headers(),
+      retries: 0,
+    }),
+  );
   return { request } as unknown as OktaClient;
 }
 
@@ -37,7 +39,7 @@ describe('changeStatus', () => {
   });
 
   it('makes the change with the Okta id of a user given by login', async () => {
-    const change = vi.fn(async (id: string) => id);
+    const change = vi.fn((id: string) => Promise.resolve(id));
     const result = await changeStatus({
       okta: clientReading('ACTIVE'),
       userId: 'a@example.com',
@@ -51,9 +53,7 @@ describe('changeStatus', () => {
   });
 
   it('is changed: false when Okta refuses because someone else made the change meanwhile', async () => {
-    const change = vi.fn(async () => {
-      throw refused();
-    });
+    const change = vi.fn(() => Promise.reject(refused()));
     const result = await changeStatus({
       okta: clientReading('ACTIVE', 'SUSPENDED'),
       userId: '00u1',
@@ -66,9 +66,7 @@ describe('changeStatus', () => {
   });
 
   it('is InvalidUserState naming the fresh status when Okta refuses for the status', async () => {
-    const change = vi.fn(async () => {
-      throw refused();
-    });
+    const change = vi.fn(() => Promise.reject(refused()));
     const error = (await changeStatus({
       okta: clientReading('ACTIVE', 'STAGED'),
       userId: '00u1',
@@ -85,9 +83,7 @@ describe('changeStatus', () => {
 
   it('passes on an error that is not about the status', async () => {
     const forbidden = new OktaForbidden('Okta answered 403 E0000006', { oktaErrorCode: 'E0000006' });
-    const change = vi.fn(async () => {
-      throw forbidden;
-    });
+    const change = vi.fn(() => Promise.reject(forbidden));
     await expect(
       changeStatus({
         okta: clientReading('ACTIVE'),
@@ -102,10 +98,12 @@ describe('changeStatus', () => {
 
   it('counts a user on its way to the target status as there', async () => {
     const okta = {
-      request: vi.fn(async () => ({
-        status: 200,
-        body: { id: '00u1', status: 'ACTIVE', transitioningToStatus: 'DEPROVISIONED' },
-      })),
+      request: vi.fn(() =>
+        Promise.resolve({
+          status: 200,
+          body: { id: '00u1', status: 'ACTIVE', transitioningToStatus: 'DEPROVISIONED' },
+        }),
+      ),
     } as unknown as OktaClient;
     const result = await changeStatus({
       okta,
@@ -121,9 +119,7 @@ describe('changeStatus', () => {
 
 describe('withStatusCheck', () => {
   it('is InvalidUserState naming the status when Okta refuses for it', async () => {
-    const change = vi.fn(async () => {
-      throw refused();
-    });
+    const change = vi.fn(() => Promise.reject(refused()));
     await expect(
       withStatusCheck({
         okta: clientReading('ACTIVE', 'SUSPENDED'),

@@ -13,6 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { clientAssertion } from '../../../../functions/lib/auth/client-assertion.js';
 import { kmsPublicJwk, kmsSigner } from '../../../../functions/lib/auth/kms-signing-key.js';
 import type { ClientCredentialsAuth } from '../../../../functions/lib/connections.js';
+import { match } from '../../../support/match.js';
 
 const KEY_ID = '1234abcd-12ab-34cd-56ef-1234567890ab';
 const tokenUrl = 'https://acme.okta.com/oauth2/v1/token';
@@ -112,7 +113,9 @@ describe('client assertion signed by AWS KMS', () => {
     for (let i = 0; i < 3; i += 1) assertions.push(await clientAssertion(auth(), tokenUrl, now, { kms: client }));
     await clientAssertion(auth('alias/other'), tokenUrl, now, { kms: client });
 
-    const jtis = assertions.map((a) => JSON.parse(Buffer.from(a.split('.')[1]!, 'base64url').toString()).jti);
+    const jtis = assertions.map(
+      (a) => (JSON.parse(Buffer.from(a.split('.')[1]!, 'base64url').toString()) as { jti: string }).jti,
+    );
     expect(new Set(jtis).size).toBe(3);
     expect(kms.commandCalls(DescribeKeyCommand).map((c) => c.args[0].input.KeyId)).toEqual([KEY_ID, 'alias/other']);
     expect(kms.commandCalls(SignCommand)).toHaveLength(4);
@@ -175,7 +178,7 @@ describe('client assertion signed by AWS KMS', () => {
 
     const error = await refusal(clientAssertion(auth(), tokenUrl, now, { connection: 'acme', kms: client }));
 
-    expect(error).toMatchObject({ name: 'InternalError', message: expect.stringContaining('not DER ECDSA') });
+    expect(error).toMatchObject({ name: 'InternalError', message: match.stringContaining('not DER ECDSA') });
   });
 });
 
@@ -222,7 +225,7 @@ describe('the public JWK of a KMS key', () => {
 
     await expect(kmsPublicJwk(KEY_ID, { connection: 'acme', client })).rejects.toMatchObject({
       name: 'InternalError',
-      message: expect.stringContaining('key usage ENCRYPT_DECRYPT; a client assertion needs a SIGN_VERIFY key'),
+      message: match.stringContaining('key usage ENCRYPT_DECRYPT; a client assertion needs a SIGN_VERIFY key'),
     });
   });
 });

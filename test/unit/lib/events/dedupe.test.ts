@@ -18,7 +18,7 @@ const deps = {
   ttlDays: 7,
   leaseMs: 30_000,
   now: () => now,
-  sleep: async () => undefined,
+  sleep: () => Promise.resolve(),
 };
 const conditionFailed = () =>
   new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
@@ -33,7 +33,7 @@ describe('withPublishLock', () => {
   it('takes the lock with a conditional PutItem that only succeeds when it is free or its lease is over', async () => {
     dynamo.on(PutItemCommand).resolves({});
     dynamo.on(DeleteItemCommand).resolves({});
-    await withPublishLock('acme', now + 1_000, async () => 'done', deps);
+    await withPublishLock('acme', now + 1_000, () => Promise.resolve('done'), deps);
     const put = dynamo.commandCalls(PutItemCommand)[0]?.args[0].input;
     expect(put?.Item).toMatchObject({ pk: { S: 'lock#acme#publish' }, leaseUntil: { N: String(now + 30_000) } });
     expect(put?.ConditionExpression).toBe('attribute_not_exists(pk) OR #leaseUntil < :now');
@@ -43,7 +43,7 @@ describe('withPublishLock', () => {
   it('runs the work while holding the lock and returns its value', async () => {
     dynamo.on(PutItemCommand).resolves({});
     dynamo.on(DeleteItemCommand).resolves({});
-    const result = await withPublishLock('acme', now + 1_000, async (lock) => lock.leaseUntil, deps);
+    const result = await withPublishLock('acme', now + 1_000, (lock) => Promise.resolve(lock.leaseUntil), deps);
     expect(result).toEqual({ acquired: true, value: now + 30_000 });
   });
 
@@ -54,8 +54,9 @@ describe('withPublishLock', () => {
     await withPublishLock(
       'acme',
       now + 1_000,
-      async (lock) => {
+      (lock) => {
         owner = lock.owner;
+        return Promise.resolve();
       },
       deps,
     );
@@ -67,23 +68,16 @@ describe('withPublishLock', () => {
   it('releases the lock when the work throws', async () => {
     dynamo.on(PutItemCommand).resolves({});
     dynamo.on(DeleteItemCommand).resolves({});
-    await expect(
-      withPublishLock(
-        'acme',
-        now + 1_000,
-        async () => {
-          throw new Error('boom');
-        },
-        deps,
-      ),
-    ).rejects.toThrow('boom');
+    await expect(withPublishLock('acme', now + 1_000, () => Promise.reject(new Error('boom')), deps)).rejects.toThrow(
+      'boom',
+    );
     expect(dynamo.commandCalls(DeleteItemCommand)).toHaveLength(1);
   });
 
   it('waits while another holder has the lock, then takes it', async () => {
     dynamo.on(PutItemCommand).rejectsOnce(conditionFailed()).rejectsOnce(conditionFailed()).resolves({});
     dynamo.on(DeleteItemCommand).resolves({});
-    const result = await withPublishLock('acme', now + 1_000, async () => 'done', deps);
+    const result = await withPublishLock('acme', now + 1_000, () => Promise.resolve('done'), deps);
     expect(dynamo.commandCalls(PutItemCommand)).toHaveLength(3);
     expect(result.acquired).toBe(true);
   });
@@ -94,8 +88,9 @@ describe('withPublishLock', () => {
     const result = await withPublishLock(
       'acme',
       now + 1,
-      async () => {
+      () => {
         ran = true;
+        return Promise.resolve();
       },
       deps,
     );

@@ -6,6 +6,7 @@ import {
   parseWithoutPrototypeKeys,
   type DeliveryExpectations,
 } from '../../../../functions/lib/events/delivery-check.js';
+import { match } from '../../../support/match.js';
 
 const now = Date.parse('2026-12-04T12:00:00.000Z');
 const expected: DeliveryExpectations = { orgUrl: 'https://acme.okta.com', now, maxAgeMs: 7 * 86_400_000 };
@@ -96,7 +97,7 @@ describe('checkDelivery: each event', () => {
     ['published as a number', { published: now }, /ISO 8601/],
     ['an event over 200 KB', { displayMessage: 'x'.repeat(210 * 1024) }, /bytes/],
   ])('leaves out %s and reports it', (_title, overrides, reason) => {
-    expect(reasons(envelope([event(overrides)]))).toEqual([expect.stringMatching(reason)]);
+    expect(reasons(envelope([event(overrides)]))).toEqual([match.stringMatching(reason)]);
   });
 
   it('accepts published a little ahead of this clock (5 minutes of skew)', () => {

@@ -33,8 +33,8 @@ beforeEach(() => aws.eventBridge.clear());
 /** The clients are made in beforeAll, so the deps are built per call. */
 function wired(): PublishOnceDeps {
   return {
-    dedupe: { dynamoDb, tableName: table, sleep: async () => undefined },
-    publish: { eventBridge, maxAttempts: 1, sleep: async () => undefined },
+    dedupe: { dynamoDb, tableName: table, sleep: () => Promise.resolve() },
+    publish: { eventBridge, maxAttempts: 1, sleep: () => Promise.resolve() },
   };
 }
 

@@ -3,6 +3,7 @@ import { entrySize, maxEntryBytes, type LogEvent } from '../../../../functions/l
 import { searchResultEntries } from '../../../../functions/lib/events/search-results.js';
 import { durationMs, readSearches } from '../../../../functions/lib/events/search-settings.js';
 import { settleMs, windowsToCover } from '../../../../functions/lib/events/search-windows.js';
+import type { OktaEventDetail, SearchResultsDetail } from '../../../../infra/catalog-types.js';
 
 const target = { source: 'okta-connector', eventBusName: 'default' };
 const header = {
@@ -129,9 +130,9 @@ describe('searchResultEntries', () => {
     const all = events(60, 10_000);
     const entries = searchResultEntries(header, all, target, new Date(header.until));
     expect(entries.length).toBeGreaterThan(2);
-    const details = entries.map((entry) => JSON.parse(entry.Detail ?? '{}'));
+    const details = entries.map((entry) => JSON.parse(entry.Detail ?? '{}') as SearchResultsDetail);
     expect(entries.every((entry) => entrySize(entry) <= maxEntryBytes)).toBe(true);
-    expect(details.flatMap((d) => d.events.map((e: LogEvent) => e.uuid))).toEqual(all.map((e) => e.uuid));
+    expect(details.flatMap((d) => d.events.map((e) => e.uuid))).toEqual(all.map((e) => e.uuid));
     expect(details.map((d) => [d.part, d.parts, d.count])).toEqual(details.map((_, i) => [i + 1, entries.length, 60]));
   });
 
@@ -139,6 +140,7 @@ describe('searchResultEntries', () => {
     const entries = searchResultEntries(header, events(1, 300_000), target, new Date(header.until));
     expect(entries).toHaveLength(1);
     expect(entrySize(entries[0] ?? {})).toBeLessThanOrEqual(maxEntryBytes);
-    expect(JSON.parse(entries[0]?.Detail ?? '{}').events[0]['okta-connector'].trimmed).toEqual(['pad']);
+    const detail = JSON.parse(entries[0]?.Detail ?? '{}') as { events: OktaEventDetail[] };
+    expect(detail.events[0]?.['okta-connector'].trimmed).toEqual(['pad']);
   });
 });

@@ -18,11 +18,11 @@ function fakeOkta(
   const client = {
     connection: { name: 'acme', baseUrl: 'https://acme.okta.com', auth: { type: 'api-token', token: 't' } },
     requests,
-    async request(req: OktaRequest) {
+    request(req: OktaRequest) {
       requests.push(req);
       const body = answer(req);
       const headers = new Headers({ link: '<https://acme.okta.com/api/v1/logs?after=next-1>; rel="next"' });
-      return { status: 200, body, headers, retries: 0 };
+      return Promise.resolve({ status: 200, body, headers, retries: 0 });
     },
     rateLimit: () => rateLimit,
   };
@@ -92,8 +92,9 @@ describe('pollSystemLog', () => {
       remainingMs: () => 120_000,
       cursors,
       now: () => now,
-      sleep: async (ms) => {
+      sleep: (ms) => {
         slept.push(ms);
+        return Promise.resolve();
       },
     });
     expect(slept).toEqual([5_250]);
