@@ -26,6 +26,29 @@ export default tseslint.config(
   { files: ['**/*.js'], extends: [tseslint.configs.disableTypeChecked] },
   { files: pendingTypeChecked, extends: [tseslint.configs.disableTypeChecked] },
   {
+    // Names (CONTRIBUTING.md "Change it"): a module-level const holding a primitive is UPPER_CASE, and a module-level
+    // constant table or frozen setting may be; every other variable, function and parameter is camelCase, a type
+    // PascalCase. Properties, imports and destructured names keep the names of what they mirror (the wire, a module).
+    files: ['**/*.ts'],
+    ignores: pendingTypeChecked,
+    rules: {
+      '@typescript-eslint/naming-convention': [
+        'error',
+        { selector: 'default', format: ['camelCase'], leadingUnderscore: 'allow' },
+        { selector: ['property', 'method', 'accessor', 'enumMember', 'import'], format: null },
+        { selector: 'typeLike', format: ['PascalCase'] },
+        { selector: ['variable', 'parameter'], modifiers: ['destructured'], format: null },
+        { selector: 'variable', modifiers: ['const', 'global'], format: ['camelCase', 'PascalCase', 'UPPER_CASE'] },
+        {
+          selector: 'variable',
+          modifiers: ['const', 'global'],
+          types: ['boolean', 'string', 'number'],
+          format: ['UPPER_CASE'],
+        },
+      ],
+    },
+  },
+  {
     // A focused or skipped test hides failures from CI.
     files: ['test/**/*.ts'],
     rules: {

@@ -27,7 +27,7 @@ import { oktaClient } from '../functions/lib/okta/client-cache.js';
 import { chooseAwsTarget, CliError, parseCommand, secretReader, UsageError, type Output } from './cli-support.js';
 import { consent } from './consent.js';
 
-export const connectionsHelp = `Usage: okta-connector connections <add|test|list|consent> [options]
+export const CONNECTIONS_HELP = `Usage: okta-connector connections <add|test|list|consent> [options]
 
   add <name> --domain <acme.okta.com> <credentials> [<event hook secret>] [--replace]
       credentials, one of:
@@ -50,7 +50,7 @@ export const connectionsHelp = `Usage: okta-connector connections <add|test|list
   --aws           use your AWS account (standard AWS_* settings) even when \`npm start\` is running
   Secrets are named ${'`'}<CONNECTION_SECRET_PREFIX><name>${'`'} (default okta-connector/<name>).`;
 
-const defaultScopes = 'okta.users.manage,okta.groups.manage,okta.apps.read,okta.logs.read';
+const DEFAULT_SCOPES = 'okta.users.manage,okta.groups.manage,okta.apps.read,okta.logs.read';
 
 /** Flags that once took a secret on the command line: refused, with the flag that replaces each. */
 const secretOnCommandLine = {
@@ -81,7 +81,7 @@ export async function connections(args: string[], output: Output): Promise<void>
     json: { type: 'boolean' },
   });
   const [subcommand, name] = positionals;
-  if (values.help || subcommand === undefined) return output.out(connectionsHelp);
+  if (values.help || subcommand === undefined) return output.out(CONNECTIONS_HELP);
   chooseAwsTarget(values.aws === true, output);
   const json = values.json === true;
   if (subcommand === 'list') return list(output, json);
@@ -126,7 +126,7 @@ export async function secretFromFlags(
       );
   }
   if (!flags.domain) throw new UsageError('--domain is required (e.g. --domain acme.okta.com)');
-  const scopes = (flags.scopes ?? defaultScopes).split(/[\s,]+/).filter(Boolean);
+  const scopes = (flags.scopes ?? DEFAULT_SCOPES).split(/[\s,]+/).filter(Boolean);
   let auth: Record<string, unknown>;
   if (flags['private-key-file'] && flags['kms-key-id'])
     throw new UsageError('give --private-key-file or --kms-key-id, not both: the key is in a file or in AWS KMS');

@@ -31,7 +31,7 @@ import { oktaClient } from '../functions/lib/okta/client-cache.js';
 import type { OktaClient } from '../functions/lib/okta/types.js';
 import { chooseAwsTarget, CliError, parseCommand, required, UsageError, type Output } from './cli-support.js';
 
-export const hooksHelp = `Usage: okta-connector hooks <register|list|rotate|remove|migrate> <connection> [options]
+export const HOOKS_HELP = `Usage: okta-connector hooks <register|list|rotate|remove|migrate> <connection> [options]
 
   register <connection> --url <EventHookUrl?connection=<connection>> [--types <a,b|all-eligible>]
                 creates (or updates) the connection's Okta event hook with a generated secret (stored as the
@@ -60,7 +60,7 @@ export async function hooks(args: string[], output: Output): Promise<void> {
     aws: { type: 'boolean' },
   });
   const [subcommand, name] = positionals;
-  if (values.help || subcommand === undefined) return output.out(hooksHelp);
+  if (values.help || subcommand === undefined) return output.out(HOOKS_HELP);
   if (!name) throw new UsageError(`name the connection: okta-connector hooks ${subcommand} <connection>`);
   const json = values.json === true;
   chooseAwsTarget(values.aws === true, output);

@@ -48,8 +48,8 @@ export interface LocalEventBridge {
 }
 
 /** AWS's limits for PutEvents. */
-const maxEntriesPerCall = 10;
-const maxRequestEntrySize = 256 * 1024;
+const MAX_ENTRIES_PER_CALL = 10;
+const MAX_REQUEST_ENTRY_SIZE = 256 * 1024;
 const entryErrorMessages: Record<EntryErrorCode, string> = {
   InternalFailure: 'Internal Failure',
   ThrottlingException: 'Rate exceeded',
@@ -72,15 +72,15 @@ export async function startLocalEventBridge(port = 0): Promise<LocalEventBridge>
         "1 validation error detected: Value null at 'entries' failed to satisfy constraint: Member must not be null",
       );
     }
-    if (rawEntries.length > maxEntriesPerCall) {
+    if (rawEntries.length > MAX_ENTRIES_PER_CALL) {
       throw new AwsError(
         'ValidationException',
-        `1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length less than or equal to ${maxEntriesPerCall}`,
+        `1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length less than or equal to ${MAX_ENTRIES_PER_CALL}`,
       );
     }
     // AWS: "You can batch multiple event entries into one request ... the total entry size must be less than 256KB."
     const totalSize = rawEntries.reduce((sum: number, entry: unknown) => sum + entrySize(entry), 0);
-    if (totalSize > maxRequestEntrySize) {
+    if (totalSize > MAX_REQUEST_ENTRY_SIZE) {
       throw new AwsError('ValidationException', 'Total size of the entries in the request is over the limit.');
     }
     const receivedAt = new Date().toISOString();

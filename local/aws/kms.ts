@@ -9,8 +9,8 @@ import { generateKeyPair, sign, constants, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
 import { AwsError, epochSeconds, startJsonProtocolServer } from './json-protocol.js';
 
-const region = 'us-east-1';
-const accountId = '000000000000';
+const REGION = 'us-east-1';
+const ACCOUNT_ID = '000000000000';
 const generate = promisify(generateKeyPair);
 
 type KeyUsage = 'ENCRYPT_DECRYPT' | 'SIGN_VERIFY' | 'GENERATE_VERIFY_MAC' | 'KEY_AGREEMENT';
@@ -234,7 +234,7 @@ export async function startLocalKms(port = 0): Promise<LocalKms> {
 function metadata(key: Key) {
   const spec = SPECS[key.keySpec]!;
   return {
-    AWSAccountId: accountId,
+    AWSAccountId: ACCOUNT_ID,
     KeyId: key.keyId,
     Arn: key.arn,
     CreationDate: epochSeconds(key.createdDate),
@@ -279,11 +279,11 @@ function resolveKeyId(value: string, aliases: Map<string, string>): string | und
 }
 
 function keyArn(keyId: string): string {
-  return `arn:aws:kms:${region}:${accountId}:key/${keyId}`;
+  return `arn:aws:kms:${REGION}:${ACCOUNT_ID}:key/${keyId}`;
 }
 
 function aliasArn(alias: string): string {
-  return alias.startsWith('arn:') ? alias : `arn:aws:kms:${region}:${accountId}:${alias}`;
+  return alias.startsWith('arn:') ? alias : `arn:aws:kms:${REGION}:${ACCOUNT_ID}:${alias}`;
 }
 
 /** KMS's wording for a parameter that fails its constraints. */

@@ -42,8 +42,8 @@ export interface LocalSecretsManager {
   close: () => Promise<void>;
 }
 
-const region = 'us-east-1';
-const accountId = '000000000000';
+const REGION = 'us-east-1';
+const ACCOUNT_ID = '000000000000';
 
 /** Starts the local Secrets Manager endpoint on 127.0.0.1:`port` (0 = any free port). */
 export async function startLocalSecretsManager(port = 0): Promise<LocalSecretsManager> {
@@ -100,7 +100,7 @@ export async function startLocalSecretsManager(port = 0): Promise<LocalSecretsMa
     const now = new Date();
     const secret: Secret = {
       name,
-      arn: `arn:aws:secretsmanager:${region}:${accountId}:secret:${name}-${randomSuffix()}`,
+      arn: `arn:aws:secretsmanager:${REGION}:${ACCOUNT_ID}:secret:${name}-${randomSuffix()}`,
       description: typeof input.Description === 'string' ? input.Description : undefined,
       createdDate: now,
       lastChangedDate: now,

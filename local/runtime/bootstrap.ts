@@ -15,7 +15,7 @@ import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
 import type { FromContainer, LambdaErrorPayload, ToContainer } from './protocol.js';
 
-const [moduleFile = '', handlerExport = 'handler'] = process.argv.slice(2);
+const [MODULE_FILE = '', HANDLER_EXPORT = 'handler'] = process.argv.slice(2);
 let currentRequestId: string | undefined;
 
 const send = (message: FromContainer, then?: () => void) => {
@@ -42,21 +42,21 @@ type Handler = (event: unknown, context: Context, callback?: (error: unknown, re
 async function loadHandler(): Promise<Handler | undefined> {
   let module: Record<string, unknown>;
   try {
-    module = (await import(pathToFileURL(moduleFile).href)) as Record<string, unknown>;
+    module = (await import(pathToFileURL(MODULE_FILE).href)) as Record<string, unknown>;
   } catch (error) {
     const missing = (error as { code?: string }).code === 'ERR_MODULE_NOT_FOUND';
     return initFailed(
       missing
-        ? { errorType: 'Runtime.ImportModuleError', errorMessage: `Error: Cannot find module '${moduleFile}'` }
+        ? { errorType: 'Runtime.ImportModuleError', errorMessage: `Error: Cannot find module '${MODULE_FILE}'` }
         : lambdaError(error),
     );
   }
   const found =
-    module[handlerExport] ?? (module.default as Record<string, unknown> | undefined)?.[handlerExport] ?? undefined;
+    module[HANDLER_EXPORT] ?? (module.default as Record<string, unknown> | undefined)?.[HANDLER_EXPORT] ?? undefined;
   if (typeof found !== 'function') {
     return initFailed({
       errorType: 'Runtime.HandlerNotFound',
-      errorMessage: `${moduleFile}.${handlerExport} is undefined or not exported`,
+      errorMessage: `${MODULE_FILE}.${HANDLER_EXPORT} is undefined or not exported`,
     });
   }
   return found as Handler;

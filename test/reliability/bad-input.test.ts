@@ -14,10 +14,10 @@ import { handler as search } from '../../functions/triggers/scheduled-search.js'
 import { startLocalAws, type LocalAws } from '../../local/aws/index.js';
 import { startOktaSim, type OktaSim } from '../../local/okta-sim/index.js';
 import { loadAction } from './action-modules.js';
-import { actionCases, badDomains, smuggledSearchValue } from './bad-input-cases.js';
+import { actionCases, badDomains, SMUGGLED_SEARCH_VALUE } from './bad-input-cases.js';
 import { match } from '../support/match.js';
 
-const hookSecret = 'bad-input-hook-secret-7c21';
+const HOOK_SECRET = 'bad-input-hook-secret-7c21';
 const context = {
   awsRequestId: 'bad-input',
   functionName: 'okta-connector',
@@ -52,7 +52,7 @@ beforeAll(async () => {
     domain: sim.url,
     auth: { type: 'api-token', token: sim.apiToken },
   });
-  aws.secrets.put('okta-connector/default/event-hook', { eventHookSecret: hookSecret, domain: sim.url });
+  aws.secrets.put('okta-connector/default/event-hook', { eventHookSecret: HOOK_SECRET, domain: sim.url });
   for (const [name, domain] of Object.entries(badDomains))
     aws.secrets.put(`okta-connector/${name}`, { domain, auth: { type: 'api-token', token: sim.apiToken } });
   await okta('POST', '/api/v1/groups', {
@@ -135,7 +135,7 @@ describe('a smuggled search value stays one value', () => {
     async (match) => {
       const { status, body } = await callAction(
         'get-groups-by-name',
-        JSON.stringify({ name: smuggledSearchValue, match }),
+        JSON.stringify({ name: SMUGGLED_SEARCH_VALUE, match }),
       );
       expect(status).toBe(200);
       expect(body.groups).toEqual([]);
@@ -248,7 +248,7 @@ function hookPost(
   return {
     version: '2.0',
     requestContext: { http: { method: 'POST' } },
-    headers: { 'content-type': 'application/json', authorization: hookSecret, ...headers },
+    headers: { 'content-type': 'application/json', authorization: HOOK_SECRET, ...headers },
     queryStringParameters: query,
     body: Buffer.from(body).toString('base64'),
     isBase64Encoded: true,
@@ -298,19 +298,19 @@ describe('the event hook refuses what Okta would not send', () => {
     ['a wrong secret', () => hookPost(delivery([uuid]), { authorization: 'not-the-secret' }), 401, /Not authorized/],
     [
       'a wrong secret of the same length',
-      () => hookPost(delivery([uuid]), { authorization: hookSecret.replace(/.$/, 'X') }),
+      () => hookPost(delivery([uuid]), { authorization: HOOK_SECRET.replace(/.$/, 'X') }),
       401,
       /Not authorized/,
     ],
     [
       'the secret with a trailing space',
-      () => hookPost(delivery([uuid]), { authorization: `${hookSecret} ` }),
+      () => hookPost(delivery([uuid]), { authorization: `${HOOK_SECRET} ` }),
       401,
       /Not authorized/,
     ],
     [
       'the secret as a Bearer token',
-      () => hookPost(delivery([uuid]), { authorization: `Bearer ${hookSecret}` }),
+      () => hookPost(delivery([uuid]), { authorization: `Bearer ${HOOK_SECRET}` }),
       401,
       /Not authorized/,
     ],

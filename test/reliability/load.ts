@@ -43,7 +43,7 @@ export interface ActionLoadResult {
   ms: number;
 }
 
-const hookSecret = 'load-hook-secret-0f3a9c';
+const HOOK_SECRET = 'load-hook-secret-0f3a9c';
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
 
@@ -56,7 +56,7 @@ export async function hookLoad(deliveries: number, eventsPerDelivery: number): P
       domain: sim.url,
       auth: { type: 'api-token', token: sim.apiToken },
     });
-    world.aws.secrets.put('okta-connector/load/event-hook', { eventHookSecret: hookSecret });
+    world.aws.secrets.put('okta-connector/load/event-hook', { eventHookSecret: HOOK_SECRET });
     const batches = Array.from({ length: deliveries }, () =>
       sim.control.addLogEvents(Array.from({ length: eventsPerDelivery }, () => ({ eventType: 'user.session.start' }))),
     );
@@ -74,7 +74,7 @@ export async function hookLoad(deliveries: number, eventsPerDelivery: number): P
           const sent = Date.now();
           const status = await fetch(`${world.hookUrl}?connection=load`, {
             method: 'POST',
-            headers: { 'content-type': 'application/json', authorization: hookSecret },
+            headers: { 'content-type': 'application/json', authorization: HOOK_SECRET },
             body,
             signal: AbortSignal.timeout(3_000),
           }).then(

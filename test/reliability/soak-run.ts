@@ -28,7 +28,7 @@ export interface RunResult {
   ms: number;
 }
 
-const hookSecret = 'soak-hook-secret-5d1f0c9a';
+const HOOK_SECRET = 'soak-hook-secret-5d1f0c9a';
 const pollOnlyTypes = ['system.api_token.create', 'policy.lifecycle.update', 'app.oauth2.token.grant'];
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -58,12 +58,12 @@ export async function soakRun(world: SoakWorld, index: number, seed: number): Pr
       domain: sim.url,
       auth: { type: 'api-token', token: sim.apiToken },
     });
-    world.aws.secrets.put(`okta-connector/${connection}/event-hook`, { eventHookSecret: hookSecret });
+    world.aws.secrets.put(`okta-connector/${connection}/event-hook`, { eventHookSecret: HOOK_SECRET });
     const hookId = await registerEventHook({
       orgUrl: sim.url,
       apiToken: sim.apiToken,
       uri: `${world.hookUrl}?connection=${connection}`,
-      secret: hookSecret,
+      secret: HOOK_SECRET,
       connection,
     });
     world.cursorWrites.length = 0;

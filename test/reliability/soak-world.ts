@@ -25,8 +25,8 @@ import { serveEventHook } from '../support/serve-event-hook.js';
 import { addMiddleware, type Middleware } from '../support/fault-counters.js';
 import { startLocalAws, type LocalAws } from '../../local/aws/index.js';
 
-export const soakTable = 'okta-connector-soak';
-export const soakBus = 'soak-bus';
+export const SOAK_TABLE = 'okta-connector-soak';
+export const SOAK_BUS = 'soak-bus';
 
 /** Probabilities of the DynamoDB faults, per call; changed by each run. */
 export interface DynamoFaults {
@@ -66,8 +66,8 @@ export interface SoakWorld {
 export async function startSoakWorld(): Promise<SoakWorld> {
   const aws = await startLocalAws();
   Object.assign(process.env, aws.env(), {
-    TABLE_NAME: soakTable,
-    EVENT_BUS_NAME: soakBus,
+    TABLE_NAME: SOAK_TABLE,
+    EVENT_BUS_NAME: SOAK_BUS,
     ALLOW_INSECURE_LOCAL_OKTA: 'true',
     CONNECTION_CACHE_SECONDS: '300',
     POWERTOOLS_METRICS_DISABLED: 'true',
@@ -77,7 +77,7 @@ export async function startSoakWorld(): Promise<SoakWorld> {
   resetConfig();
   resetAwsClients();
   clearConnectionCache();
-  await aws.createTable(soakTable);
+  await aws.createTable(SOAK_TABLE);
 
   const world: SoakWorld = {
     aws,

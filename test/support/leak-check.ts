@@ -56,10 +56,10 @@ captureStream(process.stderr, 'stderr');
 captureConsole();
 captureErrorBodies();
 
-const simModule = new URL('../../local/okta-sim/index.ts', import.meta.url).pathname;
-const awsModule = new URL('../../local/aws/index.ts', import.meta.url).pathname;
+const SIM_MODULE = new URL('../../local/okta-sim/index.ts', import.meta.url).pathname;
+const AWS_MODULE = new URL('../../local/aws/index.ts', import.meta.url).pathname;
 
-vi.doMock(simModule, async (importOriginal) => {
+vi.doMock(SIM_MODULE, async (importOriginal) => {
   const original = await importOriginal<typeof import('../../local/okta-sim/index.js')>();
   return {
     ...original,
@@ -67,7 +67,7 @@ vi.doMock(simModule, async (importOriginal) => {
       watchSim(await original.startOktaSim(...args)),
   };
 });
-vi.doMock(awsModule, async (importOriginal) => {
+vi.doMock(AWS_MODULE, async (importOriginal) => {
   const original = await importOriginal<typeof import('../../local/aws/index.js')>();
   return {
     ...original,

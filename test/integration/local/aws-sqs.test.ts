@@ -35,8 +35,8 @@ async function queue(name: string, attributes: Record<string, string> = {}): Pro
   return QueueUrl!;
 }
 
-const receive = (QueueUrl: string, extra: Partial<{ VisibilityTimeout: number; WaitTimeSeconds: number }> = {}) =>
-  client.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, ...extra }));
+const receive = (queueUrl: string, extra: Partial<{ VisibilityTimeout: number; WaitTimeSeconds: number }> = {}) =>
+  client.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, ...extra }));
 
 describe('local SQS', () => {
   it('sends, receives and deletes a message, with its MD5 and receive count', async () => {

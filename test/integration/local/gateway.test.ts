@@ -3,7 +3,7 @@ import { startGateway, type Gateway } from '../../../local/gateway.js';
 import { createLocalRuntime } from '../../../local/runtime.js';
 import { match } from '../../support/match.js';
 
-const fixtures = 'test/integration/local/fixtures';
+const FIXTURES = 'test/integration/local/fixtures';
 let gateway: Gateway;
 
 beforeAll(async () => {
@@ -11,13 +11,13 @@ beforeAll(async () => {
     runtime: createLocalRuntime({ timeoutSeconds: 5 }),
     routes: {
       actions: [
-        { name: 'echo', entry: `${fixtures}/echo-handler.ts` },
-        { name: 'failing', entry: `${fixtures}/failing-handler.ts` },
-        { name: 'plain', entry: `${fixtures}/value-handler.ts` },
-        { name: 'binary', entry: `${fixtures}/binary-handler.ts` },
+        { name: 'echo', entry: `${FIXTURES}/echo-handler.ts` },
+        { name: 'failing', entry: `${FIXTURES}/failing-handler.ts` },
+        { name: 'plain', entry: `${FIXTURES}/value-handler.ts` },
+        { name: 'binary', entry: `${FIXTURES}/binary-handler.ts` },
       ],
-      oauth: { authorize: `${fixtures}/echo-handler.ts`, callback: `${fixtures}/echo-handler.ts` },
-      eventHook: `${fixtures}/echo-handler.ts`,
+      oauth: { authorize: `${FIXTURES}/echo-handler.ts`, callback: `${FIXTURES}/echo-handler.ts` },
+      eventHook: `${FIXTURES}/echo-handler.ts`,
     },
   });
 });

@@ -13,7 +13,7 @@ import { match } from '../../support/match.js';
 // it read the answers) or by a cross-site POST that needs no preflight (text/plain). Every local endpoint answers
 // only loopback Host headers and no foreign Origin.
 
-const fixtures = 'test/integration/local/fixtures';
+const FIXTURES = 'test/integration/local/fixtures';
 const TOKEN = '00-real-org-token-value';
 let aws: LocalAws;
 let gateway: Gateway;
@@ -28,11 +28,11 @@ beforeAll(async () => {
   gateway = await startGateway({
     runtime: { ...runtime, ...counting },
     routes: {
-      actions: [{ name: 'delete-user', entry: `${fixtures}/echo-handler.ts` }],
-      eventHook: `${fixtures}/echo-handler.ts`,
+      actions: [{ name: 'delete-user', entry: `${FIXTURES}/echo-handler.ts` }],
+      eventHook: `${FIXTURES}/echo-handler.ts`,
     },
   });
-  lambda = await startLocalLambda({ runtime, functions: [{ name: 'value', entry: `${fixtures}/value-handler.ts` }] });
+  lambda = await startLocalLambda({ runtime, functions: [{ name: 'value', entry: `${FIXTURES}/value-handler.ts` }] });
 });
 afterAll(async () => {
   await Promise.all([gateway.close(), lambda.close(), aws.close()]);

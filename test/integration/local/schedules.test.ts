@@ -5,7 +5,7 @@ import { match } from '../../support/match.js';
 
 // The handlers run in the runtime's containers: what they saw comes back in their results, and how many ran at once
 // in the runtime's stats. One runtime for the file, so its containers stay warm from test to test.
-const slow = 'test/integration/local/fixtures/slow-handler.ts';
+const SLOW = 'test/integration/local/fixtures/slow-handler.ts';
 const runtime = createLocalRuntime();
 let schedules: Schedules | undefined;
 
@@ -24,8 +24,8 @@ describe('local schedules', () => {
       connections: ['default', 'service'],
       searches: [{ connection: 'default', name: 'failed-logins' }],
       intervalSeconds: 60,
-      pollerEntry: slow,
-      searchEntry: slow,
+      pollerEntry: SLOW,
+      searchEntry: SLOW,
       onRun: ({ outcome }) => payloads.push(payloadOf(outcome)),
     });
     await schedules.runAll();
@@ -44,12 +44,12 @@ describe('local schedules', () => {
     const runs: string[] = [];
     const own = createLocalRuntime();
     // A warm container first, so the window below measures the schedule and not a cold start on a loaded machine.
-    await own.invoke({ name: 'poll-system-log', entry: slow }, { ms: 1 });
+    await own.invoke({ name: 'poll-system-log', entry: SLOW }, { ms: 1 });
     schedules = startSchedules({
       runtime: own,
       connections: ['default'],
       intervalSeconds: 0.03,
-      pollerEntry: slow, // each run takes 120 ms, four intervals
+      pollerEntry: SLOW, // each run takes 120 ms, four intervals
       onRun: ({ schedule }) => runs.push(schedule),
     });
     await new Promise((resolve) => setTimeout(resolve, 700));
@@ -68,7 +68,7 @@ describe('local schedules', () => {
       runtime,
       connections: ['default'],
       intervalSeconds: 60,
-      pollerEntry: slow,
+      pollerEntry: SLOW,
       onRun: ({ outcome }) => outcomes.push(outcome),
     });
     await schedules.runAll();

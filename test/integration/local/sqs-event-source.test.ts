@@ -54,7 +54,7 @@ function mapped(name: string, options: { reportBatchItemFailures?: boolean; maxR
     client.send(
       new SendMessageBatchCommand({
         QueueUrl: queueUrl,
-        Entries: bodies.map((MessageBody, i) => ({ Id: `${i}`, MessageBody })),
+        Entries: bodies.map((messageBody, i) => ({ Id: `${i}`, MessageBody: messageBody })),
       }),
     );
   return { source, send };

@@ -9,13 +9,13 @@ import { orgBudgetFor, TABLE_TIMEOUT_MS } from '../../../functions/lib/okta/org-
 import { startLocalAws, type LocalAws } from '../../../local/aws/index.js';
 import { startOktaSim, type OktaSim } from '../../../local/okta-sim/index.js';
 
-const table = 'org-budget-test';
+const TABLE = 'org-budget-test';
 let aws: LocalAws;
 let sim: OktaSim;
 
 beforeAll(async () => {
   [aws, sim] = await Promise.all([startLocalAws(), startOktaSim({ seed: { users: 5, groups: 0, apps: 0 } })]);
-  await aws.createTable(table);
+  await aws.createTable(TABLE);
 });
 
 afterAll(async () => {
@@ -38,7 +38,7 @@ function container(dynamoCalls: { count: number }, endpoint = aws.endpoints.dyna
     { step: 'initialize' },
   );
   const connection: Connection = { name: 'sim', baseUrl: sim.url, auth: { type: 'api-token', token: sim.apiToken } };
-  const orgBudget = orgBudgetFor(sim.url, { dynamoDb, tableName: table, reserve: 0.1 });
+  const orgBudget = orgBudgetFor(sim.url, { dynamoDb, tableName: TABLE, reserve: 0.1 });
   return oktaClientFor(connection, { orgBudget, rateLimitReserve: 0.1 });
 }
 
@@ -125,7 +125,7 @@ describe('the org-wide rate-limit budget when DynamoDB does not answer', () => {
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
       maxAttempts: 1,
     });
-    const budget = orgBudgetFor(sim.url, { dynamoDb, tableName: table, reserve: 0.1 });
+    const budget = orgBudgetFor(sim.url, { dynamoDb, tableName: TABLE, reserve: 0.1 });
     const first = await budget.take('GET /api/v1/users/{id}', Date.now() + 60);
     const second = await budget.take('GET /api/v1/users/{id}', Date.now() + 60);
     dynamoDb.destroy();

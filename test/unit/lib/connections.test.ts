@@ -16,7 +16,7 @@ const sm = mockClient(secrets);
 const cfg = readConfig({});
 const TOKEN = '00SsWsTokenThatIsSecret-xyz';
 const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
-const pkcs8 = rsa.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+const PKCS8 = rsa.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 const jwk = { ...rsa.privateKey.export({ format: 'jwk' }), kid: 'key-1' };
 
 function secretIs(value: unknown) {
@@ -69,7 +69,7 @@ describe('connections: loading', () => {
       auth: {
         type: 'client-credentials',
         clientId: '0oa1',
-        privateKey: pkcs8,
+        privateKey: PKCS8,
         keyId: 'k1',
         scopes: ['okta.users.read'],
       },
@@ -77,7 +77,7 @@ describe('connections: loading', () => {
     expect(connection.auth).toEqual({
       type: 'client-credentials',
       clientId: '0oa1',
-      privateKey: pkcs8,
+      privateKey: PKCS8,
       keyId: 'k1',
       scopes: ['okta.users.read'],
     });
@@ -189,7 +189,7 @@ describe('connections: malformed secrets are refused by field, without the secre
       'no clientId',
       {
         domain: 'acme.okta.com',
-        auth: { type: 'client-credentials', privateKey: pkcs8, keyId: 'k', scopes: ['okta.users.read'] },
+        auth: { type: 'client-credentials', privateKey: PKCS8, keyId: 'k', scopes: ['okta.users.read'] },
       },
       'auth.clientId is required',
     ],
@@ -227,7 +227,7 @@ describe('connections: malformed secrets are refused by field, without the secre
       'a PEM key without keyId',
       {
         domain: 'acme.okta.com',
-        auth: { type: 'client-credentials', clientId: 'c', privateKey: pkcs8, scopes: ['a'] },
+        auth: { type: 'client-credentials', clientId: 'c', privateKey: PKCS8, scopes: ['a'] },
       },
       'auth.keyId is required',
     ],
@@ -238,7 +238,7 @@ describe('connections: malformed secrets are refused by field, without the secre
         auth: {
           type: 'client-credentials',
           clientId: 'c',
-          privateKey: pkcs8,
+          privateKey: PKCS8,
           kmsKeyId: 'alias/k',
           keyId: 'k',
           scopes: ['a'],
@@ -279,7 +279,7 @@ describe('connections: malformed secrets are refused by field, without the secre
       'no scopes',
       {
         domain: 'acme.okta.com',
-        auth: { type: 'client-credentials', clientId: 'c', privateKey: pkcs8, keyId: 'k', scopes: [] },
+        auth: { type: 'client-credentials', clientId: 'c', privateKey: PKCS8, keyId: 'k', scopes: [] },
       },
       'auth.scopes must be a non-empty array',
     ],

@@ -3,7 +3,7 @@ import { parseTime, secretReader, UsageError } from '../../../bin/cli-support.js
 import { secretFromFlags } from '../../../bin/connections.js';
 import { match } from '../../support/match.js';
 
-const now = Date.parse('2026-11-29T12:00:00.000Z');
+const NOW = Date.parse('2026-11-29T12:00:00.000Z');
 
 describe('parseTime', () => {
   it.each([
@@ -12,11 +12,11 @@ describe('parseTime', () => {
     ['7d', '2026-11-22T12:00:00.000Z'],
     ['2026-11-29T08:00:00Z', '2026-11-29T08:00:00.000Z'],
   ])('reads %s as %s', (value, iso) => {
-    expect(parseTime(value, 'since', now)).toBe(iso);
+    expect(parseTime(value, 'since', NOW)).toBe(iso);
   });
 
   it('refuses anything else with an example of what it takes', () => {
-    expect(() => parseTime('yesterday', 'since', now)).toThrow(
+    expect(() => parseTime('yesterday', 'since', NOW)).toThrow(
       /--since must be an ISO 8601 time .* or an age such as 2h/,
     );
   });

@@ -19,7 +19,7 @@ const dynamo = mockClient(DynamoDBClient);
 const eventBridge = mockClient(EventBridgeClient);
 const hookSecrets: HookSecrets = { eventHookSecret: 'secret-1', domain: 'acme.okta.com' };
 const deps = { loadHookSecrets: () => Promise.resolve(hookSecrets) };
-const delivery = JSON.stringify({
+const DELIVERY = JSON.stringify({
   eventType: 'com.okta.event_hook',
   source: 'https://acme.okta.com/api/v1/eventHooks/who7hphp39JoHLni81d7',
   data: {
@@ -38,7 +38,7 @@ function post(overrides: Partial<HookHttpEvent> & { headers?: Record<string, str
     version: '2.0',
     requestContext: { http: { method: 'POST' } },
     queryStringParameters: { connection: 'acme' },
-    body: delivery,
+    body: DELIVERY,
     isBase64Encoded: false,
     ...overrides,
     headers: { 'content-type': 'application/json', authorization: 'secret-1', ...overrides.headers },
@@ -153,7 +153,7 @@ describe('event-hook handler', () => {
 
   it('reads a base64-encoded body', async () => {
     const answer = await handler(
-      post({ body: Buffer.from(delivery).toString('base64'), isBase64Encoded: true }),
+      post({ body: Buffer.from(DELIVERY).toString('base64'), isBase64Encoded: true }),
       undefined,
       deps,
     );
@@ -165,7 +165,7 @@ describe('event-hook handler', () => {
       {
         httpMethod: 'POST',
         headers: { 'Content-Type': 'application/json', Authorization: 'secret-1' },
-        body: delivery,
+        body: DELIVERY,
       },
       undefined,
       deps,
@@ -197,7 +197,7 @@ describe('event-hook handler', () => {
       published: '2099-01-01T00:00:00.000Z',
       eventType: 'x.y',
     };
-    const body = JSON.parse(delivery) as { data: { events: unknown[] } };
+    const body = JSON.parse(DELIVERY) as { data: { events: unknown[] } };
     body.data.events.push(forged);
     const warn = vi.spyOn(logger, 'warn');
     const answer = await handler(post({ body: JSON.stringify(body) }), undefined, deps);
@@ -215,7 +215,7 @@ describe('event-hook handler', () => {
   });
 
   it("answers 400 to a delivery whose source is not the connection's org, and publishes nothing", async () => {
-    const body = { ...(JSON.parse(delivery) as object), source: 'https://evil.okta.com/api/v1/eventHooks/who1' };
+    const body = { ...(JSON.parse(DELIVERY) as object), source: 'https://evil.okta.com/api/v1/eventHooks/who1' };
     const answer = await handler(post({ body: JSON.stringify(body) }), undefined, deps);
     expect(answer.statusCode).toBe(400);
     expect(answer.body).toMatch(/org/);
@@ -223,11 +223,11 @@ describe('event-hook handler', () => {
   });
 
   it('checks the source only for its shape when the hook secret names no org (a secret from before domain was kept)', async () => {
-    const body = { ...(JSON.parse(delivery) as object), source: 'https://other.okta.com/api/v1/eventHooks/who1' };
+    const body = { ...(JSON.parse(DELIVERY) as object), source: 'https://other.okta.com/api/v1/eventHooks/who1' };
     const withoutDomain = { loadHookSecrets: () => Promise.resolve({ eventHookSecret: 'secret-1' }) };
     const answer = await handler(post({ body: JSON.stringify(body) }), undefined, withoutDomain);
     expect(answer.statusCode).toBe(200);
-    const notHook = { ...(JSON.parse(delivery) as object), source: 'https://other.okta.com/api/v1/users/00u1' };
+    const notHook = { ...(JSON.parse(DELIVERY) as object), source: 'https://other.okta.com/api/v1/users/00u1' };
     const refused = await handler(post({ body: JSON.stringify(notHook) }), undefined, withoutDomain);
     expect(refused.statusCode).toBe(400);
   });

@@ -16,7 +16,7 @@ function clientReading(...statuses: string[]): OktaClient {
   return { request } as unknown as OktaClient;
 }
 
-const deadline = Date.now() + 5_000;
+const DEADLINE = Date.now() + 5_000;
 const refused = () =>
   new OktaValidationFailed('Okta answered 400 E0000001: Api validation failed', {
     oktaErrorCode: 'E0000001',
@@ -29,7 +29,7 @@ describe('changeStatus', () => {
     const result = await changeStatus({
       okta: clientReading('SUSPENDED'),
       userId: 'a@example.com',
-      deadline,
+      deadline: DEADLINE,
       verb: 'suspend',
       targets: ['SUSPENDED'],
       change,
@@ -43,7 +43,7 @@ describe('changeStatus', () => {
     const result = await changeStatus({
       okta: clientReading('ACTIVE'),
       userId: 'a@example.com',
-      deadline,
+      deadline: DEADLINE,
       verb: 'suspend',
       targets: ['SUSPENDED'],
       change,
@@ -57,7 +57,7 @@ describe('changeStatus', () => {
     const result = await changeStatus({
       okta: clientReading('ACTIVE', 'SUSPENDED'),
       userId: '00u1',
-      deadline,
+      deadline: DEADLINE,
       verb: 'suspend',
       targets: ['SUSPENDED'],
       change,
@@ -70,7 +70,7 @@ describe('changeStatus', () => {
     const error = (await changeStatus({
       okta: clientReading('ACTIVE', 'STAGED'),
       userId: '00u1',
-      deadline,
+      deadline: DEADLINE,
       verb: 'suspend',
       targets: ['SUSPENDED'],
       change,
@@ -88,7 +88,7 @@ describe('changeStatus', () => {
       changeStatus({
         okta: clientReading('ACTIVE'),
         userId: '00u1',
-        deadline,
+        deadline: DEADLINE,
         verb: 'suspend',
         targets: ['SUSPENDED'],
         change,
@@ -108,7 +108,7 @@ describe('changeStatus', () => {
     const result = await changeStatus({
       okta,
       userId: '00u1',
-      deadline,
+      deadline: DEADLINE,
       verb: 'deactivate',
       targets: ['DEPROVISIONED'],
       change: vi.fn(),
@@ -124,7 +124,7 @@ describe('withStatusCheck', () => {
       withStatusCheck({
         okta: clientReading('ACTIVE', 'SUSPENDED'),
         userId: '00u1',
-        deadline,
+        deadline: DEADLINE,
         verb: 'reset the password of',
         change,
       }),

@@ -8,8 +8,8 @@ import {
 } from '../../../../functions/lib/events/delivery-check.js';
 import { match } from '../../../support/match.js';
 
-const now = Date.parse('2026-12-04T12:00:00.000Z');
-const expected: DeliveryExpectations = { orgUrl: 'https://acme.okta.com', now, maxAgeMs: 7 * 86_400_000 };
+const NOW = Date.parse('2026-12-04T12:00:00.000Z');
+const expected: DeliveryExpectations = { orgUrl: 'https://acme.okta.com', now: NOW, maxAgeMs: 7 * 86_400_000 };
 // The shape of a real System Log event (real-okta/system-log-samples.json: version 1 uuids, ms timestamps).
 const event = (overrides: Record<string, unknown> = {}) => ({
   uuid: 'faf7398a-4f77-11ea-97fb-5925e98228bd',
@@ -94,7 +94,7 @@ describe('checkDelivery: each event', () => {
     ['published in 2099', { published: '2099-01-01T00:00:00.000Z' }, /future/],
     ['published before the dedupe window', { published: '2026-11-26T00:00:00.000Z' }, /dedupe window/],
     ['published without a zone', { published: '2026-12-04T11:59:58' }, /ISO 8601/],
-    ['published as a number', { published: now }, /ISO 8601/],
+    ['published as a number', { published: NOW }, /ISO 8601/],
     ['an event over 200 KB', { displayMessage: 'x'.repeat(210 * 1024) }, /bytes/],
   ])('leaves out %s and reports it', (_title, overrides, reason) => {
     expect(reasons(envelope([event(overrides)]))).toEqual([match.stringMatching(reason)]);

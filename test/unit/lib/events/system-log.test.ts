@@ -6,7 +6,7 @@ import type { OktaClient, OktaRequest, RateLimitState } from '../../../../functi
 import { lostCursorOverlapMs, pollSystemLog } from '../../../../functions/lib/events/system-log.js';
 
 const dynamo = mockClient(DynamoDBClient);
-const now = Date.parse('2026-06-01T12:00:00.000Z');
+const NOW = Date.parse('2026-06-01T12:00:00.000Z');
 const cursors = { dynamoDb: new DynamoDBClient({}), tableName: 't' };
 
 /** An Okta client answering every request with `answer`, recording the requests. */
@@ -45,7 +45,7 @@ describe('pollSystemLog', () => {
       remainingMs: () => 60_000,
       lookbackMs: 60_000,
       cursors,
-      now: () => now,
+      now: () => NOW,
     });
     expect(okta.requests[0]?.query).toEqual({ since: '2026-06-01T11:59:00.000Z', limit: 1000, sortOrder: 'ASCENDING' });
   });
@@ -59,7 +59,7 @@ describe('pollSystemLog', () => {
       },
     });
     const okta = fakeOkta(() => []);
-    await pollSystemLog('acme', { okta, reserve: 0.1, remainingMs: () => 60_000, cursors, now: () => now });
+    await pollSystemLog('acme', { okta, reserve: 0.1, remainingMs: () => 60_000, cursors, now: () => NOW });
     expect(okta.requests[0]).toEqual({ method: 'GET', path: 'https://acme.okta.com/api/v1/logs?after=stored' });
   });
 
@@ -76,7 +76,7 @@ describe('pollSystemLog', () => {
       if (req.path.includes('stale')) throw new OktaValidationFailed('bad cursor');
       return [];
     });
-    await pollSystemLog('acme', { okta, reserve: 0.1, remainingMs: () => 60_000, cursors, now: () => now });
+    await pollSystemLog('acme', { okta, reserve: 0.1, remainingMs: () => 60_000, cursors, now: () => NOW });
     expect(okta.requests[1]?.query?.since).toBe(
       new Date(Date.parse('2026-06-01T11:00:00.000Z') - lostCursorOverlapMs).toISOString(),
     );
@@ -85,13 +85,13 @@ describe('pollSystemLog', () => {
   it('waits for the window to reset when only the reserve is left and the Lambda has the time', async () => {
     dynamo.on(GetItemCommand).resolves({});
     const slept: number[] = [];
-    const okta = fakeOkta(() => [], { bucket: 'GET /api/v1/logs', limit: 20, remaining: 2, resetAt: now + 5_000 });
+    const okta = fakeOkta(() => [], { bucket: 'GET /api/v1/logs', limit: 20, remaining: 2, resetAt: NOW + 5_000 });
     const summary = await pollSystemLog('acme', {
       okta,
       reserve: 0.1,
       remainingMs: () => 120_000,
       cursors,
-      now: () => now,
+      now: () => NOW,
       sleep: (ms) => {
         slept.push(ms);
         return Promise.resolve();
@@ -103,13 +103,13 @@ describe('pollSystemLog', () => {
 
   it('stops without a request when only the reserve is left and the reset is too far', async () => {
     dynamo.on(GetItemCommand).resolves({});
-    const okta = fakeOkta(() => [], { bucket: 'GET /api/v1/logs', limit: 20, remaining: 2, resetAt: now + 50_000 });
+    const okta = fakeOkta(() => [], { bucket: 'GET /api/v1/logs', limit: 20, remaining: 2, resetAt: NOW + 50_000 });
     const summary = await pollSystemLog('acme', {
       okta,
       reserve: 0.1,
       remainingMs: () => 40_000,
       cursors,
-      now: () => now,
+      now: () => NOW,
     });
     expect(summary.stoppedBecause).toBe('rate-limit');
     expect(okta.requests).toHaveLength(0);
@@ -125,7 +125,7 @@ describe('pollSystemLog', () => {
       reserve: 0.1,
       remainingMs: () => 60_000,
       cursors,
-      now: () => now,
+      now: () => NOW,
     });
     expect(summary.stoppedBecause).toBe('okta-unavailable');
     expect(dynamo.commandCalls(PutItemCommand)).toHaveLength(0);
@@ -139,7 +139,7 @@ describe('pollSystemLog', () => {
       reserve: 0.1,
       remainingMs: () => 5_000,
       cursors,
-      now: () => now,
+      now: () => NOW,
     });
     expect(summary.stoppedBecause).toBe('deadline');
     expect(okta.requests).toHaveLength(0);
