@@ -22,7 +22,7 @@ minutes, in the browser of the Okta user who gives the consent. It works once, i
 
 Invoking it needs lambda:InvokeFunction on that function: grant it only to the operators who may consent.`;
 
-/** The sandbox's name of the consent function (local/sandbox.ts `sandboxFunctions`). */
+/** The sandbox's name of the consent function (local/stack-runtime.ts `stackFunctionList`). */
 const SANDBOX_FUNCTION = 'okta-connector-oauth-start-consent';
 
 export async function consent(args: string[], output: Output): Promise<void> {

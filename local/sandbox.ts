@@ -3,27 +3,16 @@
  * the connections, the gateway in front of the handlers, the event hook registered through Okta's API, and the
  * schedules. `npm start` (start.ts) prints what this returns; tests and benchmarks can start it in-process.
  */
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { KMSClient } from '@aws-sdk/client-kms';
-import { actions } from '../functions/catalog.js';
 import { readSearches } from '../functions/lib/events/search-settings.js';
 import { LOCAL_RUNTIME_MARKER } from '../functions/lib/config.js';
 import { startLocalAws, type LocalAws } from './aws/index.js';
 import { bundlesFromCdkOut } from './cdk-bundles.js';
 import { registerSandboxHook } from './event-hook-registration.js';
-import { startGateway, type Gateway } from './gateway.js';
-import { startLocalLambda } from './lambda-endpoint.js';
+import type { Gateway } from './gateway.js';
 import { startOktaSim, type OktaSim } from './okta-sim/index.js';
-import {
-  createLocalRuntime,
-  REPO_ROOT,
-  type FunctionSettings,
-  type LocalFunction,
-  type LocalRuntime,
-} from './runtime.js';
-import { stackSettings } from './runtime/stack-functions.js';
-import { startSqsEventSource } from './runtime/sqs-event-source.js';
+import type { LocalRuntime } from './runtime.js';
+import { startStackRuntime } from './stack-runtime.js';
 import {
   apiTokenConnection,
   registerKmsConnection,
@@ -133,28 +122,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       POWERTOOLS_SERVICE_NAME: 'okta-connector',
     };
     const connectionNames = realOrg ? ['default'] : ['default', 'service', 'web', 'kms'];
-    // Filled from the stack once the gateway's URL is known (the stack gives the OAuth functions their callback
-    // URL, which is the gateway's here); the runtime reads a function's settings at its first invocation.
-    const functions: Record<string, FunctionSettings> = {};
     // LOCAL_BUNDLES=true runs the esbuild bundles of `npx cdk synth` (what would be deployed) instead of the sources.
     const bundles = env.LOCAL_BUNDLES === 'true' ? bundlesFromCdkOut() : undefined;
     if (bundles) note(`running the ${Object.keys(bundles).length} bundles of cdk.out`);
-    const runtime = createLocalRuntime({
-      env: localEnv,
-      functions,
-      bundles,
-      accountConcurrency: positiveNumber(env, 'LOCAL_LAMBDA_CONCURRENCY'),
-      idleSeconds: positiveNumber(env, 'LOCAL_LAMBDA_IDLE_SECONDS'),
-      onLog: options.onLog,
-    });
-    stops.push(() => runtime.close());
-
-    const routes = gatewayRoutes();
-    const gateway = await startGateway({ runtime, routes, port: at(1) });
-    stops.push(() => gateway.close());
-    const oauthCallback = `${gateway.url}/oauth/callback`;
-    const stack = stackSettings(
-      {
+    const deployment = await startStackRuntime({
+      aws,
+      props: {
         connections: connectionNames,
         defaultConnection: 'default',
         authorizationCodeConnections: realOrg ? [] : ['web'],
@@ -164,26 +137,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         bus: { type: 'existing', name: 'default' },
         eventHookMode: eventHookModeFromEnv(env),
       },
-      { TABLE_NAME: TABLE_NAME, OAUTH_REDIRECT_URI: oauthCallback },
-      (name) => aws.sqs.queueUrl(name),
-    );
-    Object.assign(functions, stack.functions);
-    for (const queue of stack.queues) aws.sqs.createQueue(queue.name, queue);
-    const lambda = await startLocalLambda({ runtime, functions: sandboxFunctions(routes), port: at(7) });
-    stops.push(() => lambda.close());
-    // The stack's SQS event source mappings (the event hook's hand-off queue into its publisher).
-    for (const source of stack.eventSources) {
-      const fn = sandboxFunctions(routes).find((f) => f.entry === source.entry);
-      if (!fn) throw new Error(`The stack maps a queue into ${source.entry}, which the sandbox does not run`);
-      const mapping = startSqsEventSource({
-        runtime,
-        fn,
-        source,
-        queueUrl: aws.sqs.queueUrl(source.queue),
-        endpoint: aws.endpoints.sqs,
-      });
-      stops.push(() => mapping.stop());
-    }
+      tableName: TABLE_NAME,
+      env: localEnv,
+      runtime: {
+        bundles,
+        accountConcurrency: positiveNumber(env, 'LOCAL_LAMBDA_CONCURRENCY'),
+        idleSeconds: positiveNumber(env, 'LOCAL_LAMBDA_IDLE_SECONDS'),
+        onLog: options.onLog,
+      },
+      gatewayPort: at(1),
+      lambdaPort: at(7),
+    });
+    stops.push(() => deployment.stop());
+    const { runtime, gateway, oauthCallback } = deployment;
 
     const connections: Record<string, ConnectionSecret> = {};
     if (realOrg) {
@@ -236,7 +202,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       actionsUrl: gateway.url,
       eventHookUrl: gateway.eventHookUrl,
       eventHookSecret,
-      lambdaUrl: lambda.url,
+      lambdaUrl: deployment.lambdaUrl as string,
       eventsUrl: `${aws.endpoints.eventbridge}/events`,
       sim,
       aws,
@@ -251,41 +217,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     await stopAll();
     throw error;
   }
-}
-
-/** The routes of the catalog's actions, the OAuth routes and the event hook. */
-export function gatewayRoutes() {
-  const oauthFiles = {
-    start: 'functions/oauth/start-consent.ts',
-    authorize: 'functions/oauth/authorize.ts',
-    callback: 'functions/oauth/callback.ts',
-  };
-  const hasOauth = Object.values(oauthFiles).every((file) => existsSync(resolve(REPO_ROOT, file)));
-  return {
-    actions: actions.map((a) => ({ name: a.name, entry: a.entry })),
-    oauth: hasOauth ? oauthFiles : undefined,
-    eventHook: 'functions/triggers/event-hook.ts',
-  };
-}
-
-/** Every function of the stack, for direct invokes: the actions and the triggers (settings: the stack's). */
-export function sandboxFunctions(routes: ReturnType<typeof gatewayRoutes>): LocalFunction[] {
-  return [
-    ...routes.actions,
-    ...(routes.oauth
-      ? [
-          // What `npx okta-connector connections consent <name>` invokes.
-          { name: 'oauth-start-consent', entry: routes.oauth.start },
-          { name: 'oauth-authorize', entry: routes.oauth.authorize },
-          { name: 'oauth-callback', entry: routes.oauth.callback },
-        ]
-      : []),
-    { name: 'event-hook', entry: 'functions/triggers/event-hook.ts' },
-    { name: 'publish-deliveries', entry: 'functions/triggers/publish-deliveries.ts' },
-    { name: 'poll-system-log', entry: 'functions/triggers/poll-system-log.ts' },
-    { name: 'scheduled-search', entry: 'functions/triggers/scheduled-search.ts' },
-    { name: 'replay', entry: 'functions/triggers/replay.ts' },
-  ];
 }
 
 /** `LOCAL_EVENT_HOOK_MODE` (`queue` or `verified`, the stack's `eventHookMode`); `queue` when unset. */

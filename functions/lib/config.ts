@@ -31,6 +31,11 @@ export interface Config {
   rateLimitBudget: 'table' | 'container';
   /** Where a connection's very first poll starts, in ms before now (`POLL_LOOKBACK_MINUTES`, 15 by default). */
   pollLookbackMs: number;
+  /**
+   * Events per System Log page the poller asks for (`POLL_PAGE_SIZE`, 1 to Okta's maximum 1000, 1000 by default):
+   * smaller pages hold less memory at once and cost more requests.
+   */
+  pollPageSize: number;
   /** Lets a connection's domain be plain HTTP on 127.0.0.1/localhost (the simulated org). Never set in AWS. */
   allowInsecureLocalOkta: boolean;
   /**
@@ -114,6 +119,7 @@ export function readConfig(env: Env): Config {
     rateLimitReserve: numberIn(env, 'RATE_LIMIT_RESERVE', 0.1, { min: 0, below: 1 }),
     rateLimitBudget: oneOf(env, 'RATE_LIMIT_BUDGET', ['container', 'table'] as const),
     pollLookbackMs: numberIn(env, 'POLL_LOOKBACK_MINUTES', 15, { min: 1, integer: true }) * 60_000,
+    pollPageSize: numberIn(env, 'POLL_PAGE_SIZE', 1000, { min: 1, max: 1000, integer: true }),
     allowInsecureLocalOkta: insecureLocalOkta(env),
     pinnedConnection: optionalText(env, 'PINNED_CONNECTION'),
     eventHookIds: stringMap(env, 'EVENT_HOOK_IDS'),
@@ -162,7 +168,7 @@ function numberIn(
   env: Env,
   name: string,
   fallback: number,
-  range: { min: number; below?: number; integer?: boolean },
+  range: { min: number; below?: number; max?: number; integer?: boolean },
 ): number {
   const raw = optionalText(env, name);
   if (raw === undefined) return fallback;
@@ -171,10 +177,16 @@ function numberIn(
     Number.isFinite(value) &&
     value >= range.min &&
     (range.below === undefined || value < range.below) &&
+    (range.max === undefined || value <= range.max) &&
     (!range.integer || Number.isInteger(value));
   if (!ok) {
     const kind = range.integer ? 'an integer' : 'a number';
-    const bound = range.below === undefined ? `at least ${range.min}` : `from ${range.min} to below ${range.below}`;
+    const bound =
+      range.max !== undefined
+        ? `from ${range.min} to ${range.max}`
+        : range.below === undefined
+          ? `at least ${range.min}`
+          : `from ${range.min} to below ${range.below}`;
     throw new ConfigurationError(name, `must be ${kind} ${bound} (got "${raw}")`);
   }
   return value;

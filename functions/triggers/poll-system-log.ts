@@ -3,7 +3,8 @@
  * invokes it with `{"connection": "<name>"}`. Reserved concurrency 1 in AWS; the cursor's conditional writes keep it
  * safe even if two runs overlap. Returns the run's summary and writes one log line and its metrics.
  *
- * `POLL_LOOKBACK_MINUTES` (default 15) sets where a connection's very first run starts.
+ * `POLL_LOOKBACK_MINUTES` (default 15) sets where a connection's very first run starts; `POLL_PAGE_SIZE` (default
+ * 1000, Okta's maximum) the events asked for per page.
  */
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { config } from '../lib/config.js';
@@ -99,6 +100,7 @@ async function pollOnce(
       okta,
       reserve: deps.reserve ?? cfg.rateLimitReserve,
       lookbackMs: deps.lookbackMs ?? cfg.pollLookbackMs,
+      pageSize: deps.pageSize ?? cfg.pollPageSize,
       remainingMs: remainingTimeOf(context),
     }),
   );

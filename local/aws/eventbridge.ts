@@ -42,6 +42,8 @@ export interface LocalEventBridge {
   delay: (ms: number) => void;
   /** How many PutEvents calls arrived, throttled ones included. */
   callCount: () => number;
+  /** How many PutEvents calls were answered `ThrottlingException` (by `throttle`). */
+  throttledCount: () => number;
   /** Calls `listener` with every entry accepted from now on; returns the unsubscribe function. */
   onEntry: (listener: (entry: RecordedEntry) => void) => () => void;
   close: () => Promise<void>;
@@ -62,6 +64,7 @@ export async function startLocalEventBridge(port = 0): Promise<LocalEventBridge>
   let throttledCalls = 0;
   let delayMs = 0;
   let calls = 0;
+  let throttled = 0;
   const listeners = new Set<(entry: RecordedEntry) => void>();
 
   const putEvents = (input: Record<string, unknown>) => {
@@ -159,6 +162,7 @@ export async function startLocalEventBridge(port = 0): Promise<LocalEventBridge>
         if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
         if (throttledCalls > 0) {
           throttledCalls -= 1;
+          throttled += 1;
           throw new AwsError('ThrottlingException', 'Rate exceeded');
         }
       },
@@ -174,6 +178,7 @@ export async function startLocalEventBridge(port = 0): Promise<LocalEventBridge>
     },
     ...api,
     callCount: () => calls,
+    throttledCount: () => throttled,
     onEntry: (listener) => {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -4,41 +4,42 @@
  * `AWS_ENDPOINT_URL_<SERVICE>` settings (see `env()`), never through a code path of its own.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createConnectorTable, startDynalite } from './dynamodb.js';
+import { createConnectorTable, startDynalite, type LocalDynamoDb } from './dynamodb.js';
 import { startLocalEventBridge, type LocalEventBridge } from './eventbridge.js';
 import { startLocalKms, type LocalKms } from './kms.js';
 import { startLocalSecretsManager } from './secrets-manager.js';
 import { startLocalSqs, type LocalSqs } from './sqs.js';
 
 export type { RecordedEntry, FailEntriesOptions, EntryErrorCode } from './eventbridge.js';
+export type { DynamoDbFaults, DynamoDbFaultCounts, DynamoDbWrite } from './dynamodb.js';
 
 export interface LocalAws {
   endpoints: { dynamodb: string; eventbridge: string; secretsManager: string; kms: string; sqs: string };
   /** The environment that points the AWS SDK v3 clients at these endpoints (with dummy credentials). */
-  env: () => Record<string, string>;
+  env(): Record<string, string>;
   /** The local EventBridge's records and fault controls. */
   eventBridge: Omit<LocalEventBridge, 'url' | 'close'>;
   secrets: {
-    put: (name: string, value: string | object) => void;
-    get: (name: string) => string | undefined;
+    put(name: string, value: string | object): void;
+    get(name: string): string | undefined;
     /** How many versions were ever written to a secret. */
-    versionsWritten: (name: string) => number;
+    versionsWritten(name: string): number;
     /** How many `GetSecretValue` calls named this secret. */
-    reads: (name: string) => number;
+    reads(name: string): number;
     /** Makes `GetSecretValue` of this secret answer `AccessDeniedException` (IAM outside a role's ARNs). */
-    denyReads: (name: string) => void;
+    denyReads(name: string): void;
     /** Holds the next `count` `PutSecretValue` calls on a secret: never stored, never answered. */
-    holdWrites: (name: string, count: number, onHeld?: () => void) => void;
+    holdWrites(name: string, count: number, onHeld?: () => void): void;
   };
-  /** The local DynamoDB's calls so far, by operation, from every process. */
-  dynamoDb: { calls: () => Record<string, number> };
+  /** The local DynamoDB's calls so far, by operation, from every process, and its faults. */
+  dynamoDb: Pick<LocalDynamoDb, 'calls' | 'injectFaults' | 'faultCounts' | 'onWrite'>;
   /** The local KMS's keys and fault controls. */
   kms: Omit<LocalKms, 'url' | 'close'>;
   /** The local SQS's queues as they are now, and its fault controls. */
   sqs: Omit<LocalSqs, 'url' | 'close'>;
   /** Creates the connector's table (pk S) in dynalite; a no-op when it exists. */
-  createTable: (name: string) => Promise<void>;
-  close: () => Promise<void>;
+  createTable(name: string): Promise<void>;
+  close(): Promise<void>;
 }
 
 export interface LocalAwsOptions {
@@ -92,6 +93,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       throttle: eventBridge.throttle,
       delay: eventBridge.delay,
       callCount: eventBridge.callCount,
+      throttledCount: eventBridge.throttledCount,
       onEntry: eventBridge.onEntry,
     },
     secrets: {
@@ -102,7 +104,12 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       denyReads: secrets.denyReads,
       holdWrites: secrets.holdWrites,
     },
-    dynamoDb: { calls: dynamodb.calls },
+    dynamoDb: {
+      calls: dynamodb.calls,
+      injectFaults: dynamodb.injectFaults,
+      faultCounts: dynamodb.faultCounts,
+      onWrite: dynamodb.onWrite,
+    },
     kms: { createKey: kms.createKey, calls: kms.calls, failNext: kms.failNext },
     sqs: { messages: sqs.messages, queueUrl: sqs.queueUrl, createQueue: sqs.createQueue, failSends: sqs.failSends },
     createTable: (name) => createConnectorTable(dynamoClient, name),

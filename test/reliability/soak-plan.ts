@@ -19,10 +19,12 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-/** A Lambda's time: `budgetMs` left at the start, running out `speed` times faster than the wall clock. */
+/**
+ * A Lambda's time: the function's timeout. Each timeout is a function of its own in the run's deployment (the same
+ * code and stack settings, that timeout), as a deployer may give a function any timeout.
+ */
 export interface DeadlinePlan {
-  budgetMs: number;
-  speed: number;
+  timeoutSeconds: number;
 }
 
 export interface ActionCall {
@@ -79,8 +81,10 @@ export function planRun(seed: number): RunPlan {
   const random = seededRandom(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   const between = (low: number, high: number) => Math.floor(low + random() * (high - low + 1));
-  const deadline = (tight: number, long: number): DeadlinePlan =>
-    random() < 0.3 ? { budgetMs: tight + between(0, 2_500), speed: between(1, 8) } : { budgetMs: long, speed: 1 };
+  // Two timeouts per function, so a run starts few containers: each distinct timeout is a function of its own.
+  const deadline = (tight: number, long: number): DeadlinePlan => ({
+    timeoutSeconds: (random() < 0.3 ? tight : long) / 1_000,
+  });
 
   const simFaults: FaultSpec[] = [];
   const kinds = ['rate-limit', 'server-error', 'delay', 'drop', 'concurrency-limit'] as const;
@@ -95,9 +99,9 @@ export function planRun(seed: number): RunPlan {
   const users = between(2, 5);
   const actions: ActionCall[] = [];
   for (let user = 0; user < users; user += 1) {
-    actions.push({ name: 'create-user', user, deadline: deadline(1_200, 10_000) });
+    actions.push({ name: 'create-user', user, deadline: deadline(3_000, 10_000) });
     for (let i = between(1, 4); i > 0; i -= 1)
-      actions.push({ name: pick(lifecycle), user, deadline: deadline(1_200, 10_000) });
+      actions.push({ name: pick(lifecycle), user, deadline: deadline(3_000, 10_000) });
   }
 
   const bursts = Array.from({ length: between(1, 4) }, () => ({
@@ -105,16 +109,17 @@ export function planRun(seed: number): RunPlan {
     count: between(10, 250),
     lateShare: random() < 0.5 ? random() * 0.3 : 0,
   }));
-  // Pollers stop when under 15 s are left, searches under 20 s: tight budgets sit just above, so runs are cut mid-way.
+  // Pollers stop when under 15 s are left, searches under 20 s: tight timeouts sit 2 s above, so runs are cut
+  // mid-way. An action keeps 1 s back to answer, so a tight one has 2 s for Okta.
   const polls = Array.from({ length: between(2, 5) }, () => ({
     atMs: between(0, 1_600),
     twice: random() < 0.3,
-    deadline: deadline(15_000, 120_000),
+    deadline: deadline(17_000, 120_000),
   }));
   const searches = Array.from({ length: between(1, 3) }, () => ({
     atMs: between(0, 1_600),
     twice: random() < 0.25,
-    deadline: deadline(20_000, 120_000),
+    deadline: deadline(22_000, 120_000),
   }));
 
   return {

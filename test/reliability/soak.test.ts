@@ -3,13 +3,19 @@ import { runSoak, type SoakReport } from './soak.js';
 import { runRotationSoak } from './soak-rotation.js';
 
 // A short fixed-seed soak; `npm run soak -- --runs 200` is the long one (docs/RELIABILITY.md).
-describe('the fault-injection soak, 3 runs of seed 7', () => {
+describe('the fault-injection soak, 3 runs of seed 7, every function in containers of its own, 4 actions at once', () => {
   let report: SoakReport;
 
   it('breaks no guarantee: each event published once, cursors forward only, windows contiguous, CONTRACT errors only', async () => {
-    report = await runSoak({ runs: 3, seed: 7 });
+    report = await runSoak({ runs: 3, seed: 7, containers: 4 });
     expect(report.violations).toEqual([]);
-  }, 60_000);
+  }, 300_000);
+
+  it('ran the functions in containers: a fresh deployment per run, containers started afresh', () => {
+    // At least the hook, its publisher, a poller, a search and an action in each of the 3 runs.
+    expect(report.containers).toBeGreaterThanOrEqual(15);
+    expect(report.actions.ok).toBeGreaterThan(0);
+  });
 
   it('published every event of the runs’ System Logs', () => {
     expect(report.events).toBeGreaterThan(500);

@@ -1,6 +1,6 @@
 /**
- * The fault-injection soak (issue 9): `runSoak({runs, seed})` plays `runs` seeded runs (soak-run.ts) against one
- * local AWS and a fresh simulated org each, and reports the events, the faults injected by kind and every
+ * The fault-injection soak (issue 9): `runSoak({runs, seed, containers})` plays `runs` seeded runs (soak-run.ts)
+ * against one local AWS, each with a fresh simulated org and a fresh deployment whose functions run in containers, and reports the events, the faults injected by kind and every
  * violation of the guarantees (soak-checks.ts). Unhandled rejections during a run are violations of that run.
  * `npm run soak -- --runs N --seed S` (soak-cli.ts) prints it; a short fixed-seed run is part of `npm test`.
  */
@@ -11,6 +11,8 @@ import { startSoakWorld } from './soak-world.js';
 export interface SoakOptions {
   runs: number;
   seed: number;
+  /** Action calls in flight at once, each in a container of its own (3 by default). */
+  containers?: number;
   /** Called after each run (the CLI prints a progress line). */
   onRun?: (run: RunResult, index: number) => void;
 }
@@ -22,6 +24,10 @@ export interface SoakReport {
   published: number;
   searchWindows: { published: number; twice: number };
   actions: { ok: number; failed: number };
+  /** Containers started over the runs (cold starts), over every function. */
+  containers: number;
+  /** Invocations lost to an init slower than Lambda's limit (a loaded machine), reported apart. */
+  initTimeouts: number;
   faults: Record<string, number>;
   violations: Array<{ run: number; seed: number; violation: string }>;
   ms: number;
@@ -42,6 +48,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     published: 0,
     searchWindows: { published: 0, twice: 0 },
     actions: { ok: 0, failed: 0 },
+    containers: 0,
+    initTimeouts: 0,
     faults: {},
     violations: [],
     ms: 0,
@@ -53,7 +61,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   try {
     for (let index = 0; index < options.runs; index += 1) {
       const seed = runSeed(options.seed, index);
-      const run = await soakRun(world, index, seed);
+      const run = await soakRun(world, index, seed, { actionWorkers: options.containers ?? 3 });
       for (const reason of rejections.splice(0))
         run.violations.push(
           `unhandled rejection: ${reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason)}`,
@@ -65,6 +73,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       report.searchWindows.twice += run.searchWindows.twice;
       report.actions.ok += run.actions.ok;
       report.actions.failed += run.actions.failed;
+      report.containers += run.containers;
+      report.initTimeouts += run.initTimeouts;
       for (const [kind, count] of Object.entries(run.faults)) report.faults[kind] = (report.faults[kind] ?? 0) + count;
       for (const violation of run.violations) report.violations.push({ run: index, seed, violation });
       options.onRun?.(run, index);

@@ -97,7 +97,14 @@ export async function pollSystemLog(connection: string, deps: PollDeps): Promise
         request = sinceRequest(sinceAfterLoss(cursor, now(), deps.lookbackMs ?? defaultLookbackMs), size);
         continue;
       }
-      if (error instanceof OktaRateLimited) return stop('rate-limit');
+      // Refused by Okta's 429 or, before any request, by the org-wide budget other containers share: the wait it
+      // names is waited out when the Lambda has the time, as for the window above; otherwise the run stops.
+      if (error instanceof OktaRateLimited) {
+        const wait = (error.retryAfterSeconds ?? Number.POSITIVE_INFINITY) * 1000 + 250;
+        if (deps.remainingMs() - wait < stopWhenRemainingMs) return stop('rate-limit');
+        await sleep(wait);
+        continue;
+      }
       if (error instanceof OktaUnavailable)
         return stop(deps.remainingMs() < stopWhenRemainingMs ? 'deadline' : 'okta-unavailable');
       throw error;

@@ -321,6 +321,13 @@ export function orgBudgetFor(origin: string, deps: OrgBudgetDeps): OrgBudget {
         if (await update(h, pk, deadline, 'SET #windowEnd = :end, #g = :f', '#windowEnd = :old AND #g = :t', values))
           h.windowEnd = end;
       }
+      if (state.remaining === 0 && end < h.windowEnd) {
+        // Okta refuses calls until a reset sooner than the table's window end (a 429 for the next second): its
+        // reset is when it takes calls again, so the window ends there. Only a spent window moves it: answers the
+        // budget lets through keep Remaining at the reserve or above, and any of them may be late.
+        const values = { ':end': end, ':old': h.windowEnd };
+        if (await update(h, pk, deadline, 'SET #windowEnd = :end', '#windowEnd = :old', values)) h.windowEnd = end;
+      }
       if (h.limit > 0 && state.limit > 0 && state.limit !== h.limit) {
         // Okta's limit changed (an admin, a new plan): what is left moves by the difference of the allowances.
         const delta = state.limit - reserve - (h.limit - reserveOf(h.limit));

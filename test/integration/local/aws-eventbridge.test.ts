@@ -147,7 +147,8 @@ describe('local EventBridge: fault injection', () => {
     expect(result.Entries?.map((e) => e.ErrorCode)).toEqual([undefined, 'InternalFailure']);
   });
 
-  it('throttles whole calls with 400 ThrottlingException, then accepts again', async () => {
+  it('throttles whole calls with 400 ThrottlingException, counts them, then accepts again', async () => {
+    const throttled = aws.eventBridge.throttledCount();
     aws.eventBridge.throttle(1);
     await expect(client.send(new PutEventsCommand({ Entries: [entry()] }))).rejects.toMatchObject({
       name: 'ThrottlingException',
@@ -156,6 +157,7 @@ describe('local EventBridge: fault injection', () => {
     await expect(client.send(new PutEventsCommand({ Entries: [entry()] }))).resolves.toMatchObject({
       FailedEntryCount: 0,
     });
+    expect(aws.eventBridge.throttledCount() - throttled).toBe(1);
   });
 
   it('lets the SDK retry a throttled call on its own', async () => {

@@ -158,3 +158,24 @@ describe('the org-wide rate-limit budget when DynamoDB does not answer', () => {
     expect(calls.count).toBe(1);
   });
 });
+
+describe("the org-wide rate-limit budget when Okta's reset comes sooner than the table's window end", () => {
+  it("ends the window at Okta's reset (a 429 for the next second), so other containers call again once Okta does", async () => {
+    sim.control.resetRateLimits();
+    const calls = { count: 0 };
+    const first = container(calls);
+    const other = container(calls);
+    const groups = { method: 'GET' as const, path: '/api/v1/groups' };
+    // The first answer tells the table a window of up to a minute.
+    await first.request(groups);
+    const fault = sim.control.addFault({ type: 'rate-limit', path: '^/api/v1/groups$', count: 1 });
+    // A 429 whose X-Rate-Limit-Reset is the next second (the client waits for it and calls again).
+    await first.request(groups, { deadline: Date.now() + 5_000 }).catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+
+    const answer = await other.request(groups, { deadline: Date.now() + 3_000 });
+
+    expect(sim.control.faults().find((f) => f.id === fault.id)?.fired).toBe(1);
+    expect(answer.status).toBe(200);
+  });
+});

@@ -24,6 +24,7 @@ describe('config', () => {
       rateLimitReserve: 0.1,
       rateLimitBudget: 'container',
       pollLookbackMs: 15 * 60_000,
+      pollPageSize: 1000,
       allowInsecureLocalOkta: false,
       eventHookIds: {},
       eventHookMode: 'queue',
@@ -44,6 +45,7 @@ describe('config', () => {
         RATE_LIMIT_RESERVE: '0.25',
         RATE_LIMIT_BUDGET: 'table',
         POLL_LOOKBACK_MINUTES: '60',
+        POLL_PAGE_SIZE: '200',
         ALLOW_INSECURE_LOCAL_OKTA: 'true',
         PINNED_CONNECTION: 'acme',
         EVENT_HOOK_IDS: '{"acme": "who7hphp39JoHLni81d7"}',
@@ -62,6 +64,7 @@ describe('config', () => {
       rateLimitReserve: 0.25,
       rateLimitBudget: 'table',
       pollLookbackMs: 60 * 60_000,
+      pollPageSize: 200,
       allowInsecureLocalOkta: true,
       pinnedConnection: 'acme',
       eventHookIds: { acme: 'who7hphp39JoHLni81d7' },
@@ -84,6 +87,8 @@ describe('config', () => {
     ['ALLOW_INSECURE_LOCAL_OKTA', 'yes', /ALLOW_INSECURE_LOCAL_OKTA must be "true" or "false"/],
     ['POLL_LOOKBACK_MINUTES', 'soon', /POLL_LOOKBACK_MINUTES must be an integer at least 1/],
     ['POLL_LOOKBACK_MINUTES', '0', /POLL_LOOKBACK_MINUTES must be an integer at least 1/],
+    ['POLL_PAGE_SIZE', '1001', /POLL_PAGE_SIZE must be an integer from 1 to 1000/],
+    ['POLL_PAGE_SIZE', '0', /POLL_PAGE_SIZE must be an integer from 1 to 1000/],
   ])('refuses %s=%s with a ConfigurationError naming the variable', (name, value, message) => {
     expect(() => readConfig({ [name]: value })).toThrow(message);
     expect(() => readConfig({ [name]: value })).toThrow(ConfigurationError);

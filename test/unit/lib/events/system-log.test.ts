@@ -1,7 +1,7 @@
 import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { OktaUnavailable, OktaValidationFailed } from '../../../../functions/lib/errors.js';
+import { OktaRateLimited, OktaUnavailable, OktaValidationFailed } from '../../../../functions/lib/errors.js';
 import type { OktaClient, OktaRequest, RateLimitState } from '../../../../functions/lib/okta/client.js';
 import { lostCursorOverlapMs, pollSystemLog } from '../../../../functions/lib/events/system-log.js';
 
@@ -113,6 +113,47 @@ describe('pollSystemLog', () => {
     });
     expect(summary.stoppedBecause).toBe('rate-limit');
     expect(okta.requests).toHaveLength(0);
+  });
+
+  it('waits out a rate-limit refusal (the org-wide budget, or Okta) when the Lambda has the time, then reads', async () => {
+    dynamo.on(GetItemCommand).resolves({});
+    const slept: number[] = [];
+    let refusals = 1;
+    const okta = fakeOkta(() => {
+      if (refusals-- > 0) throw new OktaRateLimited('the org-wide budget is spent', { retryAfterSeconds: 20 });
+      return [];
+    });
+    const summary = await pollSystemLog('acme', {
+      okta,
+      reserve: 0.1,
+      remainingMs: () => 120_000,
+      cursors,
+      now: () => NOW,
+      sleep: (ms) => {
+        slept.push(ms);
+        return Promise.resolve();
+      },
+    });
+    expect(slept).toEqual([20_250]);
+    expect(okta.requests).toHaveLength(2);
+    expect(summary.stoppedBecause).toBe('caught-up');
+  });
+
+  it('stops on a rate-limit refusal whose wait does not fit the time left', async () => {
+    dynamo.on(GetItemCommand).resolves({});
+    const okta = fakeOkta(() => {
+      throw new OktaRateLimited('the org-wide budget is spent', { retryAfterSeconds: 30 });
+    });
+    const summary = await pollSystemLog('acme', {
+      okta,
+      reserve: 0.1,
+      remainingMs: () => 40_000,
+      cursors,
+      now: () => NOW,
+      sleep: () => Promise.reject(new Error('must not wait')),
+    });
+    expect(summary.stoppedBecause).toBe('rate-limit');
+    expect(okta.requests).toHaveLength(1);
   });
 
   it('stops, keeping its cursor, when Okta stays unavailable', async () => {
