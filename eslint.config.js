@@ -2,7 +2,15 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 // Folders whose type-aware findings are still being fixed (issue 19 item 6); emptied as each folder is done.
-const pendingTypeChecked = ['functions/**', 'bench/**'];
+const pendingTypeChecked = [
+  'functions/actions/**',
+  'functions/catalog*.ts',
+  'functions/lib/actions/**',
+  'functions/lib/okta/**',
+  'functions/lib/auth/**',
+  'functions/lib/aws-clients.ts',
+  'bench/**',
+];
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'cdk.out/', 'dist/', 'bench/results/', '.local/', 'coverage/'] },

@@ -18,8 +18,8 @@ import { clearConnectionCache, parseConnection } from '../functions/lib/connecti
 import { isConnectorError } from '../functions/lib/errors.js';
 import {
   hookSecretName,
-  manualVerificationWindowMs,
-  minHookSecretLength,
+  MANUAL_VERIFICATION_WINDOW_MS,
+  MIN_HOOK_SECRET_LENGTH,
   newHookSecret,
   writeHookSecrets,
 } from '../functions/lib/hook-secrets.js';
@@ -39,7 +39,7 @@ export const CONNECTIONS_HELP = `Usage: okta-connector connections <add|test|lis
         --client-id <id> --client-secret-file <file|-> --scopes a,b   authorization code (then: connections consent <name>)
       event hook secret (stored as <prefix><name>/event-hook), at most one of:
         --generate-event-hook-secret        32 random bytes, printed once: give them to Okta as the hook's secret
-        --event-hook-secret-file <file|->   your own, at least ${minHookSecretLength} characters
+        --event-hook-secret-file <file|->   your own, at least ${MIN_HOOK_SECRET_LENGTH} characters
       Secrets are read from a file, or from standard input with -, never from the command line.
       --replace   overwrite a connection (or hook secret) that exists; without it, an existing one is refused
   test <name>     signs in and reads one user (GET /api/v1/users/me with a token, one listed user otherwise)
@@ -171,9 +171,9 @@ export async function secretFromFlags(
   if (flags['generate-event-hook-secret']) connection.hookSecret = { value: newHookSecret(), generated: true };
   if (flags['event-hook-secret-file']) {
     const value = await readSecret(flags['event-hook-secret-file'], 'event-hook-secret-file');
-    if (value.length < minHookSecretLength)
+    if (value.length < MIN_HOOK_SECRET_LENGTH)
       throw new UsageError(
-        `--event-hook-secret-file: an event hook secret must be at least ${minHookSecretLength} characters (or let --generate-event-hook-secret make one)`,
+        `--event-hook-secret-file: an event hook secret must be at least ${MIN_HOOK_SECRET_LENGTH} characters (or let --generate-event-hook-secret make one)`,
       );
     connection.hookSecret = { value, generated: false };
   }
@@ -218,7 +218,7 @@ async function add(
       eventHookSecret: fields.hookSecret.value,
       domain: connection.baseUrl,
       // Open for a day: the admin registers and verifies the hook in the Admin Console (or runs hooks register).
-      verificationOpenUntil: Date.now() + manualVerificationWindowMs,
+      verificationOpenUntil: Date.now() + MANUAL_VERIFICATION_WINDOW_MS,
     }).catch((e: unknown) => {
       throw awsFailure(e);
     });

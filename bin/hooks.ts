@@ -16,7 +16,7 @@ import {
   secretsManagerHookStore,
   writeHookSecrets,
 } from '../functions/lib/hook-secrets.js';
-import { eventHookTypes, eventTypesRelease } from '../functions/lib/hooks/event-hook-types.js';
+import { eventHookTypes, EVENT_TYPES_RELEASE } from '../functions/lib/hooks/event-hook-types.js';
 import {
   ALL_ELIGIBLE,
   EventHookProblem,
@@ -37,7 +37,7 @@ export const HOOKS_HELP = `Usage: okta-connector hooks <register|list|rotate|rem
                 creates (or updates) the connection's Okta event hook with a generated secret (stored as the
                 connection's hook secret, never printed), has Okta verify it and activates it; prints its id,
                 status and types. --types: event types Okta allows in a hook (default ${ALL_ELIGIBLE}: the ${eventHookTypes.length}
-                generally available eligible types of Okta's catalogue, release ${eventTypesRelease})
+                generally available eligible types of Okta's catalogue, release ${EVENT_TYPES_RELEASE})
   list <connection>     the org's event hooks: id, status, verification, name, URL, number of types
   rotate <connection>   a new secret: kept beside the old one until Okta has verified the new one, then alone
   remove <connection> [--url <url>]   deactivates and deletes the connection's hooks in Okta, or only the one at

@@ -5,14 +5,14 @@
  */
 import { actions, type ActionName } from '../functions/catalog.js';
 import { httpStatusOf, type ErrorType } from '../functions/lib/errors.js';
-import type { ConnectorMark, LogEvent, markField } from '../functions/lib/events/event-format.js';
+import type { ConnectorMark, LogEvent, MARK_FIELD } from '../functions/lib/events/event-format.js';
 import type { SearchResultsHeader } from '../functions/lib/events/search-results.js';
 
 export type { ActionName } from '../functions/catalog.js';
 export type { ErrorType } from '../functions/lib/errors.js';
 export type { ConnectorMark, LogEvent, Trigger } from '../functions/lib/events/event-format.js';
-export { markField } from '../functions/lib/events/event-format.js';
-export { searchResultsDetailType } from '../functions/lib/events/search-results.js';
+export { MARK_FIELD as markField } from '../functions/lib/events/event-format.js';
+export { SEARCH_RESULTS_DETAIL_TYPE as searchResultsDetailType } from '../functions/lib/events/search-results.js';
 
 /** Every action's name, in the catalog's order. */
 export const actionNames: readonly ActionName[] = actions.map((spec) => spec.name);
@@ -24,7 +24,7 @@ export const errorTypes = Object.keys(httpStatusOf) as readonly ErrorType[];
 export const retryableErrorTypes: readonly ErrorType[] = ['OktaRateLimited', 'OktaUnavailable', 'InternalError'];
 
 /** The `detail` of an event published for one System Log event: the LogEvent unchanged, plus the connector's mark. */
-export type OktaEventDetail = LogEvent & { [markField]: ConnectorMark };
+export type OktaEventDetail = LogEvent & { [MARK_FIELD]: ConnectorMark };
 
 /** The `detail` of an "Okta Event Search Results" event: one part of one window's results. */
 export interface SearchResultsDetail extends SearchResultsHeader {

@@ -10,7 +10,7 @@ export interface LambdaContextLike {
 }
 
 /** The time a trigger allows itself when invoked with no Lambda context (a script, a test). */
-export const noContextAllowanceMs = 60_000;
+export const NO_CONTEXT_ALLOWANCE_MS = 60_000;
 
 /**
  * How much of its remaining time each trigger's loop keeps back when deciding to start one more step: a System
@@ -21,7 +21,7 @@ export const stopWhenRemainingMs = { poll: 15_000, replay: 15_000, scheduledSear
 /** The remaining time of `context`, or of `fallbackMs` from now when there is no context. */
 export function remainingTimeOf(
   context: LambdaContextLike | undefined,
-  fallbackMs: number = noContextAllowanceMs,
+  fallbackMs: number = NO_CONTEXT_ALLOWANCE_MS,
 ): () => number {
   if (context) return () => context.getRemainingTimeInMillis();
   const end = Date.now() + fallbackMs;

@@ -7,7 +7,7 @@ import { logger } from '../../functions/lib/observability.js';
 import { createAuthorizeHandler } from '../../functions/oauth/authorize.js';
 import { handler as callback } from '../../functions/oauth/callback.js';
 import { createStartConsentHandler } from '../../functions/oauth/start-consent.js';
-import { handler as eventHook, maxBodyBytes, type HookHttpEvent } from '../../functions/triggers/event-hook.js';
+import { handler as eventHook, MAX_BODY_BYTES, type HookHttpEvent } from '../../functions/triggers/event-hook.js';
 import { handler as poll } from '../../functions/triggers/poll-system-log.js';
 import { handler as replay } from '../../functions/triggers/replay.js';
 import { handler as search } from '../../functions/triggers/scheduled-search.js';
@@ -353,7 +353,7 @@ describe('the event hook refuses what Okta would not send', () => {
       413,
       /at most 1000 events/,
     ],
-    ['an oversized body', () => hookPost(Buffer.alloc(maxBodyBytes + 1, 0x20)), 413, /bytes/],
+    ['an oversized body', () => hookPost(Buffer.alloc(MAX_BODY_BYTES + 1, 0x20)), 413, /bytes/],
   ];
 
   it.each(rows)('answers %s with its status and publishes nothing', async (_title, event, status, message) => {

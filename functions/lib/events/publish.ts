@@ -7,7 +7,7 @@
 import { systemClock } from '../clock.js';
 import { PutEventsCommand, type EventBridgeClient, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { eventBridge } from '../aws-clients.js';
-import { entrySize, maxEntryBytes } from './event-format.js';
+import { entrySize, MAX_ENTRY_BYTES } from './event-format.js';
 
 export interface PublishDeps {
   eventBridge?: EventBridgeClient;
@@ -30,9 +30,9 @@ export interface PublishResult {
   accepted: boolean[];
 }
 
-const maxEntriesPerCall = 10;
-const baseDelayMs = 100;
-const maxDelayMs = 2_000;
+const MAX_ENTRIES_PER_CALL = 10;
+const BASE_DELAY_MS = 100;
+const MAX_DELAY_MS = 2_000;
 
 // Per-entry codes worth retrying; others (InvalidArgument, MalformedDetail, AccessDenied…) fail the same way again.
 const retryableEntryCodes = new Set(['InternalFailure', 'ThrottlingException', 'ServiceUnavailable']);
@@ -56,7 +56,7 @@ export async function publishEvents(entries: PutEventsRequestEntry[], deps: Publ
   const accepted = entries.map(() => false);
 
   const sizes = entries.map(entrySize);
-  const fitting = entries.map((_, i) => i).filter((i) => (sizes[i] as number) <= maxEntryBytes);
+  const fitting = entries.map((_, i) => i).filter((i) => (sizes[i] as number) <= MAX_ENTRY_BYTES);
   const queue = toBatches(fitting, sizes);
 
   const sendBatch = async (indexes: number[]): Promise<void> => {
@@ -64,7 +64,7 @@ export async function publishEvents(entries: PutEventsRequestEntry[], deps: Publ
     for (let attempt = 1; pending.length > 0; attempt += 1) {
       const retry = await putOnce(client, entries, pending, accepted);
       pending = retry;
-      const delay = Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2);
+      const delay = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2);
       if (pending.length === 0 || attempt >= maxAttempts) break;
       if (deps.deadline !== undefined && now() + delay >= deps.deadline) break;
       await sleep(delay);
@@ -120,7 +120,7 @@ export function toBatches(indexes: number[], sizes: number[]): number[][] {
   let currentBytes = 0;
   for (const index of indexes) {
     const size = sizes[index] as number;
-    if (current.length === maxEntriesPerCall || currentBytes + size > maxEntryBytes) {
+    if (current.length === MAX_ENTRIES_PER_CALL || currentBytes + size > MAX_ENTRY_BYTES) {
       batches.push(current);
       current = [];
       currentBytes = 0;

@@ -51,8 +51,8 @@ export interface ReplayDeps {
   onProgress?: (progress: ReplayProgress) => void;
 }
 
-export const retentionMs = 90 * 86_400_000;
-const stopWhenRemainingMs = deadlines.replay;
+export const RETENTION_MS = 90 * 86_400_000;
+const STOP_WHEN_REMAINING_MS = deadlines.replay;
 const eventTypePattern = /^[A-Za-z0-9_.-]+$/;
 
 /** Republishes the events of `input`'s range; see the file comment. */
@@ -75,7 +75,7 @@ export async function replayEvents(input: ReplayInput, deps: ReplayDeps = {}): P
     complete: true,
   };
   const filter = input.types?.length ? input.types.map((type) => `eventType eq "${type}"`).join(' or ') : undefined;
-  const deadline = () => Math.min(now() + remainingMs() - stopWhenRemainingMs / 3, now() + 15 * 60_000);
+  const deadline = () => Math.min(now() + remainingMs() - STOP_WHEN_REMAINING_MS / 3, now() + 15 * 60_000);
 
   for await (const events of boundedPages(
     okta,
@@ -98,7 +98,7 @@ export async function replayEvents(input: ReplayInput, deps: ReplayDeps = {}): P
     summary.failed += result.failed;
     deps.onProgress?.({ published: summary.published, pages: summary.pages });
     const last = events[events.length - 1];
-    if (last && remainingMs() < stopWhenRemainingMs) {
+    if (last && remainingMs() < STOP_WHEN_REMAINING_MS) {
       summary.complete = false;
       // Events published in the same millisecond as the last one are replayed again: harmless for a replay.
       summary.resumeFrom = { since: last.published, until: input.until };
@@ -128,7 +128,7 @@ function checkInput(input: ReplayInput, now: number): void {
   if (problems.length === 0) {
     const since = Date.parse(input.since);
     if (since >= Date.parse(input.until)) problems.push({ field: 'until', problem: 'must be after since' });
-    if (since < now - retentionMs)
+    if (since < now - RETENTION_MS)
       problems.push({ field: 'since', problem: 'is older than the 90 days Okta keeps System Log events' });
   }
   if (problems.length > 0) throw new InvalidInput(problems);

@@ -13,9 +13,9 @@ import {
   clearHookSecretCache,
   hookSecretName,
   loadHookSecrets,
-  negativeCacheMs,
+  NEGATIVE_CACHE_MS,
   newHookSecret,
-  refreshMinIntervalMs,
+  REFRESH_MIN_INTERVAL_MS,
   parseHookSecrets,
   writeHookSecrets,
 } from '../../../functions/lib/hook-secrets.js';
@@ -73,7 +73,7 @@ describe('hook secrets: the container cache', () => {
       true,
     );
     expect(sm.commandCalls(GetSecretValueCommand)).toHaveLength(1);
-    clock += negativeCacheMs - 1;
+    clock += NEGATIVE_CACHE_MS - 1;
     await loadHookSecrets('ghost', deps).catch(() => undefined);
     expect(sm.commandCalls(GetSecretValueCommand)).toHaveLength(1);
     clock += 2;
@@ -100,7 +100,7 @@ describe('hook secrets: the container cache', () => {
     await loadHookSecrets('acme', deps, { refresh: true });
     expect(sm.commandCalls(GetSecretValueCommand)).toHaveLength(1);
     stored({ eventHookSecret: 'rotated-secret', previousEventHookSecret: SECRET });
-    clock += refreshMinIntervalMs;
+    clock += REFRESH_MIN_INTERVAL_MS;
     await expect(loadHookSecrets('acme', deps, { refresh: true })).resolves.toMatchObject({
       eventHookSecret: 'rotated-secret',
     });

@@ -12,7 +12,7 @@ import { resetConfig } from '../../../functions/lib/config.js';
 import type { HookSecrets } from '../../../functions/lib/hook-secrets.js';
 import { InternalError, UnknownConnection } from '../../../functions/lib/errors.js';
 import { logger } from '../../../functions/lib/observability.js';
-import { handler, isAuthorized, maxBodyBytes, type HookHttpEvent } from '../../../functions/triggers/event-hook.js';
+import { handler, isAuthorized, MAX_BODY_BYTES, type HookHttpEvent } from '../../../functions/triggers/event-hook.js';
 import { match } from '../../support/match.js';
 
 const dynamo = mockClient(DynamoDBClient);
@@ -178,7 +178,7 @@ describe('event-hook handler', () => {
     ['415 for a non-JSON content type', post({ headers: { 'content-type': 'text/plain' } }), 415],
     ['401 when the secret is wrong', post({ headers: { authorization: 'secret-2' } }), 401],
     ['401 when the secret is missing', post({ headers: { authorization: '' } }), 401],
-    ['413 for a body over the limit', post({ body: 'x'.repeat(maxBodyBytes + 1) }), 413],
+    ['413 for a body over the limit', post({ body: 'x'.repeat(MAX_BODY_BYTES + 1) }), 413],
     ['400 for a body that is not JSON', post({ body: '{not json' }), 400],
     [
       '400 for events without a uuid',

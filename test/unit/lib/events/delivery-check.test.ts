@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   checkDelivery,
-  maxDeliveryBytes,
-  maxEventsPerDelivery,
+  MAX_DELIVERY_BYTES,
+  MAX_EVENTS_PER_DELIVERY,
   parseWithoutPrototypeKeys,
   type DeliveryExpectations,
 } from '../../../../functions/lib/events/delivery-check.js';
@@ -74,10 +74,10 @@ describe('checkDelivery: the envelope', () => {
     });
   });
 
-  it(`refuses more than ${maxEventsPerDelivery} events, or a body over ${maxDeliveryBytes} bytes, with 413`, () => {
-    const many = Array.from({ length: maxEventsPerDelivery + 1 }, () => event());
+  it(`refuses more than ${MAX_EVENTS_PER_DELIVERY} events, or a body over ${MAX_DELIVERY_BYTES} bytes, with 413`, () => {
+    const many = Array.from({ length: MAX_EVENTS_PER_DELIVERY + 1 }, () => event());
     expect(checkDelivery(envelope(many), expected)).toMatchObject({ ok: false, status: 413 });
-    const padded = envelope([event()], { padding: 'x'.repeat(maxDeliveryBytes) });
+    const padded = envelope([event()], { padding: 'x'.repeat(MAX_DELIVERY_BYTES) });
     expect(checkDelivery(padded, expected)).toMatchObject({ ok: false, status: 413 });
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   entrySize,
-  maxEntryBytes,
+  MAX_ENTRY_BYTES,
   toEventEntry,
   type ConnectorMark,
   type LogEvent,
@@ -53,7 +53,7 @@ describe('toEventEntry', () => {
 
   it('keeps an entry over 256 KB under the limit by shortening its largest field', () => {
     const entry = toEventEntry(bigEvent(300_000), mark, target);
-    expect(entrySize(entry)).toBeLessThanOrEqual(maxEntryBytes);
+    expect(entrySize(entry)).toBeLessThanOrEqual(MAX_ENTRY_BYTES);
     const detail = detailOf(entry);
     expect(detail['okta-connector'].trimmed).toEqual(['debugContext.debugData.huge']);
     expect(detail.debugContext.debugData.other).toBe('y'.repeat(1000));
@@ -77,7 +77,7 @@ describe('toEventEntry', () => {
       target: Array.from({ length: 400 }, (_, i) => ({ id: `${i}`, displayName: 'é'.repeat(500) })),
     };
     const entry = toEventEntry(event, mark, target);
-    expect(entrySize(entry)).toBeLessThanOrEqual(maxEntryBytes);
+    expect(entrySize(entry)).toBeLessThanOrEqual(MAX_ENTRY_BYTES);
   });
 
   it('fits an event whose size is in numbers rather than strings', () => {
@@ -86,7 +86,7 @@ describe('toEventEntry', () => {
       debugContext: { debugData: { numbers: Array.from({ length: 60_000 }, (_, i) => i) } },
     };
     const entry = toEventEntry(event, mark, target);
-    expect(entrySize(entry)).toBeLessThanOrEqual(maxEntryBytes);
+    expect(entrySize(entry)).toBeLessThanOrEqual(MAX_ENTRY_BYTES);
     expect(detailOf(entry)['okta-connector'].trimmed).toContain('debugContext.debugData.numbers');
   });
 });
@@ -113,7 +113,7 @@ describe('toEventEntry with many fields', () => {
     };
     const started = Date.now();
     const entry = toEventEntry(event, mark, target);
-    expect(entrySize(entry)).toBeLessThanOrEqual(maxEntryBytes);
+    expect(entrySize(entry)).toBeLessThanOrEqual(MAX_ENTRY_BYTES);
     expect(Date.now() - started).toBeLessThan(5_000);
   });
 });

@@ -3,7 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OktaRateLimited, OktaUnavailable, OktaValidationFailed } from '../../../../functions/lib/errors.js';
 import type { OktaClient, OktaRequest, RateLimitState } from '../../../../functions/lib/okta/client.js';
-import { lostCursorOverlapMs, pollSystemLog } from '../../../../functions/lib/events/system-log.js';
+import { LOST_CURSOR_OVERLAP_MS, pollSystemLog } from '../../../../functions/lib/events/system-log.js';
 
 const dynamo = mockClient(DynamoDBClient);
 const NOW = Date.parse('2026-06-01T12:00:00.000Z');
@@ -78,7 +78,7 @@ describe('pollSystemLog', () => {
     });
     await pollSystemLog('acme', { okta, reserve: 0.1, remainingMs: () => 60_000, cursors, now: () => NOW });
     expect(okta.requests[1]?.query?.since).toBe(
-      new Date(Date.parse('2026-06-01T11:00:00.000Z') - lostCursorOverlapMs).toISOString(),
+      new Date(Date.parse('2026-06-01T11:00:00.000Z') - LOST_CURSOR_OVERLAP_MS).toISOString(),
     );
   });
 
