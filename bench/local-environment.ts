@@ -41,8 +41,9 @@ export async function startBenchEnvironment(): Promise<BenchEnvironment> {
       ALLOW_INSECURE_LOCAL_OKTA: 'true',
       POWERTOOLS_SERVICE_NAME: 'okta-connector',
       POWERTOOLS_METRICS_NAMESPACE: 'OktaConnector',
-      // As the stack sets it: Node then reads each bundle's source map when it loads the bundle.
-      NODE_OPTIONS: '--enable-source-maps',
+      // As the stack sets it: no source maps unless the deployer turns them on (infra/connector-function.ts); empty,
+      // so that the bench's own NODE_OPTIONS never reaches a measured process.
+      NODE_OPTIONS: '',
       // Read by the probes' hookDelivery (sample-events.ts), never by the functions.
       ...(hookOrgUrl ? { BENCH_HOOK_ORG_URL: hookOrgUrl } : {}),
     }),

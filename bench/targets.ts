@@ -189,10 +189,10 @@ function pollerTargets(results: MeasurementResult[]): TargetResult[] {
 
 function memoryTargets(results: MeasurementResult[]): TargetResult[] {
   const f = figuresOf(results, 'memory') as
-    { rssLimitMB?: number; functions?: Record<string, { peakRssMB: number }> } | undefined;
+    { rssLimitMB?: number; rssTargetMB?: number; functions?: Record<string, { peakRssMB: number }> } | undefined;
   const connector = Object.entries(f?.functions ?? {}).filter(([name]) => !name.startsWith('sdk:'));
   const worst = connector.sort((a, b) => b[1].peakRssMB - a[1].peakRssMB)[0];
-  const limit = f?.rssLimitMB ?? 128;
+  const limit = f?.rssTargetMB ?? f?.rssLimitMB ?? 128;
   return [
     {
       measurement: 'memory',

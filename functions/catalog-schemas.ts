@@ -1,43 +1,55 @@
 /**
  * The schema pieces the action catalog is built from: ids, flags, Okta objects, and the example objects its
- * documentation shows. Data only; nothing here runs on a request.
+ * documentation shows. Data only; nothing here runs on a request. The input pieces keep their literal types
+ * (`as const satisfies JsonSchema`): each action's input type is derived from them (`ActionInput`).
  */
 import type { ErrorType } from './lib/errors.js';
 import type { JsonSchema } from './lib/actions/json-schema.js';
 
 /** `connection`: added to every action's input by the catalog. */
-export const connectionSchema: JsonSchema = {
+export const connectionSchema = {
   type: 'string',
   description: "The connection (Okta org) to use; the deployment's default connection when absent.",
   pattern: '^[A-Za-z0-9_+=.@-]{1,128}$',
-};
+} as const satisfies JsonSchema;
 
-/** An Okta user id or login; refused when it could change the request path (`/`, `\`, `..`, encoded slashes). */
-export function userIdSchema(description = 'The Okta user id (`00u…`) or login.'): JsonSchema {
-  return { type: 'string', description, minLength: 1, maxLength: 100, format: 'path-segment' };
+/** An Okta id or login as one path segment: refused when it could change the request path (`/`, `\`, `..`, encoded slashes). */
+function pathSegmentSchema(description: string) {
+  return {
+    type: 'string',
+    description,
+    minLength: 1,
+    maxLength: 100,
+    format: 'path-segment',
+  } as const satisfies JsonSchema;
 }
 
-export function groupIdSchema(description = 'The Okta group id (`00g…`).'): JsonSchema {
-  return { type: 'string', description, minLength: 1, maxLength: 100, format: 'path-segment' };
+export function userIdSchema(description = 'The Okta user id (`00u…`) or login.') {
+  return pathSegmentSchema(description);
 }
 
-export function flag(description: string, defaultValue = false): JsonSchema {
-  return { type: 'boolean', description, default: defaultValue };
+export function groupIdSchema(description = 'The Okta group id (`00g…`).') {
+  return pathSegmentSchema(description);
 }
 
-export const passwordSchema: JsonSchema = {
+/** A boolean input with a default, so the validated input always has it. */
+export function flag(description: string, defaultValue = false) {
+  return { type: 'boolean', description, default: defaultValue } as const satisfies JsonSchema;
+}
+
+export const passwordSchema = {
   type: 'string',
   description: 'The password to set; Okta checks it against the password policy. Never logged.',
   minLength: 1,
   maxLength: 256,
-};
+} as const satisfies JsonSchema;
 
 /** A profile attribute value: Okta profiles hold strings, numbers, booleans, arrays of those, or null. */
-export const openProfileSchema: JsonSchema = {
+export const openProfileSchema = {
   type: 'object',
   description: 'Profile attributes to set, by their Okta names (any attribute of the user type).',
   additionalProperties: true,
-};
+} as const satisfies JsonSchema;
 
 export const oktaUserSchema: JsonSchema = {
   type: 'object',

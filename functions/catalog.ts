@@ -4,7 +4,7 @@
  * and the CDK stack are all derived from it. Data only: it never imports a handler.
  */
 import type { ErrorType } from './lib/errors.js';
-import type { JsonSchema } from './lib/actions/json-schema.js';
+import type { JsonSchema, SchemaType } from './lib/actions/json-schema.js';
 import {
   connectionSchema,
   errorsWith,
@@ -40,28 +40,53 @@ export interface ActionSpec {
   example: { input: Record<string, unknown>; output: unknown };
 }
 
-type ActionDefinition = Omit<ActionSpec, 'entry' | 'input'> & {
-  input: { properties: Record<string, JsonSchema>; required?: string[]; oneOf?: JsonSchema[]; anyOf?: JsonSchema[] };
+/** The input part of a definition: the fields the action takes, before `action()` adds `connection`. */
+interface InputDefinition {
+  readonly properties: Readonly<Record<string, JsonSchema>>;
+  readonly required?: readonly string[];
+  readonly oneOf?: readonly JsonSchema[];
+  readonly anyOf?: readonly JsonSchema[];
+}
+
+type ActionDefinition<Name extends string, In extends InputDefinition> = Omit<
+  ActionSpec,
+  'name' | 'entry' | 'input'
+> & {
+  name: Name;
+  input: In;
+};
+
+/** A keyword of the input definition, `undefined` when it has none (the schema then leaves it out). */
+type Keyword<In, K extends keyof InputDefinition> = In extends { readonly [P in K]: infer V } ? V : undefined;
+
+/** The input schema `action()` builds from a definition's input, with its literal types. */
+type InputSchema<In extends InputDefinition> = {
+  readonly type: 'object';
+  readonly required: Keyword<In, 'required'>;
+  readonly properties: In['properties'] & { readonly connection: typeof connectionSchema };
+  readonly oneOf: Keyword<In, 'oneOf'>;
+  readonly anyOf: Keyword<In, 'anyOf'>;
+  readonly additionalProperties: false;
 };
 
 /**
  * Adds what every action shares: the `connection` input, `additionalProperties: false`, the entry path. The name
- * keeps its literal type, so `ActionName` lists the actions for a user's code.
+ * and the input schema keep their literal types, so `ActionName` lists the actions for a user's code and
+ * `ActionInput<name>` is the input type an action's `run` gets.
  */
-function action<const Name extends string>(definition: ActionDefinition & { name: Name }): ActionSpec & { name: Name } {
+function action<const Name extends string, const In extends InputDefinition>(
+  definition: ActionDefinition<Name, In>,
+): Omit<ActionSpec, 'name' | 'input'> & { name: Name; input: InputSchema<In> } {
   const { input, ...rest } = definition;
-  return {
-    ...rest,
-    entry: `functions/actions/${definition.name}.ts`,
-    input: {
-      type: 'object',
-      ...(input.required ? { required: input.required } : {}),
-      properties: { ...input.properties, connection: connectionSchema },
-      ...(input.oneOf ? { oneOf: input.oneOf } : {}),
-      ...(input.anyOf ? { anyOf: input.anyOf } : {}),
-      additionalProperties: false,
-    },
+  const schema = {
+    type: 'object',
+    ...(input.required ? { required: input.required } : {}),
+    properties: { ...input.properties, connection: connectionSchema },
+    ...(input.oneOf ? { oneOf: input.oneOf } : {}),
+    ...(input.anyOf ? { anyOf: input.anyOf } : {}),
+    additionalProperties: false,
   };
+  return { ...rest, entry: `functions/actions/${definition.name}.ts`, input: schema as InputSchema<In> };
 }
 
 const usersRead = ['okta.users.read'];
@@ -70,12 +95,12 @@ const groupsRead = ['okta.groups.read'];
 const groupsManage = ['okta.groups.manage'];
 const lifecycleErrors = errorsWith('OktaNotFound', 'InvalidUserState');
 /** A caller-given key that makes a write safe to retry (functions/lib/actions/idempotent-run.ts). */
-const idempotencyKeySchema: JsonSchema = {
+const idempotencyKeySchema = {
   type: 'string',
   description: "Makes a retry return the first attempt's result instead of acting again (kept 24 hours).",
   minLength: 1,
   maxLength: 256,
-};
+} as const satisfies JsonSchema;
 
 const resetUrlOutput: JsonSchema = {
   type: 'object',
@@ -686,6 +711,15 @@ export const actions = [
 
 /** The name of every action in the catalog, e.g. `'get-user'`. */
 export type ActionName = (typeof actions)[number]['name'];
+
+/**
+ * The input an action's `run` gets, derived from its catalog schema (after validation: defaults applied), e.g.
+ * `ActionInput<'get-user'>` is `{userId: string; connection?: string}`.
+ */
+export type ActionInput<N extends ActionName> = ActionInputs[N];
+
+/** Every action's input type, by name (one mapping, so each input type is derived once). */
+type ActionInputs = { [A in (typeof actions)[number] as A['name']]: SchemaType<A['input']> };
 
 function userIdOutput(): JsonSchema {
   return {

@@ -16,6 +16,7 @@
  * | existingEventBusName    | OKTA_EXISTING_EVENT_BUS_NAME  | `default`: publish to an existing bus                 |
  * | apiAuth                 | OKTA_API_AUTH                 | `iam` or `insecureApiKeyNonProduction` (never production) |
  * | tracing                 | OKTA_TRACING                  | `true`                                                |
+ * | sourceMaps              | OKTA_SOURCE_MAPS              | `true`: Node's --enable-source-maps on every function |
  * | eventSource             | OKTA_EVENT_SOURCE             | `okta-connector`                                      |
  * | dedupeTtlDays           | OKTA_DEDUPE_TTL_DAYS          | `7`                                                   |
  * | stepFunctionsExample    | OKTA_STEP_FUNCTIONS_EXAMPLE   | `true`                                                |
@@ -68,6 +69,7 @@ export function readAppSettings(context: Context, env: Env = process.env): AppSe
       bus: existingBus ? { type: 'existing', name: existingBus } : { type: 'new', name: newBus },
       apiAuth,
       tracing: bool(raw('tracing', 'OKTA_TRACING'), 'tracing'),
+      sourceMaps: bool(raw('sourceMaps', 'OKTA_SOURCE_MAPS'), 'sourceMaps'),
       eventSource: text(raw('eventSource', 'OKTA_EVENT_SOURCE')),
       dedupeTtlDays: num(raw('dedupeTtlDays', 'OKTA_DEDUPE_TTL_DAYS'), 'dedupeTtlDays'),
       stepFunctionsExample: bool(raw('stepFunctionsExample', 'OKTA_STEP_FUNCTIONS_EXAMPLE'), 'stepFunctionsExample'),

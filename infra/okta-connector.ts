@@ -406,6 +406,7 @@ export class OktaConnector extends Construct {
       ...props,
       logRetention: this.logRetention,
       tracing: this.settings.tracing,
+      sourceMaps: this.settings.sourceMaps,
       deadLetterQueue: options.deadLetters ? this.deadLetters : undefined,
       // Every function refuses any other connection name before calling AWS (functions/lib/config.ts). The consent's
       // browser steps get no other connection setting: they name their connection themselves.

@@ -4,6 +4,7 @@
  * There is no SDK peer: `@okta/okta-sdk-nodejs` has no event hook receiver.
  */
 import type { BenchContext } from '../bench-context.js';
+import { awsCalls, callsPer1000Events, costNote, monthlyCost } from '../aws-cost.js';
 import { runProbe } from '../child-process.js';
 import type { EventHookIngestResult } from '../probes/event-hook-ingest.js';
 import { cell, megabytes, type MeasurementResult } from '../report.js';
@@ -25,6 +26,7 @@ export async function measureEventHookIngest(ctx: BenchContext): Promise<Measure
   await ctx.mainSim();
   const deliveries = ctx.quick ? 50 : 200;
   const before = ctx.env.aws.eventBridge.entries().length;
+  const callsBefore = awsCalls(ctx.env.aws);
   const { result } = await runProbe<EventHookIngestResult>(
     await ctx.probe('eventHookIngest'),
     {
@@ -39,6 +41,8 @@ export async function measureEventHookIngest(ctx: BenchContext): Promise<Measure
     300_000,
   );
   const onBus = ctx.env.aws.eventBridge.entries().length - before;
+  const perThousand = onBus > 0 ? callsPer1000Events(callsBefore, awsCalls(ctx.env.aws), onBus) : undefined;
+  const cost = perThousand && monthlyCost(perThousand);
   const totalMs = result.answerMs.reduce((sum, ms) => sum + ms, 0);
   const figures = {
     deliveries,
@@ -51,10 +55,15 @@ export async function measureEventHookIngest(ctx: BenchContext): Promise<Measure
     refused: result.refused,
     entriesOnBus: onBus,
     peakRssMB: round(megabytes(result.peakRssBytes) ?? Number.NaN),
+    ...(perThousand && cost ? { awsCallsPer1000Events: perThousand, monthlyCost: cost } : {}),
   };
   const notes = [
     `${deliveries} deliveries of ${eventsPerDelivery} events (${Math.round(result.bodyBytes / 1024)} KB each) after 5 of warm-up, one at a time; dedupe in dynalite, PutEvents to the local endpoint`,
   ];
+  if (perThousand && cost)
+    notes.push(
+      costNote(`event-hook (${eventsPerDelivery}-event deliveries, published by the hook)`, perThousand, cost),
+    );
   const expected = (deliveries + 5) * eventsPerDelivery;
   if (result.refused > 0)
     notes.push(`${result.refused} deliveries were not answered 2xx: ${result.firstRefusal ?? ''}`);

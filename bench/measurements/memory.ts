@@ -11,9 +11,12 @@ import type { ColdStartResult } from '../probes/cold-start.js';
 import { cell, megabytes, type MeasurementResult } from '../report.js';
 import { median, round } from '../statistics.js';
 import { eventTemplates, realSizedEvents } from '../sample-events.js';
+import { heapFlags } from '../../local/runtime/container.js';
 
 export const largestPage = 1000;
 export const rssLimitMB = 128;
+/** Issue 18: every function under this on its largest input, so that each runs at 128 MB with room. */
+export const rssTargetMB = 100;
 const logonIp = '203.0.113.77';
 /** Run numbers no cold start uses, so a changing action gets a user of its own here too (bench/action-inputs.ts). */
 const memoryRuns = [7, 8, 9];
@@ -72,6 +75,9 @@ export async function measureMemory(ctx: BenchContext): Promise<MeasurementResul
           { ...args, event, bundle: bundle.file, functionName: subject.name },
           env,
           180_000,
+          // The heap Lambda's Node.js bootstrap gives a function of that size (a young generation of a tenth of the
+          // memory): Node's defaults let the young generation grow several times larger than a 128 MB function's.
+          heapFlags(rssLimitMB),
         );
         peaks.push(megabytes(result.peakRssBytes) ?? Number.NaN);
         if (result.error && result.error !== expectedRefusal(subject.name))
@@ -97,11 +103,11 @@ export async function measureMemory(ctx: BenchContext): Promise<MeasurementResul
       describe(subject.name),
       cell(peak),
       cell(Math.max(...peaks)),
-      peak < rssLimitMB ? 'yes' : 'NO',
+      peak < rssTargetMB ? 'yes' : 'NO',
     ]);
   }
   notes.push(
-    `peak RSS = the process's own high-water mark (VmHWM) after loading and answering once; median of ${memoryRuns.length} fresh processes per function`,
+    `peak RSS = the process's own high-water mark (VmHWM) after loading and answering once, with the heap flags Lambda gives a ${rssLimitMB} MB function (${heapFlags(rssLimitMB).join(' ')}); median of ${memoryRuns.length} fresh processes per function, SDK peers alike`,
   );
   const measured = Object.keys(figures).length;
   return {
@@ -109,8 +115,8 @@ export async function measureMemory(ctx: BenchContext): Promise<MeasurementResul
     title: `6. Memory: peak RSS on the largest input (limit ${rssLimitMB} MB)`,
     status: measured === 0 ? 'failed' : measured === subjects.length ? 'measured' : 'partial',
     notes,
-    table: { columns: ['function', 'input', 'peak RSS MB', 'highest run', `< ${rssLimitMB} MB`], rows },
-    figures: { rssLimitMB, functions: figures },
+    table: { columns: ['function', 'input', 'peak RSS MB', 'highest run', `< ${rssTargetMB} MB`], rows },
+    figures: { rssLimitMB, rssTargetMB, functions: figures },
   };
 
   function largestInput(

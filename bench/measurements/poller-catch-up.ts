@@ -11,6 +11,7 @@
  */
 import { existsSync } from 'node:fs';
 import type { BenchContext } from '../bench-context.js';
+import { awsCalls, callsPer1000Events, costNote, monthlyCost } from '../aws-cost.js';
 import { runProbe } from '../child-process.js';
 import type { CatchUpRun, LogsExchange } from '../probes/poller-catch-up.js';
 import { cell, type MeasurementResult } from '../report.js';
@@ -101,7 +102,12 @@ export async function measurePollerCatchUp(ctx: BenchContext): Promise<Measureme
   // At 120 a minute the whole backlog (about 101 pages) fits in one window's allowance after the reserve (108), so
   // the limit never binds; the same backlog under a limit that spans several windows shows the waits and the reserve.
   const bindingLimit = ctx.quick ? 6 : 30;
+  const callsBefore = awsCalls(ctx.env.aws);
   const connector = await catchUp('connector', logsLimitPerMinute);
+  const perThousand = connector.error
+    ? undefined
+    : callsPer1000Events(callsBefore, awsCalls(ctx.env.aws), connector.events);
+  const cost = perThousand && monthlyCost(perThousand);
   const sdk = await catchUp('sdk', logsLimitPerMinute);
   const binding = {
     limit: bindingLimit,
@@ -118,6 +124,7 @@ export async function measurePollerCatchUp(ctx: BenchContext): Promise<Measureme
     else if (f.events < backlog)
       notes.push(`${who}: only ${f.events} of ${backlog} events reached the bus in ${f.runs} runs`);
   }
+  if (perThousand && cost) notes.push(costNote('poll-system-log', perThousand, cost));
   notes.push(
     `backlog of ${backlog.toLocaleString('en')} real-sized events; /api/v1/logs limited to ${logsLimitPerMinute}/min (the issue's case), then to ${bindingLimit}/min (a limit that binds); ceiling = the requests a window leaves after the ${reserve * 100}% reserve x ${eventsPerPage} events, a minute`,
   );
@@ -171,7 +178,16 @@ export async function measurePollerCatchUp(ctx: BenchContext): Promise<Measureme
         row(`SDK poller, ${bindingLimit}/min`, binding.sdk),
       ],
     },
-    figures: { backlog, logsLimitPerMinute, reserve, pollerTimeoutMs, connector, sdk, binding },
+    figures: {
+      backlog,
+      logsLimitPerMinute,
+      reserve,
+      pollerTimeoutMs,
+      connector,
+      sdk,
+      binding,
+      ...(perThousand && cost ? { awsCallsPer1000Events: perThousand, monthlyCost: cost } : {}),
+    },
   };
 }
 

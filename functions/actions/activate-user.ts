@@ -6,17 +6,12 @@ import { actionHandler } from '../lib/actions/action-handler.js';
 import { userPath } from '../lib/okta/paths.js';
 import { changeStatus, getUser } from '../lib/actions/user-lifecycle.js';
 
-interface Input {
-  userId: string;
-  sendEmail: boolean;
-}
-
 interface ActivationToken {
   activationUrl?: string;
   activationToken?: string;
 }
 
-export const handler = actionHandler<Input, unknown>('activate-user', async (input, okta, { deadline }) => {
+export const handler = actionHandler('activate-user', async (input, okta, { deadline }) => {
   const outcome = await changeStatus({
     okta,
     userId: input.userId,

@@ -2,12 +2,7 @@
 import { actionHandler } from '../lib/actions/action-handler.js';
 import { groupPath, segment } from '../lib/okta/paths.js';
 
-interface Input {
-  userId: string;
-  groupId: string;
-}
-
-export const handler = actionHandler<Input, unknown>('add-user-to-group', async (input, okta, { deadline }) => {
+export const handler = actionHandler('add-user-to-group', async (input, okta, { deadline }) => {
   const path = `${groupPath(input.groupId)}/users/${segment(input.userId, 'userId')}`;
   await okta.request({ method: 'PUT', path }, { deadline });
   return { userId: input.userId, groupId: input.groupId };

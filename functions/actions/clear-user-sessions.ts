@@ -3,12 +3,7 @@ import { actionHandler } from '../lib/actions/action-handler.js';
 import { userPath } from '../lib/okta/paths.js';
 import { getUser } from '../lib/actions/user-lifecycle.js';
 
-interface Input {
-  userId: string;
-  revokeOAuthTokens: boolean;
-}
-
-export const handler = actionHandler<Input, unknown>('clear-user-sessions', async (input, okta, { deadline }) => {
+export const handler = actionHandler('clear-user-sessions', async (input, okta, { deadline }) => {
   // Read first so a login resolves to the id the answer names, and an unknown user is OktaNotFound.
   const user = await getUser(okta, input.userId, deadline);
   // DELETE is idempotent, so the client's retries are safe here.

@@ -3,22 +3,14 @@
  * `idempotencyKey`, a retry returns the user the first attempt created (see idempotent-run.ts).
  */
 import { actionHandler } from '../lib/actions/action-handler.js';
+import type { ActionInput } from '../catalog.js';
 import type { OktaClient } from '../lib/okta/client.js';
 import { withoutLinks } from '../lib/okta/objects.js';
 import { runOnce } from '../lib/actions/idempotent-run.js';
 
-interface Input {
-  profile: Record<string, unknown>;
-  password?: string;
-  recoveryQuestion?: { question: string; answer: string };
-  activate: boolean;
-  groupIds?: string[];
-  nextLogin?: 'changePassword';
-  idempotencyKey?: string;
-  connection?: string;
-}
+type Input = ActionInput<'create-user'>;
 
-export const handler = actionHandler<Input, unknown>('create-user', async (input, okta, { deadline, connection }) => {
+export const handler = actionHandler('create-user', async (input, okta, { deadline, connection }) => {
   const { idempotencyKey, connection: _named, ...request } = input;
   const create = () => createUser(request, okta, deadline);
   if (idempotencyKey === undefined) return create();

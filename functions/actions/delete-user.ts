@@ -8,12 +8,7 @@ import { isConnectorError } from '../lib/errors.js';
 import { userPath } from '../lib/okta/paths.js';
 import { getUser } from '../lib/actions/user-lifecycle.js';
 
-interface Input {
-  userId: string;
-  sendEmail: boolean;
-}
-
-export const handler = actionHandler<Input, unknown>('delete-user', async (input, okta, { deadline }) => {
+export const handler = actionHandler('delete-user', async (input, okta, { deadline }) => {
   const user = await getUser(okta, input.userId, deadline);
   const remove = () =>
     okta.request({ method: 'DELETE', path: userPath(user.id), query: { sendEmail: input.sendEmail } }, { deadline });

@@ -8,13 +8,7 @@ import { withoutLinks } from '../lib/okta/objects.js';
 import { userPath } from '../lib/okta/paths.js';
 import { withStatusCheck } from '../lib/actions/user-lifecycle.js';
 
-interface Input {
-  userId: string;
-  tempPassword: boolean;
-  revokeSessions: boolean;
-}
-
-export const handler = actionHandler<Input, unknown>('expire-password', async (input, okta, { deadline }) => {
+export const handler = actionHandler('expire-password', async (input, okta, { deadline }) => {
   // Okta's plain expire_password takes no revokeSessions: refuse it rather than silently ignore it.
   if (input.revokeSessions && !input.tempPassword) {
     throw new InvalidInput([{ field: 'revokeSessions', problem: 'applies only with tempPassword: true' }]);

@@ -7,14 +7,9 @@ import { actionHandler } from '../lib/actions/action-handler.js';
 import { listWithoutLinks } from '../lib/okta/objects.js';
 import { scimString } from '../lib/okta/paths.js';
 
-interface Input {
-  name: string;
-  match: 'exact' | 'startsWith';
-}
-
 const PAGE_SIZE = 200;
 
-export const handler = actionHandler<Input, unknown>('get-groups-by-name', async (input, okta, { deadline }) => {
+export const handler = actionHandler('get-groups-by-name', async (input, okta, { deadline }) => {
   if (input.match === 'startsWith') {
     const response = await okta.request<unknown[]>(
       { method: 'GET', path: '/api/v1/groups', query: { q: input.name, limit: PAGE_SIZE } },

@@ -6,17 +6,9 @@ import { actionHandler } from '../lib/actions/action-handler.js';
 import { InvalidInput } from '../lib/errors.js';
 import { scimString } from '../lib/okta/paths.js';
 
-interface Input {
-  ipAddress: string;
-  since?: string;
-  until?: string;
-  outcome?: 'SUCCESS' | 'FAILURE';
-  limit: number;
-}
-
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-export const handler = actionHandler<Input, unknown>('get-logon-events-by-ip', async (input, okta, { deadline }) => {
+export const handler = actionHandler('get-logon-events-by-ip', async (input, okta, { deadline }) => {
   const until = input.until ?? new Date().toISOString();
   const since = input.since ?? new Date(Date.now() - DAY_MS).toISOString();
   if (Date.parse(since) >= Date.parse(until)) {

@@ -3,10 +3,6 @@ import { actionHandler } from '../lib/actions/action-handler.js';
 import { withoutLinks } from '../lib/okta/objects.js';
 import { getUser } from '../lib/actions/user-lifecycle.js';
 
-interface Input {
-  userId: string;
-}
-
-export const handler = actionHandler<Input, unknown>('get-user', async (input, okta, { deadline }) =>
+export const handler = actionHandler('get-user', async (input, okta, { deadline }) =>
   withoutLinks(await getUser(okta, input.userId, deadline)),
 );

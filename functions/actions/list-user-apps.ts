@@ -7,11 +7,7 @@ import { actionHandler } from '../lib/actions/action-handler.js';
 import { listWithoutLinks } from '../lib/okta/objects.js';
 import { userPath } from '../lib/okta/paths.js';
 
-interface Input {
-  userId: string;
-}
-
-export const handler = actionHandler<Input, unknown>('list-user-apps', async (input, okta, { deadline }) => {
+export const handler = actionHandler('list-user-apps', async (input, okta, { deadline }) => {
   const response = await okta.request<unknown[]>(
     { method: 'GET', path: `${userPath(input.userId)}/appLinks` },
     { deadline },

@@ -6,24 +6,15 @@
  * write is sent once per key: a retry of the action gets the first answer.
  */
 import { actionHandler } from '../lib/actions/action-handler.js';
+import type { ActionInput } from '../catalog.js';
 import { InvalidInput } from '../lib/errors.js';
 import { oktaApiPath } from '../lib/okta/api-path.js';
 import type { OktaClient, OktaRequest } from '../lib/okta/types.js';
 import { runOnce } from '../lib/actions/idempotent-run.js';
 
-interface Input {
-  method: OktaRequest['method'];
-  path: string;
-  query?: Record<string, string | number | boolean>;
-  body?: unknown;
-  paginate: boolean;
-  limit?: number;
-  after?: string;
-  idempotencyKey?: string;
-  connection?: string;
-}
+type Input = ActionInput<'okta-request'>;
 
-export const handler = actionHandler<Input, unknown>('okta-request', async (input, okta, { deadline, connection }) => {
+export const handler = actionHandler('okta-request', async (input, okta, { deadline, connection }) => {
   const { idempotencyKey, connection: _named, ...request } = input;
   // A read needs no key; a write with one is sent once per key (idempotent-run.ts).
   if (idempotencyKey === undefined || input.method === 'GET') return send(request, okta, deadline);

@@ -3,17 +3,12 @@ import { actionHandler } from '../lib/actions/action-handler.js';
 import { userPath } from '../lib/okta/paths.js';
 import { withStatusCheck } from '../lib/actions/user-lifecycle.js';
 
-interface Input {
-  userId: string;
-  sendEmail: boolean;
-}
-
 interface Activation {
   activationUrl?: string;
   activationToken?: string;
 }
 
-export const handler = actionHandler<Input, unknown>('reactivate-user', async (input, okta, { deadline }) => {
+export const handler = actionHandler('reactivate-user', async (input, okta, { deadline }) => {
   const { user, result } = await withStatusCheck({
     okta,
     userId: input.userId,

@@ -3,11 +3,7 @@ import { actionHandler } from '../lib/actions/action-handler.js';
 import { userPath } from '../lib/okta/paths.js';
 import { withStatusCheck } from '../lib/actions/user-lifecycle.js';
 
-interface Input {
-  userId: string;
-}
-
-export const handler = actionHandler<Input, unknown>('reset-factors', async (input, okta, { deadline }) => {
+export const handler = actionHandler('reset-factors', async (input, okta, { deadline }) => {
   const { user } = await withStatusCheck({
     okta,
     userId: input.userId,

@@ -6,12 +6,7 @@ import { actionHandler } from '../lib/actions/action-handler.js';
 import { userPath } from '../lib/okta/paths.js';
 import { withStatusCheck } from '../lib/actions/user-lifecycle.js';
 
-interface Input {
-  userId: string;
-  sendEmail: boolean;
-}
-
-export const handler = actionHandler<Input, unknown>('reset-forgotten-password', async (input, okta, { deadline }) => {
+export const handler = actionHandler('reset-forgotten-password', async (input, okta, { deadline }) => {
   const { user, result } = await withStatusCheck({
     okta,
     userId: input.userId,

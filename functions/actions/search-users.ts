@@ -4,24 +4,17 @@
  * of at most 200. Okta's search is eventually consistent: a user changed a second ago may not match yet.
  */
 import { actionHandler } from '../lib/actions/action-handler.js';
+import type { ActionInput } from '../catalog.js';
 import { InvalidInput, type FieldProblem } from '../lib/errors.js';
 import { listWithoutLinks } from '../lib/okta/objects.js';
 
-interface Input {
-  search?: string;
-  filter?: string;
-  query?: string;
-  limit?: number;
-  after?: string;
-  sortBy?: string;
-  sortOrder?: 'asc' | 'desc';
-}
+type Input = ActionInput<'search-users'>;
 
 export const DEFAULT_LIMIT = 200;
 /** Okta's largest users page, and so the most a `q` query can return. */
 const PAGE_SIZE = 200;
 
-export const handler = actionHandler<Input, unknown>('search-users', async (input, okta, { deadline }) => {
+export const handler = actionHandler('search-users', async (input, okta, { deadline }) => {
   checkCombination(input);
   const limit = input.limit ?? DEFAULT_LIMIT;
   if (input.query !== undefined) {

@@ -3,11 +3,7 @@ import { actionHandler } from '../lib/actions/action-handler.js';
 import { userPath } from '../lib/okta/paths.js';
 import { changeStatus } from '../lib/actions/user-lifecycle.js';
 
-interface Input {
-  userId: string;
-}
-
-export const handler = actionHandler<Input, unknown>('suspend-user', async (input, okta, { deadline }) => {
+export const handler = actionHandler('suspend-user', async (input, okta, { deadline }) => {
   const outcome = await changeStatus({
     okta,
     userId: input.userId,

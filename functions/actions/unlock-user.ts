@@ -8,11 +8,7 @@ import { actionHandler } from '../lib/actions/action-handler.js';
 import { userPath } from '../lib/okta/paths.js';
 import { getUser, invalidUserState, isStatusError } from '../lib/actions/user-lifecycle.js';
 
-interface Input {
-  userId: string;
-}
-
-export const handler = actionHandler<Input, unknown>('unlock-user', async (input, okta, { deadline }) => {
+export const handler = actionHandler('unlock-user', async (input, okta, { deadline }) => {
   const user = await getUser(okta, input.userId, deadline);
   try {
     // ACTIVE users are sent too: Okta's unlock also clears "blocked from unknown devices", a state the status

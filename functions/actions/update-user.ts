@@ -10,14 +10,7 @@ import type { OktaClient } from '../lib/okta/client.js';
 import { userPath } from '../lib/okta/paths.js';
 import { getUser, invalidUserState } from '../lib/actions/user-lifecycle.js';
 
-interface Input {
-  userId: string;
-  profile?: Record<string, unknown>;
-  password?: string;
-  replace: boolean;
-}
-
-export const handler = actionHandler<Input, unknown>('update-user', async (input, okta, { deadline }) => {
+export const handler = actionHandler('update-user', async (input, okta, { deadline }) => {
   if (input.replace && input.profile === undefined) {
     throw new InvalidInput([
       { field: 'profile', problem: 'is required when replace is true (Okta replaces the whole profile)' },

@@ -1,8 +1,15 @@
 /**
- * The connector's settings (docs/ARCHITECTURE.md "Settings"), read once per container from the environment.
- * A bad value fails at cold start with a message that names the variable, instead of surfacing later as an odd
- * behaviour of one call.
+ * The connector's settings (docs/ARCHITECTURE.md "Settings"), read once per container from the environment: the
+ * only module that reads `process.env`. A bad value fails at cold start with a message that names the variable,
+ * instead of surfacing later as an odd behaviour of one call.
  */
+import { ConfigurationError } from './configuration-error.js';
+import { readSearches, type SearchConfig } from './events/search-settings.js';
+
+export { ConfigurationError } from './configuration-error.js';
+
+/** The `service` of every log line and metric unless `POWERTOOLS_SERVICE_NAME` says otherwise. */
+export const SERVICE_NAME = 'okta-connector';
 
 export interface Config {
   /** A connection `acme` is the secret `<connectionSecretPrefix>acme`. */
@@ -55,23 +62,18 @@ export interface Config {
    * a delivery, it only wakes a poll of the connection (docs/TRIGGERS.md "Verified mode").
    */
   eventHookMode: 'queue' | 'verified';
+  /** The scheduled searches (`SEARCHES`, a JSON array; search-settings.ts reads its entries). */
+  searches: SearchConfig[];
+  /**
+   * The callback URL registered in the Okta app (`OAUTH_REDIRECT_URI`, an http(s) URL): the stack always sets it on
+   * the consent functions. Never derived from a request's `Host` (issue 14.15).
+   */
+  oauthRedirectUri?: string;
+  /** The connections that sign in with the authorization code (`AUTHORIZATION_CODE_CONNECTIONS`, comma-separated). */
+  authorizationCodeConnections: readonly string[];
 }
 
 type Env = Record<string, string | undefined>;
-
-/**
- * A setting of the deployment is missing or malformed. Thrown at cold start (or by the first call that needs the
- * setting), it names the variable and the problem, never a secret; a caller sees it as an `InternalError`.
- */
-export class ConfigurationError extends Error {
-  override readonly name = 'ConfigurationError';
-  constructor(
-    readonly variable: string,
-    problem: string,
-  ) {
-    super(`Configuration: ${variable} ${problem}`);
-  }
-}
 
 let memo: { env: Env; value: Config } | undefined;
 
@@ -107,10 +109,7 @@ export function readConfig(env: Env): Config {
   return {
     connectionSecretPrefix: text(env, 'CONNECTION_SECRET_PREFIX', 'okta-connector/'),
     defaultConnection: text(env, 'DEFAULT_CONNECTION', 'default'),
-    connections: optionalText(env, 'CONNECTIONS')
-      ?.split(',')
-      .map((name) => name.trim())
-      .filter(Boolean),
+    connections: names(env, 'CONNECTIONS'),
     connectionCacheSeconds: numberIn(env, 'CONNECTION_CACHE_SECONDS', 300, { min: 0, integer: true }),
     tableName: optionalText(env, 'TABLE_NAME'),
     eventBusName: text(env, 'EVENT_BUS_NAME', 'default'),
@@ -125,7 +124,27 @@ export function readConfig(env: Env): Config {
     eventHookIds: stringMap(env, 'EVENT_HOOK_IDS'),
     deliveryQueueUrl: optionalText(env, 'DELIVERY_QUEUE_URL'),
     eventHookMode: oneOf(env, 'EVENT_HOOK_MODE', ['queue', 'verified'] as const),
+    searches: readSearches(env),
+    oauthRedirectUri: httpUrl(env, 'OAUTH_REDIRECT_URI'),
+    authorizationCodeConnections: names(env, 'AUTHORIZATION_CODE_CONNECTIONS') ?? [],
   };
+}
+
+/**
+ * The `service` of every log line and metric (`POWERTOOLS_SERVICE_NAME`, `okta-connector` by default). Apart from
+ * `config()` because the Logger is made when its module loads: a bad value of another setting must fail the calls
+ * that read it, with a logged `ConfigurationError`, not the loading of the logger itself.
+ */
+export function serviceName(env: Env = process.env): string {
+  return text(env, 'POWERTOOLS_SERVICE_NAME', SERVICE_NAME);
+}
+
+/** The OAuth callback URL, for the consent functions; throws a clear message when it is missing. */
+export function requireOAuthRedirectUri(cfg: Config = config()): string {
+  if (!cfg.oauthRedirectUri) {
+    throw new ConfigurationError('OAUTH_REDIRECT_URI', 'is required (the stack sets it to its /oauth/callback URL)');
+  }
+  return cfg.oauthRedirectUri;
 }
 
 /**
@@ -205,6 +224,25 @@ function flag(env: Env, name: string): boolean {
   if (raw === undefined || raw === 'false' || raw === '0') return false;
   if (raw === 'true' || raw === '1') return true;
   throw new ConfigurationError(name, `must be "true" or "false" (got "${raw}")`);
+}
+
+/** A comma-separated list of names, undefined when unset. */
+function names(env: Env, name: string): string[] | undefined {
+  return optionalText(env, name)
+    ?.split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+}
+
+/** An absolute http(s) URL, undefined when unset. */
+function httpUrl(env: Env, name: string): string | undefined {
+  const raw = optionalText(env, name);
+  if (raw === undefined) return undefined;
+  const protocol = URL.canParse(raw) ? new URL(raw).protocol : undefined;
+  if (protocol !== 'https:' && protocol !== 'http:') {
+    throw new ConfigurationError(name, `must be an absolute http(s) URL (got "${raw}")`);
+  }
+  return raw;
 }
 
 /** A JSON object of strings, `{}` when unset. */

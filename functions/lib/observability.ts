@@ -5,11 +5,10 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { serviceName } from './config.js';
 
 export { MetricUnit };
 
-/** The `service` of every log line and metric; `POWERTOOLS_SERVICE_NAME` overrides it. */
-export const SERVICE_NAME = 'okta-connector';
 /** The CloudWatch namespace of every metric. */
 export const METRICS_NAMESPACE = 'OktaConnector';
 export const REDACTED = '[REDACTED]';
@@ -104,12 +103,12 @@ function errorAsObject(value: unknown): unknown {
 }
 
 /** A Logger with the connector's redaction; `name` becomes the `service` when given. */
-export function createLogger(name = process.env.POWERTOOLS_SERVICE_NAME ?? SERVICE_NAME): Logger {
+export function createLogger(name = serviceName()): Logger {
   return new Logger({ serviceName: name, jsonReplacerFn: redactSecrets });
 }
 
 /** A Metrics instance in the `OktaConnector` namespace. */
-export function createMetrics(name = process.env.POWERTOOLS_SERVICE_NAME ?? SERVICE_NAME): Metrics {
+export function createMetrics(name = serviceName()): Metrics {
   return new Metrics({ namespace: METRICS_NAMESPACE, serviceName: name });
 }
 

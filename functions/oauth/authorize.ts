@@ -9,8 +9,6 @@
  * one the stack sets (`OAUTH_REDIRECT_URI`), never derived from the request.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { dynamoDb } from '../lib/aws-clients.js';
 import {
   codeChallenge,
   newOAuthState,
@@ -18,29 +16,17 @@ import {
   saveOAuthState,
   takeConsentTicket,
 } from '../lib/auth/oauth-state.js';
-import { config, ConfigurationError, requireTableName } from '../lib/config.js';
-import { countMetric, logger as sharedLogger } from '../lib/observability.js';
-import { consentPage, redirectWithCookie, type ConsentLogger } from './consent-pages.js';
+import { config, requireOAuthRedirectUri } from '../lib/config.js';
+import { consentDeps, type ConsentDeps } from './consent-deps.js';
+import { consentPage, redirectWithCookie } from './consent-pages.js';
 
-export interface AuthorizeDeps {
-  db?: () => DynamoDBClient;
-  tableName?: () => string;
-  now?: () => number;
-  env?: Record<string, string | undefined>;
-  logger?: ConsentLogger;
-  count?: (metric: string, dimensions: Record<string, string>) => void;
-}
+export type AuthorizeDeps = ConsentDeps;
 
 /** A ticket as start-consent issues it: 32 random bytes, base64url. */
 const TICKET = /^[A-Za-z0-9_-]{43}$/;
 
 export function createAuthorizeHandler(deps: AuthorizeDeps = {}) {
-  const db = deps.db ?? dynamoDb;
-  const tableName = deps.tableName ?? (() => requireTableName(config()));
-  const now = deps.now ?? Date.now;
-  const env = deps.env ?? process.env;
-  const logger = deps.logger ?? sharedLogger;
-  const count = deps.count ?? countMetric;
+  const { db, tableName, now, settings, logger, count } = consentDeps(deps);
 
   return async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
     try {
@@ -53,7 +39,7 @@ export function createAuthorizeHandler(deps: AuthorizeDeps = {}) {
   };
 
   async function start(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
-    const redirectUri = callbackUrl(env);
+    const redirectUri = requireOAuthRedirectUri(settings());
     const ticket = event.queryStringParameters?.consent ?? '';
     const refuse = (outcome: 'link-invalid' | 'link-expired', reason: string) => {
       logger.warn('OAuth consent link refused', { reason });
@@ -93,12 +79,8 @@ export function createAuthorizeHandler(deps: AuthorizeDeps = {}) {
  * `/oauth/callback`, or the deployer's custom domain). Never derived from the request: its `Host` and
  * `X-Forwarded-Proto` are the caller's to choose.
  */
-export function callbackUrl(env: Record<string, string | undefined> = process.env): string {
-  const uri = env.OAUTH_REDIRECT_URI?.trim();
-  if (!uri) {
-    throw new ConfigurationError('OAUTH_REDIRECT_URI', 'is required (the stack sets it to its /oauth/callback URL)');
-  }
-  return uri;
+export function callbackUrl(env?: Record<string, string | undefined>): string {
+  return requireOAuthRedirectUri(config(env));
 }
 
 export const handler = createAuthorizeHandler();

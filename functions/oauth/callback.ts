@@ -9,42 +9,18 @@
  * `ConsentRefused` by reason); the page says only what the browser's user needs (consent-pages.ts).
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { dynamoDb } from '../lib/aws-clients.js';
 import { exchangeCode } from '../lib/auth/authorization-code.js';
 import { IdTokenRefused, isExpectedConsenter, verifyIdToken } from '../lib/auth/id-token.js';
 import { takeOAuthState, type OAuthState } from '../lib/auth/oauth-state.js';
-import { config, requireTableName } from '../lib/config.js';
-import {
-  clearConnectionCache,
-  loadConnection,
-  readStoredSignIn,
-  saveRefreshToken,
-  type Connection,
-  type StoredSignIn,
-} from '../lib/connections.js';
+import { clearConnectionCache, saveRefreshToken, type Connection } from '../lib/connections.js';
 import { isConnectorError } from '../lib/errors.js';
-import { countMetric, logger as sharedLogger } from '../lib/observability.js';
 import { USER_AGENT } from '../lib/okta/client.js';
-import {
-  consentCookie,
-  consentPage,
-  knownOktaError,
-  readyPage,
-  type ConsentLogger,
-  type ConsentOutcome,
-} from './consent-pages.js';
+import { consentCookie, consentPage, knownOktaError, readyPage, type ConsentOutcome } from './consent-pages.js';
+import { consentSignInDeps, type ConsentSignInDeps } from './consent-deps.js';
 
-export interface CallbackDeps {
-  loadConnection?: (name: string) => Promise<Connection>;
-  readSignIn?: (connection: Connection) => Promise<StoredSignIn>;
+export interface CallbackDeps extends ConsentSignInDeps {
   saveRefreshToken?: (connection: Connection, refreshToken: string) => Promise<void>;
-  db?: () => DynamoDBClient;
-  tableName?: () => string;
-  now?: () => number;
   fetch?: typeof fetch;
-  logger?: ConsentLogger;
-  count?: (metric: string, dimensions: Record<string, string>) => void;
 }
 
 /**
@@ -65,15 +41,9 @@ class Refusal extends Error {
 }
 
 export function createCallbackHandler(deps: CallbackDeps = {}) {
-  const load = deps.loadConnection ?? ((name: string) => loadConnection(name));
-  const readSignIn = deps.readSignIn ?? ((connection: Connection) => readStoredSignIn(connection));
+  const { loadConnection: load, readSignIn, db, tableName, now, logger, count } = consentSignInDeps(deps);
   const save =
     deps.saveRefreshToken ?? ((connection: Connection, token: string) => saveRefreshToken(connection, token));
-  const db = deps.db ?? dynamoDb;
-  const tableName = deps.tableName ?? (() => requireTableName(config()));
-  const now = deps.now ?? Date.now;
-  const logger = deps.logger ?? sharedLogger;
-  const count = deps.count ?? countMetric;
 
   return async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
     let connection: string | undefined;

@@ -9,14 +9,10 @@
  * already has a refresh token is refused unless `replace` is true (the callback checks again). Every start is
  * logged and counted (`ConsentStarted`).
  */
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { dynamoDb } from '../lib/aws-clients.js';
 import { newConsentTicket, saveConsentTicket } from '../lib/auth/oauth-state.js';
-import { config, ConfigurationError, requireTableName } from '../lib/config.js';
-import { loadConnection, readStoredSignIn, type Connection, type StoredSignIn } from '../lib/connections.js';
+import { ConfigurationError, type Config } from '../lib/config.js';
 import { InvalidInput, type FieldProblem } from '../lib/errors.js';
-import { countMetric, logger as sharedLogger } from '../lib/observability.js';
-import type { ConsentLogger } from './consent-pages.js';
+import { consentSignInDeps, type ConsentSignInDeps } from './consent-deps.js';
 
 export interface StartConsentInput {
   connection: string;
@@ -34,40 +30,24 @@ export interface StartConsentResult {
   expiresAt: string;
 }
 
-export interface StartConsentDeps {
-  loadConnection?: (name: string) => Promise<Connection>;
-  readSignIn?: (connection: Connection) => Promise<StoredSignIn>;
-  db?: () => DynamoDBClient;
-  tableName?: () => string;
-  now?: () => number;
-  env?: Record<string, string | undefined>;
-  logger?: ConsentLogger;
-  count?: (metric: string, dimensions: Record<string, string>) => void;
-}
+export type StartConsentDeps = ConsentSignInDeps;
 
 /** The scopes every consent asks for besides the connection's: the ID token with the consenter's login. */
 export const OPENID_SCOPES = ['openid', 'profile'];
 const FIELDS = ['connection', 'replace', 'consenter'];
 
 export function createStartConsentHandler(deps: StartConsentDeps = {}) {
-  const load = deps.loadConnection ?? ((name: string) => loadConnection(name));
-  const readSignIn = deps.readSignIn ?? ((connection: Connection) => readStoredSignIn(connection));
-  const db = deps.db ?? dynamoDb;
-  const tableName = deps.tableName ?? (() => requireTableName(config()));
-  const now = deps.now ?? Date.now;
-  const env = deps.env ?? process.env;
-  const logger = deps.logger ?? sharedLogger;
-  const count = deps.count ?? countMetric;
+  const { loadConnection: load, readSignIn, db, tableName, now, settings, logger, count } = consentSignInDeps(deps);
 
   return async (event: unknown, context?: { awsRequestId?: string }): Promise<StartConsentResult> => {
     const input = checkInput(event);
-    const allowed = (env.AUTHORIZATION_CODE_CONNECTIONS ?? '').split(',').filter(Boolean);
-    if (!allowed.includes(input.connection)) {
+    const cfg = settings();
+    if (!cfg.authorizationCodeConnections.includes(input.connection)) {
       throw new InvalidInput([
         { field: 'connection', problem: 'is not an authorization-code connection of this deployment' },
       ]);
     }
-    const authorizeUrl = consentStartUrl(env);
+    const authorizeUrl = consentStartUrl(cfg);
     const connection = await load(input.connection);
     if (connection.auth.type !== 'authorization-code') {
       throw new InvalidInput([
@@ -117,8 +97,8 @@ export function createStartConsentHandler(deps: StartConsentDeps = {}) {
  * The consent link's page, `/oauth/authorize` beside the callback URL the stack sets (`OAUTH_REDIRECT_URI`, which
  * ends in `/oauth/callback`): one setting says where the whole consent is served.
  */
-export function consentStartUrl(env: Record<string, string | undefined>): string {
-  const callback = env.OAUTH_REDIRECT_URI?.trim() ?? '';
+export function consentStartUrl(cfg: Config): string {
+  const callback = cfg.oauthRedirectUri ?? '';
   if (!/\/oauth\/callback$/.test(callback)) {
     throw new ConfigurationError('OAUTH_REDIRECT_URI', 'is required and ends in /oauth/callback (the stack sets it)');
   }

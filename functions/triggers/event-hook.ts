@@ -102,10 +102,12 @@ export async function handler(
   if (typeof secrets === 'string') return refuse(401, 'Not authorized', {}, secrets);
   const connection = { name: connectionName, orgUrl: secrets.domain };
 
+  // A plain body is read as it came: a 1,000-event delivery is about 2 MB, and copying it to bytes and back to a
+  // string held it three times over while it was parsed.
   const raw = event.body ?? '';
-  const body = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
-  if (body.length > MAX_BODY_BYTES) return refuse(413, `The body is over ${MAX_BODY_BYTES} bytes`);
-  const checked = checkHookDelivery(body.toString('utf8'), connection, now());
+  const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+  if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES) return refuse(413, `The body is over ${MAX_BODY_BYTES} bytes`);
+  const checked = checkHookDelivery(text, connection, now());
   if (!checked.ok) return refuse(checked.status, checked.reason);
   const { events } = checked;
   if (config().deliveryQueueUrl) return queueDelivery(connection.name, events, startedAt, now, deps.handOff);

@@ -16,7 +16,7 @@ import {
   type ScheduledSearchInput,
   type ScheduledSearchSummary,
 } from '../lib/events/scheduled-search-run.js';
-import { remainingTimeOf, type LambdaContextLike } from '../lib/lambda-time.js';
+import { answerMarginMs, deadlineOf, remainingTimeOf, type LambdaContextLike } from '../lib/lambda-time.js';
 import { runTrigger } from '../lib/trigger-run.js';
 import { oktaClient } from '../lib/okta/client-cache.js';
 
@@ -52,7 +52,9 @@ export async function handler(
   }
   const direct = checkDirect(input as DirectSearchInput);
   const okta = deps.okta ?? (await oktaClient(direct.connection));
-  const events = await searchEvents(okta, direct, { deadline: Date.now() + remainingMs() - 2_000 });
+  const events = await searchEvents(okta, direct, {
+    deadline: deadlineOf(remainingMs, Date.now(), answerMarginMs.directSearch),
+  });
   return { events, since: direct.since, until: direct.until };
 }
 

@@ -318,7 +318,6 @@ describe('IAM: least privilege', () => {
     expect(Object.keys(callback.Properties.Environment.Variables)).not.toContain('DEFAULT_CONNECTION');
     expect(Object.keys(fn.Properties.Environment.Variables).sort()).toEqual([
       'CONNECTIONS',
-      'NODE_OPTIONS',
       'OAUTH_REDIRECT_URI',
       'POWERTOOLS_METRICS_NAMESPACE',
       'POWERTOOLS_SERVICE_NAME',

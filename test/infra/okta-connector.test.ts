@@ -1,4 +1,4 @@
-import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { actions } from '../../functions/catalog.js';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
@@ -379,9 +379,21 @@ describe('OktaConnector: settings of every function', () => {
         CONNECTION_SECRET_PREFIX: 'okta-connector/',
         DEFAULT_CONNECTION: 'acme',
         CONNECTIONS: 'acme,globex',
-        NODE_OPTIONS: '--enable-source-maps',
       });
     }
+  });
+
+  it("leaves Node's source maps off (each cold start would read the map), and on for every function with sourceMaps", () => {
+    const nodeOptions = (t: Template) =>
+      Object.values(
+        t.findResources('AWS::Lambda::Function') as Record<
+          string,
+          { Properties: { Environment: { Variables: Record<string, string> } } }
+        >,
+      ).map((fn) => fn.Properties.Environment.Variables.NODE_OPTIONS);
+    expect(new Set(nodeOptions(template))).toEqual(new Set([undefined]));
+    const withMaps = synthesize({ ...fullContext, sourceMaps: true });
+    expect(new Set(nodeOptions(Template.fromStack(withMaps.stack)))).toEqual(new Set(['--enable-source-maps']));
   });
 
   it('gives every function explicit memory and timeout, X-Ray and a log group with retention', () => {

@@ -7,7 +7,7 @@
 import { config } from '../config.js';
 import { markPublished, publishedAmong, withPublishLock, type DedupeDeps } from './dedupe.js';
 import { toEventEntry, type LogEvent, type Trigger } from './event-format.js';
-import { publishEvents, type PublishDeps } from './publish.js';
+import { publishBuilt, type PublishDeps } from './publish.js';
 
 export interface PublishOnceOptions {
   connection: string;
@@ -82,8 +82,11 @@ async function publishFresh(
   const cfg = config();
   const mark = { connection: options.connection, trigger: options.trigger, receivedAt: options.receivedAt };
   const target = { source: cfg.eventSource, eventBusName: cfg.eventBusName };
-  const entries = events.map((event) => toEventEntry(event, mark, target));
-  const { accepted } = await publishEvents(entries, { deadline, concurrency: 16, ...deps.publish });
+  const { accepted } = await publishBuilt(events.length, (i) => toEventEntry(events[i] as LogEvent, mark, target), {
+    deadline,
+    concurrency: 16,
+    ...deps.publish,
+  });
   const done = events.filter((_, i) => accepted[i]).map((event) => event.uuid);
   if (done.length > 0) await markPublished(options.connection, done, options.trigger, deps.dedupe);
   return { published: done.length, failed: events.length - done.length };

@@ -47,22 +47,63 @@ const retryableCallErrors = new Set([
 ]);
 
 /** Publishes `entries` and says, entry by entry, which ones EventBridge accepted. */
-export async function publishEvents(entries: PutEventsRequestEntry[], deps: PublishDeps = {}): Promise<PublishResult> {
+export function publishEvents(entries: PutEventsRequestEntry[], deps: PublishDeps = {}): Promise<PublishResult> {
+  return publishBuilt(entries.length, (i) => entries[i] as PutEventsRequestEntry, deps);
+}
+
+/** An entry and its size, built when its batch is about to be sent. */
+interface Built {
+  index: number;
+  entry: PutEventsRequestEntry;
+}
+
+/**
+ * Publishes `count` entries, each built by `entryAt(i)` only when a batch is about to take it, and says, entry by
+ * entry, which ones EventBridge accepted. Only the batches in flight hold their entries: a page of 1,000 events is
+ * never on hand twice, as objects and as entries (each entry's `Detail` is the event's JSON again).
+ */
+export async function publishBuilt(
+  count: number,
+  entryAt: (index: number) => PutEventsRequestEntry,
+  deps: PublishDeps = {},
+): Promise<PublishResult> {
   const client = deps.eventBridge ?? eventBridge();
   const concurrency = deps.concurrency ?? 8;
   const maxAttempts = deps.maxAttempts ?? 5;
   const sleep = deps.sleep ?? systemClock.sleep;
   const now = deps.now ?? Date.now;
-  const accepted = entries.map(() => false);
+  const accepted: boolean[] = new Array<boolean>(count).fill(false);
 
-  const sizes = entries.map(entrySize);
-  const fitting = entries.map((_, i) => i).filter((i) => (sizes[i] as number) <= MAX_ENTRY_BYTES);
-  const queue = toBatches(fitting, sizes);
+  // Batches are cut in order, as workers ask for them; an entry that does not fit into any call is never sent.
+  let next = 0;
+  let carried: { built: Built; size: number } | undefined;
+  const nextBatch = (): Built[] | undefined => {
+    const batch: Built[] = [];
+    let bytes = 0;
+    for (;;) {
+      let item = carried;
+      carried = undefined;
+      if (!item) {
+        if (next >= count) break;
+        const index = next++;
+        const entry = entryAt(index);
+        item = { built: { index, entry }, size: entrySize(entry) };
+        if (item.size > MAX_ENTRY_BYTES) continue;
+      }
+      if (batch.length === MAX_ENTRIES_PER_CALL || bytes + item.size > MAX_ENTRY_BYTES) {
+        carried = item;
+        break;
+      }
+      batch.push(item.built);
+      bytes += item.size;
+    }
+    return batch.length > 0 ? batch : undefined;
+  };
 
-  const sendBatch = async (indexes: number[]): Promise<void> => {
-    let pending = indexes;
+  const sendBatch = async (batch: Built[]): Promise<void> => {
+    let pending = batch;
     for (let attempt = 1; pending.length > 0; attempt += 1) {
-      const retry = await putOnce(client, entries, pending, accepted);
+      const retry = await putOnce(client, pending, accepted);
       pending = retry;
       const delay = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2);
       if (pending.length === 0 || attempt >= maxAttempts) break;
@@ -71,35 +112,28 @@ export async function publishEvents(entries: PutEventsRequestEntry[], deps: Publ
     }
   };
 
-  const workers = Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
-    for (let batch = queue.shift(); batch; batch = queue.shift()) await sendBatch(batch);
+  const workers = Array.from({ length: Math.max(1, Math.min(concurrency, count)) }, async () => {
+    for (let batch = nextBatch(); batch; batch = nextBatch()) await sendBatch(batch);
   });
   await Promise.all(workers);
 
   const published = accepted.filter(Boolean).length;
-  return { published, failed: entries.length - published, accepted };
+  return { published, failed: count - published, accepted };
 }
 
-/** One PutEvents call; marks the accepted entries and returns the indexes worth another attempt. */
-async function putOnce(
-  client: EventBridgeClient,
-  entries: PutEventsRequestEntry[],
-  indexes: number[],
-  accepted: boolean[],
-): Promise<number[]> {
+/** One PutEvents call; marks the accepted entries and returns those worth another attempt. */
+async function putOnce(client: EventBridgeClient, batch: Built[], accepted: boolean[]): Promise<Built[]> {
   let output;
   try {
-    output = await client.send(
-      new PutEventsCommand({ Entries: indexes.map((i) => entries[i] as PutEventsRequestEntry) }),
-    );
+    output = await client.send(new PutEventsCommand({ Entries: batch.map((built) => built.entry) }));
   } catch (error) {
-    return isRetryableCallError(error) ? indexes : [];
+    return isRetryableCallError(error) ? batch : [];
   }
-  const retry: number[] = [];
-  indexes.forEach((entryIndex, position) => {
+  const retry: Built[] = [];
+  batch.forEach((built, position) => {
     const result = output.Entries?.[position];
-    if (result?.EventId && !result.ErrorCode) accepted[entryIndex] = true;
-    else if (result?.ErrorCode === undefined || retryableEntryCodes.has(result.ErrorCode)) retry.push(entryIndex);
+    if (result?.EventId && !result.ErrorCode) accepted[built.index] = true;
+    else if (result?.ErrorCode === undefined || retryableEntryCodes.has(result.ErrorCode)) retry.push(built);
   });
   return retry;
 }
@@ -111,23 +145,4 @@ function isRetryableCallError(error: unknown): boolean {
   // No HTTP status at all: the connection failed (reset, refused, timed out) before EventBridge answered.
   if (status === undefined && !('$fault' in error)) return true;
   return retryableCallErrors.has(error.name);
-}
-
-/** Packs entry indexes, in order, into batches of at most 10 entries and 256 KB in total. */
-export function toBatches(indexes: number[], sizes: number[]): number[][] {
-  const batches: number[][] = [];
-  let current: number[] = [];
-  let currentBytes = 0;
-  for (const index of indexes) {
-    const size = sizes[index] as number;
-    if (current.length === MAX_ENTRIES_PER_CALL || currentBytes + size > MAX_ENTRY_BYTES) {
-      batches.push(current);
-      current = [];
-      currentBytes = 0;
-    }
-    current.push(index);
-    currentBytes += size;
-  }
-  if (current.length > 0) batches.push(current);
-  return batches;
 }

@@ -13,10 +13,10 @@ import { countMetric, logger } from '../observability.js';
 import { oktaClient } from '../okta/client-cache.js';
 import type { OktaClient } from '../okta/client.js';
 import { boundedPages } from './bounded-query.js';
-import { toEventEntry } from './event-format.js';
-import { publishEvents, type PublishDeps } from './publish.js';
+import { toEventEntry, type LogEvent } from './event-format.js';
+import { publishBuilt, type PublishDeps } from './publish.js';
 import type { TimeRange } from './time-range.js';
-import { stopWhenRemainingMs as deadlines } from '../lambda-time.js';
+import { LONGEST_STEP_MS, noContextAllowanceMs, remainingTimeOf, stopWhenRemainingMs } from '../lambda-time.js';
 
 export interface ReplayInput {
   connection?: string;
@@ -52,14 +52,14 @@ export interface ReplayDeps {
 }
 
 export const RETENTION_MS = 90 * 86_400_000;
-const STOP_WHEN_REMAINING_MS = deadlines.replay;
+const KEEP_BACK_MS = stopWhenRemainingMs.replay;
 const eventTypePattern = /^[A-Za-z0-9_.-]+$/;
 
 /** Republishes the events of `input`'s range; see the file comment. */
 export async function replayEvents(input: ReplayInput, deps: ReplayDeps = {}): Promise<ReplaySummary> {
   const now = deps.now ?? Date.now;
   checkInput(input, now());
-  const remainingMs = deps.remainingMs ?? (() => Number.POSITIVE_INFINITY);
+  const remainingMs = deps.remainingMs ?? remainingTimeOf(undefined, noContextAllowanceMs.replay);
   const okta = deps.okta ?? (await oktaClient(input.connection));
   const connection = okta.connection.name;
   const cfg = config();
@@ -75,7 +75,7 @@ export async function replayEvents(input: ReplayInput, deps: ReplayDeps = {}): P
     complete: true,
   };
   const filter = input.types?.length ? input.types.map((type) => `eventType eq "${type}"`).join(' or ') : undefined;
-  const deadline = () => Math.min(now() + remainingMs() - STOP_WHEN_REMAINING_MS / 3, now() + 15 * 60_000);
+  const deadline = () => now() + Math.min(remainingMs() - KEEP_BACK_MS / 3, LONGEST_STEP_MS);
 
   for await (const events of boundedPages(
     okta,
@@ -90,15 +90,15 @@ export async function replayEvents(input: ReplayInput, deps: ReplayDeps = {}): P
       receivedAt: new Date(now()).toISOString(),
       replayed: true as const,
     };
-    const result = await publishEvents(
-      events.map((event) => toEventEntry(event, mark, target)),
-      { deadline: deadline(), ...deps.publish },
-    );
+    const result = await publishBuilt(events.length, (i) => toEventEntry(events[i] as LogEvent, mark, target), {
+      deadline: deadline(),
+      ...deps.publish,
+    });
     summary.published += result.published;
     summary.failed += result.failed;
     deps.onProgress?.({ published: summary.published, pages: summary.pages });
     const last = events[events.length - 1];
-    if (last && remainingMs() < STOP_WHEN_REMAINING_MS) {
+    if (last && remainingMs() < KEEP_BACK_MS) {
       summary.complete = false;
       // Events published in the same millisecond as the last one are replayed again: harmless for a replay.
       summary.resumeFrom = { since: last.published, until: input.until };

@@ -14,10 +14,10 @@ import { searchEvents } from './bounded-query.js';
 import { readSearchCursor, searchLockKey, writeSearchCursor, type CursorDeps } from './cursors.js';
 import { publishEvents, type PublishDeps } from './publish.js';
 import { searchResultEntries } from './search-results.js';
-import { readSearches, type SearchConfig } from './search-settings.js';
+import type { SearchConfig } from './search-settings.js';
 import { windowsToCover } from './search-windows.js';
 import type { TimeRange } from './time-range.js';
-import { stopWhenRemainingMs as deadlines } from '../lambda-time.js';
+import { stopWhenRemainingMs } from '../lambda-time.js';
 
 export interface ScheduledSearchInput {
   connection: string;
@@ -42,7 +42,7 @@ export interface ScheduledSearchDeps {
 }
 
 /** Keeps this much of the Lambda's time back: one window's query and publish. */
-const STOP_WHEN_REMAINING_MS = deadlines.scheduledSearch;
+const KEEP_BACK_MS = stopWhenRemainingMs.scheduledSearch;
 
 /** Runs the scheduled search `input` names; see the file comment. */
 export async function runScheduledSearch(
@@ -50,7 +50,7 @@ export async function runScheduledSearch(
   remainingMs: () => number,
   deps: ScheduledSearchDeps = {},
 ): Promise<ScheduledSearchSummary> {
-  const searches = deps.searches ?? readSearches();
+  const searches = deps.searches ?? config().searches;
   const search = searches.find(
     (s) => s.name === input.search && s.connection === (input.connection ?? config().defaultConnection),
   );
@@ -78,12 +78,12 @@ export async function runScheduledSearch(
     async () => {
       let cursor = await readSearchCursor(search.connection, search.name, deps.cursors);
       for (const window of windowsToCover(cursor.until, now(), search.windowMs)) {
-        if (remainingMs() < STOP_WHEN_REMAINING_MS) {
+        if (remainingMs() < KEEP_BACK_MS) {
           summary.stoppedBecause = 'deadline';
           break;
         }
         // Deadlines are real time (the Lambda's); `now` only decides which windows are due.
-        const deadline = Date.now() + remainingMs() - STOP_WHEN_REMAINING_MS / 2;
+        const deadline = Date.now() + remainingMs() - KEEP_BACK_MS / 2;
         const events = await searchEvents(okta, { ...window, filter: search.filter, q: search.q }, { deadline });
         const header = {
           connection: search.connection,

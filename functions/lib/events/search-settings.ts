@@ -3,7 +3,7 @@
  * `{connection, name, filter?, q?, schedule, window}`. `window` is the length of the time range one result covers:
  * an ISO 8601 duration (`PT15M`, `PT1H`, `P1D`), `"15 minutes"`, or a number of minutes.
  */
-import { ConfigurationError } from '../config.js';
+import { ConfigurationError } from '../configuration-error.js';
 
 export interface SearchConfig {
   connection: string;
@@ -17,8 +17,11 @@ export interface SearchConfig {
   windowMs: number;
 }
 
-/** The searches of `SEARCHES`; throws a `ConfigurationError` naming the bad entry and field. */
-export function readSearches(env: Record<string, string | undefined> = process.env): SearchConfig[] {
+/**
+ * The searches of `SEARCHES` in `env` (config.ts reads them once per container; the sandbox reads its own);
+ * throws a `ConfigurationError` naming the bad entry and field.
+ */
+export function readSearches(env: Record<string, string | undefined>): SearchConfig[] {
   const raw = env.SEARCHES?.trim();
   if (!raw) return [];
   let list: unknown;

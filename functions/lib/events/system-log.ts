@@ -14,7 +14,7 @@ import type { LogEvent } from './event-format.js';
 import { nextLink } from '../okta/link-header.js';
 import type { OktaClient, OktaRequest } from '../okta/client.js';
 import { publishOnce, type PublishOnceDeps } from './publish-once.js';
-import { stopWhenRemainingMs as deadlines } from '../lambda-time.js';
+import { stopWhenRemainingMs } from '../lambda-time.js';
 
 export type PollStop =
   'caught-up' | 'deadline' | 'rate-limit' | 'cursor-conflict' | 'publish-failed' | 'okta-unavailable';
@@ -52,8 +52,8 @@ export const PAGE_SIZE = 1000;
 /** How far before the last published event a lost cursor restarts; dedupe absorbs the overlap. */
 export const LOST_CURSOR_OVERLAP_MS = 5 * 60_000;
 export const DEFAULT_LOOKBACK_MS = 15 * 60_000;
-/** Time kept back at the end of a run: one page request (Okta's query timeout is 30 s) and its publish. */
-export const STOP_WHEN_REMAINING_MS = deadlines.poll;
+/** Time kept back at the end of a run (lambda-time.ts): one page request (Okta's query timeout is 30 s) and its publish. */
+const KEEP_BACK_MS = stopWhenRemainingMs.poll;
 
 /** Polls one connection's System Log until caught up or out of time or rate-limit headroom. */
 export async function pollSystemLog(connection: string, deps: PollDeps): Promise<PollSummary> {
@@ -82,10 +82,10 @@ export async function pollSystemLog(connection: string, deps: PollDeps): Promise
   };
 
   for (;;) {
-    if (deps.remainingMs() < STOP_WHEN_REMAINING_MS) return stop('deadline');
+    if (deps.remainingMs() < KEEP_BACK_MS) return stop('deadline');
     if (!(await waitForHeadroom(deps, now, sleep))) return stop('rate-limit');
     // On the same clock as the Okta client's (`now`), which a benchmark may run on simulated time.
-    const deadline = now() + deps.remainingMs() - STOP_WHEN_REMAINING_MS / 3;
+    const deadline = now() + deps.remainingMs() - KEEP_BACK_MS / 3;
 
     let response;
     try {
@@ -101,12 +101,12 @@ export async function pollSystemLog(connection: string, deps: PollDeps): Promise
       // names is waited out when the Lambda has the time, as for the window above; otherwise the run stops.
       if (error instanceof OktaRateLimited) {
         const wait = (error.retryAfterSeconds ?? Number.POSITIVE_INFINITY) * 1000 + 250;
-        if (deps.remainingMs() - wait < STOP_WHEN_REMAINING_MS) return stop('rate-limit');
+        if (deps.remainingMs() - wait < KEEP_BACK_MS) return stop('rate-limit');
         await sleep(wait);
         continue;
       }
       if (error instanceof OktaUnavailable)
-        return stop(deps.remainingMs() < STOP_WHEN_REMAINING_MS ? 'deadline' : 'okta-unavailable');
+        return stop(deps.remainingMs() < KEEP_BACK_MS ? 'deadline' : 'okta-unavailable');
       throw error;
     }
 
@@ -152,7 +152,7 @@ async function waitForHeadroom(
   if (!state || state.limit <= 0 || state.resetAt <= now()) return true;
   if (state.remaining > Math.ceil(state.limit * deps.reserve)) return true;
   const wait = state.resetAt - now() + 250;
-  if (deps.remainingMs() - wait < STOP_WHEN_REMAINING_MS) return false;
+  if (deps.remainingMs() - wait < KEEP_BACK_MS) return false;
   await sleep(wait);
   return true;
 }

@@ -9,6 +9,7 @@
  * one of the connector's calls of the window there, and the container's own rules then hold it to what its headers
  * say (and alone when the table is unavailable).
  */
+import type { HeaderReader } from './http-transport.js';
 import type { Clock } from '../clock.js';
 import { OktaRateLimited } from '../errors.js';
 import type { OrgBudget } from './org-budget.js';
@@ -16,7 +17,7 @@ import { isConcurrencyLimit, pacingDelay, RateLimits, type RateLimitState } from
 
 /** A call admitted and counted in flight until `answered` (with Okta's headers) or `release` (no answer). */
 export interface Ticket {
-  answered(headers: Headers): Promise<RateLimitState | undefined>;
+  answered(headers: HeaderReader): Promise<RateLimitState | undefined>;
   release(): void;
 }
 

@@ -14,6 +14,7 @@ import { oktaError } from './errors.js';
 import { orgBudgetFor, type OrgBudget } from './org-budget.js';
 import { listItems, walkPages } from './paging.js';
 import { isConcurrencyLimit, rateLimitBucket, type RateLimitState } from './rate-limits.js';
+import { nodeHttpSend, type HeaderReader, type HttpAnswer, type HttpSend } from './http-transport.js';
 import { parseResponseBody } from './response-body.js';
 import {
   backoffDelay,
@@ -34,6 +35,7 @@ export const CONNECTOR_VERSION = '0.1.0';
 export const USER_AGENT = `okta-connector/${CONNECTOR_VERSION}`;
 
 export interface OktaClientDeps extends AuthDeps {
+  /** How requests go out (tests pass a fake); default `node:https` with keep-alive (http-transport.ts). */
   fetch?: typeof fetch;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
@@ -52,12 +54,11 @@ const KEPT_REQUEST_IDS = 50;
 
 /** Builds a client for a connection. */
 export function oktaClientFor(connection: Connection, deps: OktaClientDeps = {}): OktaClient {
-  const fetchFn = deps.fetch ?? globalThis.fetch;
+  const send: HttpSend = deps.fetch ?? nodeHttpSend;
   const clock: Clock = { now: deps.now ?? systemClock.now, sleep: deps.sleep ?? systemClock.sleep };
   const { now } = clock;
   const random = deps.random ?? Math.random;
-  const authorizer =
-    deps.authorizer ?? authorizerFor(connection, { ...deps, fetch: fetchFn, now, userAgent: USER_AGENT });
+  const authorizer = deps.authorizer ?? authorizerFor(connection, { ...deps, now, userAgent: USER_AGENT });
   const origin = new URL(connection.baseUrl).origin;
   const reserve = deps.rateLimitReserve ?? config().rateLimitReserve;
   const admission = new Admission({ clock, reserve, budget: budgetOf(origin, reserve, clock, deps.orgBudget) });
@@ -76,10 +77,10 @@ export function oktaClientFor(connection: Connection, deps: OktaClientDeps = {})
 
     for (;;) {
       const ticket = await admission.admit(bucket, deadline, options.paceNearLimit !== false);
-      let response: Response;
+      let response: HttpAnswer;
       let text: string;
       try {
-        response = await send(req, url, deadline, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+        response = await sendRequest(req, url, deadline, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
         text = await response.text();
       } catch (error) {
         ticket.release();
@@ -134,7 +135,7 @@ export function oktaClientFor(connection: Connection, deps: OktaClientDeps = {})
     return url;
   }
 
-  async function send(req: OktaRequest, url: URL, deadline: number, timeoutMs: number): Promise<Response> {
+  async function sendRequest(req: OktaRequest, url: URL, deadline: number, timeoutMs: number): Promise<HttpAnswer> {
     const headers: Record<string, string> = {
       accept: 'application/json',
       'content-type': 'application/json',
@@ -146,7 +147,7 @@ export function oktaClientFor(connection: Connection, deps: OktaClientDeps = {})
     // Okta answers 411 to a POST or PUT without Content-Length (CORE "HTTP verbs").
     if (!hasBody && (req.method === 'POST' || req.method === 'PUT')) headers['content-length'] = '0';
     counters.requests += 1;
-    return fetchFn(url, {
+    return send(url, {
       method: req.method,
       headers,
       body: hasBody ? JSON.stringify(req.body) : undefined,
@@ -157,7 +158,7 @@ export function oktaClientFor(connection: Connection, deps: OktaClientDeps = {})
   }
 
   /** Wait until the window resets, plus jitter. Okta's `Date` header is the base, so a skewed local clock does not matter. */
-  function untilReset(headers: Headers, state: RateLimitState | undefined): number {
+  function untilReset(headers: HeaderReader, state: RateLimitState | undefined): number {
     const reset = state?.resetAt ?? Number(headers.get('x-rate-limit-reset')) * 1000;
     const date = Date.parse(headers.get('date') ?? '');
     const base = Number.isFinite(date) ? date : now();

@@ -4,6 +4,7 @@
  * Every error keeps Okta's code, error id, causes, request id and status, so a caller with finer needs (an
  * "already active" that is a success for it) can decide on `oktaErrorCode` and `oktaStatus` itself.
  */
+import type { HeaderReader } from './http-transport.js';
 import {
   type ConnectorError,
   type ConnectorErrorOptions,
@@ -95,7 +96,7 @@ export function readErrorBody(body: unknown): OktaErrorBody {
 export function oktaError(
   status: number,
   body: unknown,
-  headers: Headers,
+  headers: HeaderReader,
   options: { retryAfterSeconds?: number } = {},
 ): ConnectorError {
   const parsed = readErrorBody(body);
@@ -134,13 +135,13 @@ function typeForStatus(status: number): ErrorClass {
 }
 
 /** `WWW-Authenticate: Bearer error="invalid_token", …` (resource errors on OAuth and DPoP calls). */
-export function wwwAuthenticateError(headers: Headers): string | undefined {
+export function wwwAuthenticateError(headers: HeaderReader): string | undefined {
   const value = headers.get('www-authenticate');
   return value ? /error="([^"]+)"/.exec(value)?.[1] : undefined;
 }
 
 /** `error: description` of a WWW-Authenticate challenge, if it names an error. */
-function wwwAuthenticateProblem(headers: Headers): string | undefined {
+function wwwAuthenticateProblem(headers: HeaderReader): string | undefined {
   const error = wwwAuthenticateError(headers);
   if (!error) return undefined;
   const description = /error_description="([^"]*)"/.exec(headers.get('www-authenticate') ?? '')?.[1];

@@ -3,6 +3,7 @@
  * sent as separate header lines, which fetch's `Headers.get('link')` joins with ", ". Entries are read by their
  * `<…>` delimiters rather than split on commas, because a URL may itself contain a comma.
  */
+import type { HeaderReader } from './http-transport.js';
 
 /** Every link of a `Link` header value, by relation (`self`, `next`, …). */
 export function parseLinkHeader(value: string | null | undefined): Record<string, string> {
@@ -18,6 +19,6 @@ export function parseLinkHeader(value: string | null | undefined): Record<string
 }
 
 /** The `rel="next"` URL of a response, if any. */
-export function nextLink(headers: Headers): string | undefined {
+export function nextLink(headers: HeaderReader): string | undefined {
   return parseLinkHeader(headers.get('link')).next;
 }

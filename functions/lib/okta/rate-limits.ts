@@ -6,6 +6,7 @@
  * RL-OLD), matched by longest prefix (RL "Match requests"), so `/api/v1/users/{id}/lifecycle/*` counts against the
  * `/api/v1/users/{id}` bucket of its method (inference: Okta does not document the subpaths).
  */
+import type { HeaderReader } from './http-transport.js';
 
 export interface RateLimitState {
   bucket: string;
@@ -46,7 +47,7 @@ export class RateLimits {
   private readonly states = new Map<string, RateLimitState>();
 
   /** Records the `X-Rate-Limit-*` headers of a response; returns what they say, or undefined when absent. */
-  record(bucket: string, headers: Headers): RateLimitState | undefined {
+  record(bucket: string, headers: HeaderReader): RateLimitState | undefined {
     const limit = headerNumber(headers, 'x-rate-limit-limit', Math.min);
     const remaining = headerNumber(headers, 'x-rate-limit-remaining', Math.min);
     const reset = headerNumber(headers, 'x-rate-limit-reset', Math.max);
@@ -78,7 +79,7 @@ export function pacingDelay(state: RateLimitState | undefined, now: number, rese
 }
 
 /** A numeric header; when a proxy or a duplicated header joined several values, `pick` chooses among them. */
-function headerNumber(headers: Headers, name: string, pick: (...values: number[]) => number): number | undefined {
+function headerNumber(headers: HeaderReader, name: string, pick: (...values: number[]) => number): number | undefined {
   const raw = headers.get(name);
   if (raw === null) return undefined;
   const values = raw

@@ -3,6 +3,7 @@
  * without importing each other.
  */
 import type { Connection } from '../connections.js';
+import type { HeaderReader } from './http-transport.js';
 import type { RateLimitState } from './rate-limits.js';
 
 export interface OktaRequest {
@@ -31,7 +32,7 @@ export interface CallOptions {
 export interface OktaResponse<T = unknown> {
   status: number;
   body: T;
-  headers: Headers;
+  headers: HeaderReader;
   requestId?: string;
   retries: number;
 }

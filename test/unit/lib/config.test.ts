@@ -4,9 +4,11 @@ import {
   config,
   LOCAL_RUNTIME_MARKER,
   readConfig,
+  requireOAuthRedirectUri,
   requireTableName,
   resetConfig,
   runsOnLambda,
+  serviceName,
 } from '../../../functions/lib/config.js';
 
 afterEach(() => resetConfig());
@@ -28,6 +30,8 @@ describe('config', () => {
       allowInsecureLocalOkta: false,
       eventHookIds: {},
       eventHookMode: 'queue',
+      searches: [],
+      authorizationCodeConnections: [],
     });
   });
 
@@ -51,6 +55,10 @@ describe('config', () => {
         EVENT_HOOK_IDS: '{"acme": "who7hphp39JoHLni81d7"}',
         DELIVERY_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/1/q',
         EVENT_HOOK_MODE: 'verified',
+        SEARCHES:
+          '[{"connection": "acme", "name": "admins", "filter": "eventType eq \\"x\\"", "schedule": "rate(1 hour)", "window": "PT1H"}]',
+        OAUTH_REDIRECT_URI: 'https://connector.example.com/v1/oauth/callback',
+        AUTHORIZATION_CODE_CONNECTIONS: 'web, intranet',
       }),
     ).toEqual({
       connectionSecretPrefix: 'p/',
@@ -70,6 +78,19 @@ describe('config', () => {
       eventHookIds: { acme: 'who7hphp39JoHLni81d7' },
       deliveryQueueUrl: 'https://sqs.us-east-1.amazonaws.com/1/q',
       eventHookMode: 'verified',
+      searches: [
+        {
+          connection: 'acme',
+          name: 'admins',
+          filter: 'eventType eq "x"',
+          q: undefined,
+          schedule: 'rate(1 hour)',
+          window: 'PT1H',
+          windowMs: 3_600_000,
+        },
+      ],
+      oauthRedirectUri: 'https://connector.example.com/v1/oauth/callback',
+      authorizationCodeConnections: ['web', 'intranet'],
     });
   });
 
@@ -87,6 +108,10 @@ describe('config', () => {
     ['ALLOW_INSECURE_LOCAL_OKTA', 'yes', /ALLOW_INSECURE_LOCAL_OKTA must be "true" or "false"/],
     ['POLL_LOOKBACK_MINUTES', 'soon', /POLL_LOOKBACK_MINUTES must be an integer at least 1/],
     ['POLL_LOOKBACK_MINUTES', '0', /POLL_LOOKBACK_MINUTES must be an integer at least 1/],
+    ['SEARCHES', '{"name": "admins"}', /SEARCHES must be a JSON array/],
+    ['SEARCHES', '[{"connection": "acme"}]', /SEARCHES\[0\]\.name is required/],
+    ['OAUTH_REDIRECT_URI', '/v1/oauth/callback', /OAUTH_REDIRECT_URI must be an absolute http\(s\) URL/],
+    ['OAUTH_REDIRECT_URI', 'javascript:alert(1)', /OAUTH_REDIRECT_URI must be an absolute http\(s\) URL/],
     ['POLL_PAGE_SIZE', '1001', /POLL_PAGE_SIZE must be an integer from 1 to 1000/],
     ['POLL_PAGE_SIZE', '0', /POLL_PAGE_SIZE must be an integer from 1 to 1000/],
   ])('refuses %s=%s with a ConfigurationError naming the variable', (name, value, message) => {
@@ -101,6 +126,18 @@ describe('config', () => {
     expect(config(env)).toBe(first);
     resetConfig();
     expect(config(env).defaultConnection).toBe('second');
+  });
+
+  it('requires OAUTH_REDIRECT_URI only where asked (the consent functions), with a clear message', () => {
+    expect(() => requireOAuthRedirectUri(readConfig({}))).toThrow(/OAUTH_REDIRECT_URI is required/);
+    expect(requireOAuthRedirectUri(readConfig({ OAUTH_REDIRECT_URI: 'http://127.0.0.1:4001/oauth/callback' }))).toBe(
+      'http://127.0.0.1:4001/oauth/callback',
+    );
+  });
+
+  it('names the service POWERTOOLS_SERVICE_NAME says, okta-connector otherwise', () => {
+    expect(serviceName({})).toBe('okta-connector');
+    expect(serviceName({ POWERTOOLS_SERVICE_NAME: ' acme-okta ' })).toBe('acme-okta');
   });
 
   it('requires TABLE_NAME only where asked, with a clear message', () => {

@@ -1,13 +1,7 @@
-import {
-  BatchGetItemCommand,
-  BatchWriteItemCommand,
-  DeleteItemCommand,
-  DynamoDBClient,
-  PutItemCommand,
-} from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { mockPublishPath } from '../../support/mock-publish-path.js';
+import { describe, expect, it, vi } from 'vitest';
 import { resetConfig } from '../../../functions/lib/config.js';
 import type { HookSecrets } from '../../../functions/lib/hook-secrets.js';
 import { InternalError, UnknownConnection } from '../../../functions/lib/errors.js';
@@ -15,8 +9,7 @@ import { logger } from '../../../functions/lib/observability.js';
 import { handler, isAuthorized, MAX_BODY_BYTES, type HookHttpEvent } from '../../../functions/triggers/event-hook.js';
 import { match } from '../../support/match.js';
 
-const dynamo = mockClient(DynamoDBClient);
-const eventBridge = mockClient(EventBridgeClient);
+const { dynamo, eventBridge } = mockPublishPath();
 const hookSecrets: HookSecrets = { eventHookSecret: 'secret-1', domain: 'acme.okta.com' };
 const deps = { loadHookSecrets: () => Promise.resolve(hookSecrets) };
 const DELIVERY = JSON.stringify({
@@ -44,28 +37,6 @@ function post(overrides: Partial<HookHttpEvent> & { headers?: Record<string, str
     headers: { 'content-type': 'application/json', authorization: 'secret-1', ...overrides.headers },
   };
 }
-
-beforeAll(() => {
-  process.env.TABLE_NAME = 'table';
-  resetConfig();
-  logger.setLogLevel('SILENT');
-});
-
-beforeEach(() => {
-  dynamo.on(PutItemCommand).resolves({});
-  dynamo.on(DeleteItemCommand).resolves({});
-  dynamo.on(BatchGetItemCommand).resolves({ Responses: { table: [] } });
-  dynamo.on(BatchWriteItemCommand).resolves({});
-  eventBridge.on(PutEventsCommand).callsFake((input: { Entries: unknown[] }) => ({
-    FailedEntryCount: 0,
-    Entries: input.Entries.map(() => ({ EventId: 'e' })),
-  }));
-});
-
-afterEach(() => {
-  dynamo.reset();
-  eventBridge.reset();
-});
 
 describe('event-hook handler', () => {
   const challenge = '4f0b2c63-6a1e-4c0e-9d0b-2f4c3c1a9e7d';

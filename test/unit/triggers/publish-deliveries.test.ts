@@ -1,21 +1,12 @@
-import {
-  BatchGetItemCommand,
-  BatchWriteItemCommand,
-  DeleteItemCommand,
-  DynamoDBClient,
-  PutItemCommand,
-} from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type { SQSEvent } from 'aws-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { resetConfig } from '../../../functions/lib/config.js';
-import { logger } from '../../../functions/lib/observability.js';
+import { mockPublishPath } from '../../support/mock-publish-path.js';
+import { describe, expect, it } from 'vitest';
 import { handler } from '../../../functions/triggers/publish-deliveries.js';
 import type { OktaEventDetail } from '../../../infra/catalog-types.js';
 
-const dynamo = mockClient(DynamoDBClient);
-const eventBridge = mockClient(EventBridgeClient);
+const { dynamo, eventBridge } = mockPublishPath();
 const context = { getRemainingTimeInMillis: () => 30_000 };
 
 const event = (i: number) => ({
@@ -29,26 +20,6 @@ const record = (messageId: string, body: unknown) => ({
 });
 const sqsEvent = (...records: Array<{ messageId: string; body: string }>) =>
   ({ Records: records }) as unknown as SQSEvent;
-
-beforeAll(() => {
-  process.env.TABLE_NAME = 'table';
-  resetConfig();
-  logger.setLogLevel('SILENT');
-});
-beforeEach(() => {
-  dynamo.on(PutItemCommand).resolves({});
-  dynamo.on(DeleteItemCommand).resolves({});
-  dynamo.on(BatchGetItemCommand).resolves({ Responses: { table: [] } });
-  dynamo.on(BatchWriteItemCommand).resolves({});
-  eventBridge.on(PutEventsCommand).callsFake((input: { Entries: unknown[] }) => ({
-    FailedEntryCount: 0,
-    Entries: input.Entries.map(() => ({ EventId: 'e' })),
-  }));
-});
-afterEach(() => {
-  dynamo.reset();
-  eventBridge.reset();
-});
 
 describe('publish-deliveries', () => {
   it('publishes every queued event under one lock per connection and reports no failure', async () => {

@@ -129,4 +129,14 @@ describe('checkDelivery: each event', () => {
     );
     expect(checked.ok && Object.hasOwn(checked.events[0]!, '__proto__')).toBe(false);
   });
+
+  it('drops those keys when they are spelled with \\u escapes', () => {
+    const text = String.raw`{"a":{"\u005f_proto__":{"polluted":true},"constr\u0075ctor":1,"b":"\u00e9"}}`;
+    expect(parseWithoutPrototypeKeys(text)).toEqual({ a: { b: 'é' } });
+  });
+
+  it('parses text that cannot hold those keys exactly as JSON.parse does', () => {
+    const text = JSON.stringify({ data: { events: [event(), { nested: [1, 'two', { three: null }] }] } });
+    expect(parseWithoutPrototypeKeys(text)).toEqual(JSON.parse(text));
+  });
 });

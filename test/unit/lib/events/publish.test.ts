@@ -1,7 +1,7 @@
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { publishEvents, toBatches } from '../../../../functions/lib/events/publish.js';
+import { publishBuilt, publishEvents } from '../../../../functions/lib/events/publish.js';
 
 const eventBridge = mockClient(EventBridgeClient);
 const client = new EventBridgeClient({});
@@ -134,8 +134,41 @@ describe('publishEvents', () => {
   });
 });
 
-describe('toBatches', () => {
-  it('keeps the order of the entries', () => {
-    expect(toBatches([0, 1, 2, 3], [1, 1, 1, 1])).toEqual([[0, 1, 2, 3]]);
+describe('publishBuilt', () => {
+  it('keeps the order of the entries across calls', async () => {
+    acceptAll();
+    const input = entries(25);
+    await publishBuilt(input.length, (i) => input[i]!, { ...noWait, concurrency: 1 });
+    expect(sentEntries().flat()).toEqual(input);
+  });
+
+  it('builds each entry only when a batch is about to take it, so a page is never held twice', async () => {
+    const input = entries(100);
+    let built = 0;
+    const builtWhenSent: number[] = [];
+    eventBridge.on(PutEventsCommand).callsFake((call: { Entries: unknown[] }) => {
+      builtWhenSent.push(built);
+      return { FailedEntryCount: 0, Entries: call.Entries.map(() => ({ EventId: 'x' })) };
+    });
+    const result = await publishBuilt(
+      input.length,
+      (i) => {
+        built += 1;
+        return input[i]!;
+      },
+      { ...noWait, concurrency: 2 },
+    );
+    expect(result.published).toBe(100);
+    // Two batches in flight, and the one entry that ended a batch by not fitting.
+    for (const [call, count] of builtWhenSent.entries()) expect(count).toBeLessThanOrEqual((call + 2) * 10 + 1);
+    expect(builtWhenSent[0]).toBeLessThanOrEqual(11);
+  });
+
+  it('never sends an entry over 256 KB, and says it was not accepted', async () => {
+    acceptAll();
+    const input = [...entries(1), ...entries(1, 300_000), ...entries(1)];
+    const result = await publishBuilt(input.length, (i) => input[i]!, noWait);
+    expect(result.accepted).toEqual([true, false, true]);
+    expect(sentEntries().flat()).toEqual([input[0], input[2]]);
   });
 });
