@@ -5,14 +5,17 @@
  */
 import { actions, type ActionName } from '../functions/catalog.js';
 import { httpStatusOf, type ErrorType } from '../functions/lib/errors.js';
-import type { ConnectorMark, LogEvent, MARK_FIELD } from '../functions/lib/events/event-format.js';
-import type { SearchResultsHeader } from '../functions/lib/events/search-results.js';
+import { MARK_FIELD, type ConnectorMark, type LogEvent } from '../functions/lib/events/event-format.js';
+import { SEARCH_RESULTS_DETAIL_TYPE, type SearchResultsHeader } from '../functions/lib/events/search-results.js';
 
 export type { ActionName } from '../functions/catalog.js';
 export type { ErrorType } from '../functions/lib/errors.js';
 export type { ConnectorMark, LogEvent, Trigger } from '../functions/lib/events/event-format.js';
-export { MARK_FIELD as markField } from '../functions/lib/events/event-format.js';
-export { SEARCH_RESULTS_DETAIL_TYPE as searchResultsDetailType } from '../functions/lib/events/search-results.js';
+// The package's published names, kept as they are: renaming an export would break its users' code.
+/* eslint-disable @typescript-eslint/naming-convention */
+export const markField = MARK_FIELD;
+export const searchResultsDetailType = SEARCH_RESULTS_DETAIL_TYPE;
+/* eslint-enable @typescript-eslint/naming-convention */
 
 /** Every action's name, in the catalog's order. */
 export const actionNames: readonly ActionName[] = actions.map((spec) => spec.name);
