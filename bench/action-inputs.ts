@@ -51,7 +51,7 @@ const changesUser = [
   'expire-password',
   'reset-forgotten-password',
 ];
-const usersPerAction = 10;
+const USERS_PER_ACTION = 10;
 
 export interface InvocationOptions {
   run: number;
@@ -65,7 +65,7 @@ export function invocationEvent(name: string, sample: OrgSample, options: Invoca
   const { run } = options;
   const userAt = (slot: number) => sample.activeUserIds[slot % Math.max(1, sample.activeUserIds.length)] ?? '00unknown';
   const ownUser = changesUser.includes(name)
-    ? userAt(1 + changesUser.indexOf(name) * usersPerAction + (run % usersPerAction))
+    ? userAt(1 + changesUser.indexOf(name) * USERS_PER_ACTION + (run % USERS_PER_ACTION))
     : userAt(0);
   const group = sample.oktaGroupIds[0] ?? sample.everyoneGroupId ?? '00gunknown';
   const login = `bench-${options.runTag}-${run}@example.com`;
@@ -131,7 +131,7 @@ export function expectedRefusal(name: string): string | undefined {
 }
 
 /** The authorization-code connection the OAuth consent functions are invoked with. */
-export const oauthConnection = 'bench-oauth';
+export const OAUTH_CONNECTION = 'bench-oauth';
 
 function lastHour(): { since: string; until: string } {
   const now = Date.now();

@@ -19,7 +19,7 @@ export const probeEntries = {
 export type ProbeName = keyof typeof probeEntries;
 
 /** The size of the org the paging measurement lists. */
-export const pagingOrgUsers = 20_000;
+export const PAGING_ORG_USERS = 20_000;
 
 /** The org most measurements use: enough users that every changing action has its own. */
 export const mainOrgSeed = { users: 300, groups: 8, apps: 4, signInDays: 1 };
@@ -102,7 +102,7 @@ export async function createBenchContext(quick: boolean): Promise<BenchContext> 
     pagingSim() {
       paging ??= (async () => {
         const sim = await startSimProcess({
-          seed: { users: pagingOrgUsers, groups: 2, apps: 1, signInDays: 0 },
+          seed: { users: PAGING_ORG_USERS, groups: 2, apps: 1, signInDays: 0 },
           rateLimits: unlimited,
         });
         sims.push(sim);

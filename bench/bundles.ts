@@ -17,9 +17,9 @@ export interface Bundle {
 }
 
 /** Where the bench keeps what it builds (ignored by git). */
-export const workDir = resolve('.local/bench');
+export const WORK_DIR = resolve('.local/bench');
 
-const requireBanner =
+const REQUIRE_BANNER =
   "import { createRequire as __benchCreateRequire } from 'node:module';" +
   'const require = __benchCreateRequire(import.meta.url);';
 
@@ -39,7 +39,7 @@ const nodeFetchAsCommonJs: Plugin = {
 
 /** Bundles `entry` (a path from the repo root) into `<workDir>/bundles/<name>.mjs`. */
 export async function bundleFunction(entry: string, name: string): Promise<Bundle> {
-  const outdir = join(workDir, 'bundles');
+  const outdir = join(WORK_DIR, 'bundles');
   mkdirSync(outdir, { recursive: true });
   const file = join(outdir, `${name}.mjs`);
   await build({
@@ -52,7 +52,7 @@ export async function bundleFunction(entry: string, name: string): Promise<Bundl
     minify: true,
     sourcemap: 'linked',
     mainFields: ['module', 'main'],
-    banner: { js: requireBanner },
+    banner: { js: REQUIRE_BANNER },
     plugins: [nodeFetchAsCommonJs],
     logLevel: 'silent',
   });
@@ -64,7 +64,7 @@ export async function bundleFunction(entry: string, name: string): Promise<Bundl
  * measured process). Not minified: it is not measured, only run.
  */
 export async function bundleProbe(entry: string, name: string): Promise<string> {
-  const outdir = join(workDir, 'probes');
+  const outdir = join(WORK_DIR, 'probes');
   mkdirSync(outdir, { recursive: true });
   const file = join(outdir, `${name}.mjs`);
   await build({
@@ -74,7 +74,7 @@ export async function bundleProbe(entry: string, name: string): Promise<string> 
     format: 'esm',
     platform: 'node',
     target: 'node20',
-    banner: { js: requireBanner },
+    banner: { js: REQUIRE_BANNER },
     logLevel: 'silent',
   });
   return file;

@@ -14,11 +14,11 @@ import { startSandbox } from '../local/sandbox.js';
 const { values } = parseArgs({
   options: { mode: { type: 'string', default: 'queue' }, samples: { type: 'string', default: '20' } },
 });
-const mode = values.mode === 'verified' ? 'verified' : 'queue';
-const samples = Number(values.samples);
+const MODE = values.mode === 'verified' ? 'verified' : 'queue';
+const SAMPLES = Number(values.samples);
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-const sandbox = await startSandbox({ env: { LOG_LEVEL: 'ERROR', LOCAL_EVENT_HOOK_MODE: mode } });
+const sandbox = await startSandbox({ env: { LOG_LEVEL: 'ERROR', LOCAL_EVENT_HOOK_MODE: MODE } });
 const sim = sandbox.sim!;
 const arrived = new Map<string, { at: number; trigger: string }>();
 sandbox.aws.eventBridge.onEntry((entry) => {
@@ -29,7 +29,7 @@ sandbox.aws.eventBridge.onEntry((entry) => {
 
 const measured: number[] = [];
 const triggers: Record<string, number> = {};
-for (let i = 0; i < samples + 3; i += 1) {
+for (let i = 0; i < SAMPLES + 3; i += 1) {
   const started = Date.now();
   const [event] = sim.control.addLogEvents([{ eventType: 'user.session.start' }]);
   while (!arrived.has(event!.uuid) && Date.now() - started < 60_000) await new Promise((r) => setTimeout(r, 5));
@@ -45,6 +45,6 @@ await sandbox.stop();
 const sorted = [...measured].sort((a, b) => a - b);
 const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * p) - 1)] ?? 0;
 console.log(
-  `event hook, ${mode} mode: ${sorted.length} of ${samples} events on the bus; System Log to bus p50 ${at(0.5)} ms, ` +
+  `event hook, ${MODE} mode: ${sorted.length} of ${SAMPLES} events on the bus; System Log to bus p50 ${at(0.5)} ms, ` +
     `p95 ${at(0.95)} ms, max ${sorted.at(-1) ?? 0} ms; published by ${JSON.stringify(triggers)}`,
 );

@@ -4,7 +4,7 @@
  * connector and the SDK peers read the same secret from the same endpoint.
  */
 import { startLocalAws, type LocalAws } from '../local/aws/index.js';
-import { oauthConnection } from './action-inputs.js';
+import { OAUTH_CONNECTION } from './action-inputs.js';
 
 export interface BenchEnvironment {
   aws: LocalAws;
@@ -17,8 +17,8 @@ export interface BenchEnvironment {
   close(): Promise<void>;
 }
 
-export const connectionName = 'default';
-export const secretPrefix = 'okta-connector/';
+export const CONNECTION_NAME = 'default';
+export const SECRET_PREFIX = 'okta-connector/';
 
 export async function startBenchEnvironment(): Promise<BenchEnvironment> {
   const aws = await startLocalAws();
@@ -30,9 +30,9 @@ export async function startBenchEnvironment(): Promise<BenchEnvironment> {
     aws,
     tableName,
     hookSecret,
-    functionEnv: (connection = connectionName) => ({
+    functionEnv: (connection = CONNECTION_NAME) => ({
       ...aws.env(),
-      CONNECTION_SECRET_PREFIX: secretPrefix,
+      CONNECTION_SECRET_PREFIX: SECRET_PREFIX,
       DEFAULT_CONNECTION: connection,
       TABLE_NAME: tableName,
       EVENT_BUS_NAME: 'default',
@@ -47,16 +47,16 @@ export async function startBenchEnvironment(): Promise<BenchEnvironment> {
       // Read by the probes' hookDelivery (sample-events.ts), never by the functions.
       ...(hookOrgUrl ? { BENCH_HOOK_ORG_URL: hookOrgUrl } : {}),
     }),
-    useOrg(orgUrl, apiToken, connection = connectionName) {
+    useOrg(orgUrl, apiToken, connection = CONNECTION_NAME) {
       hookOrgUrl = orgUrl;
       process.env.BENCH_HOOK_ORG_URL = orgUrl;
-      aws.secrets.put(`${secretPrefix}${connection}`, {
+      aws.secrets.put(`${SECRET_PREFIX}${connection}`, {
         domain: orgUrl,
         auth: { type: 'api-token', token: apiToken },
       });
-      aws.secrets.put(`${secretPrefix}${connection}/event-hook`, { eventHookSecret: hookSecret });
+      aws.secrets.put(`${SECRET_PREFIX}${connection}/event-hook`, { eventHookSecret: hookSecret });
       // The OAuth consent functions need an authorization-code connection to start a consent for.
-      aws.secrets.put(`${secretPrefix}${oauthConnection}`, {
+      aws.secrets.put(`${SECRET_PREFIX}${OAUTH_CONNECTION}`, {
         domain: orgUrl,
         auth: {
           type: 'authorization-code',

@@ -7,11 +7,11 @@ import { importIfPresent } from './connector-parts.js';
 
 export type { OktaSim, StartOktaSimOptions } from '../local/okta-sim/index.js';
 
-export const simModule = 'local/okta-sim/index.ts';
+export const SIM_MODULE = 'local/okta-sim/index.ts';
 
 /** Starts the simulator in this process; undefined when it does not exist. */
 export async function startSimInProcess(options: StartOktaSimOptions): Promise<OktaSim | undefined> {
-  const module = await importIfPresent<{ startOktaSim?: (o: StartOktaSimOptions) => Promise<OktaSim> }>(simModule);
+  const module = await importIfPresent<{ startOktaSim?: (o: StartOktaSimOptions) => Promise<OktaSim> }>(SIM_MODULE);
   if (!module?.startOktaSim) return undefined;
   return module.startOktaSim(options);
 }

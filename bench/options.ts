@@ -12,7 +12,7 @@ export const measurementIds = [
 export type MeasurementId = (typeof measurementIds)[number];
 
 /** Where a full run writes its results (committed). */
-export const fullRunOut = 'bench/results/latest.json';
+export const FULL_RUN_OUT = 'bench/results/latest.json';
 
 export interface BenchOptions {
   only: MeasurementId[];
@@ -47,6 +47,6 @@ export function parseOptions(argv: string[]): BenchOptions {
   return {
     only,
     quick,
-    out: out ?? (quick || only.length < measurementIds.length ? 'bench/results/partial.tmp' : fullRunOut),
+    out: out ?? (quick || only.length < measurementIds.length ? 'bench/results/partial.tmp' : FULL_RUN_OUT),
   };
 }

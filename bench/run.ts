@@ -15,7 +15,7 @@ import { measurePollerCatchUp } from './measurements/poller-catch-up.js';
 import { measureRuntimeOverhead } from './measurements/runtime-overhead.js';
 import { measureWarmOverhead } from './measurements/warm-overhead.js';
 import { updateBenchmarksMd } from './benchmarks-md.js';
-import { fullRunOut, parseOptions, type MeasurementId } from './options.js';
+import { FULL_RUN_OUT, parseOptions, type MeasurementId } from './options.js';
 import { machine, printReport, writeReport, type MeasurementResult, type RunReport } from './report.js';
 import { evaluateTargets } from './targets.js';
 
@@ -68,7 +68,7 @@ async function main(): Promise<void> {
   writeReport(report, options.out);
   console.log(`Results written to ${options.out}`);
   // Only a full run speaks for the project; a partial one leaves BENCHMARKS.md's figures alone.
-  if (options.out === fullRunOut && updateBenchmarksMd(report)) console.log('Figures written to BENCHMARKS.md');
+  if (options.out === FULL_RUN_OUT && updateBenchmarksMd(report)) console.log('Figures written to BENCHMARKS.md');
 }
 
 await main();

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
-const samples = 'local/okta-sim/reference/samples';
+const SAMPLES = 'local/okta-sim/reference/samples';
 const templateFiles = [
   'from-openapi-spec/systemlog-ListLogs.json',
   'from-openapi-spec/systemlog-ListLogsWithAdditionalSecurityContext.json',
@@ -21,7 +21,7 @@ export type SampleEvent = Record<string, unknown> & { uuid: string; published: s
 /** The sample events, one per template file (an event hook delivery contributes its first event). */
 export function eventTemplates(root = '.'): Record<string, unknown>[] {
   return templateFiles.map((file) => {
-    const parsed = JSON.parse(readFileSync(resolve(root, samples, file), 'utf8')) as unknown;
+    const parsed = JSON.parse(readFileSync(resolve(root, SAMPLES, file), 'utf8')) as unknown;
     if (Array.isArray(parsed)) return parsed[0] as Record<string, unknown>;
     const delivery = parsed as { data?: { events?: Record<string, unknown>[] } };
     return delivery.data?.events?.[0] ?? (parsed as Record<string, unknown>);

@@ -12,11 +12,14 @@ import { createInterface } from 'node:readline';
 import { startSimInProcess, type StartOktaSimOptions } from './okta-sim.js';
 
 const timings: number[] = [];
+// Both originals are called below on their own object (`Reflect.apply(emit, this …)`, `writeHead.apply(this …)`).
+// eslint-disable-next-line @typescript-eslint/unbound-method
 const emit = Server.prototype.emit;
 Server.prototype.emit = function timedEmit(this: Server, event: string, ...args: unknown[]) {
   if (event === 'request') {
     const [req, res] = args as [IncomingMessage, ServerResponse];
     const started = performance.now();
+    // eslint-disable-next-line @typescript-eslint/unbound-method
     const writeHead = res.writeHead;
     res.writeHead = function timedWriteHead(
       this: ServerResponse,

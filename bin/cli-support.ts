@@ -76,7 +76,7 @@ export function parseCommand<T extends Options>(args: string[], options: T): Par
   try {
     return parseArgs({
       args,
-      options: { ...options, help: { type: 'boolean', short: 'h' } } as T & HelpOption,
+      options: { ...options, help: { type: 'boolean', short: 'h' } },
       allowPositionals: true,
       strict: true,
     });

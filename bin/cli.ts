@@ -9,7 +9,7 @@ import { hooks } from './hooks.js';
 import { invoke } from './invoke.js';
 import { replay } from './replay.js';
 
-const usage = `Usage: okta-connector <command> [options]
+const USAGE = `Usage: okta-connector <command> [options]
 
 Commands:
   invoke <action> --input <json>      run an action (against \`npm start\` by default)
@@ -32,12 +32,12 @@ const commands: Record<string, (args: string[], output: Output) => Promise<void>
 export async function runCli(argv: string[], output: Output = processOutput): Promise<number> {
   const [command, ...args] = argv;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
-    output.out(usage);
+    output.out(USAGE);
     return command === undefined ? 2 : 0;
   }
   const run = commands[command];
   if (!run) {
-    output.err(`okta-connector: unknown command "${command}"\n\n${usage}`);
+    output.err(`okta-connector: unknown command "${command}"\n\n${USAGE}`);
     return 2;
   }
   try {

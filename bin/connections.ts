@@ -18,8 +18,8 @@ import { clearConnectionCache, parseConnection } from '../functions/lib/connecti
 import { isConnectorError } from '../functions/lib/errors.js';
 import {
   hookSecretName,
-  manualVerificationWindowMs,
-  minHookSecretLength,
+  MANUAL_VERIFICATION_WINDOW_MS,
+  MIN_HOOK_SECRET_LENGTH,
   newHookSecret,
   writeHookSecrets,
 } from '../functions/lib/hook-secrets.js';
@@ -27,7 +27,7 @@ import { oktaClient } from '../functions/lib/okta/client-cache.js';
 import { chooseAwsTarget, CliError, parseCommand, secretReader, UsageError, type Output } from './cli-support.js';
 import { consent } from './consent.js';
 
-export const connectionsHelp = `Usage: okta-connector connections <add|test|list|consent> [options]
+export const CONNECTIONS_HELP = `Usage: okta-connector connections <add|test|list|consent> [options]
 
   add <name> --domain <acme.okta.com> <credentials> [<event hook secret>] [--replace]
       credentials, one of:
@@ -39,7 +39,7 @@ export const connectionsHelp = `Usage: okta-connector connections <add|test|list
         --client-id <id> --client-secret-file <file|-> --scopes a,b   authorization code (then: connections consent <name>)
       event hook secret (stored as <prefix><name>/event-hook), at most one of:
         --generate-event-hook-secret        32 random bytes, printed once: give them to Okta as the hook's secret
-        --event-hook-secret-file <file|->   your own, at least ${minHookSecretLength} characters
+        --event-hook-secret-file <file|->   your own, at least ${MIN_HOOK_SECRET_LENGTH} characters
       Secrets are read from a file, or from standard input with -, never from the command line.
       --replace   overwrite a connection (or hook secret) that exists; without it, an existing one is refused
   test <name>     signs in and reads one user (GET /api/v1/users/me with a token, one listed user otherwise)
@@ -50,7 +50,7 @@ export const connectionsHelp = `Usage: okta-connector connections <add|test|list
   --aws           use your AWS account (standard AWS_* settings) even when \`npm start\` is running
   Secrets are named ${'`'}<CONNECTION_SECRET_PREFIX><name>${'`'} (default okta-connector/<name>).`;
 
-const defaultScopes = 'okta.users.manage,okta.groups.manage,okta.apps.read,okta.logs.read';
+const DEFAULT_SCOPES = 'okta.users.manage,okta.groups.manage,okta.apps.read,okta.logs.read';
 
 /** Flags that once took a secret on the command line: refused, with the flag that replaces each. */
 const secretOnCommandLine = {
@@ -81,7 +81,7 @@ export async function connections(args: string[], output: Output): Promise<void>
     json: { type: 'boolean' },
   });
   const [subcommand, name] = positionals;
-  if (values.help || subcommand === undefined) return output.out(connectionsHelp);
+  if (values.help || subcommand === undefined) return output.out(CONNECTIONS_HELP);
   chooseAwsTarget(values.aws === true, output);
   const json = values.json === true;
   if (subcommand === 'list') return list(output, json);
@@ -126,7 +126,7 @@ export async function secretFromFlags(
       );
   }
   if (!flags.domain) throw new UsageError('--domain is required (e.g. --domain acme.okta.com)');
-  const scopes = (flags.scopes ?? defaultScopes).split(/[\s,]+/).filter(Boolean);
+  const scopes = (flags.scopes ?? DEFAULT_SCOPES).split(/[\s,]+/).filter(Boolean);
   let auth: Record<string, unknown>;
   if (flags['private-key-file'] && flags['kms-key-id'])
     throw new UsageError('give --private-key-file or --kms-key-id, not both: the key is in a file or in AWS KMS');
@@ -171,9 +171,9 @@ export async function secretFromFlags(
   if (flags['generate-event-hook-secret']) connection.hookSecret = { value: newHookSecret(), generated: true };
   if (flags['event-hook-secret-file']) {
     const value = await readSecret(flags['event-hook-secret-file'], 'event-hook-secret-file');
-    if (value.length < minHookSecretLength)
+    if (value.length < MIN_HOOK_SECRET_LENGTH)
       throw new UsageError(
-        `--event-hook-secret-file: an event hook secret must be at least ${minHookSecretLength} characters (or let --generate-event-hook-secret make one)`,
+        `--event-hook-secret-file: an event hook secret must be at least ${MIN_HOOK_SECRET_LENGTH} characters (or let --generate-event-hook-secret make one)`,
       );
     connection.hookSecret = { value, generated: false };
   }
@@ -218,7 +218,7 @@ async function add(
       eventHookSecret: fields.hookSecret.value,
       domain: connection.baseUrl,
       // Open for a day: the admin registers and verifies the hook in the Admin Console (or runs hooks register).
-      verificationOpenUntil: Date.now() + manualVerificationWindowMs,
+      verificationOpenUntil: Date.now() + MANUAL_VERIFICATION_WINDOW_MS,
     }).catch((e: unknown) => {
       throw awsFailure(e);
     });
@@ -256,16 +256,17 @@ async function add(
  */
 async function kmsKeyOf(name: string, secret: Record<string, unknown>): Promise<Record<string, unknown> | undefined> {
   const auth = secret.auth as Record<string, unknown>;
-  if (typeof auth.kmsKeyId !== 'string') return undefined;
+  const kmsKeyId = auth.kmsKeyId;
+  if (typeof kmsKeyId !== 'string') return undefined;
   // Every other field is checked before KMS is asked (the kid is not known yet: it stands in).
   checked(() => parseConnection(name, { ...secret, auth: { ...auth, keyId: auth.keyId ?? 'from-the-key' } }));
-  const jwk = await kmsPublicJwk(auth.kmsKeyId, { connection: name }).catch((error: unknown) => {
+  const jwk = await kmsPublicJwk(kmsKeyId, { connection: name }).catch((error: unknown) => {
     const cause = isConnectorError(error) ? error.cause : error;
     if (cause instanceof Error && /credential/i.test(cause.name + cause.message)) throw awsFailure(cause);
     const problem = isConnectorError(error)
       ? error.message.replace(/^Sign-in of connection "[^"]*" failed: /, '')
       : String(error);
-    throw new CliError(`${problem} (--kms-key-id ${auth.kmsKeyId})`);
+    throw new CliError(`${problem} (--kms-key-id ${kmsKeyId})`);
   });
   auth.keyId ??= jwk.kid;
   return { ...jwk, kid: auth.keyId };

@@ -7,7 +7,7 @@
 import { chooseAwsTarget, CliError, parseCommand, UsageError, type Output } from './cli-support.js';
 import { invokeLambda } from './invoke.js';
 
-export const consentHelp = `Usage: okta-connector connections consent <name> [--replace] [--consenter <login>]
+export const CONSENT_HELP = `Usage: okta-connector connections consent <name> [--replace] [--consenter <login>]
                                         [--aws --function-name <ConsentFunctionName>] [--json]
 
 Starts the consent of an authorization-code connection and prints its one-time URL: open it, within ten
@@ -33,7 +33,7 @@ export async function consent(args: string[], output: Output): Promise<void> {
     aws: { type: 'boolean' },
     json: { type: 'boolean' },
   });
-  if (values.help) return output.out(consentHelp);
+  if (values.help) return output.out(CONSENT_HELP);
   const [name, extra] = positionals;
   if (!name) throw new UsageError('name the connection: okta-connector connections consent <name>');
   if (extra !== undefined) throw new UsageError(`one connection at a time (got "${extra}" too)`);

@@ -7,7 +7,7 @@ import type { RecordedEntry } from '../local/aws/eventbridge.js';
 import { readSandboxState } from '../local/sandbox-state.js';
 import { CliError, parseCommand, UsageError, type Output } from './cli-support.js';
 
-export const eventsHelp = `Usage: okta-connector events tail [--url <EVENTS_URL>] [--lines <n>] [--json] [--once]
+export const EVENTS_HELP = `Usage: okta-connector events tail [--url <EVENTS_URL>] [--lines <n>] [--json] [--once]
 
 Prints the events put on the local bus of \`npm start\`, then follows it until Ctrl-C.
 
@@ -27,7 +27,7 @@ export async function events(
     json: { type: 'boolean' },
     once: { type: 'boolean' },
   });
-  if (values.help || positionals[0] === undefined) return output.out(eventsHelp);
+  if (values.help || positionals[0] === undefined) return output.out(EVENTS_HELP);
   if (positionals[0] !== 'tail')
     throw new UsageError(`unknown subcommand "${positionals[0]}"; use: okta-connector events tail`);
   const lines =

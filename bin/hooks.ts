@@ -16,7 +16,7 @@ import {
   secretsManagerHookStore,
   writeHookSecrets,
 } from '../functions/lib/hook-secrets.js';
-import { eventHookTypes, eventTypesRelease } from '../functions/lib/hooks/event-hook-types.js';
+import { eventHookTypes, EVENT_TYPES_RELEASE } from '../functions/lib/hooks/event-hook-types.js';
 import {
   ALL_ELIGIBLE,
   EventHookProblem,
@@ -31,13 +31,13 @@ import { oktaClient } from '../functions/lib/okta/client-cache.js';
 import type { OktaClient } from '../functions/lib/okta/types.js';
 import { chooseAwsTarget, CliError, parseCommand, required, UsageError, type Output } from './cli-support.js';
 
-export const hooksHelp = `Usage: okta-connector hooks <register|list|rotate|remove|migrate> <connection> [options]
+export const HOOKS_HELP = `Usage: okta-connector hooks <register|list|rotate|remove|migrate> <connection> [options]
 
   register <connection> --url <EventHookUrl?connection=<connection>> [--types <a,b|all-eligible>]
                 creates (or updates) the connection's Okta event hook with a generated secret (stored as the
                 connection's hook secret, never printed), has Okta verify it and activates it; prints its id,
                 status and types. --types: event types Okta allows in a hook (default ${ALL_ELIGIBLE}: the ${eventHookTypes.length}
-                generally available eligible types of Okta's catalogue, release ${eventTypesRelease})
+                generally available eligible types of Okta's catalogue, release ${EVENT_TYPES_RELEASE})
   list <connection>     the org's event hooks: id, status, verification, name, URL, number of types
   rotate <connection>   a new secret: kept beside the old one until Okta has verified the new one, then alone
   remove <connection> [--url <url>]   deactivates and deletes the connection's hooks in Okta, or only the one at
@@ -60,7 +60,7 @@ export async function hooks(args: string[], output: Output): Promise<void> {
     aws: { type: 'boolean' },
   });
   const [subcommand, name] = positionals;
-  if (values.help || subcommand === undefined) return output.out(hooksHelp);
+  if (values.help || subcommand === undefined) return output.out(HOOKS_HELP);
   if (!name) throw new UsageError(`name the connection: okta-connector hooks ${subcommand} <connection>`);
   const json = values.json === true;
   chooseAwsTarget(values.aws === true, output);

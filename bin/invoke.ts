@@ -8,7 +8,7 @@ import { actions } from '../functions/catalog.js';
 import { readSandboxState } from '../local/sandbox-state.js';
 import { chooseAwsTarget, CliError, parseCommand, UsageError, type Output } from './cli-support.js';
 
-export const invokeHelp = `Usage: okta-connector invoke <action> --input <json> [--connection <name>]
+export const INVOKE_HELP = `Usage: okta-connector invoke <action> --input <json> [--connection <name>]
                              [--url <ACTIONS_URL> | --function-name <name|arn> [--aws]]
 
 Runs one action and prints its output.
@@ -35,7 +35,7 @@ export async function invoke(args: string[], output: Output, deps = { fetch: glo
     'function-name': { type: 'string' },
     aws: { type: 'boolean' },
   });
-  if (values.help) return output.out(invokeHelp);
+  if (values.help) return output.out(INVOKE_HELP);
   const name = positionals[0];
   if (!name)
     throw new UsageError('name the action to run, e.g. `okta-connector invoke get-user --input \'{"userId":"..."}\'`');

@@ -6,13 +6,13 @@ export interface ProgressBar {
   done(text: string): void;
 }
 
-const width = 30;
+const WIDTH = 30;
 
 export function progressBar(output: Output, label: string): ProgressBar {
   const render = (fraction: number, text: string) => {
     const clamped = Math.max(0, Math.min(1, fraction));
-    const filled = Math.round(clamped * width);
-    return `${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(Math.round(clamped * 100)).padStart(3)}% ${text}`;
+    const filled = Math.round(clamped * WIDTH);
+    return `${label} [${'#'.repeat(filled)}${'.'.repeat(WIDTH - filled)}] ${String(Math.round(clamped * 100)).padStart(3)}% ${text}`;
   };
   return {
     update(fraction, text) {

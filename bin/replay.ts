@@ -17,7 +17,7 @@ import {
 } from './cli-support.js';
 import { progressBar } from './progress-bar.js';
 
-export const replayHelp = `Usage: okta-connector replay --since <time> [--until <time>] [--types a,b] [--connection <name>] [--slices <n>]
+export const REPLAY_HELP = `Usage: okta-connector replay --since <time> [--until <time>] [--types a,b] [--connection <name>] [--slices <n>]
 
 Publishes again the System Log events of a past range (Okta keeps 90 days), marked "replayed": true.
 
@@ -41,7 +41,7 @@ export async function replay(args: string[], output: Output, now = Date.now()): 
     'function-name': { type: 'string' },
     aws: { type: 'boolean' },
   });
-  if (values.help) return output.out(replayHelp);
+  if (values.help) return output.out(REPLAY_HELP);
   const since = parseTime(required(values.since, 'since'), 'since', now);
   const until = values.until ? parseTime(values.until, 'until', now) : new Date(now).toISOString();
   if (Date.parse(since) >= Date.parse(until)) throw new UsageError('--since must be before --until');

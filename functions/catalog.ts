@@ -745,7 +745,7 @@ export function findAction(name: string): ActionSpec | undefined {
 }
 
 /** The path parameter of the per-connection routes: the connection a call runs against. */
-export const connectionPathParameter = 'connection';
+export const CONNECTION_PATH_PARAMETER = 'connection';
 
 /**
  * The API routes of an action (docs/CONTRACT.md §2): `/actions/<name>`, whose input may name any connection, and
@@ -754,5 +754,5 @@ export const connectionPathParameter = 'connection';
  * gateway and the OpenAPI document all take their routes from here.
  */
 export function actionRoutes(name: string): { any: string; perConnection: string } {
-  return { any: `/actions/${name}`, perConnection: `/connections/{${connectionPathParameter}}/actions/${name}` };
+  return { any: `/actions/${name}`, perConnection: `/connections/{${CONNECTION_PATH_PARAMETER}}/actions/${name}` };
 }

@@ -9,7 +9,7 @@ import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { actionRoutes, connectionPathParameter, type ActionSpec } from '../functions/catalog.js';
+import { actionRoutes, CONNECTION_PATH_PARAMETER, type ActionSpec } from '../functions/catalog.js';
 import type { ApiAuthSetting } from './okta-connector-props.js';
 import { modelName, requestModelSchema } from './request-model.js';
 
@@ -90,7 +90,7 @@ export class ActionsApi extends Construct {
         this.api.root.resourceForPath(routes.perConnection).addMethod('POST', integration, {
           ...options,
           operationName: `${spec.name}-per-connection`,
-          requestParameters: { [`method.request.path.${connectionPathParameter}`]: true },
+          requestParameters: { [`method.request.path.${CONNECTION_PATH_PARAMETER}`]: true },
         }),
       );
     }

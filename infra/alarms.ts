@@ -8,7 +8,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { metricsNamespace, metricsServiceName } from './connector-function.js';
+import { METRICS_NAMESPACE, METRICS_SERVICE_NAME } from './connector-function.js';
 
 export interface ConnectorAlarmsProps {
   readonly eventHook: lambda.IFunction;
@@ -22,10 +22,10 @@ export interface ConnectorAlarmsProps {
 /** The `PollerLagSeconds` metric of one connection (seconds between now and the newest event published). */
 export function pollerLagMetric(connection: string): cloudwatch.Metric {
   return new cloudwatch.Metric({
-    namespace: metricsNamespace,
+    namespace: METRICS_NAMESPACE,
     metricName: 'PollerLagSeconds',
     // Powertools Metrics adds the `service` dimension to every metric it emits.
-    dimensionsMap: { service: metricsServiceName, connection },
+    dimensionsMap: { service: METRICS_SERVICE_NAME, connection },
     statistic: cloudwatch.Stats.MAXIMUM,
     period: Duration.minutes(1),
   });

@@ -86,7 +86,9 @@ export function readAppSettings(context: Context, env: Env = process.env): AppSe
 
 function text(value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;
-  const trimmed = String(value).trim();
+  // A context value may be JSON: a number or boolean is read as its text, an object as its JSON (which the props'
+  // checks then name), never as "[object Object]".
+  const trimmed = (typeof value === 'string' ? value : JSON.stringify(value)).trim();
   return trimmed === '' ? undefined : trimmed;
 }
 

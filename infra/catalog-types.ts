@@ -5,14 +5,17 @@
  */
 import { actions, type ActionName } from '../functions/catalog.js';
 import { httpStatusOf, type ErrorType } from '../functions/lib/errors.js';
-import type { ConnectorMark, LogEvent, markField } from '../functions/lib/events/event-format.js';
-import type { SearchResultsHeader } from '../functions/lib/events/search-results.js';
+import { MARK_FIELD, type ConnectorMark, type LogEvent } from '../functions/lib/events/event-format.js';
+import { SEARCH_RESULTS_DETAIL_TYPE, type SearchResultsHeader } from '../functions/lib/events/search-results.js';
 
 export type { ActionName } from '../functions/catalog.js';
 export type { ErrorType } from '../functions/lib/errors.js';
 export type { ConnectorMark, LogEvent, Trigger } from '../functions/lib/events/event-format.js';
-export { markField } from '../functions/lib/events/event-format.js';
-export { searchResultsDetailType } from '../functions/lib/events/search-results.js';
+// The package's published names, kept as they are: renaming an export would break its users' code.
+/* eslint-disable @typescript-eslint/naming-convention */
+export const markField = MARK_FIELD;
+export const searchResultsDetailType = SEARCH_RESULTS_DETAIL_TYPE;
+/* eslint-enable @typescript-eslint/naming-convention */
 
 /** Every action's name, in the catalog's order. */
 export const actionNames: readonly ActionName[] = actions.map((spec) => spec.name);
@@ -24,7 +27,7 @@ export const errorTypes = Object.keys(httpStatusOf) as readonly ErrorType[];
 export const retryableErrorTypes: readonly ErrorType[] = ['OktaRateLimited', 'OktaUnavailable', 'InternalError'];
 
 /** The `detail` of an event published for one System Log event: the LogEvent unchanged, plus the connector's mark. */
-export type OktaEventDetail = LogEvent & { [markField]: ConnectorMark };
+export type OktaEventDetail = LogEvent & { [MARK_FIELD]: ConnectorMark };
 
 /** The `detail` of an "Okta Event Search Results" event: one part of one window's results. */
 export interface SearchResultsDetail extends SearchResultsHeader {

@@ -22,7 +22,7 @@ import { fileURLToPath } from 'node:url';
  * The package root, where package.json is: entries in the action catalog are relative to it. This file runs from
  * infra/ in the repository and from dist/infra/ once compiled, inside a user's node_modules.
  */
-export const packageRoot = findPackageRoot(path.dirname(fileURLToPath(import.meta.url)));
+export const PACKAGE_ROOT = findPackageRoot(path.dirname(fileURLToPath(import.meta.url)));
 
 function findPackageRoot(from: string): string {
   for (let dir = from; ; dir = path.dirname(dir)) {
@@ -36,14 +36,14 @@ function findPackageRoot(from: string): string {
  * of the package to stand in for it: it only locates the project root with it, as no node_modules are installed
  * into the bundles. Installed, the bundles take the AWS SDK and the other dependencies the user's install resolved.
  */
-const lockFile = [path.join(packageRoot, 'package-lock.json'), path.join(packageRoot, 'package.json')].find((file) =>
+const LOCK_FILE = [path.join(PACKAGE_ROOT, 'package-lock.json'), path.join(PACKAGE_ROOT, 'package.json')].find((file) =>
   existsSync(file),
 )!;
 
 /** The service name every function reports its metrics under (Powertools adds it as the `service` dimension). */
-export const metricsServiceName = 'okta-connector';
+export const METRICS_SERVICE_NAME = 'okta-connector';
 /** The CloudWatch namespace of the connector's own metrics. */
-export const metricsNamespace = 'OktaConnector';
+export const METRICS_NAMESPACE = 'OktaConnector';
 
 export interface ConnectorFunctionProps {
   /** The handler's TypeScript file, relative to the package root (e.g. `functions/actions/get-user.ts`). */
@@ -117,10 +117,10 @@ export class ConnectorFunction extends NodejsFunction {
       description: `Runs ${props.entry}`,
     });
     super(scope, id, {
-      entry: path.join(packageRoot, props.entry),
+      entry: path.join(PACKAGE_ROOT, props.entry),
       handler: 'handler',
-      projectRoot: packageRoot,
-      depsLockFilePath: lockFile,
+      projectRoot: PACKAGE_ROOT,
+      depsLockFilePath: LOCK_FILE,
       description: props.description,
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
@@ -133,8 +133,8 @@ export class ConnectorFunction extends NodejsFunction {
       deadLetterQueue: props.deadLetterQueue,
       environment: {
         ...(props.sourceMaps ? { NODE_OPTIONS: '--enable-source-maps' } : {}),
-        POWERTOOLS_SERVICE_NAME: metricsServiceName,
-        POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,
+        POWERTOOLS_SERVICE_NAME: METRICS_SERVICE_NAME,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         ...props.environment,
       },
       bundling: {
@@ -150,7 +150,7 @@ export class ConnectorFunction extends NodejsFunction {
           "import { createRequire as __okcCreateRequire } from 'node:module'; const require = __okcCreateRequire(import.meta.url);",
         forceDockerBundling: false,
         // The package's own compiler settings, not those of a tsconfig.json esbuild would find above node_modules.
-        tsconfig: path.join(packageRoot, 'tsconfig.json'),
+        tsconfig: path.join(PACKAGE_ROOT, 'tsconfig.json'),
       },
     });
     this.entry = props.entry;

@@ -8,7 +8,7 @@ import { Duration, Names, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import type { ConnectorAlarms } from './alarms.js';
-import { metricsNamespace } from './connector-function.js';
+import { METRICS_NAMESPACE } from './connector-function.js';
 
 export interface ConnectorDashboardProps {
   readonly pollerLagAlarmSeconds: number;
@@ -24,7 +24,7 @@ function searchSeries(
   label: string,
 ): cloudwatch.MathExpression {
   return new cloudwatch.MathExpression({
-    expression: `SEARCH('Namespace="${metricsNamespace}" MetricName="${metricName}"', '${statistic}', ${PERIOD.toSeconds()})`,
+    expression: `SEARCH('Namespace="${METRICS_NAMESPACE}" MetricName="${metricName}"', '${statistic}', ${PERIOD.toSeconds()})`,
     label,
     period: PERIOD,
     // The expression returns its own series; the map only names inputs, and there are none.

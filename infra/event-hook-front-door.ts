@@ -36,7 +36,7 @@ export interface EventHookFrontDoorProps {
 
 const IPV4_CIDR = /^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/;
 /** A Content-Length of 2,100,000 or more: 8 digits or more, 3–9 million, or 2.1–2.9 million. */
-export const oversizedContentLength = '^(\\d{8,}|[3-9]\\d{6}|2[1-9]\\d{5})$';
+export const OVERSIZED_CONTENT_LENGTH = '^(\\d{8,}|[3-9]\\d{6}|2[1-9]\\d{5})$';
 
 /** A REST API and its web ACL in front of the hook function. */
 export class EventHookFrontDoor extends Construct {
@@ -100,7 +100,7 @@ export class EventHookFrontDoor extends Construct {
         statement: {
           regexMatchStatement: {
             fieldToMatch: { singleHeader: { Name: 'content-length' } },
-            regexString: oversizedContentLength,
+            regexString: OVERSIZED_CONTENT_LENGTH,
             textTransformations: [{ priority: 0, type: 'NONE' }],
           },
         },

@@ -8,8 +8,8 @@
  * Okta's LogEvent is open: the fields below are the ones Okta documents and sends, most of them nullable (Okta
  * sends `null` for what does not apply), and any other field passes unchanged.
  */
-import { searchResultsDetailType } from '../functions/lib/events/search-results.js';
-import { markField } from '../functions/lib/events/event-format.js';
+import { SEARCH_RESULTS_DETAIL_TYPE } from '../functions/lib/events/search-results.js';
+import { MARK_FIELD } from '../functions/lib/events/event-format.js';
 
 type Schema = Record<string, unknown>;
 
@@ -92,7 +92,7 @@ const searchedEvent: Schema = {
   ...logEvent,
   properties: {
     ...(logEvent.properties as Record<string, Schema>),
-    [markField]: openObject({ trimmed: { type: 'array', items: text } }),
+    [MARK_FIELD]: openObject({ trimmed: { type: 'array', items: text } }),
   },
 };
 
@@ -126,14 +126,14 @@ export function eventSchemas(source = 'okta-connector'): Record<string, Schema> 
       { ...text, description: "The LogEvent's eventType." },
       {
         ...logEvent,
-        required: [...(logEvent.required as string[]), markField],
-        properties: { ...(logEvent.properties as Record<string, Schema>), [markField]: connectorMark },
+        required: [...(logEvent.required as string[]), MARK_FIELD],
+        properties: { ...(logEvent.properties as Record<string, Schema>), [MARK_FIELD]: connectorMark },
       },
     ),
     [eventSchemaNames.searchResults]: eventEnvelope(
       'One part of the results of an okta-connector scheduled search',
       source,
-      { type: 'string', enum: [searchResultsDetailType] },
+      { type: 'string', enum: [SEARCH_RESULTS_DETAIL_TYPE] },
       {
         type: 'object',
         required: ['connection', 'search', 'filter', 'q', 'since', 'until', 'count', 'events', 'part', 'parts'],

@@ -5,7 +5,7 @@
  * answer. The API is IAM-authorized: requests are signed with SigV4. `npm run docs` writes it to
  * `docs/openapi.json`.
  */
-import { actionRoutes, connectionPathParameter, type ActionSpec, type JsonSchema } from '../functions/catalog.js';
+import { actionRoutes, CONNECTION_PATH_PARAMETER, type ActionSpec, type JsonSchema } from '../functions/catalog.js';
 import { connectionSchema } from '../functions/catalog-schemas.js';
 import { httpStatusOf, type ErrorType } from '../functions/lib/errors.js';
 
@@ -119,7 +119,7 @@ function perConnectionOperation(any: OpenApiObject): OpenApiObject {
       'connection is `InvalidInput`.',
     parameters: [
       {
-        name: connectionPathParameter,
+        name: CONNECTION_PATH_PARAMETER,
         in: 'path',
         required: true,
         description: 'The connection (Okta org) the call runs against.',

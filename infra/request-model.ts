@@ -62,7 +62,7 @@ export function requestModelSchema(actionName: string, input: JsonSchema): apiga
     schema: apigateway.JsonSchemaVersion.DRAFT4,
     title: modelName(actionName),
     ...draft4,
-  } as apigateway.JsonSchema;
+  };
 }
 
 /** API Gateway model names are alphanumeric: `get-user` becomes `GetUserInput`. */

@@ -5,7 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { repoRoot } from './runtime.js';
+import { REPO_ROOT } from './runtime.js';
 
 interface TemplateResource {
   Type: string;
@@ -14,7 +14,7 @@ interface TemplateResource {
 }
 
 /** Maps each handler entry (e.g. `functions/actions/get-user.ts`) to its bundle file; throws when there is none. */
-export function bundlesFromCdkOut(cdkOut = resolve(repoRoot, 'cdk.out')): Record<string, string> {
+export function bundlesFromCdkOut(cdkOut = resolve(REPO_ROOT, 'cdk.out')): Record<string, string> {
   const templates = existsSync(cdkOut) ? readdirSync(cdkOut).filter((f) => f.endsWith('.template.json')) : [];
   if (templates.length === 0)
     throw new Error(`No synthesized template in ${cdkOut}: run \`npx cdk synth\` first to build the bundles`);

@@ -90,7 +90,7 @@ export async function registerEventHook(registration: HookRegistration): Promise
     { orgBudget: false },
   );
   const given = { eventHookSecret: registration.secret };
-  const store = { read: async () => given, write: async () => undefined };
+  const store = { read: () => Promise.resolve(given), write: () => Promise.resolve() };
   const hook = await registerHook(okta, store, {
     connection,
     uri: registration.uri,

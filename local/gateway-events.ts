@@ -6,7 +6,7 @@
 import type { IncomingMessage } from 'node:http';
 
 /** The stage name put in the API Gateway events' `requestContext.stage`. */
-export const localStage = 'local';
+export const LOCAL_STAGE = 'local';
 
 /**
  * The API Gateway REST proxy event (v1) for this request; `pathParameters` are those of the resource's `{…}`
@@ -40,7 +40,7 @@ export function restEvent(
       httpMethod: req.method ?? 'GET',
       // The path as the client sent it; in AWS it starts with the stage (e.g. `/prod/oauth/callback`).
       path: url.pathname,
-      stage: localStage,
+      stage: LOCAL_STAGE,
       protocol: `HTTP/${req.httpVersion}`,
       requestId: crypto.randomUUID(),
       extendedRequestId: crypto.randomUUID(),

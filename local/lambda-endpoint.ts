@@ -22,8 +22,8 @@ export interface LocalLambda {
 
 const invokePath = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/;
 /** Lambda's payload quotas: 6 MB for a synchronous invocation (request and response), 1 MB for an asynchronous one. */
-const syncPayloadBytes = 6 * 1024 * 1024;
-const asyncPayloadBytes = 1024 * 1024;
+const SYNC_PAYLOAD_BYTES = 6 * 1024 * 1024;
+const ASYNC_PAYLOAD_BYTES = 1024 * 1024;
 
 /** Serves `functions` by their names (`okta-connector-<name>`, `<name>` or the function ARN). */
 export async function startLocalLambda(options: {
@@ -40,7 +40,7 @@ export async function startLocalLambda(options: {
       const requested = decodeURIComponent(match[1] as string);
       const invocationType = String(req.headers['x-amz-invocation-type'] ?? 'RequestResponse');
       const body = await readBody(req);
-      const limit = invocationType === 'Event' ? asyncPayloadBytes : syncPayloadBytes;
+      const limit = invocationType === 'Event' ? ASYNC_PAYLOAD_BYTES : SYNC_PAYLOAD_BYTES;
       if (Buffer.byteLength(body) > limit) {
         const operation = invocationType === 'Event' ? 'InvokeAsync' : 'InvokeFunction';
         return sendError(
@@ -84,11 +84,11 @@ export async function startLocalLambda(options: {
       };
       if (String(req.headers['x-amz-log-type'] ?? '') === 'Tail') headers['x-amz-log-result'] = logTail(outcome.log);
       const result = outcome.ok ? JSON.stringify(outcome.result ?? null) : '';
-      if (outcome.ok && Buffer.byteLength(result) <= syncPayloadBytes) return send(res, 200, headers, result);
+      if (outcome.ok && Buffer.byteLength(result) <= SYNC_PAYLOAD_BYTES) return send(res, 200, headers, result);
       const error = outcome.ok
         ? {
             errorType: 'Function.ResponseSizeTooLarge',
-            errorMessage: `Response payload size exceeded maximum allowed payload size (${syncPayloadBytes} bytes).`,
+            errorMessage: `Response payload size exceeded maximum allowed payload size (${SYNC_PAYLOAD_BYTES} bytes).`,
           }
         : outcome.error;
       send(res, 200, { ...headers, 'x-amz-function-error': 'Unhandled' }, JSON.stringify({ ...error, trace: [] }));

@@ -23,7 +23,7 @@ export type { InvokeOutcome, FunctionStats, ContainerInfo } from './runtime/func
 export type { LambdaErrorPayload } from './runtime/protocol.js';
 
 /** The repository root (local/ is one level below it). */
-export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** A function as the runtime knows it; what it leaves out comes from the stack's settings for its entry. */
 export interface LocalFunction {
@@ -97,7 +97,7 @@ export interface LocalRuntime {
 
 /** Creates a runtime; no container starts before its function's first invocation. */
 export function createLocalRuntime(options: LocalRuntimeOptions = {}): LocalRuntime {
-  const root = options.root ?? repoRoot;
+  const root = options.root ?? REPO_ROOT;
   const account: AccountConcurrency = {
     limit: options.accountConcurrency ?? 32,
     unreserved: 0,
@@ -144,8 +144,9 @@ export function createLocalRuntime(options: LocalRuntimeOptions = {}): LocalRunt
         peakBusy: account.peakInFlight,
       };
     },
-    close: async () => {
+    close: () => {
       for (const pool of pools.values()) pool.close();
+      return Promise.resolve();
     },
   };
 }

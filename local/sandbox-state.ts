@@ -4,7 +4,7 @@
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { repoRoot } from './runtime.js';
+import { REPO_ROOT } from './runtime.js';
 
 export interface SandboxState {
   pid: number;
@@ -20,7 +20,7 @@ export interface SandboxState {
 
 /** Where the state file is. */
 export function sandboxStateFile(env: Record<string, string | undefined> = process.env): string {
-  return env.OKTA_CONNECTOR_SANDBOX_FILE || resolve(repoRoot, '.local/sandbox.json');
+  return env.OKTA_CONNECTOR_SANDBOX_FILE || resolve(REPO_ROOT, '.local/sandbox.json');
 }
 
 export function writeSandboxState(state: SandboxState, file = sandboxStateFile()): void {

@@ -65,8 +65,8 @@ export interface Sandbox {
   stop(): Promise<void>;
 }
 
-export const tableName = 'okta-connector';
-export const secretPrefix = 'okta-connector/';
+export const TABLE_NAME = 'okta-connector';
+export const SECRET_PREFIX = 'okta-connector/';
 
 /** A demo search, so the sandbox shows scheduled search results too (SEARCHES replaces it). */
 const demoSearches = [
@@ -98,7 +98,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
     const aws = await startLocalAws({ port: at(2) });
     stops.push(() => aws.close());
-    await aws.createTable(tableName);
+    await aws.createTable(TABLE_NAME);
 
     const searches = env.SEARCHES ?? JSON.stringify(realOrg ? [] : demoSearches);
     // Every function's local share: the AWS endpoints and the local switches; the rest is the stack's.
@@ -114,8 +114,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     };
     const functionEnv: Record<string, string> = {
       ...localEnv,
-      TABLE_NAME: tableName,
-      CONNECTION_SECRET_PREFIX: secretPrefix,
+      TABLE_NAME: TABLE_NAME,
+      CONNECTION_SECRET_PREFIX: SECRET_PREFIX,
       DEFAULT_CONNECTION: 'default',
       EVENT_BUS_NAME: 'default',
       SEARCHES: searches,
@@ -132,12 +132,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         defaultConnection: 'default',
         authorizationCodeConnections: realOrg ? [] : ['web'],
         kmsSigningKeys: realOrg ? [] : [{ connection: 'kms', keySpec: 'ECC_NIST_P256' }],
-        secretPrefix,
+        secretPrefix: SECRET_PREFIX,
         searches: readSearches({ SEARCHES: searches }),
         bus: { type: 'existing', name: 'default' },
         eventHookMode: eventHookModeFromEnv(env),
       },
-      tableName,
+      tableName: TABLE_NAME,
       env: localEnv,
       runtime: {
         bundles,
@@ -166,7 +166,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       });
       connections.kms = await registerKmsConnection(orgUrl, { kms }).finally(() => kms.destroy());
     }
-    for (const [name, secret] of Object.entries(connections)) aws.secrets.put(`${secretPrefix}${name}`, secret);
+    for (const [name, secret] of Object.entries(connections)) aws.secrets.put(`${SECRET_PREFIX}${name}`, secret);
 
     let eventHookSecret = '';
     if (sim) {

@@ -81,7 +81,7 @@ export function startSchedules(options: SchedulesOptions): Schedules {
       return running;
     };
     const timer = setInterval(() => void run(), intervalSeconds * 1000);
-    return { run, timer, inFlight: () => running };
+    return { run, timer, inFlight: (): Promise<void> => running ?? Promise.resolve() };
   }
 
   return {

@@ -17,7 +17,7 @@ import {
   type LocalFunction,
   type LocalRuntime,
   type LocalRuntimeOptions,
-  repoRoot,
+  REPO_ROOT,
 } from './runtime.js';
 import { stackSettings, type StackQueue } from './runtime/stack-functions.js';
 import { startSqsEventSource } from './runtime/sqs-event-source.js';
@@ -125,7 +125,7 @@ export function gatewayRoutes() {
     authorize: 'functions/oauth/authorize.ts',
     callback: 'functions/oauth/callback.ts',
   };
-  const hasOauth = Object.values(oauthFiles).every((file) => existsSync(resolve(repoRoot, file)));
+  const hasOauth = Object.values(oauthFiles).every((file) => existsSync(resolve(REPO_ROOT, file)));
   return {
     actions: actions.map((a) => ({ name: a.name, entry: a.entry })),
     oauth: hasOauth ? oauthFiles : undefined,

@@ -6,11 +6,11 @@
 import ts from 'typescript';
 import { fileURLToPath } from 'node:url';
 
-const entry = fileURLToPath(new URL('../infra/index.ts', import.meta.url));
+const ENTRY = fileURLToPath(new URL('../infra/index.ts', import.meta.url));
 
 /** The markdown of API.md. */
 export function renderApiMarkdown(): string {
-  const program = ts.createProgram([entry], {
+  const program = ts.createProgram([ENTRY], {
     module: ts.ModuleKind.NodeNext,
     moduleResolution: ts.ModuleResolutionKind.NodeNext,
     target: ts.ScriptTarget.ES2022,
@@ -19,7 +19,7 @@ export function renderApiMarkdown(): string {
     noEmit: true,
   });
   const checker = program.getTypeChecker();
-  const module = checker.getSymbolAtLocation(program.getSourceFile(entry)!)!;
+  const module = checker.getSymbolAtLocation(program.getSourceFile(ENTRY)!)!;
   const exported = checker
     .getExportsOfModule(module)
     .map((symbol) => (symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol));

@@ -12,7 +12,7 @@ import { buildOpenApiDocument } from '../infra/openapi.js';
 import { renderActionsMarkdown, renderReadmeSection, withReadmeSection } from './actions-markdown.js';
 import { renderApiMarkdown } from './api-markdown.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** The generated files' contents, by path relative to the repository root. */
 export function generatedDocs(readme: string, version: string): Record<string, string> {
@@ -26,16 +26,16 @@ export function generatedDocs(readme: string, version: string): Record<string, s
 
 /** The version in package.json. */
 export function packageVersion(): string {
-  return (JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { version: string }).version;
+  return (JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { version: string }).version;
 }
 
 function main(): void {
-  const readme = readFileSync(`${root}README.md`, 'utf8');
+  const readme = readFileSync(`${ROOT}README.md`, 'utf8');
   // API.md is read from the compiled program, a few seconds: apart from the catalog's docs, which tests build often.
   const files = { ...generatedDocs(readme, packageVersion()), 'API.md': renderApiMarkdown() };
   for (const [file, content] of Object.entries(files)) {
-    mkdirSync(path.dirname(`${root}${file}`), { recursive: true });
-    writeFileSync(`${root}${file}`, content);
+    mkdirSync(path.dirname(`${ROOT}${file}`), { recursive: true });
+    writeFileSync(`${ROOT}${file}`, content);
     console.log(`wrote ${file}`);
   }
 }

@@ -12,7 +12,7 @@ import { cell, megabytes, type MeasurementResult } from '../report.js';
 import { median, ratio, round } from '../statistics.js';
 
 /** The connector's first poll reads the last 15 minutes (functions/lib/events/system-log.ts); the SDK peer is given the same. */
-const pollLookbackMs = 15 * 60_000;
+const POLL_LOOKBACK_MS = 15 * 60_000;
 
 interface Sampled {
   bundleBytes: number;
@@ -86,7 +86,7 @@ export async function measureColdStart(ctx: BenchContext): Promise<MeasurementRe
       if (!bundle) continue;
       const event =
         subject.peer && subject.name === 'poll-system-log'
-          ? { since: new Date(Date.now() - pollLookbackMs).toISOString() }
+          ? { since: new Date(Date.now() - POLL_LOOKBACK_MS).toISOString() }
           : invocationEvent(subject.name, sample, { run, runTag: ctx.runTag, hookSecret: ctx.env.hookSecret });
       const env = ctx.env.functionEnv();
       if (subject.name === 'poll-system-log') {

@@ -10,7 +10,7 @@ import type { EventHookIngestResult } from '../probes/event-hook-ingest.js';
 import { cell, megabytes, type MeasurementResult } from '../report.js';
 import { percentile, round } from '../statistics.js';
 
-export const eventsPerDelivery = 100;
+export const EVENTS_PER_DELIVERY = 100;
 
 export async function measureEventHookIngest(ctx: BenchContext): Promise<MeasurementResult> {
   const bundle = await ctx.connectorBundle('event-hook');
@@ -32,7 +32,7 @@ export async function measureEventHookIngest(ctx: BenchContext): Promise<Measure
     {
       bundle: bundle.file,
       authorization: ctx.env.hookSecret,
-      eventsPerDelivery,
+      eventsPerDelivery: EVENTS_PER_DELIVERY,
       warmup: 5,
       deliveries,
       repoRoot: ctx.repoRoot,
@@ -46,31 +46,31 @@ export async function measureEventHookIngest(ctx: BenchContext): Promise<Measure
   const totalMs = result.answerMs.reduce((sum, ms) => sum + ms, 0);
   const figures = {
     deliveries,
-    eventsPerDelivery,
+    eventsPerDelivery: EVENTS_PER_DELIVERY,
     deliveryBytes: result.bodyBytes,
     p50Ms: round(percentile(result.answerMs, 50)),
     p99Ms: round(percentile(result.answerMs, 99)),
     maxMs: round(Math.max(...result.answerMs)),
-    eventsPerSecond: round((deliveries * eventsPerDelivery) / (totalMs / 1000), 0),
+    eventsPerSecond: round((deliveries * EVENTS_PER_DELIVERY) / (totalMs / 1000), 0),
     refused: result.refused,
     entriesOnBus: onBus,
     peakRssMB: round(megabytes(result.peakRssBytes) ?? Number.NaN),
     ...(perThousand && cost ? { awsCallsPer1000Events: perThousand, monthlyCost: cost } : {}),
   };
   const notes = [
-    `${deliveries} deliveries of ${eventsPerDelivery} events (${Math.round(result.bodyBytes / 1024)} KB each) after 5 of warm-up, one at a time; dedupe in dynalite, PutEvents to the local endpoint`,
+    `${deliveries} deliveries of ${EVENTS_PER_DELIVERY} events (${Math.round(result.bodyBytes / 1024)} KB each) after 5 of warm-up, one at a time; dedupe in dynalite, PutEvents to the local endpoint`,
   ];
   if (perThousand && cost)
     notes.push(
-      costNote(`event-hook (${eventsPerDelivery}-event deliveries, published by the hook)`, perThousand, cost),
+      costNote(`event-hook (${EVENTS_PER_DELIVERY}-event deliveries, published by the hook)`, perThousand, cost),
     );
-  const expected = (deliveries + 5) * eventsPerDelivery;
+  const expected = (deliveries + 5) * EVENTS_PER_DELIVERY;
   if (result.refused > 0)
     notes.push(`${result.refused} deliveries were not answered 2xx: ${result.firstRefusal ?? ''}`);
   if (onBus !== expected) notes.push(`${onBus} entries reached the local bus, ${expected} were expected`);
   return {
     id: 'event-hook',
-    title: `4. Event hook ingest (${eventsPerDelivery}-event deliveries)`,
+    title: `4. Event hook ingest (${EVENTS_PER_DELIVERY}-event deliveries)`,
     status: result.refused === 0 ? 'measured' : 'partial',
     notes,
     table: {

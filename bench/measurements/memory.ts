@@ -13,11 +13,11 @@ import { median, round } from '../statistics.js';
 import { eventTemplates, realSizedEvents } from '../sample-events.js';
 import { heapFlags } from '../../local/runtime/container.js';
 
-export const largestPage = 1000;
-export const rssLimitMB = 128;
+export const LARGEST_PAGE = 1000;
+export const RSS_LIMIT_MB = 128;
 /** Issue 18: every function under this on its largest input, so that each runs at 128 MB with room. */
-export const rssTargetMB = 100;
-const logonIp = '203.0.113.77';
+export const RSS_TARGET_MB = 100;
+const LOGON_IP = '203.0.113.77';
 /** Run numbers no cold start uses, so a changing action gets a user of its own here too (bench/action-inputs.ts). */
 const memoryRuns = [7, 8, 9];
 
@@ -26,8 +26,8 @@ export async function measureMemory(ctx: BenchContext): Promise<MeasurementResul
   const { sim, sample } = await ctx.mainSim();
   const paging = await ctx.pagingSim();
   const probe = await ctx.probe('coldStart');
-  await addLogEvents(sim.url, largestPage, {});
-  await addLogEvents(sim.url, largestPage, { eventType: 'user.session.start', client: { ipAddress: logonIp } });
+  await addLogEvents(sim.url, LARGEST_PAGE, {});
+  await addLogEvents(sim.url, LARGEST_PAGE, { eventType: 'user.session.start', client: { ipAddress: LOGON_IP } });
 
   const rows: Array<Array<string | number | undefined>> = [];
   const figures: Record<string, unknown> = {};
@@ -77,7 +77,7 @@ export async function measureMemory(ctx: BenchContext): Promise<MeasurementResul
           180_000,
           // The heap Lambda's Node.js bootstrap gives a function of that size (a young generation of a tenth of the
           // memory): Node's defaults let the young generation grow several times larger than a 128 MB function's.
-          heapFlags(rssLimitMB),
+          heapFlags(RSS_LIMIT_MB),
         );
         peaks.push(megabytes(result.peakRssBytes) ?? Number.NaN);
         if (result.error && result.error !== expectedRefusal(subject.name))
@@ -103,20 +103,20 @@ export async function measureMemory(ctx: BenchContext): Promise<MeasurementResul
       describe(subject.name),
       cell(peak),
       cell(Math.max(...peaks)),
-      peak < rssTargetMB ? 'yes' : 'NO',
+      peak < RSS_TARGET_MB ? 'yes' : 'NO',
     ]);
   }
   notes.push(
-    `peak RSS = the process's own high-water mark (VmHWM) after loading and answering once, with the heap flags Lambda gives a ${rssLimitMB} MB function (${heapFlags(rssLimitMB).join(' ')}); median of ${memoryRuns.length} fresh processes per function, SDK peers alike`,
+    `peak RSS = the process's own high-water mark (VmHWM) after loading and answering once, with the heap flags Lambda gives a ${RSS_LIMIT_MB} MB function (${heapFlags(RSS_LIMIT_MB).join(' ')}); median of ${memoryRuns.length} fresh processes per function, SDK peers alike`,
   );
   const measured = Object.keys(figures).length;
   return {
     id: 'memory',
-    title: `6. Memory: peak RSS on the largest input (limit ${rssLimitMB} MB)`,
+    title: `6. Memory: peak RSS on the largest input (limit ${RSS_LIMIT_MB} MB)`,
     status: measured === 0 ? 'failed' : measured === subjects.length ? 'measured' : 'partial',
     notes,
-    table: { columns: ['function', 'input', 'peak RSS MB', 'highest run', `< ${rssTargetMB} MB`], rows },
-    figures: { rssLimitMB, rssTargetMB, functions: figures },
+    table: { columns: ['function', 'input', 'peak RSS MB', 'highest run', `< ${RSS_TARGET_MB} MB`], rows },
+    figures: { rssLimitMB: RSS_LIMIT_MB, rssTargetMB: RSS_TARGET_MB, functions: figures },
   };
 
   function largestInput(
@@ -127,7 +127,7 @@ export async function measureMemory(ctx: BenchContext): Promise<MeasurementResul
     switch (name) {
       case 'event-hook':
         return {
-          args: { hookDelivery: { events: largestPage, authorization: ctx.env.hookSecret, repoRoot: ctx.repoRoot } },
+          args: { hookDelivery: { events: LARGEST_PAGE, authorization: ctx.env.hookSecret, repoRoot: ctx.repoRoot } },
           input: undefined,
         };
       case 'poll-system-log':
@@ -136,11 +136,11 @@ export async function measureMemory(ctx: BenchContext): Promise<MeasurementResul
       case 'replay':
         return { args: {}, input: recent() };
       case 'get-logon-events-by-ip':
-        return { args: {}, input: { ipAddress: logonIp, since: recent().since, limit: largestPage } };
+        return { args: {}, input: { ipAddress: LOGON_IP, since: recent().since, limit: LARGEST_PAGE } };
       case 'search-users':
-        return { args: {}, input: { search: 'profile.login pr', limit: largestPage } };
+        return { args: {}, input: { search: 'profile.login pr', limit: LARGEST_PAGE } };
       case 'get-group-members':
-        return { args: {}, input: { groupId: paging.everyoneGroupId, limit: largestPage } };
+        return { args: {}, input: { groupId: paging.everyoneGroupId, limit: LARGEST_PAGE } };
       default:
         return { args: {}, input: 'default' };
     }
@@ -150,16 +150,16 @@ export async function measureMemory(ctx: BenchContext): Promise<MeasurementResul
 function describe(name: string): string {
   switch (name) {
     case 'event-hook':
-      return `delivery of ${largestPage} events`;
+      return `delivery of ${LARGEST_PAGE} events`;
     case 'poll-system-log':
     case 'scheduled-search':
     case 'replay':
-      return `>${largestPage} new events, pages of ${largestPage}`;
+      return `>${LARGEST_PAGE} new events, pages of ${LARGEST_PAGE}`;
     case 'get-logon-events-by-ip':
-      return `${largestPage} sign-ins from one IP`;
+      return `${LARGEST_PAGE} sign-ins from one IP`;
     case 'search-users':
     case 'get-group-members':
-      return `${largestPage} users of 20,000`;
+      return `${LARGEST_PAGE} users of 20,000`;
     default:
       return 'one request';
   }

@@ -10,11 +10,11 @@ import { runProbe } from '../child-process.js';
 import type { PagingResult } from '../probes/paging.js';
 import { cell, megabytes, type MeasurementResult } from '../report.js';
 import { median, ratio, round } from '../statistics.js';
-import { pagingOrgUsers } from '../bench-context.js';
+import { PAGING_ORG_USERS } from '../bench-context.js';
 import { SimMissing } from '../sim-process.js';
 
 /** Peak RSS after 20,000 users may be at most this much above the peak after 5,000 to count as "not growing". */
-export const flatMemoryTolerance = 0.1;
+export const FLAT_MEMORY_TOLERANCE = 0.1;
 
 interface Subject {
   key: string;
@@ -52,7 +52,7 @@ export async function measurePaging(ctx: BenchContext): Promise<MeasurementResul
     { key: 'get-group-members', action: 'get-group-members', peer: false },
     { key: 'sdk:get-group-members', action: 'get-group-members', peer: true },
   ];
-  const sizes = [5_000, pagingOrgUsers];
+  const sizes = [5_000, PAGING_ORG_USERS];
   // A peak RSS moves by several MB from run to run with the garbage collector's timing: the median of two each.
   const repeats = ctx.quick ? 1 : 2;
   const runs = new Map<string, Array<PagingResult & { simMs: number }>>();
@@ -104,7 +104,7 @@ export async function measurePaging(ctx: BenchContext): Promise<MeasurementResul
     }
     figures[subject.key] = bySize;
     const small = bySize[String(sizes[0])];
-    const large = bySize[String(pagingOrgUsers)];
+    const large = bySize[String(PAGING_ORG_USERS)];
     const growth = small && large ? large.peakRssMB / small.peakRssMB - 1 : undefined;
     rows.push([
       subject.key,
@@ -119,8 +119,8 @@ export async function measurePaging(ctx: BenchContext): Promise<MeasurementResul
   }
   const vsSdk: Record<string, unknown> = {};
   for (const action of ['search-users', 'get-group-members']) {
-    const ours = figures[action]?.[String(pagingOrgUsers)];
-    const theirs = figures[`sdk:${action}`]?.[String(pagingOrgUsers)];
+    const ours = figures[action]?.[String(PAGING_ORG_USERS)];
+    const theirs = figures[`sdk:${action}`]?.[String(PAGING_ORG_USERS)];
     if (ours && theirs) {
       vsSdk[action] = {
         usersPerSecond: round(ratio(ours.usersPerSecond, theirs.usersPerSecond) ?? Number.NaN, 3),
@@ -133,7 +133,7 @@ export async function measurePaging(ctx: BenchContext): Promise<MeasurementResul
   );
   return {
     id: 'paging',
-    title: `3. Paging over ${pagingOrgUsers.toLocaleString('en')} users`,
+    title: `3. Paging over ${PAGING_ORG_USERS.toLocaleString('en')} users`,
     status:
       Object.keys(figures).length === subjects.length
         ? 'measured'
@@ -145,6 +145,12 @@ export async function measurePaging(ctx: BenchContext): Promise<MeasurementResul
       columns: ['', 'users', 'users/s', 'in sim', 'users/s of client time', 'peak MB @5k', 'peak MB @20k', 'growth'],
       rows,
     },
-    figures: { orgUsers: pagingOrgUsers, flatMemoryTolerance, perCall: 1000, results: figures, vsSdk },
+    figures: {
+      orgUsers: PAGING_ORG_USERS,
+      flatMemoryTolerance: FLAT_MEMORY_TOLERANCE,
+      perCall: 1000,
+      results: figures,
+      vsSdk,
+    },
   };
 }

@@ -17,12 +17,12 @@ import type { CatchUpRun, LogsExchange } from '../probes/poller-catch-up.js';
 import { cell, type MeasurementResult } from '../report.js';
 import { round } from '../statistics.js';
 
-export const logsLimitPerMinute = 120;
-export const reserve = 0.1;
-const eventsPerPage = 1000;
+export const LOGS_LIMIT_PER_MINUTE = 120;
+export const RESERVE = 0.1;
+const EVENTS_PER_PAGE = 1000;
 /** The Poller's timeout and schedule in the stack (infra/okta-connector.ts). */
-const pollerTimeoutMs = 55_000;
-const scheduleEveryMs = 60_000;
+const POLLER_TIMEOUT_MS = 55_000;
+const SCHEDULE_EVERY_MS = 60_000;
 
 export interface CatchUpFigures {
   events: number;
@@ -82,9 +82,9 @@ export async function measurePollerCatchUp(ctx: BenchContext): Promise<Measureme
           who,
           backlog,
           logsLimitPerMinute: limit,
-          reserve,
-          pollerTimeoutMs,
-          scheduleEveryMs,
+          reserve: RESERVE,
+          pollerTimeoutMs: POLLER_TIMEOUT_MS,
+          scheduleEveryMs: SCHEDULE_EVERY_MS,
           tableName,
           repoRoot: ctx.repoRoot,
         },
@@ -103,12 +103,12 @@ export async function measurePollerCatchUp(ctx: BenchContext): Promise<Measureme
   // the limit never binds; the same backlog under a limit that spans several windows shows the waits and the reserve.
   const bindingLimit = ctx.quick ? 6 : 30;
   const callsBefore = awsCalls(ctx.env.aws);
-  const connector = await catchUp('connector', logsLimitPerMinute);
+  const connector = await catchUp('connector', LOGS_LIMIT_PER_MINUTE);
   const perThousand = connector.error
     ? undefined
     : callsPer1000Events(callsBefore, awsCalls(ctx.env.aws), connector.events);
   const cost = perThousand && monthlyCost(perThousand);
-  const sdk = await catchUp('sdk', logsLimitPerMinute);
+  const sdk = await catchUp('sdk', LOGS_LIMIT_PER_MINUTE);
   const binding = {
     limit: bindingLimit,
     connector: await catchUp('connector', bindingLimit),
@@ -126,7 +126,7 @@ export async function measurePollerCatchUp(ctx: BenchContext): Promise<Measureme
   }
   if (perThousand && cost) notes.push(costNote('poll-system-log', perThousand, cost));
   notes.push(
-    `backlog of ${backlog.toLocaleString('en')} real-sized events; /api/v1/logs limited to ${logsLimitPerMinute}/min (the issue's case), then to ${bindingLimit}/min (a limit that binds); ceiling = the requests a window leaves after the ${reserve * 100}% reserve x ${eventsPerPage} events, a minute`,
+    `backlog of ${backlog.toLocaleString('en')} real-sized events; /api/v1/logs limited to ${LOGS_LIMIT_PER_MINUTE}/min (the issue's case), then to ${bindingLimit}/min (a limit that binds); ceiling = the requests a window leaves after the ${RESERVE * 100}% reserve x ${EVENTS_PER_PAGE} events, a minute`,
   );
   notes.push(
     'a run every minute with a 55 s timeout; the simulator clock runs at real speed during work and jumps over every wait; dedupe in dynalite, PutEvents to the local endpoint',
@@ -172,17 +172,17 @@ export async function measurePollerCatchUp(ctx: BenchContext): Promise<Measureme
         'real ms/page',
       ],
       rows: [
-        row(`poll-system-log, ${logsLimitPerMinute}/min`, connector),
-        row(`SDK poller, ${logsLimitPerMinute}/min`, sdk),
+        row(`poll-system-log, ${LOGS_LIMIT_PER_MINUTE}/min`, connector),
+        row(`SDK poller, ${LOGS_LIMIT_PER_MINUTE}/min`, sdk),
         row(`poll-system-log, ${bindingLimit}/min`, binding.connector),
         row(`SDK poller, ${bindingLimit}/min`, binding.sdk),
       ],
     },
     figures: {
       backlog,
-      logsLimitPerMinute,
-      reserve,
-      pollerTimeoutMs,
+      logsLimitPerMinute: LOGS_LIMIT_PER_MINUTE,
+      reserve: RESERVE,
+      pollerTimeoutMs: POLLER_TIMEOUT_MS,
       connector,
       sdk,
       binding,
@@ -194,7 +194,7 @@ export async function measurePollerCatchUp(ctx: BenchContext): Promise<Measureme
 function figures(run: CatchUpRun, configuredLimit: number): CatchUpFigures {
   const exchanges: LogsExchange[] = run.exchanges;
   const limit = exchanges.find((e) => e.limit > 0)?.limit ?? configuredLimit;
-  const reserveRequests = Math.ceil(limit * reserve);
+  const reserveRequests = Math.ceil(limit * RESERVE);
   const ok = exchanges.filter((e) => e.status === 200);
   const lowestRemaining = ok.length ? Math.min(...ok.map((e) => e.remaining)) : Number.NaN;
   // Windows in order, each known by its reset (the simulator's windows last a minute from their first request).
@@ -208,7 +208,7 @@ function figures(run: CatchUpRun, configuredLimit: number): CatchUpFigures {
   const resets = [...windows.keys()];
   const simMinutes = run.simMs / 60_000;
   const eventsPerMinute = run.published / simMinutes;
-  const ceiling = Math.floor(limit * (1 - reserve)) * eventsPerPage;
+  const ceiling = Math.floor(limit * (1 - RESERVE)) * EVENTS_PER_PAGE;
   const limitBound = resets.length >= 2;
   const fullWindowEvents = resets.slice(0, -1).reduce((sum, reset) => sum + (windows.get(reset)?.events ?? 0), 0);
   const sustained = limitBound

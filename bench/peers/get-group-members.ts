@@ -12,15 +12,15 @@ export interface GetGroupMembersInput {
 }
 
 /** The page size Okta recommends for group members (OKTA-API-FACTS §2). */
-const pageSize = 200;
+const PAGE_SIZE = 200;
 
 export const handler = async (input: GetGroupMembersInput): Promise<{ users: unknown[]; after?: string }> => {
   const client = await oktaSdkClient(input.connection);
-  const limit = input.limit ?? pageSize;
+  const limit = input.limit ?? PAGE_SIZE;
   const collection = await client.groupApi.listGroupUsers({
     groupId: input.groupId,
     after: input.after,
-    limit: Math.min(pageSize, limit),
+    limit: Math.min(PAGE_SIZE, limit),
   });
   const users: unknown[] = [];
   for await (const user of collection) {

@@ -15,17 +15,17 @@ export interface SearchUsersInput {
 }
 
 /** Okta's largest page of users (OKTA-API-FACTS §2). */
-const pageSize = 200;
+const PAGE_SIZE = 200;
 
 export const handler = async (input: SearchUsersInput): Promise<{ users: unknown[]; after?: string }> => {
   const client = await oktaSdkClient(input.connection);
-  const limit = input.limit ?? pageSize;
+  const limit = input.limit ?? PAGE_SIZE;
   const collection = await client.userApi.listUsers({
     search: input.search,
     filter: input.filter,
     q: input.query,
     after: input.after,
-    limit: Math.min(pageSize, limit),
+    limit: Math.min(PAGE_SIZE, limit),
   });
   const users: unknown[] = [];
   for await (const user of collection) {

@@ -105,8 +105,9 @@ function addBacklog(org: OktaSim, count: number): void {
 /** The connector's poller handler, given an Okta client whose clock and sleep are the simulator's. */
 function connectorRun(): Run {
   const now = () => sim.clock.now();
-  const sleep = async (ms: number) => {
+  const sleep = (ms: number) => {
     sim.clock.advance(ms);
+    return Promise.resolve();
   };
   const okta = oktaClientFor(
     { name: connection, baseUrl: sim.url, auth: { type: 'api-token', token: sim.apiToken } },

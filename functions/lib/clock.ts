@@ -3,10 +3,11 @@
  * component on simulated time.
  */
 
+/** Function-typed members: a component takes `clock.now` or `clock.sleep` alone (neither uses `this`). */
 export interface Clock {
   /** Epoch ms. */
-  now(): number;
-  sleep(ms: number): Promise<void>;
+  now: () => number;
+  sleep: (ms: number) => Promise<void>;
 }
 
 /** Waits `ms` milliseconds of real time. */

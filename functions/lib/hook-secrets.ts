@@ -46,17 +46,17 @@ export interface HookSecretDeps {
 }
 
 /** How long a failed load is remembered before Secrets Manager is asked again. */
-export const negativeCacheMs = 10_000;
+export const NEGATIVE_CACHE_MS = 10_000;
 /**
  * How soon after a load a secret that did not match may read Secrets Manager again (a rotation since the load):
  * Okta sends the new secret as soon as it has it, and a refused delivery is not retried; wrong secrets cost at most
  * one read per second per container.
  */
-export const refreshMinIntervalMs = 1_000;
+export const REFRESH_MIN_INTERVAL_MS = 1_000;
 /** How long `hooks register` and `rotate` keep the verification open: Okta verifies within seconds of the call. */
-export const verificationWindowMs = 10 * 60_000;
+export const VERIFICATION_WINDOW_MS = 10 * 60_000;
 /** How long `connections add` keeps it open, for a hook an admin registers and verifies in the Admin Console. */
-export const manualVerificationWindowMs = 24 * 3_600_000;
+export const MANUAL_VERIFICATION_WINDOW_MS = 24 * 3_600_000;
 
 /** Whether the hook may answer Okta's verification GET now. */
 export function verificationOpen(secrets: HookSecrets, now: number): boolean {
@@ -64,7 +64,7 @@ export function verificationOpen(secrets: HookSecrets, now: number): boolean {
 }
 
 /** The least length of a hook secret: 32 characters (a generated one is 32 random bytes, 43 in base64url). */
-export const minHookSecretLength = 32;
+export const MIN_HOOK_SECRET_LENGTH = 32;
 
 /** The name of a connection's hook secret. Connection names hold no `/`, so it never names another connection. */
 export function hookSecretName(connection: string, cfg: Config = config()): string {
@@ -95,13 +95,13 @@ export function loadHookSecrets(
   const secretId = hookSecretName(connection, cfg);
   const cached = cache.get(secretId);
   const fresh = cached !== undefined && cached.expiresAt > now();
-  if (fresh && (!options.refresh || now() - cached.loadedAt < refreshMinIntervalMs)) return cached.result;
+  if (fresh && (!options.refresh || now() - cached.loadedAt < REFRESH_MIN_INTERVAL_MS)) return cached.result;
 
   const result = readHookSecrets(connection, secretId, deps.secrets ?? secretsManager());
   const entry = { result, loadedAt: now(), expiresAt: now() + cfg.connectionCacheSeconds * 1000 };
   cache.set(secretId, entry);
   result.catch(() => {
-    entry.expiresAt = Math.min(entry.expiresAt, entry.loadedAt + negativeCacheMs);
+    entry.expiresAt = Math.min(entry.expiresAt, entry.loadedAt + NEGATIVE_CACHE_MS);
   });
   return result;
 }
@@ -195,18 +195,18 @@ export async function writeHookSecrets(
   const cfg = deps.cfg ?? config();
   const client = deps.secrets ?? secretsManager();
   const secretId = hookSecretName(connection, cfg);
-  const SecretString = JSON.stringify(secrets);
+  const secretString = JSON.stringify(secrets);
   try {
     await client.send(
       new CreateSecretCommand({
         Name: secretId,
-        SecretString,
+        SecretString: secretString,
         Description: `okta-connector event hook secret of connection ${connection}`,
       }),
     );
   } catch (error) {
     if (!(error instanceof ResourceExistsException)) throw error;
-    await client.send(new PutSecretValueCommand({ SecretId: secretId, SecretString }));
+    await client.send(new PutSecretValueCommand({ SecretId: secretId, SecretString: secretString }));
   }
   cache.delete(secretId);
 }

@@ -22,7 +22,7 @@ export const noContextAllowanceMs = { trigger: 60_000, action: 30_000, replay: N
 export const stopWhenRemainingMs = { poll: 15_000, replay: 15_000, scheduledSearch: 20_000 } as const;
 
 /** The longest one step (a page and its publish) is given when nothing else bounds it: Lambda's longest run. */
-export const longestStepMs = 15 * 60_000;
+export const LONGEST_STEP_MS = 15 * 60_000;
 
 /**
  * Time kept back from the remaining time to answer after the last Okta call: an action's log line, metric and HTTP

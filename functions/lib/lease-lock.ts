@@ -32,8 +32,8 @@ export interface LeaseLock {
   leaseUntil: number;
 }
 
-export const defaultLeaseMs = 30_000;
-const lockRetryMs = 25;
+export const DEFAULT_LEASE_MS = 30_000;
+const LOCK_RETRY_MS = 25;
 
 /**
  * Runs `work` holding the lock `key` (the item's `pk`), waiting for it until `deadline` (epoch ms). Returns
@@ -49,13 +49,13 @@ export async function withLeaseLock<T>(
   const table = deps.tableName ?? requireTableName();
   const now = deps.now ?? Date.now;
   const sleep = deps.sleep ?? systemClock.sleep;
-  const leaseMs = deps.leaseMs ?? defaultLeaseMs;
+  const leaseMs = deps.leaseMs ?? DEFAULT_LEASE_MS;
   const owner = randomUUID();
   let lock: LeaseLock | undefined;
   for (let attempt = 0; !lock; attempt += 1) {
     lock = await tryLock(client, table, key, owner, now(), leaseMs);
     if (lock) break;
-    const wait = Math.min(250, lockRetryMs * 2 ** Math.min(attempt, 4)) * (0.5 + Math.random() / 2);
+    const wait = Math.min(250, LOCK_RETRY_MS * 2 ** Math.min(attempt, 4)) * (0.5 + Math.random() / 2);
     if (now() + wait >= deadline) return { acquired: false };
     await sleep(wait);
   }

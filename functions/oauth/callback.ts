@@ -23,14 +23,21 @@ export interface CallbackDeps extends ConsentSignInDeps {
   fetch?: typeof fetch;
 }
 
-/** A refusal: the page to show, and the reason for the log and the metric. */
-class Refusal {
+/**
+ * A refusal: the page to show, and the reason for the log and the metric. Thrown inside the handler and caught at
+ * its end (never leaves it), so it is an Error only to be thrown as one.
+ */
+class Refusal extends Error {
+  override readonly name = 'Refusal';
+
   constructor(
     readonly outcome: ConsentOutcome,
     readonly reason: string,
     readonly detail: Record<string, unknown> = {},
     readonly oktaError?: string,
-  ) {}
+  ) {
+    super(reason);
+  }
 }
 
 export function createCallbackHandler(deps: CallbackDeps = {}) {

@@ -21,7 +21,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { config, isConfiguredConnection } from '../lib/config.js';
 import { UnknownConnection } from '../lib/errors.js';
 import { loadHookSecrets, verificationOpen, type HookSecrets } from '../lib/hook-secrets.js';
-import { checkDelivery, maxDeliveryBytes, type DeliveryCheck } from '../lib/events/delivery-check.js';
+import { checkDelivery, MAX_DELIVERY_BYTES, type DeliveryCheck } from '../lib/events/delivery-check.js';
 import { handOff, type HandOffDeps } from '../lib/events/delivery-queue.js';
 import type { LogEvent } from '../lib/events/event-format.js';
 import { countMetric, logger } from '../lib/observability.js';
@@ -53,9 +53,9 @@ export interface EventHookDeps {
 }
 
 /** Over this, a body is refused before it is parsed (delivery-check.ts says why this size). */
-export const maxBodyBytes = maxDeliveryBytes;
+export const MAX_BODY_BYTES = MAX_DELIVERY_BYTES;
 /** Okta waits 3 s; publishing must be done (or given up) well before. */
-export const answerWithinMs = 2_500;
+export const ANSWER_WITHIN_MS = 2_500;
 
 /** Handles one call from Okta's event hook. */
 export async function handler(
@@ -106,7 +106,7 @@ export async function handler(
   // string held it three times over while it was parsed.
   const raw = event.body ?? '';
   const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
-  if (Buffer.byteLength(text, 'utf8') > maxBodyBytes) return refuse(413, `The body is over ${maxBodyBytes} bytes`);
+  if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES) return refuse(413, `The body is over ${MAX_BODY_BYTES} bytes`);
   const checked = checkHookDelivery(text, connection, now());
   if (!checked.ok) return refuse(checked.status, checked.reason);
   const { events } = checked;
@@ -121,7 +121,7 @@ export async function handler(
         connection: connection.name,
         trigger: 'event-hook',
         receivedAt: new Date(startedAt).toISOString(),
-        deadline: startedAt + answerWithinMs,
+        deadline: startedAt + ANSWER_WITHIN_MS,
       },
       deps.publish,
     );

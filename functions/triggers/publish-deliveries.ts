@@ -23,7 +23,7 @@ export interface PublishDeliveriesDeps {
 }
 
 /** Stops waiting for a lock or retrying a publish this long before the function's timeout. */
-const marginMs = 3_000;
+const MARGIN_MS = 3_000;
 
 /** Publishes a batch of queued deliveries; answers the messages to retry. */
 export async function handler(
@@ -33,7 +33,7 @@ export async function handler(
 ): Promise<SQSBatchResponse> {
   const now = deps.now ?? Date.now;
   const remaining = remainingTimeOf(context);
-  const deadline = now() + Math.max(0, remaining() - marginMs);
+  const deadline = now() + Math.max(0, remaining() - MARGIN_MS);
   const failed: string[] = [];
   const byConnection = new Map<string, Array<{ record: SQSRecord; message: DeliveryMessage }>>();
   for (const record of event.Records ?? []) {

@@ -43,18 +43,18 @@ export interface LocalDynamoDb extends RunningServer {
    * Calls so far by operation, from every client of every process: what the connector's bookkeeping costs
    * when its functions run in containers of their own (each with its own SDK client).
    */
-  calls(): Record<string, number>;
+  calls: () => Record<string, number>;
   /** Sets the faults of the calls from now on (all zero to stop). */
-  injectFaults(faults: DynamoDbFaults): void;
+  injectFaults: (faults: DynamoDbFaults) => void;
   /** The faults answered so far. */
-  faultCounts(): DynamoDbFaultCounts;
+  faultCounts: () => DynamoDbFaultCounts;
   /** Calls `listener` with every `PutItem`, `UpdateItem` and `DeleteItem` answered 200; returns the unsubscribe. */
-  onWrite(listener: (write: DynamoDbWrite) => void): () => void;
+  onWrite: (listener: (write: DynamoDbWrite) => void) => () => void;
 }
 
 const writeOperations = new Set(['PutItem', 'UpdateItem', 'DeleteItem']);
 /** Invocation ids remembered for the exhausted throttle: far more calls than are ever in flight at once. */
-const rememberedInvocations = 10_000;
+const REMEMBERED_INVOCATIONS = 10_000;
 
 /** Starts dynalite on 127.0.0.1:`port` (0 = any free port), tables ACTIVE as soon as they are created. */
 export async function startDynalite(port = 0): Promise<LocalDynamoDb> {
@@ -79,7 +79,7 @@ export async function startDynalite(port = 0): Promise<LocalDynamoDb> {
     if (invocationId && exhausted.has(invocationId)) return 'exhausted';
     if (operation !== 'DeleteItem' && drawn(faults.exhaustedThrottle)) {
       if (invocationId) exhausted.add(invocationId);
-      if (exhausted.size > rememberedInvocations) exhausted.delete(exhausted.values().next().value as string);
+      if (exhausted.size > REMEMBERED_INVOCATIONS) exhausted.delete(exhausted.values().next().value as string);
       counts.exhaustedThrottles += 1;
       return 'exhausted';
     }

@@ -32,26 +32,26 @@ export interface FailEntriesOptions {
 export interface LocalEventBridge {
   url: string;
   /** Every accepted entry, oldest first. */
-  entries(): RecordedEntry[];
-  clear(): void;
+  entries: () => RecordedEntry[];
+  clear: () => void;
   /** Fails the next matching entries with a per-entry error (a partial failure of the call). */
-  failEntries(options?: FailEntriesOptions): void;
+  failEntries: (options?: FailEntriesOptions) => void;
   /** Answers the next `calls` PutEvents calls with 400 `ThrottlingException`. */
-  throttle(calls?: number): void;
+  throttle: (calls?: number) => void;
   /** Delays every following call by `ms` (0 to stop). */
-  delay(ms: number): void;
+  delay: (ms: number) => void;
   /** How many PutEvents calls arrived, throttled ones included. */
-  callCount(): number;
+  callCount: () => number;
   /** How many PutEvents calls were answered `ThrottlingException` (by `throttle`). */
-  throttledCount(): number;
+  throttledCount: () => number;
   /** Calls `listener` with every entry accepted from now on; returns the unsubscribe function. */
-  onEntry(listener: (entry: RecordedEntry) => void): () => void;
-  close(): Promise<void>;
+  onEntry: (listener: (entry: RecordedEntry) => void) => () => void;
+  close: () => Promise<void>;
 }
 
 /** AWS's limits for PutEvents. */
-const maxEntriesPerCall = 10;
-const maxRequestEntrySize = 256 * 1024;
+const MAX_ENTRIES_PER_CALL = 10;
+const MAX_REQUEST_ENTRY_SIZE = 256 * 1024;
 const entryErrorMessages: Record<EntryErrorCode, string> = {
   InternalFailure: 'Internal Failure',
   ThrottlingException: 'Rate exceeded',
@@ -75,15 +75,15 @@ export async function startLocalEventBridge(port = 0): Promise<LocalEventBridge>
         "1 validation error detected: Value null at 'entries' failed to satisfy constraint: Member must not be null",
       );
     }
-    if (rawEntries.length > maxEntriesPerCall) {
+    if (rawEntries.length > MAX_ENTRIES_PER_CALL) {
       throw new AwsError(
         'ValidationException',
-        `1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length less than or equal to ${maxEntriesPerCall}`,
+        `1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length less than or equal to ${MAX_ENTRIES_PER_CALL}`,
       );
     }
     // AWS: "You can batch multiple event entries into one request ... the total entry size must be less than 256KB."
     const totalSize = rawEntries.reduce((sum: number, entry: unknown) => sum + entrySize(entry), 0);
-    if (totalSize > maxRequestEntrySize) {
+    if (totalSize > MAX_REQUEST_ENTRY_SIZE) {
       throw new AwsError('ValidationException', 'Total size of the entries in the request is over the limit.');
     }
     const receivedAt = new Date().toISOString();

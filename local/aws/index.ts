@@ -50,7 +50,7 @@ export interface LocalAwsOptions {
   port?: number;
 }
 
-const region = 'us-east-1';
+const REGION = 'us-east-1';
 
 /** Starts the local endpoints. */
 export async function startLocalAws(options: LocalAwsOptions = {}): Promise<LocalAws> {
@@ -70,7 +70,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
   };
   const dynamoClient = new DynamoDBClient({
     endpoint: endpoints.dynamodb,
-    region,
+    region: REGION,
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
 
@@ -82,7 +82,7 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
       AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoints.secretsManager,
       AWS_ENDPOINT_URL_KMS: endpoints.kms,
       AWS_ENDPOINT_URL_SQS: endpoints.sqs,
-      AWS_REGION: region,
+      AWS_REGION: REGION,
       AWS_ACCESS_KEY_ID: 'local',
       AWS_SECRET_ACCESS_KEY: 'local',
     }),

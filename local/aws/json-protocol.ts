@@ -19,7 +19,8 @@ export class AwsError extends Error {
   }
 }
 
-export type Operation = (input: Record<string, unknown>) => unknown | Promise<unknown>;
+/** An operation's answer, or a Promise of it. */
+export type Operation = (input: Record<string, unknown>) => unknown;
 
 /** A plain HTTP route served beside the protocol (e.g. `GET /events`). */
 export type PlainRoute = (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
@@ -37,7 +38,7 @@ export interface JsonProtocolServerOptions {
 export interface RunningServer {
   server: Server;
   url: string;
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 /** Starts an HTTP server speaking the JSON 1.1 protocol on 127.0.0.1:`port` (0 = any free port). */

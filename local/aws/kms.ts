@@ -9,8 +9,8 @@ import { generateKeyPair, sign, constants, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
 import { AwsError, epochSeconds, startJsonProtocolServer } from './json-protocol.js';
 
-const region = 'us-east-1';
-const accountId = '000000000000';
+const REGION = 'us-east-1';
+const ACCOUNT_ID = '000000000000';
 const generate = promisify(generateKeyPair);
 
 type KeyUsage = 'ENCRYPT_DECRYPT' | 'SIGN_VERIFY' | 'GENERATE_VERIFY_MAC' | 'KEY_AGREEMENT';
@@ -70,12 +70,12 @@ interface Key {
 export interface LocalKms {
   url: string;
   /** Creates a key as `CreateKey` does (SIGN_VERIFY unless told); returns its key id. */
-  createKey(keySpec?: string, keyUsage?: KeyUsage): Promise<string>;
+  createKey: (keySpec?: string, keyUsage?: KeyUsage) => Promise<string>;
   /** Calls of each operation so far, by name (`Sign`, `DescribeKey`...). */
-  calls(operation: string): number;
+  calls: (operation: string) => number;
   /** Answers the next `count` calls of `operation` with the error `code` (e.g. `ThrottlingException`). */
-  failNext(operation: string, code: string, count?: number): void;
-  close(): Promise<void>;
+  failNext: (operation: string, code: string, count?: number) => void;
+  close: () => Promise<void>;
 }
 
 /** Starts the local KMS endpoint on 127.0.0.1:`port` (0 = any free port). */
@@ -104,7 +104,7 @@ export async function startLocalKms(port = 0): Promise<LocalKms> {
     if (!spec.usages.includes(keyUsage)) {
       throw new AwsError(
         'ValidationException',
-        `KeyUsage ${String(keyUsage)} is not compatible with KeySpec ${String(keySpec)}`,
+        `KeyUsage ${keyUsage} is not compatible with KeySpec ${keySpec as string}`,
       );
     }
     const keyId = crypto.randomUUID();
@@ -234,7 +234,7 @@ export async function startLocalKms(port = 0): Promise<LocalKms> {
 function metadata(key: Key) {
   const spec = SPECS[key.keySpec]!;
   return {
-    AWSAccountId: accountId,
+    AWSAccountId: ACCOUNT_ID,
     KeyId: key.keyId,
     Arn: key.arn,
     CreationDate: epochSeconds(key.createdDate),
@@ -279,11 +279,11 @@ function resolveKeyId(value: string, aliases: Map<string, string>): string | und
 }
 
 function keyArn(keyId: string): string {
-  return `arn:aws:kms:${region}:${accountId}:key/${keyId}`;
+  return `arn:aws:kms:${REGION}:${ACCOUNT_ID}:key/${keyId}`;
 }
 
 function aliasArn(alias: string): string {
-  return alias.startsWith('arn:') ? alias : `arn:aws:kms:${region}:${accountId}:${alias}`;
+  return alias.startsWith('arn:') ? alias : `arn:aws:kms:${REGION}:${ACCOUNT_ID}:${alias}`;
 }
 
 /** KMS's wording for a parameter that fails its constraints. */

@@ -25,25 +25,25 @@ interface Secret {
 export interface LocalSecretsManager {
   url: string;
   /** Creates the secret, or puts a new `AWSCURRENT` version; objects are stored as JSON. */
-  put(name: string, value: string | object): void;
+  put: (name: string, value: string | object) => void;
   /** The `AWSCURRENT` string value of a secret, or undefined when there is none. */
-  get(name: string): string | undefined;
+  get: (name: string) => string | undefined;
   /** How many versions were ever written to a secret (`CreateSecret` with a value, `PutSecretValue`, `put`). */
-  versionsWritten(name: string): number;
+  versionsWritten: (name: string) => number;
   /** How many `GetSecretValue` calls named this secret (found or not). */
-  reads(name: string): number;
+  reads: (name: string) => number;
   /** Makes `GetSecretValue` of this secret answer `AccessDeniedException`, as IAM does outside a role's ARNs. */
-  denyReads(name: string): void;
+  denyReads: (name: string) => void;
   /**
    * The next `count` `PutSecretValue` calls on secret `name` are held: never stored and never answered, as when
    * the writer's container dies between its request and AWS's answer. `onHeld` hears each one as it arrives.
    */
-  holdWrites(name: string, count: number, onHeld?: () => void): void;
-  close(): Promise<void>;
+  holdWrites: (name: string, count: number, onHeld?: () => void) => void;
+  close: () => Promise<void>;
 }
 
-const region = 'us-east-1';
-const accountId = '000000000000';
+const REGION = 'us-east-1';
+const ACCOUNT_ID = '000000000000';
 
 /** Starts the local Secrets Manager endpoint on 127.0.0.1:`port` (0 = any free port). */
 export async function startLocalSecretsManager(port = 0): Promise<LocalSecretsManager> {
@@ -100,7 +100,7 @@ export async function startLocalSecretsManager(port = 0): Promise<LocalSecretsMa
     const now = new Date();
     const secret: Secret = {
       name,
-      arn: `arn:aws:secretsmanager:${region}:${accountId}:secret:${name}-${randomSuffix()}`,
+      arn: `arn:aws:secretsmanager:${REGION}:${ACCOUNT_ID}:secret:${name}-${randomSuffix()}`,
       description: typeof input.Description === 'string' ? input.Description : undefined,
       createdDate: now,
       lastChangedDate: now,

@@ -45,24 +45,24 @@ export interface QueueMessage {
 export interface LocalSqs {
   url: string;
   /** Every message a queue holds now (visible or in flight), oldest first. */
-  messages(queueName: string): QueueMessage[];
+  messages: (queueName: string) => QueueMessage[];
   /** The queue's URL, as `GetQueueUrl` answers it. */
-  queueUrl(queueName: string): string;
+  queueUrl: (queueName: string) => string;
   /** Creates a queue (a no-op when it exists), as `CreateQueue` with these attributes would. */
-  createQueue(
+  createQueue: (
     queueName: string,
     options?: { visibilityTimeoutSeconds?: number; deadLetter?: { queue: string; maxReceiveCount: number } },
-  ): string;
+  ) => string;
   /** Answers the next `calls` SendMessage/SendMessageBatch calls with 500 `InternalError` (nothing is kept). */
-  failSends(calls?: number): void;
-  close(): Promise<void>;
+  failSends: (calls?: number) => void;
+  close: () => Promise<void>;
 }
 
-const region = 'us-east-1';
-const accountId = '000000000000';
-const maxBatchEntries = 10;
+const REGION = 'us-east-1';
+const ACCOUNT_ID = '000000000000';
+const MAX_BATCH_ENTRIES = 10;
 /** SQS's limit for one message and for a whole batch (raised from 256 KiB to 1 MiB in 2025). */
-const maxMessageBytes = 1024 * 1024;
+const MAX_MESSAGE_BYTES = 1024 * 1024;
 
 /** Starts the local SQS endpoint on 127.0.0.1:`port` (0 = any free port). */
 export async function startLocalSqs(port = 0): Promise<LocalSqs> {
@@ -94,8 +94,8 @@ export async function startLocalSqs(port = 0): Promise<LocalSqs> {
       : undefined;
     const queue: Queue = {
       name,
-      url: `${baseUrl}/${accountId}/${name}`,
-      arn: `arn:aws:sqs:${region}:${accountId}:${name}`,
+      url: `${baseUrl}/${ACCOUNT_ID}/${name}`,
+      arn: `arn:aws:sqs:${REGION}:${ACCOUNT_ID}:${name}`,
       visibilityTimeoutSeconds: Number(attributes.VisibilityTimeout ?? 30),
       redrive: redrive && {
         deadLetterArn: redrive.deadLetterTargetArn,
@@ -111,10 +111,10 @@ export async function startLocalSqs(port = 0): Promise<LocalSqs> {
   const enqueue = (queue: Queue, body: unknown, delaySeconds: unknown): Message => {
     if (typeof body !== 'string' || body === '')
       throw new AwsError('MissingParameter', 'The request must contain the parameter MessageBody.');
-    if (Buffer.byteLength(body, 'utf8') > maxMessageBytes)
+    if (Buffer.byteLength(body, 'utf8') > MAX_MESSAGE_BYTES)
       throw new AwsError(
         'InvalidParameterValue',
-        `One or more parameters are invalid. Reason: Message must be shorter than ${maxMessageBytes} bytes.`,
+        `One or more parameters are invalid. Reason: Message must be shorter than ${MAX_MESSAGE_BYTES} bytes.`,
       );
     const now = Date.now();
     const message: Message = {
@@ -152,20 +152,20 @@ export async function startLocalSqs(port = 0): Promise<LocalSqs> {
         'EmptyBatchRequest',
         'There should be at least one SendMessageBatchRequestEntry in the request.',
       );
-    if (entries.length > maxBatchEntries)
+    if (entries.length > MAX_BATCH_ENTRIES)
       throw new AwsError(
         'TooManyEntriesInBatchRequest',
-        `Maximum number of entries per request are ${maxBatchEntries}.`,
+        `Maximum number of entries per request are ${MAX_BATCH_ENTRIES}.`,
       );
     const total = entries.reduce((sum, entry) => sum + Buffer.byteLength(String(entry.MessageBody ?? ''), 'utf8'), 0);
-    if (total > maxMessageBytes)
-      throw new AwsError('BatchRequestTooLong', `Batch requests cannot be longer than ${maxMessageBytes} bytes.`);
+    if (total > MAX_MESSAGE_BYTES)
+      throw new AwsError('BatchRequestTooLong', `Batch requests cannot be longer than ${MAX_MESSAGE_BYTES} bytes.`);
     checkSend();
-    const Successful = entries.map((entry) => {
+    const successful = entries.map((entry) => {
       const message = enqueue(queue, entry.MessageBody, entry.DelaySeconds);
       return { Id: entry.Id, MessageId: message.id, MD5OfMessageBody: message.md5 };
     });
-    return { Successful, Failed: [] };
+    return { Successful: successful, Failed: [] };
   };
 
   /** Moves the messages received too often to the dead-letter queue, as SQS does when they are next received. */
@@ -230,7 +230,7 @@ export async function startLocalSqs(port = 0): Promise<LocalSqs> {
           ApproximateReceiveCount: String(m.receiveCount),
           SentTimestamp: String(m.sentAt),
           ApproximateFirstReceiveTimestamp: String(m.firstReceivedAt ?? m.sentAt),
-          SenderId: accountId,
+          SenderId: ACCOUNT_ID,
         },
       })),
     };
@@ -330,14 +330,14 @@ export async function startLocalSqs(port = 0): Promise<LocalSqs> {
         inFlight: m.visibleAt > now && m.receiveCount > 0,
       }));
     },
-    queueUrl: (name) => `${running.url}/${accountId}/${name}`,
+    queueUrl: (name) => `${running.url}/${ACCOUNT_ID}/${name}`,
     createQueue: (name, options = {}) => {
       const attributes: Record<string, string> = {};
       if (options.visibilityTimeoutSeconds !== undefined)
         attributes.VisibilityTimeout = String(options.visibilityTimeoutSeconds);
       if (options.deadLetter) {
         attributes.RedrivePolicy = JSON.stringify({
-          deadLetterTargetArn: `arn:aws:sqs:${region}:${accountId}:${options.deadLetter.queue}`,
+          deadLetterTargetArn: `arn:aws:sqs:${REGION}:${ACCOUNT_ID}:${options.deadLetter.queue}`,
           maxReceiveCount: options.deadLetter.maxReceiveCount,
         });
       }

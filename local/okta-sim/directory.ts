@@ -2,6 +2,7 @@
  * The org's directory: users, groups, apps and the links between them, with the indexes every request needs
  * (by id, by login, by short name, members, assignments), so no request costs time proportional to the org size.
  */
+import { asText } from './text.js';
 
 export type UserStatus =
   'ACTIVE' | 'DEPROVISIONED' | 'LOCKED_OUT' | 'PASSWORD_EXPIRED' | 'PROVISIONED' | 'RECOVERY' | 'STAGED' | 'SUSPENDED';
@@ -200,7 +201,7 @@ export class Directory {
   }
 
   private indexLogin(user: UserRecord): void {
-    const login = String(user.profile.login ?? '').toLowerCase();
+    const login = asText(user.profile.login).toLowerCase();
     this.byLogin.set(login, user.id);
     const shortName = login.split('@')[0] as string;
     if (shortName !== login) {
@@ -211,7 +212,7 @@ export class Directory {
   }
 
   private unindexLogin(user: UserRecord): void {
-    const login = String(user.profile.login ?? '').toLowerCase();
+    const login = asText(user.profile.login).toLowerCase();
     if (this.byLogin.get(login) === user.id) this.byLogin.delete(login);
     this.byShortName.get(login.split('@')[0] as string)?.delete(user.id);
   }

@@ -14,8 +14,8 @@ const { values } = parseArgs({
   },
 });
 
-const port = Number(values.port ?? process.env.PORT ?? 0);
-if (!Number.isInteger(port) || port < 0) throw new Error(`--port must be a port number, got ${values.port}`);
+const PORT = Number(values.port ?? process.env.PORT ?? 0);
+if (!Number.isInteger(PORT) || PORT < 0) throw new Error(`--port must be a port number, got ${values.port}`);
 if (values.seed !== 'realistic' && values.seed !== 'empty') throw new Error('--seed must be realistic or empty');
 let seed: SeedOption = values.seed;
 if (values.users !== undefined) {
@@ -25,7 +25,7 @@ if (values.users !== undefined) {
   seed = values.seed === 'empty' ? { users } : { users, groups: 8, apps: 6, signInDays: 3 };
 }
 
-const sim = await startOktaSim({ port, seed });
+const sim = await startOktaSim({ port: PORT, seed });
 process.stdout.write(`OKTA_ORG_URL=${sim.url}\nOKTA_API_TOKEN=${sim.apiToken}\nREADY\n`);
 
 let stopping = false;

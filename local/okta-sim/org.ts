@@ -8,6 +8,7 @@ import type { Random } from './random.js';
 import type { SystemLog } from './logs/system-log.js';
 import type { DeactivateAnswer } from './users/lifecycle.js';
 import type { LogEventLike, SimClock, SimRequest } from './types.js';
+import { asText } from './text.js';
 
 export interface Org {
   clock: SimClock;
@@ -20,14 +21,14 @@ export interface Org {
   answerRandom: Random;
   /** Search results lag writes by this many ms (Okta's search is eventually consistent). */
   searchLagMs: number;
-  baseUrl(): string;
+  baseUrl: () => string;
   /** The super admin the SSWS token belongs to. */
   adminUserId: string;
-  newId(prefix: string): string;
+  newId: (prefix: string) => string;
   /** Revokes the OAuth tokens issued to a user (set once the OAuth module exists). */
-  revokeUserOAuthTokens(userId: string): void;
+  revokeUserOAuthTokens: (userId: string) => void;
   /** Completes and appends an event, persisted now (its `published` may be earlier). */
-  appendEvent(partial: Partial<LogEventLike> & { eventType: string }): LogEventLike;
+  appendEvent: (partial: Partial<LogEventLike> & { eventType: string }) => LogEventLike;
 }
 
 /** An Okta-style id: a 3-character type prefix and 17 base62 characters (20 in all). */
@@ -41,7 +42,7 @@ export function userActor(user: UserRecord): LogActor {
     id: user.id,
     type: 'User',
     alternateId: String(user.profile.login),
-    displayName: `${String(user.profile.firstName ?? '')} ${String(user.profile.lastName ?? '')}`.trim(),
+    displayName: `${asText(user.profile.firstName)} ${asText(user.profile.lastName)}`.trim(),
     detailEntry: null,
   };
 }

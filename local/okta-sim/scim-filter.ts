@@ -4,6 +4,7 @@
  * subset; it checks the parsed expression with `walkComparisons` and answers with its own error code.
  * Attribute names are case-sensitive; operators and string values are not (Okta users API).
  */
+import { asText } from './text.js';
 
 export type ComparisonOperator = 'eq' | 'ne' | 'co' | 'sw' | 'ew' | 'gt' | 'ge' | 'lt' | 'le' | 'pr';
 
@@ -184,19 +185,19 @@ function compare(operator: ComparisonOperator, actual: unknown, expected: string
   const right = typeof expected === 'string' ? expected.toLowerCase() : expected;
   switch (operator) {
     case 'eq':
-      return String(left) === String(right);
+      return asText(left) === asText(right);
     case 'ne':
-      return String(left) !== String(right);
+      return asText(left) !== asText(right);
     case 'co':
-      return String(left).includes(String(right));
+      return asText(left).includes(asText(right));
     case 'sw':
-      return String(left).startsWith(String(right));
+      return asText(left).startsWith(asText(right));
     case 'ew':
-      return String(left).endsWith(String(right));
+      return asText(left).endsWith(asText(right));
     default: {
       if (right === null) return false;
       const ordered =
-        typeof left === 'number' && typeof right === 'number' ? left - right : ordinal(String(left), String(right));
+        typeof left === 'number' && typeof right === 'number' ? left - right : ordinal(asText(left), asText(right));
       if (operator === 'gt') return ordered > 0;
       if (operator === 'ge') return ordered >= 0;
       if (operator === 'lt') return ordered < 0;

@@ -15,7 +15,7 @@ import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
 import type { FromContainer, LambdaErrorPayload, ToContainer } from './protocol.js';
 
-const [moduleFile = '', handlerExport = 'handler'] = process.argv.slice(2);
+const [MODULE_FILE = '', HANDLER_EXPORT = 'handler'] = process.argv.slice(2);
 let currentRequestId: string | undefined;
 
 const send = (message: FromContainer, then?: () => void) => {
@@ -42,21 +42,21 @@ type Handler = (event: unknown, context: Context, callback?: (error: unknown, re
 async function loadHandler(): Promise<Handler | undefined> {
   let module: Record<string, unknown>;
   try {
-    module = (await import(pathToFileURL(moduleFile).href)) as Record<string, unknown>;
+    module = (await import(pathToFileURL(MODULE_FILE).href)) as Record<string, unknown>;
   } catch (error) {
     const missing = (error as { code?: string }).code === 'ERR_MODULE_NOT_FOUND';
     return initFailed(
       missing
-        ? { errorType: 'Runtime.ImportModuleError', errorMessage: `Error: Cannot find module '${moduleFile}'` }
+        ? { errorType: 'Runtime.ImportModuleError', errorMessage: `Error: Cannot find module '${MODULE_FILE}'` }
         : lambdaError(error),
     );
   }
   const found =
-    module[handlerExport] ?? (module.default as Record<string, unknown> | undefined)?.[handlerExport] ?? undefined;
+    module[HANDLER_EXPORT] ?? (module.default as Record<string, unknown> | undefined)?.[HANDLER_EXPORT] ?? undefined;
   if (typeof found !== 'function') {
     return initFailed({
       errorType: 'Runtime.HandlerNotFound',
-      errorMessage: `${moduleFile}.${handlerExport} is undefined or not exported`,
+      errorMessage: `${MODULE_FILE}.${HANDLER_EXPORT} is undefined or not exported`,
     });
   }
   return found as Handler;
@@ -89,6 +89,8 @@ async function invoke(handler: Handler, message: Extract<ToContainer, { type: 'i
 function callHandler(handler: Handler, event: unknown, context: Context): Promise<unknown> {
   if (handler.length < 3) return Promise.resolve(handler(event, context));
   return new Promise((resolve, reject) => {
+    // Lambda fails the invocation with whatever value the callback's error is, an Error or not.
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
     const returned = handler(event, context, (error, result) => (error ? reject(error) : resolve(result)));
     if (returned && typeof (returned as Promise<unknown>).then === 'function')
       (returned as Promise<unknown>).then(resolve, reject);
@@ -130,13 +132,13 @@ function writeLogLine(level: string, text: string): void {
 /** Sends stdout and stderr over the IPC channel and gives `console` Lambda's line format. */
 function routeOutputToParent(): void {
   for (const stream of [process.stdout, process.stderr]) {
-    stream.write = ((chunk: string | Uint8Array, encoding?: unknown, callback?: unknown) => {
+    stream.write = (chunk: string | Uint8Array, encoding?: unknown, callback?: unknown) => {
       const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
       send({ type: 'log', text });
       const done = typeof encoding === 'function' ? encoding : callback;
       if (typeof done === 'function') queueMicrotask(() => (done as () => void)());
       return true;
-    }) as typeof stream.write;
+    };
   }
   const levels = { log: 'INFO', info: 'INFO', warn: 'WARN', error: 'ERROR', debug: 'DEBUG', trace: 'TRACE' };
   for (const [method, level] of Object.entries(levels)) {

@@ -9,10 +9,10 @@ import { fileURLToPath } from 'node:url';
 import { constants } from 'node:os';
 import type { FromContainer, LambdaErrorPayload, ToContainer } from './protocol.js';
 
-const bootstrapFile = fileURLToPath(new URL('./bootstrap.ts', import.meta.url));
+const BOOTSTRAP_FILE = fileURLToPath(new URL('./bootstrap.ts', import.meta.url));
 
 /** Lambda's limit on a function's init (module load); a slower init is run again within the invocation's timeout. */
-const initLimitMs = 10_000;
+const INIT_LIMIT_MS = 10_000;
 
 export interface ContainerSpec {
   /** The module to load (absolute path) and its exported handler. */
@@ -80,7 +80,7 @@ export class Container {
     /** Called once when the container dies (exits, is killed), for the pool to forget it. */
     private readonly onDead: (container: Container) => void = () => undefined,
   ) {
-    this.child = fork(bootstrapFile, [spec.moduleFile, spec.handlerExport], {
+    this.child = fork(BOOTSTRAP_FILE, [spec.moduleFile, spec.handlerExport], {
       cwd: spec.cwd,
       env: spec.env,
       execArgv: ['--import', 'tsx', '--expose-gc', '--max-http-header-size=81920', ...heapFlags(spec.memoryMb)],
@@ -186,7 +186,7 @@ export class Container {
       timer = setTimeout(() => {
         this.kill();
         resolve(timedOut(timeoutMs));
-      }, initLimitMs + timeoutMs);
+      }, INIT_LIMIT_MS + timeoutMs);
     });
     const error = await Promise.race([this.init, limit]);
     clearTimeout(timer);

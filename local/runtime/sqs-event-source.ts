@@ -40,8 +40,8 @@ export interface RunningEventSource {
 }
 
 /** Lambda's limit for a synchronous invocation's payload, less room for the records' other fields. */
-const maxBatchBytes = 5 * 1024 * 1024;
-const defaultPollers = 5;
+const MAX_BATCH_BYTES = 5 * 1024 * 1024;
+const DEFAULT_POLLERS = 5;
 
 /** Starts the mapping's pollers. */
 export function startSqsEventSource(options: SqsEventSourceOptions): RunningEventSource {
@@ -79,7 +79,7 @@ export function startSqsEventSource(options: SqsEventSourceOptions): RunningEven
     while (!stopped && batch.length === 0) batch = await receive(source.batchSize, 1);
     const windowEnds = Date.now() + source.maxBatchingWindowSeconds * 1000;
     const bytes = () => batch.reduce((sum, m) => sum + Buffer.byteLength(m.Body ?? '', 'utf8'), 0);
-    while (!stopped && batch.length < source.batchSize && bytes() < maxBatchBytes && Date.now() < windowEnds) {
+    while (!stopped && batch.length < source.batchSize && bytes() < MAX_BATCH_BYTES && Date.now() < windowEnds) {
       const more = await receive(source.batchSize - batch.length, 0);
       if (more.length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
       batch = [...batch, ...more];
@@ -130,7 +130,7 @@ export function startSqsEventSource(options: SqsEventSourceOptions): RunningEven
     }
   };
 
-  const pollers = Array.from({ length: source.maxConcurrency ?? defaultPollers }, () =>
+  const pollers = Array.from({ length: source.maxConcurrency ?? DEFAULT_POLLERS }, () =>
     poller().catch((error: unknown) => {
       if (!stopped) console.error(`SQS event source of ${options.fn.name} stopped: ${String(error)}`);
     }),

@@ -4,25 +4,26 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../bin/cli.js';
 import { ADMIN_LOGIN } from '../../local/okta-sim/seed.js';
 import { startSandbox, type Sandbox } from '../../local/sandbox.js';
+import { match } from '../support/match.js';
 
 // The consent of an authorization-code connection, in a real browser: started by the operator's CLI (an IAM-signed
 // Lambda invoke, here of the sandbox), then Debian's Chromium driven by playwright-core through the gateway's
 // /oauth/authorize, the simulated org's sign-in and consent page, and the callback that stores the refresh token. `.ci/run` installs Chromium; without it this test fails, on purpose.
-const chromiumPath = '/usr/bin/chromium';
-const adminPassword = 'Sim-Admin-Passw0rd!'; // the seeded super admin's password (local/okta-sim/seed.ts)
+const CHROMIUM_PATH = '/usr/bin/chromium';
+const ADMIN_PASSWORD = 'Sim-Admin-Passw0rd!'; // the seeded super admin's password (local/okta-sim/seed.ts)
 
 let sandbox: Sandbox;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(chromiumPath)) {
+  if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(
-      `Chromium is missing at ${chromiumPath}: install it with \`apt-get install -y chromium\` (.ci/run does it in CI)`,
+      `Chromium is missing at ${CHROMIUM_PATH}: install it with \`apt-get install -y chromium\` (.ci/run does it in CI)`,
     );
   }
   sandbox = await startSandbox({ scheduleSeconds: 3600, env: { ...process.env, OKTA_ORG_URL: '' } });
   browser = await chromium.launch({
-    executablePath: chromiumPath,
+    executablePath: CHROMIUM_PATH,
     args: [
       '--headless',
       '--no-sandbox',
@@ -69,7 +70,7 @@ async function consentCli(args: string[]): Promise<{ code: number; stdout: strin
 async function signInAtOrg(page: Page, button: '#allow' | '#deny' = '#allow'): Promise<void> {
   expect(page.url()).toContain(`${sandbox.orgUrl}/oauth2/v1/authorize`);
   await page.fill('#username', ADMIN_LOGIN);
-  await page.fill('#password', adminPassword);
+  await page.fill('#password', ADMIN_PASSWORD);
   await Promise.all([page.waitForURL(`${sandbox.actionsUrl}/oauth/callback**`), page.click(button)]);
 }
 
@@ -77,7 +78,7 @@ describe('authorization-code consent in a browser', () => {
   it('starts with the CLI, signs in and consents on the org page, names who consented, and an action then runs', async () => {
     expect(webSecret().auth.refreshToken).toBeUndefined();
     const started = await consentCli(['web', '--consenter', ADMIN_LOGIN]);
-    expect(started).toMatchObject({ code: 0, stderr: expect.stringContaining('works once') });
+    expect(started).toMatchObject({ code: 0, stderr: match.stringContaining('works once') });
     const link = started.stdout.trim();
     expect(link).toMatch(new RegExp(`^${sandbox.actionsUrl}/oauth/authorize\\?consent=[A-Za-z0-9_-]{43}$`));
 
@@ -90,7 +91,7 @@ describe('authorization-code consent in a browser', () => {
 
     expect(await page.textContent('body')).toContain('Connection "web" is ready');
     expect(await page.textContent('body')).toContain(ADMIN_LOGIN);
-    expect(webSecret().auth.refreshToken).toEqual(expect.any(String));
+    expect(webSecret().auth.refreshToken).toEqual(match.any(String));
     expect(await context.cookies(sandbox.actionsUrl)).toEqual([]);
     const response = await fetch(`${sandbox.actionsUrl}/actions/get-user`, {
       method: 'POST',
@@ -128,7 +129,7 @@ describe('authorization-code consent in a browser', () => {
       await route.fulfill({ status: 200, contentType: 'text/plain', body: 'caught' });
     });
     await attackerPage.fill('#username', ADMIN_LOGIN);
-    await attackerPage.fill('#password', adminPassword);
+    await attackerPage.fill('#password', ADMIN_PASSWORD);
     await attackerPage.click('#allow');
     await expect.poll(() => callbackUrl).toContain(`${sandbox.actionsUrl}/oauth/callback?`);
 
@@ -156,10 +157,10 @@ describe('authorization-code consent in a browser', () => {
   }, 30_000);
 
   it('answers a usage error for a consent without a connection name, and a clear error for an unknown one', async () => {
-    expect(await consentCli([])).toMatchObject({ code: 2, stderr: expect.stringContaining('name the connection') });
+    expect(await consentCli([])).toMatchObject({ code: 2, stderr: match.stringContaining('name the connection') });
     expect(await consentCli(['nope'])).toMatchObject({
       code: 1,
-      stderr: expect.stringContaining('not an authorization-code connection'),
+      stderr: match.stringContaining('not an authorization-code connection'),
     });
   });
 });

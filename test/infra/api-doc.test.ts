@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { renderApiMarkdown } from '../../scripts/api-markdown.js';
 
-const generated = renderApiMarkdown();
+const GENERATED = renderApiMarkdown();
 
 /** The rows of one interface's table in API.md: property, type, default, description. */
 function rowsOf(markdown: string, name: string): string[][] {
@@ -16,7 +16,7 @@ function rowsOf(markdown: string, name: string): string[][] {
 describe('API.md', () => {
   it('is up to date with infra/index.ts (npm run docs)', () => {
     expect(readFileSync(new URL('../../API.md', import.meta.url), 'utf8'), 'API.md is stale: run npm run docs').toBe(
-      generated,
+      GENERATED,
     );
   });
 
@@ -29,14 +29,14 @@ describe('API.md', () => {
       '### ActionName',
       '### OktaEventDetail',
     ]) {
-      expect(generated).toContain(`${heading}\n`);
+      expect(GENERATED).toContain(`${heading}\n`);
     }
-    expect(generated).toMatch(/\| `actionNames` \|/);
-    expect(generated).toMatch(/\| `errorTypes` \|/);
+    expect(GENERATED).toMatch(/\| `actionNames` \|/);
+    expect(GENERATED).toMatch(/\| `errorTypes` \|/);
   });
 
   it('gives every optional prop of OktaConnectorProps its default and a description', () => {
-    const rows = rowsOf(generated, 'OktaConnectorProps');
+    const rows = rowsOf(GENERATED, 'OktaConnectorProps');
     expect(rows.length).toBeGreaterThan(15);
     for (const [property, , defaultText, description] of rows) {
       expect(property).toMatch(/\?`$/);

@@ -19,7 +19,7 @@ import { startOktaSim, type OktaSim } from '../../local/okta-sim/index.js';
 
 type Handler = (event: unknown, context: unknown) => Promise<Record<string, unknown>>;
 
-const connection = 'sim';
+const CONNECTION = 'sim';
 let outdir: string;
 let bundleDir: string;
 let functionEnv: Record<string, string>;
@@ -40,9 +40,9 @@ function bundleGetUser(): { dir: string; env: Record<string, string> } {
     logRetention: logs.RetentionDays.ONE_WEEK,
     tracing: false,
     deadLetterQueue: new sqs.Queue(stack, 'DeadLetters'),
-    environment: { DEFAULT_CONNECTION: connection },
+    environment: { DEFAULT_CONNECTION: CONNECTION },
   });
-  fn.useSecrets({ prefix: 'okta-connector/', read: [connection] });
+  fn.useSecrets({ prefix: 'okta-connector/', read: [CONNECTION] });
   const env = (
     Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function'))[0] as {
       Properties: { Environment: { Variables: Record<string, string> } };
@@ -74,7 +74,7 @@ beforeAll(async () => {
   outdir = mkdtempSync(path.join(tmpdir(), 'okta-connector-bundle-'));
   ({ dir: bundleDir, env: functionEnv } = bundleGetUser());
   [sim, aws] = await Promise.all([startOktaSim({ seed: 'realistic' }), startLocalAws()]);
-  aws.secrets.put(`okta-connector/${connection}`, {
+  aws.secrets.put(`okta-connector/${CONNECTION}`, {
     domain: sim.url,
     auth: { type: 'api-token', token: sim.apiToken },
   });

@@ -40,8 +40,8 @@ const templates: Record<string, Template> = {
   'every option on': synthesizeConstruct(everyOption).template,
 };
 
-const folder = mkdtempSync(path.join(tmpdir(), 'okta-connector-cfn-lint-'));
-afterAll(() => rmSync(folder, { recursive: true, force: true }));
+const FOLDER = mkdtempSync(path.join(tmpdir(), 'okta-connector-cfn-lint-'));
+afterAll(() => rmSync(FOLDER, { recursive: true, force: true }));
 
 interface CfnLintFinding {
   Level: string;
@@ -58,7 +58,7 @@ function cfnLint(name: string, template: Template): CfnLintFinding[] {
       'cfn-lint is not installed: `pip install cfn-lint` (https://github.com/aws-cloudformation/cfn-lint)',
     );
   }
-  const file = path.join(folder, `${name.replace(/\W+/g, '-')}.json`);
+  const file = path.join(FOLDER, `${name.replace(/\W+/g, '-')}.json`);
   writeFileSync(file, JSON.stringify(template.toJSON()));
   // Exit codes are a bit mask of the levels found (2 error, 4 warning, 8 informational); the JSON says which.
   const run = spawnSync('cfn-lint', ['--format', 'json', '--', file], {

@@ -1,6 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
-import { oversizedContentLength } from '../../infra/event-hook-front-door.js';
+import { OVERSIZED_CONTENT_LENGTH } from '../../infra/event-hook-front-door.js';
 import { OktaConnector, type OktaConnectorProps } from '../../infra/okta-connector.js';
 import { synthesizeConstruct } from './synth-template.js';
 
@@ -32,7 +32,7 @@ describe('eventHookFrontDoor (issue 14.6)', () => {
     expect(rules[1]!.Statement).toMatchObject({
       RegexMatchStatement: {
         FieldToMatch: { SingleHeader: { Name: 'content-length' } },
-        RegexString: oversizedContentLength,
+        RegexString: OVERSIZED_CONTENT_LENGTH,
       },
     });
     synth.template.hasResourceProperties('AWS::WAFv2::IPSet', {
@@ -44,7 +44,7 @@ describe('eventHookFrontDoor (issue 14.6)', () => {
   });
 
   it('blocks by Content-Length only what is over the 2 MiB a delivery may be', () => {
-    const oversized = new RegExp(oversizedContentLength);
+    const oversized = new RegExp(OVERSIZED_CONTENT_LENGTH);
     for (const length of ['0', '250000', '2097152', '2099999']) expect(oversized.test(length), length).toBe(false);
     for (const length of ['2100000', '5000000', '10485760', '123456789'])
       expect(oversized.test(length), length).toBe(true);

@@ -2,6 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { OktaConnector, type OktaConnectorProps } from '../../infra/okta-connector.js';
+import { match } from '../support/match.js';
 
 function synth(props: OktaConnectorProps) {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
@@ -45,20 +46,23 @@ describe('OktaConnector eventHookRegistration (issue 16 part 1)', () => {
     const fn = connector.eventHookRegistration!;
     const policy = fn.role!.node.tryFindChild('DefaultPolicy') as { node: { defaultChild: unknown } };
     const id = stack.getLogicalId(policy.node.defaultChild as never);
-    const statements = (template.toJSON().Resources[id].Properties.PolicyDocument.Statement as Statement[]).filter(
-      (s) => JSON.stringify(s.Action).includes('secretsmanager:'),
+    const resources = (
+      template.toJSON() as { Resources: Record<string, { Properties: { PolicyDocument: { Statement: Statement[] } } }> }
+    ).Resources;
+    const statements = resources[id]!.Properties.PolicyDocument.Statement.filter((s) =>
+      JSON.stringify(s.Action).includes('secretsmanager:'),
     );
     const byAction = (action: string) =>
       statements
         .filter((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]).includes(action))
         .flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]).map((r) => JSON.stringify(r)));
     expect(byAction('secretsmanager:CreateSecret')).toEqual([
-      expect.stringContaining(':secret:okta-connector/acme/event-hook-??????'),
-      expect.stringContaining(':secret:okta-connector/globex/event-hook-??????'),
+      match.stringContaining(':secret:okta-connector/acme/event-hook-??????'),
+      match.stringContaining(':secret:okta-connector/globex/event-hook-??????'),
     ]);
     // Writes to a connection secret only for the one that rotates refresh tokens.
     expect(byAction('secretsmanager:PutSecretValue').filter((r) => !r.includes('/event-hook-'))).toEqual([
-      expect.stringContaining(':secret:okta-connector/globex-??????'),
+      match.stringContaining(':secret:okta-connector/globex-??????'),
     ]);
   });
 

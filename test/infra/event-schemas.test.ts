@@ -53,8 +53,8 @@ describe('the event schemas', () => {
     const samples = sampleEvents();
     expect(samples.length).toBeGreaterThan(10);
     for (const [label, event] of samples) {
-      const event_ = delivered(toEventEntry(event, mark, target));
-      expect({ label, valid: logEvent(event_), errors: logEvent.errors ?? null }).toEqual({
+      const deliveredEvent = delivered(toEventEntry(event, mark, target));
+      expect({ label, valid: logEvent(deliveredEvent), errors: logEvent.errors ?? null }).toEqual({
         label,
         valid: true,
         errors: null,

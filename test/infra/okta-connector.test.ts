@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { actions } from '../../functions/catalog.js';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { fullContext, synthesize, synthesizeConstruct, type Synthesized } from './synth-template.js';
+import { match } from '../support/match.js';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
 interface StateJson {
@@ -273,7 +274,7 @@ describe('OktaConnector: table, bus and schedules', () => {
     );
     const inputs = schedules.map((s) => JSON.parse(s.Target.Input) as Record<string, string>);
     expect(inputs).toEqual(
-      expect.arrayContaining([
+      match.arrayContaining([
         { connection: 'acme' },
         { connection: 'globex' },
         { connection: 'acme', search: 'admin-changes' },
@@ -384,9 +385,12 @@ describe('OktaConnector: settings of every function', () => {
 
   it("leaves Node's source maps off (each cold start would read the map), and on for every function with sourceMaps", () => {
     const nodeOptions = (t: Template) =>
-      Object.values(t.findResources('AWS::Lambda::Function')).map(
-        (fn) => (fn.Properties.Environment as { Variables: Record<string, string> }).Variables.NODE_OPTIONS,
-      );
+      Object.values(
+        t.findResources('AWS::Lambda::Function') as Record<
+          string,
+          { Properties: { Environment: { Variables: Record<string, string> } } }
+        >,
+      ).map((fn) => fn.Properties.Environment.Variables.NODE_OPTIONS);
     expect(new Set(nodeOptions(template))).toEqual(new Set([undefined]));
     const withMaps = synthesize({ ...fullContext, sourceMaps: true });
     expect(new Set(nodeOptions(Template.fromStack(withMaps.stack)))).toEqual(new Set(['--enable-source-maps']));
@@ -426,12 +430,12 @@ describe('OktaConnector: settings of every function', () => {
     };
     for (const task of [states.CreateUser!, map.ItemProcessor.States.AddUserToGroup!, states.ActivateUser!]) {
       expect(task.Retry).toEqual(
-        expect.arrayContaining([expect.objectContaining({ ErrorEquals: ['OktaRateLimited', 'OktaUnavailable'] })]),
+        match.arrayContaining([match.objectContaining({ ErrorEquals: ['OktaRateLimited', 'OktaUnavailable'] })]),
       );
     }
     for (const catcher of [states.CreateUser!, states.ActivateUser!, map as unknown as StateJson]) {
       expect(catcher.Catch).toEqual([
-        expect.objectContaining({ ErrorEquals: ['OktaNotFound', 'InvalidInput'], Next: 'OnboardingFailed' }),
+        match.objectContaining({ ErrorEquals: ['OktaNotFound', 'InvalidInput'], Next: 'OnboardingFailed' }),
       ]);
     }
   });
@@ -446,11 +450,11 @@ describe('OktaConnector: settings of every function', () => {
     for (const task of [states.SuspendUser!, states.ClearUserSessions!, states.ResetFactors!]) {
       expect(task.Resource).toBe('arn:PARTITION:states:::lambda:invoke');
       expect(task.Retry).toEqual(
-        expect.arrayContaining([expect.objectContaining({ ErrorEquals: ['OktaRateLimited', 'OktaUnavailable'] })]),
+        match.arrayContaining([match.objectContaining({ ErrorEquals: ['OktaRateLimited', 'OktaUnavailable'] })]),
       );
       expect(task.Catch).toEqual(
-        expect.arrayContaining([
-          expect.objectContaining({
+        match.arrayContaining([
+          match.objectContaining({
             ErrorEquals: ['OktaNotFound', 'InvalidInput', 'OktaForbidden'],
             Next: 'ContainmentFailed',
           }),
@@ -462,9 +466,7 @@ describe('OktaConnector: settings of every function', () => {
   it('goes on to clear sessions and factors when suspend-user is InvalidUserState', () => {
     const { States: states } = stateMachineDefinition('ContainAccount');
     expect(states.SuspendUser!.Catch).toEqual(
-      expect.arrayContaining([
-        expect.objectContaining({ ErrorEquals: ['InvalidUserState'], Next: 'ClearUserSessions' }),
-      ]),
+      match.arrayContaining([match.objectContaining({ ErrorEquals: ['InvalidUserState'], Next: 'ClearUserSessions' })]),
     );
   });
 
@@ -488,7 +490,7 @@ describe('OktaConnector: settings of every function', () => {
       'ActionFailed',
     ]) {
       expect(expressions).toEqual(
-        expect.arrayContaining([expect.stringContaining(`Namespace="OktaConnector" MetricName="${metric}"`)]),
+        match.arrayContaining([match.stringContaining(`Namespace="OktaConnector" MetricName="${metric}"`)]),
       );
     }
   });

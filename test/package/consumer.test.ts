@@ -12,13 +12,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { match } from '../support/match.js';
 
-const repository = fileURLToPath(new URL('../..', import.meta.url));
+const REPOSITORY = fileURLToPath(new URL('../..', import.meta.url));
 const require = createRequire(import.meta.url);
 const versionOf = (name: string) => (require(`${name}/package.json`) as { version: string }).version;
-const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
-const app = `import { App, Stack } from 'aws-cdk-lib';
+const APP = `import { App, Stack } from 'aws-cdk-lib';
 import { OktaConnector, actionNames, errorTypes } from 'okta-connector';
 
 const app = new App({ outdir: 'cdk.out' });
@@ -37,7 +38,7 @@ app.synth();
 `;
 
 // Type-checked with the repository's TypeScript: the declarations alone must describe the API.
-const typedApp = `import { App, Stack } from 'aws-cdk-lib';
+const TYPED_APP = `import { App, Stack } from 'aws-cdk-lib';
 import { OktaConnector, type ActionName, type ErrorType, type OktaConnectorProps, type OktaEventDetail } from 'okta-connector';
 
 const props: OktaConnectorProps = { connections: ['acme'], defaultConnection: 'acme' };
@@ -58,11 +59,11 @@ const run = (command: string, args: string[], cwd = folder) =>
 
 beforeAll(() => {
   folder = mkdtempSync(path.join(tmpdir(), 'okta-connector-consumer-'));
-  const packed = JSON.parse(run(npm, ['pack', '--json', '--pack-destination', folder], repository)) as Array<{
+  const packed = JSON.parse(run(NPM, ['pack', '--json', '--pack-destination', folder], REPOSITORY)) as Array<{
     filename: string;
   }>;
   writeFileSync(path.join(folder, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
-  run(npm, [
+  run(NPM, [
     'install',
     '--prefer-offline',
     '--no-audit',
@@ -71,7 +72,7 @@ beforeAll(() => {
     `aws-cdk-lib@${versionOf('aws-cdk-lib')}`,
     `constructs@${versionOf('constructs')}`,
   ]);
-  writeFileSync(path.join(folder, 'app.mjs'), app);
+  writeFileSync(path.join(folder, 'app.mjs'), APP);
   run(process.execPath, ['app.mjs']);
   template = JSON.parse(
     readFileSync(path.join(folder, 'cdk.out', 'Consumer.template.json'), 'utf8'),
@@ -87,7 +88,7 @@ describe('okta-connector installed from its tarball in a CDK app outside the rep
   it('ships the compiled construct and the function sources, not the tests or the local sandbox', () => {
     const installed = path.join(folder, 'node_modules', 'okta-connector');
     expect(readdirSync(installed).sort()).toEqual(
-      expect.arrayContaining(['dist', 'functions', 'bin', 'package.json', 'LICENSE', 'README.md']),
+      match.arrayContaining(['dist', 'functions', 'bin', 'package.json', 'LICENSE', 'README.md']),
     );
     expect(readdirSync(installed)).not.toContain('test');
     expect(readdirSync(installed)).not.toContain('local');
@@ -113,7 +114,7 @@ describe('okta-connector installed from its tarball in a CDK app outside the rep
   });
 
   it('type-checks a TypeScript app against the declarations, never the .ts sources', () => {
-    writeFileSync(path.join(folder, 'typed-app.ts'), typedApp);
+    writeFileSync(path.join(folder, 'typed-app.ts'), TYPED_APP);
     const tsc = spawnSync(
       process.execPath,
       [

@@ -32,9 +32,9 @@ export const pathBreakers = [
   '%5c',
 ];
 /** Values that close a quoted search value and add an operator of their own. */
-export const smuggledSearchValue = 'Sales" or profile.name sw "';
-const fourByte = 'Ren\u{1F600}e';
-const huge = 'x'.repeat(300_000);
+export const SMUGGLED_SEARCH_VALUE = 'Sales" or profile.name sw "';
+const FOUR_BYTE = 'Ren\u{1F600}e';
+const HUGE = 'x'.repeat(300_000);
 
 /** A value of the wrong JSON type for a schema. */
 function wrongTypeFor(schema: JsonSchema): unknown {
@@ -61,7 +61,7 @@ const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** Every bad input of one action. */
 export function casesOf(spec: ActionSpec): BadInputCase[] {
   const base = spec.example.input;
-  const properties = Object.entries(spec.input.properties ?? {}) as Array<[string, JsonSchema]>;
+  const properties = Object.entries<JsonSchema>(spec.input.properties ?? {});
   const row = (kind: string, body: string, type: ErrorType, message: RegExp): BadInputCase => ({
     action: spec.name,
     kind,
@@ -122,12 +122,12 @@ export function casesOf(spec: ActionSpec): BadInputCase[] {
       );
     if (schema.type === 'string') {
       rows.push(
-        row(`huge string: ${field}`, json({ ...base, [field]: huge }), 'InvalidInput', new RegExp(escape(field))),
+        row(`huge string: ${field}`, json({ ...base, [field]: HUGE }), 'InvalidInput', new RegExp(escape(field))),
       );
       rows.push(
         row(
           `4-byte characters: ${field}`,
-          json({ ...base, [field]: fourByte }),
+          json({ ...base, [field]: FOUR_BYTE }),
           'InvalidInput',
           new RegExp(escape(field)),
         ),
@@ -157,7 +157,7 @@ export function casesOf(spec: ActionSpec): BadInputCase[] {
     if (schema.type === 'object' && schema.properties) {
       for (const [inner, innerSchema] of Object.entries(schema.properties)) {
         if (innerSchema.type !== 'string') continue;
-        const nested = { ...(base[field] as Record<string, unknown> | undefined), [inner]: fourByte };
+        const nested = { ...(base[field] as Record<string, unknown> | undefined), [inner]: FOUR_BYTE };
         rows.push(
           row(
             `4-byte characters: ${field}.${inner}`,

@@ -41,7 +41,7 @@ describe('dedupe marks under DynamoDB throttling', () => {
   it('marks every event when a BatchWriteItem call is throttled', async () => {
     throttledCalls = 2;
     const uuids = Array.from({ length: 60 }, (_, i) => `uuid-${i}`);
-    const deps = { dynamoDb: client, tableName: table, ttlDays: 7, sleep: async () => undefined };
+    const deps = { dynamoDb: client, tableName: table, ttlDays: 7, sleep: () => Promise.resolve() };
 
     await markPublished('c', uuids, 'poll', deps);
 

@@ -42,7 +42,7 @@ export interface HookBurstResult {
   ms: number;
 }
 
-const lateMs = 30_000;
+const LATE_MS = 30_000;
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * p) - 1)] ?? 0;
 
@@ -131,7 +131,7 @@ export async function hookBurst(
     const answeredMs = Date.now() - burstStarted;
 
     const all = batches.flat();
-    const deadline = Date.now() + lateMs + 5_000;
+    const deadline = Date.now() + LATE_MS + 5_000;
     while (all.some((event) => !seen.has(event.uuid)) && Date.now() < deadline)
       await new Promise((resolve) => setTimeout(resolve, 200));
     // A moment more, for a duplicate that would come after the last first copy.
@@ -147,7 +147,7 @@ export async function hookBurst(
       byTrigger[hit.trigger] = (byTrigger[hit.trigger] ?? 0) + 1;
       const ms = hit.at - (sentAt.get(event.uuid) ?? hit.at);
       slowestMs = Math.max(slowestMs, ms);
-      if (ms > lateMs) late += 1;
+      if (ms > LATE_MS) late += 1;
     }
     const sorted = [...firstAttempt].sort((a, b) => a - b);
     const hook = sandbox.runtime.stats().functions.find((f) => f.functionName === 'okta-connector-event-hook');

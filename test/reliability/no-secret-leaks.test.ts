@@ -17,11 +17,11 @@ import { loadAction } from './action-modules.js';
 // A broad scenario with every log line on: every action, every trigger, failures included, over connections of
 // each kind. The leak check (test/support/leak-check.ts) registers the secrets and captures the logs, the error
 // bodies and the bus; here the scenario runs and what was captured is checked to be there, and clean.
-const hookSecret = 'leak-hook-secret-8e4b1d2f';
-const previousHookSecret = 'leak-previous-hook-secret-3a9c';
-const password = 'Leak-Test-Passphrase-2026!';
-const newPassword = 'Another-Leak-Passphrase-77';
-const recoveryAnswer = 'my first cat was called Quasar';
+const HOOK_SECRET = 'leak-hook-secret-8e4b1d2f';
+const PREVIOUS_HOOK_SECRET = 'leak-previous-hook-secret-3a9c';
+const PASSWORD = 'Leak-Test-Passphrase-2026!';
+const NEW_PASSWORD = 'Another-Leak-Passphrase-77';
+const RECOVERY_ANSWER = 'my first cat was called Quasar';
 const context = {
   awsRequestId: 'leaks',
   functionName: 'okta-connector',
@@ -103,16 +103,16 @@ beforeAll(async () => {
   resetAwsClients();
   clearConnectionCache();
   await aws.createTable('leaks');
-  registerSecret(password, 'a password in an input');
-  registerSecret(newPassword, 'a password in an input');
-  registerSecret(recoveryAnswer, 'a recovery answer in an input');
+  registerSecret(PASSWORD, 'a password in an input');
+  registerSecret(NEW_PASSWORD, 'a password in an input');
+  registerSecret(RECOVERY_ANSWER, 'a recovery answer in an input');
   aws.secrets.put('okta-connector/default', {
     domain: sim.url,
     auth: { type: 'api-token', token: sim.apiToken },
   });
   aws.secrets.put('okta-connector/default/event-hook', {
-    eventHookSecret: hookSecret,
-    previousEventHookSecret: previousHookSecret,
+    eventHookSecret: HOOK_SECRET,
+    previousEventHookSecret: PREVIOUS_HOOK_SECRET,
   });
   aws.secrets.put('okta-connector/wrong-token', {
     domain: sim.url,
@@ -145,8 +145,8 @@ describe('a broad scenario with every log line on', () => {
     const group = await okta<{ id: string }>('POST', '/api/v1/groups', { profile: { name: 'Leak Group' } });
     const created = await act('create-user', {
       profile: { login: 'leak.one@example.com', email: 'leak.one@example.com', firstName: 'Leak', lastName: 'One' },
-      password,
-      recoveryQuestion: { question: 'First cat?', answer: recoveryAnswer },
+      password: PASSWORD,
+      recoveryQuestion: { question: 'First cat?', answer: RECOVERY_ANSWER },
       groupIds: [group.id],
     });
     const userId = String(created.id);
@@ -157,7 +157,7 @@ describe('a broad scenario with every log line on', () => {
     const stagedId = String(staged.id);
     const calls: Array<[string, Record<string, unknown>]> = [
       ['get-user', { userId }],
-      ['update-user', { userId, profile: { nickName: 'leaky' }, password: newPassword }],
+      ['update-user', { userId, profile: { nickName: 'leaky' }, password: NEW_PASSWORD }],
       ['activate-user', { userId: stagedId, sendEmail: false }],
       ['suspend-user', { userId }],
       ['unsuspend-user', { userId }],
@@ -179,7 +179,10 @@ describe('a broad scenario with every log line on', () => {
       ['get-user', { userId, connection: 'wrong-token' }],
       ['get-user', { userId, connection: 'web' }],
       ['get-user', { userId, connection: 'no-such-connection' }],
-      ['create-user', { profile: { login: 'x', email: 'not-an-email', firstName: 'X', lastName: 'Y' }, password }],
+      [
+        'create-user',
+        { profile: { login: 'x', email: 'not-an-email', firstName: 'X', lastName: 'Y' }, password: PASSWORD },
+      ],
       ['get-user', { userId, connection: 'service-pem' }],
       ['get-user', { userId, connection: 'service-jwk' }],
     ];
@@ -203,7 +206,7 @@ describe('a broad scenario with every log line on', () => {
         }),
         isBase64Encoded: false,
       });
-    const answers = [await post(hookSecret), await post(previousHookSecret), await post(`${hookSecret}x`)];
+    const answers = [await post(HOOK_SECRET), await post(PREVIOUS_HOOK_SECRET), await post(`${HOOK_SECRET}x`)];
     const since = new Date(Date.now() - 3_600_000).toISOString();
     const until = new Date().toISOString();
     await poll({}, context);

@@ -17,40 +17,44 @@ const { values } = parseArgs({
     containers: { type: 'string', default: '3' },
   },
 });
-const runs = Number(values.runs);
-const seed = Number(values.seed);
-const rotations = Number(values.rotations);
-const containers = Number(values.containers);
-const bad =
-  !Number.isInteger(runs) ||
-  runs < 1 ||
-  !Number.isInteger(seed) ||
-  !Number.isInteger(rotations) ||
-  rotations < 0 ||
-  !Number.isInteger(containers) ||
-  containers < 1;
-if (bad) {
+const RUNS = Number(values.runs);
+const SEED = Number(values.seed);
+const ROTATIONS = Number(values.rotations);
+const CONTAINERS = Number(values.containers);
+const BAD_ARGUMENTS =
+  !Number.isInteger(RUNS) ||
+  RUNS < 1 ||
+  !Number.isInteger(SEED) ||
+  !Number.isInteger(ROTATIONS) ||
+  ROTATIONS < 0 ||
+  !Number.isInteger(CONTAINERS) ||
+  CONTAINERS < 1;
+if (BAD_ARGUMENTS) {
   console.error('usage: npm run soak -- [--runs N] [--seed S] [--containers N] [--rotations N] [--load]');
   process.exit(2);
 }
 
 const report = await runSoak({
-  runs,
-  seed,
-  containers,
+  runs: RUNS,
+  seed: SEED,
+  containers: CONTAINERS,
   onRun: (run, index) => {
     const faults = Object.values(run.faults).reduce((sum, n) => sum + n, 0);
     console.log(
-      `run ${String(index + 1).padStart(4)}/${runs} seed ${run.seed}: ${run.events} events, ${run.published} published, ` +
+      `run ${String(index + 1).padStart(4)}/${RUNS} seed ${run.seed}: ${run.events} events, ${run.published} published, ` +
         `${run.actions.ok + run.actions.failed} actions (${run.actions.failed} failed), ${run.containers} containers, ${faults} faults, ${run.violations.length} violations, ${run.ms} ms`,
     );
     for (const violation of run.violations) console.log(`    VIOLATION ${violation}`);
   },
 });
 printReport(report);
-if (rotations > 0) {
+if (ROTATIONS > 0) {
   const { runRotationSoak, rotationLines } = await import('./soak-rotation.js');
-  const rotation = await runRotationSoak({ rotations, seed, kills: Math.max(1, Math.floor(rotations / 10)) });
+  const rotation = await runRotationSoak({
+    rotations: ROTATIONS,
+    seed: SEED,
+    kills: Math.max(1, Math.floor(ROTATIONS / 10)),
+  });
   console.log('');
   for (const line of rotationLines(rotation)) console.log(line);
   if (rotation.violations.length > 0) process.exitCode = 1;

@@ -35,14 +35,14 @@ export interface RunOptions {
   actionWorkers: number;
 }
 
-const hookSecret = 'soak-hook-secret-5d1f0c9a';
+const HOOK_SECRET = 'soak-hook-secret-5d1f0c9a';
 const pollOnlyTypes = ['system.api_token.create', 'policy.lifecycle.update', 'app.oauth2.token.grant'];
 /**
  * The reserved concurrency of the run's pollers and searches: the stack reserves 1 for the poller, but the plan's
  * runs overlap (as two deployments on one org, or a slow run and the next schedule would), and the cursors'
  * conditional writes must keep them safe all the same.
  */
-const overlapping = 10;
+const OVERLAPPING = 10;
 const hookFunctions = ['okta-connector-event-hook', 'okta-connector-publish-deliveries'];
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -122,12 +122,12 @@ export async function soakRun(world: SoakWorld, index: number, seed: number, opt
       domain: sim.url,
       auth: { type: 'api-token', token: sim.apiToken },
     });
-    world.aws.secrets.put(`okta-connector/${connection}/event-hook`, { eventHookSecret: hookSecret });
+    world.aws.secrets.put(`okta-connector/${connection}/event-hook`, { eventHookSecret: HOOK_SECRET });
     const hookId = await registerEventHook({
       orgUrl: sim.url,
       apiToken: sim.apiToken,
       uri: `${stack.gateway.eventHookUrl}?connection=${connection}`,
-      secret: hookSecret,
+      secret: HOOK_SECRET,
       connection,
     });
     world.cursorWrites.length = 0;
@@ -139,12 +139,13 @@ export async function soakRun(world: SoakWorld, index: number, seed: number, opt
     const searchSummaries: ScheduledSearchSummary[] = [];
     const poller = (deadline: DeadlinePlan) =>
       withTimeout(stack, 'poll-system-log', deadline, {
-        reservedConcurrency: overlapping,
+        reservedConcurrency: OVERLAPPING,
         environment: { POLL_PAGE_SIZE: String(plan.pageSize) },
       });
 
     const work: Array<Promise<unknown>> = [];
-    const groupId = String(sim.org.groups().find((group) => group.type === 'OKTA_GROUP')?.id ?? 'no-group');
+    const group = sim.org.groups().find((candidate) => candidate.type === 'OKTA_GROUP');
+    const groupId = typeof group?.id === 'string' ? group.id : 'no-group';
     const actions = { ok: 0, failed: 0 };
     work.push(runActions(stack, plan, connection, groupId, actions, failed, options.actionWorkers));
     for (const burst of plan.bursts) {
@@ -160,7 +161,7 @@ export async function soakRun(world: SoakWorld, index: number, seed: number, opt
       work.push(sleep(poll.atMs).then(() => Promise.all(poll.twice ? [once(), once()] : [once()])));
     }
     for (const search of plan.searches) {
-      const fn = withTimeout(stack, 'scheduled-search', search.deadline, { reservedConcurrency: overlapping });
+      const fn = withTimeout(stack, 'scheduled-search', search.deadline, { reservedConcurrency: OVERLAPPING });
       const once = async () => {
         const outcome = await stack.runtime.invoke(fn, { connection, search: 'creates' });
         if (outcome.ok) searchSummaries.push(outcome.result as ScheduledSearchSummary);

@@ -19,8 +19,8 @@ import { gatewayRoutes, stackFunctionList, startStackRuntime, type StackRuntime 
 import { bundleFunction } from '../../bench/bundles.js';
 import type { SearchSetting } from '../../infra/okta-connector-props.js';
 
-export const soakTable = 'okta-connector-soak';
-export const soakBus = 'soak-bus';
+export const SOAK_TABLE = 'okta-connector-soak';
+export const SOAK_BUS = 'soak-bus';
 
 /** Probabilities of the DynamoDB faults, per call; changed by each run. */
 export type DynamoFaults = Omit<DynamoDbFaults, 'random'>;
@@ -50,7 +50,7 @@ export async function startSoakWorld(): Promise<SoakWorld> {
   const bundles = await bundleStack();
   const aws = await startLocalAws();
   try {
-    await aws.createTable(soakTable);
+    await aws.createTable(SOAK_TABLE);
   } catch (error) {
     await aws.close();
     throw error;
@@ -93,9 +93,9 @@ export function startSoakDeployment(world: SoakWorld, options: SoakDeploymentOpt
       connections: [options.connection],
       defaultConnection: options.connection,
       searches: options.searches ?? [],
-      bus: { type: 'existing', name: soakBus },
+      bus: { type: 'existing', name: SOAK_BUS },
     },
-    tableName: soakTable,
+    tableName: SOAK_TABLE,
     env: {
       ...world.aws.env(),
       ALLOW_INSECURE_LOCAL_OKTA: 'true',

@@ -14,9 +14,11 @@ const throttled = new DynamoDBClient({
 });
 let throttledCalls = 0;
 throttled.middlewareStack.add(
-  () => async () => {
+  () => () => {
     throttledCalls += 1;
-    throw new ProvisionedThroughputExceededException({ message: 'throttled', $metadata: { httpStatusCode: 400 } });
+    return Promise.reject(
+      new ProvisionedThroughputExceededException({ message: 'throttled', $metadata: { httpStatusCode: 400 } }),
+    );
   },
   { step: 'initialize', priority: 'high' },
 );

@@ -3,6 +3,7 @@ import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOktaSim, type OktaSim } from '../../local/okta-sim/index.js';
 import { rawClient } from './real-okta-client.js';
+import { match } from '../support/match.js';
 
 let sim: OktaSim;
 const ids: Record<string, string> = {};
@@ -150,7 +151,7 @@ describe('Okta error answers', () => {
       errorCode: 'E0000001',
       errorSummary: 'Api validation failed: suspendUser',
       errorLink: 'E0000001',
-      errorId: expect.stringMatching(/^oae[0-9A-Za-z]{22}$/),
+      errorId: match.stringMatching(/^oae[0-9A-Za-z]{22}$/),
       errorCauses: [{ errorSummary: 'Cannot suspend a user that is not active' }],
     });
     expect(second.body.errorId).not.toBe(first.body.errorId);

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createEventHooks, type EventHooks } from '../../local/okta-sim/hooks/event-hooks.js';
 import { createFakeOrg, serveRoutes, type FakeOrg, type RouteServer } from '../support/fake-org.js';
+import { match } from '../support/match.js';
 
 interface Received {
   method: string;
@@ -152,7 +153,7 @@ describe('the event hook API', () => {
 
   it('lists, deactivates and then deletes a hook', async () => {
     const id = (await api('POST', '/api/v1/eventHooks', hookBody())).body.id as string;
-    expect((await api('GET', '/api/v1/eventHooks')).body).toEqual([expect.objectContaining({ id })]);
+    expect((await api('GET', '/api/v1/eventHooks')).body).toEqual([match.objectContaining({ id })]);
     expect((await api('DELETE', `/api/v1/eventHooks/${id}`)).status).toBe(400);
 
     const deactivated = await api('POST', `/api/v1/eventHooks/${id}/lifecycle/deactivate`);
@@ -187,7 +188,7 @@ describe('verification', () => {
     expect(body.verificationStatus).toBe('VERIFIED');
     expect(received).toHaveLength(1);
     expect(received[0]).toMatchObject({ method: 'GET', headers: { authorization: 'hook-secret' } });
-    expect(received[0]?.headers['x-okta-verification-challenge']).toEqual(expect.any(String));
+    expect(received[0]?.headers['x-okta-verification-challenge']).toEqual(match.any(String));
   });
 
   it('answers 400 E0000001 after one retry when the endpoint returns the wrong value', async () => {
@@ -343,7 +344,7 @@ describe('delivery', () => {
 
     expect(org.events.find((event) => event.eventType === 'event_hook.delivery')).toMatchObject({
       outcome: { result: 'FAILURE' },
-      target: [expect.objectContaining({ id, type: 'EventHook' })],
+      target: [match.objectContaining({ id, type: 'EventHook' })],
     });
   });
 });
@@ -369,8 +370,8 @@ describe('control routes', () => {
     const { body } = await api('GET', `/__sim/hook-deliveries?hookId=${id}`);
 
     expect(body).toEqual([
-      expect.objectContaining({ hookId: id, kind: 'verify', attempt: 1, status: 200 }),
-      expect.objectContaining({ hookId: id, kind: 'deliver', attempt: 1, status: 200, uri: `${receiverUrl}/hook` }),
+      match.objectContaining({ hookId: id, kind: 'verify', attempt: 1, status: 200 }),
+      match.objectContaining({ hookId: id, kind: 'deliver', attempt: 1, status: 200, uri: `${receiverUrl}/hook` }),
     ]);
   });
 });

@@ -1,6 +1,7 @@
 // `npm run sim` prints the contract's lines, serves a seeded org, and exits 0 on SIGTERM.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { match } from '../support/match.js';
 
 let child: ChildProcess;
 let lines: string[] = [];
@@ -28,8 +29,8 @@ afterAll(() => {
 describe('npm run sim', () => {
   it('prints the org URL, the API token and READY, in that order', () => {
     expect(lines).toEqual([
-      expect.stringMatching(/^OKTA_ORG_URL=http:\/\/127\.0\.0\.1:\d+$/),
-      expect.stringMatching(/^OKTA_API_TOKEN=\S{20,}$/),
+      match.stringMatching(/^OKTA_ORG_URL=http:\/\/127\.0\.0\.1:\d+$/),
+      match.stringMatching(/^OKTA_API_TOKEN=\S{20,}$/),
       'READY',
     ]);
   });

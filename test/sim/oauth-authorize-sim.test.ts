@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startOktaSim, type OktaSim } from '../../local/okta-sim/index.js';
 import type { OAuthClient } from '../../local/okta-sim/types.js';
+import { match } from '../support/match.js';
 
 let sim: OktaSim;
 let callback: Server;
@@ -108,7 +109,7 @@ it('signs a user in on the consent page and issues tokens that act as that user'
   const { userId, tokens } = await signInNewUser('ada@example.com');
   const me = await asUser(tokens.access_token);
 
-  expect(tokens.refresh_token).toEqual(expect.any(String));
+  expect(tokens.refresh_token).toEqual(match.any(String));
   expect(((await me.json()) as { id: string }).id).toBe(userId);
 });
 

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOAuth, type OAuthServer } from '../../local/okta-sim/oauth/oauth.js';
 import type { OAuthClient } from '../../local/okta-sim/types.js';
 import { createFakeOrg, serveRoutes, type FakeOrg, type RouteServer } from '../support/fake-org.js';
+import { match } from '../support/match.js';
 
 const REDIRECT_URI = 'http://127.0.0.1:9/callback';
 
@@ -165,7 +166,7 @@ describe('the sign-in and consent page', () => {
 
     expect(response.status).toBe(302);
     expect(`${location.origin}${location.pathname}`).toBe(REDIRECT_URI);
-    expect(location.searchParams.get('code')).toEqual(expect.any(String));
+    expect(location.searchParams.get('code')).toEqual(match.any(String));
     expect(location.searchParams.get('state')).toBe(flow.state);
   });
 
@@ -213,7 +214,7 @@ describe('the authorization code grant', () => {
 
     const tokens = await exchange(flow, await signInForCode(flow));
 
-    expect(tokens.access_token).toEqual(expect.any(String));
+    expect(tokens.access_token).toEqual(match.any(String));
     expect(tokens.refresh_token).toBeUndefined();
   });
 
@@ -357,8 +358,8 @@ describe('refresh token rotation', () => {
 
     const second = await refresh(first.refresh_token as string);
 
-    expect(second.access_token).toEqual(expect.any(String));
-    expect(second.refresh_token).toEqual(expect.any(String));
+    expect(second.access_token).toEqual(match.any(String));
+    expect(second.refresh_token).toEqual(match.any(String));
     expect(second.refresh_token).not.toBe(first.refresh_token);
   });
 
@@ -369,7 +370,7 @@ describe('refresh token rotation', () => {
 
     const again = await refresh(first.refresh_token as string);
 
-    expect(again.access_token).toEqual(expect.any(String));
+    expect(again.access_token).toEqual(match.any(String));
     expect((await me(second.access_token as string)).status).toBe(200);
     expect(reuseEvents()).toHaveLength(0);
   });
@@ -411,7 +412,7 @@ describe('refresh token rotation', () => {
     await refresh(first.refresh_token as string);
 
     expect((await me(other.access_token as string)).status).toBe(200);
-    expect((await refresh(other.refresh_token as string)).access_token).toEqual(expect.any(String));
+    expect((await refresh(other.refresh_token as string)).access_token).toEqual(match.any(String));
   });
 
   it('logs no reuse for an unknown refresh token', async () => {
@@ -439,7 +440,7 @@ describe('refresh token rotation', () => {
     await refresh(first.refresh_token as string, lenient);
 
     org.clock.advance(59 * 1000);
-    expect((await refresh(first.refresh_token as string, lenient)).access_token).toEqual(expect.any(String));
+    expect((await refresh(first.refresh_token as string, lenient)).access_token).toEqual(match.any(String));
     org.clock.advance(2 * 1000);
     expect(await refresh(first.refresh_token as string, lenient)).toMatchObject({ error: 'invalid_grant' });
   });

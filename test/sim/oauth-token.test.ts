@@ -4,6 +4,7 @@ import { SignJWT, calculateJwkThumbprint, exportJWK, generateKeyPair, type Crypt
 import { createOAuth, type OAuthServer } from '../../local/okta-sim/oauth/oauth.js';
 import type { OAuthClient } from '../../local/okta-sim/types.js';
 import { createFakeOrg, serveRoutes, type FakeOrg, type RouteServer } from '../support/fake-org.js';
+import { match } from '../support/match.js';
 
 const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
@@ -112,7 +113,7 @@ describe('client credentials with private_key_jwt', () => {
 
     expect(status).toBe(200);
     expect(body).toMatchObject({ token_type: 'Bearer', expires_in: 3600, scope: 'okta.users.read okta.groups.read' });
-    expect(body.access_token).toEqual(expect.any(String));
+    expect(body.access_token).toEqual(match.any(String));
     expect(body.refresh_token).toBeUndefined();
   });
 
@@ -310,7 +311,7 @@ describe('DPoP-bound access tokens', () => {
       error: 'use_dpop_nonce',
       error_description: 'Authorization server requires nonce in DPoP proof.',
     });
-    expect(headers.get('dpop-nonce')).toEqual(expect.any(String));
+    expect(headers.get('dpop-nonce')).toEqual(match.any(String));
   });
 
   it('issues a DPoP token once the proof carries the nonce', async () => {

@@ -148,7 +148,7 @@ describe('control', () => {
     expect(sim.clock.now() - before).toBeGreaterThanOrEqual(3_600_000);
   });
 
-  it('seeds more users on demand', async () => {
+  it('seeds more users on demand', () => {
     const before = sim.org.users().length;
     const ids = sim.control.seed({ users: 25 });
     expect([ids.length, sim.org.users().length - before]).toEqual([25, 25]);

@@ -5,23 +5,50 @@
 import { afterAll, beforeAll } from 'vitest';
 import { startOktaSim, type OktaSim, type StartOktaSimOptions } from '../../local/okta-sim/index.js';
 
-export interface RawAnswer {
+/**
+ * Okta's JSON as these tests walk it: a resource (user, group, app, event hook, membership) or an error. Only the
+ * fields the tests read are named, each as Okta sends it when the answer has it; a list is `OktaJson[]`.
+ */
+export interface OktaJson {
+  id: string;
+  status: string;
+  created: string;
+  statusChanged: string | null;
+  passwordChanged: string | null;
+  profile: Record<string, unknown> & { name: string };
+  credentials: unknown;
+  channel: { config: { authScheme: unknown } };
+  _links: Record<string, { hints: unknown }>;
+  _embedded: { user: { id: string } };
+  errorCode: string;
+  errorSummary: string;
+  errorId: string;
+  errorCauses: unknown[];
+}
+
+/** An answer; `Body` is the JSON shape the test reads. */
+export interface RawAnswer<Body = OktaJson> {
   status: number;
   headers: Headers;
   /** Every `link` header line (fetch joins them; Okta sends one line per rel). */
   links: string[];
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- bodies are compared key by key
-  body: any;
+  body: Body;
 }
+
+/** What a raw call takes and gives; the caller names the body's shape: `okta<OktaUser>('GET', ...)`. */
+export type RawCall = <Body = OktaJson>(
+  method: string,
+  path: string,
+  body?: unknown,
+  headers?: Record<string, string>,
+) => Promise<RawAnswer<Body>>;
 
 /**
  * Calls the simulated org with its SSWS token, as the recorded SDKs did; a string body is sent as it is (to send
  * malformed JSON), `headers` override the defaults.
  */
-export function rawClient(
-  sim: OktaSim,
-): (method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<RawAnswer> {
-  return async (method, path, body, headers = {}) => {
+export function rawClient(sim: OktaSim): RawCall {
+  return async <Body>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
     const response = await fetch(`${sim.url}${path}`, {
       method,
       headers: {
@@ -45,7 +72,7 @@ export function rawClient(
       status: response.status,
       headers: response.headers,
       links: link === null ? [] : link.split(/,\s*(?=<)/),
-      body: text === '' ? null : JSON.parse(text),
+      body: (text === '' ? null : JSON.parse(text)) as Body,
     };
   };
 }
@@ -54,9 +81,9 @@ export function rawClient(
  * Starts one simulated org for a test file (before all its tests, closed after them) and returns accessors for
  * it and for its raw client.
  */
-export function useSim(options: StartOktaSimOptions): { sim: () => OktaSim; okta: ReturnType<typeof rawClient> } {
+export function useSim(options: StartOktaSimOptions): { sim: () => OktaSim; okta: RawCall } {
   let sim: OktaSim | undefined;
-  let client: ReturnType<typeof rawClient> | undefined;
+  let client: RawCall | undefined;
   beforeAll(async () => {
     sim = await startOktaSim(options);
     client = rawClient(sim);

@@ -2,7 +2,8 @@
 // from the recordings of real orgs (shared/real-okta/<file>[<index>], then the recorder's repository, cassette,
 // commit and interaction).
 import { describe, expect, it } from 'vitest';
-import { newProfile, useSim, type RawAnswer } from './real-okta-client.js';
+import { newProfile, useSim, type OktaJson, type RawAnswer } from './real-okta-client.js';
+import { match } from '../support/match.js';
 
 const { sim, okta } = useSim({ seed: 'realistic', rateLimits: { users: 600, 'user-get': 2000, groups: 500 } });
 
@@ -20,7 +21,7 @@ function expectOktaError(answer: RawAnswer, status: number, errorCode: string): 
     'errorId',
     'errorCauses',
   ]);
-  expect(answer.body).toMatchObject({ errorCode, errorLink: errorCode, errorCauses: expect.any(Array) });
+  expect(answer.body).toMatchObject({ errorCode, errorLink: errorCode, errorCauses: match.any(Array) });
   expect(answer.body.errorId).toMatch(/^oae[A-Za-z0-9_-]{22}$/);
 }
 
@@ -97,8 +98,8 @@ describe('bad cursors', () => {
   );
 
   it('a group members list with a bogus after is 400 E0000029', async () => {
-    const groups = await okta('GET', '/api/v1/groups?limit=1');
-    const answer = await okta('GET', `/api/v1/groups/${String(groups.body[0].id)}/users?after=00u1testcursorvalue`);
+    const groups = await okta<OktaJson[]>('GET', '/api/v1/groups?limit=1');
+    const answer = await okta('GET', `/api/v1/groups/${String(groups.body[0]!.id)}/users?after=00u1testcursorvalue`);
     expectOktaError(answer, 400, 'E0000029');
   });
 });
@@ -108,7 +109,7 @@ describe('Link headers', () => {
   // terraform-provider-okta.json[59] (TestAccDataSourceAuthorizationServersPoliciesRule_read/oie-00.yaml @e59c130b0b i=0):
   // a group list with `q` has no Link header at all.
   it('a group q search has no Link header', async () => {
-    const answer = await okta('GET', '/api/v1/groups?q=Every');
+    const answer = await okta<OktaJson[]>('GET', '/api/v1/groups?q=Every');
     expect(answer.status).toBe(200);
     expect(answer.body.length).toBeGreaterThan(0);
     expect(answer.headers.get('link')).toBeNull();
@@ -128,9 +129,9 @@ describe('Link headers', () => {
   // gets `?limit=200&filter=…`.
   it('self links carry the default limit the request left out', async () => {
     const user = String(sim().org.users()[1]?.id);
-    const groups = await okta('GET', `/api/v1/users/${user}/groups`);
+    const groups = await okta<OktaJson[]>('GET', `/api/v1/users/${user}/groups`);
     expect(groups.links).toEqual([`<${sim().url}/api/v1/users/${user}/groups?limit=200>; rel="self"`]);
-    const everyone = String(groups.body[0].id);
+    const everyone = String(groups.body[0]!.id);
     const members = await okta('GET', `/api/v1/groups/${everyone}/users`);
     expect(members.links[0]).toBe(`<${sim().url}/api/v1/groups/${everyone}/users?limit=1000>; rel="self"`);
     const filtered = await okta('GET', '/api/v1/users?filter=status+eq+%22SUSPENDED%22');
@@ -142,8 +143,8 @@ describe('Link headers', () => {
   // terraform-provider-okta.json[70] (TestAccDataSourceOktaUser_read/classic-00.yaml @e59c130b0b i=15): self and next are
   // separate lines; next is `after=<last id>&limit=…` then the other parameters.
   it('next comes as its own line with after first, and only while more results exist', async () => {
-    const first = await okta('GET', '/api/v1/users?limit=1&search=status+eq+%22ACTIVE%22');
-    const lastId = String(first.body[0].id);
+    const first = await okta<OktaJson[]>('GET', '/api/v1/users?limit=1&search=status+eq+%22ACTIVE%22');
+    const lastId = String(first.body[0]!.id);
     expect(first.links).toEqual([
       `<${sim().url}/api/v1/users?limit=1&search=status+eq+%22ACTIVE%22>; rel="self"`,
       `<${sim().url}/api/v1/users?after=${lastId}&limit=1&search=status+eq+%22ACTIVE%22>; rel="next"`,
@@ -159,15 +160,15 @@ describe('Link headers', () => {
       .org.apps()
       .find((candidate) => (sim().org.directory.apps.get(String(candidate.id))?.users.size ?? 0) > 1);
     const id = String(app?.id);
-    const first = await okta('GET', `/api/v1/apps/${id}/users?expand=user&limit=1`);
+    const first = await okta<OktaJson[]>('GET', `/api/v1/apps/${id}/users?expand=user&limit=1`);
     expect(first.body).toHaveLength(1);
-    expect(first.body[0]).toMatchObject({ profile: {}, _embedded: { user: { id: first.body[0].id } } });
+    expect(first.body[0]).toMatchObject({ profile: {}, _embedded: { user: { id: first.body[0]!.id } } });
     expect(first.links).toEqual([
       `<${sim().url}/api/v1/apps/${id}/users?limit=1&expand=user>; rel="self"`,
-      `<${sim().url}/api/v1/apps/${id}/users?after=${String(first.body[0].id)}&limit=1&expand=user>; rel="next"`,
+      `<${sim().url}/api/v1/apps/${id}/users?after=${String(first.body[0]!.id)}&limit=1&expand=user>; rel="next"`,
     ]);
-    const second = await okta('GET', `/api/v1/apps/${id}/users?after=${String(first.body[0].id)}&limit=1`);
-    expect(second.body[0].id).not.toBe(first.body[0].id);
+    const second = await okta<OktaJson[]>('GET', `/api/v1/apps/${id}/users?after=${String(first.body[0]!.id)}&limit=1`);
+    expect(second.body[0]!.id).not.toBe(first.body[0]!.id);
   });
 
   // okta-sdk-python.json[141] (test_event_hooks_it/TestEventHooksResource.test_list_event_hooks.yaml @f68509793a i=3) and

@@ -112,7 +112,7 @@ export async function serveRoutes(
       Object.entries(incoming.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : value]),
     );
     const contentType = headers['content-type'] ?? '';
-    const body =
+    const body: unknown =
       rawBody === ''
         ? undefined
         : contentType.includes('application/x-www-form-urlencoded')

@@ -24,9 +24,9 @@ export interface Leak {
 }
 
 /** Shorter strings (ids, flags) would match by chance; no secret the tests use is this short. */
-const minSecretLength = 12;
+const MIN_SECRET_LENGTH = 12;
 /** How much captured text is kept for secrets registered after it (then only new text is scanned). */
-const keptTextBudget = 64 * 1024 * 1024;
+const KEPT_TEXT_BUDGET = 64 * 1024 * 1024;
 
 const secrets = new Map<string, string>();
 const kept: Array<{ where: string; text: string }> = [];
@@ -39,7 +39,7 @@ let muted = false;
 export function registerSecret(value: unknown, label: string): void {
   if (typeof value !== 'string') return;
   const secret = value.trim();
-  if (secret.length < minSecretLength || secrets.has(secret)) return;
+  if (secret.length < MIN_SECRET_LENGTH || secrets.has(secret)) return;
   secrets.set(secret, label);
   for (const { where, text } of kept) scanFor(secret, label, where, text);
 }
@@ -96,7 +96,7 @@ export function captureText(where: string, text: string): void {
   if (text.length === 0) return;
   capturedByWhere.set(where, (capturedByWhere.get(where) ?? 0) + 1);
   for (const [secret, label] of secrets) scanFor(secret, label, where, text);
-  if (keptBytes + text.length <= keptTextBudget) {
+  if (keptBytes + text.length <= KEPT_TEXT_BUDGET) {
     kept.push({ where, text });
     keptBytes += text.length;
   }

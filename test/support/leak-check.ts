@@ -15,8 +15,8 @@ import { captureText, findLeaks, isOutputMuted, watchLocalAws, watchSim } from '
 type Write = typeof process.stdout.write;
 
 function captureStream(stream: NodeJS.WriteStream, where: string): void {
-  const write = stream.write.bind(stream) as Write;
-  stream.write = ((chunk: unknown, ...rest: unknown[]) => {
+  const write: Write = stream.write.bind(stream);
+  stream.write = (chunk: unknown, ...rest: unknown[]) => {
     captureText(
       where,
       typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : String(chunk),
@@ -27,7 +27,7 @@ function captureStream(stream: NodeJS.WriteStream, where: string): void {
       return true;
     }
     return (write as (...args: unknown[]) => boolean)(chunk, ...rest);
-  }) as Write;
+  };
 }
 
 function captureConsole(): void {
@@ -41,6 +41,8 @@ function captureConsole(): void {
 }
 
 function captureErrorBodies(): void {
+  // Called below with `.call(this)`, on the error it belongs to.
+  // eslint-disable-next-line @typescript-eslint/unbound-method
   const toBody = ConnectorError.prototype.toBody;
   ConnectorError.prototype.toBody = function capturedToBody(this: ConnectorError) {
     const body = toBody.call(this);
@@ -54,10 +56,10 @@ captureStream(process.stderr, 'stderr');
 captureConsole();
 captureErrorBodies();
 
-const simModule = new URL('../../local/okta-sim/index.ts', import.meta.url).pathname;
-const awsModule = new URL('../../local/aws/index.ts', import.meta.url).pathname;
+const SIM_MODULE = new URL('../../local/okta-sim/index.ts', import.meta.url).pathname;
+const AWS_MODULE = new URL('../../local/aws/index.ts', import.meta.url).pathname;
 
-vi.doMock(simModule, async (importOriginal) => {
+vi.doMock(SIM_MODULE, async (importOriginal) => {
   const original = await importOriginal<typeof import('../../local/okta-sim/index.js')>();
   return {
     ...original,
@@ -65,7 +67,7 @@ vi.doMock(simModule, async (importOriginal) => {
       watchSim(await original.startOktaSim(...args)),
   };
 });
-vi.doMock(awsModule, async (importOriginal) => {
+vi.doMock(AWS_MODULE, async (importOriginal) => {
   const original = await importOriginal<typeof import('../../local/aws/index.js')>();
   return {
     ...original,

@@ -74,7 +74,7 @@ export function indexOperations(documents: Record<SpecName, OpenApiDocument>): O
           template,
           method,
           pointer: `/paths/${escapePointer(template)}/${method}`,
-          definition: item[method] as Operation['definition'],
+          definition: item[method],
           pathParameters,
         });
       }

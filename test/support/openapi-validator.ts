@@ -55,7 +55,7 @@ export function createOpenApiValidator(): OpenApiValidator {
   addFormats(ajv);
   for (const format of FREE_FORMATS) ajv.addFormat(format, true);
   const documents: Record<SpecName, OpenApiDocument> = { management: loadSpec('management'), oauth: loadSpec('oauth') };
-  for (const name of ['management', 'oauth'] as const) ajv.addSchema(documents[name] as object, specId(name));
+  for (const name of ['management', 'oauth'] as const) ajv.addSchema(documents[name], specId(name));
   const operations = indexOperations(documents);
   const compiled = new Map<string, ValidateFunction>();
 

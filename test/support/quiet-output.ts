@@ -9,24 +9,24 @@
 import { beforeEach, onTestFailed } from 'vitest';
 
 /** Held back per test at most; a runaway loop must not fill the memory of the worker. */
-const maxHeldBytes = 4 * 1024 * 1024;
+const MAX_HELD_BYTES = 4 * 1024 * 1024;
 
 type Write = typeof process.stdout.write;
 const held: string[] = [];
 let heldBytes = 0;
-const printErr = process.stderr.write.bind(process.stderr) as Write;
+const printErr: Write = process.stderr.write.bind(process.stderr);
 
 function holdBack(stream: NodeJS.WriteStream): void {
-  stream.write = ((chunk: unknown, ...rest: unknown[]) => {
+  stream.write = (chunk: unknown, ...rest: unknown[]) => {
     const text = typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : String(chunk);
-    if (heldBytes + text.length <= maxHeldBytes) {
+    if (heldBytes + text.length <= MAX_HELD_BYTES) {
       held.push(text);
       heldBytes += text.length;
     }
     const callback = rest.find((arg) => typeof arg === 'function') as (() => void) | undefined;
     callback?.();
     return true;
-  }) as Write;
+  };
 }
 
 if (process.env.TEST_LOGS !== 'all') {

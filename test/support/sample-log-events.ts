@@ -6,14 +6,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LogEvent } from '../../functions/lib/events/event-format.js';
 
-const samples = new URL('../../local/okta-sim/reference/samples', import.meta.url).pathname;
+const SAMPLES = new URL('../../local/okta-sim/reference/samples', import.meta.url).pathname;
 
 /** Each sample LogEvent, labelled with its file and uuid. */
 export function sampleEvents(): Array<[string, LogEvent]> {
   const out: Array<[string, LogEvent]> = [];
-  for (const folder of readdirSync(samples, { withFileTypes: true }).filter((d) => d.isDirectory())) {
-    for (const file of readdirSync(join(samples, folder.name))) {
-      const json: unknown = JSON.parse(readFileSync(join(samples, folder.name, file), 'utf8'));
+  for (const folder of readdirSync(SAMPLES, { withFileTypes: true }).filter((d) => d.isDirectory())) {
+    for (const file of readdirSync(join(SAMPLES, folder.name))) {
+      const json: unknown = JSON.parse(readFileSync(join(SAMPLES, folder.name, file), 'utf8'));
       const delivered = (json as { data?: { events?: unknown[] } }).data?.events;
       const list = delivered ?? (Array.isArray(json) ? json : [json]);
       for (const item of list as Array<Record<string, unknown>>) {

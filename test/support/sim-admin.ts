@@ -12,9 +12,9 @@ export interface AdminAnswer<T> {
 
 export interface SimAdmin {
   /** Calls Okta's API (`/api/v1/...`) as the org's super admin. */
-  okta<T = unknown>(method: string, path: string, body?: unknown): Promise<AdminAnswer<T>>;
+  okta: <T = unknown>(method: string, path: string, body?: unknown) => Promise<AdminAnswer<T>>;
   /** Calls the simulator's control API (`/__sim/...`), which needs no credential. */
-  control<T = unknown>(method: string, path: string, body?: unknown): Promise<AdminAnswer<T>>;
+  control: <T = unknown>(method: string, path: string, body?: unknown) => Promise<AdminAnswer<T>>;
 }
 
 /** The admin helper of `sim`. */

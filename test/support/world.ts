@@ -40,8 +40,8 @@ export interface World {
   /** The event hook's URL when `eventHook` was asked for. */
   hookUrl?: string;
   /** The Detail objects EventBridge accepted, oldest first. */
-  published(): Array<Record<string, unknown>>;
-  close(): Promise<void>;
+  published: () => Array<Record<string, unknown>>;
+  close: () => Promise<void>;
 }
 
 /** Starts the world; see the file comment. */

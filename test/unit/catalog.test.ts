@@ -13,8 +13,8 @@ import {
 } from '../../scripts/actions-markdown.js';
 import { generatedDocs, packageVersion } from '../../scripts/generate-docs.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const read = (path: string) => readFileSync(`${root}${path}`, 'utf8');
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const read = (path: string) => readFileSync(`${ROOT}${path}`, 'utf8');
 
 /** docs/CONTRACT.md §2, in its order. */
 const CONTRACT_ACTIONS = [
@@ -52,7 +52,7 @@ describe('the action catalog', () => {
   });
 
   it('agrees with the handler files in functions/actions (none missing, none extra)', () => {
-    const files = readdirSync(`${root}functions/actions`)
+    const files = readdirSync(`${ROOT}functions/actions`)
       .filter((f) => f.endsWith('.ts'))
       .map((f) => f.replace(/\.ts$/, ''));
     expect(files.sort()).toEqual([...names].sort());

@@ -4,22 +4,22 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 // The import directions docs/ARCHITECTURE.md draws, checked on the sources (type-only imports included).
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 function sourcesUnder(dir: string): string[] {
-  return readdirSync(join(root, dir)).flatMap((name) => {
+  return readdirSync(join(ROOT, dir)).flatMap((name) => {
     const path = join(dir, name);
-    if (statSync(join(root, path)).isDirectory()) return sourcesUnder(path);
+    if (statSync(join(ROOT, path)).isDirectory()) return sourcesUnder(path);
     return path.endsWith('.ts') ? [path] : [];
   });
 }
 
 /** The repository-relative files a source imports or re-exports (relative specifiers only). */
 function importsOf(file: string): string[] {
-  const text = readFileSync(join(root, file), 'utf8');
+  const text = readFileSync(join(ROOT, file), 'utf8');
   const specifiers = [...text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+'(\.[^']+)'/g)].map((m) => m[1]!);
   specifiers.push(...[...text.matchAll(/import\(\s*'(\.[^']+)'\s*\)/g)].map((m) => m[1]!));
-  return specifiers.map((spec) => relative(root, resolve(root, dirname(file), spec)).replace(/\.js$/, '.ts'));
+  return specifiers.map((spec) => relative(ROOT, resolve(ROOT, dirname(file), spec)).replace(/\.js$/, '.ts'));
 }
 
 const functionSources = sourcesUnder('functions');

@@ -67,7 +67,7 @@ export async function runOnce<O>(call: IdempotentRun<O>): Promise<O> {
     keyPrefix: `${IDEMPOTENCY_KEY_PREFIX}${call.action}`,
   });
   try {
-    return (await once({ key: [call.connection, call.idempotencyKey], request: call.request })) as O;
+    return await once({ key: [call.connection, call.idempotencyKey], request: call.request });
   } catch (error) {
     if (error instanceof IdempotencyValidationError) {
       throw new InvalidInput([

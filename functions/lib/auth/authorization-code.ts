@@ -38,7 +38,7 @@ export function authorizationCodeAuthorizer(
   const now = deps.now ?? Date.now;
   const endpoint = tokenEndpointFor(connection, deps);
   const refresh = (refreshToken: string, deadline: number): Promise<TokenResponse> =>
-    endpoint.request(async () => ({ grant_type: 'refresh_token', refresh_token: refreshToken }), {
+    endpoint.request(() => Promise.resolve({ grant_type: 'refresh_token', refresh_token: refreshToken }), {
       headers: { authorization: basicAuthorization(auth) },
       deadline,
       // Safe under the renewal lock: if Okta rotated the token but its answer was lost, the same refresh token is
@@ -97,12 +97,13 @@ export function exchangeCode(
 ): Promise<TokenResponse> {
   const endpoint = tokenEndpointFor(connection, deps);
   return endpoint.request(
-    async () => ({
-      grant_type: 'authorization_code',
-      code: input.code,
-      code_verifier: input.codeVerifier,
-      redirect_uri: input.redirectUri,
-    }),
+    () =>
+      Promise.resolve({
+        grant_type: 'authorization_code',
+        code: input.code,
+        code_verifier: input.codeVerifier,
+        redirect_uri: input.redirectUri,
+      }),
     { headers: { authorization: basicAuthorization(auth) } },
   );
 }

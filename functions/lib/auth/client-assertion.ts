@@ -75,8 +75,10 @@ function privateKeySigner({ key, alg }: SigningKey): JwsSigner {
   const hash = `sha${alg.slice(2)}`;
   return {
     alg,
-    sign: async (data) =>
-      alg.startsWith('ES') ? sign(hash, data, { key, dsaEncoding: 'ieee-p1363' }) : sign(hash, data, key),
+    sign: (data) =>
+      Promise.resolve(
+        alg.startsWith('ES') ? sign(hash, data, { key, dsaEncoding: 'ieee-p1363' }) : sign(hash, data, key),
+      ),
   };
 }
 

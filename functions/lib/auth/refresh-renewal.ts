@@ -112,6 +112,8 @@ export function sharedRenewal(
       token.tokenType === 'Bearer'
         ? { token: token.accessToken, expiresAt: issuedAt + lifetimeMs, renewAt: renewalTime(issuedAt, lifetimeMs) }
         : undefined;
+    // The assertion types `refreshToken` (a string) for the write below; the rule judges only the `??` operand.
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
     const refreshToken = token.refreshToken ?? (based.refreshToken as string);
     if (refreshToken === based.refreshToken && accessToken === undefined) return token;
     if (now() >= leaseUntil) {

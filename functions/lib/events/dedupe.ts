@@ -51,7 +51,7 @@ export interface PublishLock {
 
 type Item = Record<string, AttributeValue>;
 
-const maxBatchAttempts = 8;
+const MAX_BATCH_ATTEMPTS = 8;
 
 export { dedupeKey, lockKey };
 
@@ -113,9 +113,9 @@ export async function markPublished(
     expiresAt: { N: expiresAt },
   }));
   await inParallel(chunks(items, 25), 4, async (chunk) => {
-    let pending = chunk.map((Item) => ({ PutRequest: { Item } }));
+    let pending = chunk.map((item) => ({ PutRequest: { Item: item } }));
     for (let attempt = 0; pending.length > 0; attempt += 1) {
-      if (attempt >= maxBatchAttempts)
+      if (attempt >= MAX_BATCH_ATTEMPTS)
         throw new Error(`DynamoDB left ${pending.length} dedupe records unwritten after ${attempt} attempts`);
       if (attempt > 0) await pause(s, attempt);
       try {

@@ -12,7 +12,7 @@
  * poller, and a forged one never is.
  */
 import type { LogEvent } from './event-format.js';
-import { searchResultsDetailType } from './search-results.js';
+import { SEARCH_RESULTS_DETAIL_TYPE } from './search-results.js';
 
 /** What the delivery must match, from the connection it names. */
 export interface DeliveryExpectations {
@@ -45,14 +45,14 @@ export type DeliveryCheck =
  * Okta documents no maximum for a delivery ("events that occur within a short time of each other are amalgamated",
  * EH); its batches are a few KB. 1,000 events and 2 MiB are ten times the 100-event batches of the burst tests.
  */
-export const maxEventsPerDelivery = 1_000;
-export const maxDeliveryBytes = 2 * 1024 * 1024;
+export const MAX_EVENTS_PER_DELIVERY = 1_000;
+export const MAX_DELIVERY_BYTES = 2 * 1024 * 1024;
 /** One event: EventBridge's entry limit less room for the connector's mark. */
-export const maxEventBytes = 200 * 1024;
+export const MAX_EVENT_BYTES = 200 * 1024;
 /** How far in the future `published` may be: clocks differ, not by more. */
-export const maxClockSkewMs = 5 * 60_000;
+export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 /** EventBridge's limit for `DetailType`. */
-export const maxEventTypeLength = 128;
+export const MAX_EVENT_TYPE_LENGTH = 128;
 
 /** Okta's event types: lowercase dotted words (`user.session.start`, `app.oauth2.token.detect_reuse`). */
 const eventTypeShape = /^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$/;
@@ -61,15 +61,15 @@ const uuidShape = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
 /** ISO 8601 with a date, a time and a zone, as Okta writes `published` (`2023-03-26T21:05:32.159Z`). */
 const timestampShape = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 /** Detail types the connector publishes itself, or that would pass for another source's. */
-const reservedDetailTypes = new Set([searchResultsDetailType.toLowerCase()]);
+const reservedDetailTypes = new Set([SEARCH_RESULTS_DETAIL_TYPE.toLowerCase()]);
 const reservedPrefixes = ['aws.', 'okta-connector'];
 /** Keys that would reach an object's prototype in code that merges the detail. */
 const prototypeKeys = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** Checks a delivery's body (already authenticated, under the body limit); see the file comment. */
 export function checkDelivery(text: string, expected: DeliveryExpectations): DeliveryCheck {
-  if (Buffer.byteLength(text, 'utf8') > maxDeliveryBytes)
-    return { ok: false, status: 413, reason: `The body is over ${maxDeliveryBytes} bytes` };
+  if (Buffer.byteLength(text, 'utf8') > MAX_DELIVERY_BYTES)
+    return { ok: false, status: 413, reason: `The body is over ${MAX_DELIVERY_BYTES} bytes` };
   let body: unknown;
   try {
     body = parseWithoutPrototypeKeys(text);
@@ -81,8 +81,8 @@ export function checkDelivery(text: string, expected: DeliveryExpectations): Del
   const { data, eventId } = body as { data?: { events?: unknown }; eventId?: unknown };
   const raw = data?.events;
   if (!Array.isArray(raw)) return { ok: false, status: 400, reason: 'The body has no data.events array' };
-  if (raw.length > maxEventsPerDelivery)
-    return { ok: false, status: 413, reason: `A delivery carries at most ${maxEventsPerDelivery} events` };
+  if (raw.length > MAX_EVENTS_PER_DELIVERY)
+    return { ok: false, status: 413, reason: `A delivery carries at most ${MAX_EVENTS_PER_DELIVERY} events` };
   const events: LogEvent[] = [];
   const rejected: RejectedEvent[] = [];
   raw.forEach((event: unknown, index) => {
@@ -134,15 +134,15 @@ function eventProblem(value: unknown, expected: DeliveryExpectations): string | 
   const lower = eventType.toLowerCase();
   if (reservedDetailTypes.has(lower) || reservedPrefixes.some((prefix) => lower.startsWith(prefix)))
     return 'eventType is reserved';
-  if (eventType.length > maxEventTypeLength || !eventTypeShape.test(eventType))
-    return `eventType is not an Okta event type (lowercase dotted words, at most ${maxEventTypeLength} characters)`;
+  if (eventType.length > MAX_EVENT_TYPE_LENGTH || !eventTypeShape.test(eventType))
+    return `eventType is not an Okta event type (lowercase dotted words, at most ${MAX_EVENT_TYPE_LENGTH} characters)`;
   if (typeof published !== 'string' || !timestampShape.test(published)) return 'published is not an ISO 8601 time';
   const time = Date.parse(published);
   if (Number.isNaN(time)) return 'published is not an ISO 8601 time';
-  if (time > expected.now + maxClockSkewMs) return 'published is in the future';
+  if (time > expected.now + MAX_CLOCK_SKEW_MS) return 'published is in the future';
   if (time < expected.now - expected.maxAgeMs) return 'published is older than the dedupe window';
-  if (Buffer.byteLength(JSON.stringify(value), 'utf8') > maxEventBytes)
-    return `the event is over ${maxEventBytes} bytes`;
+  if (Buffer.byteLength(JSON.stringify(value), 'utf8') > MAX_EVENT_BYTES)
+    return `the event is over ${MAX_EVENT_BYTES} bytes`;
   return undefined;
 }
 

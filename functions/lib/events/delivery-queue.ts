@@ -28,8 +28,8 @@ export interface HandOffDeps {
  * 256 KiB per message and per batch call: SQS's limit until 2025 (now 1 MiB), kept so the queue works under
  * either, less room for the envelope.
  */
-const maxMessageBytes = 250 * 1024;
-const maxBatchEntries = 10;
+const MAX_MESSAGE_BYTES = 250 * 1024;
+const MAX_BATCH_ENTRIES = 10;
 
 /** Queues a delivery's events, in as few messages and calls as the limits allow; throws if any part failed. */
 export async function handOff(message: DeliveryMessage, deps: HandOffDeps = {}): Promise<{ messages: number }> {
@@ -42,7 +42,7 @@ export async function handOff(message: DeliveryMessage, deps: HandOffDeps = {}):
       const output = await client.send(
         new SendMessageBatchCommand({
           QueueUrl: queueUrl,
-          Entries: batch.map((MessageBody, i) => ({ Id: String(i), MessageBody })),
+          Entries: batch.map((messageBody, i) => ({ Id: String(i), MessageBody: messageBody })),
         }),
       );
       if ((output.Failed ?? []).length > 0)
@@ -68,7 +68,7 @@ export function messageBodies(message: DeliveryMessage): string[] {
   for (const event of message.events) {
     const text = JSON.stringify(event);
     const bytes = Buffer.byteLength(text, 'utf8') + 1;
-    if (size + bytes > maxMessageBytes) flush();
+    if (size + bytes > MAX_MESSAGE_BYTES) flush();
     part.push(text);
     size += bytes;
   }
@@ -95,7 +95,7 @@ function batches(bodies: string[]): string[][] {
   let size = 0;
   for (const body of bodies) {
     const bytes = Buffer.byteLength(body, 'utf8');
-    if (batch.length === maxBatchEntries || (batch.length > 0 && size + bytes > maxMessageBytes)) {
+    if (batch.length === MAX_BATCH_ENTRIES || (batch.length > 0 && size + bytes > MAX_MESSAGE_BYTES)) {
       out.push(batch);
       batch = [];
       size = 0;

@@ -36,10 +36,10 @@ export interface EntryTarget {
   eventBusName: string;
 }
 
-export const markField = 'okta-connector';
+export const MARK_FIELD = 'okta-connector';
 
 /** EventBridge's limit for one entry, and for the entries of one PutEvents call together. */
-export const maxEntryBytes = 256 * 1024;
+export const MAX_ENTRY_BYTES = 256 * 1024;
 
 /** The size AWS counts for an entry: 14 bytes for Time, then the UTF-8 bytes of Source, DetailType, Detail, Resources. */
 export function entrySize(entry: PutEventsRequestEntry): number {
@@ -62,11 +62,11 @@ export function toEventEntry(event: LogEvent, mark: ConnectorMark, target: Entry
     Detail: JSON.stringify(detail),
     EventBusName: target.eventBusName,
   });
-  const entry = build({ ...event, [markField]: mark });
-  if (entrySize(entry) <= maxEntryBytes) return entry;
+  const entry = build({ ...event, [MARK_FIELD]: mark });
+  if (entrySize(entry) <= MAX_ENTRY_BYTES) return entry;
   const withMark = (copy: Record<string, unknown>, trimmed: string[]) => ({
     ...copy,
-    [markField]: { ...mark, trimmed },
+    [MARK_FIELD]: { ...mark, trimmed },
   });
   const fitted = trimToFit(event, (copy, trimmed) => entrySize(build(withMark(copy, trimmed))));
   return build(withMark(fitted.event, fitted.trimmed));
@@ -80,7 +80,7 @@ function eventTime(published: string): Date | undefined {
 
 // Never shortened: what rules and dedupe match on.
 const keptPaths = new Set(['uuid', 'published', 'eventType']);
-const trimmedSuffix = '…[trimmed by okta-connector]';
+const TRIMMED_SUFFIX = '…[trimmed by okta-connector]';
 
 interface StringLeaf {
   path: string;
@@ -103,23 +103,27 @@ export function trimToFit(
   const leaves = stringLeaves(copy).sort((a, b) => b.bytes - a.bytes);
   const stringBytes = leaves.reduce((sum, leaf) => sum + leaf.bytes, 0);
   // Strings first, but only when shortening them can be enough: otherwise they would be cut for nothing.
-  const stringsCanFit = sizeOf(copy, trimmed) - stringBytes < maxEntryBytes - 4_096;
+  const stringsCanFit = sizeOf(copy, trimmed) - stringBytes < MAX_ENTRY_BYTES - 4_096;
   // The excess is estimated as fields are cut and measured again only when the estimate says it fits, so an event
   // of many small strings costs one serialisation per measurement, not one per field.
-  let excess = sizeOf(copy, trimmed) - maxEntryBytes;
+  let excess = sizeOf(copy, trimmed) - MAX_ENTRY_BYTES;
   for (const leaf of stringsCanFit ? leaves : []) {
-    if (excess <= 0) excess = sizeOf(copy, trimmed) - maxEntryBytes;
+    if (excess <= 0) excess = sizeOf(copy, trimmed) - MAX_ENTRY_BYTES;
     if (excess <= 0) break;
     const text = read(leaf) as string;
     // JSON escaping can make a character cost more than its UTF-8 bytes: the margin and the re-measure cover it.
-    const keepBytes = Math.max(0, leaf.bytes - excess - Buffer.byteLength(trimmedSuffix) - 64);
-    const shortened = cutUtf8(text, keepBytes) + trimmedSuffix;
+    const keepBytes = Math.max(0, leaf.bytes - excess - Buffer.byteLength(TRIMMED_SUFFIX) - 64);
+    const shortened = cutUtf8(text, keepBytes) + TRIMMED_SUFFIX;
     write(leaf, shortened);
     trimmed.push(leaf.path);
     excess -=
       leaf.bytes - Buffer.byteLength(JSON.stringify(shortened)) - Buffer.byteLength(JSON.stringify(leaf.path)) - 1;
   }
-  for (let excess = sizeOf(copy, trimmed) - maxEntryBytes; excess > 0; excess = sizeOf(copy, trimmed) - maxEntryBytes) {
+  for (
+    let excess = sizeOf(copy, trimmed) - MAX_ENTRY_BYTES;
+    excess > 0;
+    excess = sizeOf(copy, trimmed) - MAX_ENTRY_BYTES
+  ) {
     const largest = smallestContainerOver(copy, excess);
     if (!largest) break;
     write(largest, `[${largest.bytes} bytes trimmed by okta-connector]`);

@@ -36,7 +36,7 @@ export interface PublishOnceResult {
 }
 
 /** Keeps the last publish attempt this far inside the lock's lease. */
-const leaseMarginMs = 5_000;
+const LEASE_MARGIN_MS = 5_000;
 
 /** Publishes the events not published before, and only those; see the file comment. */
 export async function publishOnce(
@@ -60,7 +60,7 @@ export async function publishOnce(
       const { published, failed } = await publishFresh(
         fresh,
         options,
-        Math.min(deadline, lock.leaseUntil - leaseMarginMs),
+        Math.min(deadline, lock.leaseUntil - LEASE_MARGIN_MS),
         deps,
       );
       return { published, failed, duplicates: repeated + known.size };

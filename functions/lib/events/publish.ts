@@ -7,7 +7,7 @@
 import { systemClock } from '../clock.js';
 import { PutEventsCommand, type EventBridgeClient, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { eventBridge } from '../aws-clients.js';
-import { entrySize, maxEntryBytes } from './event-format.js';
+import { entrySize, MAX_ENTRY_BYTES } from './event-format.js';
 
 export interface PublishDeps {
   eventBridge?: EventBridgeClient;
@@ -30,9 +30,9 @@ export interface PublishResult {
   accepted: boolean[];
 }
 
-const maxEntriesPerCall = 10;
-const baseDelayMs = 100;
-const maxDelayMs = 2_000;
+const MAX_ENTRIES_PER_CALL = 10;
+const BASE_DELAY_MS = 100;
+const MAX_DELAY_MS = 2_000;
 
 // Per-entry codes worth retrying; others (InvalidArgument, MalformedDetail, AccessDenied…) fail the same way again.
 const retryableEntryCodes = new Set(['InternalFailure', 'ThrottlingException', 'ServiceUnavailable']);
@@ -88,9 +88,9 @@ export async function publishBuilt(
         const index = next++;
         const entry = entryAt(index);
         item = { built: { index, entry }, size: entrySize(entry) };
-        if (item.size > maxEntryBytes) continue;
+        if (item.size > MAX_ENTRY_BYTES) continue;
       }
-      if (batch.length === maxEntriesPerCall || bytes + item.size > maxEntryBytes) {
+      if (batch.length === MAX_ENTRIES_PER_CALL || bytes + item.size > MAX_ENTRY_BYTES) {
         carried = item;
         break;
       }
@@ -105,7 +105,7 @@ export async function publishBuilt(
     for (let attempt = 1; pending.length > 0; attempt += 1) {
       const retry = await putOnce(client, pending, accepted);
       pending = retry;
-      const delay = Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2);
+      const delay = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2);
       if (pending.length === 0 || attempt >= maxAttempts) break;
       if (deps.deadline !== undefined && now() + delay >= deps.deadline) break;
       await sleep(delay);

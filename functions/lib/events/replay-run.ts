@@ -16,7 +16,7 @@ import { boundedPages } from './bounded-query.js';
 import { toEventEntry, type LogEvent } from './event-format.js';
 import { publishBuilt, type PublishDeps } from './publish.js';
 import type { TimeRange } from './time-range.js';
-import { longestStepMs, noContextAllowanceMs, remainingTimeOf, stopWhenRemainingMs } from '../lambda-time.js';
+import { LONGEST_STEP_MS, noContextAllowanceMs, remainingTimeOf, stopWhenRemainingMs } from '../lambda-time.js';
 
 export interface ReplayInput {
   connection?: string;
@@ -51,8 +51,8 @@ export interface ReplayDeps {
   onProgress?: (progress: ReplayProgress) => void;
 }
 
-export const retentionMs = 90 * 86_400_000;
-const keepBackMs = stopWhenRemainingMs.replay;
+export const RETENTION_MS = 90 * 86_400_000;
+const KEEP_BACK_MS = stopWhenRemainingMs.replay;
 const eventTypePattern = /^[A-Za-z0-9_.-]+$/;
 
 /** Republishes the events of `input`'s range; see the file comment. */
@@ -75,7 +75,7 @@ export async function replayEvents(input: ReplayInput, deps: ReplayDeps = {}): P
     complete: true,
   };
   const filter = input.types?.length ? input.types.map((type) => `eventType eq "${type}"`).join(' or ') : undefined;
-  const deadline = () => now() + Math.min(remainingMs() - keepBackMs / 3, longestStepMs);
+  const deadline = () => now() + Math.min(remainingMs() - KEEP_BACK_MS / 3, LONGEST_STEP_MS);
 
   for await (const events of boundedPages(
     okta,
@@ -98,7 +98,7 @@ export async function replayEvents(input: ReplayInput, deps: ReplayDeps = {}): P
     summary.failed += result.failed;
     deps.onProgress?.({ published: summary.published, pages: summary.pages });
     const last = events[events.length - 1];
-    if (last && remainingMs() < keepBackMs) {
+    if (last && remainingMs() < KEEP_BACK_MS) {
       summary.complete = false;
       // Events published in the same millisecond as the last one are replayed again: harmless for a replay.
       summary.resumeFrom = { since: last.published, until: input.until };
@@ -128,7 +128,7 @@ function checkInput(input: ReplayInput, now: number): void {
   if (problems.length === 0) {
     const since = Date.parse(input.since);
     if (since >= Date.parse(input.until)) problems.push({ field: 'until', problem: 'must be after since' });
-    if (since < now - retentionMs)
+    if (since < now - RETENTION_MS)
       problems.push({ field: 'since', problem: 'is older than the 90 days Okta keeps System Log events' });
   }
   if (problems.length > 0) throw new InvalidInput(problems);

@@ -42,7 +42,7 @@ export interface ScheduledSearchDeps {
 }
 
 /** Keeps this much of the Lambda's time back: one window's query and publish. */
-const keepBackMs = stopWhenRemainingMs.scheduledSearch;
+const KEEP_BACK_MS = stopWhenRemainingMs.scheduledSearch;
 
 /** Runs the scheduled search `input` names; see the file comment. */
 export async function runScheduledSearch(
@@ -78,12 +78,12 @@ export async function runScheduledSearch(
     async () => {
       let cursor = await readSearchCursor(search.connection, search.name, deps.cursors);
       for (const window of windowsToCover(cursor.until, now(), search.windowMs)) {
-        if (remainingMs() < keepBackMs) {
+        if (remainingMs() < KEEP_BACK_MS) {
           summary.stoppedBecause = 'deadline';
           break;
         }
         // Deadlines are real time (the Lambda's); `now` only decides which windows are due.
-        const deadline = Date.now() + remainingMs() - keepBackMs / 2;
+        const deadline = Date.now() + remainingMs() - KEEP_BACK_MS / 2;
         const events = await searchEvents(okta, { ...window, filter: search.filter, q: search.q }, { deadline });
         const header = {
           connection: search.connection,

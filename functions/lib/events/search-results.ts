@@ -2,10 +2,10 @@
  * The "Okta Event Search Results" entries that carry one window's results (docs/CONTRACT.md §3).
  */
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import { entrySize, markField, maxEntryBytes, trimToFit, type EntryTarget, type LogEvent } from './event-format.js';
+import { entrySize, MARK_FIELD, MAX_ENTRY_BYTES, trimToFit, type EntryTarget, type LogEvent } from './event-format.js';
 import type { TimeRange } from './time-range.js';
 
-export const searchResultsDetailType = 'Okta Event Search Results';
+export const SEARCH_RESULTS_DETAIL_TYPE = 'Okta Event Search Results';
 
 export interface SearchResultsHeader extends TimeRange {
   connection: string;
@@ -27,7 +27,7 @@ export function searchResultEntries(
 ): PutEventsRequestEntry[] {
   const build = (part: unknown[], index: number, parts: number): PutEventsRequestEntry => ({
     Source: target.source,
-    DetailType: searchResultsDetailType,
+    DetailType: SEARCH_RESULTS_DETAIL_TYPE,
     Time: time,
     EventBusName: target.eventBusName,
     Detail: JSON.stringify({ ...header, count: events.length, events: part, part: index, parts }),
@@ -39,15 +39,15 @@ export function searchResultEntries(
   for (const event of events) {
     let item: unknown = event;
     let size = Buffer.byteLength(JSON.stringify(event)) + 1;
-    if (emptySize + size > maxEntryBytes) {
+    if (emptySize + size > MAX_ENTRY_BYTES) {
       const fitted = trimToFit(
         event,
-        (copy, trimmed) => emptySize + Buffer.byteLength(JSON.stringify({ ...copy, [markField]: { trimmed } })) + 1,
+        (copy, trimmed) => emptySize + Buffer.byteLength(JSON.stringify({ ...copy, [MARK_FIELD]: { trimmed } })) + 1,
       );
-      item = { ...fitted.event, [markField]: { trimmed: fitted.trimmed } };
+      item = { ...fitted.event, [MARK_FIELD]: { trimmed: fitted.trimmed } };
       size = Buffer.byteLength(JSON.stringify(item)) + 1;
     }
-    if (groupSize + size > maxEntryBytes && (groups[groups.length - 1] as unknown[]).length > 0) {
+    if (groupSize + size > MAX_ENTRY_BYTES && (groups[groups.length - 1] as unknown[]).length > 0) {
       groups.push([]);
       groupSize = emptySize;
     }

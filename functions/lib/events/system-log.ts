@@ -46,14 +46,14 @@ export interface PollDeps {
   sleep?: (ms: number) => Promise<void>;
 }
 
-export const logsPath = '/api/v1/logs';
+export const LOGS_PATH = '/api/v1/logs';
 /** Okta's largest System Log page. */
-export const pageSize = 1000;
+export const PAGE_SIZE = 1000;
 /** How far before the last published event a lost cursor restarts; dedupe absorbs the overlap. */
-export const lostCursorOverlapMs = 5 * 60_000;
-export const defaultLookbackMs = 15 * 60_000;
+export const LOST_CURSOR_OVERLAP_MS = 5 * 60_000;
+export const DEFAULT_LOOKBACK_MS = 15 * 60_000;
 /** Time kept back at the end of a run (lambda-time.ts): one page request (Okta's query timeout is 30 s) and its publish. */
-const keepBackMs = stopWhenRemainingMs.poll;
+const KEEP_BACK_MS = stopWhenRemainingMs.poll;
 
 /** Polls one connection's System Log until caught up or out of time or rate-limit headroom. */
 export async function pollSystemLog(connection: string, deps: PollDeps): Promise<PollSummary> {
@@ -69,8 +69,8 @@ export async function pollSystemLog(connection: string, deps: PollDeps): Promise
   };
   let cursor: PollCursor = await readPollCursor(connection, deps.cursors);
   let newest = cursor.lastPublished;
-  const size = deps.pageSize ?? pageSize;
-  let request = firstRequest(cursor, now(), deps.lookbackMs ?? defaultLookbackMs, size);
+  const size = deps.pageSize ?? PAGE_SIZE;
+  let request = firstRequest(cursor, now(), deps.lookbackMs ?? DEFAULT_LOOKBACK_MS, size);
   let restarted = false;
 
   const stop = (reason: PollStop) => {
@@ -82,10 +82,10 @@ export async function pollSystemLog(connection: string, deps: PollDeps): Promise
   };
 
   for (;;) {
-    if (deps.remainingMs() < keepBackMs) return stop('deadline');
+    if (deps.remainingMs() < KEEP_BACK_MS) return stop('deadline');
     if (!(await waitForHeadroom(deps, now, sleep))) return stop('rate-limit');
     // On the same clock as the Okta client's (`now`), which a benchmark may run on simulated time.
-    const deadline = now() + deps.remainingMs() - keepBackMs / 3;
+    const deadline = now() + deps.remainingMs() - KEEP_BACK_MS / 3;
 
     let response;
     try {
@@ -94,19 +94,19 @@ export async function pollSystemLog(connection: string, deps: PollDeps): Promise
       // A stored link Okta no longer takes: restart from the last published event, once (see lostCursorOverlapMs).
       if (!restarted && cursor.next && (error instanceof OktaValidationFailed || error instanceof OktaNotFound)) {
         restarted = true;
-        request = sinceRequest(sinceAfterLoss(cursor, now(), deps.lookbackMs ?? defaultLookbackMs), size);
+        request = sinceRequest(sinceAfterLoss(cursor, now(), deps.lookbackMs ?? DEFAULT_LOOKBACK_MS), size);
         continue;
       }
       // Refused by Okta's 429 or, before any request, by the org-wide budget other containers share: the wait it
       // names is waited out when the Lambda has the time, as for the window above; otherwise the run stops.
       if (error instanceof OktaRateLimited) {
         const wait = (error.retryAfterSeconds ?? Number.POSITIVE_INFINITY) * 1000 + 250;
-        if (deps.remainingMs() - wait < keepBackMs) return stop('rate-limit');
+        if (deps.remainingMs() - wait < KEEP_BACK_MS) return stop('rate-limit');
         await sleep(wait);
         continue;
       }
       if (error instanceof OktaUnavailable)
-        return stop(deps.remainingMs() < keepBackMs ? 'deadline' : 'okta-unavailable');
+        return stop(deps.remainingMs() < KEEP_BACK_MS ? 'deadline' : 'okta-unavailable');
       throw error;
     }
 
@@ -148,18 +148,18 @@ async function waitForHeadroom(
   now: () => number,
   sleep: (ms: number) => Promise<void>,
 ): Promise<boolean> {
-  const state = deps.okta.rateLimit(logsPath);
+  const state = deps.okta.rateLimit(LOGS_PATH);
   if (!state || state.limit <= 0 || state.resetAt <= now()) return true;
   if (state.remaining > Math.ceil(state.limit * deps.reserve)) return true;
   const wait = state.resetAt - now() + 250;
-  if (deps.remainingMs() - wait < keepBackMs) return false;
+  if (deps.remainingMs() - wait < KEEP_BACK_MS) return false;
   await sleep(wait);
   return true;
 }
 
 /** Headroom left in the `/api/v1/logs` window above the reserve, as a share of the limit (for the metric). */
 export function rateLimitHeadroom(okta: OktaClient, reserve: number): number | undefined {
-  const state = okta.rateLimit(logsPath);
+  const state = okta.rateLimit(LOGS_PATH);
   if (!state || state.limit <= 0) return undefined;
   return Math.max(0, state.remaining - Math.ceil(state.limit * reserve)) / state.limit;
 }
@@ -172,14 +172,14 @@ function firstRequest(cursor: PollCursor, now: number, lookbackMs: number, size:
 /** The last published event minus the overlap when known, else the first run's lookback. */
 function sinceAfterLoss(cursor: PollCursor, now: number, lookbackMs: number): number {
   const last = cursor.lastPublished ? Date.parse(cursor.lastPublished) : NaN;
-  return Number.isFinite(last) ? last - lostCursorOverlapMs : now - lookbackMs;
+  return Number.isFinite(last) ? last - LOST_CURSOR_OVERLAP_MS : now - lookbackMs;
 }
 
 /** Okta's polling request: `since` and ascending order, no `until`. */
 function sinceRequest(since: number, size: number): OktaRequest {
   return {
     method: 'GET',
-    path: logsPath,
+    path: LOGS_PATH,
     query: { since: new Date(since).toISOString(), limit: size, sortOrder: 'ASCENDING' },
   };
 }

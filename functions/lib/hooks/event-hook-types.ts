@@ -328,4 +328,4 @@ export const betaEventHookTypes = [
 ] as const;
 
 /** The catalogue release the lists come from. */
-export const eventTypesRelease = '2026.08.1';
+export const EVENT_TYPES_RELEASE = '2026.08.1';

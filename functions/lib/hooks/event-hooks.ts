@@ -9,7 +9,7 @@
  * stored before Okta is told, so the verification GET finds it.
  */
 import { OktaNotFound, OktaValidationFailed } from '../errors.js';
-import { newHookSecret, verificationWindowMs, type HookSecretStore } from '../hook-secrets.js';
+import { newHookSecret, VERIFICATION_WINDOW_MS, type HookSecretStore } from '../hook-secrets.js';
 import type { OktaClient } from '../okta/types.js';
 import { betaEventHookTypes, eventHookTypes } from './event-hook-types.js';
 
@@ -120,7 +120,7 @@ export async function registerHook(
   const stored = await store.read(connection);
   const secrets = {
     ...(stored ?? { eventHookSecret: newHookSecret(), domain: okta.connection.baseUrl }),
-    verificationOpenUntil: Date.now() + verificationWindowMs,
+    verificationOpenUntil: Date.now() + VERIFICATION_WINDOW_MS,
   };
   await store.write(connection, secrets);
   const body = hookBody(connection, uri, eventTypes, secrets.eventHookSecret);
@@ -163,7 +163,7 @@ export async function rotateHookSecret(
     ...kept,
     eventHookSecret: next,
     previousEventHookSecret: current.eventHookSecret,
-    verificationOpenUntil: Date.now() + verificationWindowMs,
+    verificationOpenUntil: Date.now() + VERIFICATION_WINDOW_MS,
   });
   const given: OktaEventHook[] = [];
   try {

@@ -11,6 +11,7 @@ import { invalidCursor, linkHeaders, readLimit } from '../paging.js';
 import { FilterSyntaxError, parseFilter } from '../scim-filter.js';
 import { userJson } from '../users/user-json.js';
 import type { Route, SimRequest, SimResponse } from '../types.js';
+import { asText } from '../text.js';
 
 const READ = ['okta.apps.read', 'okta.apps.manage'];
 const MANAGE = ['okta.apps.manage'];
@@ -180,7 +181,7 @@ function listAppUsers(org: Org, req: SimRequest, appId: string): SimResponse {
 
 function assignUser(org: Org, req: SimRequest, appId: string): SimResponse {
   const app = findAppOr404(org, appId);
-  const userId = String((req.body as { id?: unknown } | undefined)?.id ?? '');
+  const userId = asText((req.body as { id?: unknown } | undefined)?.id);
   const user = org.directory.users.get(userId);
   if (!user) throw new OktaApiError('E0000007', { summaryArgument: `Resource not found: ${userId} (User)` });
   if (!app.users.has(user.id)) {

@@ -162,7 +162,7 @@ export function controlRoutes(control: SimControl): Route[] {
     {
       method: 'POST',
       pattern: '/__sim/sign-ins',
-      handler: (req) => ok(control.generateSignIns(asObject(req.body) as SignInOptions)),
+      handler: (req) => ok(control.generateSignIns(asObject(req.body))),
     },
     {
       method: 'GET',
@@ -235,7 +235,7 @@ export function controlRoutes(control: SimControl): Route[] {
         );
         if (limits.length === 0 || bad)
           return badRequest('send {"<bucket>": <per-minute limit, a positive integer>}, e.g. {"user-get": 300}');
-        control.setRateLimits(Object.fromEntries(limits) as Partial<Record<RateLimitBucket, number>>);
+        control.setRateLimits(Object.fromEntries(limits));
         return ok(Object.fromEntries(limits));
       },
     },

@@ -238,7 +238,7 @@ function parseEventHook(body: unknown): EventHookInput | string {
   return {
     name: input.name,
     description: typeof input.description === 'string' ? input.description : null,
-    events: { type: 'EVENT_TYPE', items: items as string[], filter: events.filter ?? null },
+    events: { type: 'EVENT_TYPE', items: items, filter: events.filter ?? null },
     channel: {
       type: 'HTTP',
       version: '1.0.0',

@@ -66,7 +66,7 @@ function parseClientSettings(req: SimRequest, creating: boolean): Partial<OAuthC
     if (value === undefined) return;
     if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) {
       problems.push(`${name} must be an array of strings`);
-    } else if (allowed && !value.every((item) => allowed.includes(item as string))) {
+    } else if (allowed && !value.every((item) => allowed.includes(item))) {
       problems.push(`${name} may only hold ${allowed.join(', ')}`);
     }
   };
@@ -124,7 +124,7 @@ function parseClientSettings(req: SimRequest, creating: boolean): Partial<OAuthC
     'tokenLifetimeSeconds',
     'refreshTokenLeewaySeconds',
   ];
-  return Object.fromEntries(Object.entries(input).filter(([name]) => known.includes(name))) as Partial<OAuthClient>;
+  return Object.fromEntries(Object.entries(input).filter(([name]) => known.includes(name)));
 }
 
 function badRequest(message: string): SimResponse {

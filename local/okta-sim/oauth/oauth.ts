@@ -22,11 +22,11 @@ export interface OAuthServer {
    * Checks the `Authorization: Bearer|DPoP <token>` of an `/api/v1` request (and its `DPoP` proof): the caller,
    * or it throws the 401 Okta answers (E0000011 with a `WWW-Authenticate` challenge naming the OAuth error).
    */
-  authenticateAccessToken(req: SimRequest): Principal;
-  registerClient(input: Partial<OAuthClient> & { label: string }): OAuthClient;
-  clients(): OAuthClient[];
+  authenticateAccessToken: (req: SimRequest) => Principal;
+  registerClient: (input: Partial<OAuthClient> & { label: string }) => OAuthClient;
+  clients: () => OAuthClient[];
   /** Revokes the access and refresh tokens issued to a user. */
-  revokeUserTokens(userId: string): void;
+  revokeUserTokens: (userId: string) => void;
 }
 
 /** Creates the org authorization server; its routes are composed into the simulator's router. */

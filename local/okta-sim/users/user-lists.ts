@@ -8,6 +8,7 @@ import { invalidCursor, linkHeaders, readLimit } from '../paging.js';
 import { parseUserFilter, parseUserSearch, userQueryPredicate, type UserPredicate } from './user-queries.js';
 import { indexedUserView, userJson, userJsonOptions, userSearchView } from './user-json.js';
 import type { SimRequest, SimResponse } from '../types.js';
+import { asText } from '../text.js';
 
 type UserView = (user: UserRecord) => Record<string, unknown> | undefined;
 
@@ -122,7 +123,7 @@ function sortedSearchPage(
   const key = (view: Record<string, unknown>): string => {
     let value: unknown = view;
     for (const part of sortBy.split('.')) value = (value as Record<string, unknown> | undefined)?.[part];
-    return String(value ?? '').toLowerCase();
+    return asText(value).toLowerCase();
   };
   const keyed = matches.map((match) => ({ ...match, key: key(match.view) }));
   keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.user.seq - b.user.seq));

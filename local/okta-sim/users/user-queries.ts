@@ -17,6 +17,7 @@ import {
   type FilterExpression,
 } from '../scim-filter.js';
 import { OktaApiError } from '../errors.js';
+import { asText } from '../text.js';
 
 const CONTAINS_ATTRIBUTES = new Set(['profile.firstName', 'profile.lastName', 'profile.email', 'profile.login']);
 const SEARCH_ATTRIBUTE =
@@ -64,11 +65,7 @@ export function userQueryPredicate(q: string): UserPredicate {
   const prefix = q.toLowerCase();
   return (view) => {
     const profile = view.profile as Record<string, unknown>;
-    return ['firstName', 'lastName', 'email'].some((name) =>
-      String(profile[name] ?? '')
-        .toLowerCase()
-        .startsWith(prefix),
-    );
+    return ['firstName', 'lastName', 'email'].some((name) => asText(profile[name]).toLowerCase().startsWith(prefix));
   };
 }
 

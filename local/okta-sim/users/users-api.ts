@@ -11,6 +11,7 @@ import { linkHeaders } from '../paging.js';
 import { listUsers } from './user-lists.js';
 import { recordUserWrite, userJson, userJsonOptions } from './user-json.js';
 import type { Route, SimRequest, SimResponse } from '../types.js';
+import { asText } from '../text.js';
 
 const READ = ['okta.users.read', 'okta.users.manage'];
 const MANAGE = ['okta.users.manage'];
@@ -82,7 +83,7 @@ function refuseUnknownProperties(profile: Body): void {
 function profileProblems(org: Org, profile: Body, ownId?: string): string[] {
   const problems: string[] = [];
   for (const name of REQUIRED_PROFILE) {
-    if (typeof profile[name] !== 'string' || (profile[name] as string).trim() === '') {
+    if (typeof profile[name] !== 'string' || profile[name].trim() === '') {
       problems.push(`${name}: The field cannot be left blank`);
     }
   }
@@ -149,11 +150,11 @@ function createUser(org: Org, req: SimRequest): SimResponse {
     lastLogin: null,
     lastUpdated: now,
     passwordChanged: typeof password === 'string' ? now : null,
-    typeId: String(asObject(body.type)?.id ?? DEFAULT_USER_TYPE_ID),
+    typeId: asText(asObject(body.type)?.id ?? DEFAULT_USER_TYPE_ID),
     profile: { ...profile },
     ...(typeof password === 'string' ? { password } : {}),
     ...(recovery && typeof recovery.question === 'string'
-      ? { recoveryQuestion: { question: recovery.question, answer: String(recovery.answer ?? '') } }
+      ? { recoveryQuestion: { question: recovery.question, answer: asText(recovery.answer) } }
       : {}),
     provider: provider ? { type: 'FEDERATION', name: 'FEDERATION' } : { type: 'OKTA', name: 'OKTA' },
     searchPrevious: null,
@@ -216,7 +217,7 @@ function updateUser(org: Org, req: SimRequest, id: string, replace: boolean): Si
     user.passwordChanged = now;
   }
   if (recovery && typeof recovery.question === 'string') {
-    user.recoveryQuestion = { question: recovery.question, answer: String(recovery.answer ?? '') };
+    user.recoveryQuestion = { question: recovery.question, answer: asText(recovery.answer) };
   }
   if (profileChange)
     appendRequestEvent(org, req, { eventType: 'user.account.update_profile', target: [userActor(user)] });

@@ -73,7 +73,7 @@ export const lambdaContext = {
 
 /** A context whose Lambda has little time left, so the client's retry budget is short. */
 export function contextWithRemaining(ms: number): Context {
-  return { ...lambdaContext, getRemainingTimeInMillis: () => ms } as unknown as Context;
+  return { ...lambdaContext, getRemainingTimeInMillis: () => ms };
 }
 
 export interface Outcome {

@@ -9,6 +9,7 @@ import { handler as createUser } from '../../../functions/actions/create-user.js
 import { handler as oktaRequest } from '../../../functions/actions/okta-request.js';
 import { dynamoDb, resetAwsClients } from '../../../functions/lib/aws-clients.js';
 import { resetConfig } from '../../../functions/lib/config.js';
+import { match } from '../../support/match.js';
 
 const TABLE = 'okta-connector-idempotency-test';
 let h: Harness;
@@ -57,7 +58,7 @@ describe.each(SHAPES)('create-user with idempotencyKey through %s', (shape) => {
       outcomes.push(await invoke(createUser, 'create-user', input, shape));
     });
     expect(creations).toBe(1);
-    expect(outcomes[0]).toMatchObject({ status: 200, body: { id: expect.any(String), status: 'ACTIVE' } });
+    expect(outcomes[0]).toMatchObject({ status: 200, body: { id: match.any(String), status: 'ACTIVE' } });
     expect(outcomes[1]).toEqual(outcomes[0]);
     expect(
       h.sim.org.users().filter((u) => (u.profile as { login: string }).login === input.profile.login),

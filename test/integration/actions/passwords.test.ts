@@ -3,6 +3,7 @@ import { invoke, SHAPES, startHarness, type Harness } from './action-harness.js'
 import { handler as expirePassword } from '../../../functions/actions/expire-password.js';
 import { handler as resetForgottenPassword } from '../../../functions/actions/reset-forgotten-password.js';
 import { handler as resetPassword } from '../../../functions/actions/reset-password.js';
+import { match } from '../../support/match.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -31,7 +32,7 @@ describe.each(SHAPES)('expire-password through %s', (shape) => {
       { userId, tempPassword: true, revokeSessions: true },
       shape,
     );
-    expect(outcome.body).toEqual({ userId, tempPassword: expect.any(String) });
+    expect(outcome.body).toEqual({ userId, tempPassword: match.any(String) });
     expect(h.sim.org.directory.users.get(userId)?.password).toBe(outcome.body.tempPassword);
   });
 
@@ -61,7 +62,7 @@ describe.each(SHAPES)('reset-password through %s', (shape) => {
   it('returns the reset URL with sendEmail false (the default) and puts the user in RECOVERY', async () => {
     const userId = await h.userIn('ACTIVE');
     const outcome = await invoke(resetPassword, 'reset-password', { userId }, shape);
-    expect(outcome.body).toEqual({ userId, resetPasswordUrl: expect.stringMatching(/\/reset_password\/.+/) });
+    expect(outcome.body).toEqual({ userId, resetPasswordUrl: match.stringMatching(/\/reset_password\/.+/) });
     expect(statusOf(userId)).toBe('RECOVERY');
   });
 
@@ -97,7 +98,7 @@ describe.each(SHAPES)('reset-forgotten-password through %s', (shape) => {
   it('returns the reset URL for an ACTIVE user with a recovery question; the status stays', async () => {
     const userId = await h.userIn('ACTIVE', { recoveryQuestion: true });
     const outcome = await invoke(resetForgottenPassword, 'reset-forgotten-password', { userId }, shape);
-    expect(outcome.body).toEqual({ userId, resetPasswordUrl: expect.stringMatching(/\/reset-password\/.+/) });
+    expect(outcome.body).toEqual({ userId, resetPasswordUrl: match.stringMatching(/\/reset-password\/.+/) });
     expect(statusOf(userId)).toBe('ACTIVE');
   });
 

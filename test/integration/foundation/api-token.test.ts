@@ -6,6 +6,7 @@ import { rateLimitBucket } from '../../../functions/lib/okta/rate-limits.js';
 import { bucketOf } from '../../../local/okta-sim/control/rate-limits.js';
 import { startSandbox, type Sandbox } from './sandbox.js';
 import { timesFired } from '../../support/fault-counters.js';
+import { match } from '../../support/match.js';
 
 let sandbox: Sandbox;
 
@@ -84,7 +85,7 @@ describe('api-token connection on the wire', () => {
     await expect(okta.request({ method: 'GET', path: '/api/v1/users/00unobody' })).rejects.toMatchObject({
       name: 'OktaNotFound',
       oktaErrorCode: 'E0000007',
-      oktaRequestId: expect.any(String),
+      oktaRequestId: match.any(String),
       oktaStatus: 404,
     });
     const staged = sandbox.sim.org.users().find((u) => u.status === 'STAGED') as { id: string };

@@ -10,6 +10,7 @@ import { kmsPublicJwk } from '../../../functions/lib/auth/kms-signing-key.js';
 import { oktaClient } from '../../../functions/lib/okta/client-cache.js';
 import type { LocalFunction, LocalRuntime } from '../../../local/runtime.js';
 import { countRequests, localRuntimeFor, startSandbox, type Sandbox } from './sandbox.js';
+import { match } from '../../support/match.js';
 
 let sandbox: Sandbox;
 let kms: KMSClient;
@@ -149,7 +150,7 @@ describe('sign-in with a key held in AWS KMS', () => {
 
     expect(error).toMatchObject({
       name: 'InternalError',
-      message: expect.stringContaining('is Disabled, not Enabled'),
+      message: match.stringContaining('is Disabled, not Enabled'),
     });
     expect(counter.token()).toBe(0);
   });

@@ -50,7 +50,7 @@ describe('no redirects on Okta and token calls', () => {
     };
     const endpoint = tokenEndpointFor(connection);
     await expect(
-      endpoint.request(async () => ({ grant_type: 'refresh_token', refresh_token: 'rt-must-stay-home' })),
+      endpoint.request(() => Promise.resolve({ grant_type: 'refresh_token', refresh_token: 'rt-must-stay-home' })),
     ).rejects.toMatchObject({ name: 'OktaUnavailable' });
     expect(reachedElsewhere.filter((line) => line.includes('rt-must-stay-home'))).toEqual([]);
   });

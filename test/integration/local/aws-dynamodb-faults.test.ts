@@ -6,7 +6,7 @@ import { startLocalAws, type DynamoDbWrite, type LocalAws } from '../../../local
 // own answers would: the SDK's retry loop sees them, not a middleware of one client.
 let aws: LocalAws;
 let client: DynamoDBClient;
-const table = 'faults';
+const TABLE = 'faults';
 const noFaults = { throttle: 0, exhaustedThrottle: 0, conditionalConflict: 0 };
 
 beforeAll(async () => {
@@ -18,7 +18,7 @@ beforeAll(async () => {
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     maxAttempts: 3,
   });
-  await aws.createTable(table);
+  await aws.createTable(TABLE);
 });
 afterEach(() => aws.dynamoDb.injectFaults(noFaults));
 afterAll(async () => {
@@ -26,7 +26,7 @@ afterAll(async () => {
   await aws.close();
 });
 
-const item = (pk: string) => ({ TableName: table, Item: { pk: { S: pk } } });
+const item = (pk: string) => ({ TableName: TABLE, Item: { pk: { S: pk } } });
 
 describe('local DynamoDB faults at the endpoint', () => {
   it('throttles single attempts, which the SDK retries to success', async () => {
@@ -50,7 +50,7 @@ describe('local DynamoDB faults at the endpoint', () => {
     // Only the call's first attempt draws: its retries carry the same amz-sdk-invocation-id.
     aws.dynamoDb.injectFaults({ ...noFaults, exhaustedThrottle: 0.5, random: () => (draws++ === 0 ? 0.1 : 0.9) });
 
-    const read = client.send(new GetItemCommand({ TableName: table, Key: { pk: { S: 'absent' } } }));
+    const read = client.send(new GetItemCommand({ TableName: TABLE, Key: { pk: { S: 'absent' } } }));
 
     await expect(read).rejects.toMatchObject({
       name: 'ProvisionedThroughputExceededException',
@@ -63,7 +63,7 @@ describe('local DynamoDB faults at the endpoint', () => {
   it('spares DeleteItem the exhausted throttle', async () => {
     aws.dynamoDb.injectFaults({ ...noFaults, exhaustedThrottle: 1 });
 
-    const deleted = await client.send(new DeleteItemCommand({ TableName: table, Key: { pk: { S: 'absent' } } }));
+    const deleted = await client.send(new DeleteItemCommand({ TableName: TABLE, Key: { pk: { S: 'absent' } } }));
 
     expect(deleted.$metadata.httpStatusCode).toBe(200);
   });
@@ -79,7 +79,7 @@ describe('local DynamoDB faults at the endpoint', () => {
     await expect(put).rejects.toMatchObject({ name: 'ConditionalCheckFailedException' });
     expect(aws.dynamoDb.faultCounts().conditionalConflicts - before).toBe(1);
     aws.dynamoDb.injectFaults(noFaults);
-    const read = await client.send(new GetItemCommand({ TableName: table, Key: { pk: { S: 'conflicted' } } }));
+    const read = await client.send(new GetItemCommand({ TableName: TABLE, Key: { pk: { S: 'conflicted' } } }));
     expect(read.Item).toBeUndefined();
     // An unconditional write is not a conflict.
     aws.dynamoDb.injectFaults({ ...noFaults, conditionalConflict: 1 });
@@ -90,7 +90,7 @@ describe('local DynamoDB faults at the endpoint', () => {
     const writes: DynamoDbWrite[] = [];
     const stop = aws.dynamoDb.onWrite((write) => writes.push(write));
     await client.send(
-      new PutItemCommand({ TableName: table, Item: { pk: { S: 'cursor#c#poll' }, version: { N: '4' } } }),
+      new PutItemCommand({ TableName: TABLE, Item: { pk: { S: 'cursor#c#poll' }, version: { N: '4' } } }),
     );
     aws.dynamoDb.injectFaults({ ...noFaults, conditionalConflict: 1 });
     await expect(
@@ -100,7 +100,7 @@ describe('local DynamoDB faults at the endpoint', () => {
     await client.send(new PutItemCommand(item('after-unsubscribe')));
 
     expect(writes).toEqual([
-      { operation: 'PutItem', input: { TableName: table, Item: { pk: { S: 'cursor#c#poll' }, version: { N: '4' } } } },
+      { operation: 'PutItem', input: { TableName: TABLE, Item: { pk: { S: 'cursor#c#poll' }, version: { N: '4' } } } },
     ]);
   });
 });

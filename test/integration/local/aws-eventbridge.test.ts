@@ -1,6 +1,7 @@
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalAws, type LocalAws } from '../../../local/aws/index.js';
+import { match } from '../../support/match.js';
 
 // The real SDK client, configured only through the AWS_ENDPOINT_URL_EVENTBRIDGE environment variable.
 let aws: LocalAws;
@@ -115,7 +116,7 @@ describe('local EventBridge: PutEvents', () => {
 
     expect(result.FailedEntryCount).toBe(1);
     expect(result.Entries?.[0]?.EventId).toBeDefined();
-    expect(result.Entries?.[1]).toMatchObject({ ErrorCode: code, ErrorMessage: expect.any(String) });
+    expect(result.Entries?.[1]).toMatchObject({ ErrorCode: code, ErrorMessage: match.any(String) });
     expect(aws.eventBridge.entries()).toHaveLength(1);
   });
 });
@@ -214,7 +215,7 @@ describe('local EventBridge: protocol', () => {
     expect(response.status).toBe(400);
     expect(await response.json()).toEqual({
       __type: 'UnknownOperationException',
-      message: expect.stringContaining('ListRules'),
+      message: match.stringContaining('ListRules'),
     });
   });
 });

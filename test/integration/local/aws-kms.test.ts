@@ -33,8 +33,8 @@ afterAll(async () => {
   process.env = savedEnv;
 });
 
-const createKey = async (KeySpec: string, KeyUsage = 'SIGN_VERIFY') =>
-  (await client.send(new CreateKeyCommand({ KeySpec: KeySpec as never, KeyUsage: KeyUsage as never }))).KeyMetadata!;
+const createKey = async (keySpec: string, keyUsage = 'SIGN_VERIFY') =>
+  (await client.send(new CreateKeyCommand({ KeySpec: keySpec as never, KeyUsage: keyUsage as never }))).KeyMetadata!;
 
 describe('local KMS: keys', () => {
   it('creates an ECC_NIST_P256 signing key and describes it as KMS does', async () => {
@@ -57,12 +57,12 @@ describe('local KMS: keys', () => {
     const key = await createKey('RSA_2048');
     await client.send(new CreateAliasCommand({ AliasName: 'alias/okta-connector/by-alias', TargetKeyId: key.KeyId }));
 
-    for (const KeyId of [
+    for (const keyId of [
       key.Arn,
       'alias/okta-connector/by-alias',
       'arn:aws:kms:us-east-1:000000000000:alias/okta-connector/by-alias',
     ]) {
-      expect((await client.send(new DescribeKeyCommand({ KeyId }))).KeyMetadata?.KeyId).toBe(key.KeyId);
+      expect((await client.send(new DescribeKeyCommand({ KeyId: keyId }))).KeyMetadata?.KeyId).toBe(key.KeyId);
     }
   });
 
@@ -84,8 +84,8 @@ describe('local KMS: keys', () => {
   });
 
   it('answers NotFoundException for a key, an alias and a key id that do not exist', async () => {
-    for (const KeyId of ['0b4a44a4-0000-4000-8000-000000000000', 'alias/missing', 'not a key id']) {
-      await expect(client.send(new DescribeKeyCommand({ KeyId }))).rejects.toBeInstanceOf(NotFoundException);
+    for (const keyId of ['0b4a44a4-0000-4000-8000-000000000000', 'alias/missing', 'not a key id']) {
+      await expect(client.send(new DescribeKeyCommand({ KeyId: keyId }))).rejects.toBeInstanceOf(NotFoundException);
     }
   });
 

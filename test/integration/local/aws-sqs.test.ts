@@ -12,6 +12,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalAws, type LocalAws } from '../../../local/aws/index.js';
+import { match } from '../../support/match.js';
 
 // The real SDK client (which checks every body's MD5), configured only through AWS_ENDPOINT_URL_SQS.
 let aws: LocalAws;
@@ -34,8 +35,8 @@ async function queue(name: string, attributes: Record<string, string> = {}): Pro
   return QueueUrl!;
 }
 
-const receive = (QueueUrl: string, extra: Partial<{ VisibilityTimeout: number; WaitTimeSeconds: number }> = {}) =>
-  client.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, ...extra }));
+const receive = (queueUrl: string, extra: Partial<{ VisibilityTimeout: number; WaitTimeSeconds: number }> = {}) =>
+  client.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, ...extra }));
 
 describe('local SQS', () => {
   it('sends, receives and deletes a message, with its MD5 and receive count', async () => {
@@ -116,7 +117,7 @@ describe('local SQS', () => {
     expect((await receive(url)).Messages).toHaveLength(1);
     expect((await receive(url)).Messages).toBeUndefined();
     expect(aws.sqs.messages('redriven')).toEqual([]);
-    expect(aws.sqs.messages('dead-letters')).toEqual([expect.objectContaining({ body: 'poison', receiveCount: 2 })]);
+    expect(aws.sqs.messages('dead-letters')).toEqual([match.objectContaining({ body: 'poison', receiveCount: 2 })]);
   });
 
   it('fails sends when told to, keeping nothing (the SDK tries 3 times)', async () => {

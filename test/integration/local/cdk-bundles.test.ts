@@ -7,14 +7,14 @@ import { bundlesFromCdkOut } from '../../../local/cdk-bundles.js';
 import { createLocalRuntime } from '../../../local/runtime.js';
 
 // A cdk.out as `cdk synth` writes it: a template whose function role says `Runs <entry>`, and the asset's bundle.
-const entry = 'test/integration/local/fixtures/value-handler.ts';
+const ENTRY = 'test/integration/local/fixtures/value-handler.ts';
 let cdkOut: string;
 
 beforeAll(async () => {
   cdkOut = mkdtempSync(join(tmpdir(), 'cdk-out-'));
   mkdirSync(join(cdkOut, 'asset.abc'));
   await build({
-    entryPoints: [entry],
+    entryPoints: [ENTRY],
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -25,7 +25,7 @@ beforeAll(async () => {
     join(cdkOut, 'Stack.template.json'),
     JSON.stringify({
       Resources: {
-        FnRole: { Type: 'AWS::IAM::Role', Properties: { Description: `Runs ${entry}` } },
+        FnRole: { Type: 'AWS::IAM::Role', Properties: { Description: `Runs ${ENTRY}` } },
         Fn: {
           Type: 'AWS::Lambda::Function',
           Properties: { Handler: 'index.handler', Role: { 'Fn::GetAtt': ['FnRole', 'Arn'] } },
@@ -39,12 +39,12 @@ afterAll(() => rmSync(cdkOut, { recursive: true, force: true }));
 
 describe('bundles from cdk.out', () => {
   it('finds the bundle of each handler entry', () => {
-    expect(bundlesFromCdkOut(cdkOut)).toEqual({ [entry]: join(cdkOut, 'asset.abc', 'index.mjs') });
+    expect(bundlesFromCdkOut(cdkOut)).toEqual({ [ENTRY]: join(cdkOut, 'asset.abc', 'index.mjs') });
   });
 
   it('runs the bundle in the local runtime', async () => {
     const runtime = createLocalRuntime({ bundles: bundlesFromCdkOut(cdkOut) });
-    const outcome = await runtime.invoke({ name: 'value', entry }, { value: 'bundled' });
+    const outcome = await runtime.invoke({ name: 'value', entry: ENTRY }, { value: 'bundled' });
 
     expect(outcome).toMatchObject({ ok: true, result: 'bundled' });
   });

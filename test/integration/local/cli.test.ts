@@ -5,9 +5,19 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../bin/cli.js';
 import { startSandbox, type Sandbox } from '../../../local/sandbox.js';
+import type { OktaEventDetail } from '../../../infra/catalog-types.js';
+import { match } from '../../support/match.js';
 
 // The CLI against a sandbox started in this process: in-process for speed, and through the bin shim twice.
 let sandbox: Sandbox;
+
+/** A secret as the CLI stored it (`{}` when there is none). */
+function storedSecret(name: string): { auth: Record<string, unknown>; eventHookSecret: string } {
+  return JSON.parse(sandbox.aws.secrets.get(name) ?? '{}') as {
+    auth: Record<string, unknown>;
+    eventHookSecret: string;
+  };
+}
 let cliEnv: Record<string, string | undefined>;
 
 beforeAll(async () => {
@@ -42,7 +52,7 @@ async function cli(
       out: (t) => stdout.push(t),
       err: (t) => stderr.push(t),
       errIsTty: false,
-      ...(stdin === undefined ? {} : { readStdin: async () => stdin }),
+      ...(stdin === undefined ? {} : { readStdin: () => Promise.resolve(stdin) }),
     });
     return { code, stdout: stdout.join('\n'), stderr: stderr.join('\n') };
   } finally {
@@ -304,7 +314,7 @@ describe('okta-connector connections', () => {
     const listed = JSON.parse(stdout) as Array<Record<string, unknown>>;
     expect(listed).toContainEqual({
       name: 'default',
-      baseUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+      baseUrl: match.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
       auth: 'api-token',
       eventHookSecret: true,
     });
@@ -381,9 +391,9 @@ describe('okta-connector connections', () => {
 
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('okta-connector/cli-kept exists already; run again with --replace');
-    expect(JSON.parse(sandbox.aws.secrets.get('okta-connector/cli-kept') ?? '{}').auth.token).toBe('first-token');
+    expect(storedSecret('okta-connector/cli-kept').auth.token).toBe('first-token');
     expect((await add(['--replace'], 'second-token')).code).toBe(0);
-    expect(JSON.parse(sandbox.aws.secrets.get('okta-connector/cli-kept') ?? '{}').auth.token).toBe('second-token');
+    expect(storedSecret('okta-connector/cli-kept').auth.token).toBe('second-token');
   });
 
   it('generates the event hook secret, stores it as <name>/event-hook and prints it once', async () => {
@@ -403,7 +413,7 @@ describe('okta-connector connections', () => {
     );
 
     expect(code).toBe(0);
-    const stored = JSON.parse(sandbox.aws.secrets.get('okta-connector/cli-hooked/event-hook') ?? '{}');
+    const stored = storedSecret('okta-connector/cli-hooked/event-hook');
     expect(stored.eventHookSecret).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(stdout.split(stored.eventHookSecret)).toHaveLength(2);
     expect(sandbox.aws.secrets.get('okta-connector/cli-hooked')).not.toContain(stored.eventHookSecret);
@@ -465,7 +475,7 @@ describe('okta-connector connections add --kms-key-id (issue 16 part 4)', () => 
 
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toMatchObject({ connection: 'kms', auth: 'client-credentials', ok: true });
-    expect(JSON.parse(sandbox.aws.secrets.get('okta-connector/kms') ?? '{}').auth).not.toHaveProperty('privateKey');
+    expect(storedSecret('okta-connector/kms').auth).not.toHaveProperty('privateKey');
   });
 
   it('stores the connection, prints the public JWK to register, and signs in once the app trusts it', async () => {
@@ -487,7 +497,7 @@ describe('okta-connector connections add --kms-key-id (issue 16 part 4)', () => 
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ label: 'cli-kms', jwks: [printed.publicJwk], grantedScopes: ['okta.users.read'] }),
     }).then((r) => r.json() as Promise<{ clientId: string }>);
-    const secret = JSON.parse(sandbox.aws.secrets.get('okta-connector/cli-kms') ?? '{}');
+    const secret = storedSecret('okta-connector/cli-kms');
     expect(secret.auth).toEqual({
       type: 'client-credentials',
       clientId: '0oaPending',
@@ -519,7 +529,7 @@ describe('okta-connector connections add --kms-key-id (issue 16 part 4)', () => 
   it.each([
     ['an encryption key', () => sandbox.aws.kms.createKey('RSA_2048', 'ENCRYPT_DECRYPT'), 'key usage ENCRYPT_DECRYPT'],
     ['a secp256k1 key', () => sandbox.aws.kms.createKey('ECC_SECG_P256K1'), 'is a ECC_SECG_P256K1 key; Okta accepts'],
-    ['a key that does not exist', async () => '0b4a44a4-0000-4000-8000-000000000000', 'NotFoundException'],
+    ['a key that does not exist', () => Promise.resolve('0b4a44a4-0000-4000-8000-000000000000'), 'NotFoundException'],
   ])('refuses %s with exit code 1, saying why, and stores nothing', async (_case, key, problem) => {
     const { code, stderr } = await add('cli-kms-bad', await key());
 
@@ -580,10 +590,10 @@ describe('okta-connector replay', () => {
 
     expect(code).toBe(0);
     expect(stderr).toMatch(/replay \[#{15}\.{15}\] +50%/);
-    expect(JSON.parse(stdout)).toMatchObject({ published: expect.any(Number) });
+    expect(JSON.parse(stdout)).toMatchObject({ published: match.any(Number) });
     const replayed = sandbox.aws.eventBridge
       .entries()
-      .filter((e) => JSON.parse(e.Detail)['okta-connector']?.replayed === true);
+      .filter((e) => (JSON.parse(e.Detail) as OktaEventDetail)['okta-connector']?.replayed === true);
     expect(replayed.length).toBeGreaterThan(0);
     expect(replayed.every((e) => e.DetailType === 'user.lifecycle.suspend')).toBe(true);
   });
@@ -603,7 +613,7 @@ describe('okta-connector replay', () => {
     ]);
 
     expect(code).toBe(0);
-    expect(JSON.parse(stdout).published).toBeGreaterThan(0);
+    expect((JSON.parse(stdout) as { published: number }).published).toBeGreaterThan(0);
     expect(sandbox.aws.eventBridge.entries().length).toBeGreaterThan(before);
   });
 
@@ -615,9 +625,9 @@ describe('okta-connector replay', () => {
   });
 });
 
-async function activeUserId(): Promise<string> {
+function activeUserId(): Promise<string> {
   const user = sandbox.sim?.org.users().find((u) => u.status === 'ACTIVE' && u.id !== sandbox.sim?.org.adminUserId);
-  return String(user?.id);
+  return Promise.resolve(String(user?.id));
 }
 
 async function waitFor(check: () => Promise<boolean>, ms = 5000): Promise<void> {

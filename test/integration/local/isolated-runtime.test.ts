@@ -13,19 +13,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type Gateway } from '../../../local/gateway.js';
 import { startLocalLambda, type LocalLambda } from '../../../local/lambda-endpoint.js';
 import { createLocalRuntime, type LocalFunction } from '../../../local/runtime.js';
+import { match } from '../../support/match.js';
 
 // Each function runs in containers of its own (child processes), driven here through the local Invoke API with the
 // real SDK client, as a Step Functions task or the CLI would. One runtime for the file: its warm containers are
 // reused from test to test, and each test names the functions it starts cold.
-const entry = 'test/integration/local/fixtures/container-handler.ts';
+const ENTRY = 'test/integration/local/fixtures/container-handler.ts';
 const functions: LocalFunction[] = [
-  { name: 'alpha', entry, memoryMb: 640, environment: { ONLY_A: 'for alpha only' } },
-  { name: 'beta', entry },
-  { name: 'pair', entry },
-  { name: 'slow', entry, timeoutSeconds: 0.5 },
-  { name: 'single', entry, reservedConcurrency: 1 },
-  { name: 'crashing', entry },
-  { name: 'hungry', entry, memoryMb: 128 },
+  { name: 'alpha', entry: ENTRY, memoryMb: 640, environment: { ONLY_A: 'for alpha only' } },
+  { name: 'beta', entry: ENTRY },
+  { name: 'pair', entry: ENTRY },
+  { name: 'slow', entry: ENTRY, timeoutSeconds: 0.5 },
+  { name: 'single', entry: ENTRY, reservedConcurrency: 1 },
+  { name: 'crashing', entry: ENTRY },
+  { name: 'hungry', entry: ENTRY, memoryMb: 128 },
 ];
 const runtime = createLocalRuntime({ env: { TABLE_NAME: 'shared-table' } });
 let lambda: LocalLambda;
@@ -35,7 +36,7 @@ let scratch: string;
 
 beforeAll(async () => {
   lambda = await startLocalLambda({ runtime, functions });
-  gateway = await startGateway({ runtime, routes: { actions: [], eventHook: entry } });
+  gateway = await startGateway({ runtime, routes: { actions: [], eventHook: ENTRY } });
   client = new LambdaClient({
     endpoint: lambda.url,
     region: 'us-east-1',
@@ -105,9 +106,9 @@ describe('logs through the Invoke API with LogType Tail', () => {
   it('starts one container per concurrent invocation, each a cold start of its own', async () => {
     const [one, two] = await Promise.all([invoke('pair', { ms: 300 }), invoke('pair', { ms: 300 })]);
 
-    expect(reportOf(one as InvokeCommandOutput)).toContain('Init Duration');
-    expect(reportOf(two as InvokeCommandOutput)).toContain('Init Duration');
-    expect(answer(one as InvokeCommandOutput).pid).not.toBe(answer(two as InvokeCommandOutput).pid);
+    expect(reportOf(one)).toContain('Init Duration');
+    expect(reportOf(two)).toContain('Init Duration');
+    expect(answer(one).pid).not.toBe(answer(two).pid);
     expect(containersOf('pair')).toHaveLength(2);
   });
 });
@@ -177,9 +178,9 @@ describe('timeouts, crashes and throttles', () => {
   it('throttles a Function URL past the reserved concurrency with 429 Rate Exceeded', async () => {
     // The gateway's event hook runs the entry with the settings the stack gives it: here a reserved concurrency of 1.
     const limited = createLocalRuntime({
-      functions: { [entry]: { memoryMb: 256, timeoutSeconds: 5, reservedConcurrency: 1, environment: {} } },
+      functions: { [ENTRY]: { memoryMb: 256, timeoutSeconds: 5, reservedConcurrency: 1, environment: {} } },
     });
-    const hook = await startGateway({ runtime: limited, routes: { actions: [], eventHook: entry } });
+    const hook = await startGateway({ runtime: limited, routes: { actions: [], eventHook: ENTRY } });
     try {
       const post = () => fetch(hook.eventHookUrl, { method: 'POST', body: JSON.stringify({ ms: 500 }) });
       const answers = await Promise.all([post(), post()]);
@@ -199,7 +200,7 @@ describe('timeouts, crashes and throttles', () => {
 
     expect(JSON.parse(new TextDecoder().decode(crashed.Payload))).toMatchObject({
       errorType: 'Runtime.ExitError',
-      errorMessage: expect.stringMatching(/Error: Runtime exited with error: exit status 129$/),
+      errorMessage: match.stringMatching(/Error: Runtime exited with error: exit status 129$/),
     });
     expect(logOf(crashed)).toMatch(
       /ERROR\tUncaught Exception \t\{"errorType":"Error","errorMessage":"thrown outside the invocation"\}/,
@@ -246,7 +247,7 @@ describe('bad input on the Invoke API, as Lambda answers it', () => {
 describe('idle containers', () => {
   it('are dropped after the idle time, and the next invocation is cold', async () => {
     const brief = createLocalRuntime({ idleSeconds: 0.3 });
-    const fn = { name: 'brief', entry };
+    const fn = { name: 'brief', entry: ENTRY };
     try {
       const first = await brief.invoke(fn, {});
       const warm = await brief.invoke(fn, {});

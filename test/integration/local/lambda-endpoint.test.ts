@@ -4,7 +4,7 @@ import { startLocalLambda, type LocalLambda } from '../../../local/lambda-endpoi
 import { createLocalRuntime } from '../../../local/runtime.js';
 
 // The real SDK client, configured only through the AWS_ENDPOINT_URL_LAMBDA environment variable.
-const fixtures = 'test/integration/local/fixtures';
+const FIXTURES = 'test/integration/local/fixtures';
 let lambda: LocalLambda;
 let client: LambdaClient;
 const savedEnv = { ...process.env };
@@ -13,8 +13,8 @@ beforeAll(async () => {
   lambda = await startLocalLambda({
     runtime: createLocalRuntime(),
     functions: [
-      { name: 'value', entry: `${fixtures}/value-handler.ts` },
-      { name: 'failing', entry: `${fixtures}/failing-handler.ts` },
+      { name: 'value', entry: `${FIXTURES}/value-handler.ts` },
+      { name: 'failing', entry: `${FIXTURES}/failing-handler.ts` },
     ],
   });
   process.env.AWS_ENDPOINT_URL_LAMBDA = lambda.url;

@@ -6,13 +6,14 @@ import { foreignRequest } from '../../../local/aws/loopback-guard.js';
 import { startGateway, type Gateway } from '../../../local/gateway.js';
 import { startLocalLambda, type LocalLambda } from '../../../local/lambda-endpoint.js';
 import { createLocalRuntime } from '../../../local/runtime.js';
+import { match } from '../../support/match.js';
 
 // Issue 14 item 7: with a real org in the environment the sandbox holds its credentials, and any web page the
 // browser shows can reach 127.0.0.1: by DNS rebinding (its own name resolving to 127.0.0.1, so the browser lets
 // it read the answers) or by a cross-site POST that needs no preflight (text/plain). Every local endpoint answers
 // only loopback Host headers and no foreign Origin.
 
-const fixtures = 'test/integration/local/fixtures';
+const FIXTURES = 'test/integration/local/fixtures';
 const TOKEN = '00-real-org-token-value';
 let aws: LocalAws;
 let gateway: Gateway;
@@ -25,13 +26,13 @@ beforeAll(async () => {
   const runtime = createLocalRuntime({ timeoutSeconds: 5 });
   const counting = { invoke: (...args: Parameters<typeof runtime.invoke>) => ((ran += 1), runtime.invoke(...args)) };
   gateway = await startGateway({
-    runtime: { ...runtime, ...counting } as typeof runtime,
+    runtime: { ...runtime, ...counting },
     routes: {
-      actions: [{ name: 'delete-user', entry: `${fixtures}/echo-handler.ts` }],
-      eventHook: `${fixtures}/echo-handler.ts`,
+      actions: [{ name: 'delete-user', entry: `${FIXTURES}/echo-handler.ts` }],
+      eventHook: `${FIXTURES}/echo-handler.ts`,
     },
   });
-  lambda = await startLocalLambda({ runtime, functions: [{ name: 'value', entry: `${fixtures}/value-handler.ts` }] });
+  lambda = await startLocalLambda({ runtime, functions: [{ name: 'value', entry: `${FIXTURES}/value-handler.ts` }] });
 });
 afterAll(async () => {
   await Promise.all([gateway.close(), lambda.close(), aws.close()]);
@@ -97,7 +98,7 @@ describe('every local endpoint refuses requests a web page could send', () => {
       const answer = await send(url, { headers: { ...headers, host }, body });
       expect(answer.status, host).toBe(403);
       expect(answer.body).not.toContain(TOKEN);
-      expect(JSON.parse(answer.body)).toEqual({ message: expect.stringContaining('127.0.0.1, localhost or [::1]') });
+      expect(JSON.parse(answer.body)).toEqual({ message: match.stringContaining('127.0.0.1, localhost or [::1]') });
     }
   });
 

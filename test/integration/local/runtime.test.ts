@@ -1,19 +1,23 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLocalRuntime } from '../../../local/runtime.js';
+import { match } from '../../support/match.js';
 
-const fixtures = 'test/integration/local/fixtures';
-const savedTable = process.env.TABLE_NAME;
+const FIXTURES = 'test/integration/local/fixtures';
+const SAVED_TABLE = process.env.TABLE_NAME;
 const runtime = createLocalRuntime({ env: { TABLE_NAME: 'runtime-table' }, timeoutSeconds: 5 });
 afterAll(() => {
-  process.env.TABLE_NAME = savedTable;
+  process.env.TABLE_NAME = SAVED_TABLE;
 });
 
 describe('local runtime', () => {
   it('runs the handler with the event and a Lambda context', async () => {
-    const outcome = await runtime.invoke({ name: 'echo', entry: `${fixtures}/echo-handler.ts` }, { hello: 'world' });
+    const outcome = await runtime.invoke({ name: 'echo', entry: `${FIXTURES}/echo-handler.ts` }, { hello: 'world' });
 
     expect(outcome.ok).toBe(true);
-    const body = JSON.parse((outcome as { result: { body: string } }).result.body);
+    const body = JSON.parse((outcome as { result: { body: string } }).result.body) as {
+      event: unknown;
+      context: { remainingMs: number };
+    };
     expect(body.event).toEqual({ hello: 'world' });
     expect(body.context).toMatchObject({
       functionName: 'okta-connector-echo',
@@ -25,13 +29,14 @@ describe('local runtime', () => {
   });
 
   it('gives the handler the function environment', async () => {
-    const outcome = await runtime.invoke({ name: 'echo', entry: `${fixtures}/echo-handler.ts` }, {});
+    const outcome = await runtime.invoke({ name: 'echo', entry: `${FIXTURES}/echo-handler.ts` }, {});
 
-    expect(JSON.parse((outcome as { result: { body: string } }).result.body).tableName).toBe('runtime-table');
+    const body = JSON.parse((outcome as { result: { body: string } }).result.body) as { tableName: string };
+    expect(body.tableName).toBe('runtime-table');
   });
 
   it('reports a thrown error as Lambda does: its name as errorType and its message, no stack', async () => {
-    const outcome = await runtime.invoke({ name: 'failing', entry: `${fixtures}/failing-handler.ts` }, {});
+    const outcome = await runtime.invoke({ name: 'failing', entry: `${FIXTURES}/failing-handler.ts` }, {});
 
     expect(outcome).toMatchObject({ ok: false, error: { errorType: 'OktaNotFound', errorMessage: 'No user 00u1' } });
     expect(JSON.stringify(outcome)).not.toContain('at ');
@@ -39,7 +44,7 @@ describe('local runtime', () => {
 
   it('reports a timeout when the handler outlives the function timeout', async () => {
     const outcome = await runtime.invoke(
-      { name: 'slow', entry: `${fixtures}/slow-handler.ts`, timeoutSeconds: 0.05 },
+      { name: 'slow', entry: `${FIXTURES}/slow-handler.ts`, timeoutSeconds: 0.05 },
       { ms: 300 },
     );
 
@@ -52,12 +57,12 @@ describe('local runtime', () => {
   it('says which handler file is missing', async () => {
     const outcome = await runtime.invoke({ name: 'missing', entry: 'functions/actions/no-such-action.ts' }, {});
 
-    expect(outcome).toMatchObject({ ok: false, error: { errorMessage: expect.stringContaining('no-such-action.ts') } });
+    expect(outcome).toMatchObject({ ok: false, error: { errorMessage: match.stringContaining('no-such-action.ts') } });
   });
 
   it('reports a module without the handler export', async () => {
     const outcome = await runtime.invoke(
-      { name: 'echo', entry: `${fixtures}/echo-handler.ts`, handlerExport: 'main' },
+      { name: 'echo', entry: `${FIXTURES}/echo-handler.ts`, handlerExport: 'main' },
       {},
     );
 
@@ -66,10 +71,10 @@ describe('local runtime', () => {
 
   it('runs a bundle instead of the entry when one is given for the function', async () => {
     const bundled = createLocalRuntime({
-      bundles: { [`${fixtures}/echo-handler.ts`]: `${process.cwd()}/${fixtures}/value-handler.ts` },
+      bundles: { [`${FIXTURES}/echo-handler.ts`]: `${process.cwd()}/${FIXTURES}/value-handler.ts` },
     });
     const outcome = await bundled.invoke(
-      { name: 'echo', entry: `${fixtures}/echo-handler.ts` },
+      { name: 'echo', entry: `${FIXTURES}/echo-handler.ts` },
       { value: 'from the bundle' },
     );
 

@@ -1,10 +1,11 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createLocalRuntime } from '../../../local/runtime.js';
 import { scheduleSecondsFromEnv, startSchedules, type Schedules } from '../../../local/schedules.js';
+import { match } from '../../support/match.js';
 
 // The handlers run in the runtime's containers: what they saw comes back in their results, and how many ran at once
 // in the runtime's stats. One runtime for the file, so its containers stay warm from test to test.
-const slow = 'test/integration/local/fixtures/slow-handler.ts';
+const SLOW = 'test/integration/local/fixtures/slow-handler.ts';
 const runtime = createLocalRuntime();
 let schedules: Schedules | undefined;
 
@@ -23,14 +24,14 @@ describe('local schedules', () => {
       connections: ['default', 'service'],
       searches: [{ connection: 'default', name: 'failed-logins' }],
       intervalSeconds: 60,
-      pollerEntry: slow,
-      searchEntry: slow,
+      pollerEntry: SLOW,
+      searchEntry: SLOW,
       onRun: ({ outcome }) => payloads.push(payloadOf(outcome)),
     });
     await schedules.runAll();
 
     expect(payloads).toEqual(
-      expect.arrayContaining([
+      match.arrayContaining([
         { connection: 'default' },
         { connection: 'service' },
         { connection: 'default', search: 'failed-logins' },
@@ -43,12 +44,12 @@ describe('local schedules', () => {
     const runs: string[] = [];
     const own = createLocalRuntime();
     // A warm container first, so the window below measures the schedule and not a cold start on a loaded machine.
-    await own.invoke({ name: 'poll-system-log', entry: slow }, { ms: 1 });
+    await own.invoke({ name: 'poll-system-log', entry: SLOW }, { ms: 1 });
     schedules = startSchedules({
       runtime: own,
       connections: ['default'],
       intervalSeconds: 0.03,
-      pollerEntry: slow, // each run takes 120 ms, four intervals
+      pollerEntry: SLOW, // each run takes 120 ms, four intervals
       onRun: ({ schedule }) => runs.push(schedule),
     });
     await new Promise((resolve) => setTimeout(resolve, 700));
@@ -67,13 +68,13 @@ describe('local schedules', () => {
       runtime,
       connections: ['default'],
       intervalSeconds: 60,
-      pollerEntry: slow,
+      pollerEntry: SLOW,
       onRun: ({ outcome }) => outcomes.push(outcome),
     });
     await schedules.runAll();
 
     expect(outcomes).toEqual([
-      expect.objectContaining({ ok: true, result: { done: true, event: { connection: 'default' } } }),
+      match.objectContaining({ ok: true, result: { done: true, event: { connection: 'default' } } }),
     ]);
   });
 

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalAws, type LocalAws } from '../../../local/aws/index.js';
 import { createLocalRuntime, type LocalRuntime } from '../../../local/runtime.js';
 import { startSqsEventSource, type RunningEventSource } from '../../../local/runtime/sqs-event-source.js';
+import { match } from '../../support/match.js';
 
 // The mapping runs the fixture in containers of its own and talks to the local SQS with the real SDK client.
 const fn = { name: 'batch', entry: 'test/integration/local/fixtures/batch-handler.ts' };
@@ -53,7 +54,7 @@ function mapped(name: string, options: { reportBatchItemFailures?: boolean; maxR
     client.send(
       new SendMessageBatchCommand({
         QueueUrl: queueUrl,
-        Entries: bodies.map((MessageBody, i) => ({ Id: `${i}`, MessageBody })),
+        Entries: bodies.map((messageBody, i) => ({ Id: `${i}`, MessageBody: messageBody })),
       }),
     );
   return { source, send };
@@ -80,7 +81,7 @@ describe('the local SQS event source mapping', () => {
     const { source, send } = mapped('partial');
     await send(['ok-1', 'fail-1', 'ok-2']);
     await until(() => aws.sqs.messages('partial-dlq').length === 1);
-    expect(aws.sqs.messages('partial-dlq')).toEqual([expect.objectContaining({ body: 'fail-1', receiveCount: 2 })]);
+    expect(aws.sqs.messages('partial-dlq')).toEqual([match.objectContaining({ body: 'fail-1', receiveCount: 2 })]);
     expect(aws.sqs.messages('partial')).toEqual([]);
     expect(source.stats().deleted).toBe(2);
   }, 30_000);

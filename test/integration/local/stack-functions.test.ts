@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalRuntime, type FunctionSettings, type LocalRuntime } from '../../../local/runtime.js';
 import { stackSettings, type StackSettings } from '../../../local/runtime/stack-functions.js';
+import { match } from '../../support/match.js';
 
 // The settings each function runs with come from the OktaConnector construct itself (infra/okta-connector.ts):
 // actions 512 MB and 28 s, the event hook 10 s with a reserved concurrency of 200, the poller 55 s and 1, the OAuth
@@ -75,7 +76,7 @@ describe("the stack's own function settings", () => {
   it("gives the hook its hand-off queue's local URL, and the runtime the stack's queues and mapping", () => {
     const [deadLetters, deliveries] = stack.queues;
     expect(deliveries).toEqual({
-      name: expect.stringMatching(/HookDeliveries/),
+      name: match.stringMatching(/HookDeliveries/),
       visibilityTimeoutSeconds: 180,
       deadLetter: { queue: deadLetters?.name, maxReceiveCount: 5 },
     });

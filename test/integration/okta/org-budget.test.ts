@@ -1,6 +1,7 @@
 // The org-wide rate-limit budget on the real wire: many independent Okta clients (each with its own caches and its
 // own DynamoDB client, as separate Lambda containers have) share one table (dynalite) and call one simulated org.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Connection } from '../../../functions/lib/connections.js';
 import { oktaClientFor } from '../../../functions/lib/okta/client.js';
@@ -8,13 +9,13 @@ import { orgBudgetFor, TABLE_TIMEOUT_MS } from '../../../functions/lib/okta/org-
 import { startLocalAws, type LocalAws } from '../../../local/aws/index.js';
 import { startOktaSim, type OktaSim } from '../../../local/okta-sim/index.js';
 
-const table = 'org-budget-test';
+const TABLE = 'org-budget-test';
 let aws: LocalAws;
 let sim: OktaSim;
 
 beforeAll(async () => {
   [aws, sim] = await Promise.all([startLocalAws(), startOktaSim({ seed: { users: 5, groups: 0, apps: 0 } })]);
-  await aws.createTable(table);
+  await aws.createTable(TABLE);
 });
 
 afterAll(async () => {
@@ -37,7 +38,7 @@ function container(dynamoCalls: { count: number }, endpoint = aws.endpoints.dyna
     { step: 'initialize' },
   );
   const connection: Connection = { name: 'sim', baseUrl: sim.url, auth: { type: 'api-token', token: sim.apiToken } };
-  const orgBudget = orgBudgetFor(sim.url, { dynamoDb, tableName: table, reserve: 0.1 });
+  const orgBudget = orgBudgetFor(sim.url, { dynamoDb, tableName: TABLE, reserve: 0.1 });
   return oktaClientFor(connection, { orgBudget, rateLimitReserve: 0.1 });
 }
 
@@ -124,7 +125,7 @@ describe('the org-wide rate-limit budget when DynamoDB does not answer', () => {
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
       maxAttempts: 1,
     });
-    const budget = orgBudgetFor(sim.url, { dynamoDb, tableName: table, reserve: 0.1 });
+    const budget = orgBudgetFor(sim.url, { dynamoDb, tableName: TABLE, reserve: 0.1 });
     const first = await budget.take('GET /api/v1/users/{id}', Date.now() + 60);
     const second = await budget.take('GET /api/v1/users/{id}', Date.now() + 60);
     dynamoDb.destroy();
@@ -138,9 +139,8 @@ describe('the org-wide rate-limit budget when DynamoDB does not answer', () => {
   it("lets calls go on the container's own rules (fail-open), never waiting past the table's timeout", async () => {
     sim.control.resetRateLimits();
     // A port nobody listens on after the first connection: the table call fails or times out.
-    const silent = await new Promise<import('node:net').Server>((resolve) => {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const server = require('node:net').createServer(() => undefined);
+    const silent = await new Promise<Server>((resolve) => {
+      const server = createServer(() => undefined);
       server.listen(0, '127.0.0.1', () => resolve(server));
     });
     const port = (silent.address() as { port: number }).port;

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logger } from '../../../functions/lib/observability.js';
 import { handler, type CustomResourceEvent } from '../../../functions/hooks/register-event-hook.js';
 import { startWorld, type World } from '../../support/world.js';
+import { match } from '../../support/match.js';
 
 interface Answer {
   Status: 'SUCCESS' | 'FAILED';
@@ -96,7 +97,7 @@ describe('the eventHookRegistration custom resource', () => {
     });
     expect(answer.PhysicalResourceId).toBe(`okta-event-hook:default:${hook!.id}`);
     expect(answer.Data).toEqual({ HookId: hook!.id });
-    const secret = JSON.parse(stored()!).eventHookSecret as string;
+    const secret = (JSON.parse(stored()!) as { eventHookSecret: string }).eventHookSecret;
     expect(secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(JSON.stringify(answers)).not.toContain(secret);
     physicalId = answer.PhysicalResourceId;
@@ -107,7 +108,7 @@ describe('the eventHookRegistration custom resource', () => {
 
     expect(answer).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: physicalId });
     expect(await hooks()).toEqual([
-      expect.objectContaining({ events: expect.objectContaining({ items: ['user.lifecycle.create'] }) }),
+      match.objectContaining({ events: match.objectContaining({ items: ['user.lifecycle.create'] }) }),
     ]);
   });
 
@@ -132,7 +133,7 @@ describe('the eventHookRegistration custom resource', () => {
 
     expect(answer.Status).toBe('FAILED');
     expect(answer.Reason).toContain('Okta could not verify http://127.0.0.1:1/event-hook?connection=default');
-    expect(answer.Reason).not.toContain(JSON.parse(stored()!).eventHookSecret);
+    expect(answer.Reason).not.toContain((JSON.parse(stored()!) as { eventHookSecret: string }).eventHookSecret);
     expect(await hooks()).toEqual([]);
     expect(answer.PhysicalResourceId).toBe('okta-event-hook:default:none');
     expect((await run('Delete', {}, answer.PhysicalResourceId)).Status).toBe('SUCCESS');
@@ -141,6 +142,6 @@ describe('the eventHookRegistration custom resource', () => {
   it('Create with a type Okta does not allow: FAILED, naming it', async () => {
     const answer = await run('Create', { EventTypes: ['user.made.up'] });
 
-    expect(answer).toMatchObject({ Status: 'FAILED', Reason: expect.stringContaining('user.made.up') });
+    expect(answer).toMatchObject({ Status: 'FAILED', Reason: match.stringContaining('user.made.up') });
   });
 });

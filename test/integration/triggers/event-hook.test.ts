@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { resetConfig } from '../../../functions/lib/config.js';
 import { handler as poll } from '../../../functions/triggers/poll-system-log.js';
-import { hookSecret, longContext, startWorld, uuidCounts, waitFor, type TriggerWorld } from './harness.js';
+import { HOOK_SECRET, longContext, startWorld, uuidCounts, waitFor, type TriggerWorld } from './harness.js';
 import { failEntriesCounted } from '../../support/fault-counters.js';
+import { match } from '../../support/match.js';
 
 /**
  * Okta's sample delivery, as this sim's org would send it today: the sample's `source` host is a placeholder
@@ -62,7 +63,7 @@ async function okta(
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : {} };
+  return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
 }
 
 function deliveries(): Delivery[] {
@@ -70,7 +71,7 @@ function deliveries(): Delivery[] {
 }
 
 /** POSTs to the hook receiver as Okta would, with the given secret and body. */
-function postToHook(body: string, authorization = hookSecret, contentType = 'application/json'): Promise<Response> {
+function postToHook(body: string, authorization = HOOK_SECRET, contentType = 'application/json'): Promise<Response> {
   return fetch(`${world.hookUrl}?connection=default`, {
     method: 'POST',
     headers: { authorization, 'content-type': contentType },
@@ -91,7 +92,7 @@ beforeAll(async () => {
       config: {
         uri: `${world.hookUrl}?connection=default`,
         headers: [],
-        authScheme: { type: 'HEADER', key: 'Authorization', value: hookSecret },
+        authScheme: { type: 'HEADER', key: 'Authorization', value: HOOK_SECRET },
       },
     },
   });
@@ -146,7 +147,7 @@ describe('event-hook', () => {
     });
     expect(JSON.parse(entry?.Detail ?? '{}')).toEqual({
       ...event,
-      'okta-connector': { connection: 'default', trigger: 'event-hook', receivedAt: expect.any(String) },
+      'okta-connector': { connection: 'default', trigger: 'event-hook', receivedAt: match.any(String) },
     });
     await waitFor(() => deliveries().some((d) => d.body?.data?.events?.[0]?.uuid === event?.uuid && d.status === 200));
   });
@@ -186,7 +187,7 @@ describe('event-hook', () => {
     const delivery = sampleDelivery();
     const response = await postToHook(delivery);
     expect(response.status).toBe(200);
-    const sent = JSON.parse(delivery).data.events[0];
+    const sent = (JSON.parse(delivery) as { data: { events: unknown[] } }).data.events[0];
     const detail = world.published()[0];
     const { 'okta-connector': added, ...rest } = detail ?? {};
     expect(rest).toEqual(sent);
@@ -232,7 +233,7 @@ describe('event-hook', () => {
   it('answers 401 for a connection that does not exist', async () => {
     const response = await fetch(`${world.hookUrl}?connection=nobody`, {
       method: 'POST',
-      headers: { authorization: hookSecret, 'content-type': 'application/json' },
+      headers: { authorization: HOOK_SECRET, 'content-type': 'application/json' },
       body: '{}',
     });
     expect(response.status).toBe(401);
@@ -258,14 +259,14 @@ describe('event-hook', () => {
   it('accepts the previous secret during a rotation', async () => {
     world.aws.secrets.put('okta-connector/rotating/event-hook', {
       eventHookSecret: 'new-secret',
-      previousEventHookSecret: hookSecret,
+      previousEventHookSecret: HOOK_SECRET,
     });
     const body = envelope([
       { uuid: crypto.randomUUID(), published: new Date().toISOString(), eventType: 'user.lifecycle.create' },
     ]);
     const response = await fetch(`${world.hookUrl}?connection=rotating`, {
       method: 'POST',
-      headers: { authorization: hookSecret, 'content-type': 'application/json' },
+      headers: { authorization: HOOK_SECRET, 'content-type': 'application/json' },
       body,
     });
     expect(response.status).toBe(200);
@@ -287,7 +288,7 @@ describe('event-hook', () => {
         Array.from({ length: 100 }, (_, i) =>
           fetch(`${world.hookUrl}?connection=guess-${i % 5}`, {
             method: 'POST',
-            headers: { authorization: hookSecret, 'content-type': 'application/json' },
+            headers: { authorization: HOOK_SECRET, 'content-type': 'application/json' },
             body: '{}',
           }).then((r) => r.status),
         ),
@@ -302,7 +303,7 @@ describe('event-hook', () => {
         Array.from({ length: 20 }, () =>
           fetch(`${world.hookUrl}?connection=denied`, {
             method: 'POST',
-            headers: { authorization: hookSecret, 'content-type': 'application/json' },
+            headers: { authorization: HOOK_SECRET, 'content-type': 'application/json' },
             body: '{}',
           }).then(async (r) => ({ status: r.status, body: await r.text() })),
         ),

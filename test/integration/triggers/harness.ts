@@ -8,9 +8,9 @@ import type { LocalAws } from '../../../local/aws/index.js';
 import type { OktaSim, StartOktaSimOptions } from '../../../local/okta-sim/index.js';
 import { startWorld as startTestWorld } from '../../support/world.js';
 
-export const hookSecret = 'hook-secret-0123456789';
-export const tableName = 'okta-connector-test';
-export const busName = 'okta-bus';
+export const HOOK_SECRET = 'hook-secret-0123456789';
+export const TABLE_NAME = 'okta-connector-test';
+export const BUS_NAME = 'okta-bus';
 
 export interface TriggerWorld {
   sim: OktaSim;
@@ -26,9 +26,9 @@ export interface TriggerWorld {
 export async function startWorld(simOptions: StartOktaSimOptions = {}): Promise<TriggerWorld> {
   const world = await startTestWorld({
     sim: { seed: 'empty', rateLimits: false, ...simOptions },
-    table: tableName,
-    bus: busName,
-    connections: { default: { eventHookSecret: hookSecret } },
+    table: TABLE_NAME,
+    bus: BUS_NAME,
+    connections: { default: { eventHookSecret: HOOK_SECRET } },
     env: { POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'ERROR' },
     eventHook: true,
   });

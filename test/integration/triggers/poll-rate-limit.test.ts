@@ -5,10 +5,10 @@ import { handler as poll } from '../../../functions/triggers/poll-system-log.js'
 import { contextWith, startWorld, uuidCounts, type TriggerWorld } from './harness.js';
 
 let world: TriggerWorld;
-const limit = 20;
+const LIMIT = 20;
 
 beforeAll(async () => {
-  world = await startWorld({ rateLimits: { logs: limit } });
+  world = await startWorld({ rateLimits: { logs: LIMIT } });
 });
 
 afterAll(async () => {
@@ -33,7 +33,7 @@ describe("poll-system-log under Okta's rate limit", () => {
     stop();
     // RATE_LIMIT_RESERVE is 0.1 by default: 2 of the 20 calls are left to the org's other apps.
     expect(summary.stoppedBecause).toBe('rate-limit');
-    expect(logRequests).toBe(limit - 2);
+    expect(logRequests).toBe(LIMIT - 2);
 
     // The next runs come after the window reset: the sim's windows start afresh, and each run is a new container
     // (a new Okta client, which has not seen the spent window).

@@ -3,6 +3,8 @@ import { readPollCursor, writePollCursor } from '../../../functions/lib/events/c
 import { handler as poll } from '../../../functions/triggers/poll-system-log.js';
 import { contextWith, longContext, startWorld, uuidCounts, type TriggerWorld } from './harness.js';
 import { countEventBridgeThrottles, failEntriesCounted, timesFired } from '../../support/fault-counters.js';
+import { match } from '../../support/match.js';
+import type { OktaEventDetail } from '../../../infra/catalog-types.js';
 
 let world: TriggerWorld;
 
@@ -47,10 +49,10 @@ describe('poll-system-log', () => {
       EventBusName: 'okta-bus',
       Time: stored?.published,
     });
-    const detail = JSON.parse(entry?.Detail ?? '{}');
+    const detail = JSON.parse(entry?.Detail ?? '{}') as OktaEventDetail;
     expect(detail).toEqual({
       ...stored,
-      'okta-connector': { connection: 'default', trigger: 'poll', receivedAt: expect.any(String) },
+      'okta-connector': { connection: 'default', trigger: 'poll', receivedAt: match.any(String) },
     });
   });
 

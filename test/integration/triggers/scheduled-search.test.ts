@@ -9,10 +9,11 @@ import {
 } from '../../../functions/triggers/scheduled-search.js';
 import { longContext, startWorld, type TriggerWorld } from './harness.js';
 import { failEntriesCounted } from '../../support/fault-counters.js';
+import type { SearchResultsDetail } from '../../../infra/catalog-types.js';
 
 let world: TriggerWorld;
-const minute = 60_000;
-const start = Date.now() - 150 * minute;
+const MINUTE = 60_000;
+const START = Date.now() - 150 * MINUTE;
 const searchConfig = {
   connection: 'default',
   name: 'failed-logins',
@@ -30,11 +31,11 @@ beforeAll(async () => {
   const added = world.sim.control.addLogEvents(
     Array.from({ length: 100 }, (_, i) => ({
       eventType: i % 2 === 0 ? 'user.session.start' : 'user.lifecycle.create',
-      published: new Date(start + Math.floor(i / 2) * 3 * minute).toISOString(),
+      published: new Date(START + Math.floor(i / 2) * 3 * MINUTE).toISOString(),
       outcome: { result: 'FAILURE', reason: 'INVALID_CREDENTIALS' },
     })),
   );
-  matching = added.filter((event) => event.eventType === 'user.session.start') as LogEvent[];
+  matching = added.filter((event) => event.eventType === 'user.session.start');
 });
 
 afterAll(async () => {
@@ -45,7 +46,7 @@ describe('scheduled-search', () => {
   it('covers consecutive windows across runs with no gap and no overlap, each matching event published once', async () => {
     const runs: ScheduledSearchSummary[] = [];
     // Runs every 20 minutes (a schedule slower than the window), from 2 hours ago to now.
-    for (let at = start + 20 * minute; at <= Date.now(); at += 20 * minute) {
+    for (let at = START + 20 * MINUTE; at <= Date.now(); at += 20 * MINUTE) {
       runs.push(
         (await search({ connection: 'default', search: 'failed-logins' }, longContext, {
           searches: [searchConfig],
@@ -55,7 +56,7 @@ describe('scheduled-search', () => {
     }
     const windows = runs.flatMap((run) => run.windows);
     for (let i = 1; i < windows.length; i++) expect(windows[i]?.since).toBe(windows[i - 1]?.until);
-    expect(windows.every((w) => Date.parse(w.until) - Date.parse(w.since) === 15 * minute)).toBe(true);
+    expect(windows.every((w) => Date.parse(w.until) - Date.parse(w.since) === 15 * MINUTE)).toBe(true);
 
     const details = world.published();
     const found = details.flatMap((detail) => (detail.events as LogEvent[]).map((event) => event.uuid));
@@ -72,7 +73,7 @@ describe('scheduled-search', () => {
   it('publishes each window as Okta Event Search Results with the CONTRACT fields', () => {
     const entry = world.aws.eventBridge.entries()[0];
     expect(entry?.DetailType).toBe('Okta Event Search Results');
-    const detail = JSON.parse(entry?.Detail ?? '{}');
+    const detail = JSON.parse(entry?.Detail ?? '{}') as SearchResultsDetail;
     expect(Object.keys(detail).sort()).toEqual([
       'connection',
       'count',
@@ -98,7 +99,7 @@ describe('scheduled-search', () => {
 
   it('keeps the cursor on a window EventBridge refused and covers that window again next run', async () => {
     const other = { ...searchConfig, name: 'all-sign-ins', filter: 'eventType eq "user.session.start"' };
-    const at = start + 40 * minute;
+    const at = START + 40 * MINUTE;
     world.aws.eventBridge.clear();
     const failedEntries = failEntriesCounted(world.aws.eventBridge, { count: 5, errorCode: 'InternalFailure' });
     const failed = (await search({ connection: 'default', search: 'all-sign-ins' }, longContext, {
@@ -118,7 +119,7 @@ describe('scheduled-search', () => {
 
   it('lets one run at a time cover a search: two runs at once publish each window once', async () => {
     const both = { ...searchConfig, name: 'overlapping-runs', filter: 'eventType eq "user.session.start"' };
-    const at = start + 60 * minute;
+    const at = START + 60 * MINUTE;
     world.aws.eventBridge.clear();
     const runs = await Promise.all(
       [1, 2].map(
@@ -143,8 +144,8 @@ describe('scheduled-search', () => {
 
   it('answers a direct invoke with the events of the range, leaving the cursor alone', async () => {
     const before = await readSearchCursor('default', 'failed-logins');
-    const since = new Date(start).toISOString();
-    const until = new Date(start + 30 * minute).toISOString();
+    const since = new Date(START).toISOString();
+    const until = new Date(START + 30 * MINUTE).toISOString();
     const result = (await search(
       { filter: 'eventType eq "user.session.start"', since, until },
       longContext,

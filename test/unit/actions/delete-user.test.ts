@@ -7,16 +7,16 @@ import type { OktaRequest } from '../../../functions/lib/okta/client.js';
 const answers: Array<(req: OktaRequest) => unknown> = [];
 const sent: string[] = [];
 const stubClient = {
-  request: vi.fn(async (req: OktaRequest) => {
+  request: vi.fn((req: OktaRequest) => {
     sent.push(`${req.method} ${req.path}`);
     const answer = answers.shift();
-    if (!answer) throw new Error(`unexpected ${req.method} ${req.path}`);
-    return { status: 200, body: answer(req), headers: new Headers(), retries: 0 };
+    if (!answer) return Promise.reject(new Error(`unexpected ${req.method} ${req.path}`));
+    return Promise.resolve({ status: 200, body: answer(req), headers: new Headers(), retries: 0 });
   }),
   resetStats: () => undefined,
   stats: () => ({ requests: sent.length, retries: 0, requestIds: [] }),
 };
-vi.mock('../../../functions/lib/okta/client-cache.js', () => ({ oktaClient: async () => stubClient }));
+vi.mock('../../../functions/lib/okta/client-cache.js', () => ({ oktaClient: () => Promise.resolve(stubClient) }));
 
 const { handler } = await import('../../../functions/actions/delete-user.js');
 const context = { getRemainingTimeInMillis: () => 5_000 } as unknown as Context;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MeasurementResult } from '../../../bench/report.js';
 import { evaluateTargets } from '../../../bench/targets.js';
+import { match } from '../../support/match.js';
 
 const measurement = (
   id: string,
@@ -30,7 +31,7 @@ describe('evaluateTargets', () => {
     });
     expect(target([coldStart], 'cold start at most')).toMatchObject({
       met: false,
-      measured: expect.stringContaining('poll-system-log'),
+      measured: match.stringContaining('poll-system-log'),
     });
   });
 
@@ -77,6 +78,6 @@ describe('evaluateTargets', () => {
       rssLimitMB: 128,
       functions: { 'get-user': { peakRssMB: 60 }, 'sdk:get-user': { peakRssMB: 150 } },
     });
-    expect(target([memory], 'peak RSS')).toMatchObject({ met: true, measured: expect.stringContaining('get-user') });
+    expect(target([memory], 'peak RSS')).toMatchObject({ met: true, measured: match.stringContaining('get-user') });
   });
 });

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { readConfig } from '../../../functions/lib/config.js';
 import { parseConnection } from '../../../functions/lib/connections.js';
 import { logger } from '../../../functions/lib/observability.js';
+import { match } from '../../support/match.js';
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -14,7 +15,7 @@ describe("connections: domains outside Okta's own", () => {
     expect(connection.baseUrl).toBe('https://sso-admin.example.com');
     expect(warn).toHaveBeenCalledWith('Connection outside Okta domains', {
       connection: 'custom',
-      warning: expect.stringContaining('sso-admin.example.com'),
+      warning: match.stringContaining('sso-admin.example.com'),
     });
   });
 

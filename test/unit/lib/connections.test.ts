@@ -9,13 +9,14 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readConfig } from '../../../functions/lib/config.js';
 import { clearConnectionCache, loadConnection, saveRefreshToken } from '../../../functions/lib/connections.js';
+import { match } from '../../support/match.js';
 
 const secrets = new SecretsManagerClient({});
 const sm = mockClient(secrets);
 const cfg = readConfig({});
 const TOKEN = '00SsWsTokenThatIsSecret-xyz';
 const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
-const pkcs8 = rsa.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+const PKCS8 = rsa.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 const jwk = { ...rsa.privateKey.export({ format: 'jwk' }), kid: 'key-1' };
 
 function secretIs(value: unknown) {
@@ -68,7 +69,7 @@ describe('connections: loading', () => {
       auth: {
         type: 'client-credentials',
         clientId: '0oa1',
-        privateKey: pkcs8,
+        privateKey: PKCS8,
         keyId: 'k1',
         scopes: ['okta.users.read'],
       },
@@ -76,7 +77,7 @@ describe('connections: loading', () => {
     expect(connection.auth).toEqual({
       type: 'client-credentials',
       clientId: '0oa1',
-      privateKey: pkcs8,
+      privateKey: PKCS8,
       keyId: 'k1',
       scopes: ['okta.users.read'],
     });
@@ -130,7 +131,7 @@ describe('connections: loading', () => {
     sm.on(GetSecretValueCommand).rejects(new ResourceNotFoundException({ message: 'not found', $metadata: {} }));
     await expect(loadConnection('nope', { secrets, cfg })).rejects.toMatchObject({
       name: 'UnknownConnection',
-      message: expect.stringContaining('"nope"'),
+      message: match.stringContaining('"nope"'),
     });
   });
 
@@ -188,7 +189,7 @@ describe('connections: malformed secrets are refused by field, without the secre
       'no clientId',
       {
         domain: 'acme.okta.com',
-        auth: { type: 'client-credentials', privateKey: pkcs8, keyId: 'k', scopes: ['okta.users.read'] },
+        auth: { type: 'client-credentials', privateKey: PKCS8, keyId: 'k', scopes: ['okta.users.read'] },
       },
       'auth.clientId is required',
     ],
@@ -226,7 +227,7 @@ describe('connections: malformed secrets are refused by field, without the secre
       'a PEM key without keyId',
       {
         domain: 'acme.okta.com',
-        auth: { type: 'client-credentials', clientId: 'c', privateKey: pkcs8, scopes: ['a'] },
+        auth: { type: 'client-credentials', clientId: 'c', privateKey: PKCS8, scopes: ['a'] },
       },
       'auth.keyId is required',
     ],
@@ -237,7 +238,7 @@ describe('connections: malformed secrets are refused by field, without the secre
         auth: {
           type: 'client-credentials',
           clientId: 'c',
-          privateKey: pkcs8,
+          privateKey: PKCS8,
           kmsKeyId: 'alias/k',
           keyId: 'k',
           scopes: ['a'],
@@ -278,7 +279,7 @@ describe('connections: malformed secrets are refused by field, without the secre
       'no scopes',
       {
         domain: 'acme.okta.com',
-        auth: { type: 'client-credentials', clientId: 'c', privateKey: pkcs8, keyId: 'k', scopes: [] },
+        auth: { type: 'client-credentials', clientId: 'c', privateKey: PKCS8, keyId: 'k', scopes: [] },
       },
       'auth.scopes must be a non-empty array',
     ],

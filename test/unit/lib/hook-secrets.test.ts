@@ -13,9 +13,9 @@ import {
   clearHookSecretCache,
   hookSecretName,
   loadHookSecrets,
-  negativeCacheMs,
+  NEGATIVE_CACHE_MS,
   newHookSecret,
-  refreshMinIntervalMs,
+  REFRESH_MIN_INTERVAL_MS,
   parseHookSecrets,
   writeHookSecrets,
 } from '../../../functions/lib/hook-secrets.js';
@@ -69,9 +69,11 @@ describe('hook secrets: the container cache', () => {
   it('remembers a missing secret for the negative window, so a flood costs one call per window', async () => {
     sm.on(GetSecretValueCommand).rejects(new ResourceNotFoundException({ message: 'no', $metadata: {} }));
     const attempts = await Promise.allSettled(Array.from({ length: 50 }, () => loadHookSecrets('ghost', deps)));
-    expect(attempts.every((a) => a.status === 'rejected' && a.reason.name === 'UnknownConnection')).toBe(true);
+    expect(attempts.every((a) => a.status === 'rejected' && (a.reason as Error).name === 'UnknownConnection')).toBe(
+      true,
+    );
     expect(sm.commandCalls(GetSecretValueCommand)).toHaveLength(1);
-    clock += negativeCacheMs - 1;
+    clock += NEGATIVE_CACHE_MS - 1;
     await loadHookSecrets('ghost', deps).catch(() => undefined);
     expect(sm.commandCalls(GetSecretValueCommand)).toHaveLength(1);
     clock += 2;
@@ -98,7 +100,7 @@ describe('hook secrets: the container cache', () => {
     await loadHookSecrets('acme', deps, { refresh: true });
     expect(sm.commandCalls(GetSecretValueCommand)).toHaveLength(1);
     stored({ eventHookSecret: 'rotated-secret', previousEventHookSecret: SECRET });
-    clock += refreshMinIntervalMs;
+    clock += REFRESH_MIN_INTERVAL_MS;
     await expect(loadHookSecrets('acme', deps, { refresh: true })).resolves.toMatchObject({
       eventHookSecret: 'rotated-secret',
     });

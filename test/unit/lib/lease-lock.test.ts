@@ -7,12 +7,12 @@ import { startLocalAws, type LocalAws } from '../../../local/aws/index.js';
 // a lease ends when the test says so, not after a real wait.
 let aws: LocalAws;
 let client: DynamoDBClient;
-const table = 'lease-lock';
-const start = 1_800_000_000_000;
+const TABLE = 'lease-lock';
+const START = 1_800_000_000_000;
 
 beforeAll(async () => {
   aws = await startLocalAws();
-  await aws.createTable(table);
+  await aws.createTable(TABLE);
   client = new DynamoDBClient({
     endpoint: aws.endpoints.dynamodb,
     region: 'us-east-1',
@@ -27,56 +27,58 @@ afterAll(async () => {
 function lockDeps(clock: { ms: number }, overrides: Partial<LeaseLockDeps> = {}): LeaseLockDeps {
   return {
     dynamoDb: client,
-    tableName: table,
+    tableName: TABLE,
     leaseMs: 30_000,
     now: () => clock.ms,
     // Waiting moves the injected clock, so a contender reaches its deadline without real time passing.
-    sleep: async (ms) => {
+    sleep: (ms) => {
       clock.ms += ms;
+      return Promise.resolve();
     },
     ...overrides,
   };
 }
 
 async function lockItem(key: string) {
-  const { Item } = await client.send(new GetItemCommand({ TableName: table, Key: { pk: { S: key } } }));
+  const { Item } = await client.send(new GetItemCommand({ TableName: TABLE, Key: { pk: { S: key } } }));
   return Item;
 }
 
 describe('withLeaseLock', () => {
   it('acquires a free lock, runs the work with a lease of leaseMs from now and returns its value', async () => {
-    const clock = { ms: start };
+    const clock = { ms: START };
     const outcome = await withLeaseLock(
       'lock#acquire',
-      start + 1_000,
+      START + 1_000,
       async (lock) => ({ lock, item: await lockItem('lock#acquire') }),
       lockDeps(clock),
     );
 
     expect(outcome.acquired).toBe(true);
     if (!outcome.acquired) return;
-    expect(outcome.value.lock).toMatchObject({ key: 'lock#acquire', leaseUntil: start + 30_000 });
+    expect(outcome.value.lock).toMatchObject({ key: 'lock#acquire', leaseUntil: START + 30_000 });
     expect(outcome.value.item).toMatchObject({
       pk: { S: 'lock#acquire' },
       state: { S: 'held' },
       owner: { S: outcome.value.lock.owner },
-      leaseUntil: { N: String(start + 30_000) },
+      leaseUntil: { N: String(START + 30_000) },
     });
   });
 
   it('releases the lock when the work ends, so the item is gone and the next caller gets it at once', async () => {
-    const clock = { ms: start };
-    await withLeaseLock('lock#release', start + 1_000, async () => 'first', lockDeps(clock));
+    const clock = { ms: START };
+    await withLeaseLock('lock#release', START + 1_000, () => Promise.resolve('first'), lockDeps(clock));
     expect(await lockItem('lock#release')).toBeUndefined();
 
     let slept = 0;
     const second = await withLeaseLock(
       'lock#release',
-      start + 1_000,
-      async () => 'second',
+      START + 1_000,
+      () => Promise.resolve('second'),
       lockDeps(clock, {
-        sleep: async (ms) => {
+        sleep: (ms) => {
           slept += ms;
+          return Promise.resolve();
         },
       }),
     );
@@ -85,13 +87,11 @@ describe('withLeaseLock', () => {
   });
 
   it('releases the lock when the work throws, and passes the error on', async () => {
-    const clock = { ms: start };
+    const clock = { ms: START };
     const failing = withLeaseLock(
       'lock#throws',
-      start + 1_000,
-      async () => {
-        throw new Error('work failed');
-      },
+      START + 1_000,
+      () => Promise.reject(new Error('work failed')),
       lockDeps(clock),
     );
     await expect(failing).rejects.toThrow('work failed');
@@ -99,25 +99,27 @@ describe('withLeaseLock', () => {
   });
 
   it('does not give a held lock to a contender: it retries with waits, then reports acquired false at its deadline', async () => {
-    const holderClock = { ms: start };
-    const contenderClock = { ms: start };
+    const holderClock = { ms: START };
+    const contenderClock = { ms: START };
     const waits: number[] = [];
     let workRan = false;
 
     const outcome = await withLeaseLock(
       'lock#contention',
-      start + 1_000,
+      START + 1_000,
       () =>
         withLeaseLock(
           'lock#contention',
-          start + 1_000,
-          async () => {
+          START + 1_000,
+          () => {
             workRan = true;
+            return Promise.resolve();
           },
           lockDeps(contenderClock, {
-            sleep: async (ms) => {
+            sleep: (ms) => {
               waits.push(ms);
               contenderClock.ms += ms;
+              return Promise.resolve();
             },
           }),
         ),
@@ -128,22 +130,27 @@ describe('withLeaseLock', () => {
     expect(workRan).toBe(false);
     // The contender tried more than once (the contention it met is what made it wait) and never waited past its deadline.
     expect(waits.length).toBeGreaterThan(1);
-    expect(contenderClock.ms).toBeLessThan(start + 1_000);
+    expect(contenderClock.ms).toBeLessThan(START + 1_000);
   });
 
   it('gives the lock to another caller once the lease of a holder that never released it is over', async () => {
     // A holder that stopped (a crashed or timed-out container): it holds the lock until the test lets it go.
-    const crashed = holdLock('lock#expiry', { ms: start });
+    const crashed = holdLock('lock#expiry', { ms: START });
     const crashedOwner = await crashed.acquired;
 
-    const early = await withLeaseLock('lock#expiry', start + 29_000, async () => 'too early', lockDeps({ ms: start }));
+    const early = await withLeaseLock(
+      'lock#expiry',
+      START + 29_000,
+      () => Promise.resolve('too early'),
+      lockDeps({ ms: START }),
+    );
     expect(early).toEqual({ acquired: false });
 
     const after = await withLeaseLock(
       'lock#expiry',
-      start + 31_000,
+      START + 31_000,
       async (lock) => ({ owner: lock.owner, item: await lockItem('lock#expiry') }),
-      lockDeps({ ms: start + 30_001 }),
+      lockDeps({ ms: START + 30_001 }),
     );
     crashed.release();
     await crashed.done;
@@ -152,14 +159,14 @@ describe('withLeaseLock', () => {
     if (!after.acquired) return;
     expect(after.value.owner).not.toBe(crashedOwner);
     expect(after.value.item?.owner?.S).toBe(after.value.owner);
-    expect(after.value.item?.leaseUntil?.N).toBe(String(start + 30_001 + 30_000));
+    expect(after.value.item?.leaseUntil?.N).toBe(String(START + 30_001 + 30_000));
   });
 
   it('releases only its own lease: a holder whose lease was taken over leaves the new holder its lock', async () => {
-    const slow = holdLock('lock#owner', { ms: start });
+    const slow = holdLock('lock#owner', { ms: START });
     await slow.acquired;
     // The slow holder's lease is over; another caller takes the lock over and keeps it.
-    const takeover = holdLock('lock#owner', { ms: start + 30_001 });
+    const takeover = holdLock('lock#owner', { ms: START + 30_001 });
     const newOwner = await takeover.acquired;
 
     slow.release();

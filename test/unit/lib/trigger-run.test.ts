@@ -9,9 +9,9 @@ afterEach(() => vi.restoreAllMocks());
 describe('runTrigger', () => {
   it('returns the run result and hands it to done (the metrics and the log line)', async () => {
     const done = vi.fn();
-    await expect(runTrigger({ failed: 'x failed', fields: {}, done }, async () => ({ published: 3 }))).resolves.toEqual(
-      { published: 3 },
-    );
+    await expect(
+      runTrigger({ failed: 'x failed', fields: {}, done }, () => Promise.resolve({ published: 3 })),
+    ).resolves.toEqual({ published: 3 });
     expect(done).toHaveBeenCalledWith({ published: 3 });
   });
 

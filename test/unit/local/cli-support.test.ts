@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { parseTime, secretReader, UsageError } from '../../../bin/cli-support.js';
 import { secretFromFlags } from '../../../bin/connections.js';
+import { match } from '../../support/match.js';
 
-const now = Date.parse('2026-11-29T12:00:00.000Z');
+const NOW = Date.parse('2026-11-29T12:00:00.000Z');
 
 describe('parseTime', () => {
   it.each([
@@ -11,11 +12,11 @@ describe('parseTime', () => {
     ['7d', '2026-11-22T12:00:00.000Z'],
     ['2026-11-29T08:00:00Z', '2026-11-29T08:00:00.000Z'],
   ])('reads %s as %s', (value, iso) => {
-    expect(parseTime(value, 'since', now)).toBe(iso);
+    expect(parseTime(value, 'since', NOW)).toBe(iso);
   });
 
   it('refuses anything else with an example of what it takes', () => {
-    expect(() => parseTime('yesterday', 'since', now)).toThrow(
+    expect(() => parseTime('yesterday', 'since', NOW)).toThrow(
       /--since must be an ISO 8601 time .* or an age such as 2h/,
     );
   });
@@ -24,7 +25,7 @@ describe('parseTime', () => {
 describe('secretFromFlags', () => {
   // Stands for the files and standard input of a command line: the flag's value names the "file".
   const files: Record<string, string> = { 'token.txt': 't', 'client.txt': 's', 'hook.txt': 'h'.repeat(32) };
-  const read = async (source: string) => files[source] ?? '';
+  const read = (source: string) => Promise.resolve(files[source] ?? '');
 
   it('builds an API token connection, its token read from a file', async () => {
     expect(await secretFromFlags({ domain: 'acme.okta.com', 'api-token-file': 'token.txt' }, read)).toEqual({
@@ -71,7 +72,7 @@ describe('secretFromFlags', () => {
       { domain: 'acme.okta.com', 'api-token-file': 'token.txt', 'generate-event-hook-secret': true },
       read,
     );
-    expect(hookSecret).toEqual({ value: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/), generated: true });
+    expect(hookSecret).toEqual({ value: match.stringMatching(/^[A-Za-z0-9_-]{43}$/), generated: true });
   });
 
   it('takes a typed hook secret of 32 characters and refuses a shorter one', async () => {
@@ -95,7 +96,12 @@ describe('secretFromFlags', () => {
 });
 
 describe('secretReader', () => {
-  const output = { out: () => undefined, err: () => undefined, errIsTty: false, readStdin: async () => 'from-stdin\n' };
+  const output = {
+    out: () => undefined,
+    err: () => undefined,
+    errIsTty: false,
+    readStdin: () => Promise.resolve('from-stdin\n'),
+  };
 
   it('reads a secret from standard input with -, dropping the line end', async () => {
     expect(await secretReader(output)('-', 'api-token-file')).toBe('from-stdin');
@@ -111,6 +117,8 @@ describe('secretReader', () => {
     await expect(secretReader(output)('/nonexistent/token', 'api-token-file')).rejects.toThrow(
       /--api-token-file: cannot read the file/,
     );
-    await expect(secretReader({ ...output, readStdin: async () => '\n' })('-', 'x')).rejects.toThrow(/empty/);
+    await expect(secretReader({ ...output, readStdin: () => Promise.resolve('\n') })('-', 'x')).rejects.toThrow(
+      /empty/,
+    );
   });
 });

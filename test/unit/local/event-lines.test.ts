@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { eventLine } from '../../../local/event-lines.js';
 
-const at = '2026-11-29T12:01:03.000Z';
-const localTime = new Date(at).toTimeString().slice(0, 8);
+const AT = '2026-11-29T12:01:03.000Z';
+const LOCAL_TIME = new Date(AT).toTimeString().slice(0, 8);
 
 describe('eventLine', () => {
   it('shows the time, the event type, the target user and the trigger', () => {
@@ -15,11 +15,11 @@ describe('eventLine', () => {
       Source: 'okta-connector',
       DetailType: 'user.lifecycle.create',
       Detail: JSON.stringify(detail),
-      Time: at,
+      Time: AT,
       EventBusName: 'default',
     });
 
-    expect(line).toBe(`${localTime} user.lifecycle.create  jdoe@example.com  via event-hook`);
+    expect(line).toBe(`${LOCAL_TIME} user.lifecycle.create  jdoe@example.com  via event-hook`);
   });
 
   it('falls back to the actor and names a connection other than default', () => {
@@ -31,11 +31,11 @@ describe('eventLine', () => {
       Source: 's',
       DetailType: 'user.session.start',
       Detail: JSON.stringify(detail),
-      Time: at,
+      Time: AT,
       EventBusName: 'default',
     });
 
-    expect(line).toBe(`${localTime} user.session.start  admin@example.com  via poll  [service]`);
+    expect(line).toBe(`${LOCAL_TIME} user.session.start  admin@example.com  via poll  [service]`);
   });
 
   it('summarises a search result', () => {
@@ -44,10 +44,10 @@ describe('eventLine', () => {
       Source: 's',
       DetailType: 'Okta Event Search Results',
       Detail: JSON.stringify(detail),
-      Time: at,
+      Time: AT,
       EventBusName: 'default',
     });
 
-    expect(line).toBe(`${localTime} Okta Event Search Results  failed-sign-ins: 3 events (part 1/2)  via search`);
+    expect(line).toBe(`${LOCAL_TIME} Okta Event Search Results  failed-sign-ins: 3 events (part 1/2)  via search`);
   });
 });

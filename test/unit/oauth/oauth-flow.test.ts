@@ -11,6 +11,7 @@ import { CONSENT_COOKIE } from '../../../functions/oauth/consent-pages.js';
 import { createStartConsentHandler } from '../../../functions/oauth/start-consent.js';
 import { json, scriptedFetch } from '../lib/okta/fake-okta.js';
 import { startConnectorTable, TABLE_NAME } from './connector-table.js';
+import { match } from '../../support/match.js';
 
 // The consent (issue 14.1, 14.15, 14.16) with its table on dynalite and Okta's answers scripted: an operator's
 // IAM-signed start, the browser's authorize step bound by a __Host- cookie, and the callback's checks.
@@ -78,8 +79,8 @@ async function start(
   const record = recorder();
   const stored: StoredSignIn = { secret: {}, ...(options.refreshToken ? { refreshToken: options.refreshToken } : {}) };
   const result = await createStartConsentHandler({
-    loadConnection: options.load ?? (async () => webConnection()),
-    readSignIn: async () => stored,
+    loadConnection: options.load ?? (() => Promise.resolve(webConnection())),
+    readSignIn: () => Promise.resolve(stored),
     tableName: () => TABLE_NAME,
     now: () => options.now ?? NOW,
     env: ENV,
@@ -132,18 +133,20 @@ function validClaims(nonce: string): JWTPayload {
 }
 
 /** Okta's token endpoint (the code exchange) and JWKS, in the order the callback calls them. */
-async function okta(options: { idToken?: string; tokens?: Response } = {}) {
-  return scriptedFetch(
-    options.tokens ??
-      json({
-        token_type: 'Bearer',
-        expires_in: 3600,
-        access_token: 'at',
-        refresh_token: 'first-refresh-token',
-        scope: 'openid profile okta.users.read offline_access',
-        ...(options.idToken ? { id_token: options.idToken } : {}),
-      }),
-    json(jwks),
+function okta(options: { idToken?: string; tokens?: Response } = {}) {
+  return Promise.resolve(
+    scriptedFetch(
+      options.tokens ??
+        json({
+          token_type: 'Bearer',
+          expires_in: 3600,
+          access_token: 'at',
+          refresh_token: 'first-refresh-token',
+          scope: 'openid profile okta.users.read offline_access',
+          ...(options.idToken ? { id_token: options.idToken } : {}),
+        }),
+      json(jwks),
+    ),
   );
 }
 
@@ -153,12 +156,16 @@ function callback(
 ) {
   const record = recorder();
   const handler = createCallbackHandler({
-    loadConnection: async () => webConnection(),
-    readSignIn: async () => ({
-      secret: {},
-      ...(options.refreshToken ? { refreshToken: options.refreshToken } : {}),
-    }),
-    saveRefreshToken: async (_connection, token) => void options.saved?.push(token),
+    loadConnection: () => Promise.resolve(webConnection()),
+    readSignIn: () =>
+      Promise.resolve({
+        secret: {},
+        ...(options.refreshToken ? { refreshToken: options.refreshToken } : {}),
+      }),
+    saveRefreshToken: (_connection, token) => {
+      options.saved?.push(token);
+      return Promise.resolve();
+    },
     tableName: () => TABLE_NAME,
     now: () => options.now ?? NOW,
     fetch,
@@ -188,9 +195,9 @@ describe('starting a consent (the IAM-invoked function, issue 14.1)', () => {
     expect(url.searchParams.get('consent')).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(started.expiresAt).toBe(new Date(NOW + 600_000).toISOString());
     expect(started.logs).toContainEqual(
-      expect.objectContaining({
+      match.objectContaining({
         message: 'OAuth consent started',
-        extra: expect.objectContaining({ consenter: ADA.login }),
+        extra: match.objectContaining({ consenter: ADA.login }),
       }),
     );
     expect(started.metrics).toEqual([{ name: 'ConsentStarted', dimensions: { connection: 'acme' } }]);
@@ -217,7 +224,7 @@ describe('starting a consent (the IAM-invoked function, issue 14.1)', () => {
   it('refuses a connection that already has a refresh token unless replace is set', async () => {
     await expect(start({ connection: 'acme' }, { refreshToken: 'rt-old' })).rejects.toMatchObject({
       name: 'InvalidInput',
-      message: expect.stringContaining('replace'),
+      message: match.stringContaining('replace'),
     });
     await expect(start({ connection: 'acme', replace: true }, { refreshToken: 'rt-old' })).resolves.toMatchObject({
       connection: 'acme',
@@ -226,20 +233,21 @@ describe('starting a consent (the IAM-invoked function, issue 14.1)', () => {
 
   it('refuses a name that is not an authorization-code connection of the deployment before reading anything', async () => {
     const loaded: string[] = [];
-    const load = async (name: string): Promise<Connection> => {
+    const load = (name: string): Promise<Connection> => {
       loaded.push(name);
-      return webConnection();
+      return Promise.resolve(webConnection());
     };
     await expect(start({ connection: 'prod' }, { load })).rejects.toMatchObject({ name: 'InvalidInput' });
     expect(loaded).toEqual([]);
-    const apiToken = async (): Promise<Connection> => ({
-      name: 'acme',
-      baseUrl: ISSUER,
-      auth: { type: 'api-token', token: 't' },
-    });
+    const apiToken = (): Promise<Connection> =>
+      Promise.resolve({
+        name: 'acme',
+        baseUrl: ISSUER,
+        auth: { type: 'api-token', token: 't' },
+      });
     await expect(start({ connection: 'acme' }, { load: apiToken })).rejects.toMatchObject({
       name: 'InvalidInput',
-      message: expect.stringContaining('api-token'),
+      message: match.stringContaining('api-token'),
     });
   });
 
@@ -314,7 +322,7 @@ describe('GET /oauth/authorize?consent=<ticket> (the browser opens the link)', (
         'x-content-type-options': 'nosniff',
         'x-frame-options': 'DENY',
         'referrer-policy': 'no-referrer',
-        'content-security-policy': expect.stringContaining("frame-ancestors 'none'"),
+        'content-security-policy': match.stringContaining("frame-ancestors 'none'"),
       });
     }
   });
@@ -349,9 +357,9 @@ describe('GET /oauth/callback', () => {
     expect(page.body).not.toContain('first-refresh-token');
     expect(run.metrics).toEqual([{ name: 'ConsentCompleted', dimensions: { connection: 'acme' } }]);
     expect(run.logs).toContainEqual(
-      expect.objectContaining({
+      match.objectContaining({
         message: 'OAuth consent completed',
-        extra: expect.objectContaining({ consenter: ADA.sub, login: ADA.login, replaced: false }),
+        extra: match.objectContaining({ consenter: ADA.sub, login: ADA.login, replaced: false }),
       }),
     );
   });
@@ -492,7 +500,7 @@ describe('GET /oauth/callback', () => {
     );
     expect(replaced.statusCode).toBe(200);
     expect(saved).toEqual(['first-refresh-token']);
-    expect(run.logs).toContainEqual(expect.objectContaining({ extra: expect.objectContaining({ replaced: true }) }));
+    expect(run.logs).toContainEqual(match.objectContaining({ extra: match.objectContaining({ replaced: true }) }));
   });
 
   it("maps Okta's known error codes to fixed messages and reflects nothing of the query (issue 14.16)", async () => {

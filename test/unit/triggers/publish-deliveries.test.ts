@@ -4,6 +4,7 @@ import type { SQSEvent } from 'aws-lambda';
 import { mockPublishPath } from '../../support/mock-publish-path.js';
 import { describe, expect, it } from 'vitest';
 import { handler } from '../../../functions/triggers/publish-deliveries.js';
+import type { OktaEventDetail } from '../../../infra/catalog-types.js';
 
 const { dynamo, eventBridge } = mockPublishPath();
 const context = { getRemainingTimeInMillis: () => 30_000 };
@@ -34,7 +35,7 @@ describe('publish-deliveries', () => {
     expect(answer).toEqual({ batchItemFailures: [] });
     const entries = eventBridge.commandCalls(PutEventsCommand).flatMap((c) => c.args[0].input.Entries ?? []);
     expect(entries).toHaveLength(4);
-    expect(JSON.parse(entries[0]!.Detail!)['okta-connector']).toMatchObject({
+    expect((JSON.parse(entries[0]!.Detail!) as OktaEventDetail)['okta-connector']).toMatchObject({
       connection: 'acme',
       trigger: 'event-hook',
     });
@@ -44,7 +45,9 @@ describe('publish-deliveries', () => {
 
   it('reports the messages of a connection whose events EventBridge refused, and only those', async () => {
     eventBridge.on(PutEventsCommand).callsFake((input: { Entries: Array<{ Detail: string }> }) => {
-      const failed = input.Entries.map((e) => JSON.parse(e.Detail)['okta-connector'].connection === 'globex');
+      const failed = input.Entries.map(
+        (e) => (JSON.parse(e.Detail) as OktaEventDetail)['okta-connector'].connection === 'globex',
+      );
       return {
         FailedEntryCount: failed.filter(Boolean).length,
         Entries: failed.map((f) => (f ? { ErrorCode: 'InternalFailure' } : { EventId: 'e' })),

@@ -44,8 +44,8 @@ function asConnectorError(thrown: unknown): ConnectorError {
  */
 export function callerError(error: ConnectorError): ConnectorError {
   const clean = Object.create(Object.getPrototypeOf(error) as object) as ConnectorError;
-  for (const key of Object.keys(error) as (keyof ConnectorError)[]) {
-    if (key !== 'cause') Object.defineProperty(clean, key, { value: error[key], enumerable: true });
+  for (const [key, value] of Object.entries(error)) {
+    if (key !== 'cause') Object.defineProperty(clean, key, { value, enumerable: true });
   }
   const message =
     error.retryAfterSeconds === undefined

@@ -1,5 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { match } from '../../../support/match.js';
 import { actionHandler, DEADLINE_MARGIN_MS, type ActionRun } from '../../../../functions/lib/actions/action-handler.js';
 import { OktaNotFound, OktaRateLimited } from '../../../../functions/lib/errors.js';
 import { createLogger, createMetrics } from '../../../../functions/lib/observability.js';
@@ -64,7 +65,7 @@ beforeEach(() => {
 afterEach(() => vi.restoreAllMocks());
 
 function build<O>(run: ActionRun<Record<string, unknown>, O>, client = stubClient()) {
-  const getClient = vi.fn(async () => client);
+  const getClient = vi.fn(() => Promise.resolve(client));
   const handler = actionHandler('create-user', run, {
     oktaClient: getClient,
     logger: createLogger('test'),
@@ -89,16 +90,19 @@ function metricLines(): Record<string, unknown>[] {
     .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
+/** The body of an action's error answer. */
+type ErrorAnswer = { error: { type: string; message: string } };
+
 describe('actionHandler', () => {
   it('throws at load for a name that is not in the catalog', () => {
     // @ts-expect-error: the name is checked against the catalog's ActionName at compile time too
-    expect(() => actionHandler('no-such-action', async () => ({}))).toThrow(
+    expect(() => actionHandler('no-such-action', () => Promise.resolve({}))).toThrow(
       '"no-such-action" is not an action of the catalog',
     );
   });
 
   it('answers a REST event with 200 and the JSON output', async () => {
-    const { handler } = build(async () => ({ id: '00u1' }));
+    const { handler } = build(() => Promise.resolve({ id: '00u1' }));
     const response = await handler(restEvent(JSON.stringify(validInput)), context);
     expect(response).toEqual({
       statusCode: 200,
@@ -108,28 +112,28 @@ describe('actionHandler', () => {
   });
 
   it('reads a base64 body of an HTTP API event', async () => {
-    const { handler } = build(async (input) => ({ login: (input.profile as Record<string, unknown>).login }));
+    const { handler } = build((input) => Promise.resolve({ login: (input.profile as Record<string, unknown>).login }));
     const body = Buffer.from(JSON.stringify(validInput)).toString('base64');
     const response = await handler(httpApiEvent(body, true), context);
     expect(response).toMatchObject({ statusCode: 200, body: '{"login":"a@example.com"}' });
   });
 
   it('returns the output itself on direct invoke, with defaults applied to the input', async () => {
-    const { handler } = build(async (input) => ({ activate: input.activate }));
+    const { handler } = build((input) => Promise.resolve({ activate: input.activate }));
     await expect(handler(validInput, context)).resolves.toEqual({ activate: true });
   });
 
   it('loads the connection named by the input', async () => {
-    const { handler, getClient } = build(async () => ({}));
+    const { handler, getClient } = build(() => Promise.resolve({}));
     await handler({ ...validInput, connection: 'acme' }, context);
     expect(getClient).toHaveBeenCalledWith('acme');
   });
 
   it('gives the action a deadline of the remaining time minus the safety margin', async () => {
     let deadline = 0;
-    const { handler } = build(async (_input, _okta, ctx) => {
+    const { handler } = build((_input, _okta, ctx) => {
       deadline = ctx.deadline;
-      return {};
+      return Promise.resolve({});
     });
     const before = Date.now();
     await handler(validInput, context);
@@ -138,7 +142,7 @@ describe('actionHandler', () => {
   });
 
   it('answers a malformed JSON body with 400 InvalidInput', async () => {
-    const { handler, getClient } = build(async () => ({}));
+    const { handler, getClient } = build(() => Promise.resolve({}));
     const response = (await handler(restEvent('{"profile":'), context)) as { statusCode: number; body: string };
     expect(response.statusCode).toBe(400);
     expect(JSON.parse(response.body)).toEqual({
@@ -148,25 +152,27 @@ describe('actionHandler', () => {
   });
 
   it('answers an invalid input with 400 naming each bad field', async () => {
-    const { handler } = build(async () => ({}));
+    const { handler } = build(() => Promise.resolve({}));
     const response = (await handler(httpApiEvent(JSON.stringify({ profile: { login: 'a' }, extra: 1 })), context)) as {
       statusCode: number;
       body: string;
     };
     expect(response.statusCode).toBe(400);
-    expect(JSON.parse(response.body).error.message).toBe(
+    expect((JSON.parse(response.body) as ErrorAnswer).error.message).toBe(
       'profile.email: is required; profile.firstName: is required; profile.lastName: is required; extra: is not a known field',
     );
   });
 
   it('answers a typed error over HTTP with its status and the contract body', async () => {
-    const { handler } = build(async () => {
-      throw new OktaRateLimited('Okta rate limit exceeded', {
-        oktaErrorCode: 'E0000047',
-        oktaErrorId: 'oae1',
-        retryAfterSeconds: 12,
-      });
-    });
+    const { handler } = build(() =>
+      Promise.reject(
+        new OktaRateLimited('Okta rate limit exceeded', {
+          oktaErrorCode: 'E0000047',
+          oktaErrorId: 'oae1',
+          retryAfterSeconds: 12,
+        }),
+      ),
+    );
     const response = (await handler(restEvent(JSON.stringify(validInput)), context)) as {
       statusCode: number;
       body: string;
@@ -186,11 +192,13 @@ describe('actionHandler', () => {
   });
 
   it('says retryAfterSeconds in the message on direct invoke, where Lambda keeps only errorType and errorMessage', async () => {
-    const { handler } = build(async () => {
-      throw new OktaRateLimited("Okta's rate limit for user-get is spent until the window resets", {
-        retryAfterSeconds: 12,
-      });
-    });
+    const { handler } = build(() =>
+      Promise.reject(
+        new OktaRateLimited("Okta's rate limit for user-get is spent until the window resets", {
+          retryAfterSeconds: 12,
+        }),
+      ),
+    );
     const error = (await handler(validInput, context).catch((e: unknown) => e)) as Error & {
       retryAfterSeconds?: number;
     };
@@ -202,12 +210,14 @@ describe('actionHandler', () => {
   });
 
   it('throws a typed error on direct invoke whose name is the type, without stack frames or cause', async () => {
-    const { handler } = build(async () => {
-      throw new OktaNotFound('Not found: Resource not found: 00u1 (User)', {
-        oktaErrorCode: 'E0000007',
-        cause: new Error('inner'),
-      });
-    });
+    const { handler } = build(() =>
+      Promise.reject(
+        new OktaNotFound('Not found: Resource not found: 00u1 (User)', {
+          oktaErrorCode: 'E0000007',
+          cause: new Error('inner'),
+        }),
+      ),
+    );
     const error = (await handler(validInput, context).catch((e: unknown) => e)) as Error & { oktaErrorCode?: string };
     expect(error).toBeInstanceOf(OktaNotFound);
     expect(error.name).toBe('OktaNotFound');
@@ -218,23 +228,21 @@ describe('actionHandler', () => {
   });
 
   it('turns an unexpected error into a generic InternalError that leaks nothing', async () => {
-    const { handler } = build(async () => {
-      throw new Error(`boom with ${SECRET_TOKEN}`);
-    });
+    const { handler } = build(() => Promise.reject(new Error(`boom with ${SECRET_TOKEN}`)));
     const response = (await handler(restEvent(JSON.stringify(validInput)), context)) as {
       statusCode: number;
       body: string;
     };
     expect(response.statusCode).toBe(500);
     expect(response.body).not.toContain(SECRET_TOKEN);
-    expect(JSON.parse(response.body).error.type).toBe('InternalError');
+    expect((JSON.parse(response.body) as ErrorAnswer).error.type).toBe('InternalError');
     const error = (await handler(validInput, context).catch((e: unknown) => e)) as Error;
     expect(error.name).toBe('InternalError');
     expect(error.message).not.toContain('boom');
   });
 
   it('writes one log line per call with action, connection, outcome, request ids, retries and latency', async () => {
-    const { handler } = build(async () => ({ id: '00u1' }));
+    const { handler } = build(() => Promise.resolve({ id: '00u1' }));
     await handler({ ...validInput, connection: 'acme' }, context);
     const lines = logLines();
     expect(lines).toHaveLength(1);
@@ -253,12 +261,10 @@ describe('actionHandler', () => {
   });
 
   it('logs the error type of a failed call', async () => {
-    const { handler } = build(async () => {
-      throw new OktaNotFound('no such user', { oktaErrorCode: 'E0000007' });
-    });
+    const { handler } = build(() => Promise.reject(new OktaNotFound('no such user', { oktaErrorCode: 'E0000007' })));
     await handler(restEvent(JSON.stringify(validInput)), context);
     expect(logLines()).toEqual([
-      expect.objectContaining({
+      match.objectContaining({
         outcome: 'failure',
         errorType: 'OktaNotFound',
         oktaErrorCode: 'E0000007',
@@ -268,11 +274,13 @@ describe('actionHandler', () => {
   });
 
   it('never logs a password, token, secret or recovery answer, even in an unexpected error', async () => {
-    const { handler } = build(async (input) => {
-      throw new Error(`failed for ${String(input.password)} with SSWS ${SECRET_TOKEN}`, {
-        cause: { token: SECRET_TOKEN, answer: 'blue-answer-value' },
-      });
-    });
+    const { handler } = build((input) =>
+      Promise.reject(
+        new Error(`failed for ${String(input.password)} with SSWS ${SECRET_TOKEN}`, {
+          cause: { token: SECRET_TOKEN, answer: 'blue-answer-value' },
+        }),
+      ),
+    );
     await handler(restEvent(JSON.stringify(validInput)), context);
     await handler(validInput, context).catch(() => undefined);
     const all = output.join('');
@@ -283,7 +291,7 @@ describe('actionHandler', () => {
   });
 
   it('emits ActionSucceeded and ActionLatency by action in the OktaConnector namespace', async () => {
-    const { handler } = build(async () => ({}));
+    const { handler } = build(() => Promise.resolve({}));
     await handler(validInput, context);
     const [metric] = metricLines();
     expect(metric).toMatchObject({ action: 'create-user', ActionSucceeded: 1 });
@@ -292,21 +300,21 @@ describe('actionHandler', () => {
   });
 
   it('emits ActionFailed by action and error type', async () => {
-    const { handler } = build(async () => ({}));
+    const { handler } = build(() => Promise.resolve({}));
     await handler(restEvent('not json'), context);
     expect(metricLines()).toEqual([
-      expect.objectContaining({ action: 'create-user', errorType: 'InvalidInput', ActionFailed: 1 }),
+      match.objectContaining({ action: 'create-user', errorType: 'InvalidInput', ActionFailed: 1 }),
     ]);
   });
 
   it('refuses userId "me" in an action that changes a user, before any Okta call', async () => {
-    const run = vi.fn(async () => ({ userId: 'me' }));
-    const getClient = vi.fn(async () => stubClient());
+    const run = vi.fn(() => Promise.resolve({ userId: 'me' }));
+    const getClient = vi.fn(() => Promise.resolve(stubClient()));
     const handler = actionHandler('reset-password', run, { oktaClient: getClient, logger: createLogger('test') });
     for (const userId of ['me', 'ME', ' me ']) {
       await expect(handler({ userId, sendEmail: false }, context)).rejects.toMatchObject({
         name: 'InvalidInput',
-        message: expect.stringMatching(/^userId: .*"me"/),
+        message: match.stringMatching(/^userId: .*"me"/),
       });
     }
     expect(run).not.toHaveBeenCalled();
@@ -314,8 +322,8 @@ describe('actionHandler', () => {
   });
 
   it('still lets a read-only action look up userId "me"', async () => {
-    const handler = actionHandler('get-user', async () => ({ id: '00uSelf' }), {
-      oktaClient: async () => stubClient(),
+    const handler = actionHandler('get-user', () => Promise.resolve({ id: '00uSelf' }), {
+      oktaClient: () => Promise.resolve(stubClient()),
       logger: createLogger('test'),
       metrics: createMetrics('test'),
     });
@@ -323,9 +331,7 @@ describe('actionHandler', () => {
   });
 
   it("blanks the connection's own secret values in the log line, under any key", async () => {
-    const { handler } = build(async () => {
-      throw new Error(`upstream said: ${SECRET_TOKEN} is odd`);
-    });
+    const { handler } = build(() => Promise.reject(new Error(`upstream said: ${SECRET_TOKEN} is odd`)));
     await handler(restEvent(JSON.stringify(validInput)), context);
     expect(output.join('')).not.toContain(SECRET_TOKEN);
     expect(output.join('')).toContain('[REDACTED]');

@@ -20,10 +20,10 @@ function client(name: string): OktaClient {
 }
 
 function build() {
-  const getClient = vi.fn(async (name?: string) => client(name ?? 'default'));
+  const getClient = vi.fn((name?: string) => Promise.resolve(client(name ?? 'default')));
   const handler = actionHandler(
     'get-user',
-    async (input: { userId: string }, okta) => ({ org: okta.connection.name }),
+    (input: { userId: string }, okta) => Promise.resolve({ org: okta.connection.name }),
     {
       oktaClient: getClient,
       logger: createLogger('test'),

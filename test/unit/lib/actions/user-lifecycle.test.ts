@@ -5,16 +5,18 @@ import { changeStatus, withStatusCheck } from '../../../../functions/lib/actions
 
 /** A client whose GETs of the user answer the given statuses in turn. */
 function clientReading(...statuses: string[]): OktaClient {
-  const request = vi.fn(async () => ({
-    status: 200,
-    body: { id: '00u1', status: statuses.shift() },
-    headers: new Headers(),
-    retries: 0,
-  }));
+  const request = vi.fn(() =>
+    Promise.resolve({
+      status: 200,
+      body: { id: '00u1', status: statuses.shift() },
+      headers: new Headers(),
+      retries: 0,
+    }),
+  );
   return { request } as unknown as OktaClient;
 }
 
-const deadline = Date.now() + 5_000;
+const DEADLINE = Date.now() + 5_000;
 const refused = () =>
   new OktaValidationFailed('Okta answered 400 E0000001: Api validation failed', {
     oktaErrorCode: 'E0000001',
@@ -27,7 +29,7 @@ describe('changeStatus', () => {
     const result = await changeStatus({
       okta: clientReading('SUSPENDED'),
       userId: 'a@example.com',
-      deadline,
+      deadline: DEADLINE,
       verb: 'suspend',
       targets: ['SUSPENDED'],
       change,
@@ -37,11 +39,11 @@ describe('changeStatus', () => {
   });
 
   it('makes the change with the Okta id of a user given by login', async () => {
-    const change = vi.fn(async (id: string) => id);
+    const change = vi.fn((id: string) => Promise.resolve(id));
     const result = await changeStatus({
       okta: clientReading('ACTIVE'),
       userId: 'a@example.com',
-      deadline,
+      deadline: DEADLINE,
       verb: 'suspend',
       targets: ['SUSPENDED'],
       change,
@@ -51,13 +53,11 @@ describe('changeStatus', () => {
   });
 
   it('is changed: false when Okta refuses because someone else made the change meanwhile', async () => {
-    const change = vi.fn(async () => {
-      throw refused();
-    });
+    const change = vi.fn(() => Promise.reject(refused()));
     const result = await changeStatus({
       okta: clientReading('ACTIVE', 'SUSPENDED'),
       userId: '00u1',
-      deadline,
+      deadline: DEADLINE,
       verb: 'suspend',
       targets: ['SUSPENDED'],
       change,
@@ -66,13 +66,11 @@ describe('changeStatus', () => {
   });
 
   it('is InvalidUserState naming the fresh status when Okta refuses for the status', async () => {
-    const change = vi.fn(async () => {
-      throw refused();
-    });
+    const change = vi.fn(() => Promise.reject(refused()));
     const error = (await changeStatus({
       okta: clientReading('ACTIVE', 'STAGED'),
       userId: '00u1',
-      deadline,
+      deadline: DEADLINE,
       verb: 'suspend',
       targets: ['SUSPENDED'],
       change,
@@ -85,14 +83,12 @@ describe('changeStatus', () => {
 
   it('passes on an error that is not about the status', async () => {
     const forbidden = new OktaForbidden('Okta answered 403 E0000006', { oktaErrorCode: 'E0000006' });
-    const change = vi.fn(async () => {
-      throw forbidden;
-    });
+    const change = vi.fn(() => Promise.reject(forbidden));
     await expect(
       changeStatus({
         okta: clientReading('ACTIVE'),
         userId: '00u1',
-        deadline,
+        deadline: DEADLINE,
         verb: 'suspend',
         targets: ['SUSPENDED'],
         change,
@@ -102,15 +98,17 @@ describe('changeStatus', () => {
 
   it('counts a user on its way to the target status as there', async () => {
     const okta = {
-      request: vi.fn(async () => ({
-        status: 200,
-        body: { id: '00u1', status: 'ACTIVE', transitioningToStatus: 'DEPROVISIONED' },
-      })),
+      request: vi.fn(() =>
+        Promise.resolve({
+          status: 200,
+          body: { id: '00u1', status: 'ACTIVE', transitioningToStatus: 'DEPROVISIONED' },
+        }),
+      ),
     } as unknown as OktaClient;
     const result = await changeStatus({
       okta,
       userId: '00u1',
-      deadline,
+      deadline: DEADLINE,
       verb: 'deactivate',
       targets: ['DEPROVISIONED'],
       change: vi.fn(),
@@ -121,14 +119,12 @@ describe('changeStatus', () => {
 
 describe('withStatusCheck', () => {
   it('is InvalidUserState naming the status when Okta refuses for it', async () => {
-    const change = vi.fn(async () => {
-      throw refused();
-    });
+    const change = vi.fn(() => Promise.reject(refused()));
     await expect(
       withStatusCheck({
         okta: clientReading('ACTIVE', 'SUSPENDED'),
         userId: '00u1',
-        deadline,
+        deadline: DEADLINE,
         verb: 'reset the password of',
         change,
       }),

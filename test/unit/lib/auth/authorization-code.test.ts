@@ -11,6 +11,7 @@ import {
 import type { Exclusive, SignInStore } from '../../../../functions/lib/auth/refresh-renewal.js';
 import { oktaClientFor } from '../../../../functions/lib/okta/client.js';
 import { json, scriptedFetch, type RecordedRequest } from '../okta/fake-okta.js';
+import { match } from '../../../support/match.js';
 
 const CLIENT_SECRET = 'client-secret-value-never-logged';
 const HOUR_MS = 3_600_000;
@@ -31,18 +32,19 @@ function sharedSecret(initial: { refreshToken?: string; accessToken?: SharedAcce
     writes: [] as Array<{ refreshToken: string; accessToken?: SharedAccessToken }>,
   };
   const store: SignInStore = {
-    read: async () => {
+    read: () => {
       state.reads += 1;
-      return {
+      return Promise.resolve({
         secret: {},
         ...(state.refreshToken ? { refreshToken: state.refreshToken } : {}),
         ...(state.accessToken ? { accessToken: state.accessToken } : {}),
-      };
+      });
     },
-    write: async (_basedOn: StoredSignIn, signIn) => {
+    write: (_basedOn: StoredSignIn, signIn) => {
       state.writes.push(signIn);
       state.refreshToken = signIn.refreshToken;
       state.accessToken = signIn.accessToken;
+      return Promise.resolve();
     },
   };
   return { state, store };
@@ -211,7 +213,7 @@ describe('authorization-code sign-in', () => {
         : json({ error: 'invalid_grant', error_description: 'The refresh token is invalid or expired.' }, 400);
     });
     const { state, store } = sharedSecret();
-    const read = store.read;
+    const read = store.read.bind(store);
     store.read = async () => {
       const signIn = await read();
       // The consent lands between the read under the lock and Okta's answer.
@@ -237,7 +239,7 @@ describe('authorization-code sign-in', () => {
     expect(error).toMatchObject({
       name: 'OktaAuthFailed',
       oktaErrorCode: 'invalid_grant',
-      message: expect.stringContaining('npx okta-connector connections consent acme'),
+      message: match.stringContaining('npx okta-connector connections consent acme'),
     });
     expect(requests).toHaveLength(1);
     expect(state.writes).toHaveLength(0);
@@ -250,7 +252,7 @@ describe('authorization-code sign-in', () => {
       json({ error: 'invalid_grant', error_description: 'The refresh token is invalid or expired.' }, 400),
     );
     const { state, store } = sharedSecret();
-    const read = store.read;
+    const read = store.read.bind(store);
     store.read = async () => {
       state.refreshToken = `rt-changed-${state.reads}`;
       return read();
@@ -274,7 +276,7 @@ describe('authorization-code sign-in', () => {
     await container(fetch, {
       signInStore: store,
       exclusive: sharedLock().exclusive,
-      sleep: async () => undefined,
+      sleep: () => Promise.resolve(),
     }).request(me);
     expect(tokenRequests(requests).map((r) => new URLSearchParams(r.body).get('refresh_token'))).toEqual([
       'rt-1',
@@ -286,7 +288,7 @@ describe('authorization-code sign-in', () => {
   it('gives a retryable OktaUnavailable when the lock is not had before the deadline and nothing was stored', async () => {
     const { fetch, requests } = rotatingOrg();
     const { store } = sharedSecret();
-    const neverFree: Exclusive = async () => ({ acquired: false });
+    const neverFree: Exclusive = () => Promise.resolve({ acquired: false });
     const error = await container(fetch, { signInStore: store, exclusive: neverFree })
       .request(me)
       .catch((e: Error) => e);
@@ -297,9 +299,9 @@ describe('authorization-code sign-in', () => {
   it('uses what the holder stored when the lock is not had before the deadline', async () => {
     const { fetch, requests } = rotatingOrg();
     const { state, store } = sharedSecret();
-    const holderFinishes: Exclusive = async () => {
+    const holderFinishes: Exclusive = () => {
       state.accessToken = { token: 'at-holder', expiresAt: Date.now() + HOUR_MS, renewAt: Date.now() + 60_000 };
-      return { acquired: false };
+      return Promise.resolve({ acquired: false });
     };
     await container(fetch, { signInStore: store, exclusive: holderFinishes }).request(me);
     expect(tokenRequests(requests)).toHaveLength(0);
@@ -327,7 +329,7 @@ describe('authorization-code sign-in', () => {
       container(fetch, { signInStore: store, exclusive: sharedLock().exclusive }).request(me),
     ).rejects.toMatchObject({
       name: 'OktaAuthFailed',
-      message: expect.stringContaining('npx okta-connector connections consent acme'),
+      message: match.stringContaining('npx okta-connector connections consent acme'),
     });
     expect(requests).toHaveLength(0);
   });
@@ -381,7 +383,7 @@ describe('the secret as the shared sign-in store', () => {
       refreshToken: 'rt-2',
       accessToken: { token: 'at-2', expiresAt, renewAt: expiresAt - 60_000 },
     });
-    const written = JSON.parse(sm.commandCalls(PutSecretValueCommand)[0]?.args[0].input.SecretString ?? '{}');
+    const written: unknown = JSON.parse(sm.commandCalls(PutSecretValueCommand)[0]?.args[0].input.SecretString ?? '{}');
     expect(written).toEqual({
       ...stored,
       auth: {

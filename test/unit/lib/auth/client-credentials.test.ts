@@ -7,6 +7,7 @@ import type { Connection, StoredPrivateKey } from '../../../../functions/lib/con
 import { clientAssertion } from '../../../../functions/lib/auth/client-assertion.js';
 import { oktaClientFor } from '../../../../functions/lib/okta/client.js';
 import { fakeClock, json, scriptedFetch, type RecordedRequest } from '../okta/fake-okta.js';
+import { match } from '../../../support/match.js';
 
 const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -278,7 +279,7 @@ describe('client-credentials sign-in with a key in AWS KMS', () => {
 
     const error = await okta.request({ method: 'GET', path: '/api/v1/users/00u1' }).catch((e: Error) => e);
 
-    expect(error).toMatchObject({ name: 'InternalError', message: expect.stringContaining('AccessDeniedException') });
+    expect(error).toMatchObject({ name: 'InternalError', message: match.stringContaining('AccessDeniedException') });
     expect(kms.commandCalls(SignCommand)).toHaveLength(1);
     expect(org.tokenRequests()).toHaveLength(0);
     expect(clock.sleeps).toEqual([]);

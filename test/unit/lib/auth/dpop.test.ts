@@ -99,21 +99,23 @@ describe('DPoP', () => {
 
   it('learns a resource nonce from a 401 use_dpop_nonce and retries once with it', async () => {
     let apiCalls = 0;
-    const { fetch, requests } = scriptedFetch(async (req) => {
+    const { fetch, requests } = scriptedFetch((req) => {
       if (req.url.pathname === '/oauth2/v1/token')
-        return json({ token_type: 'DPoP', expires_in: 3600, access_token: 't' });
+        return Promise.resolve(json({ token_type: 'DPoP', expires_in: 3600, access_token: 't' }));
       apiCalls += 1;
       if (apiCalls === 1) {
-        return new Response(null, {
-          status: 401,
-          headers: {
-            'www-authenticate':
-              'DPoP error="use_dpop_nonce", error_description="Resource server requires nonce in DPoP proof"',
-            'dpop-nonce': 'rn-1',
-          },
-        });
+        return Promise.resolve(
+          new Response(null, {
+            status: 401,
+            headers: {
+              'www-authenticate':
+                'DPoP error="use_dpop_nonce", error_description="Resource server requires nonce in DPoP proof"',
+              'dpop-nonce': 'rn-1',
+            },
+          }),
+        );
       }
-      return json({ ok: true });
+      return Promise.resolve(json({ ok: true }));
     });
     await oktaClientFor(connection, { fetch, rateLimitReserve: 0.1 }).request({
       method: 'GET',

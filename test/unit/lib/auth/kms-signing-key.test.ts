@@ -13,10 +13,11 @@ import { describe, expect, it } from 'vitest';
 import { clientAssertion } from '../../../../functions/lib/auth/client-assertion.js';
 import { kmsPublicJwk, kmsSigner } from '../../../../functions/lib/auth/kms-signing-key.js';
 import type { ClientCredentialsAuth } from '../../../../functions/lib/connections.js';
+import { match } from '../../../support/match.js';
 
 const KEY_ID = '1234abcd-12ab-34cd-56ef-1234567890ab';
-const tokenUrl = 'https://acme.okta.com/oauth2/v1/token';
-const now = Date.UTC(2026, 10, 29, 9, 0, 0);
+const TOKEN_URL = 'https://acme.okta.com/oauth2/v1/token';
+const NOW = Date.UTC(2026, 10, 29, 9, 0, 0);
 const curves: Record<string, string> = { ECC_NIST_P256: 'P-256', ECC_NIST_P384: 'P-384', ECC_NIST_P521: 'P-521' };
 const pairs = new Map<string, { publicKey: KeyObject; privateKey: KeyObject }>();
 
@@ -88,17 +89,17 @@ describe('client assertion signed by AWS KMS', () => {
   ])('signs with a %s key as %s (KMS %s, RAW), and verifies with its public key', async (keySpec, alg, algorithm) => {
     const { client, kms, publicKey } = fakeKms(keySpec);
 
-    const assertion = await clientAssertion(auth(), tokenUrl, now, { connection: 'acme', kms: client });
+    const assertion = await clientAssertion(auth(), TOKEN_URL, NOW, { connection: 'acme', kms: client });
 
     const { payload, protectedHeader } = await jwtVerify(assertion, publicKey, {
       issuer: '0oaService',
       subject: '0oaService',
-      audience: tokenUrl,
-      currentDate: new Date(now),
+      audience: TOKEN_URL,
+      currentDate: new Date(NOW),
       algorithms: [alg],
     });
     expect(protectedHeader).toEqual({ alg, kid: 'kid-kms', typ: 'JWT' });
-    expect(payload).toMatchObject({ iat: now / 1000, exp: now / 1000 + 300 });
+    expect(payload).toMatchObject({ iat: NOW / 1000, exp: NOW / 1000 + 300 });
     expect(kms.commandCalls(SignCommand)[0]?.args[0].input).toMatchObject({
       KeyId: KEY_ID,
       MessageType: 'RAW',
@@ -109,10 +110,12 @@ describe('client assertion signed by AWS KMS', () => {
   it('asks DescribeKey once per key in a container, and Sign for every assertion (each with its own jti)', async () => {
     const { client, kms } = fakeKms();
     const assertions = [];
-    for (let i = 0; i < 3; i += 1) assertions.push(await clientAssertion(auth(), tokenUrl, now, { kms: client }));
-    await clientAssertion(auth('alias/other'), tokenUrl, now, { kms: client });
+    for (let i = 0; i < 3; i += 1) assertions.push(await clientAssertion(auth(), TOKEN_URL, NOW, { kms: client }));
+    await clientAssertion(auth('alias/other'), TOKEN_URL, NOW, { kms: client });
 
-    const jtis = assertions.map((a) => JSON.parse(Buffer.from(a.split('.')[1]!, 'base64url').toString()).jti);
+    const jtis = assertions.map(
+      (a) => (JSON.parse(Buffer.from(a.split('.')[1]!, 'base64url').toString()) as { jti: string }).jti,
+    );
     expect(new Set(jtis).size).toBe(3);
     expect(kms.commandCalls(DescribeKeyCommand).map((c) => c.args[0].input.KeyId)).toEqual([KEY_ID, 'alias/other']);
     expect(kms.commandCalls(SignCommand)).toHaveLength(4);
@@ -139,7 +142,7 @@ describe('client assertion signed by AWS KMS', () => {
   ])('refuses %s before any Sign, saying why', async (_case, keySpec, metadata, problem) => {
     const { client, kms } = fakeKms(keySpec, metadata as Partial<KeyMetadata>);
 
-    const error = await refusal(clientAssertion(auth(), tokenUrl, now, { connection: 'acme', kms: client }));
+    const error = await refusal(clientAssertion(auth(), TOKEN_URL, NOW, { connection: 'acme', kms: client }));
 
     expect(error.name).toBe('InternalError');
     expect(error.message).toMatch(/^Sign-in of connection "acme" failed: /);
@@ -161,7 +164,7 @@ describe('client assertion signed by AWS KMS', () => {
     const leak = 'User: arn:aws:sts::111122223333:assumed-role/secret-role/fn is not authorized';
     kms.on(SignCommand).rejects(Object.assign(new Error(leak), { name: code }));
 
-    const error = await refusal(clientAssertion(auth(), tokenUrl, now, { connection: 'acme', kms: client }));
+    const error = await refusal(clientAssertion(auth(), TOKEN_URL, NOW, { connection: 'acme', kms: client }));
 
     expect(error.name).toBe('InternalError');
     expect(error.message).toContain(`AWS KMS Sign of the key in auth.kmsKeyId refused (${code})`);
@@ -173,9 +176,9 @@ describe('client assertion signed by AWS KMS', () => {
     const { client, kms } = fakeKms();
     kms.on(SignCommand).resolves({ KeyId: KEY_ID, Signature: new Uint8Array(64).fill(7) });
 
-    const error = await refusal(clientAssertion(auth(), tokenUrl, now, { connection: 'acme', kms: client }));
+    const error = await refusal(clientAssertion(auth(), TOKEN_URL, NOW, { connection: 'acme', kms: client }));
 
-    expect(error).toMatchObject({ name: 'InternalError', message: expect.stringContaining('not DER ECDSA') });
+    expect(error).toMatchObject({ name: 'InternalError', message: match.stringContaining('not DER ECDSA') });
   });
 });
 
@@ -211,10 +214,10 @@ describe('the public JWK of a KMS key', () => {
     const { client, publicKey } = fakeKms('ECC_NIST_P256');
     const jwk = await kmsPublicJwk(KEY_ID, { connection: 'acme', client });
 
-    const assertion = await clientAssertion({ ...auth(), keyId: jwk.kid }, tokenUrl, now, { kms: client });
+    const assertion = await clientAssertion({ ...auth(), keyId: jwk.kid }, TOKEN_URL, NOW, { kms: client });
 
     expect(decodeProtectedHeader(assertion).kid).toBe(jwk.kid);
-    await expect(jwtVerify(assertion, publicKey, { currentDate: new Date(now) })).resolves.toBeDefined();
+    await expect(jwtVerify(assertion, publicKey, { currentDate: new Date(NOW) })).resolves.toBeDefined();
   });
 
   it('refuses a key that cannot sign, naming its usage', async () => {
@@ -222,7 +225,7 @@ describe('the public JWK of a KMS key', () => {
 
     await expect(kmsPublicJwk(KEY_ID, { connection: 'acme', client })).rejects.toMatchObject({
       name: 'InternalError',
-      message: expect.stringContaining('key usage ENCRYPT_DECRYPT; a client assertion needs a SIGN_VERIFY key'),
+      message: match.stringContaining('key usage ENCRYPT_DECRYPT; a client assertion needs a SIGN_VERIFY key'),
     });
   });
 });

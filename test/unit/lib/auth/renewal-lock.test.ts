@@ -34,10 +34,10 @@ describe('the renewal lock of an authorization-code connection', () => {
       sleep: clock.sleep,
     });
     const leases: number[] = [];
-    const outcome = await exclusive(clock.now() + 5_000, async (leaseUntil) => {
+    const outcome = await exclusive(clock.now() + 5_000, (leaseUntil) => {
       leases.push(leaseUntil);
       expect(dynamo.commandCalls(DeleteItemCommand)).toHaveLength(0);
-      return 'renewed';
+      return Promise.resolve('renewed');
     });
     expect(outcome).toEqual({ acquired: true, value: 'renewed' });
     expect(leases).toEqual([clock.now() + RENEWAL_LEASE_MS]);
@@ -56,7 +56,7 @@ describe('the renewal lock of an authorization-code connection', () => {
       now: clock.now,
       sleep: clock.sleep,
     });
-    const outcome = await exclusive(clock.now() + 5_000, async () => 'renewed');
+    const outcome = await exclusive(clock.now() + 5_000, () => Promise.resolve('renewed'));
     expect(outcome).toEqual({ acquired: true, value: 'renewed' });
     expect(dynamo.commandCalls(PutItemCommand)).toHaveLength(3);
     expect(clock.sleeps).toHaveLength(2);
@@ -72,8 +72,9 @@ describe('the renewal lock of an authorization-code connection', () => {
       sleep: clock.sleep,
     });
     let ran = false;
-    const outcome = await exclusive(clock.now() + 2_000, async () => {
+    const outcome = await exclusive(clock.now() + 2_000, () => {
       ran = true;
+      return Promise.resolve();
     });
     expect(outcome).toEqual({ acquired: false });
     expect(ran).toBe(false);
@@ -84,7 +85,7 @@ describe('the renewal lock of an authorization-code connection', () => {
     delete process.env.TABLE_NAME;
     resetConfig();
     const exclusive = leaseLockExclusive('acme', { dynamoDb: new DynamoDBClient({}) });
-    const outcome = await exclusive(Date.now() + 5_000, async () => 'renewed');
+    const outcome = await exclusive(Date.now() + 5_000, () => Promise.resolve('renewed'));
     expect(outcome).toEqual({ acquired: true, value: 'renewed' });
     expect(dynamo.commandCalls(PutItemCommand)).toHaveLength(0);
   });
@@ -94,7 +95,7 @@ describe('the renewal lock of an authorization-code connection', () => {
     resetConfig();
     dynamo.on(PutItemCommand).resolves({});
     const exclusive = leaseLockExclusive('acme', { dynamoDb: new DynamoDBClient({}) });
-    await exclusive(Date.now() + 5_000, async () => 'renewed');
+    await exclusive(Date.now() + 5_000, () => Promise.resolve('renewed'));
     expect(dynamo.commandCalls(PutItemCommand)[0]?.args[0].input.TableName).toBe('from-env');
   });
 });

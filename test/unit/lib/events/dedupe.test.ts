@@ -11,14 +11,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { markPublished, publishedAmong, withPublishLock } from '../../../../functions/lib/events/dedupe.js';
 
 const dynamo = mockClient(DynamoDBClient);
-const now = 1_800_000_000_000;
+const NOW = 1_800_000_000_000;
 const deps = {
   dynamoDb: new DynamoDBClient({}),
   tableName: 't',
   ttlDays: 7,
   leaseMs: 30_000,
-  now: () => now,
-  sleep: async () => undefined,
+  now: () => NOW,
+  sleep: () => Promise.resolve(),
 };
 const conditionFailed = () =>
   new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
@@ -33,18 +33,18 @@ describe('withPublishLock', () => {
   it('takes the lock with a conditional PutItem that only succeeds when it is free or its lease is over', async () => {
     dynamo.on(PutItemCommand).resolves({});
     dynamo.on(DeleteItemCommand).resolves({});
-    await withPublishLock('acme', now + 1_000, async () => 'done', deps);
+    await withPublishLock('acme', NOW + 1_000, () => Promise.resolve('done'), deps);
     const put = dynamo.commandCalls(PutItemCommand)[0]?.args[0].input;
-    expect(put?.Item).toMatchObject({ pk: { S: 'lock#acme#publish' }, leaseUntil: { N: String(now + 30_000) } });
+    expect(put?.Item).toMatchObject({ pk: { S: 'lock#acme#publish' }, leaseUntil: { N: String(NOW + 30_000) } });
     expect(put?.ConditionExpression).toBe('attribute_not_exists(pk) OR #leaseUntil < :now');
-    expect(put?.ExpressionAttributeValues).toEqual({ ':now': { N: String(now) } });
+    expect(put?.ExpressionAttributeValues).toEqual({ ':now': { N: String(NOW) } });
   });
 
   it('runs the work while holding the lock and returns its value', async () => {
     dynamo.on(PutItemCommand).resolves({});
     dynamo.on(DeleteItemCommand).resolves({});
-    const result = await withPublishLock('acme', now + 1_000, async (lock) => lock.leaseUntil, deps);
-    expect(result).toEqual({ acquired: true, value: now + 30_000 });
+    const result = await withPublishLock('acme', NOW + 1_000, (lock) => Promise.resolve(lock.leaseUntil), deps);
+    expect(result).toEqual({ acquired: true, value: NOW + 30_000 });
   });
 
   it('releases only its own lease', async () => {
@@ -53,9 +53,10 @@ describe('withPublishLock', () => {
     let owner = '';
     await withPublishLock(
       'acme',
-      now + 1_000,
-      async (lock) => {
+      NOW + 1_000,
+      (lock) => {
         owner = lock.owner;
+        return Promise.resolve();
       },
       deps,
     );
@@ -67,23 +68,16 @@ describe('withPublishLock', () => {
   it('releases the lock when the work throws', async () => {
     dynamo.on(PutItemCommand).resolves({});
     dynamo.on(DeleteItemCommand).resolves({});
-    await expect(
-      withPublishLock(
-        'acme',
-        now + 1_000,
-        async () => {
-          throw new Error('boom');
-        },
-        deps,
-      ),
-    ).rejects.toThrow('boom');
+    await expect(withPublishLock('acme', NOW + 1_000, () => Promise.reject(new Error('boom')), deps)).rejects.toThrow(
+      'boom',
+    );
     expect(dynamo.commandCalls(DeleteItemCommand)).toHaveLength(1);
   });
 
   it('waits while another holder has the lock, then takes it', async () => {
     dynamo.on(PutItemCommand).rejectsOnce(conditionFailed()).rejectsOnce(conditionFailed()).resolves({});
     dynamo.on(DeleteItemCommand).resolves({});
-    const result = await withPublishLock('acme', now + 1_000, async () => 'done', deps);
+    const result = await withPublishLock('acme', NOW + 1_000, () => Promise.resolve('done'), deps);
     expect(dynamo.commandCalls(PutItemCommand)).toHaveLength(3);
     expect(result.acquired).toBe(true);
   });
@@ -93,9 +87,10 @@ describe('withPublishLock', () => {
     let ran = false;
     const result = await withPublishLock(
       'acme',
-      now + 1,
-      async () => {
+      NOW + 1,
+      () => {
         ran = true;
+        return Promise.resolve();
       },
       deps,
     );
@@ -118,12 +113,12 @@ describe('publishedAmong', () => {
   });
 
   it('returns the uuids that have a published record', async () => {
-    dynamo.on(BatchGetItemCommand).resolves({ Responses: { t: [record('u2', now / 1000 + 60)] } });
+    dynamo.on(BatchGetItemCommand).resolves({ Responses: { t: [record('u2', NOW / 1000 + 60)] } });
     await expect(publishedAmong('acme', ['u1', 'u2'], deps)).resolves.toEqual(new Set(['u2']));
   });
 
   it('ignores a record past its TTL that DynamoDB has not deleted yet', async () => {
-    dynamo.on(BatchGetItemCommand).resolves({ Responses: { t: [record('u1', now / 1000 - 1)] } });
+    dynamo.on(BatchGetItemCommand).resolves({ Responses: { t: [record('u1', NOW / 1000 - 1)] } });
     await expect(publishedAmong('acme', ['u1'], deps)).resolves.toEqual(new Set());
   });
 
@@ -131,7 +126,7 @@ describe('publishedAmong', () => {
     dynamo
       .on(BatchGetItemCommand)
       .resolvesOnce({ Responses: { t: [] }, UnprocessedKeys: { t: { Keys: [{ pk: { S: 'dedupe#acme#u1' } }] } } })
-      .resolves({ Responses: { t: [record('u1', now / 1000 + 60)] } });
+      .resolves({ Responses: { t: [record('u1', NOW / 1000 + 60)] } });
     await expect(publishedAmong('acme', ['u1'], deps)).resolves.toEqual(new Set(['u1']));
   });
 });
@@ -152,7 +147,7 @@ describe('markPublished', () => {
       pk: { S: 'dedupe#acme#u0' },
       state: { S: 'published' },
       trigger: { S: 'poll' },
-      expiresAt: { N: String(now / 1000 + 7 * 86_400) },
+      expiresAt: { N: String(NOW / 1000 + 7 * 86_400) },
     });
   });
 

@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import {
   checkDelivery,
-  maxDeliveryBytes,
-  maxEventsPerDelivery,
+  MAX_DELIVERY_BYTES,
+  MAX_EVENTS_PER_DELIVERY,
   parseWithoutPrototypeKeys,
   type DeliveryExpectations,
 } from '../../../../functions/lib/events/delivery-check.js';
+import { match } from '../../../support/match.js';
 
-const now = Date.parse('2026-12-04T12:00:00.000Z');
-const expected: DeliveryExpectations = { orgUrl: 'https://acme.okta.com', now, maxAgeMs: 7 * 86_400_000 };
+const NOW = Date.parse('2026-12-04T12:00:00.000Z');
+const expected: DeliveryExpectations = { orgUrl: 'https://acme.okta.com', now: NOW, maxAgeMs: 7 * 86_400_000 };
 // The shape of a real System Log event (real-okta/system-log-samples.json: version 1 uuids, ms timestamps).
 const event = (overrides: Record<string, unknown> = {}) => ({
   uuid: 'faf7398a-4f77-11ea-97fb-5925e98228bd',
@@ -73,10 +74,10 @@ describe('checkDelivery: the envelope', () => {
     });
   });
 
-  it(`refuses more than ${maxEventsPerDelivery} events, or a body over ${maxDeliveryBytes} bytes, with 413`, () => {
-    const many = Array.from({ length: maxEventsPerDelivery + 1 }, () => event());
+  it(`refuses more than ${MAX_EVENTS_PER_DELIVERY} events, or a body over ${MAX_DELIVERY_BYTES} bytes, with 413`, () => {
+    const many = Array.from({ length: MAX_EVENTS_PER_DELIVERY + 1 }, () => event());
     expect(checkDelivery(envelope(many), expected)).toMatchObject({ ok: false, status: 413 });
-    const padded = envelope([event()], { padding: 'x'.repeat(maxDeliveryBytes) });
+    const padded = envelope([event()], { padding: 'x'.repeat(MAX_DELIVERY_BYTES) });
     expect(checkDelivery(padded, expected)).toMatchObject({ ok: false, status: 413 });
   });
 });
@@ -93,10 +94,10 @@ describe('checkDelivery: each event', () => {
     ['published in 2099', { published: '2099-01-01T00:00:00.000Z' }, /future/],
     ['published before the dedupe window', { published: '2026-11-26T00:00:00.000Z' }, /dedupe window/],
     ['published without a zone', { published: '2026-12-04T11:59:58' }, /ISO 8601/],
-    ['published as a number', { published: now }, /ISO 8601/],
+    ['published as a number', { published: NOW }, /ISO 8601/],
     ['an event over 200 KB', { displayMessage: 'x'.repeat(210 * 1024) }, /bytes/],
   ])('leaves out %s and reports it', (_title, overrides, reason) => {
-    expect(reasons(envelope([event(overrides)]))).toEqual([expect.stringMatching(reason)]);
+    expect(reasons(envelope([event(overrides)]))).toEqual([match.stringMatching(reason)]);
   });
 
   it('accepts published a little ahead of this clock (5 minutes of skew)', () => {

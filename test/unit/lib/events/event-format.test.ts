@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
   entrySize,
-  maxEntryBytes,
+  MAX_ENTRY_BYTES,
   toEventEntry,
   type ConnectorMark,
   type LogEvent,
 } from '../../../../functions/lib/events/event-format.js';
 import { sampleEvents } from '../../../support/sample-log-events.js';
+import type { OktaEventDetail } from '../../../../infra/catalog-types.js';
 
 const mark: ConnectorMark = { connection: 'acme', trigger: 'poll', receivedAt: '2026-01-01T00:00:00.000Z' };
 const target = { source: 'okta-connector', eventBusName: 'okta-bus' };
@@ -20,6 +21,10 @@ function bigEvent(bytes: number): LogEvent {
     debugContext: { debugData: { requestUri: '/login', huge: 'x'.repeat(bytes), other: 'y'.repeat(1000) } },
   };
 }
+
+/** An entry's Detail, with the sample's debug data these tests read. */
+const detailOf = (entry: { Detail?: string }) =>
+  JSON.parse(entry.Detail as string) as OktaEventDetail & { debugContext: { debugData: Record<string, unknown> } };
 
 describe('toEventEntry', () => {
   it('sets Source, DetailType, Time and the bus as docs/CONTRACT.md §3 says', () => {
@@ -35,12 +40,12 @@ describe('toEventEntry', () => {
 
   it('adds exactly one field, "okta-connector", to the Detail', () => {
     const event = { uuid: 'u1', published: '2026-03-04T05:06:07.089Z', eventType: 'user.lifecycle.create' };
-    const detail = JSON.parse(toEventEntry(event, mark, target).Detail as string);
+    const detail = detailOf(toEventEntry(event, mark, target));
     expect(detail).toEqual({ ...event, 'okta-connector': mark });
   });
 
   it.each(sampleEvents())('passes the real sample %s through unchanged', (_name, event) => {
-    const detail = JSON.parse(toEventEntry(event, mark, target).Detail as string);
+    const detail = detailOf(toEventEntry(event, mark, target));
     const { 'okta-connector': added, ...rest } = detail;
     expect(rest).toEqual(event);
     expect(added).toEqual(mark);
@@ -48,8 +53,8 @@ describe('toEventEntry', () => {
 
   it('keeps an entry over 256 KB under the limit by shortening its largest field', () => {
     const entry = toEventEntry(bigEvent(300_000), mark, target);
-    expect(entrySize(entry)).toBeLessThanOrEqual(maxEntryBytes);
-    const detail = JSON.parse(entry.Detail as string);
+    expect(entrySize(entry)).toBeLessThanOrEqual(MAX_ENTRY_BYTES);
+    const detail = detailOf(entry);
     expect(detail['okta-connector'].trimmed).toEqual(['debugContext.debugData.huge']);
     expect(detail.debugContext.debugData.other).toBe('y'.repeat(1000));
     expect(detail.uuid).toBe('e1');
@@ -61,9 +66,9 @@ describe('toEventEntry', () => {
       eventType: 'x'.repeat(10),
       target: Array.from({ length: 400 }, (_, i) => ({ id: `${i}`, displayName: 'z'.repeat(1000) })),
     };
-    const detail = JSON.parse(toEventEntry(event, mark, target).Detail as string);
+    const detail = detailOf(toEventEntry(event, mark, target));
     expect(detail.eventType).toBe('x'.repeat(10));
-    expect(detail['okta-connector'].trimmed.length).toBeGreaterThan(0);
+    expect(detail['okta-connector'].trimmed?.length).toBeGreaterThan(0);
   });
 
   it('fits an event made of many small fields by trimming several of them', () => {
@@ -72,7 +77,7 @@ describe('toEventEntry', () => {
       target: Array.from({ length: 400 }, (_, i) => ({ id: `${i}`, displayName: 'é'.repeat(500) })),
     };
     const entry = toEventEntry(event, mark, target);
-    expect(entrySize(entry)).toBeLessThanOrEqual(maxEntryBytes);
+    expect(entrySize(entry)).toBeLessThanOrEqual(MAX_ENTRY_BYTES);
   });
 
   it('fits an event whose size is in numbers rather than strings', () => {
@@ -81,8 +86,8 @@ describe('toEventEntry', () => {
       debugContext: { debugData: { numbers: Array.from({ length: 60_000 }, (_, i) => i) } },
     };
     const entry = toEventEntry(event, mark, target);
-    expect(entrySize(entry)).toBeLessThanOrEqual(maxEntryBytes);
-    expect(JSON.parse(entry.Detail as string)['okta-connector'].trimmed).toContain('debugContext.debugData.numbers');
+    expect(entrySize(entry)).toBeLessThanOrEqual(MAX_ENTRY_BYTES);
+    expect(detailOf(entry)['okta-connector'].trimmed).toContain('debugContext.debugData.numbers');
   });
 });
 
@@ -108,7 +113,7 @@ describe('toEventEntry with many fields', () => {
     };
     const started = Date.now();
     const entry = toEventEntry(event, mark, target);
-    expect(entrySize(entry)).toBeLessThanOrEqual(maxEntryBytes);
+    expect(entrySize(entry)).toBeLessThanOrEqual(MAX_ENTRY_BYTES);
     expect(Date.now() - started).toBeLessThan(5_000);
   });
 });

@@ -11,12 +11,12 @@ import { startLocalAws, type LocalAws } from '../../../../local/aws/index.js';
 let aws: LocalAws;
 let dynamoDb: DynamoDBClient;
 let eventBridge: EventBridgeClient;
-const table = 'publish-once';
-const receivedAt = '2026-12-03T16:00:00.000Z';
+const TABLE = 'publish-once';
+const RECEIVED_AT = '2026-12-03T16:00:00.000Z';
 
 beforeAll(async () => {
   aws = await startLocalAws();
-  await aws.createTable(table);
+  await aws.createTable(TABLE);
   const local = { region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
   dynamoDb = new DynamoDBClient({ ...local, endpoint: aws.endpoints.dynamodb });
   eventBridge = new EventBridgeClient({ ...local, endpoint: aws.endpoints.eventbridge });
@@ -33,8 +33,8 @@ beforeEach(() => aws.eventBridge.clear());
 /** The clients are made in beforeAll, so the deps are built per call. */
 function wired(): PublishOnceDeps {
   return {
-    dedupe: { dynamoDb, tableName: table, sleep: async () => undefined },
-    publish: { eventBridge, maxAttempts: 1, sleep: async () => undefined },
+    dedupe: { dynamoDb, tableName: TABLE, sleep: () => Promise.resolve() },
+    publish: { eventBridge, maxAttempts: 1, sleep: () => Promise.resolve() },
   };
 }
 
@@ -47,7 +47,7 @@ describe('publishOnce', () => {
   it('publishes each uuid once, counting the repeats within the call as duplicates', async () => {
     const result = await publishOnce(
       [event('a1'), event('a2'), event('a1')],
-      { connection: 'acme', trigger: 'poll', receivedAt },
+      { connection: 'acme', trigger: 'poll', receivedAt: RECEIVED_AT },
       wired(),
     );
 
@@ -57,12 +57,12 @@ describe('publishOnce', () => {
   });
 
   it('skips the uuids published before by any trigger of the same connection', async () => {
-    await publishOnce([event('b1')], { connection: 'acme', trigger: 'event-hook', receivedAt }, wired());
+    await publishOnce([event('b1')], { connection: 'acme', trigger: 'event-hook', receivedAt: RECEIVED_AT }, wired());
     aws.eventBridge.clear();
 
     const result = await publishOnce(
       [event('b1'), event('b2')],
-      { connection: 'acme', trigger: 'poll', receivedAt },
+      { connection: 'acme', trigger: 'poll', receivedAt: RECEIVED_AT },
       wired(),
     );
 
@@ -71,8 +71,12 @@ describe('publishOnce', () => {
   });
 
   it('keeps connections apart: a uuid published for one connection is published for another', async () => {
-    await publishOnce([event('c1')], { connection: 'acme', trigger: 'poll', receivedAt }, wired());
-    const result = await publishOnce([event('c1')], { connection: 'globex', trigger: 'poll', receivedAt }, wired());
+    await publishOnce([event('c1')], { connection: 'acme', trigger: 'poll', receivedAt: RECEIVED_AT }, wired());
+    const result = await publishOnce(
+      [event('c1')],
+      { connection: 'globex', trigger: 'poll', receivedAt: RECEIVED_AT },
+      wired(),
+    );
     expect(result).toMatchObject({ published: 1, duplicates: 0 });
   });
 
@@ -82,7 +86,7 @@ describe('publishOnce', () => {
 
     const first = await publishOnce(
       [event('d1'), event('d2')],
-      { connection: 'acme', trigger: 'poll', receivedAt },
+      { connection: 'acme', trigger: 'poll', receivedAt: RECEIVED_AT },
       wired(),
     );
 
@@ -94,7 +98,7 @@ describe('publishOnce', () => {
 
     const second = await publishOnce(
       [event('d1'), event('d2')],
-      { connection: 'acme', trigger: 'poll', receivedAt },
+      { connection: 'acme', trigger: 'poll', receivedAt: RECEIVED_AT },
       wired(),
     );
     expect(second).toEqual({ events: 2, published: 1, duplicates: 1, failed: 0 });
@@ -109,11 +113,11 @@ describe('publishOnce', () => {
       async () => {
         result = await publishOnce(
           [event('e1'), event('e2'), event('e1')],
-          { connection: 'acme', trigger: 'poll', receivedAt, deadline: Date.now() + 200 },
+          { connection: 'acme', trigger: 'poll', receivedAt: RECEIVED_AT, deadline: Date.now() + 200 },
           wired(),
         );
       },
-      { dynamoDb, tableName: table },
+      { dynamoDb, tableName: TABLE },
     );
 
     expect(held.acquired).toBe(true);
@@ -124,7 +128,7 @@ describe('publishOnce', () => {
 
   it('makes no call at all for an empty batch', async () => {
     const callsBefore = aws.eventBridge.callCount();
-    const result = await publishOnce([], { connection: 'acme', trigger: 'poll', receivedAt }, wired());
+    const result = await publishOnce([], { connection: 'acme', trigger: 'poll', receivedAt: RECEIVED_AT }, wired());
     expect(result).toEqual({ events: 0, published: 0, duplicates: 0, failed: 0 });
     expect(aws.eventBridge.callCount()).toBe(callsBefore);
   });

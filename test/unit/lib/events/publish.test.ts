@@ -5,7 +5,7 @@ import { publishBuilt, publishEvents } from '../../../../functions/lib/events/pu
 
 const eventBridge = mockClient(EventBridgeClient);
 const client = new EventBridgeClient({});
-const noWait = { eventBridge: client, sleep: async () => undefined };
+const noWait = { eventBridge: client, sleep: () => Promise.resolve() };
 
 function entries(count: number, detailBytes = 20): PutEventsRequestEntry[] {
   return Array.from({ length: count }, (_, i) => ({

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { entrySize, maxEntryBytes, type LogEvent } from '../../../../functions/lib/events/event-format.js';
+import { entrySize, MAX_ENTRY_BYTES, type LogEvent } from '../../../../functions/lib/events/event-format.js';
 import { searchResultEntries } from '../../../../functions/lib/events/search-results.js';
 import { durationMs, readSearches } from '../../../../functions/lib/events/search-settings.js';
-import { settleMs, windowsToCover } from '../../../../functions/lib/events/search-windows.js';
+import { SETTLE_MS, windowsToCover } from '../../../../functions/lib/events/search-windows.js';
+import type { OktaEventDetail, SearchResultsDetail } from '../../../../infra/catalog-types.js';
 
 const target = { source: 'okta-connector', eventBusName: 'default' };
 const header = {
@@ -85,14 +86,14 @@ describe('windowsToCover', () => {
   const window = 15 * 60_000;
 
   it('covers the last whole window on a first run', () => {
-    const now = Date.parse('2026-01-01T01:00:00.000Z') + settleMs;
+    const now = Date.parse('2026-01-01T01:00:00.000Z') + SETTLE_MS;
     expect(windowsToCover(undefined, now, window)).toEqual([
       { since: '2026-01-01T00:45:00.000Z', until: '2026-01-01T01:00:00.000Z' },
     ]);
   });
 
   it('starts where the cursor is and covers every whole window since, ending before now minus the settle delay', () => {
-    const now = Date.parse('2026-01-01T01:10:00.000Z') + settleMs;
+    const now = Date.parse('2026-01-01T01:10:00.000Z') + SETTLE_MS;
     expect(windowsToCover('2026-01-01T00:30:00.000Z', now, window)).toEqual([
       { since: '2026-01-01T00:30:00.000Z', until: '2026-01-01T00:45:00.000Z' },
       { since: '2026-01-01T00:45:00.000Z', until: '2026-01-01T01:00:00.000Z' },
@@ -129,16 +130,17 @@ describe('searchResultEntries', () => {
     const all = events(60, 10_000);
     const entries = searchResultEntries(header, all, target, new Date(header.until));
     expect(entries.length).toBeGreaterThan(2);
-    const details = entries.map((entry) => JSON.parse(entry.Detail ?? '{}'));
-    expect(entries.every((entry) => entrySize(entry) <= maxEntryBytes)).toBe(true);
-    expect(details.flatMap((d) => d.events.map((e: LogEvent) => e.uuid))).toEqual(all.map((e) => e.uuid));
+    const details = entries.map((entry) => JSON.parse(entry.Detail ?? '{}') as SearchResultsDetail);
+    expect(entries.every((entry) => entrySize(entry) <= MAX_ENTRY_BYTES)).toBe(true);
+    expect(details.flatMap((d) => d.events.map((e) => e.uuid))).toEqual(all.map((e) => e.uuid));
     expect(details.map((d) => [d.part, d.parts, d.count])).toEqual(details.map((_, i) => [i + 1, entries.length, 60]));
   });
 
   it('trims an event too large for an entry on its own rather than dropping it', () => {
     const entries = searchResultEntries(header, events(1, 300_000), target, new Date(header.until));
     expect(entries).toHaveLength(1);
-    expect(entrySize(entries[0] ?? {})).toBeLessThanOrEqual(maxEntryBytes);
-    expect(JSON.parse(entries[0]?.Detail ?? '{}').events[0]['okta-connector'].trimmed).toEqual(['pad']);
+    expect(entrySize(entries[0] ?? {})).toBeLessThanOrEqual(MAX_ENTRY_BYTES);
+    const detail = JSON.parse(entries[0]?.Detail ?? '{}') as { events: OktaEventDetail[] };
+    expect(detail.events[0]?.['okta-connector'].trimmed).toEqual(['pad']);
   });
 });

@@ -3,10 +3,10 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OktaRateLimited, OktaUnavailable, OktaValidationFailed } from '../../../../functions/lib/errors.js';
 import type { OktaClient, OktaRequest, RateLimitState } from '../../../../functions/lib/okta/client.js';
-import { lostCursorOverlapMs, pollSystemLog } from '../../../../functions/lib/events/system-log.js';
+import { LOST_CURSOR_OVERLAP_MS, pollSystemLog } from '../../../../functions/lib/events/system-log.js';
 
 const dynamo = mockClient(DynamoDBClient);
-const now = Date.parse('2026-06-01T12:00:00.000Z');
+const NOW = Date.parse('2026-06-01T12:00:00.000Z');
 const cursors = { dynamoDb: new DynamoDBClient({}), tableName: 't' };
 
 /** An Okta client answering every request with `answer`, recording the requests. */
@@ -18,11 +18,11 @@ function fakeOkta(
   const client = {
     connection: { name: 'acme', baseUrl: 'https://acme.okta.com', auth: { type: 'api-token', token: 't' } },
     requests,
-    async request(req: OktaRequest) {
+    request(req: OktaRequest) {
       requests.push(req);
       const body = answer(req);
       const headers = new Headers({ link: '<https://acme.okta.com/api/v1/logs?after=next-1>; rel="next"' });
-      return { status: 200, body, headers, retries: 0 };
+      return Promise.resolve({ status: 200, body, headers, retries: 0 });
     },
     rateLimit: () => rateLimit,
   };
@@ -45,7 +45,7 @@ describe('pollSystemLog', () => {
       remainingMs: () => 60_000,
       lookbackMs: 60_000,
       cursors,
-      now: () => now,
+      now: () => NOW,
     });
     expect(okta.requests[0]?.query).toEqual({ since: '2026-06-01T11:59:00.000Z', limit: 1000, sortOrder: 'ASCENDING' });
   });
@@ -59,7 +59,7 @@ describe('pollSystemLog', () => {
       },
     });
     const okta = fakeOkta(() => []);
-    await pollSystemLog('acme', { okta, reserve: 0.1, remainingMs: () => 60_000, cursors, now: () => now });
+    await pollSystemLog('acme', { okta, reserve: 0.1, remainingMs: () => 60_000, cursors, now: () => NOW });
     expect(okta.requests[0]).toEqual({ method: 'GET', path: 'https://acme.okta.com/api/v1/logs?after=stored' });
   });
 
@@ -76,24 +76,25 @@ describe('pollSystemLog', () => {
       if (req.path.includes('stale')) throw new OktaValidationFailed('bad cursor');
       return [];
     });
-    await pollSystemLog('acme', { okta, reserve: 0.1, remainingMs: () => 60_000, cursors, now: () => now });
+    await pollSystemLog('acme', { okta, reserve: 0.1, remainingMs: () => 60_000, cursors, now: () => NOW });
     expect(okta.requests[1]?.query?.since).toBe(
-      new Date(Date.parse('2026-06-01T11:00:00.000Z') - lostCursorOverlapMs).toISOString(),
+      new Date(Date.parse('2026-06-01T11:00:00.000Z') - LOST_CURSOR_OVERLAP_MS).toISOString(),
     );
   });
 
   it('waits for the window to reset when only the reserve is left and the Lambda has the time', async () => {
     dynamo.on(GetItemCommand).resolves({});
     const slept: number[] = [];
-    const okta = fakeOkta(() => [], { bucket: 'GET /api/v1/logs', limit: 20, remaining: 2, resetAt: now + 5_000 });
+    const okta = fakeOkta(() => [], { bucket: 'GET /api/v1/logs', limit: 20, remaining: 2, resetAt: NOW + 5_000 });
     const summary = await pollSystemLog('acme', {
       okta,
       reserve: 0.1,
       remainingMs: () => 120_000,
       cursors,
-      now: () => now,
-      sleep: async (ms) => {
+      now: () => NOW,
+      sleep: (ms) => {
         slept.push(ms);
+        return Promise.resolve();
       },
     });
     expect(slept).toEqual([5_250]);
@@ -102,13 +103,13 @@ describe('pollSystemLog', () => {
 
   it('stops without a request when only the reserve is left and the reset is too far', async () => {
     dynamo.on(GetItemCommand).resolves({});
-    const okta = fakeOkta(() => [], { bucket: 'GET /api/v1/logs', limit: 20, remaining: 2, resetAt: now + 50_000 });
+    const okta = fakeOkta(() => [], { bucket: 'GET /api/v1/logs', limit: 20, remaining: 2, resetAt: NOW + 50_000 });
     const summary = await pollSystemLog('acme', {
       okta,
       reserve: 0.1,
       remainingMs: () => 40_000,
       cursors,
-      now: () => now,
+      now: () => NOW,
     });
     expect(summary.stoppedBecause).toBe('rate-limit');
     expect(okta.requests).toHaveLength(0);
@@ -127,9 +128,10 @@ describe('pollSystemLog', () => {
       reserve: 0.1,
       remainingMs: () => 120_000,
       cursors,
-      now: () => now,
-      sleep: async (ms) => {
+      now: () => NOW,
+      sleep: (ms) => {
         slept.push(ms);
+        return Promise.resolve();
       },
     });
     expect(slept).toEqual([20_250]);
@@ -147,7 +149,7 @@ describe('pollSystemLog', () => {
       reserve: 0.1,
       remainingMs: () => 40_000,
       cursors,
-      now: () => now,
+      now: () => NOW,
       sleep: () => Promise.reject(new Error('must not wait')),
     });
     expect(summary.stoppedBecause).toBe('rate-limit');
@@ -164,7 +166,7 @@ describe('pollSystemLog', () => {
       reserve: 0.1,
       remainingMs: () => 60_000,
       cursors,
-      now: () => now,
+      now: () => NOW,
     });
     expect(summary.stoppedBecause).toBe('okta-unavailable');
     expect(dynamo.commandCalls(PutItemCommand)).toHaveLength(0);
@@ -178,7 +180,7 @@ describe('pollSystemLog', () => {
       reserve: 0.1,
       remainingMs: () => 5_000,
       cursors,
-      now: () => now,
+      now: () => NOW,
     });
     expect(summary.stoppedBecause).toBe('deadline');
     expect(okta.requests).toHaveLength(0);

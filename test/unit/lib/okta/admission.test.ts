@@ -18,7 +18,7 @@ function scriptedBudget(...answers: BudgetAnswer[]) {
   return { budget, observed, taken: () => taken };
 }
 
-const bucket = 'GET /api/v1/users/{id}';
+const BUCKET = 'GET /api/v1/users/{id}';
 const headers = (remaining: number, resetAt: number) =>
   new Headers({
     'x-rate-limit-limit': '100',
@@ -31,7 +31,7 @@ describe('admission with the org-wide budget', () => {
     const clock = fakeClock();
     const { budget } = scriptedBudget({ kind: 'spent', until: clock.now() + 42_500 });
     const admission = new Admission({ clock, reserve: 0.1, budget });
-    await expect(admission.admit(bucket, clock.now() + 5_000, true)).rejects.toMatchObject({
+    await expect(admission.admit(BUCKET, clock.now() + 5_000, true)).rejects.toMatchObject({
       name: 'OktaRateLimited',
       retryAfterSeconds: 43,
     });
@@ -42,7 +42,7 @@ describe('admission with the org-wide budget', () => {
     const clock = fakeClock();
     const { budget, taken } = scriptedBudget({ kind: 'spent', until: clock.now() + 2_000 }, { kind: 'granted' });
     const admission = new Admission({ clock, reserve: 0.1, budget });
-    const ticket = await admission.admit(bucket, clock.now() + 5_000, true);
+    const ticket = await admission.admit(BUCKET, clock.now() + 5_000, true);
     expect(clock.sleeps).toEqual([2_000]);
     expect(taken()).toBe(2);
     ticket.release();
@@ -52,7 +52,7 @@ describe('admission with the org-wide budget', () => {
     const clock = fakeClock();
     const { budget, taken } = scriptedBudget({ kind: 'spent', until: clock.now() + 4_500 }, { kind: 'granted' });
     const admission = new Admission({ clock, reserve: 0.1, budget });
-    await expect(admission.admit(bucket, clock.now() + 5_000, true)).rejects.toMatchObject({
+    await expect(admission.admit(BUCKET, clock.now() + 5_000, true)).rejects.toMatchObject({
       name: 'OktaRateLimited',
       retryAfterSeconds: 5,
     });
@@ -64,7 +64,7 @@ describe('admission with the org-wide budget', () => {
     const clock = fakeClock();
     const { budget } = scriptedBudget({ kind: 'spent', until: clock.now() + 2_000 });
     const admission = new Admission({ clock, reserve: 0.1, budget });
-    await expect(admission.admit(bucket, clock.now() + 60_000, false)).rejects.toMatchObject({
+    await expect(admission.admit(BUCKET, clock.now() + 60_000, false)).rejects.toMatchObject({
       name: 'OktaRateLimited',
       retryAfterSeconds: 2,
     });
@@ -74,22 +74,22 @@ describe('admission with the org-wide budget', () => {
     const clock = fakeClock();
     const { budget } = scriptedBudget({ kind: 'unknown' });
     const admission = new Admission({ clock, reserve: 0.1, budget });
-    const ticket = await admission.admit(bucket, clock.now() + 5_000, true);
+    const ticket = await admission.admit(BUCKET, clock.now() + 5_000, true);
     await ticket.answered(headers(50, clock.now() + 30_000));
-    expect(admission.state(bucket)).toMatchObject({ remaining: 50 });
+    expect(admission.state(BUCKET)).toMatchObject({ remaining: 50 });
   });
 
   it("feeds the budget Okta's headers, but not a concurrency 429's", async () => {
     const clock = fakeClock();
     const { budget, observed } = scriptedBudget({ kind: 'granted' });
     const admission = new Admission({ clock, reserve: 0.1, budget });
-    await (await admission.admit(bucket, clock.now() + 5_000, true)).answered(headers(70, clock.now() + 30_000));
+    await (await admission.admit(BUCKET, clock.now() + 5_000, true)).answered(headers(70, clock.now() + 30_000));
     const concurrency = new Headers({
       'x-rate-limit-limit': '0',
       'x-rate-limit-remaining': '0',
       'x-rate-limit-reset': '1',
     });
-    await (await admission.admit(bucket, clock.now() + 5_000, true)).answered(concurrency);
+    await (await admission.admit(BUCKET, clock.now() + 5_000, true)).answered(concurrency);
     expect(observed).toEqual([70]);
   });
 });

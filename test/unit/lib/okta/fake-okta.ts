@@ -22,7 +22,7 @@ export function scriptedFetch(...replies: Reply[]) {
       headers[name] = value;
     });
     const req: RecordedRequest = {
-      url: new URL(String(input)),
+      url: new URL(input instanceof Request ? input.url : input),
       method: init.method ?? 'GET',
       headers,
       body:
@@ -30,7 +30,7 @@ export function scriptedFetch(...replies: Reply[]) {
           ? init.body
           : init.body === undefined || init.body === null
             ? undefined
-            : String(init.body),
+            : await new Response(init.body).text(),
     };
     requests.push(req);
     const reply = replies[Math.min(requests.length - 1, replies.length - 1)];
@@ -39,7 +39,7 @@ export function scriptedFetch(...replies: Reply[]) {
     if (answer instanceof Error) throw answer;
     return answer.clone();
   };
-  return { fetch: fetch as typeof globalThis.fetch, requests };
+  return { fetch: fetch, requests };
 }
 
 /** A JSON response with Okta's usual headers. */
@@ -56,9 +56,10 @@ export function fakeClock(start = Date.UTC(2026, 10, 29, 9, 0, 0)) {
     time: start,
     sleeps: [] as number[],
     now: () => clock.time,
-    sleep: async (ms: number) => {
+    sleep: (ms: number) => {
       clock.sleeps.push(ms);
       clock.time += ms;
+      return Promise.resolve();
     },
   };
   return clock;

@@ -41,18 +41,18 @@ describe('actionInput', () => {
     await actionInput(spec('get-user')).before!(routed);
     expect(routed.event).toEqual({ userId: '00u1', connection: 'acme' });
     const other = openedRequest(restEvent({ userId: '00u1', connection: 'prod' }, { connection: 'acme' }));
-    expect(() => actionInput(spec('get-user')).before!(other)).toThrow(/connection: must be "acme"/);
+    expect(() => void actionInput(spec('get-user')).before!(other)).toThrow(/connection: must be "acme"/);
   });
 
   it('refuses an invalid input, naming each bad field', () => {
     const request = openedRequest({ userId: '', extra: 1 });
-    expect(() => actionInput(spec('get-user')).before!(request)).toThrow(
+    expect(() => void actionInput(spec('get-user')).before!(request)).toThrow(
       'userId: must not be empty; extra: is not a known field',
     );
   });
 
   it('refuses userId "me" where the action changes a user, and lets a read use it', async () => {
-    expect(() => actionInput(spec('suspend-user')).before!(openedRequest({ userId: ' Me ' }))).toThrow(/"me"/);
+    expect(() => void actionInput(spec('suspend-user')).before!(openedRequest({ userId: ' Me ' }))).toThrow(/"me"/);
     const read = openedRequest({ userId: 'me' });
     await actionInput(spec('get-user')).before!(read);
     expect(read.event).toEqual({ userId: 'me' });

@@ -44,8 +44,8 @@ describe('typedAnswer', () => {
     expect(request.response).toBeUndefined();
     expect(request.error).toBeInstanceOf(OktaNotFound);
     expect(request.error).toMatchObject({ name: 'OktaNotFound', message: 'no such user' });
-    expect(request.error!.stack).toBe('OktaNotFound: no such user');
-    expect(request.error!.cause).toBeUndefined();
+    expect(request.error.stack).toBe('OktaNotFound: no such user');
+    expect(request.error.cause).toBeUndefined();
   });
 
   it('takes an escaped AbortSignal timeout for Okta not answering in time (OktaUnavailable)', async () => {
@@ -61,6 +61,6 @@ describe('typedAnswer', () => {
     request.error = new Error('boom: internals');
     await answer.onError!(request);
     expect(request.error).toMatchObject({ name: 'InternalError' });
-    expect(request.error!.message).not.toContain('boom');
+    expect(request.error.message).not.toContain('boom');
   });
 });
