@@ -6,6 +6,7 @@ import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOktaSim, type OktaSim } from '../../local/okta-sim/index.js';
 import { createOpenApiValidator } from '../support/openapi-validator.js';
+import { simAdmin } from '../support/sim-admin.js';
 
 let sim: OktaSim;
 let receiver: Server;
@@ -180,17 +181,11 @@ describe('a broad scenario checked against the OpenAPI spec', () => {
 
   it('OAuth: a token by client credentials, and calls with it', async () => {
     const { privateKey, publicKey } = await generateKeyPair('RS256');
-    const client = (await (
-      await fetch(`${sim.url}/__sim/oauth-clients`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          label: 'Conformance',
-          jwks: [{ ...(await exportJWK(publicKey)), kid: 'k1' }],
-          grantedScopes: ['okta.users.read'],
-        }),
-      })
-    ).json()) as { clientId: string };
+    const { body: client } = await simAdmin(sim).control<{ clientId: string }>('POST', '/__sim/oauth-clients', {
+      label: 'Conformance',
+      jwks: [{ ...(await exportJWK(publicKey)), kid: 'k1' }],
+      grantedScopes: ['okta.users.read'],
+    });
     const assertion = await new SignJWT({ jti: crypto.randomUUID() })
       .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
       .setIssuer(client.clientId)

@@ -5,6 +5,7 @@ import { handler as poll } from '../../../functions/triggers/poll-system-log.js'
 import { HOOK_SECRET, longContext, startWorld, uuidCounts, waitFor, type TriggerWorld } from './harness.js';
 import { failEntriesCounted } from '../../support/fault-counters.js';
 import { match } from '../../support/match.js';
+import { simAdmin } from '../../support/sim-admin.js';
 
 /**
  * Okta's sample delivery, as this sim's org would send it today: the sample's `source` host is a placeholder
@@ -48,23 +49,8 @@ interface Delivery {
   body?: { eventId?: string; data?: { events?: Array<{ uuid: string }> } };
 }
 
-async function okta(
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await fetch(`${world.sim.url}${path}`, {
-    method,
-    headers: {
-      authorization: `SSWS ${world.sim.apiToken}`,
-      accept: 'application/json',
-      'content-type': 'application/json',
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
-}
+type OktaBody = Record<string, unknown>;
+const admin = () => simAdmin(world.sim);
 
 function deliveries(): Delivery[] {
   return world.sim.control.hookDeliveries() as Delivery[];
@@ -83,7 +69,7 @@ beforeAll(async () => {
   world = await startWorld();
   // Polled once so the poller's cursor exists and starts after the setup.
   await poll({}, longContext);
-  const created = await okta('POST', '/api/v1/eventHooks', {
+  const created = await admin().okta<OktaBody>('POST', '/api/v1/eventHooks', {
     name: 'okta-connector',
     events: { type: 'EVENT_TYPE', items: ['user.lifecycle.create', 'user.session.start'] },
     channel: {
@@ -109,7 +95,7 @@ beforeEach(() => {
 
 describe('event-hook', () => {
   it("passes Okta's verification through the simulator's own /lifecycle/verify", async () => {
-    const verified = await okta('POST', `/api/v1/eventHooks/${hookId}/lifecycle/verify`);
+    const verified = await admin().okta<OktaBody>('POST', `/api/v1/eventHooks/${hookId}/lifecycle/verify`);
     expect(verified.status).toBe(200);
     expect(verified.body.verificationStatus).toBe('VERIFIED');
     expect(
@@ -120,7 +106,7 @@ describe('event-hook', () => {
   });
 
   it("fails Okta's verification of a hook aimed at a connection without a hook secret (anyone's org could)", async () => {
-    const foreign = await okta('POST', '/api/v1/eventHooks', {
+    const foreign = await admin().okta<OktaBody>('POST', '/api/v1/eventHooks', {
       name: 'someone else',
       events: { type: 'EVENT_TYPE', items: ['user.lifecycle.create'] },
       channel: {
@@ -129,7 +115,10 @@ describe('event-hook', () => {
         config: { uri: `${world.hookUrl}?connection=not-ours`, headers: [] },
       },
     });
-    const verified = await okta('POST', `/api/v1/eventHooks/${String(foreign.body.id)}/lifecycle/verify`);
+    const verified = await admin().okta<OktaBody>(
+      'POST',
+      `/api/v1/eventHooks/${String(foreign.body.id)}/lifecycle/verify`,
+    );
     expect(verified.status).toBe(400);
     const attempts = deliveries().filter((d) => d.hookId === foreign.body.id && d.kind === 'verify');
     expect(attempts.map((d) => d.status)).toEqual([401, 401]);
@@ -156,7 +145,9 @@ describe('event-hook', () => {
     const [event] = world.sim.control.addLogEvents([{ eventType: 'user.lifecycle.create' }]);
     await waitFor(() => deliveries().some((d) => d.body?.data?.events?.[0]?.uuid === event?.uuid && d.status === 200));
     const delivery = deliveries().find((d) => d.body?.data?.events?.[0]?.uuid === event?.uuid);
-    const again = await okta('POST', `/__sim/event-hooks/${hookId}/redeliver`, { eventId: delivery?.body?.eventId });
+    const again = await admin().control<OktaBody>('POST', `/__sim/event-hooks/${hookId}/redeliver`, {
+      eventId: delivery?.body?.eventId,
+    });
     expect(again.body.delivered).toBe(true);
     expect(uuidCounts(world.published()).get(event?.uuid ?? '')).toBe(1);
     expect(world.aws.eventBridge.entries()).toHaveLength(1);
