@@ -65,8 +65,18 @@ export async function startSoakWorld(): Promise<SoakWorld> {
   return { aws, cursorWrites, bundles, close: () => aws.close() };
 }
 
-/** Bundles every function of the stack (a few seconds), two at a time. */
-async function bundleStack(): Promise<Record<string, string>> {
+let stackBundles: Promise<Record<string, string>> | undefined;
+
+/** Bundles every function of the stack (a few seconds), two at a time, once per process: the code does not change. */
+function bundleStack(): Promise<Record<string, string>> {
+  stackBundles ??= buildStackBundles().catch((error: unknown) => {
+    stackBundles = undefined;
+    throw error;
+  });
+  return stackBundles;
+}
+
+async function buildStackBundles(): Promise<Record<string, string>> {
   const functions = stackFunctionList(gatewayRoutes());
   const bundles: Record<string, string> = {};
   const queue = [...functions];

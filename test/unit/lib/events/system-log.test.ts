@@ -29,6 +29,23 @@ function fakeOkta(
   return client as unknown as OktaClient & { requests: OktaRequest[] };
 }
 
+/** Polls with `remainingMs` left on the Lambda, recording the waits instead of sleeping. */
+async function pollWithTime(okta: OktaClient, remainingMs: number) {
+  const slept: number[] = [];
+  const summary = await pollSystemLog('acme', {
+    okta,
+    reserve: 0.1,
+    remainingMs: () => remainingMs,
+    cursors,
+    now: () => NOW,
+    sleep: (ms) => {
+      slept.push(ms);
+      return Promise.resolve();
+    },
+  });
+  return { summary, slept };
+}
+
 beforeEach(() => {
   dynamo.on(PutItemCommand).resolves({});
 });
@@ -84,19 +101,8 @@ describe('pollSystemLog', () => {
 
   it('waits for the window to reset when only the reserve is left and the Lambda has the time', async () => {
     dynamo.on(GetItemCommand).resolves({});
-    const slept: number[] = [];
     const okta = fakeOkta(() => [], { bucket: 'GET /api/v1/logs', limit: 20, remaining: 2, resetAt: NOW + 5_000 });
-    const summary = await pollSystemLog('acme', {
-      okta,
-      reserve: 0.1,
-      remainingMs: () => 120_000,
-      cursors,
-      now: () => NOW,
-      sleep: (ms) => {
-        slept.push(ms);
-        return Promise.resolve();
-      },
-    });
+    const { summary, slept } = await pollWithTime(okta, 120_000);
     expect(slept).toEqual([5_250]);
     expect(summary.stoppedBecause).toBe('caught-up');
   });
@@ -104,36 +110,20 @@ describe('pollSystemLog', () => {
   it('stops without a request when only the reserve is left and the reset is too far', async () => {
     dynamo.on(GetItemCommand).resolves({});
     const okta = fakeOkta(() => [], { bucket: 'GET /api/v1/logs', limit: 20, remaining: 2, resetAt: NOW + 50_000 });
-    const summary = await pollSystemLog('acme', {
-      okta,
-      reserve: 0.1,
-      remainingMs: () => 40_000,
-      cursors,
-      now: () => NOW,
-    });
+    const { summary, slept } = await pollWithTime(okta, 40_000);
     expect(summary.stoppedBecause).toBe('rate-limit');
+    expect(slept).toEqual([]);
     expect(okta.requests).toHaveLength(0);
   });
 
   it('waits out a rate-limit refusal (the org-wide budget, or Okta) when the Lambda has the time, then reads', async () => {
     dynamo.on(GetItemCommand).resolves({});
-    const slept: number[] = [];
     let refusals = 1;
     const okta = fakeOkta(() => {
       if (refusals-- > 0) throw new OktaRateLimited('the org-wide budget is spent', { retryAfterSeconds: 20 });
       return [];
     });
-    const summary = await pollSystemLog('acme', {
-      okta,
-      reserve: 0.1,
-      remainingMs: () => 120_000,
-      cursors,
-      now: () => NOW,
-      sleep: (ms) => {
-        slept.push(ms);
-        return Promise.resolve();
-      },
-    });
+    const { summary, slept } = await pollWithTime(okta, 120_000);
     expect(slept).toEqual([20_250]);
     expect(okta.requests).toHaveLength(2);
     expect(summary.stoppedBecause).toBe('caught-up');
@@ -144,15 +134,9 @@ describe('pollSystemLog', () => {
     const okta = fakeOkta(() => {
       throw new OktaRateLimited('the org-wide budget is spent', { retryAfterSeconds: 30 });
     });
-    const summary = await pollSystemLog('acme', {
-      okta,
-      reserve: 0.1,
-      remainingMs: () => 40_000,
-      cursors,
-      now: () => NOW,
-      sleep: () => Promise.reject(new Error('must not wait')),
-    });
+    const { summary, slept } = await pollWithTime(okta, 40_000);
     expect(summary.stoppedBecause).toBe('rate-limit');
+    expect(slept).toEqual([]);
     expect(okta.requests).toHaveLength(1);
   });
 
